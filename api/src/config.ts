@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The only reader of process.env. Everything else receives a Config.
+export interface Config {
+  port: number;
+  host: string;
+  /** Set: node-postgres against a PostgreSQL + PostGIS server. Unset: embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files (and, later, uploads). */
+  dataDir: string;
+  /** Seed the demo city on start when the database is empty. */
+  seedDemo: boolean;
+  production: boolean;
+}
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT === undefined || env.PORT === '' ? 4000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer 0–65535, got "${env.PORT}"`);
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const seed = (env.YITU_SEED_DEMO ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(seed)) {
+    throw new ConfigError(`YITU_SEED_DEMO must be true or false, got "${env.YITU_SEED_DEMO}"`);
+  }
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(repoRoot, 'data')),
+    seedDemo: seed === 'true' || seed === '1',
+    production: env.NODE_ENV === 'production',
+  };
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** Either engine's drizzle instance: the code above this layer never knows which. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  engine: Engine;
+  /** Run raw SQL and return its rows (both drivers answer with { rows }). */
+  rows<T>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://… selects node-postgres; undefined selects embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; undefined keeps PGlite in memory. */
+  dataDir?: string | undefined;
+  poolSize?: number;
+}
+
+export async function createDb(options: DbOptions): Promise<Database> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const pool = new pg.Pool({ connectionString: url, max });
+  // Fail at start-up, not at the first request, when the server is unreachable.
+  const client = await pool.connect();
+  client.release();
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    engine: 'postgres',
+    rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let releaseLock = () => {};
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    // PGlite is single-process: a second process opening the same directory would corrupt it.
+    releaseLock = lockDataDir(dataDir);
+  }
+  try {
+    const client = await PGlite.create(dataDir ? path.join(dataDir, 'pgdata') : undefined, {
+      extensions: { postgis },
+    });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    return {
+      db,
+      engine: 'pglite',
+      rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+      close: async () => {
+        await client.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+export class DataDirLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `DATA_DIR ${dataDir} is in use by process ${pid}. The embedded database serves one process; ` +
+        'stop it, choose another DATA_DIR, or set DATABASE_URL to share a PostgreSQL server.',
+    );
+  }
+}
+
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'yitu.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (isAlive(holder)) throw new DataDirLockedError(dataDir, holder);
+      fs.rmSync(lockFile, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

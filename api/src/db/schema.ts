@@ -1,0 +1,358 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import { multiPolygon, point, polygon } from './postgis';
+
+// Table definitions: the single source for drizzle-kit's migrations in ../../../migrations.
+// Every geometry is SRID 4326 and passes yitu_valid_geometry() (defined in migration 0000),
+// which raises a check_violation naming the column and the reason (self-intersection,
+// coordinates outside WGS84, empty) so bad shapes never reach the spatial queries.
+
+const validGeometry = (name: string, column: AnyPgColumn, label: string) =>
+  check(name, sql`yitu_valid_geometry(${column}, ${sql.raw(`'${label}'`)})`);
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const regionLevel = pgEnum('region_level', ['DISTRICT', 'STREET', 'COMMUNITY']);
+
+/** district (区/县) → street (街道) → community (社区). */
+export const regions = pgTable(
+  'regions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    level: regionLevel('level').notNull(),
+    parentId: integer('parent_id').references((): AnyPgColumn => regions.id),
+    boundary: multiPolygon('boundary').notNull(),
+    // e.g. { synthetic: true, source: '...' }: demo places say they are made up.
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('regions_boundary_gist').using('gist', t.boundary),
+    index('regions_parent_idx').on(t.parentId),
+    validGeometry('regions_boundary_valid', t.boundary, 'regions.boundary'),
+    check(
+      'regions_parent_by_level',
+      sql`(${t.level} = 'DISTRICT') = (${t.parentId} IS NULL)`,
+    ),
+  ],
+);
+
+/** 物业公司; hasPartyBranch marks 红色物业 (red property). */
+export const propertyCompanies = pgTable('property_companies', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  hasPartyBranch: boolean('has_party_branch').notNull().default(false),
+  phone: text('phone'),
+  metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+/** 小区/院落. code is the token in the compound's QR link. */
+export const compounds = pgTable(
+  'compounds',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => regions.id),
+    boundary: polygon('boundary').notNull(),
+    households: integer('households').notNull().default(0),
+    yearBuilt: smallint('year_built'),
+    // null = 无物业 (no property company)
+    propertyCompanyId: integer('property_company_id').references(() => propertyCompanies.id),
+    // 老旧小区, 安置小区, 商品房, 单位院落 …
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('compounds_boundary_gist').using('gist', t.boundary),
+    index('compounds_community_idx').on(t.communityId),
+    index('compounds_property_company_idx').on(t.propertyCompanyId),
+    validGeometry('compounds_boundary_valid', t.boundary, 'compounds.boundary'),
+    check('compounds_households_nonneg', sql`${t.households} >= 0`),
+  ],
+);
+
+/** 楼栋. */
+export const buildings = pgTable(
+  'buildings',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    compoundId: integer('compound_id')
+      .notNull()
+      .references(() => compounds.id),
+    number: text('number').notNull(),
+    floors: smallint('floors').notNull(),
+    households: integer('households').notNull().default(0),
+    location: point('location').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('buildings_compound_number_key').on(t.compoundId, t.number),
+    index('buildings_location_gist').using('gist', t.location),
+    validGeometry('buildings_location_valid', t.location, 'buildings.location'),
+    check('buildings_floors_positive', sql`${t.floors} > 0`),
+  ],
+);
+
+/** 网格 merged from several kinds (多网合一); parentId set = 微网格 (micro-grid). */
+export const grids = pgTable(
+  'grids',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => regions.id),
+    parentId: integer('parent_id').references((): AnyPgColumn => grids.id),
+    // PARTY_BUILDING (党建网格), SOCIAL_ORDER (综治网格), PETITION (信访网格), URBAN_MANAGEMENT …
+    kinds: text('kinds').array().notNull().default(sql`'{}'::text[]`),
+    boundary: polygon('boundary').notNull(),
+    workerId: integer('worker_id').references((): AnyPgColumn => gridWorkers.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('grids_boundary_gist').using('gist', t.boundary),
+    index('grids_community_idx').on(t.communityId),
+    index('grids_parent_idx').on(t.parentId),
+    validGeometry('grids_boundary_valid', t.boundary, 'grids.boundary'),
+  ],
+);
+
+/** 网格员 / 微网格员. */
+export const gridWorkers = pgTable(
+  'grid_workers',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    phone: text('phone').notNull(),
+    gridId: integer('grid_id').references((): AnyPgColumn => grids.id),
+    isPartyMember: boolean('is_party_member').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index('grid_workers_grid_idx').on(t.gridId)],
+);
+
+export const partyOrgKind = pgEnum('party_org_kind', [
+  'COMMITTEE', // 社区党委
+  'BRANCH', // 小区/网格党支部
+  'GROUP', // 楼栋/网格党小组
+  'MEMBER_HOUSEHOLD', // 党员中心户
+]);
+
+/** The party organisation mirrors the places: each level attaches to one. */
+export const partyOrganizations = pgTable(
+  'party_organizations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    kind: partyOrgKind('kind').notNull(),
+    parentId: integer('parent_id').references((): AnyPgColumn => partyOrganizations.id),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => regions.id),
+    compoundId: integer('compound_id').references(() => compounds.id),
+    gridId: integer('grid_id').references(() => grids.id),
+    buildingId: integer('building_id').references(() => buildings.id),
+    secretary: text('secretary'),
+    memberCount: integer('member_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('party_orgs_parent_idx').on(t.parentId),
+    index('party_orgs_grid_idx').on(t.gridId),
+    index('party_orgs_community_idx').on(t.communityId),
+    check(
+      'party_orgs_parent_by_kind',
+      sql`(${t.kind} = 'COMMITTEE') = (${t.parentId} IS NULL)`,
+    ),
+  ],
+);
+
+export const resourceKind = pgEnum('resource_kind', [
+  'PARTY_MEMBER', // 双报到在职党员
+  'VOLUNTEER_TEAM', // 志愿服务队
+  'SOCIAL_ORG', // 社会组织
+  'COMMUNITY_PARTNER', // 社区合伙人
+  'PROPERTY_COMPANY', // 物业公司
+  'LAW_ENFORCEMENT', // 综合执法队
+  'DEPARTMENT', // 职能部门
+]);
+
+/** When a resource can work: always, weekly hours, and/or fixed days of the month. */
+export interface Availability {
+  always?: boolean;
+  /** [isoWeekday 1–7, "HH:MM", "HH:MM"] */
+  weekly?: [number, string, string][];
+  /** e.g. branch service days [8, 18, 28] */
+  monthlyDays?: number[];
+}
+
+/** 资源: whoever does the work. */
+export const resources = pgTable(
+  'resources',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull().unique(),
+    kind: resourceKind('kind').notNull(),
+    name: text('name').notNull(),
+    // community registered at (双报到) or served; null for district-wide departments
+    communityId: integer('community_id').references(() => regions.id),
+    propertyCompanyId: integer('property_company_id').references(() => propertyCompanies.id),
+    location: point('location').notNull(),
+    serviceArea: multiPolygon('service_area'),
+    capabilities: text('capabilities').array().notNull().default(sql`'{}'::text[]`),
+    capacity: integer('capacity').notNull().default(1),
+    availability: jsonb('availability').$type<Availability>().notNull().default({ always: true }),
+    mayDecline: boolean('may_decline').notNull().default(true),
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('resources_location_gist').using('gist', t.location),
+    index('resources_service_area_gist').using('gist', t.serviceArea),
+    index('resources_capabilities_gin').using('gin', t.capabilities),
+    index('resources_community_idx').on(t.communityId),
+    validGeometry('resources_location_valid', t.location, 'resources.location'),
+    validGeometry('resources_service_area_valid', t.serviceArea, 'resources.service_area'),
+    check('resources_capacity_nonneg', sql`${t.capacity} >= 0`),
+  ],
+);
+
+/** 认领责任区: a resource claims a grid or a compound. */
+export const resourceClaims = pgTable(
+  'resource_claims',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    resourceId: integer('resource_id')
+      .notNull()
+      .references(() => resources.id),
+    gridId: integer('grid_id').references(() => grids.id),
+    compoundId: integer('compound_id').references(() => compounds.id),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('resource_claims_resource_idx').on(t.resourceId),
+    index('resource_claims_grid_idx').on(t.gridId),
+    index('resource_claims_compound_idx').on(t.compoundId),
+    check('resource_claims_one_zone', sql`num_nonnulls(${t.gridId}, ${t.compoundId}) = 1`),
+  ],
+);
+
+export const ticketLevel = pgEnum('ticket_level', ['COMPOUND', 'COMMUNITY', 'STREET', 'DEPARTMENT']);
+
+/** Ticket taxonomy, seeded from shared/data/categories.json. */
+export const categories = pgTable('categories', {
+  code: text('code').primaryKey(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  level: ticketLevel('level').notNull(),
+  respondHours: integer('respond_hours').notNull(),
+  resolveHours: integer('resolve_hours').notNull(),
+  capabilities: text('capabilities').array().notNull().default(sql`'{}'::text[]`),
+  examples: text('examples').array().notNull().default(sql`'{}'::text[]`),
+});
+
+export const ticketStatus = pgEnum('ticket_status', [
+  'REPORTED',
+  'ACCEPTED',
+  'DISPATCHED',
+  'IN_PROGRESS',
+  'RESOLVED',
+  'VERIFIED',
+  'FEEDBACK',
+  'CLOSED',
+  'SUSPENDED',
+  'TRANSFERRED',
+  'REJECTED',
+]);
+
+export const ticketChannel = pgEnum('ticket_channel', ['QR', 'PATROL', 'HOTLINE', 'STAFF']);
+
+/** 工单. compound/grid/building are filled by a spatial join when the ticket is written. */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull().unique(),
+    categoryCode: text('category_code').references(() => categories.code),
+    status: ticketStatus('status').notNull().default('REPORTED'),
+    level: ticketLevel('level').notNull().default('COMPOUND'),
+    location: point('location').notNull(),
+    compoundId: integer('compound_id').references(() => compounds.id),
+    gridId: integer('grid_id').references(() => grids.id),
+    buildingId: integer('building_id').references(() => buildings.id),
+    communityId: integer('community_id').references(() => regions.id),
+    description: text('description').notNull(),
+    reporterName: text('reporter_name'),
+    reporterPhone: text('reporter_phone'),
+    channel: ticketChannel('channel').notNull(),
+    idempotencyKey: text('idempotency_key').unique(),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull().defaultNow(),
+    respondBy: timestamp('respond_by', { withTimezone: true }),
+    resolveBy: timestamp('resolve_by', { withTimezone: true }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    satisfaction: smallint('satisfaction'),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('tickets_location_gist').using('gist', t.location),
+    index('tickets_status_idx').on(t.status),
+    index('tickets_compound_idx').on(t.compoundId),
+    index('tickets_grid_idx').on(t.gridId),
+    index('tickets_community_idx').on(t.communityId),
+    index('tickets_reported_at_idx').on(t.reportedAt),
+    validGeometry('tickets_location_valid', t.location, 'tickets.location'),
+    check('tickets_description_nonempty', sql`length(btrim(${t.description})) > 0`),
+    check('tickets_description_max', sql`length(${t.description}) <= 4000`),
+    check('tickets_satisfaction_range', sql`${t.satisfaction} BETWEEN 1 AND 5`),
+    check('tickets_version_positive', sql`${t.version} > 0`),
+  ],
+);
+
+/** Append-only: a trigger (migration 0002) refuses UPDATE and DELETE. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    type: text('type').notNull(),
+    fromStatus: ticketStatus('from_status'),
+    toStatus: ticketStatus('to_status'),
+    actor: text('actor').notNull(),
+    reason: text('reason'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at)],
+);

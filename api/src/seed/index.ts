@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { generateCity, type CityOptions } from './city';
+import { ensureCategories, insertCity, isEmpty } from './insert';
+
+export { generateCity, type City, type CityOptions } from './city';
+export { ensureCategories } from './insert';
+
+/** Generate and write the demo city in one transaction; refuses a database that has places. */
+export async function seedDemoCity(database: Database, options: CityOptions = {}): Promise<void> {
+  const city = generateCity(options);
+  await database.db.transaction(async (tx) => {
+    // Serialise concurrent seeders on a server; the emptiness check runs under the lock.
+    if (database.engine === 'postgres') await tx.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
+    const inTx: Database = { ...database, db: tx as never, rows: async (q) => ((await tx.execute(q)) as unknown as { rows: never[] }).rows };
+    if (!(await isEmpty(inTx))) throw new SeedRefusedError();
+    await insertCity(inTx, city);
+  });
+}
+
+/** Seed on first start: categories always, the demo city only into an empty database. */
+export async function seedIfEmpty(database: Database, options: CityOptions = {}): Promise<boolean> {
+  await ensureCategories(database);
+  if (!(await isEmpty(database))) return false;
+  try {
+    await seedDemoCity(database, options);
+    return true;
+  } catch (error) {
+    if (error instanceof SeedRefusedError) return false; // another process seeded it first
+    throw error;
+  }
+}
+
+export class SeedRefusedError extends Error {
+  constructor() {
+    super('the database already holds places; seed only an empty database (or pass --reset)');
+  }
+}

@@ -1,0 +1,178 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { loadCategories, type City } from './city';
+
+// Writes a generated City in bulk: each table is a few INSERT … SELECT FROM jsonb_to_recordset
+// statements, with foreign keys resolved by code in SQL and geometry built by PostGIS.
+
+const CHUNK = 4000;
+
+async function bulk(database: Database, rows: unknown[], statement: (json: string) => SQL) {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await database.db.execute(statement(JSON.stringify(rows.slice(i, i + CHUNK))));
+  }
+}
+
+const polygonSql = (column: SQL) =>
+  sql`ST_ForcePolygonCCW(ST_SetSRID(ST_GeomFromGeoJSON(json_build_object('type','Polygon','coordinates', json_build_array(${column}))), 4326))`;
+const pointSql = (column: SQL) =>
+  sql`ST_SetSRID(ST_MakePoint((${column}->>0)::float8, (${column}->>1)::float8), 4326)`;
+
+/** Reference data every installation needs, demo or not: the ticket taxonomy. Idempotent. */
+export async function ensureCategories(database: Database): Promise<void> {
+  const rows = loadCategories().map((c) => ({
+    code: c.code, name_zh: c.zh, name_en: c.en, level: c.level, respond_hours: c.respondHours,
+    resolve_hours: c.resolveHours, capabilities: c.capabilities, examples: c.examples_zh,
+  }));
+  await database.db.execute(sql`
+    INSERT INTO categories (code, name_zh, name_en, level, respond_hours, resolve_hours, capabilities, examples)
+    SELECT code, name_zh, name_en, level::ticket_level, respond_hours, resolve_hours,
+           ARRAY(SELECT jsonb_array_elements_text(capabilities)), ARRAY(SELECT jsonb_array_elements_text(examples))
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS r(code text, name_zh text, name_en text, level text, respond_hours int, resolve_hours int, capabilities jsonb, examples jsonb)
+    ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en, level = EXCLUDED.level,
+      respond_hours = EXCLUDED.respond_hours, resolve_hours = EXCLUDED.resolve_hours,
+      capabilities = EXCLUDED.capabilities, examples = EXCLUDED.examples`);
+}
+
+export async function isEmpty(database: Database): Promise<boolean> {
+  const rows = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM regions`);
+  return rows[0]!.n === 0;
+}
+
+export async function insertCity(database: Database, city: City): Promise<void> {
+  await ensureCategories(database);
+  const d = city.district;
+  await database.db.execute(sql`
+    INSERT INTO regions (code, name, level, boundary, metadata)
+    VALUES (${d.code}, ${d.name}, 'DISTRICT',
+      ST_Multi(ST_ForcePolygonCCW(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(d.boundary)}), 4326))),
+      ${JSON.stringify(d.metadata)}::jsonb)
+    ON CONFLICT (code) DO NOTHING`);
+
+  // A street's boundary is the union of its communities' rings.
+  const streets = city.streets.map((s) => ({
+    ...s,
+    rings: city.communities.filter((c) => c.streetCode === s.code).map((c) => c.boundary),
+  }));
+  await bulk(database, streets, (json) => sql`
+    INSERT INTO regions (code, name, level, parent_id, boundary, metadata)
+    SELECT r.code, r.name, 'STREET', (SELECT id FROM regions WHERE code = ${d.code}),
+      (SELECT ST_Multi(ST_Union(${polygonSql(sql`ring.value`)})) FROM jsonb_array_elements(r.rings) AS ring),
+      r.metadata
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, rings jsonb, metadata jsonb)`);
+  await bulk(database, city.communities, (json) => sql`
+    INSERT INTO regions (code, name, level, parent_id, boundary, metadata)
+    SELECT r.code, r.name, 'COMMUNITY', s.id, ST_Multi(${polygonSql(sql`r.boundary`)}), r.metadata
+    FROM jsonb_to_recordset(${json}::jsonb) AS r("streetCode" text, code text, name text, boundary jsonb, metadata jsonb)
+    JOIN regions s ON s.code = r."streetCode"`);
+  await bulk(database, city.propertyCompanies, (json) => sql`
+    INSERT INTO property_companies (code, name, has_party_branch, phone, metadata)
+    SELECT code, name, "hasPartyBranch", phone, '{"synthetic":true}'::jsonb
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, "hasPartyBranch" boolean, phone text)`);
+  await bulk(database, city.compounds, (json) => sql`
+    INSERT INTO compounds (code, name, community_id, boundary, households, year_built, property_company_id, tags, metadata)
+    SELECT r.code, r.name, c.id, ${polygonSql(sql`r.boundary`)}, r.households, r."yearBuilt", p.id,
+      ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.metadata
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, "communityCode" text, boundary jsonb,
+      households int, "yearBuilt" int, "propertyCompanyCode" text, tags jsonb, metadata jsonb)
+    JOIN regions c ON c.code = r."communityCode"
+    LEFT JOIN property_companies p ON p.code = r."propertyCompanyCode"`);
+  await bulk(database, city.buildings, (json) => sql`
+    INSERT INTO buildings (compound_id, number, floors, households, location)
+    SELECT c.id, r.number, r.floors, r.households, ${pointSql(sql`r.location`)}
+    FROM jsonb_to_recordset(${json}::jsonb) AS r("compoundCode" text, number text, floors int, households int, location jsonb)
+    JOIN compounds c ON c.code = r."compoundCode"`);
+  // Parents (top-level grids) first, so micro-grids can find them by code.
+  for (const topLevel of [true, false]) {
+    await bulk(database, city.grids.filter((g) => (g.parentCode === null) === topLevel), (json) => sql`
+      INSERT INTO grids (code, name, community_id, parent_id, kinds, boundary)
+      SELECT r.code, r.name, c.id, p.id, ARRAY(SELECT jsonb_array_elements_text(r.kinds)), ${polygonSql(sql`r.boundary`)}
+      FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, "communityCode" text, "parentCode" text,
+        kinds jsonb, boundary jsonb)
+      JOIN regions c ON c.code = r."communityCode"
+      LEFT JOIN grids p ON p.code = r."parentCode"`);
+  }
+  await bulk(database, city.gridWorkers, (json) => sql`
+    INSERT INTO grid_workers (code, name, phone, grid_id, is_party_member)
+    SELECT r.code, r.name, r.phone, g.id, r."isPartyMember"
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, phone text, "gridCode" text, "isPartyMember" boolean)
+    JOIN grids g ON g.code = r."gridCode"`);
+  await bulk(database, city.gridWorkers.filter((w) => w.leads), (json) => sql`
+    UPDATE grids g SET worker_id = w.id
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, "gridCode" text)
+    JOIN grid_workers w ON w.code = r.code
+    WHERE g.code = r."gridCode"`);
+  for (const kind of ['COMMITTEE', 'BRANCH', 'GROUP', 'MEMBER_HOUSEHOLD'] as const) {
+    await bulk(database, city.partyOrgs.filter((o) => o.kind === kind), (json) => sql`
+      INSERT INTO party_organizations (code, name, kind, parent_id, community_id, compound_id, grid_id, building_id, secretary, member_count)
+      SELECT r.code, r.name, r.kind::party_org_kind, p.id, c.id, cp.id, g.id, b.id, r.secretary, r."memberCount"
+      FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, kind text, "parentCode" text,
+        "communityCode" text, "compoundCode" text, "gridCode" text, "buildingKey" text, secretary text, "memberCount" int)
+      JOIN regions c ON c.code = r."communityCode"
+      LEFT JOIN party_organizations p ON p.code = r."parentCode"
+      LEFT JOIN compounds cp ON cp.code = r."compoundCode"
+      LEFT JOIN grids g ON g.code = r."gridCode"
+      LEFT JOIN compounds bc ON bc.code = split_part(r."buildingKey", '#', 1)
+      LEFT JOIN buildings b ON b.compound_id = bc.id AND b.number = split_part(r."buildingKey", '#', 2)`);
+  }
+  await bulk(database, city.resources, (json) => sql`
+    INSERT INTO resources (code, kind, name, community_id, property_company_id, location, service_area, capabilities,
+      capacity, availability, may_decline, contact_name, contact_phone, metadata)
+    SELECT r.code, r.kind::resource_kind, r.name, c.id, p.id, ${pointSql(sql`r.location`)},
+      COALESCE(sa.boundary,
+        (SELECT ST_Multi(ST_Union(m.boundary)) FROM compounds m WHERE m.property_company_id = p.id)),
+      ARRAY(SELECT jsonb_array_elements_text(r.capabilities)), r.capacity, r.availability, r."mayDecline",
+      r."contactName", r."contactPhone", '{"synthetic":true}'::jsonb
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, kind text, name text, "communityCode" text,
+      "propertyCompanyCode" text, location jsonb, "serviceAreaRegionCode" text, capabilities jsonb, capacity int,
+      availability jsonb, "mayDecline" boolean, "contactName" text, "contactPhone" text)
+    LEFT JOIN regions c ON c.code = r."communityCode"
+    LEFT JOIN property_companies p ON p.code = r."propertyCompanyCode"
+    LEFT JOIN regions sa ON sa.code = r."serviceAreaRegionCode"`);
+  await bulk(database, city.claims, (json) => sql`
+    INSERT INTO resource_claims (resource_id, grid_id, compound_id)
+    SELECT res.id, g.id, c.id
+    FROM jsonb_to_recordset(${json}::jsonb) AS r("resourceCode" text, "gridCode" text, "compoundCode" text)
+    JOIN resources res ON res.code = r."resourceCode"
+    LEFT JOIN grids g ON g.code = r."gridCode"
+    LEFT JOIN compounds c ON c.code = r."compoundCode"`);
+  await bulk(database, city.tickets, (json) => sql`
+    INSERT INTO tickets (code, category_code, status, level, location, description, reporter_name, reporter_phone,
+      channel, reported_at, respond_by, resolve_by, accepted_at, resolved_at, closed_at, satisfaction, version, updated_at)
+    SELECT code, "categoryCode", status::ticket_status, level::ticket_level, ${pointSql(sql`location`)}, description,
+      "reporterName", "reporterPhone", channel::ticket_channel, "reportedAt", "respondBy", "resolveBy", "acceptedAt",
+      "resolvedAt", "closedAt", satisfaction, version, COALESCE("closedAt", "resolvedAt", "acceptedAt", "reportedAt")
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, "categoryCode" text, status text, level text,
+      location jsonb, description text, "reporterName" text, "reporterPhone" text, channel text,
+      "reportedAt" timestamptz, "respondBy" timestamptz, "resolveBy" timestamptz, "acceptedAt" timestamptz,
+      "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, version int)`);
+  await placeTickets(database);
+  await bulk(database, city.events, (json) => sql`
+    INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
+    SELECT t.id, r.type, r."from"::ticket_status, r."to"::ticket_status, r.actor, r.reason, r.data, r.at
+    FROM jsonb_to_recordset(${json}::jsonb) AS r("ticketCode" text, type text, "from" text, "to" text, actor text,
+      reason text, data jsonb, at timestamptz)
+    JOIN tickets t ON t.code = r."ticketCode"`);
+}
+
+/**
+ * The spatial join that places tickets: compound and community by containment, the top-level
+ * grid by containment, and the nearest building of the compound within 60 m.
+ */
+async function placeTickets(database: Database): Promise<void> {
+  await database.db.execute(sql`
+    UPDATE tickets t SET compound_id = c.id, community_id = c.community_id
+    FROM compounds c
+    WHERE t.compound_id IS NULL AND ST_Contains(c.boundary, t.location)`);
+  await database.db.execute(sql`
+    UPDATE tickets t SET grid_id = g.id, community_id = COALESCE(t.community_id, g.community_id)
+    FROM grids g
+    WHERE t.grid_id IS NULL AND g.parent_id IS NULL AND ST_Contains(g.boundary, t.location)`);
+  await database.db.execute(sql`
+    UPDATE tickets t SET building_id = (
+      SELECT b.id FROM buildings b
+      WHERE b.compound_id = t.compound_id AND ST_DWithin(b.location::geography, t.location::geography, 60)
+      ORDER BY b.location <-> t.location LIMIT 1)
+    WHERE t.building_id IS NULL AND t.compound_id IS NOT NULL`);
+}
