@@ -614,7 +614,8 @@ function round7(v: number): number {
 }
 
 function midpoint(a: LonLat, b: LonLat): LonLat {
-  return [round7((a[0] + b[0]) / 2), round7((a[1] + b[1]) / 2)];
+  // Not rounded: the exact midpoint stays on the parent grid's edge, so micro-grids tile it.
+  return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
 }
 
 function shrinkQuad(quad: LonLat[], factor: number): LonLat[] {

@@ -1,0 +1,38 @@
+import { useEffect, useRef } from 'react';
+import type { MapData } from '../data/map-data';
+import type { LayerGroup } from './layers';
+import { createYituMap, type Selection, type YituMap } from './map-adapter';
+
+interface Props {
+  data: MapData;
+  visible: Record<LayerGroup, boolean>;
+  selection: Selection;
+  onSelect: (selection: Selection) => void;
+}
+
+// React owns the container; the adapter owns the map. Props are pushed into the adapter.
+export function MapView({ data, visible, selection, onSelect }: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const map = useRef<YituMap | null>(null);
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
+
+  useEffect(() => {
+    if (!container.current) return;
+    const m = createYituMap(container.current, data, (s) => onSelectRef.current(s));
+    map.current = m;
+    return () => {
+      m.destroy();
+      map.current = null;
+    };
+  }, [data]);
+
+  useEffect(() => {
+    for (const [group, on] of Object.entries(visible))
+      map.current?.setGroupVisible(group as LayerGroup, on);
+  }, [data, visible]);
+
+  useEffect(() => map.current?.select(selection), [data, selection]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}

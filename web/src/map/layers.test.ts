@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { toCollections } from './features';
+import {
+  buildCompoundLayers,
+  buildGridLayers,
+  buildRegionLayers,
+  buildStyle,
+  defaultTheme,
+  GROUP_KEY,
+  LAYER,
+  LAYER_GROUPS,
+  SOURCE,
+  type LayerSpecification,
+} from './layers';
+
+const byId = (layers: LayerSpecification[]) => new Map(layers.map((l) => [l.id, l]));
+const sourceOf = (l: LayerSpecification | undefined) => (l && 'source' in l ? l.source : undefined);
+const filterOf = (l: LayerSpecification | undefined) => (l && 'filter' in l ? l.filter : undefined);
+const paintKeys = (l: LayerSpecification | undefined) => Object.keys(l?.paint ?? {}).sort();
+
+describe('buildCompoundLayers', () => {
+  const layers = byId(buildCompoundLayers(defaultTheme));
+
+  it('draws compounds from the compounds source', () => {
+    expect([...layers.keys()]).toEqual([
+      LAYER.compoundFill,
+      LAYER.compoundRedProperty,
+      LAYER.compoundSelected,
+    ]);
+    for (const l of layers.values()) expect(sourceOf(l)).toBe(SOURCE.compounds);
+  });
+
+  it('colours the fill by openTickets, green at 0 and red when many', () => {
+    const fill = layers.get(LAYER.compoundFill);
+    expect(fill?.type).toBe('fill');
+    expect(paintKeys(fill)).toEqual(['fill-color', 'fill-opacity', 'fill-outline-color']);
+    const color = (fill?.paint as Record<string, unknown>)['fill-color'] as unknown[];
+    expect(color.slice(0, 3)).toEqual(['interpolate', ['linear'], ['get', 'openTickets']]);
+    expect(color[3]).toBe(0);
+    expect(color[4]).toBe(defaultTheme.tickets.none);
+    expect(color.at(-1)).toBe(defaultTheme.tickets.many);
+  });
+
+  it('outlines only red-property compounds in red', () => {
+    const red = layers.get(LAYER.compoundRedProperty);
+    expect(red?.type).toBe('line');
+    expect(filterOf(red)).toEqual(['==', ['get', 'redProperty'], true]);
+    expect(red?.paint).toMatchObject({ 'line-color': defaultTheme.redProperty });
+  });
+
+  it('starts with an empty selection', () => {
+    expect(filterOf(layers.get(LAYER.compoundSelected))).toEqual(['==', ['get', 'code'], '']);
+  });
+});
+
+describe('buildRegionLayers', () => {
+  const layers = byId(buildRegionLayers(defaultTheme));
+
+  it('splits the regions source by level', () => {
+    expect(filterOf(layers.get(LAYER.district))).toEqual(['==', ['get', 'level'], 'DISTRICT']);
+    expect(filterOf(layers.get(LAYER.street))).toEqual(['==', ['get', 'level'], 'STREET']);
+    expect(filterOf(layers.get(LAYER.communityFill))).toEqual([
+      '==',
+      ['get', 'level'],
+      'COMMUNITY',
+    ]);
+    for (const l of layers.values()) expect(sourceOf(l)).toBe(SOURCE.regions);
+  });
+
+  it('draws streets thicker than communities', () => {
+    const width = (id: string) =>
+      (layers.get(id)?.paint as Record<string, number> | undefined)?.['line-width'] ?? 0;
+    expect(width(LAYER.street)).toBeGreaterThan(width(LAYER.communityOutline));
+  });
+});
+
+describe('buildGridLayers', () => {
+  const layers = byId(buildGridLayers(defaultTheme));
+
+  it('dashes grids and draws micro-grids thinner', () => {
+    const grid = layers.get(LAYER.grid)?.paint as Record<string, unknown>;
+    const micro = layers.get(LAYER.microGrid)?.paint as Record<string, unknown>;
+    expect(grid['line-dasharray']).toBeDefined();
+    expect(micro['line-dasharray']).toBeDefined();
+    expect(micro['line-width']).toBeLessThan(grid['line-width'] as number);
+    expect(filterOf(layers.get(LAYER.microGrid))).toEqual(['==', ['get', 'micro'], true]);
+    for (const l of layers.values()) expect(sourceOf(l)).toBe(SOURCE.grids);
+  });
+});
+
+describe('buildStyle', () => {
+  const empty = toCollections({ regions: [], compounds: [], grids: [] });
+  const style = buildStyle(empty);
+
+  it('is offline: no glyphs, sprite or remote sources, so no symbol layers', () => {
+    expect(style.glyphs).toBeUndefined();
+    expect(style.sprite).toBeUndefined();
+    expect(Object.keys(style.sources).sort()).toEqual(['compounds', 'grids', 'regions']);
+    for (const s of Object.values(style.sources)) expect(s.type).toBe('geojson');
+    expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
+    expect(JSON.stringify(style)).not.toMatch(/https?:\/\//);
+  });
+
+  it('has unique ids, a background first, and every toggleable layer in a known group', () => {
+    const ids = style.layers.map((l) => l.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(style.layers[0]?.type).toBe('background');
+    const groups = style.layers.map(
+      (l) => (l.metadata as Record<string, string> | undefined)?.[GROUP_KEY],
+    );
+    expect(new Set(groups.filter(Boolean))).toEqual(new Set(LAYER_GROUPS));
+    // only the background and the district frame are always on
+    expect(style.layers.filter((_, i) => !groups[i]).map((l) => l.id)).toEqual([
+      LAYER.background,
+      LAYER.district,
+    ]);
+  });
+});

@@ -1,0 +1,208 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { MapCollections } from './features';
+
+// Pure style builders: no map instance, so unit tests check them without a browser.
+// maplibre-gl does not re-export the style-spec types; derive them from its API instead.
+export type StyleSpecification = ReturnType<MapLibreMap['getStyle']>;
+export type LayerSpecification = StyleSpecification['layers'][number];
+
+export type LayerGroup = 'street' | 'community' | 'grid' | 'compound';
+export const LAYER_GROUPS: readonly LayerGroup[] = ['street', 'community', 'grid', 'compound'];
+export const GROUP_KEY = 'yitu:group'; // layer metadata key the adapter toggles by
+
+export const SOURCE = { regions: 'regions', compounds: 'compounds', grids: 'grids' } as const;
+
+export const LAYER = {
+  background: 'background',
+  district: 'district-outline',
+  street: 'street-outline',
+  communityFill: 'community-fill',
+  communityOutline: 'community-outline',
+  gridHit: 'grid-hit',
+  grid: 'grid-outline',
+  microGrid: 'microgrid-outline',
+  gridSelected: 'grid-selected',
+  compoundFill: 'compound-fill',
+  compoundRedProperty: 'compound-red-property',
+  compoundSelected: 'compound-selected',
+} as const;
+
+// Open-ticket thresholds shared by the fill ramp and the legend.
+export const TICKETS_FEW = 2;
+export const TICKETS_MANY = 5;
+
+export interface MapTheme {
+  background: string;
+  district: string;
+  street: string;
+  community: { fill: string; outline: string };
+  grid: string;
+  tickets: { none: string; few: string; many: string };
+  compoundOutline: string;
+  redProperty: string;
+  selected: string;
+}
+
+export const defaultTheme: MapTheme = {
+  background: '#f4f1ea',
+  district: '#5c5c5c',
+  street: '#37474f',
+  community: { fill: '#dfe9f3', outline: '#7e9bb8' },
+  grid: '#8d6e63',
+  tickets: { none: '#43a047', few: '#fbc02d', many: '#d32f2f' },
+  compoundOutline: '#ffffff',
+  redProperty: '#b71c1c',
+  selected: '#1565c0',
+};
+
+export type FilterSpecification = NonNullable<
+  Extract<LayerSpecification, { type: 'line' }>['filter']
+>;
+
+const group = (g: LayerGroup) => ({ [GROUP_KEY]: g });
+/** Filter of the *-selected layers; '' matches nothing. */
+export const selectionFilter = (code: string | null): FilterSpecification => [
+  '==',
+  ['get', 'code'],
+  code ?? '',
+];
+
+export function buildRegionLayers(theme: MapTheme): LayerSpecification[] {
+  return [
+    {
+      id: LAYER.communityFill,
+      type: 'fill',
+      source: SOURCE.regions,
+      filter: ['==', ['get', 'level'], 'COMMUNITY'],
+      metadata: group('community'),
+      paint: { 'fill-color': theme.community.fill, 'fill-opacity': 0.6 },
+    },
+    {
+      id: LAYER.communityOutline,
+      type: 'line',
+      source: SOURCE.regions,
+      filter: ['==', ['get', 'level'], 'COMMUNITY'],
+      metadata: group('community'),
+      paint: { 'line-color': theme.community.outline, 'line-width': 1 },
+    },
+    {
+      // no group: the district outline is the frame and always shows
+      id: LAYER.district,
+      type: 'line',
+      source: SOURCE.regions,
+      filter: ['==', ['get', 'level'], 'DISTRICT'],
+      paint: { 'line-color': theme.district, 'line-width': 1.5, 'line-dasharray': [4, 2] },
+    },
+    {
+      id: LAYER.street,
+      type: 'line',
+      source: SOURCE.regions,
+      filter: ['==', ['get', 'level'], 'STREET'],
+      metadata: group('street'),
+      paint: { 'line-color': theme.street, 'line-width': 3 },
+    },
+  ];
+}
+
+export function buildGridLayers(theme: MapTheme): LayerSpecification[] {
+  return [
+    {
+      // invisible fill: outlines alone are too thin to click
+      id: LAYER.gridHit,
+      type: 'fill',
+      source: SOURCE.grids,
+      metadata: group('grid'),
+      paint: { 'fill-color': theme.grid, 'fill-opacity': 0 },
+    },
+    {
+      id: LAYER.grid,
+      type: 'line',
+      source: SOURCE.grids,
+      filter: ['!=', ['get', 'micro'], true],
+      metadata: group('grid'),
+      paint: { 'line-color': theme.grid, 'line-width': 1.5, 'line-dasharray': [3, 2] },
+    },
+    {
+      id: LAYER.microGrid,
+      type: 'line',
+      source: SOURCE.grids,
+      filter: ['==', ['get', 'micro'], true],
+      metadata: group('grid'),
+      paint: { 'line-color': theme.grid, 'line-width': 0.75, 'line-dasharray': [2, 2] },
+    },
+    {
+      id: LAYER.gridSelected,
+      type: 'line',
+      source: SOURCE.grids,
+      filter: selectionFilter(null),
+      metadata: group('grid'),
+      paint: { 'line-color': theme.selected, 'line-width': 3 },
+    },
+  ];
+}
+
+export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
+  return [
+    {
+      id: LAYER.compoundFill,
+      type: 'fill',
+      source: SOURCE.compounds,
+      metadata: group('compound'),
+      paint: {
+        'fill-color': [
+          'interpolate',
+          ['linear'],
+          ['get', 'openTickets'],
+          0,
+          theme.tickets.none,
+          TICKETS_FEW,
+          theme.tickets.few,
+          TICKETS_MANY,
+          theme.tickets.many,
+        ],
+        'fill-opacity': 0.75,
+        'fill-outline-color': theme.compoundOutline,
+      },
+    },
+    {
+      id: LAYER.compoundRedProperty,
+      type: 'line',
+      source: SOURCE.compounds,
+      filter: ['==', ['get', 'redProperty'], true],
+      metadata: group('compound'),
+      paint: { 'line-color': theme.redProperty, 'line-width': 2.5 },
+    },
+    {
+      id: LAYER.compoundSelected,
+      type: 'line',
+      source: SOURCE.compounds,
+      filter: selectionFilter(null),
+      metadata: group('compound'),
+      paint: { 'line-color': theme.selected, 'line-width': 3 },
+    },
+  ];
+}
+
+/**
+ * The whole offline style: no glyphs or sprite URL, so there are no symbol layers; place names
+ * are HTML labels placed by the adapter.
+ */
+export function buildStyle(
+  data: MapCollections,
+  theme: MapTheme = defaultTheme,
+): StyleSpecification {
+  return {
+    version: 8,
+    sources: {
+      [SOURCE.regions]: { type: 'geojson', data: data.regions, attribution: '演示数据（虚构）' },
+      [SOURCE.grids]: { type: 'geojson', data: data.grids },
+      [SOURCE.compounds]: { type: 'geojson', data: data.compounds },
+    },
+    layers: [
+      { id: LAYER.background, type: 'background', paint: { 'background-color': theme.background } },
+      ...buildRegionLayers(theme),
+      ...buildGridLayers(theme),
+      ...buildCompoundLayers(theme),
+    ],
+  };
+}

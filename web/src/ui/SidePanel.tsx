@@ -1,0 +1,93 @@
+import type { CSSProperties } from 'react';
+import type { Compound, Grid } from '../data/map-data';
+import { defaultTheme, TICKETS_FEW, TICKETS_MANY } from '../map/layers';
+
+interface Props {
+  compound?: Compound | undefined;
+  grid?: Grid | undefined;
+  status?: string | undefined; // loading / error text
+  onClose: () => void;
+}
+
+export function SidePanel({ compound, grid, status, onClose }: Props) {
+  return (
+    <aside className="side-panel" data-testid="side-panel">
+      {status && (
+        <p className="status" data-testid="map-status">
+          {status}
+        </p>
+      )}
+      {compound && (
+        <section data-testid="compound-details">
+          <Header title={compound.name} kind="小区" onClose={onClose} />
+          <dl>
+            <dt>编码</dt>
+            <dd data-testid="compound-code">{compound.code}</dd>
+            <dt>户数</dt>
+            <dd data-testid="compound-households">{compound.households}</dd>
+            <dt>物业</dt>
+            <dd data-testid="compound-property">
+              {compound.propertyCompanyName ?? '无物业'}
+              {compound.redProperty && (
+                <span className="badge badge--red" data-testid="red-property-badge">
+                  红色物业
+                </span>
+              )}
+            </dd>
+            <dt>未办结工单</dt>
+            <dd data-testid="compound-open-tickets">{compound.openTickets}</dd>
+          </dl>
+        </section>
+      )}
+      {grid && (
+        <section data-testid="grid-details">
+          <Header title={grid.name} kind={grid.parentCode ? '微网格' : '网格'} onClose={onClose} />
+          <dl>
+            <dt>编码</dt>
+            <dd data-testid="grid-code">{grid.code}</dd>
+            {grid.parentCode && (
+              <>
+                <dt>所属网格</dt>
+                <dd>{grid.parentCode}</dd>
+              </>
+            )}
+          </dl>
+        </section>
+      )}
+      {!compound && !grid && !status && <p className="hint">点击小区或网格查看详情</p>}
+      <Legend />
+    </aside>
+  );
+}
+
+function Header({ title, kind, onClose }: { title: string; kind: string; onClose: () => void }) {
+  return (
+    <header className="panel-header">
+      <span className="kind">{kind}</span>
+      <h2 data-testid="panel-title">{title}</h2>
+      <button type="button" aria-label="关闭" data-testid="panel-close" onClick={onClose}>
+        ×
+      </button>
+    </header>
+  );
+}
+
+function Legend() {
+  const t = defaultTheme;
+  const rows: [string, CSSProperties][] = [
+    ['无未办结工单', { background: t.tickets.none }],
+    [`${TICKETS_FEW} 件未办结`, { background: t.tickets.few }],
+    [`≥${TICKETS_MANY} 件未办结`, { background: t.tickets.many }],
+    ['红色物业', { border: `2px solid ${t.redProperty}` }],
+  ];
+  return (
+    <ul className="legend" aria-label="图例">
+      {rows.map(([label, style]) => (
+        <li key={label}>
+          <i style={style} />
+          {label}
+        </li>
+      ))}
+    </ul>
+  );
+}
