@@ -6,7 +6,9 @@ const config = loadConfig();
 const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await migrate(database);
-  console.log(`migrations applied (${database.engine}${database.engine === 'pglite' ? `, ${config.dataDir}` : ''})`);
+  console.log(
+    `migrations applied (${database.engine}${database.engine === 'pglite' ? `, ${config.dataDir}` : ''})`,
+  );
 } finally {
   await database.close();
 }

@@ -29,12 +29,15 @@ const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: conf
 try {
   await migrate(database);
   if (values.reset) {
-    await database.db.execute(sql`TRUNCATE ticket_events, tickets, resource_claims, resources, party_organizations,
+    await database.db
+      .execute(sql`TRUNCATE ticket_events, tickets, resource_claims, resources, party_organizations,
       grid_workers, grids, buildings, compounds, property_companies, regions RESTART IDENTITY CASCADE`);
   }
   const started = Date.now();
   await seedDemoCity(database, { scale, ...(asOf ? { asOf } : {}) });
-  console.log(`demo city seeded ×${scale} in ${((Date.now() - started) / 1000).toFixed(1)} s (${database.engine})`);
+  console.log(
+    `demo city seeded ×${scale} in ${((Date.now() - started) / 1000).toFixed(1)} s (${database.engine})`,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

@@ -19,7 +19,9 @@ describe(`demo city on ${engineName()}`, () => {
       { level: 'DISTRICT', n: 1 },
       { level: 'STREET', n: 2 },
     ]);
-    const streets = await database.rows<{ name: string }>(sql`SELECT name FROM regions WHERE level = 'STREET' ORDER BY code`);
+    const streets = await database.rows<{ name: string }>(
+      sql`SELECT name FROM regions WHERE level = 'STREET' ORDER BY code`,
+    );
     expect(streets.map((s) => s.name)).toEqual(['广陵街道', '千秋街道']);
     const counts = await one<Record<string, number>>(sql`SELECT
       (SELECT count(*)::int FROM compounds) AS compounds,
@@ -32,8 +34,13 @@ describe(`demo city on ${engineName()}`, () => {
       (SELECT count(*)::int FROM grids WHERE worker_id IS NULL) AS grids_without_worker,
       (SELECT count(*)::int FROM categories) AS categories`);
     expect(counts).toMatchObject({
-      compounds: 111, grids: 164, property_companies: 40, red_property: 20, grid_workers: 704,
-      grids_without_worker: 0, categories: 16,
+      compounds: 111,
+      grids: 164,
+      property_companies: 40,
+      red_property: 20,
+      grid_workers: 704,
+      grids_without_worker: 0,
+      categories: 16,
     });
     expect(counts.micro_grids).toBeGreaterThan(10);
     expect(counts.buildings).toBeGreaterThanOrEqual(1400);
@@ -42,9 +49,11 @@ describe(`demo city on ${engineName()}`, () => {
 
   it('has the resources: ~3,500 party members, 21 social organisations, partners, enforcement, departments', async () => {
     const kinds = Object.fromEntries(
-      (await database.rows<{ kind: string; n: number }>(sql`SELECT kind::text, count(*)::int AS n FROM resources GROUP BY kind`)).map(
-        (r) => [r.kind, r.n],
-      ),
+      (
+        await database.rows<{ kind: string; n: number }>(
+          sql`SELECT kind::text, count(*)::int AS n FROM resources GROUP BY kind`,
+        )
+      ).map((r) => [r.kind, r.n]),
     );
     expect(kinds.PARTY_MEMBER).toBe(3500);
     expect(kinds.SOCIAL_ORG).toBe(21);
@@ -105,9 +114,22 @@ describe(`demo city on ${engineName()}`, () => {
     // 0.01° units); grid A covers 0..1, grid B covers 0.9..1.8 → an overlap 0.9..1 and a gap
     // 1.8..2; a compound straddles the community's east edge.
     const sq = (x0: number, x1: number) =>
-      JSON.stringify({ type: 'Polygon', coordinates: [[[100 + x0 / 100, 20], [100 + x1 / 100, 20], [100 + x1 / 100, 20.01], [100 + x0 / 100, 20.01], [100 + x0 / 100, 20]]] });
+      JSON.stringify({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [100 + x0 / 100, 20],
+            [100 + x1 / 100, 20],
+            [100 + x1 / 100, 20.01],
+            [100 + x0 / 100, 20.01],
+            [100 + x0 / 100, 20],
+          ],
+        ],
+      });
     const problems = await rolledBack(database, async (tx) => {
-      const [district] = await tx.rows<{ id: number }>(sql`SELECT id FROM regions WHERE level = 'DISTRICT'`);
+      const [district] = await tx.rows<{ id: number }>(
+        sql`SELECT id FROM regions WHERE level = 'DISTRICT'`,
+      );
       const geom = (json: string) => sql`ST_SetSRID(ST_GeomFromGeoJSON(${json}), 4326)`;
       const [community] = await tx.rows<{ id: number }>(sql`
         WITH street AS (

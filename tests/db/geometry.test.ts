@@ -9,11 +9,19 @@ describe(`geometry validity on ${engineName()}`, () => {
   let communityId: number;
   beforeAll(async () => {
     database = await testDb();
-    communityId = (await database.rows<{ id: number }>(sql`SELECT id FROM regions WHERE level = 'COMMUNITY' LIMIT 1`))[0]!.id;
+    communityId = (
+      await database.rows<{ id: number }>(
+        sql`SELECT id FROM regions WHERE level = 'COMMUNITY' LIMIT 1`,
+      )
+    )[0]!.id;
   });
 
   const count = async (table: string) =>
-    (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))[0]!.n;
+    (
+      await database.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`,
+      )
+    )[0]!.n;
 
   const insertCompound = (code: string, geojson: object) =>
     database.db.execute(sql`
@@ -25,7 +33,10 @@ describe(`geometry validity on ${engineName()}`, () => {
       await promise;
     } catch (error) {
       // drizzle wraps driver errors; the PostgreSQL fields sit on the cause
-      const e = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message: string };
+      const e = ((error as { cause?: unknown }).cause ?? error) as {
+        code?: string;
+        message: string;
+      };
       return { code: e.code, message: e.message };
     }
     throw new Error('expected the statement to be refused');
@@ -33,7 +44,18 @@ describe(`geometry validity on ${engineName()}`, () => {
 
   it('refuses a self-intersecting polygon (bow tie) with the reason, and stores nothing', async () => {
     const before = await count('compounds');
-    const bowTie = { type: 'Polygon', coordinates: [[[119, 32.68], [119.01, 32.69], [119.01, 32.68], [119, 32.69], [119, 32.68]]] };
+    const bowTie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [119, 32.68],
+          [119.01, 32.69],
+          [119.01, 32.68],
+          [119, 32.69],
+          [119, 32.68],
+        ],
+      ],
+    };
     const error = await errorOf(insertCompound('BAD-BOWTIE', bowTie));
     expect(error.code).toBe('23514');
     expect(error.message).toMatch(/invalid geometry for compounds\.boundary: Self-intersection/);
@@ -42,7 +64,9 @@ describe(`geometry validity on ${engineName()}`, () => {
 
   it('refuses a longitude of 200', async () => {
     const before = await count('buildings');
-    const compoundId = (await database.rows<{ id: number }>(sql`SELECT id FROM compounds LIMIT 1`))[0]!.id;
+    const compoundId = (
+      await database.rows<{ id: number }>(sql`SELECT id FROM compounds LIMIT 1`)
+    )[0]!.id;
     const error = await errorOf(
       database.db.execute(sql`
         INSERT INTO buildings (compound_id, number, floors, location)
@@ -61,28 +85,55 @@ describe(`geometry validity on ${engineName()}`, () => {
           ST_GeomFromText('POLYGON((0 0, 1000 0, 1000 1000, 0 1000, 0 0))', 3857))`),
     );
     expect(wrongSrid.message).toMatch(/Geometry SRID \(3857\) does not match column SRID \(4326\)/);
-    const wrongType = await errorOf(insertCompound('BAD-TYPE', { type: 'Point', coordinates: [119, 32.68] }));
-    expect(wrongType.message).toMatch(/Geometry type \(Point\) does not match column type \(Polygon\)/);
+    const wrongType = await errorOf(
+      insertCompound('BAD-TYPE', { type: 'Point', coordinates: [119, 32.68] }),
+    );
+    expect(wrongType.message).toMatch(
+      /Geometry type \(Point\) does not match column type \(Polygon\)/,
+    );
   });
 
   it('accepts a valid polygon (the checks do not refuse good data)', async () => {
-    const square = { type: 'Polygon', coordinates: [[[119, 32.68], [119.001, 32.68], [119.001, 32.681], [119, 32.681], [119, 32.68]]] };
-    await database.db.transaction(async (tx) => {
-      await tx.execute(sql`
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [119, 32.68],
+          [119.001, 32.68],
+          [119.001, 32.681],
+          [119, 32.681],
+          [119, 32.68],
+        ],
+      ],
+    };
+    await database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`
         INSERT INTO compounds (code, name, community_id, boundary)
         VALUES ('GOOD-SQUARE', 'test', ${communityId}, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(square)}), 4326))`);
-      const rows = (await tx.execute(sql`SELECT count(*)::int AS n FROM compounds WHERE code = 'GOOD-SQUARE'`)) as unknown as { rows: { n: number }[] };
-      expect(rows.rows[0]!.n).toBe(1);
-      tx.rollback();
-    }).catch((e: Error) => {
-      if (!/rollback/i.test(e.message)) throw e;
-    });
+        const rows = (await tx.execute(
+          sql`SELECT count(*)::int AS n FROM compounds WHERE code = 'GOOD-SQUARE'`,
+        )) as unknown as { rows: { n: number }[] };
+        expect(rows.rows[0]!.n).toBe(1);
+        tx.rollback();
+      })
+      .catch((e: Error) => {
+        if (!/rollback/i.test(e.message)) throw e;
+      });
   });
 
   it('keeps the ticket event log append-only', async () => {
-    const error = await errorOf(database.db.execute(sql`UPDATE ticket_events SET reason = 'rewritten' WHERE id = (SELECT min(id) FROM ticket_events)`));
+    const error = await errorOf(
+      database.db.execute(
+        sql`UPDATE ticket_events SET reason = 'rewritten' WHERE id = (SELECT min(id) FROM ticket_events)`,
+      ),
+    );
     expect(error.message).toMatch(/ticket_events is append-only: UPDATE refused/);
-    const deleted = await errorOf(database.db.execute(sql`DELETE FROM ticket_events WHERE id = (SELECT min(id) FROM ticket_events)`));
+    const deleted = await errorOf(
+      database.db.execute(
+        sql`DELETE FROM ticket_events WHERE id = (SELECT min(id) FROM ticket_events)`,
+      ),
+    );
     expect(deleted.message).toMatch(/DELETE refused/);
   });
 });

@@ -18,18 +18,34 @@ describe(`migrations on ${engineName()}`, () => {
   it('apply from an empty database, creating PostGIS and every table', async () => {
     expect(await tablesOf(database)).toEqual([]);
     await migrate(database);
-    const [postgis] = await database.rows<{ version: string }>(sql`SELECT postgis_lib_version() AS version`);
+    const [postgis] = await database.rows<{ version: string }>(
+      sql`SELECT postgis_lib_version() AS version`,
+    );
     expect(Number(postgis!.version.split('.').slice(0, 2).join('.'))).toBeGreaterThanOrEqual(3.3);
     expect((await tablesOf(database)).map((t) => t.table_name)).toEqual([
-      'buildings', 'categories', 'compounds', 'grid_workers', 'grids', 'party_organizations',
-      'property_companies', 'regions', 'resource_claims', 'resources', 'spatial_ref_sys',
-      'ticket_events', 'tickets',
+      'buildings',
+      'categories',
+      'compounds',
+      'grid_workers',
+      'grids',
+      'party_organizations',
+      'property_companies',
+      'regions',
+      'resource_claims',
+      'resources',
+      'spatial_ref_sys',
+      'ticket_events',
+      'tickets',
     ]);
   });
 
   it('are idempotent: a second run changes nothing', async () => {
     const countApplied = async () =>
-      (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`))[0]!.n;
+      (
+        await database.rows<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`,
+        )
+      )[0]!.n;
     const before = await countApplied();
     await migrate(database);
     await migrate(database);
@@ -38,17 +54,31 @@ describe(`migrations on ${engineName()}`, () => {
   });
 
   it('give every geometry column SRID 4326 and a GiST index', async () => {
-    const columns = await database.rows<{ table: string; column: string; srid: number; indexed: boolean }>(sql`
+    const columns = await database.rows<{
+      table: string;
+      column: string;
+      srid: number;
+      indexed: boolean;
+    }>(sql`
       SELECT f_table_name AS table, f_geometry_column AS column, srid,
         EXISTS (SELECT 1 FROM pg_indexes i WHERE i.tablename = f_table_name
                 AND i.indexdef ILIKE '%USING gist%' AND i.indexdef LIKE '%' || f_geometry_column || '%') AS indexed
       FROM geometry_columns WHERE f_table_schema = 'public' ORDER BY 1, 2`);
     expect(columns.map((c) => `${c.table}.${c.column}`)).toEqual([
-      'buildings.location', 'compounds.boundary', 'grids.boundary', 'regions.boundary',
-      'resources.location', 'resources.service_area', 'tickets.location',
+      'buildings.location',
+      'compounds.boundary',
+      'grids.boundary',
+      'regions.boundary',
+      'resources.location',
+      'resources.service_area',
+      'tickets.location',
     ]);
     for (const c of columns) {
-      expect({ ...c, srid: c.srid, indexed: c.indexed }).toEqual({ ...c, srid: 4326, indexed: true });
+      expect({ ...c, srid: c.srid, indexed: c.indexed }).toEqual({
+        ...c,
+        srid: 4326,
+        indexed: true,
+      });
     }
   });
 });

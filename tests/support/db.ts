@@ -49,14 +49,18 @@ export async function emptyDb(): Promise<Database> {
 class Rollback extends Error {}
 
 /** Run fn against a transaction that is always rolled back: fixtures that leave no trace. */
-export async function rolledBack<T>(database: Database, fn: (tx: Database) => Promise<T>): Promise<T> {
+export async function rolledBack<T>(
+  database: Database,
+  fn: (tx: Database) => Promise<T>,
+): Promise<T> {
   let result: T | undefined;
   try {
     await database.db.transaction(async (tx) => {
       const txDb: Database = {
         ...database,
         db: tx as never,
-        rows: async <R>(q: Parameters<Database['rows']>[0]) => ((await tx.execute(q)) as unknown as { rows: R[] }).rows,
+        rows: async <R>(q: Parameters<Database['rows']>[0]) =>
+          ((await tx.execute(q)) as unknown as { rows: R[] }).rows,
       };
       result = await fn(txDb);
       throw new Rollback();

@@ -20,7 +20,10 @@ export function databaseUrlFor(adminUrl: string, database: string): string {
   return url.toString();
 }
 
-export async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  adminUrl: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -31,7 +34,11 @@ export async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => 
 }
 
 /** CREATE DATABASE … TEMPLATE, retried while another session briefly touches the template. */
-export async function cloneDatabase(adminUrl: string, template: string, name: string): Promise<void> {
+export async function cloneDatabase(
+  adminUrl: string,
+  template: string,
+  name: string,
+): Promise<void> {
   await withAdmin(adminUrl, async (client) => {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -27,7 +27,8 @@ export default async function setup(project: TestProject) {
           `SELECT datname FROM pg_database WHERE datname LIKE $1`,
           [`${prefix}%`],
         );
-        for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+        for (const { datname } of rows)
+          await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
       });
   } else {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yitu-test-'));
@@ -39,7 +40,9 @@ export default async function setup(project: TestProject) {
     info = { engine: 'pglite', templateDir, workDir };
     teardown = async () => fs.rmSync(workDir, { recursive: true, force: true });
   }
-  console.log(`[yitu] test database (${info.engine}) migrated and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `[yitu] test database (${info.engine}) migrated and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   project.provide('yituTemplate', info);
   return teardown;
 }

@@ -46,10 +46,7 @@ export const regions = pgTable(
     index('regions_boundary_gist').using('gist', t.boundary),
     index('regions_parent_idx').on(t.parentId),
     validGeometry('regions_boundary_valid', t.boundary, 'regions.boundary'),
-    check(
-      'regions_parent_by_level',
-      sql`(${t.level} = 'DISTRICT') = (${t.parentId} IS NULL)`,
-    ),
+    check('regions_parent_by_level', sql`(${t.level} = 'DISTRICT') = (${t.parentId} IS NULL)`),
   ],
 );
 
@@ -80,7 +77,10 @@ export const compounds = pgTable(
     // null = 无物业 (no property company)
     propertyCompanyId: integer('property_company_id').references(() => propertyCompanies.id),
     // 老旧小区, 安置小区, 商品房, 单位院落 …
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
@@ -127,7 +127,10 @@ export const grids = pgTable(
       .references(() => regions.id),
     parentId: integer('parent_id').references((): AnyPgColumn => grids.id),
     // PARTY_BUILDING (党建网格), SOCIAL_ORDER (综治网格), PETITION (信访网格), URBAN_MANAGEMENT …
-    kinds: text('kinds').array().notNull().default(sql`'{}'::text[]`),
+    kinds: text('kinds')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     boundary: polygon('boundary').notNull(),
     workerId: integer('worker_id').references((): AnyPgColumn => gridWorkers.id),
     createdAt: createdAt(),
@@ -185,10 +188,7 @@ export const partyOrganizations = pgTable(
     index('party_orgs_parent_idx').on(t.parentId),
     index('party_orgs_grid_idx').on(t.gridId),
     index('party_orgs_community_idx').on(t.communityId),
-    check(
-      'party_orgs_parent_by_kind',
-      sql`(${t.kind} = 'COMMITTEE') = (${t.parentId} IS NULL)`,
-    ),
+    check('party_orgs_parent_by_kind', sql`(${t.kind} = 'COMMITTEE') = (${t.parentId} IS NULL)`),
   ],
 );
 
@@ -224,7 +224,10 @@ export const resources = pgTable(
     propertyCompanyId: integer('property_company_id').references(() => propertyCompanies.id),
     location: point('location').notNull(),
     serviceArea: multiPolygon('service_area'),
-    capabilities: text('capabilities').array().notNull().default(sql`'{}'::text[]`),
+    capabilities: text('capabilities')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     capacity: integer('capacity').notNull().default(1),
     availability: jsonb('availability').$type<Availability>().notNull().default({ always: true }),
     mayDecline: boolean('may_decline').notNull().default(true),
@@ -264,7 +267,12 @@ export const resourceClaims = pgTable(
   ],
 );
 
-export const ticketLevel = pgEnum('ticket_level', ['COMPOUND', 'COMMUNITY', 'STREET', 'DEPARTMENT']);
+export const ticketLevel = pgEnum('ticket_level', [
+  'COMPOUND',
+  'COMMUNITY',
+  'STREET',
+  'DEPARTMENT',
+]);
 
 /** Ticket taxonomy, seeded from shared/data/categories.json. */
 export const categories = pgTable('categories', {
@@ -274,8 +282,14 @@ export const categories = pgTable('categories', {
   level: ticketLevel('level').notNull(),
   respondHours: integer('respond_hours').notNull(),
   resolveHours: integer('resolve_hours').notNull(),
-  capabilities: text('capabilities').array().notNull().default(sql`'{}'::text[]`),
-  examples: text('examples').array().notNull().default(sql`'{}'::text[]`),
+  capabilities: text('capabilities')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  examples: text('examples')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
 });
 
 export const ticketStatus = pgEnum('ticket_status', [

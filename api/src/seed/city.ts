@@ -78,44 +78,120 @@ const OPEN_TICKETS = 140;
 
 export interface City {
   asOf: Date;
-  district: { code: string; name: string; boundary: { type: 'MultiPolygon'; coordinates: number[][][][] }; metadata: object };
+  district: {
+    code: string;
+    name: string;
+    boundary: { type: 'MultiPolygon'; coordinates: number[][][][] };
+    metadata: object;
+  };
   streets: { code: string; name: string; metadata: object }[];
-  communities: { code: string; name: string; streetCode: string; boundary: Ring; metadata: object }[];
+  communities: {
+    code: string;
+    name: string;
+    streetCode: string;
+    boundary: Ring;
+    metadata: object;
+  }[];
   propertyCompanies: { code: string; name: string; hasPartyBranch: boolean; phone: string }[];
   compounds: {
-    code: string; name: string; communityCode: string; boundary: Ring; households: number;
-    yearBuilt: number; propertyCompanyCode: string | null; tags: string[]; metadata: object;
+    code: string;
+    name: string;
+    communityCode: string;
+    boundary: Ring;
+    households: number;
+    yearBuilt: number;
+    propertyCompanyCode: string | null;
+    tags: string[];
+    metadata: object;
   }[];
-  buildings: { key: string; compoundCode: string; number: string; floors: number; households: number; location: LonLat }[];
-  grids: { code: string; name: string; communityCode: string; parentCode: string | null; kinds: string[]; boundary: Ring }[];
-  gridWorkers: { code: string; name: string; phone: string; gridCode: string; isPartyMember: boolean; leads: boolean }[];
+  buildings: {
+    key: string;
+    compoundCode: string;
+    number: string;
+    floors: number;
+    households: number;
+    location: LonLat;
+  }[];
+  grids: {
+    code: string;
+    name: string;
+    communityCode: string;
+    parentCode: string | null;
+    kinds: string[];
+    boundary: Ring;
+  }[];
+  gridWorkers: {
+    code: string;
+    name: string;
+    phone: string;
+    gridCode: string;
+    isPartyMember: boolean;
+    leads: boolean;
+  }[];
   partyOrgs: {
-    code: string; name: string; kind: 'COMMITTEE' | 'BRANCH' | 'GROUP' | 'MEMBER_HOUSEHOLD'; parentCode: string | null;
-    communityCode: string; compoundCode: string | null; gridCode: string | null; buildingKey: string | null;
-    secretary: string; memberCount: number;
+    code: string;
+    name: string;
+    kind: 'COMMITTEE' | 'BRANCH' | 'GROUP' | 'MEMBER_HOUSEHOLD';
+    parentCode: string | null;
+    communityCode: string;
+    compoundCode: string | null;
+    gridCode: string | null;
+    buildingKey: string | null;
+    secretary: string;
+    memberCount: number;
   }[];
   resources: {
-    code: string; kind: string; name: string; communityCode: string | null; propertyCompanyCode: string | null;
-    location: LonLat; serviceAreaRegionCode: string | null; capabilities: string[]; capacity: number;
-    availability: Availability; mayDecline: boolean; contactName: string; contactPhone: string;
+    code: string;
+    kind: string;
+    name: string;
+    communityCode: string | null;
+    propertyCompanyCode: string | null;
+    location: LonLat;
+    serviceAreaRegionCode: string | null;
+    capabilities: string[];
+    capacity: number;
+    availability: Availability;
+    mayDecline: boolean;
+    contactName: string;
+    contactPhone: string;
   }[];
   claims: { resourceCode: string; gridCode: string | null; compoundCode: string | null }[];
   tickets: {
-    code: string; categoryCode: string; status: string; level: string; location: LonLat; description: string;
-    reporterName: string; reporterPhone: string; channel: string; reportedAt: string; respondBy: string;
-    resolveBy: string; acceptedAt: string | null; resolvedAt: string | null; closedAt: string | null;
-    satisfaction: number | null; version: number;
+    code: string;
+    categoryCode: string;
+    status: string;
+    level: string;
+    location: LonLat;
+    description: string;
+    reporterName: string;
+    reporterPhone: string;
+    channel: string;
+    reportedAt: string;
+    respondBy: string;
+    resolveBy: string;
+    acceptedAt: string | null;
+    resolvedAt: string | null;
+    closedAt: string | null;
+    satisfaction: number | null;
+    version: number;
   }[];
   events: {
-    ticketCode: string; type: string; from: string | null; to: string | null; actor: string;
-    reason: string | null; data: object; at: string;
+    ticketCode: string;
+    type: string;
+    from: string | null;
+    to: string | null;
+    actor: string;
+    reason: string | null;
+    data: object;
+    at: string;
   }[];
 }
 
 export function generateCity(options: CityOptions = {}): City {
   const seed = options.seed ?? 20_261_123;
   const scale = options.scale ?? 1;
-  if (!Number.isInteger(scale) || scale < 1 || scale > 400) throw new Error('scale must be an integer 1–400');
+  if (!Number.isInteger(scale) || scale < 1 || scale > 400)
+    throw new Error('scale must be an integer 1–400');
   const asOf = options.asOf ?? startOfUtcDay(new Date());
   const rng = createRng(seed);
   const categories = loadCategories();
@@ -124,10 +200,23 @@ export function generateCity(options: CityOptions = {}): City {
     district: {
       ...DISTRICT,
       boundary: loadDistrictOutline(),
-      metadata: { synthetic: false, source: 'DataV.GeoAtlas via lyhmyd1211/GeoMapData_CN, GCJ-02 → WGS84' },
+      metadata: {
+        synthetic: false,
+        source: 'DataV.GeoAtlas via lyhmyd1211/GeoMapData_CN, GCJ-02 → WGS84',
+      },
     },
-    streets: [], communities: [], propertyCompanies: [], compounds: [], buildings: [], grids: [],
-    gridWorkers: [], partyOrgs: [], resources: [], claims: [], tickets: [], events: [],
+    streets: [],
+    communities: [],
+    propertyCompanies: [],
+    compounds: [],
+    buildings: [],
+    grids: [],
+    gridWorkers: [],
+    partyOrgs: [],
+    resources: [],
+    claims: [],
+    tickets: [],
+    events: [],
   };
   const side = Math.ceil(Math.sqrt(scale));
   for (let copy = 0; copy < scale; copy++) {
@@ -144,7 +233,13 @@ function startOfUtcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-function generateCopy(city: City, rng: Rng, copy: number, offset: [number, number], categories: CategoryDef[]) {
+function generateCopy(
+  city: City,
+  rng: Rng,
+  copy: number,
+  offset: [number, number],
+  categories: CategoryDef[],
+) {
   const suffix = copy === 0 ? '' : `·${copy + 1}`;
   const codeBase = Number(DISTRICT.code) * 1000 + copy * 2; // street codes 341181001, 341181002, …
 
@@ -182,18 +277,27 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
     return ring;
   };
   const cellCorners = (i: number, j: number) => ({
-    tl: vertex[i]![j]!, bl: vertex[i]![j + 1]!, br: vertex[i + 1]![j + 1]!, tr: vertex[i + 1]![j]!,
+    tl: vertex[i]![j]!,
+    bl: vertex[i]![j + 1]!,
+    br: vertex[i + 1]![j + 1]!,
+    tr: vertex[i + 1]![j]!,
   });
 
   // --- streets and communities
   const streetCodes = [String(codeBase + 1), String(codeBase + 2)];
   names.STREET_NAMES.forEach((name, s) =>
-    city.streets.push({ code: streetCodes[s]!, name: name + suffix, metadata: { ...SYNTHETIC, boundary: 'union of its communities' } }),
+    city.streets.push({
+      code: streetCodes[s]!,
+      name: name + suffix,
+      metadata: { ...SYNTHETIC, boundary: 'union of its communities' },
+    }),
   );
 
   // --- property companies: 40, the first 20 after shuffling have a party branch (红色物业)
   const companyCodes: string[] = [];
-  const branchFlags = rng.shuffle(Array.from({ length: PROPERTY_COMPANIES }, (_, k) => k < PROPERTY_COMPANIES / 2));
+  const branchFlags = rng.shuffle(
+    Array.from({ length: PROPERTY_COMPANIES }, (_, k) => k < PROPERTY_COMPANIES / 2),
+  );
   for (let k = 0; k < PROPERTY_COMPANIES; k++) {
     const code = `PC${copy + 1}-${String(k + 1).padStart(2, '0')}`;
     const stem = names.PROPERTY_COMPANY_STEMS[k % names.PROPERTY_COMPANY_STEMS.length]!;
@@ -207,14 +311,25 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
   }
 
   const usedCompoundNames = new Set<string>();
-  const compoundsByCommunity = new Map<string, { code: string; cells: [number, number]; buildingKeys: string[]; gridCode: string }[]>();
+  const compoundsByCommunity = new Map<
+    string,
+    { code: string; cells: [number, number]; buildingKeys: string[]; gridCode: string }[]
+  >();
   const gridsByCommunity = new Map<string, string[]>();
-  const allBuildings: { key: string; location: LonLat; compoundCode: string; number: string }[] = [];
+  const allBuildings: { key: string; location: LonLat; compoundCode: string; number: string }[] =
+    [];
   let workerSeq = 0;
   const newWorker = (gridCode: string, leads: boolean) => {
     workerSeq++;
     const code = `GW${copy + 1}-${String(workerSeq).padStart(4, '0')}`;
-    city.gridWorkers.push({ code, name: names.personName(rng), phone: names.mobilePhone(rng), gridCode, isPartyMember: true, leads });
+    city.gridWorkers.push({
+      code,
+      name: names.personName(rng),
+      phone: names.mobilePhone(rng),
+      gridCode,
+      isPartyMember: true,
+      leads,
+    });
     return code;
   };
 
@@ -251,7 +366,12 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
           name: `${names.COMMUNITY_NAMES[k]!.replace('社区', '')}第${g}网格${suffix}`,
           communityCode,
           parentCode: null,
-          kinds: ['PARTY_BUILDING', 'SOCIAL_ORDER', 'PETITION', ...(rng.chance(0.3) ? ['URBAN_MANAGEMENT'] : [])],
+          kinds: [
+            'PARTY_BUILDING',
+            'SOCIAL_ORDER',
+            'PETITION',
+            ...(rng.chance(0.3) ? ['URBAN_MANAGEMENT'] : []),
+          ],
           boundary: blockRing(c0 + dx, r0 + dy, c0 + dx + (merged ? 2 : 1), r0 + dy + 1),
         });
         cellGrid.set(`${dx},${dy}`, gridCode);
@@ -282,9 +402,17 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
 
     // Compounds: distinct cells of the community.
     const cells = rng.shuffle(
-      Array.from({ length: CELLS_X * CELLS_Y }, (_, n) => [n % CELLS_X, Math.floor(n / CELLS_X)] as [number, number]),
+      Array.from(
+        { length: CELLS_X * CELLS_Y },
+        (_, n) => [n % CELLS_X, Math.floor(n / CELLS_X)] as [number, number],
+      ),
     );
-    const compoundList: { code: string; cells: [number, number]; buildingKeys: string[]; gridCode: string }[] = [];
+    const compoundList: {
+      code: string;
+      cells: [number, number];
+      buildingKeys: string[];
+      gridCode: string;
+    }[] = [];
     for (let n = 0; n < COMPOUNDS_PER_COMMUNITY(k); n++) {
       const [dx, dy] = cells[n]!;
       const oldEstate = rng.chance(0.45);
@@ -313,22 +441,42 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
         households += bHouseholds;
         const key = `${code}#${b + 1}`;
         const location = bilinear(quad, u, v);
-        city.buildings.push({ key, compoundCode: code, number: String(b + 1), floors, households: bHouseholds, location });
+        city.buildings.push({
+          key,
+          compoundCode: code,
+          number: String(b + 1),
+          floors,
+          households: bHouseholds,
+          location,
+        });
         allBuildings.push({ key, location, compoundCode: code, number: String(b + 1) });
         buildingKeys.push(key);
       }
       city.compounds.push({
-        code, name, communityCode, boundary: [...quad, quad[0]!], households, yearBuilt,
-        propertyCompanyCode: company, tags,
+        code,
+        name,
+        communityCode,
+        boundary: [...quad, quad[0]!],
+        households,
+        yearBuilt,
+        propertyCompanyCode: company,
+        tags,
         metadata: { ...SYNTHETIC, qr: `/r/${code}` },
       });
-      compoundList.push({ code, cells: [dx, dy], buildingKeys, gridCode: cellGrid.get(`${dx},${dy}`)! });
+      compoundList.push({
+        code,
+        cells: [dx, dy],
+        buildingKeys,
+        gridCode: cellGrid.get(`${dx},${dy}`)!,
+      });
     }
     compoundsByCommunity.set(communityCode, compoundList);
   }
 
   // --- grid workers: a lead per grid and per micro-grid, the rest spread as team members
-  const copyGrids = city.grids.filter((gr) => gr.code.startsWith(streetCodes[0]!) || gr.code.startsWith(streetCodes[1]!));
+  const copyGrids = city.grids.filter(
+    (gr) => gr.code.startsWith(streetCodes[0]!) || gr.code.startsWith(streetCodes[1]!),
+  );
   for (const grid of copyGrids) newWorker(grid.code, true);
   const topGrids = copyGrids.filter((gr) => gr.parentCode === null);
   while (workerSeq < GRID_WORKERS) newWorker(rng.pick(topGrids).code, false);
@@ -338,9 +486,16 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
   for (const community of city.communities.filter((c) => streetCodes.includes(c.streetCode))) {
     const committee = `PO-${community.code}`;
     city.partyOrgs.push({
-      code: committee, name: `${community.name}党委`, kind: 'COMMITTEE', parentCode: null,
-      communityCode: community.code, compoundCode: null, gridCode: null, buildingKey: null,
-      secretary: names.personName(rng), memberCount: rng.int(120, 400),
+      code: committee,
+      name: `${community.name}党委`,
+      kind: 'COMMITTEE',
+      parentCode: null,
+      communityCode: community.code,
+      compoundCode: null,
+      gridCode: null,
+      buildingKey: null,
+      secretary: names.personName(rng),
+      memberCount: rng.int(120, 400),
     });
     const compoundList = compoundsByCommunity.get(community.code)!;
     const branchOfGrid = new Map<string, string>();
@@ -348,18 +503,32 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
       const branch = `PO-${compound.code}`;
       const compoundName = city.compounds.find((c) => c.code === compound.code)!.name;
       city.partyOrgs.push({
-        code: branch, name: `${compoundName}党支部`, kind: 'BRANCH', parentCode: committee,
-        communityCode: community.code, compoundCode: compound.code, gridCode: compound.gridCode, buildingKey: null,
-        secretary: names.personName(rng), memberCount: rng.int(15, 60),
+        code: branch,
+        name: `${compoundName}党支部`,
+        kind: 'BRANCH',
+        parentCode: committee,
+        communityCode: community.code,
+        compoundCode: compound.code,
+        gridCode: compound.gridCode,
+        buildingKey: null,
+        secretary: names.personName(rng),
+        memberCount: rng.int(15, 60),
       });
       if (!branchOfGrid.has(compound.gridCode)) branchOfGrid.set(compound.gridCode, branch);
     }
     for (const gridCode of gridsByCommunity.get(community.code)!) {
       const group = `PO-${gridCode}`;
       city.partyOrgs.push({
-        code: group, name: `${city.grids.find((gr) => gr.code === gridCode)!.name}党小组`, kind: 'GROUP',
-        parentCode: branchOfGrid.get(gridCode) ?? committee, communityCode: community.code,
-        compoundCode: null, gridCode, buildingKey: null, secretary: names.personName(rng), memberCount: rng.int(5, 20),
+        code: group,
+        name: `${city.grids.find((gr) => gr.code === gridCode)!.name}党小组`,
+        kind: 'GROUP',
+        parentCode: branchOfGrid.get(gridCode) ?? committee,
+        communityCode: community.code,
+        compoundCode: null,
+        gridCode,
+        buildingKey: null,
+        secretary: names.personName(rng),
+        memberCount: rng.int(5, 20),
       });
     }
     for (const compound of compoundList) {
@@ -367,9 +536,16 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
         if (!rng.chance(0.33)) continue;
         const head = names.personName(rng);
         city.partyOrgs.push({
-          code: `PO-${key}`, name: `${head}党员中心户`, kind: 'MEMBER_HOUSEHOLD', parentCode: `PO-${compound.gridCode}`,
-          communityCode: community.code, compoundCode: compound.code, gridCode: compound.gridCode, buildingKey: key,
-          secretary: head, memberCount: rng.int(1, 3),
+          code: `PO-${key}`,
+          name: `${head}党员中心户`,
+          kind: 'MEMBER_HOUSEHOLD',
+          parentCode: `PO-${compound.gridCode}`,
+          communityCode: community.code,
+          compoundCode: compound.code,
+          gridCode: compound.gridCode,
+          buildingKey: key,
+          secretary: head,
+          memberCount: rng.int(1, 3),
         });
       }
     }
@@ -391,21 +567,40 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
     list.push(b);
     buildingsOfCommunity.set(communityOf(b.compoundCode), list);
   }
-  const branchDays: Availability = { monthlyDays: [8, 18, 28], weekly: [[6, '09:00', '17:00'], [7, '09:00', '17:00']] };
+  const branchDays: Availability = {
+    monthlyDays: [8, 18, 28],
+    weekly: [
+      [6, '09:00', '17:00'],
+      [7, '09:00', '17:00'],
+    ],
+  };
   for (let p = 0; p < PARTY_MEMBERS; p++) {
     const community = copyCommunities[p % copyCommunities.length]!;
     const home = rng.pick(buildingsOfCommunity.get(community.code)!);
     const skills = rng.shuffle([...names.PARTY_MEMBER_SKILLS]).slice(0, rng.int(1, 3));
     const person = names.personName(rng);
     const code = addResource({
-      kind: 'PARTY_MEMBER', name: person, communityCode: community.code, propertyCompanyCode: null,
-      location: jitterMetres(rng, home.location, 25), serviceAreaRegionCode: null, capabilities: skills,
-      capacity: rng.int(1, 2), availability: branchDays, mayDecline: true, contactName: person, contactPhone: names.mobilePhone(rng),
+      kind: 'PARTY_MEMBER',
+      name: person,
+      communityCode: community.code,
+      propertyCompanyCode: null,
+      location: jitterMetres(rng, home.location, 25),
+      serviceAreaRegionCode: null,
+      capabilities: skills,
+      capacity: rng.int(1, 2),
+      availability: branchDays,
+      mayDecline: true,
+      contactName: person,
+      contactPhone: names.mobilePhone(rng),
     });
     // 认领责任区: about 40% claim a grid or a compound of their community.
     if (rng.chance(0.4)) {
       if (rng.chance(0.5)) {
-        city.claims.push({ resourceCode: code, gridCode: rng.pick(gridsByCommunity.get(community.code)!), compoundCode: null });
+        city.claims.push({
+          resourceCode: code,
+          gridCode: rng.pick(gridsByCommunity.get(community.code)!),
+          compoundCode: null,
+        });
       } else {
         city.claims.push({ resourceCode: code, gridCode: null, compoundCode: home.compoundCode });
       }
@@ -417,25 +612,52 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
     for (let v = 0; v < rng.int(1, 2); v++) {
       const leader = names.personName(rng);
       const code = addResource({
-        kind: 'VOLUNTEER_TEAM', name: `${community.name}${rng.pick(['红马甲', '银发', '青年', '邻里守望'])}志愿服务队`,
-        communityCode: community.code, propertyCompanyCode: null, location: jitterMetres(rng, centre, 200),
+        kind: 'VOLUNTEER_TEAM',
+        name: `${community.name}${rng.pick(['红马甲', '银发', '青年', '邻里守望'])}志愿服务队`,
+        communityCode: community.code,
+        propertyCompanyCode: null,
+        location: jitterMetres(rng, centre, 200),
         serviceAreaRegionCode: community.code,
-        capabilities: rng.shuffle([...names.PARTY_MEMBER_SKILLS]).slice(0, rng.int(2, 4)), capacity: rng.int(3, 6),
-        availability: { weekly: [[6, '08:00', '18:00'], [7, '08:00', '18:00']], monthlyDays: [8, 18, 28] },
-        mayDecline: true, contactName: leader, contactPhone: names.mobilePhone(rng),
+        capabilities: rng.shuffle([...names.PARTY_MEMBER_SKILLS]).slice(0, rng.int(2, 4)),
+        capacity: rng.int(3, 6),
+        availability: {
+          weekly: [
+            [6, '08:00', '18:00'],
+            [7, '08:00', '18:00'],
+          ],
+          monthlyDays: [8, 18, 28],
+        },
+        mayDecline: true,
+        contactName: leader,
+        contactPhone: names.mobilePhone(rng),
       });
-      city.claims.push({ resourceCode: code, gridCode: rng.pick(gridsByCommunity.get(community.code)!), compoundCode: null });
+      city.claims.push({
+        resourceCode: code,
+        gridCode: rng.pick(gridsByCommunity.get(community.code)!),
+        compoundCode: null,
+      });
     }
     // community partners (社区合伙人): 15–17 per community
     const partners = rng.shuffle([...names.PARTNER_KINDS]).slice(0, rng.int(15, 17));
     for (const partner of partners) {
       const owner = names.personName(rng);
       addResource({
-        kind: 'COMMUNITY_PARTNER', name: `${owner.slice(0, 1)}记${partner.name}`, communityCode: community.code,
-        propertyCompanyCode: null, location: jitterMetres(rng, centre, 500), serviceAreaRegionCode: community.code,
-        capabilities: partner.capabilities, capacity: rng.int(2, 5),
-        availability: { weekly: [1, 2, 3, 4, 5, 6, 7].map((d) => [d, '08:00', '20:00'] as [number, string, string]) },
-        mayDecline: true, contactName: owner, contactPhone: names.mobilePhone(rng),
+        kind: 'COMMUNITY_PARTNER',
+        name: `${owner.slice(0, 1)}记${partner.name}`,
+        communityCode: community.code,
+        propertyCompanyCode: null,
+        location: jitterMetres(rng, centre, 500),
+        serviceAreaRegionCode: community.code,
+        capabilities: partner.capabilities,
+        capacity: rng.int(2, 5),
+        availability: {
+          weekly: [1, 2, 3, 4, 5, 6, 7].map(
+            (d) => [d, '08:00', '20:00'] as [number, string, string],
+          ),
+        },
+        mayDecline: true,
+        contactName: owner,
+        contactPhone: names.mobilePhone(rng),
       });
     }
   }
@@ -443,39 +665,79 @@ function generateCopy(city: City, rng: Rng, copy: number, offset: [number, numbe
     const community = copyCommunities[(s * 5) % copyCommunities.length]!;
     const kind = names.SOCIAL_ORG_KINDS[s % names.SOCIAL_ORG_KINDS.length]!;
     addResource({
-      kind: 'SOCIAL_ORG', name: `天长市${community.name.replace('社区', '')}${kind.name}${suffix}`,
-      communityCode: community.code, propertyCompanyCode: null, location: jitterMetres(rng, ringCentre(community.boundary), 300),
-      serviceAreaRegionCode: community.streetCode, capabilities: kind.capabilities, capacity: rng.int(4, 10),
-      availability: { weekly: [1, 2, 3, 4, 5].map((d) => [d, '08:30', '17:30'] as [number, string, string]) },
-      mayDecline: true, contactName: names.personName(rng), contactPhone: names.mobilePhone(rng),
+      kind: 'SOCIAL_ORG',
+      name: `天长市${community.name.replace('社区', '')}${kind.name}${suffix}`,
+      communityCode: community.code,
+      propertyCompanyCode: null,
+      location: jitterMetres(rng, ringCentre(community.boundary), 300),
+      serviceAreaRegionCode: community.streetCode,
+      capabilities: kind.capabilities,
+      capacity: rng.int(4, 10),
+      availability: {
+        weekly: [1, 2, 3, 4, 5].map((d) => [d, '08:30', '17:30'] as [number, string, string]),
+      },
+      mayDecline: true,
+      contactName: names.personName(rng),
+      contactPhone: names.mobilePhone(rng),
     });
   }
   for (const company of city.propertyCompanies.filter((c) => c.code.startsWith(`PC${copy + 1}-`))) {
     const managed = city.compounds.filter((c) => c.propertyCompanyCode === company.code);
-    const base = managed[0] ? ringCentre(managed[0].boundary) : toLonLat(originX + totalW / 2, originY - totalH / 2);
+    const base = managed[0]
+      ? ringCentre(managed[0].boundary)
+      : toLonLat(originX + totalW / 2, originY - totalH / 2);
     addResource({
-      kind: 'PROPERTY_COMPANY', name: company.name, communityCode: managed[0]?.communityCode ?? null,
-      propertyCompanyCode: company.code, location: base, serviceAreaRegionCode: null,
-      capabilities: ['property_management', 'repair', 'cleaning', 'parking_management', 'greening', ...(company.hasPartyBranch ? ['fire_safety'] : [])],
-      capacity: 10 + managed.length * 2, availability: { always: true }, mayDecline: false,
-      contactName: names.personName(rng), contactPhone: company.phone,
+      kind: 'PROPERTY_COMPANY',
+      name: company.name,
+      communityCode: managed[0]?.communityCode ?? null,
+      propertyCompanyCode: company.code,
+      location: base,
+      serviceAreaRegionCode: null,
+      capabilities: [
+        'property_management',
+        'repair',
+        'cleaning',
+        'parking_management',
+        'greening',
+        ...(company.hasPartyBranch ? ['fire_safety'] : []),
+      ],
+      capacity: 10 + managed.length * 2,
+      availability: { always: true },
+      mayDecline: false,
+      contactName: names.personName(rng),
+      contactPhone: company.phone,
     });
   }
   streetCodes.forEach((streetCode, s) => {
     const communities = copyCommunities.filter((c) => c.streetCode === streetCode);
     addResource({
-      kind: 'LAW_ENFORCEMENT', name: `${names.STREET_NAMES[s]}综合行政执法队${suffix}`, communityCode: null,
-      propertyCompanyCode: null, location: ringCentre(communities[0]!.boundary), serviceAreaRegionCode: streetCode,
-      capabilities: ['law_enforcement', 'fire_safety', 'animal_control', 'parking_management'], capacity: 40,
-      availability: { always: true }, mayDecline: false, contactName: names.personName(rng), contactPhone: `0550-7${String(rng.int(0, 999_999)).padStart(6, '0')}`,
+      kind: 'LAW_ENFORCEMENT',
+      name: `${names.STREET_NAMES[s]}综合行政执法队${suffix}`,
+      communityCode: null,
+      propertyCompanyCode: null,
+      location: ringCentre(communities[0]!.boundary),
+      serviceAreaRegionCode: streetCode,
+      capabilities: ['law_enforcement', 'fire_safety', 'animal_control', 'parking_management'],
+      capacity: 40,
+      availability: { always: true },
+      mayDecline: false,
+      contactName: names.personName(rng),
+      contactPhone: `0550-7${String(rng.int(0, 999_999)).padStart(6, '0')}`,
     });
   });
   for (const department of names.DEPARTMENTS) {
     addResource({
-      kind: 'DEPARTMENT', name: department.name + suffix, communityCode: null, propertyCompanyCode: null,
+      kind: 'DEPARTMENT',
+      name: department.name + suffix,
+      communityCode: null,
+      propertyCompanyCode: null,
       location: jitterMetres(rng, toLonLat(originX + totalW / 2, originY - totalH / 2), 600),
-      serviceAreaRegionCode: copy === 0 ? DISTRICT.code : null, capabilities: department.capabilities, capacity: 200,
-      availability: { always: true }, mayDecline: false, contactName: names.personName(rng),
+      serviceAreaRegionCode: copy === 0 ? DISTRICT.code : null,
+      capabilities: department.capabilities,
+      capacity: 200,
+      availability: { always: true },
+      mayDecline: false,
+      contactName: names.personName(rng),
       contactPhone: `0550-7${String(rng.int(0, 999_999)).padStart(6, '0')}`,
     });
   }
@@ -488,8 +750,12 @@ const calendar = createCalendar();
 const HOUR = 3600_000;
 
 function generateTickets(
-  city: City, rng: Rng, copy: number, categories: CategoryDef[],
-  buildings: { key: string; location: LonLat; compoundCode: string; number: string }[], streetCodes: string[],
+  city: City,
+  rng: Rng,
+  copy: number,
+  categories: CategoryDef[],
+  buildings: { key: string; location: LonLat; compoundCode: string; number: string }[],
+  streetCodes: string[],
 ) {
   const copyResources = city.resources.filter((r) => r.code.startsWith(`R${copy + 1}-`));
   const byCapability = new Map<string, typeof copyResources>();
@@ -497,19 +763,42 @@ function generateTickets(
     for (const cap of r.capabilities) byCapability.set(cap, [...(byCapability.get(cap) ?? []), r]);
   }
   const weights: Record<string, number> = {
-    PARKING: 14, FIRE_LANE: 9, ILLEGAL_WIRING: 9, FACILITY_REPAIR: 18, SANITATION: 10, GREENING: 4,
-    NOISE: 6, NEIGHBOR_DISPUTE: 7, PROPERTY_SERVICE: 9, ILLEGAL_CONSTRUCTION: 2, ELDERLY_CARE: 5,
-    POLICY_CONSULT: 3, PUBLIC_SECURITY: 2, UTILITIES: 3, PETS: 3, OTHER: 1,
+    PARKING: 14,
+    FIRE_LANE: 9,
+    ILLEGAL_WIRING: 9,
+    FACILITY_REPAIR: 18,
+    SANITATION: 10,
+    GREENING: 4,
+    NOISE: 6,
+    NEIGHBOR_DISPUTE: 7,
+    PROPERTY_SERVICE: 9,
+    ILLEGAL_CONSTRUCTION: 2,
+    ELDERLY_CARE: 5,
+    POLICY_CONSULT: 3,
+    PUBLIC_SECURITY: 2,
+    UTILITIES: 3,
+    PETS: 3,
+    OTHER: 1,
   };
   const bag = categories.flatMap((c) => Array<CategoryDef>(weights[c.code] ?? 1).fill(c));
   const compoundNames = new Map(city.compounds.map((c) => [c.code, c.name]));
-  const copyBuildings = buildings.filter((b) => streetCodes.some((s) => b.compoundCode.startsWith(s)));
+  const copyBuildings = buildings.filter((b) =>
+    streetCodes.some((s) => b.compoundCode.startsWith(s)),
+  );
   const asOf = city.asOf.getTime();
   const daySeq = new Map<string, number>();
   const iso = (ms: number) => new Date(ms).toISOString();
 
   const total = CLOSED_TICKETS + OPEN_TICKETS;
-  const openStatuses = ['REPORTED', 'ACCEPTED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'VERIFIED', 'SUSPENDED'];
+  const openStatuses = [
+    'REPORTED',
+    'ACCEPTED',
+    'DISPATCHED',
+    'IN_PROGRESS',
+    'RESOLVED',
+    'VERIFIED',
+    'SUSPENDED',
+  ];
   for (let n = 0; n < total; n++) {
     const closed = n < CLOSED_TICKETS;
     const target = closed ? 'CLOSED' : openStatuses[n % openStatuses.length]!;
@@ -522,66 +811,155 @@ function generateTickets(
     const seq = (daySeq.get(day) ?? 0) + 1;
     daySeq.set(day, seq);
     const code = `T${day}${String(seq).padStart(4, '0')}${copy === 0 ? '' : `-${copy + 1}`}`;
-    const respondBy = addWorkingHours(calendar, new Date(reportedAt), category.respondHours).getTime();
-    const resolveBy = addWorkingHours(calendar, new Date(reportedAt), category.resolveHours).getTime();
+    const respondBy = addWorkingHours(
+      calendar,
+      new Date(reportedAt),
+      category.respondHours,
+    ).getTime();
+    const resolveBy = addWorkingHours(
+      calendar,
+      new Date(reportedAt),
+      category.resolveHours,
+    ).getTime();
     const channel = rng.pick(['QR', 'QR', 'QR', 'PATROL', 'PATROL', 'HOTLINE', 'STAFF']);
     const reporter = names.personName(rng);
     const communityCode = building.compoundCode.slice(0, streetCodes[0]!.length + 3);
-    const workerCodes = city.gridWorkers.filter((w) => w.leads && w.gridCode.startsWith(communityCode)).map((w) => w.code);
+    const workerCodes = city.gridWorkers
+      .filter((w) => w.leads && w.gridCode.startsWith(communityCode))
+      .map((w) => w.code);
     const events: City['events'] = [];
     let status: string | null = null;
     let version = 0;
     let level: string = category.level;
     let t = reportedAt;
-    const step = (type: string, to: string | null, actor: string, at: number, data: object = {}, reason: string | null = null) => {
+    const step = (
+      type: string,
+      to: string | null,
+      actor: string,
+      at: number,
+      data: object = {},
+      reason: string | null = null,
+    ) => {
       events.push({ ticketCode: code, type, from: status, to, actor, reason, data, at: iso(at) });
       if (to) status = to;
       version++;
       t = at;
     };
     const ticket = {
-      code, categoryCode: category.code, status: 'REPORTED', level, location: building.location,
-      description: names.ticketText(rng, category.code, compoundNames.get(building.compoundCode)!, building.number),
-      reporterName: reporter, reporterPhone: names.mobilePhone(rng), channel,
-      reportedAt: iso(reportedAt), respondBy: iso(respondBy), resolveBy: iso(resolveBy),
-      acceptedAt: null as string | null, resolvedAt: null as string | null, closedAt: null as string | null,
-      satisfaction: null as number | null, version: 1,
+      code,
+      categoryCode: category.code,
+      status: 'REPORTED',
+      level,
+      location: building.location,
+      description: names.ticketText(
+        rng,
+        category.code,
+        compoundNames.get(building.compoundCode)!,
+        building.number,
+      ),
+      reporterName: reporter,
+      reporterPhone: names.mobilePhone(rng),
+      channel,
+      reportedAt: iso(reportedAt),
+      respondBy: iso(respondBy),
+      resolveBy: iso(resolveBy),
+      acceptedAt: null as string | null,
+      resolvedAt: null as string | null,
+      closedAt: null as string | null,
+      satisfaction: null as number | null,
+      version: 1,
     };
-    ticket.location = channel === 'PATROL' || rng.chance(0.5) ? jitterMetres(rng, building.location, 8) : building.location;
-    const reporterActor = channel === 'PATROL' ? `grid_worker:${rng.pick(workerCodes)}` : `resident:${reporter}`;
+    ticket.location =
+      channel === 'PATROL' || rng.chance(0.5)
+        ? jitterMetres(rng, building.location, 8)
+        : building.location;
+    const reporterActor =
+      channel === 'PATROL' ? `grid_worker:${rng.pick(workerCodes)}` : `resident:${reporter}`;
     step('REPORTED', 'REPORTED', reporterActor, reportedAt, { channel });
-    const order = ['REPORTED', 'ACCEPTED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'VERIFIED', 'FEEDBACK', 'CLOSED'];
+    const order = [
+      'REPORTED',
+      'ACCEPTED',
+      'DISPATCHED',
+      'IN_PROGRESS',
+      'RESOLVED',
+      'VERIFIED',
+      'FEEDBACK',
+      'CLOSED',
+    ];
     const reach = target === 'SUSPENDED' ? 'IN_PROGRESS' : target;
     const until = order.indexOf(reach);
     const span = (from: number, deadline: number, onTime: number) =>
-      rng.chance(onTime) ? from + (deadline - from) * (0.1 + 0.85 * rng.next()) : deadline + rng.int(1, 72) * HOUR;
-    const owner = rng.chance(0.6) ? `grid_worker:${rng.pick(workerCodes)}` : `staff:${communityCode}`;
+      rng.chance(onTime)
+        ? from + (deadline - from) * (0.1 + 0.85 * rng.next())
+        : deadline + rng.int(1, 72) * HOUR;
+    const owner = rng.chance(0.6)
+      ? `grid_worker:${rng.pick(workerCodes)}`
+      : `staff:${communityCode}`;
     if (until >= 1) {
-      const at = Math.min(span(t, Math.max(respondBy, t + HOUR), 0.95), closed ? Infinity : asOf - 60_000);
+      const at = Math.min(
+        span(t, Math.max(respondBy, t + HOUR), 0.95),
+        closed ? Infinity : asOf - 60_000,
+      );
       step('ACCEPTED', 'ACCEPTED', owner, at, { owner });
       ticket.acceptedAt = iso(at);
       if (rng.chance(0.06) && level !== 'DEPARTMENT') {
         const next = LEVELS[LEVELS.indexOf(level as (typeof LEVELS)[number]) + 1]!;
-        step('ESCALATED', null, owner, t + rng.int(1, 8) * HOUR, { fromLevel: level, toLevel: next }, '本级无法解决，提请上级协调');
+        step(
+          'ESCALATED',
+          null,
+          owner,
+          t + rng.int(1, 8) * HOUR,
+          { fromLevel: level, toLevel: next },
+          '本级无法解决，提请上级协调',
+        );
         level = next;
       }
     }
     if (until >= 2) {
       const candidates = category.capabilities.flatMap((cap) => byCapability.get(cap) ?? []);
-      const local = candidates.filter((r) => r.communityCode === communityCode || r.communityCode === null);
-      const resource = rng.pick(local.length ? local : candidates.length ? candidates : copyResources);
-      step('DISPATCHED', 'DISPATCHED', owner, t + rng.int(5, 120) * 60_000, { resources: [resource.code] });
-      if (until >= 3) step('STARTED', 'IN_PROGRESS', `resource:${resource.code}`, t + rng.int(10, 600) * 60_000);
+      const local = candidates.filter(
+        (r) => r.communityCode === communityCode || r.communityCode === null,
+      );
+      const resource = rng.pick(
+        local.length ? local : candidates.length ? candidates : copyResources,
+      );
+      step('DISPATCHED', 'DISPATCHED', owner, t + rng.int(5, 120) * 60_000, {
+        resources: [resource.code],
+      });
+      if (until >= 3)
+        step('STARTED', 'IN_PROGRESS', `resource:${resource.code}`, t + rng.int(10, 600) * 60_000);
       if (until >= 4) {
-        const resolveAt = closed ? span(t, Math.max(resolveBy, t + HOUR), 0.93) : Math.min(t + rng.int(1, 48) * HOUR, asOf - 60_000);
+        const resolveAt = closed
+          ? span(t, Math.max(resolveBy, t + HOUR), 0.93)
+          : Math.min(t + rng.int(1, 48) * HOUR, asOf - 60_000);
         step('RESOLVED', 'RESOLVED', `resource:${resource.code}`, resolveAt, {}, '已处理完毕');
         if (rng.chance(0.04) && closed) {
-          step('VERIFY_FAILED', 'IN_PROGRESS', owner, t + rng.int(1, 24) * HOUR, {}, '现场复核未达标，返工');
-          step('RESOLVED', 'RESOLVED', `resource:${resource.code}`, t + rng.int(2, 48) * HOUR, {}, '返工完成');
+          step(
+            'VERIFY_FAILED',
+            'IN_PROGRESS',
+            owner,
+            t + rng.int(1, 24) * HOUR,
+            {},
+            '现场复核未达标，返工',
+          );
+          step(
+            'RESOLVED',
+            'RESOLVED',
+            `resource:${resource.code}`,
+            t + rng.int(2, 48) * HOUR,
+            {},
+            '返工完成',
+          );
         }
         ticket.resolvedAt = iso(t);
       }
-      if (until >= 5) step('VERIFIED', 'VERIFIED', `grid_worker:${rng.pick(workerCodes)}`, t + rng.int(1, 24) * HOUR);
+      if (until >= 5)
+        step(
+          'VERIFIED',
+          'VERIFIED',
+          `grid_worker:${rng.pick(workerCodes)}`,
+          t + rng.int(1, 24) * HOUR,
+        );
       if (until >= 6) {
         const rating = rng.pick([5, 5, 5, 5, 5, 5, 4, 4, 4, 3, 2, 1]);
         step('FEEDBACK', 'FEEDBACK', `resident:${reporter}`, t + rng.int(1, 48) * HOUR, { rating });
@@ -592,7 +970,8 @@ function generateTickets(
         ticket.closedAt = iso(t);
       }
     }
-    if (target === 'SUSPENDED') step('SUSPENDED', 'SUSPENDED', owner, t + HOUR, {}, '等待维修资金审批（缓办）');
+    if (target === 'SUSPENDED')
+      step('SUSPENDED', 'SUSPENDED', owner, t + HOUR, {}, '等待维修资金审批（缓办）');
     ticket.status = status!;
     ticket.level = level;
     ticket.version = version;
@@ -627,7 +1006,10 @@ function shrinkQuad(quad: LonLat[], factor: number): LonLat[] {
 /** quad = [tl, bl, br, tr]; u runs west→east, v north→south. */
 function bilinear(quad: LonLat[], u: number, v: number): LonLat {
   const [tl, bl, br, tr] = quad as [LonLat, LonLat, LonLat, LonLat];
-  const lerp = (a: LonLat, b: LonLat, s: number): LonLat => [a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s];
+  const lerp = (a: LonLat, b: LonLat, s: number): LonLat => [
+    a[0] + (b[0] - a[0]) * s,
+    a[1] + (b[1] - a[1]) * s,
+  ];
   const top = lerp(tl, tr, u);
   const bottom = lerp(bl, br, u);
   const p = lerp(top, bottom, v);
@@ -636,7 +1018,10 @@ function bilinear(quad: LonLat[], u: number, v: number): LonLat {
 
 function ringCentre(ring: Ring): LonLat {
   const pts = ring.slice(0, -1);
-  return [round7(pts.reduce((s, p) => s + p[0], 0) / pts.length), round7(pts.reduce((s, p) => s + p[1], 0) / pts.length)];
+  return [
+    round7(pts.reduce((s, p) => s + p[0], 0) / pts.length),
+    round7(pts.reduce((s, p) => s + p[1], 0) / pts.length),
+  ];
 }
 
 function jitterMetres(rng: Rng, p: LonLat, metres: number): LonLat {

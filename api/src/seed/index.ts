@@ -11,8 +11,13 @@ export async function seedDemoCity(database: Database, options: CityOptions = {}
   const city = generateCity(options);
   await database.db.transaction(async (tx) => {
     // Serialise concurrent seeders on a server; the emptiness check runs under the lock.
-    if (database.engine === 'postgres') await tx.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
-    const inTx: Database = { ...database, db: tx as never, rows: async (q) => ((await tx.execute(q)) as unknown as { rows: never[] }).rows };
+    if (database.engine === 'postgres')
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
+    const inTx: Database = {
+      ...database,
+      db: tx as never,
+      rows: async (q) => ((await tx.execute(q)) as unknown as { rows: never[] }).rows,
+    };
     if (!(await isEmpty(inTx))) throw new SeedRefusedError();
     await insertCity(inTx, city);
   });

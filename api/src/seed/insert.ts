@@ -21,8 +21,14 @@ const pointSql = (column: SQL) =>
 /** Reference data every installation needs, demo or not: the ticket taxonomy. Idempotent. */
 export async function ensureCategories(database: Database): Promise<void> {
   const rows = loadCategories().map((c) => ({
-    code: c.code, name_zh: c.zh, name_en: c.en, level: c.level, respond_hours: c.respondHours,
-    resolve_hours: c.resolveHours, capabilities: c.capabilities, examples: c.examples_zh,
+    code: c.code,
+    name_zh: c.zh,
+    name_en: c.en,
+    level: c.level,
+    respond_hours: c.respondHours,
+    resolve_hours: c.resolveHours,
+    capabilities: c.capabilities,
+    examples: c.examples_zh,
   }));
   await database.db.execute(sql`
     INSERT INTO categories (code, name_zh, name_en, level, respond_hours, resolve_hours, capabilities, examples)
@@ -55,56 +61,91 @@ export async function insertCity(database: Database, city: City): Promise<void> 
     ...s,
     rings: city.communities.filter((c) => c.streetCode === s.code).map((c) => c.boundary),
   }));
-  await bulk(database, streets, (json) => sql`
+  await bulk(
+    database,
+    streets,
+    (json) => sql`
     INSERT INTO regions (code, name, level, parent_id, boundary, metadata)
     SELECT r.code, r.name, 'STREET', (SELECT id FROM regions WHERE code = ${d.code}),
       (SELECT ST_Multi(ST_Union(${polygonSql(sql`ring.value`)})) FROM jsonb_array_elements(r.rings) AS ring),
       r.metadata
-    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, rings jsonb, metadata jsonb)`);
-  await bulk(database, city.communities, (json) => sql`
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, rings jsonb, metadata jsonb)`,
+  );
+  await bulk(
+    database,
+    city.communities,
+    (json) => sql`
     INSERT INTO regions (code, name, level, parent_id, boundary, metadata)
     SELECT r.code, r.name, 'COMMUNITY', s.id, ST_Multi(${polygonSql(sql`r.boundary`)}), r.metadata
     FROM jsonb_to_recordset(${json}::jsonb) AS r("streetCode" text, code text, name text, boundary jsonb, metadata jsonb)
-    JOIN regions s ON s.code = r."streetCode"`);
-  await bulk(database, city.propertyCompanies, (json) => sql`
+    JOIN regions s ON s.code = r."streetCode"`,
+  );
+  await bulk(
+    database,
+    city.propertyCompanies,
+    (json) => sql`
     INSERT INTO property_companies (code, name, has_party_branch, phone, metadata)
     SELECT code, name, "hasPartyBranch", phone, '{"synthetic":true}'::jsonb
-    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, "hasPartyBranch" boolean, phone text)`);
-  await bulk(database, city.compounds, (json) => sql`
+    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, "hasPartyBranch" boolean, phone text)`,
+  );
+  await bulk(
+    database,
+    city.compounds,
+    (json) => sql`
     INSERT INTO compounds (code, name, community_id, boundary, households, year_built, property_company_id, tags, metadata)
     SELECT r.code, r.name, c.id, ${polygonSql(sql`r.boundary`)}, r.households, r."yearBuilt", p.id,
       ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.metadata
     FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, "communityCode" text, boundary jsonb,
       households int, "yearBuilt" int, "propertyCompanyCode" text, tags jsonb, metadata jsonb)
     JOIN regions c ON c.code = r."communityCode"
-    LEFT JOIN property_companies p ON p.code = r."propertyCompanyCode"`);
-  await bulk(database, city.buildings, (json) => sql`
+    LEFT JOIN property_companies p ON p.code = r."propertyCompanyCode"`,
+  );
+  await bulk(
+    database,
+    city.buildings,
+    (json) => sql`
     INSERT INTO buildings (compound_id, number, floors, households, location)
     SELECT c.id, r.number, r.floors, r.households, ${pointSql(sql`r.location`)}
     FROM jsonb_to_recordset(${json}::jsonb) AS r("compoundCode" text, number text, floors int, households int, location jsonb)
-    JOIN compounds c ON c.code = r."compoundCode"`);
+    JOIN compounds c ON c.code = r."compoundCode"`,
+  );
   // Parents (top-level grids) first, so micro-grids can find them by code.
   for (const topLevel of [true, false]) {
-    await bulk(database, city.grids.filter((g) => (g.parentCode === null) === topLevel), (json) => sql`
+    await bulk(
+      database,
+      city.grids.filter((g) => (g.parentCode === null) === topLevel),
+      (json) => sql`
       INSERT INTO grids (code, name, community_id, parent_id, kinds, boundary)
       SELECT r.code, r.name, c.id, p.id, ARRAY(SELECT jsonb_array_elements_text(r.kinds)), ${polygonSql(sql`r.boundary`)}
       FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, "communityCode" text, "parentCode" text,
         kinds jsonb, boundary jsonb)
       JOIN regions c ON c.code = r."communityCode"
-      LEFT JOIN grids p ON p.code = r."parentCode"`);
+      LEFT JOIN grids p ON p.code = r."parentCode"`,
+    );
   }
-  await bulk(database, city.gridWorkers, (json) => sql`
+  await bulk(
+    database,
+    city.gridWorkers,
+    (json) => sql`
     INSERT INTO grid_workers (code, name, phone, grid_id, is_party_member)
     SELECT r.code, r.name, r.phone, g.id, r."isPartyMember"
     FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, phone text, "gridCode" text, "isPartyMember" boolean)
-    JOIN grids g ON g.code = r."gridCode"`);
-  await bulk(database, city.gridWorkers.filter((w) => w.leads), (json) => sql`
+    JOIN grids g ON g.code = r."gridCode"`,
+  );
+  await bulk(
+    database,
+    city.gridWorkers.filter((w) => w.leads),
+    (json) => sql`
     UPDATE grids g SET worker_id = w.id
     FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, "gridCode" text)
     JOIN grid_workers w ON w.code = r.code
-    WHERE g.code = r."gridCode"`);
+    WHERE g.code = r."gridCode"`,
+  );
   for (const kind of ['COMMITTEE', 'BRANCH', 'GROUP', 'MEMBER_HOUSEHOLD'] as const) {
-    await bulk(database, city.partyOrgs.filter((o) => o.kind === kind), (json) => sql`
+    await bulk(
+      database,
+      city.partyOrgs.filter((o) => o.kind === kind),
+      (json) => sql`
       INSERT INTO party_organizations (code, name, kind, parent_id, community_id, compound_id, grid_id, building_id, secretary, member_count)
       SELECT r.code, r.name, r.kind::party_org_kind, p.id, c.id, cp.id, g.id, b.id, r.secretary, r."memberCount"
       FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, name text, kind text, "parentCode" text,
@@ -114,9 +155,13 @@ export async function insertCity(database: Database, city: City): Promise<void> 
       LEFT JOIN compounds cp ON cp.code = r."compoundCode"
       LEFT JOIN grids g ON g.code = r."gridCode"
       LEFT JOIN compounds bc ON bc.code = split_part(r."buildingKey", '#', 1)
-      LEFT JOIN buildings b ON b.compound_id = bc.id AND b.number = split_part(r."buildingKey", '#', 2)`);
+      LEFT JOIN buildings b ON b.compound_id = bc.id AND b.number = split_part(r."buildingKey", '#', 2)`,
+    );
   }
-  await bulk(database, city.resources, (json) => sql`
+  await bulk(
+    database,
+    city.resources,
+    (json) => sql`
     INSERT INTO resources (code, kind, name, community_id, property_company_id, location, service_area, capabilities,
       capacity, availability, may_decline, contact_name, contact_phone, metadata)
     SELECT r.code, r.kind::resource_kind, r.name, c.id, p.id, ${pointSql(sql`r.location`)},
@@ -129,15 +174,23 @@ export async function insertCity(database: Database, city: City): Promise<void> 
       availability jsonb, "mayDecline" boolean, "contactName" text, "contactPhone" text)
     LEFT JOIN regions c ON c.code = r."communityCode"
     LEFT JOIN property_companies p ON p.code = r."propertyCompanyCode"
-    LEFT JOIN regions sa ON sa.code = r."serviceAreaRegionCode"`);
-  await bulk(database, city.claims, (json) => sql`
+    LEFT JOIN regions sa ON sa.code = r."serviceAreaRegionCode"`,
+  );
+  await bulk(
+    database,
+    city.claims,
+    (json) => sql`
     INSERT INTO resource_claims (resource_id, grid_id, compound_id)
     SELECT res.id, g.id, c.id
     FROM jsonb_to_recordset(${json}::jsonb) AS r("resourceCode" text, "gridCode" text, "compoundCode" text)
     JOIN resources res ON res.code = r."resourceCode"
     LEFT JOIN grids g ON g.code = r."gridCode"
-    LEFT JOIN compounds c ON c.code = r."compoundCode"`);
-  await bulk(database, city.tickets, (json) => sql`
+    LEFT JOIN compounds c ON c.code = r."compoundCode"`,
+  );
+  await bulk(
+    database,
+    city.tickets,
+    (json) => sql`
     INSERT INTO tickets (code, category_code, status, level, location, description, reporter_name, reporter_phone,
       channel, reported_at, respond_by, resolve_by, accepted_at, resolved_at, closed_at, satisfaction, version, updated_at)
     SELECT code, "categoryCode", status::ticket_status, level::ticket_level, ${pointSql(sql`location`)}, description,
@@ -146,14 +199,19 @@ export async function insertCity(database: Database, city: City): Promise<void> 
     FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, "categoryCode" text, status text, level text,
       location jsonb, description text, "reporterName" text, "reporterPhone" text, channel text,
       "reportedAt" timestamptz, "respondBy" timestamptz, "resolveBy" timestamptz, "acceptedAt" timestamptz,
-      "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, version int)`);
+      "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, version int)`,
+  );
   await placeTickets(database);
-  await bulk(database, city.events, (json) => sql`
+  await bulk(
+    database,
+    city.events,
+    (json) => sql`
     INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
     SELECT t.id, r.type, r."from"::ticket_status, r."to"::ticket_status, r.actor, r.reason, r.data, r.at
     FROM jsonb_to_recordset(${json}::jsonb) AS r("ticketCode" text, type text, "from" text, "to" text, actor text,
       reason text, data jsonb, at timestamptz)
-    JOIN tickets t ON t.code = r."ticketCode"`);
+    JOIN tickets t ON t.code = r."ticketCode"`,
+  );
 }
 
 /**

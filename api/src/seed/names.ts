@@ -2,36 +2,87 @@ import type { Rng } from './random';
 
 // Word pools for plausible, clearly invented Chinese names and ticket texts.
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱侯江尹薛闫段雷';
-const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建国文斌志明海燕慧琴云飞鹏辉凤宁波婷雪梅晨阳浩宇欣怡子涵佳琪思远家豪';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱侯江尹薛闫段雷';
+const GIVEN =
+  '伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建国文斌志明海燕慧琴云飞鹏辉凤宁波婷雪梅晨阳浩宇欣怡子涵佳琪思远家豪';
 
 export function personName(rng: Rng): string {
-  const given = rng.chance(0.6) ? rng.pick([...GIVEN]) + rng.pick([...GIVEN]) : rng.pick([...GIVEN]);
+  const given = rng.chance(0.6)
+    ? rng.pick([...GIVEN]) + rng.pick([...GIVEN])
+    : rng.pick([...GIVEN]);
   return rng.pick([...SURNAMES]) + given;
 }
 
 export function mobilePhone(rng: Rng): string {
-  const prefix = rng.pick(['133', '135', '136', '138', '139', '150', '151', '155', '158', '177', '180', '186', '189', '199']);
+  const prefix = rng.pick([
+    '133',
+    '135',
+    '136',
+    '138',
+    '139',
+    '150',
+    '151',
+    '155',
+    '158',
+    '177',
+    '180',
+    '186',
+    '189',
+    '199',
+  ]);
   return prefix + String(rng.int(0, 99_999_999)).padStart(8, '0');
 }
 
 export const STREET_NAMES = ['广陵街道', '千秋街道'] as const;
 
 export const COMMUNITY_NAMES = [
-  '东园', '西苑', '南湖', '北门', '文化', '健康', '和平', '幸福', '康乐', '团结', '长青',
-  '红旗', '建设', '永安', '新华', '胜利', '花园', '金桥', '滨河', '秀水', '朝阳',
+  '东园',
+  '西苑',
+  '南湖',
+  '北门',
+  '文化',
+  '健康',
+  '和平',
+  '幸福',
+  '康乐',
+  '团结',
+  '长青',
+  '红旗',
+  '建设',
+  '永安',
+  '新华',
+  '胜利',
+  '花园',
+  '金桥',
+  '滨河',
+  '秀水',
+  '朝阳',
 ].map((n) => `${n}社区`);
 
 const COMPOUND_FIRST = '金银锦绣翠碧华丰瑞祥和康宁福泰安盛兴隆嘉禾汇景怡馨御凤龙春秋丹桂';
 const COMPOUND_SECOND = '桂苑园庭湾城府邸轩阁湖岸林居苑景';
 const COMPOUND_SUFFIX = ['小区', '花园', '新村', '家园', '公寓', '雅苑', '名邸'];
-const WORK_UNITS = ['供电局', '粮食局', '税务局', '纺织厂', '化肥厂', '电机厂', '交通局', '教育局', '医院'];
+const WORK_UNITS = [
+  '供电局',
+  '粮食局',
+  '税务局',
+  '纺织厂',
+  '化肥厂',
+  '电机厂',
+  '交通局',
+  '教育局',
+  '医院',
+];
 
 export function compoundName(rng: Rng, oldEstate: boolean, used: Set<string>): string {
   for (;;) {
-    const name = oldEstate && rng.chance(0.5)
-      ? `${rng.pick(WORK_UNITS)}宿舍${rng.chance(0.3) ? rng.pick(['一区', '二区', '东院', '西院']) : ''}`
-      : rng.pick([...COMPOUND_FIRST]) + rng.pick([...COMPOUND_SECOND]) + rng.pick(COMPOUND_SUFFIX);
+    const name =
+      oldEstate && rng.chance(0.5)
+        ? `${rng.pick(WORK_UNITS)}宿舍${rng.chance(0.3) ? rng.pick(['一区', '二区', '东院', '西院']) : ''}`
+        : rng.pick([...COMPOUND_FIRST]) +
+          rng.pick([...COMPOUND_SECOND]) +
+          rng.pick(COMPOUND_SUFFIX);
     if (!used.has(name)) {
       used.add(name);
       return name;
@@ -40,8 +91,26 @@ export function compoundName(rng: Rng, oldEstate: boolean, used: Set<string>): s
 }
 
 export const PROPERTY_COMPANY_STEMS = [
-  '天长华宇', '皖东恒信', '广陵安居', '千秋宜家', '金鼎', '绿城佳苑', '万和', '长安', '瑞丰', '康居',
-  '鸿运', '碧水', '祥泰', '润泽', '嘉诚', '明珠', '泰和', '天禾', '安泰', '融信',
+  '天长华宇',
+  '皖东恒信',
+  '广陵安居',
+  '千秋宜家',
+  '金鼎',
+  '绿城佳苑',
+  '万和',
+  '长安',
+  '瑞丰',
+  '康居',
+  '鸿运',
+  '碧水',
+  '祥泰',
+  '润泽',
+  '嘉诚',
+  '明珠',
+  '泰和',
+  '天禾',
+  '安泰',
+  '融信',
 ];
 
 export const PARTNER_KINDS: { name: string; capabilities: string[] }[] = [
@@ -76,7 +145,10 @@ export const SOCIAL_ORG_KINDS: { name: string; capabilities: string[] }[] = [
 
 export const DEPARTMENTS: { name: string; capabilities: string[] }[] = [
   { name: '天长市公安局城区派出所', capabilities: ['police', 'security_patrol'] },
-  { name: '天长市城市管理局', capabilities: ['law_enforcement', 'parking_management', 'sanitation_enforcement', 'greening'] },
+  {
+    name: '天长市城市管理局',
+    capabilities: ['law_enforcement', 'parking_management', 'sanitation_enforcement', 'greening'],
+  },
   { name: '天长市市场监督管理局', capabilities: ['law_enforcement'] },
   { name: '天长市住房和城乡建设局', capabilities: ['property_management', 'repair'] },
   { name: '天长市消防救援大队', capabilities: ['fire_safety'] },
@@ -84,8 +156,17 @@ export const DEPARTMENTS: { name: string; capabilities: string[] }[] = [
 ];
 
 export const PARTY_MEMBER_SKILLS = [
-  'repair', 'cleaning', 'elderly_care', 'mediation', 'policy_advice', 'security_patrol',
-  'greening', 'parking_management', 'electrical', 'meal_delivery', 'fire_safety',
+  'repair',
+  'cleaning',
+  'elderly_care',
+  'mediation',
+  'policy_advice',
+  'security_patrol',
+  'greening',
+  'parking_management',
+  'electrical',
+  'meal_delivery',
+  'fire_safety',
 ];
 
 // Ticket texts by category code; {b} building, {u} unit, {c} compound.
@@ -170,7 +251,12 @@ export const TICKET_TEXTS: Record<string, string[]> = {
   OTHER: ['希望小区能增设一些休息座椅。', '小区公告栏信息太旧了，希望更新。'],
 };
 
-export function ticketText(rng: Rng, categoryCode: string, compound: string, building: string): string {
+export function ticketText(
+  rng: Rng,
+  categoryCode: string,
+  compound: string,
+  building: string,
+): string {
   const templates = TICKET_TEXTS[categoryCode] ?? TICKET_TEXTS.OTHER!;
   return rng
     .pick(templates)

@@ -22,11 +22,14 @@ export function createCalendar(
     if (!match) throw new Error(`bad time "${hhmm}", expected HH:MM`);
     return Number(match[1]) * 60 + Number(match[2]);
   };
-  const periods = (options.periods ?? [
-    ['08:30', '12:00'],
-    ['14:00', '17:30'],
-  ]).map(([a, b]) => [toMinutes(a), toMinutes(b)] as [number, number]);
-  for (const [a, b] of periods) if (!(a < b)) throw new Error('a working period must end after it starts');
+  const periods = (
+    options.periods ?? [
+      ['08:30', '12:00'],
+      ['14:00', '17:30'],
+    ]
+  ).map(([a, b]) => [toMinutes(a), toMinutes(b)] as [number, number]);
+  for (const [a, b] of periods)
+    if (!(a < b)) throw new Error('a working period must end after it starts');
   return {
     periods: periods.sort((x, y) => x[0] - y[0]),
     holidays: new Set(options.holidays ?? []),
@@ -49,7 +52,8 @@ export function isWorkingDay(calendar: WorkingCalendar, localMidnightMs: number)
 
 /** The instant `hours` working hours after `start`. */
 export function addWorkingHours(calendar: WorkingCalendar, start: Date, hours: number): Date {
-  if (!(hours >= 0) || !Number.isFinite(hours)) throw new Error('hours must be a finite number ≥ 0');
+  if (!(hours >= 0) || !Number.isFinite(hours))
+    throw new Error('hours must be a finite number ≥ 0');
   let remaining = hours * 60; // minutes
   // Work in "local milliseconds": UTC arithmetic on a clock shifted to UTC+8.
   const local = start.getTime() + UTC_OFFSET_MS;

@@ -1,0 +1,5 @@
+import type { Database } from '../db';
+
+export interface Context {
+  database: Database;
+}

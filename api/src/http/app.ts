@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { sql } from 'drizzle-orm';
+import { repoRoot, type Config } from '../config';
+import type { Database } from '../db';
+import type { Context } from '../graphql/context';
+import { buildYituSchema } from '../graphql/schema';
+
+export interface RunningApp {
+  server: http.Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** API and map on one port: /graphql, /health, and the built SPA for every other path. */
+export async function startApp(config: Config, database: Database): Promise<RunningApp> {
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: await buildYituSchema(),
+    includeStacktraceInErrorResponses: !config.production,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await database.rows(sql`SELECT 1`);
+      res.json({ status: 'ok', engine: database.engine });
+    } catch {
+      res.status(503).json({ status: 'unavailable', engine: database.engine });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async () => ({ database }) }),
+  );
+
+  const webDist = path.join(repoRoot, 'web', 'dist');
+  if (fs.existsSync(path.join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+    // Client-side routes (/r/<compound code>, …) all load the SPA.
+    app.get(/^\/(?!graphql|health).*/, (_req, res) =>
+      res.sendFile(path.join(webDist, 'index.html')),
+    );
+  } else {
+    app.get('/', (_req, res) =>
+      res
+        .type('text')
+        .send('Yitu API is running. The map is not built: run `pnpm build` (or `pnpm start`).'),
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return {
+    server,
+    url: `http://${shownHost}:${port}`,
+    stop: async () => {
+      await apollo.stop();
+      server.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Start-up only: config → database → migrations → demo city on first start → HTTP.
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { createDb, DataDirLockedError, migrate } from './db';
+import { startApp } from './http/app';
+import { seedIfEmpty } from './seed';
+
+async function main() {
+  const started = Date.now();
+  const config = loadConfig();
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  console.log(
+    database.engine === 'pglite'
+      ? `database: embedded PGlite + PostGIS in ${config.dataDir}`
+      : 'database: PostgreSQL + PostGIS (DATABASE_URL)',
+  );
+  await migrate(database);
+  if (config.seedDemo && (await seedIfEmpty(database)))
+    console.log('demo city seeded (天长市, synthetic streets and compounds)');
+  const app = await startApp(config, database);
+  console.log(`Yitu 一图 ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`  map:     ${app.url}/`);
+  console.log(`  GraphQL: ${app.url}/graphql`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await app.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    console.error(`cannot start: ${error.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});
