@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded engine on port 4000', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/data$/);
+  });
+
+  it('honours PORT, DATA_DIR and DATABASE_URL', () => {
+    const config = loadConfig({
+      PORT: '5123',
+      DATA_DIR: '/tmp/x',
+      DATABASE_URL: 'postgres://u@h/db',
+    });
+    expect(config).toMatchObject({
+      port: 5123,
+      dataDir: '/tmp/x',
+      databaseUrl: 'postgres://u@h/db',
+    });
+  });
+
+  it('refuses a bad PORT or DATABASE_URL with a clear message', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be an integer/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
+  });
+});
