@@ -27,6 +27,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping`);
+    // Never hang on the way out: a stuck connection must not keep the port or DATA_DIR lock.
+    setTimeout(() => process.exit(1), 10_000).unref();
     await app.stop();
     await database.close();
     process.exit(0);

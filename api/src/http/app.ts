@@ -26,6 +26,8 @@ export async function startApp(config: Config, database: Database): Promise<Runn
   const apollo = new ApolloServer<Context>({
     schema: await buildYituSchema(),
     includeStacktraceInErrorResponses: !config.production,
+    // main.ts owns shutdown; Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
