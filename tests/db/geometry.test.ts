@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@yitu/api/testing';
-import { engineName, testDb } from '../support/db';
+import { engineName, rolledBack, testDb } from '../support/db';
 
 // The database itself refuses bad geometry, whatever path writes it.
 describe(`geometry validity on ${engineName()}`, () => {
@@ -106,20 +106,15 @@ describe(`geometry validity on ${engineName()}`, () => {
         ],
       ],
     };
-    await database.db
-      .transaction(async (tx) => {
-        await tx.execute(sql`
+    const stored = await rolledBack(database, async (tx) => {
+      await tx.db.execute(sql`
         INSERT INTO compounds (code, name, community_id, boundary)
         VALUES ('GOOD-SQUARE', 'test', ${communityId}, ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(square)}), 4326))`);
-        const rows = (await tx.execute(
-          sql`SELECT count(*)::int AS n FROM compounds WHERE code = 'GOOD-SQUARE'`,
-        )) as unknown as { rows: { n: number }[] };
-        expect(rows.rows[0]!.n).toBe(1);
-        tx.rollback();
-      })
-      .catch((e: Error) => {
-        if (!/rollback/i.test(e.message)) throw e;
-      });
+      return tx.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM compounds WHERE code = 'GOOD-SQUARE'`,
+      );
+    });
+    expect(stored[0]!.n).toBe(1);
   });
 
   it('keeps the ticket event log append-only', async () => {

@@ -55,14 +55,8 @@ export async function rolledBack<T>(
 ): Promise<T> {
   let result: T | undefined;
   try {
-    await database.db.transaction(async (tx) => {
-      const txDb: Database = {
-        ...database,
-        db: tx as never,
-        rows: async <R>(q: Parameters<Database['rows']>[0]) =>
-          ((await tx.execute(q)) as unknown as { rows: R[] }).rows,
-      };
-      result = await fn(txDb);
+    await database.transaction(async (tx) => {
+      result = await fn(tx);
       throw new Rollback();
     });
   } catch (error) {

@@ -14,7 +14,21 @@ export interface Database {
   engine: Engine;
   /** Run raw SQL and return its rows (both drivers answer with { rows }). */
   rows<T>(query: SQL): Promise<T[]>;
+  /** Run fn in one transaction; fn's Database speaks to that transaction only. */
+  transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The Database surface over a drizzle instance (a pool, a PGlite client or a transaction). */
+function wrap(db: Db, engine: Engine, close: () => Promise<void>): Database {
+  return {
+    db,
+    engine,
+    rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    transaction: <T>(fn: (tx: Database) => Promise<T>) =>
+      db.transaction((tx) => fn(wrap(tx as unknown as Db, engine, close))),
+    close,
+  };
 }
 
 export interface DbOptions {
@@ -38,13 +52,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // Fail at start-up, not at the first request, when the server is unreachable.
   const client = await pool.connect();
   client.release();
-  const db = drizzle(pool, { schema }) as unknown as Db;
-  return {
-    db,
-    engine: 'postgres',
-    rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
-    close: () => pool.end(),
-  };
+  return wrap(drizzle(pool, { schema }) as unknown as Db, 'postgres', () => pool.end());
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -61,16 +69,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     const client = await PGlite.create(dataDir ? path.join(dataDir, 'pgdata') : undefined, {
       extensions: { postgis },
     });
-    const db = drizzle(client, { schema }) as unknown as Db;
-    return {
-      db,
-      engine: 'pglite',
-      rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
-      close: async () => {
-        await client.close();
-        releaseLock();
-      },
-    };
+    return wrap(drizzle(client, { schema }) as unknown as Db, 'pglite', async () => {
+      await client.close();
+      releaseLock();
+    });
   } catch (error) {
     releaseLock();
     throw error;

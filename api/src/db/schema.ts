@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { TICKET_STATUSES } from '../modules/ticket/ticket-status';
 import { multiPolygon, point, polygon } from './postgis';
 
 // Table definitions: the single source for drizzle-kit's migrations in ../../../migrations.
@@ -292,19 +293,7 @@ export const categories = pgTable('categories', {
     .default(sql`'{}'::text[]`),
 });
 
-export const ticketStatus = pgEnum('ticket_status', [
-  'REPORTED',
-  'ACCEPTED',
-  'DISPATCHED',
-  'IN_PROGRESS',
-  'RESOLVED',
-  'VERIFIED',
-  'FEEDBACK',
-  'CLOSED',
-  'SUSPENDED',
-  'TRANSFERRED',
-  'REJECTED',
-]);
+export const ticketStatus = pgEnum('ticket_status', TICKET_STATUSES);
 
 export const ticketChannel = pgEnum('ticket_channel', ['QR', 'PATROL', 'HOTLINE', 'STAFF']);
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import gcoord from 'gcoord';
 import type { Availability } from '../db/schema';
+import { MAIN_PATH } from '../modules/ticket/ticket-status';
 import { addWorkingHours, createCalendar } from '../modules/ticket/working-calendar';
 import * as names from './names';
 import { createRng, type Rng } from './random';
@@ -790,15 +791,8 @@ function generateTickets(
   const iso = (ms: number) => new Date(ms).toISOString();
 
   const total = CLOSED_TICKETS + OPEN_TICKETS;
-  const openStatuses = [
-    'REPORTED',
-    'ACCEPTED',
-    'DISPATCHED',
-    'IN_PROGRESS',
-    'RESOLVED',
-    'VERIFIED',
-    'SUSPENDED',
-  ];
+  // Open tickets stop somewhere on the main path before feedback, or are suspended (缓办).
+  const openStatuses = [...MAIN_PATH.slice(0, MAIN_PATH.indexOf('FEEDBACK')), 'SUSPENDED'];
   for (let n = 0; n < total; n++) {
     const closed = n < CLOSED_TICKETS;
     const target = closed ? 'CLOSED' : openStatuses[n % openStatuses.length]!;
@@ -876,18 +870,8 @@ function generateTickets(
     const reporterActor =
       channel === 'PATROL' ? `grid_worker:${rng.pick(workerCodes)}` : `resident:${reporter}`;
     step('REPORTED', 'REPORTED', reporterActor, reportedAt, { channel });
-    const order = [
-      'REPORTED',
-      'ACCEPTED',
-      'DISPATCHED',
-      'IN_PROGRESS',
-      'RESOLVED',
-      'VERIFIED',
-      'FEEDBACK',
-      'CLOSED',
-    ];
     const reach = target === 'SUSPENDED' ? 'IN_PROGRESS' : target;
-    const until = order.indexOf(reach);
+    const until = MAIN_PATH.indexOf(reach as (typeof MAIN_PATH)[number]);
     const span = (from: number, deadline: number, onTime: number) =>
       rng.chance(onTime)
         ? from + (deadline - from) * (0.1 + 0.85 * rng.next())

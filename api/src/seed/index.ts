@@ -9,17 +9,11 @@ export { ensureCategories } from './insert';
 /** Generate and write the demo city in one transaction; refuses a database that has places. */
 export async function seedDemoCity(database: Database, options: CityOptions = {}): Promise<void> {
   const city = generateCity(options);
-  await database.db.transaction(async (tx) => {
+  await database.transaction(async (tx) => {
     // Serialise concurrent seeders on a server; the emptiness check runs under the lock.
-    if (database.engine === 'postgres')
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
-    const inTx: Database = {
-      ...database,
-      db: tx as never,
-      rows: async (q) => ((await tx.execute(q)) as unknown as { rows: never[] }).rows,
-    };
-    if (!(await isEmpty(inTx))) throw new SeedRefusedError();
-    await insertCity(inTx, city);
+    if (tx.engine === 'postgres') await tx.db.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
+    if (!(await isEmpty(tx))) throw new SeedRefusedError();
+    await insertCity(tx, city);
   });
 }
 
