@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engineName } from '../support/db';
+import { startServer } from '../support/server';
+
+describe(`the product process on ${engineName()}`, () => {
+  it('serves health and GraphQL, then stops on SIGTERM after serving a request', async () => {
+    const server = await startServer();
+    try {
+      const health = await (await fetch(`${server.url}/health`)).json();
+      expect(health).toEqual({ status: 'ok', engine: engineName() });
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'keep-alive' },
+        body: JSON.stringify({ query: '{ regions { code level openTickets } }' }),
+      });
+      const { data } = (await response.json()) as {
+        data: { regions: { level: string; openTickets: number }[] };
+      };
+      const district = data.regions.find((r) => r.level === 'DISTRICT')!;
+      const streets = data.regions.filter((r) => r.level === 'STREET');
+      // the district's open tickets are its streets' open tickets
+      expect(streets).toHaveLength(2);
+      expect(district.openTickets).toBe(streets[0]!.openTickets + streets[1]!.openTickets);
+      expect(district.openTickets).toBeGreaterThan(0);
+    } finally {
+      // Exits cleanly (0, not the 10 s deadline's 1) and releases the embedded DATA_DIR lock.
+      expect(await server.stop()).toBe(0);
+      expect(server.output()).toMatch(/SIGTERM: stopping/);
+      if (server.dataDir) expect(fs.existsSync(path.join(server.dataDir, 'yitu.lock'))).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { cloneDatabase, databaseUrlFor } from './engine';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let serverCount = 0;
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  dataDir: string | undefined;
+  /** SIGTERM, resolving with the exit code once the process has gone. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the real product (api/src/main.ts) as its own process on a free port, on its own copy
+ * of the seeded template database: the engine follows DATABASE_URL like everything else.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const info = inject('yituTemplate');
+  const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env };
+  // As `pnpm start` runs it: vitest's NODE_ENV=test changes library defaults (Apollo's signals).
+  if (!('NODE_ENV' in env)) delete childEnv.NODE_ENV;
+  let dataDir: string | undefined;
+  if (info.engine === 'postgres') {
+    const name = `${info.prefix}srv${id}`;
+    await cloneDatabase(info.adminUrl, info.template, name);
+    childEnv.DATABASE_URL = databaseUrlFor(info.adminUrl, name);
+  } else {
+    dataDir = path.join(info.workDir, `server-${id}`);
+    fs.cpSync(info.templateDir, dataDir, { recursive: true });
+    delete childEnv.DATABASE_URL;
+    childEnv.DATA_DIR = dataDir;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(repoRoot, 'api'),
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in 90 s:\n${output}`)),
+      90_000,
+    );
+    const check = () => {
+      const match = /GraphQL: (http:\/\/\S+)\/graphql/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    output: () => output,
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
