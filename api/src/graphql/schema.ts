@@ -1,13 +1,38 @@
 import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
+import { BuildingResolver } from '../modules/building/building.resolver';
+import { CategoryResolver } from '../modules/category/category.resolver';
 import { CompoundResolver } from '../modules/compound/compound.resolver';
-import { GridResolver } from '../modules/grid/grid.resolver';
+import { GridResolver, GridWorkerResolver } from '../modules/grid/grid.resolver';
+import { NodeResolver } from '../modules/node/node.resolver';
+import { Node } from '../modules/node/node.type';
+import { PartyOrganizationResolver } from '../modules/party/party.resolver';
+import { PropertyCompanyResolver } from '../modules/property/property.resolver';
 import { RegionResolver } from '../modules/region/region.resolver';
+import { ResourceClaimResolver, ResourceResolver } from '../modules/resource/resource.resolver';
+import { TicketEventResolver, TicketResolver } from '../modules/ticket/ticket.resolver';
+
+export const resolvers = [
+  NodeResolver,
+  RegionResolver,
+  CompoundResolver,
+  BuildingResolver,
+  GridResolver,
+  GridWorkerResolver,
+  PropertyCompanyResolver,
+  PartyOrganizationResolver,
+  ResourceResolver,
+  ResourceClaimResolver,
+  CategoryResolver,
+  TicketResolver,
+  TicketEventResolver,
+] as const;
 
 export function buildYituSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [RegionResolver, CompoundResolver, GridResolver],
+    resolvers,
     validate: false,
+    orphanedTypes: [Node],
   });
 }

@@ -9,7 +9,9 @@ import express from 'express';
 import { sql } from 'drizzle-orm';
 import { repoRoot, type Config } from '../config';
 import type { Database } from '../db';
-import type { Context } from '../graphql/context';
+import { createContext, type Context } from '../graphql/context';
+import { formatError } from '../graphql/errors';
+import { graphiqlHandler } from './graphiql';
 import { buildYituSchema } from '../graphql/schema';
 
 export interface RunningApp {
@@ -26,6 +28,7 @@ export async function startApp(config: Config, database: Database): Promise<Runn
   const apollo = new ApolloServer<Context>({
     schema: await buildYituSchema(),
     includeStacktraceInErrorResponses: !config.production,
+    formatError: (formatted, error) => formatError(formatted, error, !config.production),
     // main.ts owns shutdown; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
     plugins: [
@@ -43,13 +46,15 @@ export async function startApp(config: Config, database: Database): Promise<Runn
       res.status(503).json({ status: 'unavailable', engine: database.engine });
     }
   });
+  const webDist = path.join(repoRoot, 'web', 'dist');
+  // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
+  app.get('/graphql', graphiqlHandler(webDist));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => ({ database }) }),
+    expressMiddleware(apollo, { context: async () => createContext(database) }),
   );
 
-  const webDist = path.join(repoRoot, 'web', 'dist');
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.

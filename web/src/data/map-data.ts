@@ -1,4 +1,5 @@
 // The one read the map needs: every boundary at once, fetched with plain fetch (no client lib).
+import { MAP_LAYERS_QUERY } from '@yitu/schema';
 
 export type Position = [number, number];
 export type Geometry =
@@ -40,11 +41,17 @@ export interface MapData {
   grids: Grid[];
 }
 
-export const MAP_LAYERS_QUERY = `query MapLayers {
-  regions { id code name level boundary }
-  compounds { id code name households redProperty propertyCompanyName openTickets boundary }
-  grids { id code name parentCode boundary }
-}`;
+// The API's shape for MapLayers (see @yitu/schema); mapped below to the flat rows the map uses.
+interface MapLayersResponse {
+  regions: { nodes: Region[] };
+  compounds: {
+    nodes: (Omit<Compound, 'redProperty' | 'propertyCompanyName' | 'openTickets'> & {
+      propertyCompany: { name: string; hasPartyBranch: boolean } | null;
+      stats: { openTickets: number };
+    })[];
+  };
+  grids: { nodes: (Omit<Grid, 'parentCode'> & { parent: { code: string } | null })[] };
+}
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -59,8 +66,18 @@ export async function fetchMapData(signal?: AbortSignal): Promise<MapData> {
     signal: signal ?? null,
   });
   // GraphQL errors can come with 200 or 4xx; read the body either way
-  const body = (await res.json().catch(() => ({}))) as GraphQLResponse<MapData>;
+  const body = (await res.json().catch(() => ({}))) as GraphQLResponse<MapLayersResponse>;
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   if (!res.ok || !body.data) throw new Error(`/graphql: HTTP ${res.status}`);
-  return body.data;
+  const { regions, compounds, grids } = body.data;
+  return {
+    regions: regions.nodes,
+    compounds: compounds.nodes.map(({ propertyCompany, stats, ...c }) => ({
+      ...c,
+      redProperty: propertyCompany?.hasPartyBranch ?? false,
+      propertyCompanyName: propertyCompany?.name ?? null,
+      openTickets: stats.openTickets,
+    })),
+    grids: grids.nodes.map(({ parent, ...g }) => ({ ...g, parentCode: parent?.code ?? null })),
+  };
 }

@@ -1,17 +1,95 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../db';
+import type { KeysetPage, Page } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import {
+  checkLonLat,
+  filterSql,
+  pointSql,
+  regionAndBelow,
+  type PlaceFilter,
+} from '../../graphql/filter';
+import { toGlobalId } from '../../graphql/ids';
+import { loadMany, loadOne } from '../../graphql/loaders';
+import { fetchPage } from '../../graphql/page';
 import type { Compound } from './compound.type';
 
-export function listCompounds(database: Database): Promise<Compound[]> {
-  // Open-ticket counts come from one grouped join, not a query per compound.
-  return database.rows<Compound>(sql`
-    SELECT c.id::text, c.code, c.name, r.code AS "communityCode", c.households, c.year_built AS "yearBuilt",
-      c.tags, p.name AS "propertyCompanyName", COALESCE(p.has_party_branch, false) AS "redProperty",
-      COALESCE(o.n, 0)::int AS "openTickets", ST_AsGeoJSON(c.boundary, 6)::json AS boundary
-    FROM compounds c
-    JOIN regions r ON r.id = c.community_id
-    LEFT JOIN property_companies p ON p.id = c.property_company_id
-    LEFT JOIN (SELECT compound_id, count(*) AS n FROM tickets
-               WHERE status NOT IN ('CLOSED', 'REJECTED') GROUP BY compound_id) o ON o.compound_id = c.id
-    ORDER BY c.code`);
+export const compoundColumns = sql`c.id AS pk, c.code, c.name, c.community_id AS "communityPk",
+  c.property_company_id AS "propertyCompanyPk", c.households, c.year_built AS "yearBuilt", c.tags,
+  COALESCE((c.metadata->>'synthetic')::boolean, false) AS synthetic`;
+export const compoundWithId = <T extends Compound>(c: T): T => ({
+  ...c,
+  id: toGlobalId('Compound', c.pk),
+});
+
+export async function listCompounds(
+  ctx: Context,
+  filter: PlaceFilter | undefined,
+  page: KeysetPage,
+): Promise<Page<Compound>> {
+  const where = await filterSql(ctx.database, filter, {
+    geometry: sql`c.boundary`,
+    community: sql`c.community_id`,
+    searchable: [sql`c.name`, sql`c.code`],
+  });
+  return fetchPage<Compound>(
+    ctx.database,
+    sql`SELECT ${compoundColumns} FROM compounds c WHERE ${where}`,
+    page,
+    compoundWithId,
+  );
 }
+
+export const compoundById = (ctx: Context, pk: number) =>
+  loadOne<Compound>(
+    ctx,
+    'compound:id',
+    (keys) => sql`
+    SELECT ${compoundColumns} FROM compounds c WHERE c.id = ANY(${keys}::int[])`,
+    (c) => c.pk,
+    compoundWithId,
+  )(pk);
+
+/** The compound whose boundary covers the point, if any. */
+export async function compoundAt(ctx: Context, lon: number, lat: number): Promise<Compound | null> {
+  checkLonLat(lon, lat);
+  const rows = await ctx.database.rows<Compound>(sql`
+    SELECT ${compoundColumns} FROM compounds c WHERE ST_Covers(c.boundary, ${pointSql(lon, lat)})
+    ORDER BY c.id LIMIT 1`);
+  return rows[0] ? compoundWithId(rows[0]) : null;
+}
+
+/** Compounds of a region and everything below it (a community's, a street's, the district's). */
+export const compoundsOfRegion = (ctx: Context, regionPk: number) =>
+  loadMany<Compound & { regionPk: number }>(
+    ctx,
+    'compound:region',
+    (keys) => sql`
+    SELECT r.id AS "regionPk", ${compoundColumns}
+    FROM regions r JOIN compounds c ON c.community_id IN ${regionAndBelow(sql`r.id`)}
+    WHERE r.id = ANY(${keys}::int[]) ORDER BY c.code`,
+    (c) => c.regionPk,
+    compoundWithId,
+  )(regionPk);
+
+export const compoundsOfPropertyCompany = (ctx: Context, pk: number) =>
+  loadMany<Compound>(
+    ctx,
+    'compound:property',
+    (keys) => sql`
+    SELECT ${compoundColumns} FROM compounds c WHERE c.property_company_id = ANY(${keys}::int[]) ORDER BY c.code`,
+    (c) => c.propertyCompanyPk!,
+    compoundWithId,
+  )(pk);
+
+/** Spatial edge: compounds sharing area with a grid (touching edges do not count). */
+export const compoundsOfGrid = (ctx: Context, gridPk: number) =>
+  loadMany<Compound & { gridPk: number }>(
+    ctx,
+    'compound:grid',
+    (keys) => sql`
+    SELECT g.id AS "gridPk", ${compoundColumns}
+    FROM grids g JOIN compounds c ON ST_Intersects(g.boundary, c.boundary) AND NOT ST_Touches(g.boundary, c.boundary)
+    WHERE g.id = ANY(${keys}::int[]) ORDER BY c.code`,
+    (c) => c.gridPk,
+    compoundWithId,
+  )(gridPk);

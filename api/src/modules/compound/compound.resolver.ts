@@ -1,14 +1,108 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from 'type-graphql';
+import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { listCompounds } from './compound.repo';
+import { PlaceFilter } from '../../graphql/filter';
+import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
+import { GeoJSONScalar } from '../../graphql/scalars';
+import { buildingsOfCompound } from '../building/building.repo';
+import { Building } from '../building/building.type';
+import { gridsOfCompound } from '../grid/grid.repo';
+import { Grid } from '../grid/grid.type';
+import { partyBranchOfCompound } from '../party/party.repo';
+import { PartyOrganization } from '../party/party.type';
+import { propertyCompanyById } from '../property/property.repo';
+import { PropertyCompany } from '../property/property.type';
+import { regionById } from '../region/region.repo';
+import { Region } from '../region/region.type';
+import { claimsOfCompound } from '../resource/resource.repo';
+import { ResourceClaim } from '../resource/resource.type';
+import { compoundStats } from '../stats/stats.repo';
+import { PlaceStats } from '../stats/stats.type';
+import { ticketsOf } from '../ticket/ticket.repo';
+import { Ticket } from '../ticket/ticket.type';
+import { compoundAt, listCompounds } from './compound.repo';
 import { Compound } from './compound.type';
+
+const CompoundConnection = Connection(Compound, 'Compound');
 
 @Resolver(() => Compound)
 export class CompoundResolver {
-  @Query(() => [Compound], {
-    description: 'Every compound with its boundary and open-ticket count.',
+  @Query(() => CompoundConnection, { description: 'Compounds, filtered for the map.' })
+  compounds(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => PlaceFilter, { nullable: true }) filter?: PlaceFilter,
+  ) {
+    return listCompounds(ctx, filter, keyset(page));
+  }
+
+  @Query(() => Compound, {
+    nullable: true,
+    description: 'The compound containing a WGS84 point (PostGIS).',
   })
-  compounds(@Ctx() ctx: Context): Promise<Compound[]> {
-    return listCompounds(ctx.database);
+  compoundAt(
+    @Ctx() ctx: Context,
+    @Arg('lon', () => Float) lon: number,
+    @Arg('lat', () => Float) lat: number,
+  ) {
+    return compoundAt(ctx, lon, lat);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, { description: 'Boundary (Polygon).' })
+  boundary(@Root() c: Compound, @Ctx() ctx: Context, @Args(() => GeometryArgs) args: GeometryArgs) {
+    return loadBoundary(ctx, 'compounds', 'boundary', c.pk, args);
+  }
+
+  @FieldResolver(() => Region, { description: 'Its community (社区).' })
+  community(@Root() c: Compound, @Ctx() ctx: Context) {
+    return regionById(ctx, c.communityPk);
+  }
+
+  @FieldResolver(() => PropertyCompany, {
+    nullable: true,
+    description: 'Property company; null = 无物业.',
+  })
+  propertyCompany(@Root() c: Compound, @Ctx() ctx: Context) {
+    return c.propertyCompanyPk === null ? null : propertyCompanyById(ctx, c.propertyCompanyPk);
+  }
+
+  @FieldResolver(() => [Grid], {
+    description: 'Top-level grids sharing area with it (spatial, PostGIS).',
+  })
+  grids(@Root() c: Compound, @Ctx() ctx: Context) {
+    return gridsOfCompound(ctx, c.pk);
+  }
+
+  @FieldResolver(() => [Building])
+  buildings(@Root() c: Compound, @Ctx() ctx: Context) {
+    return buildingsOfCompound(ctx, c.pk);
+  }
+
+  @FieldResolver(() => PartyOrganization, {
+    nullable: true,
+    description: 'Its party branch (党支部).',
+  })
+  partyBranch(@Root() c: Compound, @Ctx() ctx: Context) {
+    return partyBranchOfCompound(ctx, c.pk);
+  }
+
+  @FieldResolver(() => [ResourceClaim], { description: 'Resources that claimed it (认领责任区).' })
+  claims(@Root() c: Compound, @Ctx() ctx: Context) {
+    return claimsOfCompound(ctx, c.pk);
+  }
+
+  @FieldResolver(() => [Ticket], { description: 'Latest tickets placed in it.' })
+  tickets(
+    @Root() c: Compound,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { defaultValue: 20, description: '1–100' }) first: number,
+    @Arg('openOnly', () => Boolean, { defaultValue: false }) openOnly: boolean,
+  ) {
+    return ticketsOf(ctx, 'compound', c.pk, { first, openOnly });
+  }
+
+  @FieldResolver(() => PlaceStats)
+  stats(@Root() c: Compound, @Ctx() ctx: Context) {
+    return compoundStats(ctx, c.pk);
   }
 }

@@ -1,23 +1,35 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import { GeoJSONScalar } from '../../graphql/scalars';
-import type { GeoJsonGeometry } from '../../db/postgis';
+import { Field, ObjectType } from 'type-graphql';
+import { Node } from '../node/node.type';
 
 @ObjectType({
+  implements: Node,
   description:
-    'A grid (网格, several grids merged: 多网合一); with a parent it is a micro-grid (微网格).',
+    'A grid (网格) drawn inside a community, several grids merged into one (多网合一); ' +
+    'with a parent it is a micro-grid (微网格).',
 })
-export class Grid {
-  @Field(() => ID) id!: string;
+export class Grid extends Node {
+  pk!: number;
+  communityPk!: number;
+  parentPk!: number | null;
+  workerPk!: number | null;
   @Field(() => String) code!: string;
   @Field(() => String) name!: string;
-  @Field(() => String) communityCode!: string;
-  @Field(() => String, { nullable: true, description: 'Parent grid code for a micro-grid.' })
-  parentCode!: string | null;
   @Field(() => [String], {
-    description: 'Kinds merged into it: PARTY_BUILDING, SOCIAL_ORDER, PETITION …',
+    description:
+      'Kinds merged into it: PARTY_BUILDING 党建, SOCIAL_ORDER 综治, PETITION 信访, URBAN_MANAGEMENT 城管.',
   })
   kinds!: string[];
-  @Field(() => String, { nullable: true, description: 'Grid worker (网格员) in charge.' })
-  workerName!: string | null;
-  @Field(() => GeoJSONScalar, { description: 'Boundary (Polygon).' }) boundary!: GeoJsonGeometry;
+  @Field(() => Boolean, { description: 'A micro-grid (微网格).' }) micro!: boolean;
+}
+
+@ObjectType({
+  implements: Node,
+  description: 'A grid worker (网格员) or micro-grid worker (微网格员).',
+})
+export class GridWorker extends Node {
+  pk!: number;
+  gridPk!: number | null;
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Boolean, { description: 'A party member (党员).' }) isPartyMember!: boolean;
 }

@@ -1,27 +1,51 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../db';
-import type { Region } from './region.type';
+import type { KeysetPage, Page } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { filterSql, type PlaceFilter } from '../../graphql/filter';
+import { toGlobalId } from '../../graphql/ids';
+import { loadMany, loadOne } from '../../graphql/loaders';
+import { fetchPage } from '../../graphql/page';
+import type { Region, RegionLevel } from './region.type';
 
-export function listRegions(database: Database): Promise<Region[]> {
-  // Tickets carry their community (filled by the spatial join when written), so open counts are
-  // one grouped pass rolled up the hierarchy, not a spatial scan per street and district.
-  return database.rows<Region>(sql`
-    WITH open_by_community AS (
-      SELECT community_id, count(*)::int AS n FROM tickets
-      WHERE status NOT IN ('CLOSED', 'REJECTED') GROUP BY community_id
-    ), open_by_region AS (
-      SELECT c.id, c.parent_id AS street_id, COALESCE(o.n, 0) AS n
-      FROM regions c LEFT JOIN open_by_community o ON o.community_id = c.id
-      WHERE c.level = 'COMMUNITY'
-    )
-    SELECT r.id::text, r.code, r.name, r.level, p.code AS "parentCode",
-      ST_AsGeoJSON(r.boundary, 6)::json AS boundary,
-      CASE r.level
-        WHEN 'COMMUNITY' THEN (SELECT n FROM open_by_region o WHERE o.id = r.id)
-        WHEN 'STREET' THEN (SELECT COALESCE(sum(n), 0)::int FROM open_by_region o WHERE o.street_id = r.id)
-        ELSE (SELECT COALESCE(sum(o.n), 0)::int FROM open_by_region o
-              JOIN regions s ON s.id = o.street_id WHERE s.parent_id = r.id)
-      END AS "openTickets"
-    FROM regions r LEFT JOIN regions p ON p.id = r.parent_id
-    ORDER BY r.level, r.code`);
+const columns = sql`r.id AS pk, r.code, r.name, r.level, r.parent_id AS "parentPk",
+  COALESCE((r.metadata->>'synthetic')::boolean, false) AS synthetic`;
+const withId = (r: Region): Region => ({ ...r, id: toGlobalId('Region', r.pk) });
+
+export async function listRegions(
+  ctx: Context,
+  filter: PlaceFilter | undefined,
+  level: RegionLevel | undefined,
+  page: KeysetPage,
+): Promise<Page<Region>> {
+  const where = await filterSql(ctx.database, filter, {
+    geometry: sql`r.boundary`,
+    regionSelf: sql`r.id`,
+    searchable: [sql`r.name`, sql`r.code`],
+  });
+  const byLevel = level ? sql`AND r.level = ${level}` : sql``;
+  return fetchPage<Region>(
+    ctx.database,
+    sql`SELECT ${columns} FROM regions r WHERE ${where} ${byLevel}`,
+    page,
+    withId,
+  );
 }
+
+export const regionById = (ctx: Context, pk: number) =>
+  loadOne<Region>(
+    ctx,
+    'region:id',
+    (keys) => sql`SELECT ${columns} FROM regions r WHERE r.id = ANY(${keys}::int[])`,
+    (r) => r.pk,
+    withId,
+  )(pk);
+
+export const regionChildren = (ctx: Context, pk: number) =>
+  loadMany<Region>(
+    ctx,
+    'region:children',
+    (keys) => sql`
+    SELECT ${columns} FROM regions r WHERE r.parent_id = ANY(${keys}::int[]) ORDER BY r.code`,
+    (r) => r.parentPk!,
+    withId,
+  )(pk);

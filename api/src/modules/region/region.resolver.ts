@@ -1,14 +1,70 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { listRegions } from './region.repo';
-import { Region } from './region.type';
+import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
+import { PlaceFilter } from '../../graphql/filter';
+import { GeoJSONScalar } from '../../graphql/scalars';
+import { compoundsOfRegion } from '../compound/compound.repo';
+import { Compound } from '../compound/compound.type';
+import { gridsOfCommunity } from '../grid/grid.repo';
+import { Grid } from '../grid/grid.type';
+import { regionStats } from '../stats/stats.repo';
+import { PlaceStats } from '../stats/stats.type';
+import { listRegions, regionById, regionChildren } from './region.repo';
+import { Region, RegionLevel } from './region.type';
+
+const RegionConnection = Connection(Region, 'Region');
 
 @Resolver(() => Region)
 export class RegionResolver {
-  @Query(() => [Region], {
-    description: 'Every region: the district, its streets and communities.',
+  @Query(() => RegionConnection, {
+    description: 'Regions: the district, its streets and communities.',
   })
-  regions(@Ctx() ctx: Context): Promise<Region[]> {
-    return listRegions(ctx.database);
+  regions(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('level', () => RegionLevel, { nullable: true }) level?: RegionLevel,
+    @Arg('filter', () => PlaceFilter, { nullable: true }) filter?: PlaceFilter,
+  ) {
+    return listRegions(ctx, filter, level, keyset(page));
+  }
+
+  @FieldResolver(() => GeoJSONScalar, { description: 'Boundary (MultiPolygon).' })
+  boundary(
+    @Root() region: Region,
+    @Ctx() ctx: Context,
+    @Args(() => GeometryArgs) args: GeometryArgs,
+  ) {
+    return loadBoundary(ctx, 'regions', 'boundary', region.pk, args);
+  }
+
+  @FieldResolver(() => Region, {
+    nullable: true,
+    description: 'The region above (street → district).',
+  })
+  parent(@Root() region: Region, @Ctx() ctx: Context) {
+    return region.parentPk === null ? null : regionById(ctx, region.parentPk);
+  }
+
+  @FieldResolver(() => [Region], { description: 'The regions directly below.' })
+  children(@Root() region: Region, @Ctx() ctx: Context) {
+    return regionChildren(ctx, region.pk);
+  }
+
+  @FieldResolver(() => [Compound], { description: 'Compounds in this region and below.' })
+  compounds(@Root() region: Region, @Ctx() ctx: Context) {
+    return compoundsOfRegion(ctx, region.pk);
+  }
+
+  @FieldResolver(() => [Grid], {
+    description: 'Top-level grids of a community (empty above community).',
+  })
+  grids(@Root() region: Region, @Ctx() ctx: Context) {
+    return region.level === RegionLevel.COMMUNITY ? gridsOfCommunity(ctx, region.pk) : [];
+  }
+
+  @FieldResolver(() => PlaceStats)
+  stats(@Root() region: Region, @Ctx() ctx: Context) {
+    return regionStats(ctx, region.pk);
   }
 }

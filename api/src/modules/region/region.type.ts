@@ -1,6 +1,5 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { GeoJSONScalar } from '../../graphql/scalars';
-import type { GeoJsonGeometry } from '../../db/postgis';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../node/node.type';
 
 export enum RegionLevel {
   DISTRICT = 'DISTRICT',
@@ -9,19 +8,20 @@ export enum RegionLevel {
 }
 registerEnumType(RegionLevel, {
   name: 'RegionLevel',
-  description: 'Administrative level: district 区/县, street 街道, community 社区.',
+  description: 'Administrative level: district 区/县, street 街道 (town 镇), community 社区.',
 });
 
 @ObjectType({
-  description: 'A district (区/县), street (街道) or community (社区) with its boundary.',
+  implements: Node,
+  description: 'A district (区/县), street (街道) or community (社区), with its boundary.',
 })
-export class Region {
-  @Field(() => ID) id!: string;
-  @Field(() => String) code!: string;
+export class Region extends Node {
+  pk!: number;
+  parentPk!: number | null;
+  @Field(() => String, { description: 'Administrative code, e.g. 341181 for 天长市.' })
+  code!: string;
   @Field(() => String) name!: string;
   @Field(() => RegionLevel) level!: RegionLevel;
-  @Field(() => String, { nullable: true }) parentCode!: string | null;
-  @Field(() => GeoJSONScalar, { description: 'Boundary (MultiPolygon).' })
-  boundary!: GeoJsonGeometry;
-  @Field(() => Int, { description: 'Open (not closed) tickets inside.' }) openTickets!: number;
+  @Field(() => Boolean, { description: 'True for made-up demo places (演示数据).' })
+  synthetic!: boolean;
 }

@@ -1,0 +1,60 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+// One error type for the API, with a code enum; mapped to GraphQL errors in formatError below.
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+export class YituError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The argument path at fault, e.g. "filter.bbox.west". */
+    readonly field?: string,
+    /** A machine-readable reason, e.g. "OUT_OF_RANGE". */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badInput = (field: string, reason: string, message: string) =>
+  new YituError(ErrorCode.BAD_USER_INPUT, message, field, reason);
+
+export const notFound = (what: string) => new YituError(ErrorCode.NOT_FOUND, `${what} not found`);
+
+/** Apollo formatError: codes on every error; no internals leak outside development. */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  development: boolean,
+): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof YituError) {
+    return {
+      message: original.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: {
+        code: original.code,
+        ...(original.field ? { field: original.field } : {}),
+        ...(original.reason ? { reason: original.reason } : {}),
+      },
+    };
+  }
+  const code = formatted.extensions?.code;
+  // GraphQL validation, parsing and variable errors carry their own codes: keep them.
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    if (development) return formatted;
+    return { ...formatted, extensions: { code } };
+  }
+  if (development) return formatted;
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

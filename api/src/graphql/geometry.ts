@@ -1,0 +1,97 @@
+import gcoord from 'gcoord';
+import { sql, type SQL } from 'drizzle-orm';
+import { ArgsType, Field, Float, Int, registerEnumType } from 'type-graphql';
+import type { GeoJsonGeometry } from '../db/postgis';
+import { badInput } from './errors';
+import { alignOne, intArray } from './loaders';
+import type { Context } from './context';
+
+export enum Crs {
+  WGS84 = 'WGS84',
+  GCJ02 = 'GCJ02',
+}
+registerEnumType(Crs, {
+  name: 'Crs',
+  description:
+    'Coordinate system of output geometry: WGS84 (stored, GPS, OpenStreetMap, Tianditu) or ' +
+    'GCJ02 (火星坐标, for Gaode/AutoNavi and Tencent basemaps).',
+});
+
+@ArgsType()
+export class GeometryArgs {
+  @Field(() => Int, {
+    defaultValue: 6,
+    description: 'Decimal places of coordinates, 0–9 (6 ≈ 0.1 m).',
+  })
+  precision!: number;
+
+  @Field(() => Float, {
+    defaultValue: 0,
+    description: 'Simplification tolerance in metres (0 = none); light shapes for low zooms.',
+  })
+  simplifyMeters!: number;
+
+  @Field(() => Crs, { defaultValue: Crs.WGS84 }) crs!: Crs;
+}
+
+const METRES_PER_DEGREE = 111_320;
+
+function validate(args: GeometryArgs) {
+  if (!Number.isInteger(args.precision) || args.precision < 0 || args.precision > 9) {
+    throw badInput('precision', 'OUT_OF_RANGE', 'precision must be 0–9');
+  }
+  if (!(args.simplifyMeters >= 0 && args.simplifyMeters <= 10_000)) {
+    throw badInput('simplifyMeters', 'OUT_OF_RANGE', 'simplifyMeters must be 0–10000');
+  }
+}
+
+/** Converts stored WGS84 to the requested system at the edge; never mutates its input. */
+export function inCrs<T extends GeoJsonGeometry>(geometry: T, crs: Crs, precision = 7): T {
+  if (crs === Crs.WGS84) return geometry;
+  const copy = structuredClone(geometry);
+  gcoord.transform(copy as never, gcoord.WGS84, gcoord.GCJ02);
+  const factor = 10 ** precision;
+  const round = (c: unknown): unknown =>
+    typeof c === 'number' ? Math.round(c * factor) / factor : (c as unknown[]).map(round);
+  return { ...copy, coordinates: round(copy.coordinates) } as T;
+}
+
+/**
+ * Loads the boundaries of many rows of one table in one statement, simplified and rounded by
+ * PostGIS as asked. `table` and `column` come from code, never from input.
+ */
+export async function loadBoundary(
+  ctx: Context,
+  table: 'regions' | 'compounds' | 'grids' | 'resources',
+  column: 'boundary' | 'service_area',
+  pk: number,
+  args: GeometryArgs,
+): Promise<GeoJsonGeometry | null> {
+  validate(args);
+  const degrees = args.simplifyMeters / METRES_PER_DEGREE;
+  const loader = ctx.loaders.get<number, { key: number; g: GeoJsonGeometry } | null>(
+    `geometry:${table}.${column}:${args.precision}:${degrees}`,
+    async (keys) => {
+      const geom = sql.identifier(column);
+      const simplified: SQL =
+        degrees > 0 ? sql`ST_SimplifyPreserveTopology(${geom}, ${degrees})` : sql`${geom}`;
+      const rows = await ctx.database.rows<{ key: number; g: GeoJsonGeometry }>(sql`
+        SELECT id AS key, ST_AsGeoJSON(${simplified}, ${sql.raw(String(args.precision))})::json AS g
+        FROM ${sql.identifier(table)} WHERE id = ANY(${intArray(keys)}::int[])`);
+      return alignOne(keys, rows, (r) => r.key);
+    },
+  );
+  const row = await loader.load(pk);
+  return row?.g ? inCrs(row.g, args.crs, args.precision) : null;
+}
+
+/** A stored point [lon, lat] as GeoJSON in the requested system. */
+export function pointGeometry(lonLat: [number, number], args: GeometryArgs): GeoJsonGeometry {
+  validate(args);
+  const factor = 10 ** args.precision;
+  const point: GeoJsonGeometry = {
+    type: 'Point',
+    coordinates: lonLat.map((c) => Math.round(c * factor) / factor),
+  };
+  return inCrs(point, args.crs, args.precision);
+}

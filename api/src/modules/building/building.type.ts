@@ -1,0 +1,13 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Node } from '../node/node.type';
+
+@ObjectType({ implements: Node, description: 'A residential building (楼栋) of a compound.' })
+export class Building extends Node {
+  pk!: number;
+  compoundPk!: number;
+  lonLat!: [number, number];
+  @Field(() => String, { description: 'Building number within its compound (楼号).' })
+  number!: string;
+  @Field(() => Int, { description: 'Floors (层数).' }) floors!: number;
+  @Field(() => Int, { description: 'Households (户数).' }) households!: number;
+}

@@ -1,0 +1,77 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Context } from '../../graphql/context';
+import { alignOne, intArray } from '../../graphql/loaders';
+import type { PlaceStats } from './stats.type';
+
+// The figures over a set of tickets `t`, grouped by `key`. One formula for every kind of place.
+const figures = sql`
+  count(t.id)::int AS "totalTickets",
+  count(t.id) FILTER (WHERE t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED'))::int AS "openTickets",
+  count(t.id) FILTER (WHERE t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED', 'SUSPENDED')
+                        AND t.resolve_by < now())::int AS "overdueTickets",
+  count(t.id) FILTER (WHERE t.status = 'CLOSED')::int AS "closedTickets",
+  count(t.id) FILTER (WHERE t.status = 'SUSPENDED')::int AS "suspendedTickets",
+  (count(t.id) FILTER (WHERE t.status = 'CLOSED'))::float8
+    / NULLIF(count(t.id) FILTER (WHERE t.status <> 'SUSPENDED' AND t.status NOT IN ('REJECTED', 'TRANSFERRED')
+                                  AND (t.status = 'CLOSED' OR t.resolve_by < now())), 0) AS "resolutionRate",
+  (count(t.id) FILTER (WHERE t.status = 'CLOSED' AND t.resolved_at <= t.resolve_by))::float8
+    / NULLIF(count(t.id) FILTER (WHERE t.status = 'CLOSED'), 0) AS "onTimeRate",
+  (count(t.id) FILTER (WHERE t.satisfaction >= 4))::float8
+    / NULLIF(count(t.satisfaction), 0) AS "satisfactionRate"`;
+
+type Row = PlaceStats & { key: number };
+const empty = (): PlaceStats => ({
+  totalTickets: 0,
+  openTickets: 0,
+  overdueTickets: 0,
+  closedTickets: 0,
+  suspendedTickets: 0,
+  resolutionRate: null,
+  onTimeRate: null,
+  satisfactionRate: null,
+});
+
+function statsLoader(ctx: Context, name: string, query: (keys: string) => SQL) {
+  return ctx.loaders.get<number, PlaceStats>(`stats:${name}`, async (keys) => {
+    const rows = await ctx.database.rows<Row>(query(intArray(keys)));
+    return alignOne(keys, rows, (r) => r.key).map((r) => (r ? { ...r } : empty()));
+  });
+}
+
+export const compoundStats = (ctx: Context, pk: number) =>
+  statsLoader(
+    ctx,
+    'compound',
+    (keys) => sql`
+    SELECT c.id AS key, ${figures}
+    FROM compounds c LEFT JOIN tickets t ON t.compound_id = c.id
+    WHERE c.id = ANY(${keys}::int[]) GROUP BY c.id`,
+  ).load(pk);
+
+export const gridStats = (ctx: Context, pk: number) =>
+  // Tickets record their top-level grid; a micro-grid's tickets are those its shape covers.
+  statsLoader(
+    ctx,
+    'grid',
+    (keys) => sql`
+    SELECT g.id AS key, ${figures}
+    FROM grids g LEFT JOIN tickets t ON t.grid_id = g.id
+    WHERE g.id = ANY(${keys}::int[]) AND g.parent_id IS NULL GROUP BY g.id
+    UNION ALL
+    SELECT g.id AS key, ${figures}
+    FROM grids g LEFT JOIN tickets t ON ST_Covers(g.boundary, t.location)
+    WHERE g.id = ANY(${keys}::int[]) AND g.parent_id IS NOT NULL GROUP BY g.id`,
+  ).load(pk);
+
+export const regionStats = (ctx: Context, pk: number) =>
+  statsLoader(
+    ctx,
+    'region',
+    (keys) => sql`
+    SELECT r.id AS key, ${figures}
+    FROM regions r
+    LEFT JOIN regions c ON c.level = 'COMMUNITY' AND (c.id = r.id OR c.parent_id = r.id
+      OR c.parent_id IN (SELECT s.id FROM regions s WHERE s.parent_id = r.id))
+    LEFT JOIN tickets t ON t.community_id = c.id
+    WHERE r.id = ANY(${keys}::int[]) GROUP BY r.id`,
+  ).load(pk);

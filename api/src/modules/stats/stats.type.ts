@@ -1,0 +1,34 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({
+  description:
+    'Ticket figures of a place, computed in SQL as of now. Rates are 0–1, null when nothing counts yet.',
+})
+export class PlaceStats {
+  @Field(() => Int, { description: 'All tickets ever placed here.' }) totalTickets!: number;
+  @Field(() => Int, { description: 'Open: not closed, rejected or transferred (未办结).' })
+  openTickets!: number;
+  @Field(() => Int, {
+    description: 'Open, not suspended, and past the resolve-by deadline (超期).',
+  })
+  overdueTickets!: number;
+  @Field(() => Int, { description: 'Closed (办结).' }) closedTickets!: number;
+  @Field(() => Int, { description: 'Suspended (缓办), excluded from rates.' })
+  suspendedTickets!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Resolution rate 办结率 = closed ÷ (due − suspended); due = closed or past deadline.',
+  })
+  resolutionRate!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'On-time rate 按期办结率 = closed by the resolve-by deadline ÷ closed.',
+  })
+  onTimeRate!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Satisfaction rate 满意率 = ratings of 4–5 ÷ rated tickets.',
+  })
+  satisfactionRate!: number | null;
+}

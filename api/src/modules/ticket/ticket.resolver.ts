@@ -1,0 +1,83 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Connection, keyset, PageArgs } from '../../graphql/connection';
+import type { Context } from '../../graphql/context';
+import { PlaceFilter } from '../../graphql/filter';
+import { GeometryArgs, pointGeometry } from '../../graphql/geometry';
+import { GeoJSONScalar } from '../../graphql/scalars';
+import { buildingById } from '../building/building.repo';
+import { Building } from '../building/building.type';
+import { categoryByCode } from '../category/category.repo';
+import { Category } from '../category/category.type';
+import { compoundById } from '../compound/compound.repo';
+import { Compound } from '../compound/compound.type';
+import { gridById } from '../grid/grid.repo';
+import { Grid } from '../grid/grid.type';
+import { regionById } from '../region/region.repo';
+import { Region } from '../region/region.type';
+import { eventsOfTicket, listTickets, ticketById } from './ticket.repo';
+import { Ticket, TicketEvent, TicketStatus } from './ticket.type';
+
+const TicketConnection = Connection(Ticket, 'Ticket');
+
+@Resolver(() => Ticket)
+export class TicketResolver {
+  @Query(() => TicketConnection, { description: 'Tickets (工单), filtered.' })
+  tickets(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => PlaceFilter, { nullable: true }) filter?: PlaceFilter,
+    @Arg('status', () => [TicketStatus], { nullable: true }) status?: string[],
+    @Arg('categoryCode', () => String, { nullable: true }) categoryCode?: string,
+    @Arg('openOnly', () => Boolean, { nullable: true }) openOnly?: boolean,
+    @Arg('overdueOnly', () => Boolean, { nullable: true }) overdueOnly?: boolean,
+  ) {
+    return listTickets(
+      ctx,
+      { filter, statuses: status, categoryCode, openOnly, overdueOnly },
+      keyset(page),
+    );
+  }
+
+  @FieldResolver(() => GeoJSONScalar, { description: 'Where it is (Point).' })
+  location(@Root() t: Ticket, @Args(() => GeometryArgs) args: GeometryArgs) {
+    return pointGeometry(t.lonLat, args);
+  }
+
+  @FieldResolver(() => Category, { nullable: true, description: 'Null until classified.' })
+  category(@Root() t: Ticket, @Ctx() ctx: Context) {
+    return t.categoryCode === null ? null : categoryByCode(ctx, t.categoryCode);
+  }
+
+  @FieldResolver(() => Compound, { nullable: true })
+  compound(@Root() t: Ticket, @Ctx() ctx: Context) {
+    return t.compoundPk === null ? null : compoundById(ctx, t.compoundPk);
+  }
+
+  @FieldResolver(() => Grid, { nullable: true })
+  grid(@Root() t: Ticket, @Ctx() ctx: Context) {
+    return t.gridPk === null ? null : gridById(ctx, t.gridPk);
+  }
+
+  @FieldResolver(() => Building, { nullable: true })
+  building(@Root() t: Ticket, @Ctx() ctx: Context) {
+    return t.buildingPk === null ? null : buildingById(ctx, t.buildingPk);
+  }
+
+  @FieldResolver(() => Region, { nullable: true })
+  community(@Root() t: Ticket, @Ctx() ctx: Context) {
+    return t.communityPk === null ? null : regionById(ctx, t.communityPk);
+  }
+
+  @FieldResolver(() => [TicketEvent], { description: 'The event log, oldest first.' })
+  events(@Root() t: Ticket, @Ctx() ctx: Context) {
+    return eventsOfTicket(ctx, t.pk);
+  }
+}
+
+@Resolver(() => TicketEvent)
+export class TicketEventResolver {
+  @FieldResolver(() => Ticket)
+  ticket(@Root() e: TicketEvent, @Ctx() ctx: Context) {
+    return ticketById(ctx, e.ticketPk);
+  }
+}

@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { MAP_LAYERS_QUERY } from './index';
+
+const schema = buildSchema(fs.readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8'));
+const examples = fs.readFileSync(path.join(__dirname, 'examples.graphql'), 'utf8');
+
+describe('the committed contract', () => {
+  it('accepts the web client’s map query', () => {
+    expect(validate(schema, parse(MAP_LAYERS_QUERY)).map((e) => e.message)).toEqual([]);
+  });
+
+  it('accepts every example operation', () => {
+    const document = parse(examples);
+    expect(document.definitions.length).toBeGreaterThanOrEqual(8);
+    expect(validate(schema, document).map((e) => e.message)).toEqual([]);
+  });
+});
