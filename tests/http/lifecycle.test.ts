@@ -13,17 +13,25 @@ describe(`the product process on ${engineName()}`, () => {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', connection: 'keep-alive' },
-        body: JSON.stringify({ query: '{ regions { code level openTickets } }' }),
+        body: JSON.stringify({
+          query: '{ regions { nodes { code level stats { openTickets } } } }',
+        }),
       });
       const { data } = (await response.json()) as {
         data: { regions: { level: string; openTickets: number }[] };
       };
-      const district = data.regions.find((r) => r.level === 'DISTRICT')!;
-      const streets = data.regions.filter((r) => r.level === 'STREET');
+      const district = data.regions.nodes.find((r) => r.level === 'DISTRICT')!;
+      const streets = data.regions.nodes.filter((r) => r.level === 'STREET');
       // the district's open tickets are its streets' open tickets
       expect(streets).toHaveLength(2);
-      expect(district.openTickets).toBe(streets[0]!.openTickets + streets[1]!.openTickets);
-      expect(district.openTickets).toBeGreaterThan(0);
+      expect(district.stats.openTickets).toBe(
+        streets[0]!.stats.openTickets + streets[1]!.stats.openTickets,
+      );
+      expect(district.stats.openTickets).toBeGreaterThan(0);
+      // A browser asking for /graphql gets GraphiQL from the product itself.
+      const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<div id="graphiql"><\/div>/);
     } finally {
       // Exits cleanly (0, not the 10 s deadline's 1) and releases the embedded DATA_DIR lock.
       expect(await server.stop()).toBe(0);

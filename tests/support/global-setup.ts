@@ -1,13 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createDb, migrate, seedDemoCity } from '@yitu/api/testing';
+import { createDb, migrate, repoRoot, seedDemoCity } from '@yitu/api/testing';
 import { TEST_AS_OF, databaseUrlFor, withAdmin, type TemplateInfo } from './engine';
 
 // Runs once per test run: migrate and seed one template database. Each worker then clones it
 // (tests/support/db.ts), so the demo city is generated once, not once per test or file.
 export default async function setup(project: TestProject) {
+  // Suites that load served pages (GraphiQL, the map) need the built web app.
+  execFileSync(process.execPath, [path.join(repoRoot, 'web/scripts/build-if-missing.mjs')], {
+    stdio: 'inherit',
+  });
   const adminUrl = process.env.DATABASE_URL;
   const started = Date.now();
   let info: TemplateInfo;

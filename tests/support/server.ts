@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { createDb, type Database } from '@yitu/api/testing';
 import { cloneDatabase, databaseUrlFor } from './engine';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,7 +22,11 @@ export interface RunningServer {
  * Starts the real product (api/src/main.ts) as its own process on a free port, on its own copy
  * of the seeded template database: the engine follows DATABASE_URL like everything else.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  /** Writes fixtures into the server's own database before it starts. */
+  fixture?: (database: Database) => Promise<void>,
+): Promise<RunningServer> {
   const info = inject('yituTemplate');
   const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env };
@@ -37,6 +42,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     fs.cpSync(info.templateDir, dataDir, { recursive: true });
     delete childEnv.DATABASE_URL;
     childEnv.DATA_DIR = dataDir;
+  }
+  if (fixture) {
+    const database = await createDb({ databaseUrl: childEnv.DATABASE_URL, dataDir: dataDir });
+    try {
+      await fixture(database);
+    } finally {
+      await database.close();
+    }
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(repoRoot, 'api'),
