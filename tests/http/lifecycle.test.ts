@@ -18,7 +18,7 @@ describe(`the product process on ${engineName()}`, () => {
         }),
       });
       const { data } = (await response.json()) as {
-        data: { regions: { level: string; openTickets: number }[] };
+        data: { regions: { nodes: { level: string; stats: { openTickets: number } }[] } };
       };
       const district = data.regions.nodes.find((r) => r.level === 'DISTRICT')!;
       const streets = data.regions.nodes.filter((r) => r.level === 'STREET');
