@@ -3,3 +3,4 @@ export { loadConfig, repoRoot } from './config';
 export { createDb, migrate, migrationsFolder, tables, type Database } from './db';
 export { generateCity, seedDemoCity, seedIfEmpty, ensureCategories } from './seed';
 export { tilingProblems, type TilingProblem } from './modules/region/integrity';
+export { startApp } from './http/app';

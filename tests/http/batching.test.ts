@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { GraphQLClient } from 'graphql-request';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, startApp, type Database } from '@yitu/api/testing';
+import { engineName, rolledBack, testDb } from '../support/db';
+
+// No N+1: the number of SQL statements for a nested query must not grow with the rows.
+describe(`batching on ${engineName()}`, () => {
+  it('counts the same statements for 10 and for 200 compounds with their edges and figures', async () => {
+    const database = await testDb();
+    const counts = await rolledBack(database, async (tx) => {
+      // 100 more compounds (copies), so a page of 200 exists: 211 in all.
+      await tx.db.execute(sql`
+        INSERT INTO compounds (code, name, community_id, boundary, households, property_company_id, tags)
+        SELECT code || '-copy', name || '（副本）', community_id, boundary, households, property_company_id, tags
+        FROM compounds ORDER BY id LIMIT 100`);
+      let statements = 0;
+      const counting: Database = {
+        ...tx,
+        rows: (query) => {
+          statements++;
+          return tx.rows(query);
+        },
+      };
+      const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting);
+      try {
+        const client = new GraphQLClient(`${app.url}/graphql`);
+        const run = async (first: number) => {
+          statements = 0;
+          const data = await client.request<{ compounds: { nodes: unknown[] } }>(
+            `query($first: Int!) { compounds(first: $first) { totalCount nodes {
+              code boundary(precision: 5) grids { code worker { name } } propertyCompany { name }
+              community { name parent { name } } stats { openTickets } buildings { number }
+            } } }`,
+            { first },
+          );
+          return { rows: data.compounds.nodes.length, statements };
+        };
+        return [await run(10), await run(200)];
+      } finally {
+        await app.stop();
+      }
+    });
+    expect(counts[0]!.rows).toBe(10);
+    expect(counts[1]!.rows).toBe(200);
+    expect(counts[1]!.statements).toBe(counts[0]!.statements);
+    // page, boundary, grids, workers, property, community, parent, stats, buildings
+    expect(counts[1]!.statements).toBeLessThanOrEqual(9);
+  });
+});
