@@ -30,7 +30,7 @@ describe(`batching on ${engineName()}`, () => {
           const data = await client.request<{ compounds: { nodes: unknown[] } }>(
             `query($first: Int!) { compounds(first: $first) { totalCount nodes {
               code boundary(precision: 5) grids { code worker { name } } propertyCompany { name }
-              community { name parent { name } } stats { openTickets } buildings { number }
+              community { name parent { name } } stats { openTickets } buildings { nodes { number } }
             } } }`,
             { first },
           );

@@ -54,10 +54,10 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
       ]);
       const grids = await q<{
         grids: { nodes: { code: string; compounds: { code: string }[] }[] };
-      }>(`{ grids(filter: { search: "FX-G" }) { nodes { code compounds { code } } } }`);
+      }>(`{ grids(filter: { search: "FX-G" }) { nodes { code compounds { nodes { code } } } } }`);
       expect(grids.grids.nodes).toEqual([
-        { code: 'FX-GA', compounds: [{ code: 'FX-P' }, { code: 'FX-Q' }] },
-        { code: 'FX-GB', compounds: [{ code: 'FX-Q' }] },
+        { code: 'FX-GA', compounds: { nodes: [{ code: 'FX-P' }, { code: 'FX-Q' }] } },
+        { code: 'FX-GB', compounds: { nodes: [{ code: 'FX-Q' }] } },
       ]);
     });
 
@@ -191,12 +191,12 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
             stats: { openTickets: number };
             children: {
               stats: { openTickets: number };
-              compounds: { stats: { openTickets: number } }[];
+              compounds: { totalCount: number; nodes: { stats: { openTickets: number } }[] };
             }[];
           }[];
         };
       }>(
-        `query($district: ID!) { regions(level: STREET, filter: { regionId: $district }) { nodes { name stats { openTickets } children { stats { openTickets } compounds { stats { openTickets } } } } } }`,
+        `query($district: ID!) { regions(level: STREET, filter: { regionId: $district }) { nodes { name stats { openTickets } children { stats { openTickets } compounds { totalCount nodes { stats { openTickets } } } } } } }`,
         { district: await districtId() },
       );
       expect(data.regions.nodes.map((s) => s.name)).toEqual(['广陵街道', '千秋街道']);
@@ -205,8 +205,12 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
         const communities = street.children.reduce((s, c) => s + c.stats.openTickets, 0);
         expect(street.stats.openTickets).toBe(communities);
         for (const community of street.children) {
-          compounds += community.compounds.length;
-          const inCompounds = community.compounds.reduce((s, c) => s + c.stats.openTickets, 0);
+          compounds += community.compounds.nodes.length;
+          expect(community.compounds.totalCount).toBe(community.compounds.nodes.length);
+          const inCompounds = community.compounds.nodes.reduce(
+            (s, c) => s + c.stats.openTickets,
+            0,
+          );
           expect(community.stats.openTickets).toBe(inCompounds);
         }
       }
@@ -245,19 +249,19 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
           nodes: {
             id: string;
             code: string;
-            events: { id: string }[];
+            events: { nodes: { id: string }[] };
             compound: { id: string };
             grid: { id: string; worker: { id: string } };
             category: { id: string };
           }[];
         };
       }>(
-        `{ tickets(first: 1) { nodes { id code events { id } compound { id } grid { id worker { id } } category { id } } } }`,
+        `{ tickets(first: 1) { nodes { id code events { nodes { id } } compound { id } grid { id worker { id } } category { id } } } }`,
       );
       const ticket = data.tickets.nodes[0]!;
       const ids = [
         ticket.id,
-        ticket.events[0]!.id,
+        ticket.events.nodes[0]!.id,
         ticket.compound.id,
         ticket.grid.id,
         ticket.grid.worker.id,

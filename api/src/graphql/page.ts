@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
-import { toPage, type KeysetPage, type Page } from './connection';
+import { keyset, toPage, type KeysetPage, type Page, type PageArgs } from './connection';
+import type { Context } from './context';
+import { alignMany, intArray } from './loaders';
 
 /**
  * One statement per page: `base` selects the filtered rows with a `pk` column; the page is the
@@ -21,4 +23,36 @@ export async function fetchPage<T extends { pk: number }>(
     ) p ON true`);
   const total = rows[0]?.totalCount ?? 0;
   return toPage(rows.filter((r) => r.pk !== null).map(map), page, total);
+}
+
+/**
+ * A page per parent for many parents in one statement: `query` selects rows with `pk` and the
+ * parent's key in column `keyColumn`; each parent gets its own totalCount, cursor and page.
+ */
+export function loadPage<T extends { pk: number }>(
+  ctx: Context,
+  name: string,
+  args: PageArgs,
+  keyColumn: string,
+  query: (keys: string) => SQL,
+  map: (row: T) => T,
+) {
+  const page = keyset(args);
+  const key = sql.identifier(keyColumn);
+  const after = page.afterKey === null ? sql`true` : sql`b.pk > ${page.afterKey}`;
+  return (parent: number) =>
+    ctx.loaders
+      .get<number, Page<T>>(`${name}:${page.limit}:${page.afterKey}`, async (keys) => {
+        const rows = await ctx.database.rows<T & { groupKey: number; groupTotal: number }>(sql`
+          WITH b AS (${query(intArray(keys))}),
+            t AS (SELECT ${key} AS "groupKey", count(*)::int AS "groupTotal" FROM b GROUP BY 1)
+          SELECT t."groupKey", t."groupTotal", p.*
+          FROM t LEFT JOIN LATERAL (
+            SELECT * FROM b WHERE b.${key} = t."groupKey" AND ${after} ORDER BY b.pk LIMIT ${page.limit + 1}
+          ) p ON true`);
+        return alignMany(keys, rows, (r) => r.groupKey).map((group) =>
+          toPage(group.filter((r) => r.pk !== null).map(map), page, group[0]?.groupTotal ?? 0),
+        );
+      })
+      .load(parent);
 }

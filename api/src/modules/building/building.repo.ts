@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/ids';
-import { loadMany, loadOne } from '../../graphql/loaders';
+import type { PageArgs } from '../../graphql/connection';
+import { loadOne } from '../../graphql/loaders';
+import { loadPage } from '../../graphql/page';
 import type { Building } from './building.type';
 
 const columns = sql`b.id AS pk, b.compound_id AS "compoundPk", b.number, b.floors, b.households,
@@ -18,13 +20,13 @@ export const buildingById = (ctx: Context, pk: number) =>
     withId,
   )(pk);
 
-export const buildingsOfCompound = (ctx: Context, compoundPk: number) =>
-  loadMany<Building>(
+export const buildingsOfCompound = (ctx: Context, compoundPk: number, args: PageArgs) =>
+  loadPage<Building>(
     ctx,
     'building:compound',
+    args,
+    'compoundPk',
     (keys) => sql`
-    SELECT ${columns} FROM buildings b WHERE b.compound_id = ANY(${keys}::int[])
-    ORDER BY b.compound_id, length(b.number), b.number`,
-    (b) => b.compoundPk,
+    SELECT ${columns} FROM buildings b WHERE b.compound_id = ANY(${keys}::int[])`,
     withId,
   )(compoundPk);

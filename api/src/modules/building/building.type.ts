@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { Connection } from '../../graphql/connection';
 import { Node } from '../node/node.type';
 
 @ObjectType({ implements: Node, description: 'A residential building (楼栋) of a compound.' })
@@ -11,3 +12,5 @@ export class Building extends Node {
   @Field(() => Int, { description: 'Floors (层数).' }) floors!: number;
   @Field(() => Int, { description: 'Households (户数).' }) households!: number;
 }
+
+export const BuildingConnection = Connection(Building, 'Building');

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { KeysetPage, Page } from '../../graphql/connection';
+import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import {
   checkLonLat,
@@ -9,8 +9,8 @@ import {
   type PlaceFilter,
 } from '../../graphql/filter';
 import { toGlobalId } from '../../graphql/ids';
-import { loadMany, loadOne } from '../../graphql/loaders';
-import { fetchPage } from '../../graphql/page';
+import { loadOne } from '../../graphql/loaders';
+import { fetchPage, loadPage } from '../../graphql/page';
 import type { Compound } from './compound.type';
 
 export const compoundColumns = sql`c.id AS pk, c.code, c.name, c.community_id AS "communityPk",
@@ -59,37 +59,40 @@ export async function compoundAt(ctx: Context, lon: number, lat: number): Promis
 }
 
 /** Compounds of a region and everything below it (a community's, a street's, the district's). */
-export const compoundsOfRegion = (ctx: Context, regionPk: number) =>
-  loadMany<Compound & { regionPk: number }>(
+export const compoundsOfRegion = (ctx: Context, regionPk: number, args: PageArgs) =>
+  loadPage<Compound>(
     ctx,
     'compound:region',
+    args,
+    'regionPk',
     (keys) => sql`
     SELECT r.id AS "regionPk", ${compoundColumns}
     FROM regions r JOIN compounds c ON c.community_id IN ${regionAndBelow(sql`r.id`)}
-    WHERE r.id = ANY(${keys}::int[]) ORDER BY c.code`,
-    (c) => c.regionPk,
+    WHERE r.id = ANY(${keys}::int[])`,
     compoundWithId,
   )(regionPk);
 
-export const compoundsOfPropertyCompany = (ctx: Context, pk: number) =>
-  loadMany<Compound>(
+export const compoundsOfPropertyCompany = (ctx: Context, pk: number, args: PageArgs) =>
+  loadPage<Compound>(
     ctx,
     'compound:property',
+    args,
+    'propertyCompanyPk',
     (keys) => sql`
-    SELECT ${compoundColumns} FROM compounds c WHERE c.property_company_id = ANY(${keys}::int[]) ORDER BY c.code`,
-    (c) => c.propertyCompanyPk!,
+    SELECT ${compoundColumns} FROM compounds c WHERE c.property_company_id = ANY(${keys}::int[])`,
     compoundWithId,
   )(pk);
 
 /** Spatial edge: compounds sharing area with a grid (touching edges do not count). */
-export const compoundsOfGrid = (ctx: Context, gridPk: number) =>
-  loadMany<Compound & { gridPk: number }>(
+export const compoundsOfGrid = (ctx: Context, gridPk: number, args: PageArgs) =>
+  loadPage<Compound>(
     ctx,
     'compound:grid',
+    args,
+    'gridPk',
     (keys) => sql`
     SELECT g.id AS "gridPk", ${compoundColumns}
     FROM grids g JOIN compounds c ON ST_Intersects(g.boundary, c.boundary) AND NOT ST_Touches(g.boundary, c.boundary)
-    WHERE g.id = ANY(${keys}::int[]) ORDER BY c.code`,
-    (c) => c.gridPk,
+    WHERE g.id = ANY(${keys}::int[])`,
     compoundWithId,
   )(gridPk);

@@ -1,11 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from 'type-graphql';
-import { Connection, keyset, PageArgs } from '../../graphql/connection';
+import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
 import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { buildingsOfCompound } from '../building/building.repo';
-import { Building } from '../building/building.type';
+import { BuildingConnection } from '../building/building.type';
 import { gridsOfCompound } from '../grid/grid.repo';
 import { Grid } from '../grid/grid.type';
 import { partyBranchOfCompound } from '../party/party.repo';
@@ -19,11 +19,9 @@ import { ResourceClaim } from '../resource/resource.type';
 import { compoundStats } from '../stats/stats.repo';
 import { PlaceStats } from '../stats/stats.type';
 import { ticketsOf } from '../ticket/ticket.repo';
-import { Ticket } from '../ticket/ticket.type';
+import { TicketConnection } from '../ticket/ticket.type';
 import { compoundAt, listCompounds } from './compound.repo';
-import { Compound } from './compound.type';
-
-const CompoundConnection = Connection(Compound, 'Compound');
+import { Compound, CompoundConnection } from './compound.type';
 
 @Resolver(() => Compound)
 export class CompoundResolver {
@@ -73,9 +71,9 @@ export class CompoundResolver {
     return gridsOfCompound(ctx, c.pk);
   }
 
-  @FieldResolver(() => [Building])
-  buildings(@Root() c: Compound, @Ctx() ctx: Context) {
-    return buildingsOfCompound(ctx, c.pk);
+  @FieldResolver(() => BuildingConnection, { description: 'Its buildings (楼栋).' })
+  buildings(@Root() c: Compound, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+    return buildingsOfCompound(ctx, c.pk, page);
   }
 
   @FieldResolver(() => PartyOrganization, {
@@ -91,14 +89,14 @@ export class CompoundResolver {
     return claimsOfCompound(ctx, c.pk);
   }
 
-  @FieldResolver(() => [Ticket], { description: 'Latest tickets placed in it.' })
+  @FieldResolver(() => TicketConnection, { description: 'Tickets placed in it, oldest first.' })
   tickets(
     @Root() c: Compound,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { defaultValue: 20, description: '1–100' }) first: number,
+    @Args(() => PageArgs) page: PageArgs,
     @Arg('openOnly', () => Boolean, { defaultValue: false }) openOnly: boolean,
   ) {
-    return ticketsOf(ctx, 'compound', c.pk, { first, openOnly });
+    return ticketsOf(ctx, 'compound', c.pk, page, { openOnly });
   }
 
   @FieldResolver(() => PlaceStats)

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { Connection } from '../../graphql/connection';
 import { Node } from '../node/node.type';
 
 @ObjectType({
@@ -22,3 +23,5 @@ export class Compound extends Node {
   @Field(() => Boolean, { description: 'True for made-up demo places (演示数据).' })
   synthetic!: boolean;
 }
+
+export const CompoundConnection = Connection(Compound, 'Compound');

@@ -1,11 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
 import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { compoundsOfGrid } from '../compound/compound.repo';
-import { Compound } from '../compound/compound.type';
+import { CompoundConnection } from '../compound/compound.type';
 import { partyGroupOfGrid } from '../party/party.repo';
 import { PartyOrganization } from '../party/party.type';
 import { regionById } from '../region/region.repo';
@@ -15,7 +15,7 @@ import { ResourceClaim } from '../resource/resource.type';
 import { gridStats } from '../stats/stats.repo';
 import { PlaceStats } from '../stats/stats.type';
 import { ticketsOf } from '../ticket/ticket.repo';
-import { Ticket } from '../ticket/ticket.type';
+import { TicketConnection } from '../ticket/ticket.type';
 import { gridAt, gridById, listGrids, microGridsOf, workerById, workersOfGrid } from './grid.repo';
 import { Grid, GridWorker } from './grid.type';
 
@@ -95,11 +95,11 @@ export class GridResolver {
     return partyGroupOfGrid(ctx, g.pk);
   }
 
-  @FieldResolver(() => [Compound], {
+  @FieldResolver(() => CompoundConnection, {
     description: 'Compounds sharing area with it (spatial, PostGIS).',
   })
-  compounds(@Root() g: Grid, @Ctx() ctx: Context) {
-    return compoundsOfGrid(ctx, g.pk);
+  compounds(@Root() g: Grid, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+    return compoundsOfGrid(ctx, g.pk, page);
   }
 
   @FieldResolver(() => [ResourceClaim], { description: 'Resources that claimed it (认领责任区).' })
@@ -107,14 +107,16 @@ export class GridResolver {
     return claimsOfGrid(ctx, g.pk);
   }
 
-  @FieldResolver(() => [Ticket], { description: 'Latest tickets placed in it (top-level grids).' })
+  @FieldResolver(() => TicketConnection, {
+    description: 'Tickets placed in it (top-level grids), oldest first.',
+  })
   tickets(
     @Root() g: Grid,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { defaultValue: 20, description: '1–100' }) first: number,
+    @Args(() => PageArgs) page: PageArgs,
     @Arg('openOnly', () => Boolean, { defaultValue: false }) openOnly: boolean,
   ) {
-    return ticketsOf(ctx, 'grid', g.pk, { first, openOnly });
+    return ticketsOf(ctx, 'grid', g.pk, page, { openOnly });
   }
 
   @FieldResolver(() => PlaceStats)

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graph
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { compoundsOfPropertyCompany } from '../compound/compound.repo';
-import { Compound } from '../compound/compound.type';
+import { CompoundConnection } from '../compound/compound.type';
 import { listPropertyCompanies } from './property.repo';
 import { PropertyCompany } from './property.type';
 
@@ -23,8 +23,8 @@ export class PropertyCompanyResolver {
     return listPropertyCompanies(ctx, redProperty ?? undefined, keyset(page));
   }
 
-  @FieldResolver(() => [Compound], { description: 'Compounds it manages.' })
-  compounds(@Root() p: PropertyCompany, @Ctx() ctx: Context) {
-    return compoundsOfPropertyCompany(ctx, p.pk);
+  @FieldResolver(() => CompoundConnection, { description: 'Compounds it manages.' })
+  compounds(@Root() p: PropertyCompany, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+    return compoundsOfPropertyCompany(ctx, p.pk, page);
   }
 }

@@ -5,7 +5,7 @@ import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
 import { PlaceFilter } from '../../graphql/filter';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { compoundsOfRegion } from '../compound/compound.repo';
-import { Compound } from '../compound/compound.type';
+import { CompoundConnection } from '../compound/compound.type';
 import { gridsOfCommunity } from '../grid/grid.repo';
 import { Grid } from '../grid/grid.type';
 import { regionStats } from '../stats/stats.repo';
@@ -51,9 +51,9 @@ export class RegionResolver {
     return regionChildren(ctx, region.pk);
   }
 
-  @FieldResolver(() => [Compound], { description: 'Compounds in this region and below.' })
-  compounds(@Root() region: Region, @Ctx() ctx: Context) {
-    return compoundsOfRegion(ctx, region.pk);
+  @FieldResolver(() => CompoundConnection, { description: 'Compounds in this region and below.' })
+  compounds(@Root() region: Region, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+    return compoundsOfRegion(ctx, region.pk, page);
   }
 
   @FieldResolver(() => [Grid], {

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import type { KeysetPage, Page } from '../../graphql/connection';
+import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
 import { toGlobalId } from '../../graphql/ids';
-import { intArray, loadMany, loadOne, alignMany } from '../../graphql/loaders';
-import { fetchPage } from '../../graphql/page';
+import { loadOne } from '../../graphql/loaders';
+import { fetchPage, loadPage } from '../../graphql/page';
 import { TICKET_STATUSES } from './ticket-status';
 import type { Ticket, TicketEvent } from './ticket.type';
 
@@ -74,35 +74,26 @@ export const ticketById = (ctx: Context, pk: number) =>
     withId,
   )(pk);
 
-/**
- * The latest tickets of many places at once (a window per place), so a list of compounds or
- * grids with their tickets is one statement.
- */
+/** The tickets of many places at once (a page per place), so a list of places with their tickets is one statement. */
 export function ticketsOf(
   ctx: Context,
   place: 'compound' | 'grid' | 'community',
   pk: number,
-  q: TicketQuery & { first: number },
+  args: PageArgs,
+  q: TicketQuery,
 ) {
-  if (!Number.isInteger(q.first) || q.first < 1 || q.first > 100)
-    throw badInput('first', 'OUT_OF_RANGE', 'first must be 1–100');
   const column = sql.identifier(`${place}_id`);
-  const name = `ticket:${place}:${q.first}:${JSON.stringify([q.statuses, q.categoryCode, q.openOnly, q.overdueOnly])}`;
-  return ctx.loaders
-    .get<number, Ticket[]>(name, async (keys) => {
-      const rows = await ctx.database.rows<Ticket & { placeKey: number }>(sql`
-        SELECT * FROM (
-          SELECT t.${column} AS "placeKey", ${columns},
-            row_number() OVER (PARTITION BY t.${column} ORDER BY t.reported_at DESC, t.id DESC) AS n
-          FROM tickets t WHERE t.${column} = ANY(${intArray(keys)}::int[]) AND ${conditions(q)}
-        ) x WHERE n <= ${q.first} ORDER BY "placeKey", n`);
-      return alignMany(
-        keys,
-        rows.map((r) => withId(r) as Ticket & { placeKey: number }),
-        (r) => r.placeKey,
-      );
-    })
-    .load(pk);
+  const name = `ticket:${place}:${JSON.stringify([q.statuses, q.categoryCode, q.openOnly, q.overdueOnly])}`;
+  return loadPage<Ticket>(
+    ctx,
+    name,
+    args,
+    'placeKey',
+    (keys) => sql`
+    SELECT t.${column} AS "placeKey", ${columns}
+    FROM tickets t WHERE t.${column} = ANY(${keys}::int[]) AND ${conditions(q)}`,
+    withId,
+  )(pk);
 }
 
 const eventColumns = sql`e.id::int AS pk, e.ticket_id AS "ticketPk", e.type, e.from_status AS "fromStatus",
@@ -122,12 +113,14 @@ export const eventById = (ctx: Context, pk: number) =>
     eventWithId,
   )(pk);
 
-export const eventsOfTicket = (ctx: Context, pk: number) =>
-  loadMany<TicketEvent>(
+/** The event log, in the order it was written (ids grow with time). */
+export const eventsOfTicket = (ctx: Context, pk: number, args: PageArgs) =>
+  loadPage<TicketEvent>(
     ctx,
     'event:ticket',
+    args,
+    'ticketPk',
     (keys) => sql`
-    SELECT ${eventColumns} FROM ticket_events e WHERE e.ticket_id = ANY(${keys}::int[]) ORDER BY e.at, e.id`,
-    (e) => e.ticketPk,
+    SELECT ${eventColumns} FROM ticket_events e WHERE e.ticket_id = ANY(${keys}::int[])`,
     eventWithId,
   )(pk);

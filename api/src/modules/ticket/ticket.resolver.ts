@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { Connection, keyset, PageArgs } from '../../graphql/connection';
+import { keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
 import { GeometryArgs, pointGeometry } from '../../graphql/geometry';
@@ -15,9 +15,13 @@ import { Grid } from '../grid/grid.type';
 import { regionById } from '../region/region.repo';
 import { Region } from '../region/region.type';
 import { eventsOfTicket, listTickets, ticketById } from './ticket.repo';
-import { Ticket, TicketEvent, TicketStatus } from './ticket.type';
-
-const TicketConnection = Connection(Ticket, 'Ticket');
+import {
+  Ticket,
+  TicketConnection,
+  TicketEvent,
+  TicketEventConnection,
+  TicketStatus,
+} from './ticket.type';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
@@ -68,9 +72,11 @@ export class TicketResolver {
     return t.communityPk === null ? null : regionById(ctx, t.communityPk);
   }
 
-  @FieldResolver(() => [TicketEvent], { description: 'The event log, oldest first.' })
-  events(@Root() t: Ticket, @Ctx() ctx: Context) {
-    return eventsOfTicket(ctx, t.pk);
+  @FieldResolver(() => TicketEventConnection, {
+    description: 'The append-only event log, oldest first.',
+  })
+  events(@Root() t: Ticket, @Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs) {
+    return eventsOfTicket(ctx, t.pk, page);
   }
 }
 

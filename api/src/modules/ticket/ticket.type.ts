@@ -1,6 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TicketLevel } from '../category/category.type';
+import { Connection } from '../../graphql/connection';
 import { Node } from '../node/node.type';
 import { TICKET_STATUSES } from './ticket-status';
 
@@ -77,3 +78,6 @@ export class TicketEvent extends Node {
   @Field(() => GraphQLJSON) data!: unknown;
   @Field(() => Date) at!: Date;
 }
+
+export const TicketConnection = Connection(Ticket, 'Ticket');
+export const TicketEventConnection = Connection(TicketEvent, 'TicketEvent');
