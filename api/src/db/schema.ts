@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgEnum,
+  pgSequence,
   pgTable,
   smallint,
   text,
@@ -295,6 +296,9 @@ export const categories = pgTable('categories', {
 
 export const ticketStatus = pgEnum('ticket_status', TICKET_STATUSES);
 
+/** New ticket codes: T<local date>-<sequence>. */
+export const ticketCodeSeq = pgSequence('ticket_code_seq');
+
 export const ticketChannel = pgEnum('ticket_channel', ['QR', 'PATROL', 'HOTLINE', 'STAFF']);
 
 /** 工单. compound/grid/building are filled by a spatial join when the ticket is written. */
@@ -323,6 +327,15 @@ export const tickets = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     satisfaction: smallint('satisfaction'),
+    // First-inquiry owner (首问负责): whoever accepted it stays accountable through transfers.
+    owner: text('owner'),
+    resolvedBy: text('resolved_by'),
+    suspendedFrom: ticketStatus('suspended_from'),
+    duplicateOfId: integer('duplicate_of_id').references((): AnyPgColumn => tickets.id),
+    // The resident's private link to follow and rate the ticket (random, unguessable).
+    followToken: text('follow_token').unique(),
+    // sha256 of the report's payload: a retried submission with the same key must match it.
+    requestHash: text('request_hash'),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

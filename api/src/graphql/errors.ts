@@ -5,6 +5,8 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** The action is not allowed from the ticket's current status (or by this actor). */
+  BAD_TRANSITION = 'BAD_TRANSITION',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

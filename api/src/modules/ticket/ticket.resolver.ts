@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
@@ -14,7 +14,10 @@ import { gridById } from '../grid/grid.repo';
 import { Grid } from '../grid/grid.type';
 import { regionById } from '../region/region.repo';
 import { Region } from '../region/region.type';
+import { expectId } from '../../graphql/ids';
+import { ReportTicketInput, ReportTicketPayload, TicketActionInput } from './ticket.input';
 import { eventsOfTicket, listTickets, ticketById } from './ticket.repo';
+import { actOnTicket, reportTicket } from './ticket.service';
 import {
   Ticket,
   TicketConnection,
@@ -40,6 +43,47 @@ export class TicketResolver {
       { filter, statuses: status, categoryCode, openOnly, overdueOnly },
       keyset(page),
     );
+  }
+
+  @Mutation(() => ReportTicketPayload, {
+    description:
+      'Collect (收集): report a matter. Placed by PostGIS in its compound, grid and building.',
+  })
+  async reportTicket(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ReportTicketInput) input: ReportTicketInput,
+  ) {
+    const actor = input.gridWorkerCode
+      ? `grid_worker:${input.gridWorkerCode}`
+      : `resident:${input.reporterName.trim()}`;
+    const result = await reportTicket(ctx.database, { ...input, actor });
+    return {
+      ticket: await ticketById(ctx, result.ticketId),
+      followToken: result.followToken,
+      created: result.created,
+    };
+  }
+
+  @Mutation(() => Ticket, {
+    description: 'Move a ticket around the loop; CONFLICT if it changed meanwhile.',
+  })
+  async actOnTicket(
+    @Ctx() ctx: Context,
+    @Arg('input', () => TicketActionInput) input: TicketActionInput,
+  ) {
+    const ticketId = expectId(input.ticketId, 'Ticket', 'ticketId');
+    await actOnTicket(ctx.database, {
+      ticketId,
+      expectedVersion: input.expectedVersion,
+      action: input.action,
+      actor: input.actor,
+      reason: input.reason ?? null,
+      rating: input.rating ?? null,
+      duplicateOfId: input.duplicateOfId
+        ? expectId(input.duplicateOfId, 'Ticket', 'duplicateOfId')
+        : null,
+    });
+    return ticketById(ctx, ticketId);
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Where it is (Point).' })

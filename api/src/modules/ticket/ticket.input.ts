@@ -1,0 +1,70 @@
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TICKET_ACTIONS } from './ticket-machine';
+import { Ticket, TicketChannel } from './ticket.type';
+
+export const TicketActionEnum = Object.fromEntries(TICKET_ACTIONS.map((a) => [a, a])) as {
+  [K in (typeof TICKET_ACTIONS)[number]]: K;
+};
+registerEnumType(TicketActionEnum, {
+  name: 'TicketAction',
+  description:
+    'A step of the closed loop: ACCEPT 受理, DISPATCH 派单, START, RESOLVE 办结, VERIFY_PASS / ' +
+    'VERIFY_FAIL 核查 (fail = rework 返工), FEEDBACK 评价, CLOSE 归档, ESCALATE 上报, TRANSFER 转办, ' +
+    'SUSPEND 缓办, RESUME, REJECT_DUPLICATE 重复件, REOPEN 重新打开.',
+});
+
+@InputType({
+  description: 'A report from the QR page (resident) or a patrol (grid worker, 即拍即传).',
+})
+export class ReportTicketInput {
+  @Field(() => String, { description: 'The compound code from the QR link (/r/<code>).' })
+  compoundCode!: string;
+  @Field(() => String) reporterName!: string;
+  @Field(() => String, { description: 'Mobile (11 digits) or landline.' }) reporterPhone!: string;
+  @Field(() => String, { description: 'What happened, up to 4,000 characters (plain text).' })
+  description!: string;
+  @Field(() => String, { nullable: true, description: 'Building number (楼号) in the compound.' })
+  buildingNumber?: string;
+  @Field(() => Float, { nullable: true, description: 'WGS84 point, if the phone shared one.' })
+  lon?: number;
+  @Field(() => Float, { nullable: true }) lat?: number;
+  @Field(() => String, { nullable: true, description: 'Category, if the reporter chose one.' })
+  categoryCode?: string;
+  @Field(() => TicketChannel, { defaultValue: TicketChannel.QR }) channel!: TicketChannel;
+  @Field(() => String, { nullable: true, description: 'Grid worker code, for patrol reports.' })
+  gridWorkerCode?: string;
+  @Field(() => String, {
+    description:
+      'Client-chosen key (8–100 chars): a retry with the same key returns the first ticket.',
+  })
+  idempotencyKey!: string;
+}
+
+@ObjectType()
+export class ReportTicketPayload {
+  @Field(() => Ticket) ticket!: Ticket;
+  @Field(() => String, {
+    description: 'Secret for the resident’s private follow link; shown once.',
+  })
+  followToken!: string;
+  @Field(() => Boolean, { description: 'False when this answered a retry.' }) created!: boolean;
+}
+
+@InputType({
+  description: 'One action on a ticket, applied only if the ticket is still at expectedVersion.',
+})
+export class TicketActionInput {
+  @Field(() => ID) ticketId!: string;
+  @Field(() => Int, { description: 'The version you saw; a stale one gets CONFLICT.' })
+  expectedVersion!: number;
+  @Field(() => TicketActionEnum) action!: (typeof TICKET_ACTIONS)[number];
+  @Field(() => String, {
+    description:
+      'Who acts, kind:identity (staff:…, grid_worker:…, resource:…, resident:…). Until sign-in exists.',
+  })
+  actor!: string;
+  @Field(() => String, { nullable: true }) reason?: string;
+  @Field(() => Int, { nullable: true, description: 'FEEDBACK: 1–5.' }) rating?: number;
+  @Field(() => ID, { nullable: true, description: 'REJECT_DUPLICATE: the original ticket.' })
+  duplicateOfId?: string;
+}

@@ -1,0 +1,298 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db';
+import { badInput, ErrorCode, YituError } from '../../graphql/errors';
+import { decide, type Level, type TicketAction } from './ticket-machine';
+import type { TicketStatus } from './ticket-status';
+import { addWorkingHours, createCalendar } from './working-calendar';
+
+// The ticket rules over the database: every change is one transaction that updates the ticket
+// under a version check and appends its event. No GraphQL here.
+
+const calendar = createCalendar();
+const DEFAULT_RESPOND_HOURS = 4; // before a category is known: answer within half a day
+
+export interface ReportInput {
+  compoundCode: string;
+  reporterName: string;
+  reporterPhone: string;
+  description: string;
+  buildingNumber?: string | null;
+  lon?: number | null;
+  lat?: number | null;
+  categoryCode?: string | null;
+  channel: 'QR' | 'PATROL' | 'HOTLINE' | 'STAFF';
+  idempotencyKey: string;
+  /** Who reported: the resident (QR) or the grid worker on patrol. */
+  actor: string;
+}
+
+export interface Reported {
+  ticketId: number;
+  followToken: string;
+  /** False when this was a retry answered with the first result. */
+  created: boolean;
+}
+
+const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+
+function validateReport(input: ReportInput) {
+  const name = input.reporterName.trim();
+  if (name.length < 1 || name.length > 50)
+    throw badInput('reporterName', 'LENGTH', 'name must be 1–50 characters');
+  if (!PHONE.test(input.reporterPhone.trim())) {
+    throw badInput(
+      'reporterPhone',
+      'FORMAT',
+      'phone must be a mainland mobile (11 digits) or a landline',
+    );
+  }
+  const description = input.description.trim();
+  if (description.length === 0)
+    throw badInput('description', 'EMPTY', 'description must not be empty');
+  if (input.description.length > 4000)
+    throw badInput('description', 'TOO_LONG', 'description is at most 4,000 characters');
+  if ((input.lon == null) !== (input.lat == null))
+    throw badInput('lon', 'PAIR', 'give both lon and lat, or neither');
+  if (input.lon != null && !(input.lon >= -180 && input.lon <= 180))
+    throw badInput('lon', 'OUT_OF_RANGE', 'lon must be -180..180');
+  if (input.lat != null && !(input.lat >= -90 && input.lat <= 90))
+    throw badInput('lat', 'OUT_OF_RANGE', 'lat must be -90..90');
+  if (!/^[\w-]{8,100}$/.test(input.idempotencyKey)) {
+    throw badInput(
+      'idempotencyKey',
+      'FORMAT',
+      'idempotencyKey must be 8–100 letters, digits, _ or -',
+    );
+  }
+}
+
+function requestHash(input: ReportInput): string {
+  const { idempotencyKey: _key, actor: _actor, ...payload } = input;
+  const canonical = JSON.stringify(Object.entries(payload).sort(([a], [b]) => a.localeCompare(b)));
+  return crypto.createHash('sha256').update(canonical).digest('hex');
+}
+
+interface Placement {
+  lon: number;
+  lat: number;
+  compoundId: number;
+  communityId: number;
+  gridId: number | null;
+  buildingId: number | null;
+}
+
+/** Where the report is: its point, else its building, else its compound's centre; PostGIS finds
+ * the compound, the grid and the nearest building of that compound. */
+async function place(tx: Database, input: ReportInput): Promise<Placement> {
+  const [qr] = await tx.rows<{ id: number }>(
+    sql`SELECT id FROM compounds WHERE code = ${input.compoundCode}`,
+  );
+  if (!qr)
+    throw badInput(
+      'compoundCode',
+      'UNKNOWN_COMPOUND',
+      `no compound has the code ${input.compoundCode}`,
+    );
+  let point;
+  if (input.lon != null && input.lat != null) {
+    point = sql`ST_SetSRID(ST_MakePoint(${input.lon}::float8, ${input.lat}::float8), 4326)`;
+  } else if (input.buildingNumber) {
+    const [b] = await tx.rows<{ id: number }>(
+      sql`SELECT id FROM buildings WHERE compound_id = ${qr.id} AND number = ${input.buildingNumber}`,
+    );
+    if (!b)
+      throw badInput(
+        'buildingNumber',
+        'UNKNOWN_BUILDING',
+        `building ${input.buildingNumber} is not in this compound`,
+      );
+    point = sql`(SELECT location FROM buildings WHERE id = ${b.id})`;
+  } else {
+    point = sql`(SELECT ST_PointOnSurface(boundary) FROM compounds WHERE id = ${qr.id})`;
+  }
+  const [found] = await tx.rows<Placement>(sql`
+    WITH p AS (SELECT ${point} AS g)
+    SELECT ST_X(p.g) AS lon, ST_Y(p.g) AS lat, c.id AS "compoundId", c.community_id AS "communityId",
+      (SELECT g.id FROM grids g WHERE g.parent_id IS NULL AND ST_Covers(g.boundary, p.g) ORDER BY g.id LIMIT 1) AS "gridId",
+      (SELECT b.id FROM buildings b WHERE b.compound_id = c.id
+         AND ST_DWithin(b.location::geography, p.g::geography, 60) ORDER BY b.location <-> p.g LIMIT 1) AS "buildingId"
+    FROM p JOIN compounds c ON ST_Covers(c.boundary, p.g)
+    ORDER BY (c.id = ${qr.id}) DESC, c.id LIMIT 1`);
+  if (!found) throw badInput('lon', 'OUTSIDE_COMPOUNDS', 'the point is not inside any compound');
+  return found;
+}
+
+/** Collect (收集): a resident's QR report or a grid worker's patrol photo report. Idempotent. */
+export async function reportTicket(
+  database: Database,
+  input: ReportInput,
+  now = new Date(),
+): Promise<Reported> {
+  validateReport(input);
+  const hash = requestHash(input);
+  const existing = async (tx: Database) => {
+    const [row] = await tx.rows<{ id: number; followToken: string; requestHash: string }>(sql`
+      SELECT id, follow_token AS "followToken", request_hash AS "requestHash"
+      FROM tickets WHERE idempotency_key = ${input.idempotencyKey}`);
+    if (!row) return null;
+    if (row.requestHash !== hash) {
+      throw badInput(
+        'idempotencyKey',
+        'IDEMPOTENCY_KEY_REUSED',
+        'this idempotencyKey was used for a different report',
+      );
+    }
+    return { ticketId: row.id, followToken: row.followToken, created: false };
+  };
+  const first = await existing(database);
+  if (first) return first;
+  return database.transaction(async (tx) => {
+    const at = await place(tx, input);
+    let level: Level = 'COMMUNITY';
+    let respondHours = DEFAULT_RESPOND_HOURS;
+    let resolveHours: number | null = null;
+    if (input.categoryCode) {
+      const [category] = await tx.rows<{
+        level: Level;
+        respondHours: number;
+        resolveHours: number;
+      }>(sql`
+        SELECT level, respond_hours AS "respondHours", resolve_hours AS "resolveHours"
+        FROM categories WHERE code = ${input.categoryCode}`);
+      if (!category)
+        throw badInput('categoryCode', 'UNKNOWN_CATEGORY', `no category ${input.categoryCode}`);
+      ({ level, respondHours, resolveHours } = category);
+    }
+    const followToken = crypto.randomBytes(18).toString('base64url');
+    const respondBy = addWorkingHours(calendar, now, respondHours);
+    const resolveBy = resolveHours === null ? null : addWorkingHours(calendar, now, resolveHours);
+    const local = new Date(now.getTime() + 8 * 3600_000)
+      .toISOString()
+      .slice(0, 10)
+      .replaceAll('-', '');
+    const inserted = await tx.rows<{ id: number }>(sql`
+      INSERT INTO tickets (code, category_code, status, level, location, compound_id, grid_id, building_id,
+        community_id, description, reporter_name, reporter_phone, channel, idempotency_key, request_hash,
+        follow_token, reported_at, respond_by, resolve_by, version, updated_at)
+      VALUES ('T' || ${local} || '-' || lpad(nextval('ticket_code_seq')::text, 6, '0'), ${input.categoryCode ?? null},
+        'REPORTED', ${level}, ST_SetSRID(ST_MakePoint(${at.lon}::float8, ${at.lat}::float8), 4326),
+        ${at.compoundId}, ${at.gridId}, ${at.buildingId}, ${at.communityId}, ${input.description.trim()},
+        ${input.reporterName.trim()}, ${input.reporterPhone.trim()}, ${input.channel}, ${input.idempotencyKey},
+        ${hash}, ${followToken}, ${now.toISOString()}, ${respondBy.toISOString()}, ${resolveBy?.toISOString() ?? null}, 1,
+        ${now.toISOString()})
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING id`);
+    if (inserted.length === 0) {
+      // A concurrent retry with the same key committed first: answer with its ticket.
+      const again = await existing(tx);
+      if (!again) throw new YituError(ErrorCode.CONFLICT, 'report is being processed; retry');
+      return again;
+    }
+    const ticketId = inserted[0]!.id;
+    await tx.db.execute(sql`
+      INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, data, at)
+      VALUES (${ticketId}, 'REPORTED', NULL, 'REPORTED', ${input.actor},
+        ${JSON.stringify({ channel: input.channel, qrCompound: input.compoundCode })}::jsonb, ${now.toISOString()})`);
+    return { ticketId, followToken, created: true };
+  });
+}
+
+export interface ActionRequest {
+  ticketId: number;
+  expectedVersion: number;
+  action: TicketAction;
+  actor: string;
+  reason?: string | null;
+  rating?: number | null;
+  duplicateOfId?: number | null;
+  now?: Date;
+}
+
+/** Apply one action: decided by the state machine, written under the version check. */
+export async function actOnTicket(database: Database, request: ActionRequest): Promise<number> {
+  const now = request.now ?? new Date();
+  if (!/^[a-z_]+:.{1,80}$/.test(request.actor)) {
+    throw badInput(
+      'actor',
+      'FORMAT',
+      'actor is kind:identity, e.g. staff:341181001001 or grid_worker:GW1-0001',
+    );
+  }
+  return database.transaction(async (tx) => {
+    const [ticket] = await tx.rows<{
+      status: TicketStatus;
+      level: Level;
+      suspendedFrom: TicketStatus | null;
+      resolvedBy: string | null;
+      closedAt: Date | null;
+      version: number;
+    }>(sql`
+      SELECT status, level, suspended_from AS "suspendedFrom", resolved_by AS "resolvedBy",
+        closed_at AS "closedAt", version FROM tickets WHERE id = ${request.ticketId}`);
+    if (!ticket) throw new YituError(ErrorCode.NOT_FOUND, 'ticket not found');
+    if (ticket.version !== request.expectedVersion) {
+      throw new YituError(
+        ErrorCode.CONFLICT,
+        `ticket changed (version ${ticket.version}, you had ${request.expectedVersion}); reload and retry`,
+      );
+    }
+    const decision = decide(
+      { ...ticket, closedAt: ticket.closedAt ? new Date(ticket.closedAt) : null },
+      request.action,
+      { actor: request.actor, reason: request.reason ?? null, rating: request.rating ?? null, now },
+    );
+    if (!decision.ok) {
+      throw decision.code === 'BAD_TRANSITION'
+        ? new YituError(ErrorCode.BAD_TRANSITION, decision.message, 'action', 'NOT_ALLOWED')
+        : badInput(
+            request.action === 'FEEDBACK' ? 'rating' : 'reason',
+            'REQUIRED',
+            decision.message,
+          );
+    }
+    if (request.action === 'REJECT_DUPLICATE') {
+      if (!request.duplicateOfId || request.duplicateOfId === request.ticketId) {
+        throw badInput('duplicateOfId', 'REQUIRED', 'name the original ticket this one duplicates');
+      }
+      const [original] = await tx.rows<{ id: number }>(
+        sql`SELECT id FROM tickets WHERE id = ${request.duplicateOfId}`,
+      );
+      if (!original)
+        throw badInput('duplicateOfId', 'UNKNOWN_TICKET', 'the original ticket does not exist');
+    }
+    const at = now.toISOString();
+    const a = request.action;
+    const updated = await tx.rows<{ version: number }>(sql`
+      UPDATE tickets SET
+        status = ${decision.to}, level = ${decision.level}, version = version + 1, updated_at = ${at},
+        owner = ${a === 'ACCEPT' ? sql`COALESCE(owner, ${request.actor})` : sql`owner`},
+        accepted_at = ${a === 'ACCEPT' ? sql`COALESCE(accepted_at, ${at})` : sql`accepted_at`},
+        resolved_by = ${a === 'RESOLVE' ? sql`${request.actor}` : sql`resolved_by`},
+        resolved_at = ${a === 'RESOLVE' ? sql`${at}` : sql`resolved_at`},
+        suspended_from = ${a === 'SUSPEND' ? sql`status` : a === 'RESUME' ? sql`NULL` : sql`suspended_from`},
+        satisfaction = ${a === 'FEEDBACK' ? sql`${request.rating}` : sql`satisfaction`},
+        closed_at = ${a === 'CLOSE' ? sql`${at}` : a === 'REOPEN' ? sql`NULL` : sql`closed_at`},
+        duplicate_of_id = ${a === 'REJECT_DUPLICATE' ? sql`${request.duplicateOfId}` : sql`duplicate_of_id`}
+      WHERE id = ${request.ticketId} AND version = ${request.expectedVersion}
+      RETURNING version`);
+    if (updated.length === 0) {
+      // Another change committed between our read and our write: the loser gets CONFLICT.
+      throw new YituError(
+        ErrorCode.CONFLICT,
+        'ticket changed while you acted on it; reload and retry',
+      );
+    }
+    await tx.db.execute(sql`
+      INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
+      VALUES (${request.ticketId}, ${a}, ${ticket.status}, ${decision.to}, ${request.actor}, ${request.reason ?? null},
+        ${JSON.stringify({
+          ...(decision.level !== ticket.level
+            ? { fromLevel: ticket.level, toLevel: decision.level }
+            : {}),
+          ...(a === 'FEEDBACK' ? { rating: request.rating } : {}),
+          ...(a === 'REJECT_DUPLICATE' ? { duplicateOfId: request.duplicateOfId } : {}),
+        })}::jsonb, ${at})`);
+    return updated[0]!.version;
+  });
+}

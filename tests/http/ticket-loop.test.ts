@@ -1,0 +1,243 @@
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineName } from '../support/db';
+import { startServer, type RunningServer } from '../support/server';
+
+const REPORT = `mutation($input: ReportTicketInput!) {
+  reportTicket(input: $input) { created followToken ticket { id code status level version compound { code } grid { code } building { number } } }
+}`;
+const ACT = `mutation($input: TicketActionInput!) { actOnTicket(input: $input) { id status level version satisfaction } }`;
+
+interface ReportResult {
+  reportTicket: {
+    created: boolean;
+    followToken: string;
+    ticket: {
+      id: string;
+      code: string;
+      status: string;
+      version: number;
+      compound: { code: string };
+      grid: { code: string } | null;
+      building: { number: string } | null;
+    };
+  };
+}
+
+describe(`the ticket loop over HTTP on ${engineName()}`, () => {
+  let server: RunningServer;
+  let client: GraphQLClient;
+  let compoundCode: string;
+  let run = 0;
+  const key = () => `test-${Date.now()}-${++run}-${Math.random().toString(36).slice(2, 8)}`;
+  const report = (over: Record<string, unknown> = {}) =>
+    client.request<ReportResult>(REPORT, {
+      input: {
+        compoundCode,
+        reporterName: '张三',
+        reporterPhone: '13800001234',
+        description: '楼道里有人飞线充电',
+        buildingNumber: '1',
+        idempotencyKey: key(),
+        ...over,
+      },
+    });
+  const act = (
+    ticketId: string,
+    expectedVersion: number,
+    action: string,
+    actor: string,
+    extra: object = {},
+  ) =>
+    client.request<{ actOnTicket: { status: string; version: number; level: string } }>(ACT, {
+      input: { ticketId, expectedVersion, action, actor, ...extra },
+    });
+  const codeOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+    } catch (error) {
+      if (error instanceof ClientError)
+        return error.response.errors![0]!.extensions as {
+          code: string;
+          field?: string;
+          reason?: string;
+        };
+      throw error;
+    }
+    throw new Error('expected an error');
+  };
+  const ticketCount = async () =>
+    (
+      await client.request<{ tickets: { totalCount: number } }>(
+        `{ tickets(first: 1) { totalCount } }`,
+      )
+    ).tickets.totalCount;
+  const events = async (id: string) =>
+    (
+      await client.request<{
+        node: {
+          version: number;
+          events: {
+            nodes: {
+              type: string;
+              fromStatus: string | null;
+              toStatus: string | null;
+              actor: string;
+            }[];
+          };
+        };
+      }>(
+        `query($id: ID!) { node(id: $id) { ... on Ticket { version events(first: 100) { nodes { type fromStatus toStatus actor } } } } }`,
+        { id },
+      )
+    ).node;
+
+  beforeAll(async () => {
+    server = await startServer();
+    client = new GraphQLClient(`${server.url}/graphql`);
+    const first = await client.request<{ compounds: { nodes: { code: string }[] } }>(
+      `{ compounds(first: 1) { nodes { code } } }`,
+    );
+    compoundCode = first.compounds.nodes[0]!.code;
+  });
+  afterAll(() => server?.stop());
+
+  it('goes around the whole loop from a QR report to closed, with a complete event log', async () => {
+    const { reportTicket: r } = await report({ categoryCode: 'ILLEGAL_WIRING' });
+    expect(r).toMatchObject({
+      created: true,
+      ticket: {
+        status: 'REPORTED',
+        version: 1,
+        compound: { code: compoundCode },
+        building: { number: '1' },
+      },
+    });
+    expect(r.ticket.grid).not.toBeNull();
+    expect(r.followToken.length).toBeGreaterThanOrEqual(20);
+    const id = r.ticket.id;
+    const steps: [string, string, object?][] = [
+      ['ACCEPT', 'staff:community-1'],
+      ['DISPATCH', 'staff:community-1'],
+      ['START', 'resource:R1-00001'],
+      ['RESOLVE', 'resource:R1-00001'],
+      ['VERIFY_PASS', 'grid_worker:GW1-0001'],
+      ['FEEDBACK', 'resident:张三', { rating: 5 }],
+      ['CLOSE', 'system:loop'],
+    ];
+    let version = 1;
+    for (const [action, actor, extra] of steps) {
+      const { actOnTicket } = await act(id, version, action, actor, extra);
+      expect(actOnTicket.version).toBe(version + 1);
+      version = actOnTicket.version;
+    }
+    const log = await events(id);
+    expect(log.version).toBe(8);
+    expect(log.events.nodes.map((e) => `${e.type}:${e.fromStatus ?? '-'}→${e.toStatus}`)).toEqual([
+      'REPORTED:-→REPORTED',
+      'ACCEPT:REPORTED→ACCEPTED',
+      'DISPATCH:ACCEPTED→DISPATCHED',
+      'START:DISPATCHED→IN_PROGRESS',
+      'RESOLVE:IN_PROGRESS→RESOLVED',
+      'VERIFY_PASS:RESOLVED→VERIFIED',
+      'FEEDBACK:VERIFIED→FEEDBACK',
+      'CLOSE:FEEDBACK→CLOSED',
+    ]);
+    expect(log.events.nodes[0]!.actor).toBe('resident:张三');
+  });
+
+  it('refuses each bad input with a code and changes nothing', async () => {
+    const before = await ticketCount();
+    expect(await codeOf(report({ compoundCode: 'NO-SUCH-CODE' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'compoundCode',
+      reason: 'UNKNOWN_COMPOUND',
+    });
+    expect(await codeOf(report({ lon: 100.5, lat: 20.5, buildingNumber: null }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'OUTSIDE_COMPOUNDS',
+    });
+    expect(await codeOf(report({ description: '   ' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'description',
+      reason: 'EMPTY',
+    });
+    expect(await codeOf(report({ description: '长'.repeat(4001) }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'TOO_LONG',
+    });
+    expect(await codeOf(report({ reporterPhone: '12345' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'reporterPhone',
+    });
+    expect(await codeOf(report({ buildingNumber: '999' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'UNKNOWN_BUILDING',
+    });
+    expect(await ticketCount()).toBe(before);
+
+    const { reportTicket: r } = await report();
+    expect(await codeOf(act(r.ticket.id, 1, 'START', 'resource:R1-00001'))).toMatchObject({
+      code: 'BAD_TRANSITION',
+    });
+    expect(await codeOf(act(r.ticket.id, 1, 'ESCALATE', 'staff:x'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'reason',
+    });
+    expect(await codeOf(act(r.ticket.id, 7, 'ACCEPT', 'staff:x'))).toMatchObject({
+      code: 'CONFLICT',
+    });
+    const log = await events(r.ticket.id);
+    expect(log.version).toBe(1);
+    expect(log.events.nodes).toHaveLength(1);
+  });
+
+  it('escalates up the ladder with a reason, recorded in the log', async () => {
+    const { reportTicket: r } = await report({ categoryCode: 'PARKING' }); // a compound-level matter
+    await act(r.ticket.id, 1, 'ACCEPT', 'staff:c1');
+    const { actOnTicket } = await act(r.ticket.id, 2, 'ESCALATE', 'staff:c1', {
+      reason: '小区无法协调车位',
+    });
+    expect(actOnTicket).toMatchObject({ status: 'ACCEPTED', level: 'COMMUNITY', version: 3 });
+  });
+
+  it('lets exactly one of 50 simultaneous conflicting actions apply; the rest get CONFLICT', async () => {
+    const { reportTicket: r } = await report();
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => act(r.ticket.id, 1, 'ACCEPT', `staff:s${i}`)),
+    );
+    const applied = results.filter((x) => x.status === 'fulfilled');
+    const conflicts = results.filter(
+      (x) =>
+        x.status === 'rejected' &&
+        x.reason instanceof ClientError &&
+        x.reason.response.errors?.[0]?.extensions?.code === 'CONFLICT',
+    );
+    expect(applied).toHaveLength(1);
+    expect(conflicts).toHaveLength(49);
+    const log = await events(r.ticket.id);
+    expect(log.version).toBe(2);
+    expect(log.events.nodes.filter((e) => e.type === 'ACCEPT')).toHaveLength(1);
+  });
+
+  it('answers 100 retries of one report (same idempotency key) with one ticket', async () => {
+    const idempotencyKey = key();
+    const description = `重复提交测试 ${idempotencyKey}`;
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => report({ idempotencyKey, description })),
+    );
+    const ids = new Set(results.map((x) => x.reportTicket.ticket.id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((x) => x.reportTicket.created)).toHaveLength(1);
+    const found = await client.request<{ tickets: { totalCount: number } }>(
+      `query($s: String!) { tickets(filter: { search: $s }) { totalCount } }`,
+      { s: idempotencyKey },
+    );
+    expect(found.tickets.totalCount).toBe(1);
+    // The same key with another payload is refused.
+    expect(await codeOf(report({ idempotencyKey, description: '另一件事' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+    });
+  });
+});
