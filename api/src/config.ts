@@ -12,6 +12,10 @@ export interface Config {
   /** Seed the demo city on start when the database is empty. */
   seedDemo: boolean;
   production: boolean;
+  /** How often the deadline job looks for overdue tickets; 0 turns it off. */
+  escalationIntervalMs: number;
+  /** Shifts the product's clock (demos and tests of deadlines); 0 in normal use. */
+  clockOffsetMs: number;
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,7 +35,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['true', 'false', '1', '0'].includes(seed)) {
     throw new ConfigError(`YITU_SEED_DEMO must be true or false, got "${env.YITU_SEED_DEMO}"`);
   }
+  const integer = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+    return value;
+  };
+  const escalationIntervalMs = integer('YITU_ESCALATION_INTERVAL_MS', 60_000);
+  if (escalationIntervalMs < 0) throw new ConfigError('YITU_ESCALATION_INTERVAL_MS must be ≥ 0');
   return {
+    escalationIntervalMs,
+    clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { createDb, DataDirLockedError, migrate } from './db';
 import { startApp } from './http/app';
+import { startEscalationJob } from './modules/ticket/escalation';
 import { seedIfEmpty } from './seed';
 
 async function main() {
@@ -18,6 +19,10 @@ async function main() {
   if (config.seedDemo && (await seedIfEmpty(database)))
     console.log('demo city seeded (天长市, synthetic streets and compounds)');
   const app = await startApp(config, database);
+  const clock = () => new Date(Date.now() + config.clockOffsetMs);
+  const stopJob = startEscalationJob(database, clock, config.escalationIntervalMs, (m) =>
+    console.log(m),
+  );
   console.log(`Yitu 一图 ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`  map:     ${app.url}/`);
   console.log(`  GraphQL: ${app.url}/graphql`);
@@ -29,6 +34,7 @@ async function main() {
     console.log(`${signal}: stopping`);
     // Never hang on the way out: a stuck connection must not keep the port or DATA_DIR lock.
     setTimeout(() => process.exit(1), 10_000).unref();
+    stopJob();
     await app.stop();
     await database.close();
     process.exit(0);

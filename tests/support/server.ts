@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,16 +11,18 @@ let serverCount = 0;
 
 export interface RunningServer {
   url: string;
-  process: ChildProcess;
   output: () => string;
   dataDir: string | undefined;
   /** SIGTERM, resolving with the exit code once the process has gone. */
   stop(): Promise<number | null>;
+  /** Stop, then start a new process on the same database (env merged over the first one's). */
+  restart(env?: Record<string, string>): Promise<RunningServer>;
 }
 
 /**
  * Starts the real product (api/src/main.ts) as its own process on a free port, on its own copy
- * of the seeded template database: the engine follows DATABASE_URL like everything else.
+ * of the seeded template database: the engine follows DATABASE_URL like everything else. The
+ * deadline job is off unless the test turns it on (YITU_ESCALATION_INTERVAL_MS).
  */
 export async function startServer(
   env: Record<string, string> = {},
@@ -29,31 +31,43 @@ export async function startServer(
 ): Promise<RunningServer> {
   const info = inject('yituTemplate');
   const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env };
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    YITU_ESCALATION_INTERVAL_MS: '0',
+  };
   // As `pnpm start` runs it: vitest's NODE_ENV=test changes library defaults (Apollo's signals).
-  if (!('NODE_ENV' in env)) delete childEnv.NODE_ENV;
+  delete base.NODE_ENV;
   let dataDir: string | undefined;
   if (info.engine === 'postgres') {
     const name = `${info.prefix}srv${id}`;
     await cloneDatabase(info.adminUrl, info.template, name);
-    childEnv.DATABASE_URL = databaseUrlFor(info.adminUrl, name);
+    base.DATABASE_URL = databaseUrlFor(info.adminUrl, name);
   } else {
     dataDir = path.join(info.workDir, `server-${id}`);
     fs.cpSync(info.templateDir, dataDir, { recursive: true });
-    delete childEnv.DATABASE_URL;
-    childEnv.DATA_DIR = dataDir;
+    delete base.DATABASE_URL;
+    base.DATA_DIR = dataDir;
   }
   if (fixture) {
-    const database = await createDb({ databaseUrl: childEnv.DATABASE_URL, dataDir: dataDir });
+    const database = await createDb({ databaseUrl: base.DATABASE_URL, dataDir });
     try {
       await fixture(database);
     } finally {
       await database.close();
     }
   }
+  return spawnServer({ ...base, ...env }, dataDir);
+}
+
+async function spawnServer(
+  env: NodeJS.ProcessEnv,
+  dataDir: string | undefined,
+): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(repoRoot, 'api'),
-    env: childEnv,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -80,14 +94,18 @@ export async function startServer(
       reject(new Error(`server exited with ${code} before it was ready:\n${output}`));
     });
   });
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    return exited;
+  };
   return {
     url,
-    process: child,
     output: () => output,
     dataDir,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+    stop,
+    restart: async (more = {}) => {
+      await stop();
+      return spawnServer({ ...env, ...more }, dataDir);
     },
   };
 }

@@ -52,7 +52,10 @@ export async function startApp(config: Config, database: Database): Promise<Runn
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => createContext(database) }),
+    expressMiddleware(apollo, {
+      context: async () =>
+        createContext(database, () => new Date(Date.now() + config.clockOffsetMs)),
+    }),
   );
 
   if (fs.existsSync(path.join(webDist, 'index.html'))) {

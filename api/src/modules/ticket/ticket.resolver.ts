@@ -56,7 +56,7 @@ export class TicketResolver {
     const actor = input.gridWorkerCode
       ? `grid_worker:${input.gridWorkerCode}`
       : `resident:${input.reporterName.trim()}`;
-    const result = await reportTicket(ctx.database, { ...input, actor });
+    const result = await reportTicket(ctx.database, { ...input, actor }, ctx.now());
     return {
       ticket: await ticketById(ctx, result.ticketId),
       followToken: result.followToken,
@@ -82,6 +82,7 @@ export class TicketResolver {
       duplicateOfId: input.duplicateOfId
         ? expectId(input.duplicateOfId, 'Ticket', 'duplicateOfId')
         : null,
+      now: ctx.now(),
     });
     return ticketById(ctx, ticketId);
   }
