@@ -17,6 +17,8 @@ export interface RunningServer {
   stop(): Promise<number | null>;
   /** Stop, then start a new process on the same database (env merged over the first one's). */
   restart(env?: Record<string, string>): Promise<RunningServer>;
+  /** Start a second process on the same database (PostgreSQL only: PGlite is single-process). */
+  another(): Promise<RunningServer>;
 }
 
 /**
@@ -103,6 +105,7 @@ async function spawnServer(
     output: () => output,
     dataDir,
     stop,
+    another: () => spawnServer(env, dataDir),
     restart: async (more = {}) => {
       await stop();
       return spawnServer({ ...env, ...more }, dataDir);

@@ -16,17 +16,22 @@ export interface Database {
   rows<T>(query: SQL): Promise<T[]>;
   /** Run fn in one transaction; fn's Database speaks to that transaction only. */
   transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; resolves to a function that stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
+type Listen = Database['listen'];
+
 /** The Database surface over a drizzle instance (a pool, a PGlite client or a transaction). */
-function wrap(db: Db, engine: Engine, close: () => Promise<void>): Database {
+function wrap(db: Db, engine: Engine, listen: Listen, close: () => Promise<void>): Database {
   return {
     db,
     engine,
     rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
     transaction: <T>(fn: (tx: Database) => Promise<T>) =>
-      db.transaction((tx) => fn(wrap(tx as unknown as Db, engine, close))),
+      db.transaction((tx) => fn(wrap(tx as unknown as Db, engine, listen, close))),
+    listen,
     close,
   };
 }
@@ -52,7 +57,25 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // Fail at start-up, not at the first request, when the server is unreachable.
   const client = await pool.connect();
   client.release();
-  return wrap(drizzle(pool, { schema }) as unknown as Db, 'postgres', () => pool.end());
+  const listeners = new Set<InstanceType<typeof pg.Client>>();
+  // A dedicated connection per LISTEN: pooled connections would drop it when returned.
+  const listen: Listen = async (channel, onPayload) => {
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    listener.on('notification', (message) => {
+      if (message.channel === channel) onPayload(message.payload ?? '');
+    });
+    await listener.query(`LISTEN ${escapeIdentifier(channel)}`);
+    listeners.add(listener);
+    return async () => {
+      listeners.delete(listener);
+      await listener.end();
+    };
+  };
+  return wrap(drizzle(pool, { schema }) as unknown as Db, 'postgres', listen, async () => {
+    await Promise.all([...listeners].map((l) => l.end()));
+    await pool.end();
+  });
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
@@ -69,7 +92,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     const client = await PGlite.create(dataDir ? path.join(dataDir, 'pgdata') : undefined, {
       extensions: { postgis },
     });
-    return wrap(drizzle(client, { schema }) as unknown as Db, 'pglite', async () => {
+    const listen: Listen = async (channel, onPayload) => {
+      const stop = await client.listen(channel, onPayload);
+      return () => stop();
+    };
+    return wrap(drizzle(client, { schema }) as unknown as Db, 'pglite', listen, async () => {
       await client.close();
       releaseLock();
     });
@@ -112,4 +139,9 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function escapeIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad channel name ${name}`);
+  return name;
 }

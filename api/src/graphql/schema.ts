@@ -11,6 +11,7 @@ import { PartyOrganizationResolver } from '../modules/party/party.resolver';
 import { PropertyCompanyResolver } from '../modules/property/property.resolver';
 import { RegionResolver } from '../modules/region/region.resolver';
 import { ResourceClaimResolver, ResourceResolver } from '../modules/resource/resource.resolver';
+import { createTicketPubSub, type TicketPubSub } from '../modules/ticket/ticket-events';
 import { TicketEventResolver, TicketResolver } from '../modules/ticket/ticket.resolver';
 
 export const resolvers = [
@@ -29,9 +30,12 @@ export const resolvers = [
   TicketEventResolver,
 ] as const;
 
-export function buildYituSchema(): Promise<GraphQLSchema> {
+export function buildYituSchema(
+  pubSub: TicketPubSub = createTicketPubSub(),
+): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
+    pubSub,
     validate: false,
     orphanedTypes: [Node],
   });

@@ -6,6 +6,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { sql } from 'drizzle-orm';
 import { repoRoot, type Config } from '../config';
 import type { Database } from '../db';
@@ -13,6 +15,7 @@ import { createContext, type Context } from '../graphql/context';
 import { formatError } from '../graphql/errors';
 import { graphiqlHandler } from './graphiql';
 import { buildYituSchema } from '../graphql/schema';
+import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 
 export interface RunningApp {
   server: http.Server;
@@ -25,14 +28,31 @@ export async function startApp(config: Config, database: Database): Promise<Runn
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
+  const pubSub = createTicketPubSub();
+  const schema = await buildYituSchema(pubSub);
+  const now = () => new Date(Date.now() + config.clockOffsetMs);
+  // Subscriptions: graphql-ws on the same path; events arrive through LISTEN/NOTIFY.
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsCleanup = useServer(
+    { schema, context: () => createContext(database, now), onError: () => undefined },
+    wsServer,
+  );
+  const stopRelay = await relayTicketEvents(database, pubSub, (m) => console.error(m));
   const apollo = new ApolloServer<Context>({
-    schema: await buildYituSchema(),
+    schema,
     includeStacktraceInErrorResponses: !config.production,
     formatError: (formatted, error) => formatError(formatted, error, !config.production),
     // main.ts owns shutdown; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        serverWillStart: async () => ({
+          drainServer: async () => {
+            await wsCleanup.dispose();
+          },
+        }),
+      },
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -53,8 +73,7 @@ export async function startApp(config: Config, database: Database): Promise<Runn
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async () =>
-        createContext(database, () => new Date(Date.now() + config.clockOffsetMs)),
+      context: async () => createContext(database, now),
     }),
   );
 
@@ -83,6 +102,7 @@ export async function startApp(config: Config, database: Database): Promise<Runn
     server,
     url: `http://${shownHost}:${port}`,
     stop: async () => {
+      await stopRelay();
       await apollo.stop();
       server.closeAllConnections();
     },

@@ -1,4 +1,16 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import type { TicketEventMessage } from './ticket-events';
 import { keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
@@ -85,6 +97,30 @@ export class TicketResolver {
       now: ctx.now(),
     });
     return ticketById(ctx, ticketId);
+  }
+
+  @Subscription(() => TicketEvent, {
+    topics: 'TICKET_EVENT',
+    description:
+      'Live ticket events, optionally only those in a region (district, street or community) or a grid. ' +
+      'Delivered through PostgreSQL LISTEN/NOTIFY, so changes made through any API process arrive.',
+    filter: ({
+      payload,
+      args,
+    }: {
+      payload: TicketEventMessage;
+      args: { regionId?: string; gridId?: string };
+    }) =>
+      (!args.regionId ||
+        payload.regionPks.includes(expectId(args.regionId, 'Region', 'regionId'))) &&
+      (!args.gridId || payload.gridPk === expectId(args.gridId, 'Grid', 'gridId')),
+  })
+  ticketEvents(
+    @Root() message: TicketEventMessage,
+    @Arg('regionId', () => ID, { nullable: true }) _regionId?: string,
+    @Arg('gridId', () => ID, { nullable: true }) _gridId?: string,
+  ): TicketEvent {
+    return message.event;
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Where it is (Point).' })

@@ -1,0 +1,51 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db';
+import { toGlobalId } from '../../graphql/ids';
+import type { TicketEvent } from './ticket.type';
+
+// Ticket events reach subscribers through PostgreSQL: a trigger NOTIFYs every new event
+// (migration 0004); each API process LISTENs and republishes to its own subscribers, so a
+// change made through any process reaches every process's subscribers.
+
+export interface TicketEventMessage {
+  event: TicketEvent;
+  /** Places the ticket belongs to, for subscription filters. */
+  regionPks: number[];
+  gridPk: number | null;
+}
+
+export const createTicketPubSub = () => createPubSub<{ TICKET_EVENT: [TicketEventMessage] }>();
+export type TicketPubSub = ReturnType<typeof createTicketPubSub>;
+
+export async function relayTicketEvents(
+  database: Database,
+  pubSub: TicketPubSub,
+  log: (message: string) => void,
+): Promise<() => Promise<void>> {
+  return database.listen('ticket_events', (payload) => {
+    void (async () => {
+      try {
+        const { eventId } = JSON.parse(payload) as { eventId: number };
+        const [row] = await database.rows<
+          TicketEvent & { regionPks: number[]; gridPk: number | null }
+        >(sql`
+          SELECT e.id::int AS pk, e.ticket_id AS "ticketPk", e.type, e.from_status AS "fromStatus",
+            e.to_status AS "toStatus", e.actor, e.reason, e.data, e.at, t.grid_id AS "gridPk",
+            array_remove(ARRAY[c.id, s.id, s.parent_id], NULL) AS "regionPks"
+          FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+          LEFT JOIN regions c ON c.id = t.community_id LEFT JOIN regions s ON s.id = c.parent_id
+          WHERE e.id = ${eventId}`);
+        if (!row) return;
+        const { regionPks, gridPk, ...event } = row;
+        pubSub.publish('TICKET_EVENT', {
+          event: { ...event, id: toGlobalId('TicketEvent', event.pk) },
+          regionPks,
+          gridPk,
+        });
+      } catch (error) {
+        log(`ticket event relay: ${(error as Error).message}`);
+      }
+    })();
+  });
+}

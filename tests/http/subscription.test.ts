@@ -1,0 +1,118 @@
+import { GraphQLClient } from 'graphql-request';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { engineName } from '../support/db';
+import { startServer, type RunningServer } from '../support/server';
+
+interface Received {
+  ticketEvents: { type: string; actor: string; ticket: { code: string } };
+}
+
+/** Subscribe and collect what arrives; resolves once the server acknowledged the subscription. */
+async function subscribe(url: string, variables: Record<string, string>) {
+  const client: Client = createClient({
+    url: url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    lazy: false,
+  });
+  const received: Received[] = [];
+  await new Promise<void>((resolve, reject) => {
+    client.on('connected', () => resolve());
+    client.on('error', reject);
+  });
+  const stop = client.subscribe<Received>(
+    {
+      query: `subscription($regionId: ID, $gridId: ID) { ticketEvents(regionId: $regionId, gridId: $gridId) { type actor ticket { code } } }`,
+      variables,
+    },
+    {
+      next: (message) => message.data && received.push(message.data),
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+  await new Promise((r) => setTimeout(r, 300)); // let the subscribe message reach the server
+  return {
+    received,
+    close: async () => {
+      stop();
+      await client.dispose();
+    },
+  };
+}
+
+const waitFor = async (check: () => boolean, ms = 8000) => {
+  for (let waited = 0; !check() && waited < ms; waited += 100)
+    await new Promise((r) => setTimeout(r, 100));
+};
+
+describe(`live ticket events on ${engineName()}`, () => {
+  let server: RunningServer;
+  let compound: { code: string; community: { id: string }; grids: { id: string }[] };
+  let other: { grids: { id: string }[] };
+  const report = (s: RunningServer, description: string) =>
+    new GraphQLClient(`${s.url}/graphql`).request<{ reportTicket: { ticket: { code: string } } }>(
+      `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { code } } }`,
+      {
+        input: {
+          compoundCode: compound.code,
+          reporterName: '王五',
+          reporterPhone: '13700002222',
+          description,
+          idempotencyKey: `sub-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+        },
+      },
+    );
+
+  beforeAll(async () => {
+    server = await startServer();
+    const data = await new GraphQLClient(`${server.url}/graphql`).request<{
+      compounds: { nodes: (typeof compound)[] };
+    }>(`{ compounds(first: 50) { nodes { code community { id } grids { id } } } }`);
+    compound = data.compounds.nodes[0]!;
+    other = data.compounds.nodes.find((c) => c.grids[0]!.id !== compound.grids[0]!.id)!;
+  });
+  afterAll(() => server?.stop());
+
+  it('delivers a new ticket’s event to subscribers of its community and grid, not to others', async () => {
+    const byCommunity = await subscribe(server.url, { regionId: compound.community.id });
+    const byGrid = await subscribe(server.url, { gridId: compound.grids[0]!.id });
+    const elsewhere = await subscribe(server.url, { gridId: other.grids[0]!.id });
+    try {
+      const { reportTicket } = await report(server, '订阅测试：路灯不亮');
+      await waitFor(() => byCommunity.received.length > 0 && byGrid.received.length > 0);
+      const expected = {
+        ticketEvents: {
+          type: 'REPORTED',
+          actor: 'resident:王五',
+          ticket: { code: reportTicket.ticket.code },
+        },
+      };
+      expect(byCommunity.received).toEqual([expected]);
+      expect(byGrid.received).toEqual([expected]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await Promise.all([byCommunity.close(), byGrid.close(), elsewhere.close()]);
+    }
+  });
+
+  it.runIf(engineName() === 'postgres')(
+    'reaches a subscriber on one API process from a mutation on another',
+    async () => {
+      const second = await server.another();
+      const listening = await subscribe(server.url, { regionId: compound.community.id });
+      try {
+        const { reportTicket } = await report(second, '跨进程订阅测试');
+        await waitFor(() => listening.received.length > 0);
+        expect(listening.received.map((m) => m.ticketEvents.ticket.code)).toEqual([
+          reportTicket.ticket.code,
+        ]);
+      } finally {
+        await listening.close();
+        await second.stop();
+      }
+    },
+  );
+});
