@@ -22,7 +22,9 @@ describe(`batching on ${engineName()}`, () => {
           return tx.rows(query);
         },
       };
-      const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting);
+      const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting, {
+        liveEvents: false,
+      });
       try {
         const client = new GraphQLClient(`${app.url}/graphql`);
         const run = async (first: number) => {

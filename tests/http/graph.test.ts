@@ -256,9 +256,15 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
           }[];
         };
       }>(
-        `{ tickets(first: 1) { nodes { id code events { nodes { id } } compound { id } grid { id worker { id } } category { id } } } }`,
+        `{ tickets(first: 1) { nodes { id code reportedAt resolveBy events { nodes { id at } } compound { id } grid { id worker { id } } category { id } } } }`,
       );
       const ticket = data.tickets.nodes[0]!;
+      // timestamps come out as ISO 8601 UTC on both engines
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+      expect(ticket).toMatchObject({
+        reportedAt: expect.stringMatching(iso),
+        resolveBy: expect.stringMatching(iso),
+      });
       const ids = [
         ticket.id,
         ticket.events.nodes[0]!.id,

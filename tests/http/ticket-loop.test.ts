@@ -192,6 +192,65 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
     expect(log.events.nodes).toHaveLength(1);
   });
 
+  it('suggests a category from the text, and staff classification sets level and deadlines', async () => {
+    const { reportTicket: r } = await report({
+      description: '三号楼有人从窗户拉电线下来给电动车充电，很危险',
+    });
+    const t = await client.request<{
+      node: {
+        level: string;
+        resolveBy: string | null;
+        categorySuggestions: { categoryCode: string; confidence: number }[];
+      };
+    }>(
+      `query($id: ID!) { node(id: $id) { ... on Ticket { level resolveBy categorySuggestions { categoryCode confidence } } } }`,
+      { id: r.ticket.id },
+    );
+    expect(t.node.categorySuggestions[0]!.categoryCode).toBe('ILLEGAL_WIRING');
+    expect(t.node.categorySuggestions[0]!.confidence).toBeGreaterThan(0.5);
+    expect(t.node.resolveBy).toBeNull(); // no category yet, so no resolve-by deadline
+    const classified = await client.request<{
+      classifyTicket: {
+        level: string;
+        version: number;
+        resolveBy: string;
+        category: { code: string };
+      };
+    }>(
+      `mutation($input: ClassifyTicketInput!) { classifyTicket(input: $input) { level version resolveBy category { code } } }`,
+      {
+        input: {
+          ticketId: r.ticket.id,
+          expectedVersion: 1,
+          categoryCode: 'ILLEGAL_WIRING',
+          actor: 'staff:c1',
+        },
+      },
+    );
+    // ILLEGAL_WIRING is a community matter with 8 working hours to resolve.
+    expect(classified.classifyTicket).toMatchObject({
+      level: 'COMMUNITY',
+      version: 2,
+      category: { code: 'ILLEGAL_WIRING' },
+    });
+    expect(new Date(classified.classifyTicket.resolveBy).getTime()).toBeGreaterThan(Date.now());
+    expect(
+      await codeOf(
+        client.request(
+          `mutation($input: ClassifyTicketInput!) { classifyTicket(input: $input) { id } }`,
+          {
+            input: {
+              ticketId: r.ticket.id,
+              expectedVersion: 2,
+              categoryCode: 'NO_SUCH',
+              actor: 'staff:c1',
+            },
+          },
+        ),
+      ),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'categoryCode' });
+  });
+
   it('escalates up the ladder with a reason, recorded in the log', async () => {
     const { reportTicket: r } = await report({ categoryCode: 'PARKING' }); // a compound-level matter
     await act(r.ticket.id, 1, 'ACCEPT', 'staff:c1');

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
+import { DateTimeScalar } from './scalars';
 import type { GraphQLSchema } from 'graphql';
 import { BuildingResolver } from '../modules/building/building.resolver';
 import { CategoryResolver } from '../modules/category/category.resolver';
@@ -36,6 +37,7 @@ export function buildYituSchema(
   return buildSchema({
     resolvers,
     pubSub,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     orphanedTypes: [Node],
   });

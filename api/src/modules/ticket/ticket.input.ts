@@ -68,3 +68,20 @@ export class TicketActionInput {
   @Field(() => ID, { nullable: true, description: 'REJECT_DUPLICATE: the original ticket.' })
   duplicateOfId?: string;
 }
+
+@ObjectType({
+  description: 'A category the classifier suggests for a text, with its confidence (0–1).',
+})
+export class CategorySuggestion {
+  @Field(() => String) categoryCode!: string;
+  @Field(() => Float) confidence!: number;
+}
+
+@InputType({ description: 'Staff confirm or change a ticket’s category (分类).' })
+export class ClassifyTicketInput {
+  @Field(() => ID) ticketId!: string;
+  @Field(() => Int) expectedVersion!: number;
+  @Field(() => String) categoryCode!: string;
+  @Field(() => String, { description: 'Who classifies, kind:identity. Until sign-in exists.' })
+  actor!: string;
+}

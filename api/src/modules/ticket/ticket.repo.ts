@@ -17,12 +17,7 @@ const columns = sql`t.id AS pk, t.code, t.category_code AS "categoryCode", t.sta
   t.closed_at AS "closedAt", t.satisfaction, t.version,
   (${OPEN} AND t.status <> 'SUSPENDED' AND t.resolve_by < now()) AS overdue,
   json_build_array(ST_X(t.location), ST_Y(t.location)) AS "lonLat"`;
-const withId = (t: Ticket): Ticket => ({
-  ...t,
-  id: toGlobalId('Ticket', t.pk),
-  // node-postgres parses timestamptz; PGlite too — but JSON-built rows would not: normalise.
-  reportedAt: new Date(t.reportedAt),
-});
+const withId = (t: Ticket): Ticket => ({ ...t, id: toGlobalId('Ticket', t.pk) });
 
 export interface TicketQuery {
   filter?: PlaceFilter | undefined;

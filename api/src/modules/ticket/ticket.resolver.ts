@@ -27,9 +27,16 @@ import { Grid } from '../grid/grid.type';
 import { regionById } from '../region/region.repo';
 import { Region } from '../region/region.type';
 import { expectId } from '../../graphql/ids';
-import { ReportTicketInput, ReportTicketPayload, TicketActionInput } from './ticket.input';
+import { suggestCategory } from './classifier';
+import {
+  CategorySuggestion,
+  ClassifyTicketInput,
+  ReportTicketInput,
+  ReportTicketPayload,
+  TicketActionInput,
+} from './ticket.input';
 import { eventsOfTicket, listTickets, ticketById } from './ticket.repo';
-import { actOnTicket, reportTicket } from './ticket.service';
+import { actOnTicket, classifyTicket, reportTicket } from './ticket.service';
 import {
   Ticket,
   TicketConnection,
@@ -97,6 +104,34 @@ export class TicketResolver {
       now: ctx.now(),
     });
     return ticketById(ctx, ticketId);
+  }
+
+  @Query(() => [CategorySuggestion], {
+    description:
+      'What the classifier suggests for a description: the three best categories, best first.',
+  })
+  suggestCategory(@Arg('text', () => String) text: string) {
+    return suggestCategory(text.slice(0, 4000)).top3;
+  }
+
+  @Mutation(() => Ticket, {
+    description: 'Classify (分类): set the category, its level and deadlines.',
+  })
+  async classifyTicket(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ClassifyTicketInput) input: ClassifyTicketInput,
+  ) {
+    const ticketId = expectId(input.ticketId, 'Ticket', 'ticketId');
+    await classifyTicket(ctx.database, { ...input, ticketId, now: ctx.now() });
+    return ticketById(ctx, ticketId);
+  }
+
+  @FieldResolver(() => [CategorySuggestion], {
+    description:
+      'The classifier’s suggestions for this ticket’s description, for staff to confirm.',
+  })
+  categorySuggestions(@Root() t: Ticket) {
+    return suggestCategory(t.description).top3;
   }
 
   @Subscription(() => TicketEvent, {

@@ -296,3 +296,73 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
     return updated[0]!.version;
   });
 }
+
+export interface ClassifyRequest {
+  ticketId: number;
+  expectedVersion: number;
+  categoryCode: string;
+  actor: string;
+  now?: Date;
+}
+
+/**
+ * Classify (分类): staff confirm or change the category. The ticket takes the category's level
+ * (never below where it already is: a classification does not undo an escalation) and its
+ * deadlines, counted in working hours from the report.
+ */
+export async function classifyTicket(database: Database, request: ClassifyRequest): Promise<void> {
+  const now = request.now ?? new Date();
+  await database.transaction(async (tx) => {
+    const [ticket] = await tx.rows<{
+      status: TicketStatus;
+      level: Level;
+      version: number;
+      reportedAt: Date;
+      categoryCode: string | null;
+    }>(sql`
+      SELECT status, level, version, reported_at AS "reportedAt", category_code AS "categoryCode"
+      FROM tickets WHERE id = ${request.ticketId}`);
+    if (!ticket) throw new YituError(ErrorCode.NOT_FOUND, 'ticket not found');
+    if (ticket.version !== request.expectedVersion) {
+      throw new YituError(
+        ErrorCode.CONFLICT,
+        `ticket changed (version ${ticket.version}); reload and retry`,
+      );
+    }
+    if (!['REPORTED', 'ACCEPTED'].includes(ticket.status)) {
+      throw new YituError(
+        ErrorCode.BAD_TRANSITION,
+        `a ${ticket.status} ticket cannot be reclassified`,
+        'action',
+        'NOT_ALLOWED',
+      );
+    }
+    const [category] = await tx.rows<{
+      level: Level;
+      respondHours: number;
+      resolveHours: number;
+    }>(sql`
+      SELECT level, respond_hours AS "respondHours", resolve_hours AS "resolveHours"
+      FROM categories WHERE code = ${request.categoryCode}`);
+    if (!category)
+      throw badInput('categoryCode', 'UNKNOWN_CATEGORY', `no category ${request.categoryCode}`);
+    const ladder: Level[] = ['COMPOUND', 'COMMUNITY', 'STREET', 'DEPARTMENT'];
+    const level = ladder[Math.max(ladder.indexOf(category.level), ladder.indexOf(ticket.level))]!;
+    const reported = new Date(ticket.reportedAt);
+    const respondBy = addWorkingHours(calendar, reported, category.respondHours).toISOString();
+    const resolveBy = addWorkingHours(calendar, reported, category.resolveHours).toISOString();
+    const updated = await tx.rows<{ id: number }>(sql`
+      UPDATE tickets SET category_code = ${request.categoryCode}, level = ${level}, respond_by = ${respondBy},
+        resolve_by = ${resolveBy}, version = version + 1, updated_at = ${now.toISOString()}
+      WHERE id = ${request.ticketId} AND version = ${request.expectedVersion} RETURNING id`);
+    if (updated.length === 0)
+      throw new YituError(
+        ErrorCode.CONFLICT,
+        'ticket changed while you classified it; reload and retry',
+      );
+    await tx.db.execute(sql`
+      INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, data, at)
+      VALUES (${request.ticketId}, 'CLASSIFY', ${ticket.status}, ${ticket.status}, ${request.actor},
+        ${JSON.stringify({ from: ticket.categoryCode, to: request.categoryCode, level })}::jsonb, ${now.toISOString()})`);
+  });
+}
