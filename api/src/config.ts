@@ -16,6 +16,8 @@ export interface Config {
   escalationIntervalMs: number;
   /** Shifts the product's clock (demos and tests of deadlines); 0 in normal use. */
   clockOffsetMs: number;
+  /** Largest photo accepted, bytes. */
+  maxPhotoBytes: number;
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     escalationIntervalMs,
     clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),
+    maxPhotoBytes: integer('YITU_MAX_PHOTO_BYTES', 8 * 1024 * 1024),
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,

@@ -29,6 +29,7 @@ describe(`migrations on ${engineName()}`, () => {
       'grid_workers',
       'grids',
       'party_organizations',
+      'photos',
       'property_companies',
       'regions',
       'resource_claims',

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -12,7 +13,10 @@ let serverCount = 0;
 export interface RunningServer {
   url: string;
   output: () => string;
+  /** The embedded database's directory (PGlite only). */
   dataDir: string | undefined;
+  /** Where the server keeps files (photos), on either engine. */
+  filesDir: string;
   /** SIGTERM, resolving with the exit code once the process has gone. */
   stop(): Promise<number | null>;
   /** Stop, then start a new process on the same database (env merged over the first one's). */
@@ -46,6 +50,8 @@ export async function startServer(
     const name = `${info.prefix}srv${id}`;
     await cloneDatabase(info.adminUrl, info.template, name);
     base.DATABASE_URL = databaseUrlFor(info.adminUrl, name);
+    // Photos and other files still go under DATA_DIR: keep them out of the repository.
+    base.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'yitu-srv-'));
   } else {
     dataDir = path.join(info.workDir, `server-${id}`);
     fs.cpSync(info.templateDir, dataDir, { recursive: true });
@@ -104,6 +110,7 @@ async function spawnServer(
     url,
     output: () => output,
     dataDir,
+    filesDir: env.DATA_DIR!,
     stop,
     another: () => spawnServer(env, dataDir),
     restart: async (more = {}) => {

@@ -372,3 +372,20 @@ export const ticketEvents = pgTable(
   },
   (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at)],
 );
+
+/** 照片: uploaded first (即拍即传), then attached to a ticket by its report or a later step. */
+export const photos = pgTable(
+  'photos',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    // Random and unguessable: it is the name in the photo's URL.
+    key: text('key').notNull().unique(),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('photos_ticket_idx').on(t.ticketId)],
+);

@@ -13,7 +13,9 @@ import { repoRoot, type Config } from '../config';
 import type { Database } from '../db';
 import { createContext, type Context } from '../graphql/context';
 import { formatError } from '../graphql/errors';
+import { diskStorage } from '../modules/photo/photo.storage';
 import { graphiqlHandler } from './graphiql';
+import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 
@@ -74,6 +76,9 @@ export async function startApp(
       res.status(503).json({ status: 'unavailable', engine: database.engine });
     }
   });
+  app.use(
+    photoRoutes(database, diskStorage(path.join(config.dataDir, 'photos')), config.maxPhotoBytes),
+  );
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));
@@ -88,7 +93,7 @@ export async function startApp(
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
-    app.get(/^\/(?!graphql|health).*/, (_req, res) =>
+    app.get(/^\/(?!graphql|health|photos|uploads).*/, (_req, res) =>
       res.sendFile(path.join(webDist, 'index.html')),
     );
   } else {

@@ -30,6 +30,11 @@ export class ReportTicketInput {
   @Field(() => Float, { nullable: true }) lat?: number;
   @Field(() => String, { nullable: true, description: 'Category, if the reporter chose one.' })
   categoryCode?: string;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Keys of photos uploaded first with POST /uploads/photos (up to 9).',
+  })
+  photoKeys?: string[];
   @Field(() => TicketChannel, { defaultValue: TicketChannel.QR }) channel!: TicketChannel;
   @Field(() => String, { nullable: true, description: 'Grid worker code, for patrol reports.' })
   gridWorkerCode?: string;
@@ -84,4 +89,15 @@ export class ClassifyTicketInput {
   @Field(() => String) categoryCode!: string;
   @Field(() => String, { description: 'Who classifies, kind:identity. Until sign-in exists.' })
   actor!: string;
+}
+
+@ObjectType({ description: 'A photo attached to a ticket (即拍即传).' })
+export class Photo {
+  ticketPk!: number;
+  @Field(() => String, { description: 'The full photo, e.g. /photos/<key>.' }) url!: string;
+  @Field(() => String, { description: 'A 320 px JPEG thumbnail for the map panel.' })
+  thumbnailUrl!: string;
+  @Field(() => String) contentType!: string;
+  @Field(() => Int) width!: number;
+  @Field(() => Int) height!: number;
 }

@@ -4,7 +4,8 @@ import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
 import { toGlobalId } from '../../graphql/ids';
-import { loadOne } from '../../graphql/loaders';
+import { loadMany, loadOne } from '../../graphql/loaders';
+import type { Photo } from './ticket.input';
 import { fetchPage, loadPage } from '../../graphql/page';
 import { TICKET_STATUSES } from './ticket-status';
 import type { Ticket, TicketEvent } from './ticket.type';
@@ -118,4 +119,16 @@ export const eventsOfTicket = (ctx: Context, pk: number, args: PageArgs) =>
     (keys) => sql`
     SELECT ${eventColumns} FROM ticket_events e WHERE e.ticket_id = ANY(${keys}::int[])`,
     eventWithId,
+  )(pk);
+
+export const photosOfTicket = (ctx: Context, pk: number) =>
+  loadMany<Photo>(
+    ctx,
+    'photo:ticket',
+    (keys) => sql`
+    SELECT ticket_id AS "ticketPk", '/photos/' || key AS url, '/photos/' || key || '/thumbnail' AS "thumbnailUrl",
+      content_type AS "contentType", width, height
+    FROM photos WHERE ticket_id = ANY(${keys}::int[]) ORDER BY id`,
+    (p) => p.ticketPk,
+    (p) => p,
   )(pk);

@@ -31,11 +31,12 @@ import { suggestCategory } from './classifier';
 import {
   CategorySuggestion,
   ClassifyTicketInput,
+  Photo,
   ReportTicketInput,
   ReportTicketPayload,
   TicketActionInput,
 } from './ticket.input';
-import { eventsOfTicket, listTickets, ticketById } from './ticket.repo';
+import { eventsOfTicket, listTickets, photosOfTicket, ticketById } from './ticket.repo';
 import { actOnTicket, classifyTicket, reportTicket } from './ticket.service';
 import {
   Ticket,
@@ -156,6 +157,11 @@ export class TicketResolver {
     @Arg('gridId', () => ID, { nullable: true }) _gridId?: string,
   ): TicketEvent {
     return message.event;
+  }
+
+  @FieldResolver(() => [Photo], { description: 'Photos attached to it.' })
+  photos(@Root() t: Ticket, @Ctx() ctx: Context) {
+    return photosOfTicket(ctx, t.pk);
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Where it is (Point).' })

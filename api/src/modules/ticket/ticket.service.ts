@@ -21,6 +21,8 @@ export interface ReportInput {
   lon?: number | null;
   lat?: number | null;
   categoryCode?: string | null;
+  /** Keys of photos uploaded beforehand (POST /uploads/photos), up to 9. */
+  photoKeys?: string[] | null;
   channel: 'QR' | 'PATROL' | 'HOTLINE' | 'STAFF';
   idempotencyKey: string;
   /** Who reported: the resident (QR) or the grid worker on patrol. */
@@ -190,6 +192,22 @@ export async function reportTicket(
       return again;
     }
     const ticketId = inserted[0]!.id;
+    const photoKeys = input.photoKeys ?? [];
+    if (photoKeys.length > 9) throw badInput('photoKeys', 'TOO_MANY', 'at most 9 photos');
+    if (photoKeys.length > 0) {
+      const keys = `{${photoKeys.map((k) => `"${k.replace(/[^\w-]/g, '')}"`).join(',')}}`;
+      const attached = await tx.rows<{ id: number }>(sql`
+        UPDATE photos SET ticket_id = ${ticketId}
+        WHERE key = ANY(${keys}::text[]) AND ticket_id IS NULL
+        RETURNING id`);
+      if (attached.length !== new Set(photoKeys).size) {
+        throw badInput(
+          'photoKeys',
+          'UNKNOWN_PHOTO',
+          'a photo key is unknown or already attached to another ticket',
+        );
+      }
+    }
     await tx.db.execute(sql`
       INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, data, at)
       VALUES (${ticketId}, 'REPORTED', NULL, 'REPORTED', ${input.actor},

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineName } from '../support/db';
+import { startServer, type RunningServer } from '../support/server';
+
+// A real 2×2 PNG (red pixels), as a phone might send after compression.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEklEQVR4nGN4amn61NKUAUIBACfiBU3O306nAAAAAElFTkSuQmCC',
+  'base64',
+);
+const MAX = 4000;
+
+describe(`photos on ${engineName()}`, () => {
+  let server: RunningServer;
+  const upload = async (bytes: Buffer, filename = 'photo.jpg', type = 'image/jpeg') => {
+    const form = new FormData();
+    form.append('photo', new Blob([bytes], { type }), filename);
+    const res = await fetch(`${server.url}/uploads/photos`, { method: 'POST', body: form });
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown> & { error?: { code: string } },
+    };
+  };
+  const storedFiles = () => {
+    const dir = path.join(server.filesDir, 'photos');
+    return fs.existsSync(dir)
+      ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).includes('.') || true)
+          .length
+      : 0;
+  };
+
+  beforeAll(async () => {
+    server = await startServer({ YITU_MAX_PHOTO_BYTES: String(MAX) });
+  });
+  afterAll(() => server?.stop());
+
+  it('refuses a file that is not an image, whatever its name and declared type, and stores nothing', async () => {
+    const before = storedFiles();
+    const result = await upload(
+      Buffer.from('<script>alert(1)</script> not a photo'),
+      'photo.jpg',
+      'image/jpeg',
+    );
+    expect(result).toMatchObject({
+      status: 415,
+      body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } },
+    });
+    expect(storedFiles()).toBe(before);
+  });
+
+  it('refuses an oversized photo with 413 and stores nothing', async () => {
+    const before = storedFiles();
+    const big = Buffer.concat([PNG, Buffer.alloc(MAX)]);
+    const result = await upload(big, 'big.png', 'image/png');
+    expect(result).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    expect(storedFiles()).toBe(before);
+  });
+
+  it('stores a photo with a thumbnail and attaches it to a report', async () => {
+    const result = await upload(PNG, 'x.bin', 'application/octet-stream'); // content decides, not the name
+    expect(result).toMatchObject({
+      status: 201,
+      body: { contentType: 'image/png', width: 2, height: 2 },
+    });
+    const thumb = await fetch(`${server.url}${result.body.thumbnailUrl as string}`);
+    expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await thumb.arrayBuffer()).subarray(0, 3)).toEqual(
+      Buffer.from([0xff, 0xd8, 0xff]),
+    );
+
+    const client = new GraphQLClient(`${server.url}/graphql`);
+    const compound = await client.request<{ compounds: { nodes: { code: string }[] } }>(
+      `{ compounds(first: 1) { nodes { code } } }`,
+    );
+    const input = {
+      compoundCode: compound.compounds.nodes[0]!.code,
+      reporterName: '赵六',
+      reporterPhone: '13600003333',
+      description: '健身器材坏了',
+      photoKeys: [result.body.key],
+      idempotencyKey: `photo-${Date.now()}`,
+    };
+    const reported = await client.request<{
+      reportTicket: { ticket: { photos: { url: string; thumbnailUrl: string }[] } };
+    }>(
+      `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { photos { url thumbnailUrl } } } }`,
+      { input },
+    );
+    expect(reported.reportTicket.ticket.photos).toEqual([
+      { url: `/photos/${result.body.key}`, thumbnailUrl: `/photos/${result.body.key}/thumbnail` },
+    ]);
+    // The same photo cannot be attached to a second ticket.
+    const again = await client
+      .request(
+        `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { id } } }`,
+        {
+          input: { ...input, idempotencyKey: `photo2-${Date.now()}` },
+        },
+      )
+      .catch((e: ClientError) => e.response.errors![0]!.extensions);
+    expect(again).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_PHOTO' });
+  });
+});
