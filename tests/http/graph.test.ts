@@ -243,6 +243,32 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
       expect(data.node.stats.satisfactionRate).toBeCloseTo(expected!.happy / expected!.rated, 10);
     });
 
+    it('breaks figures down by category and measures mean response time, consistent with SQL', async () => {
+      const database = await testDb();
+      const [expected] = await database.rows<{ response: number; rework: number }>(sql`
+        SELECT (avg(extract(epoch FROM accepted_at - reported_at)) / 3600)::float8 AS response,
+          (count(*) FILTER (WHERE status = 'CLOSED' AND EXISTS (SELECT 1 FROM ticket_events e
+             WHERE e.ticket_id = tickets.id AND e.type = 'VERIFY_FAIL')))::float8
+            / count(*) FILTER (WHERE status = 'CLOSED') AS rework
+        FROM tickets WHERE community_id IS NOT NULL`);
+      const data = await q<{
+        node: {
+          stats: { totalTickets: number; meanResponseHours: number; reworkRate: number };
+          statsByCategory: { categoryCode: string; stats: { totalTickets: number } }[];
+        };
+      }>(
+        `query($id: ID!) { node(id: $id) { ... on Region { stats { totalTickets meanResponseHours reworkRate }
+          statsByCategory { categoryCode stats { totalTickets } } } } }`,
+        { id: await districtId() },
+      );
+      expect(data.node.stats.meanResponseHours).toBeCloseTo(expected!.response, 6);
+      expect(data.node.stats.reworkRate).toBeCloseTo(expected!.rework, 10);
+      expect(data.node.stats.reworkRate).toBeGreaterThan(0);
+      expect(data.node.statsByCategory).toHaveLength(16);
+      const sum = data.node.statsByCategory.reduce((s, c) => s + c.stats.totalTickets, 0);
+      expect(sum).toBe(data.node.stats.totalTickets); // every demo ticket has a category
+    });
+
     it('gives every object a global id that node(id) resolves to the same object', async () => {
       const data = await q<{
         tickets: {

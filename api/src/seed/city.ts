@@ -174,6 +174,9 @@ export interface City {
     resolvedAt: string | null;
     closedAt: string | null;
     satisfaction: number | null;
+    owner: string | null;
+    resolvedBy: string | null;
+    suspendedFrom: string | null;
     version: number;
   }[];
   events: {
@@ -861,6 +864,9 @@ function generateTickets(
       resolvedAt: null as string | null,
       closedAt: null as string | null,
       satisfaction: null as number | null,
+      owner: null as string | null,
+      resolvedBy: null as string | null,
+      suspendedFrom: null as string | null,
       version: 1,
     };
     ticket.location =
@@ -884,12 +890,13 @@ function generateTickets(
         span(t, Math.max(respondBy, t + HOUR), 0.95),
         closed ? Infinity : asOf - 60_000,
       );
-      step('ACCEPTED', 'ACCEPTED', owner, at, { owner });
+      step('ACCEPT', 'ACCEPTED', owner, at, { owner });
       ticket.acceptedAt = iso(at);
+      ticket.owner = owner;
       if (rng.chance(0.06) && level !== 'DEPARTMENT') {
         const next = LEVELS[LEVELS.indexOf(level as (typeof LEVELS)[number]) + 1]!;
         step(
-          'ESCALATED',
+          'ESCALATE',
           null,
           owner,
           t + rng.int(1, 8) * HOUR,
@@ -907,19 +914,19 @@ function generateTickets(
       const resource = rng.pick(
         local.length ? local : candidates.length ? candidates : copyResources,
       );
-      step('DISPATCHED', 'DISPATCHED', owner, t + rng.int(5, 120) * 60_000, {
+      step('DISPATCH', 'DISPATCHED', owner, t + rng.int(5, 120) * 60_000, {
         resources: [resource.code],
       });
       if (until >= 3)
-        step('STARTED', 'IN_PROGRESS', `resource:${resource.code}`, t + rng.int(10, 600) * 60_000);
+        step('START', 'IN_PROGRESS', `resource:${resource.code}`, t + rng.int(10, 600) * 60_000);
       if (until >= 4) {
         const resolveAt = closed
           ? span(t, Math.max(resolveBy, t + HOUR), 0.93)
           : Math.min(t + rng.int(1, 48) * HOUR, asOf - 60_000);
-        step('RESOLVED', 'RESOLVED', `resource:${resource.code}`, resolveAt, {}, '已处理完毕');
+        step('RESOLVE', 'RESOLVED', `resource:${resource.code}`, resolveAt, {}, '已处理完毕');
         if (rng.chance(0.04) && closed) {
           step(
-            'VERIFY_FAILED',
+            'VERIFY_FAIL',
             'IN_PROGRESS',
             owner,
             t + rng.int(1, 24) * HOUR,
@@ -927,7 +934,7 @@ function generateTickets(
             '现场复核未达标，返工',
           );
           step(
-            'RESOLVED',
+            'RESOLVE',
             'RESOLVED',
             `resource:${resource.code}`,
             t + rng.int(2, 48) * HOUR,
@@ -936,10 +943,11 @@ function generateTickets(
           );
         }
         ticket.resolvedAt = iso(t);
+        ticket.resolvedBy = `resource:${resource.code}`;
       }
       if (until >= 5)
         step(
-          'VERIFIED',
+          'VERIFY_PASS',
           'VERIFIED',
           `grid_worker:${rng.pick(workerCodes)}`,
           t + rng.int(1, 24) * HOUR,
@@ -950,12 +958,14 @@ function generateTickets(
         ticket.satisfaction = rating;
       }
       if (until >= 7) {
-        step('CLOSED', 'CLOSED', 'system', t + rng.int(1, 60) * 60_000);
+        step('CLOSE', 'CLOSED', 'system', t + rng.int(1, 60) * 60_000);
         ticket.closedAt = iso(t);
       }
     }
-    if (target === 'SUSPENDED')
-      step('SUSPENDED', 'SUSPENDED', owner, t + HOUR, {}, '等待维修资金审批（缓办）');
+    if (target === 'SUSPENDED') {
+      ticket.suspendedFrom = status;
+      step('SUSPEND', 'SUSPENDED', owner, t + HOUR, {}, '等待维修资金审批（缓办）');
+    }
     ticket.status = status!;
     ticket.level = level;
     ticket.version = version;

@@ -192,14 +192,16 @@ export async function insertCity(database: Database, city: City): Promise<void> 
     city.tickets,
     (json) => sql`
     INSERT INTO tickets (code, category_code, status, level, location, description, reporter_name, reporter_phone,
-      channel, reported_at, respond_by, resolve_by, accepted_at, resolved_at, closed_at, satisfaction, version, updated_at)
+      channel, reported_at, respond_by, resolve_by, accepted_at, resolved_at, closed_at, satisfaction, owner,
+      resolved_by, suspended_from, version, updated_at)
     SELECT code, "categoryCode", status::ticket_status, level::ticket_level, ${pointSql(sql`location`)}, description,
       "reporterName", "reporterPhone", channel::ticket_channel, "reportedAt", "respondBy", "resolveBy", "acceptedAt",
-      "resolvedAt", "closedAt", satisfaction, version, COALESCE("closedAt", "resolvedAt", "acceptedAt", "reportedAt")
+      "resolvedAt", "closedAt", satisfaction, owner, "resolvedBy", "suspendedFrom"::ticket_status, version, COALESCE("closedAt", "resolvedAt", "acceptedAt", "reportedAt")
     FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, "categoryCode" text, status text, level text,
       location jsonb, description text, "reporterName" text, "reporterPhone" text, channel text,
       "reportedAt" timestamptz, "respondBy" timestamptz, "resolveBy" timestamptz, "acceptedAt" timestamptz,
-      "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, version int)`,
+      "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, owner text, "resolvedBy" text,
+      "suspendedFrom" text, version int)`,
   );
   await placeTickets(database);
   await bulk(

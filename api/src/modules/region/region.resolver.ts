@@ -8,8 +8,8 @@ import { compoundsOfRegion } from '../compound/compound.repo';
 import { CompoundConnection } from '../compound/compound.type';
 import { gridsOfCommunity } from '../grid/grid.repo';
 import { Grid } from '../grid/grid.type';
-import { regionStats } from '../stats/stats.repo';
-import { PlaceStats } from '../stats/stats.type';
+import { figuresByCategory, regionStats } from '../stats/stats.repo';
+import { CategoryFigures, PlaceStats } from '../stats/stats.type';
 import { listRegions, regionById, regionChildren } from './region.repo';
 import { Region, RegionLevel } from './region.type';
 
@@ -61,6 +61,13 @@ export class RegionResolver {
   })
   grids(@Root() region: Region, @Ctx() ctx: Context) {
     return region.level === RegionLevel.COMMUNITY ? gridsOfCommunity(ctx, region.pk) : [];
+  }
+
+  @FieldResolver(() => [CategoryFigures], {
+    description: 'Figures per ticket category for this region and everything below it.',
+  })
+  statsByCategory(@Root() region: Region, @Ctx() ctx: Context) {
+    return figuresByCategory(ctx, region.pk);
   }
 
   @FieldResolver(() => PlaceStats)

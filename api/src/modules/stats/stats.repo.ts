@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../graphql/context';
-import { alignOne, intArray } from '../../graphql/loaders';
-import type { PlaceStats } from './stats.type';
+import { alignOne, intArray, loadMany } from '../../graphql/loaders';
+import { regionAndBelow } from '../../graphql/filter';
+import type { CategoryFigures, PlaceStats } from './stats.type';
 
 // The figures over a set of tickets `t`, grouped by `key`. One formula for every kind of place.
 const figures = sql`
@@ -17,7 +18,12 @@ const figures = sql`
   (count(t.id) FILTER (WHERE t.status = 'CLOSED' AND t.resolved_at <= t.resolve_by))::float8
     / NULLIF(count(t.id) FILTER (WHERE t.status = 'CLOSED'), 0) AS "onTimeRate",
   (count(t.id) FILTER (WHERE t.satisfaction >= 4))::float8
-    / NULLIF(count(t.satisfaction), 0) AS "satisfactionRate"`;
+    / NULLIF(count(t.satisfaction), 0) AS "satisfactionRate",
+  (count(t.id) FILTER (WHERE t.status = 'CLOSED' AND EXISTS (
+     SELECT 1 FROM ticket_events r WHERE r.ticket_id = t.id AND r.type IN ('VERIFY_FAIL'))))::float8
+    / NULLIF(count(t.id) FILTER (WHERE t.status = 'CLOSED'), 0) AS "reworkRate",
+  (avg(extract(epoch FROM t.accepted_at - t.reported_at)) / 3600)::float8 AS "meanResponseHours",
+  (avg(extract(epoch FROM t.resolved_at - t.reported_at)) / 3600)::float8 AS "meanResolutionHours"`;
 
 type Row = PlaceStats & { key: number };
 const empty = (): PlaceStats => ({
@@ -29,6 +35,9 @@ const empty = (): PlaceStats => ({
   resolutionRate: null,
   onTimeRate: null,
   satisfactionRate: null,
+  reworkRate: null,
+  meanResponseHours: null,
+  meanResolutionHours: null,
 });
 
 function statsLoader(ctx: Context, name: string, query: (keys: string) => SQL) {
@@ -75,3 +84,24 @@ export const regionStats = (ctx: Context, pk: number) =>
     LEFT JOIN tickets t ON t.community_id = c.id
     WHERE r.id = ANY(${keys}::int[]) GROUP BY r.id`,
   ).load(pk);
+
+/** Figures per category for the tickets of regions (and everything below them), batched. */
+export const figuresByCategory = (ctx: Context, regionPk: number) =>
+  loadMany<PlaceStats & { key: number; categoryCode: string; categoryName: string }>(
+    ctx,
+    'stats:category',
+    (keys) => sql`
+      SELECT r.id AS key, c.code AS "categoryCode", c.name_zh AS "categoryName", ${figures}
+      FROM regions r CROSS JOIN categories c
+      LEFT JOIN tickets t ON t.category_code = c.code AND t.community_id IN ${regionAndBelow(sql`r.id`)}
+      WHERE r.id = ANY(${keys}::int[])
+      GROUP BY r.id, c.code, c.name_zh ORDER BY r.id, c.code`,
+    (row) => row.key,
+    (row) => row,
+  )(regionPk).then((rows): CategoryFigures[] =>
+    rows.map(({ key: _key, categoryCode, categoryName, ...stats }) => ({
+      categoryCode,
+      categoryName,
+      stats,
+    })),
+  );

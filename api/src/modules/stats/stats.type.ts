@@ -31,4 +31,27 @@ export class PlaceStats {
     description: 'Satisfaction rate 满意率 = ratings of 4–5 ÷ rated tickets.',
   })
   satisfactionRate!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Rework rate 返工率 = closed tickets that failed verification at least once ÷ closed.',
+  })
+  reworkRate!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean hours from report to acceptance (响应时长).',
+  })
+  meanResponseHours!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean hours from report to resolution (办理时长).',
+  })
+  meanResolutionHours!: number | null;
+}
+
+@ObjectType({ description: 'The figures of one ticket category (事项分类) in a region.' })
+export class CategoryFigures {
+  @Field(() => String) categoryCode!: string;
+  @Field(() => String) categoryName!: string;
+  @Field(() => PlaceStats) stats!: PlaceStats;
 }
