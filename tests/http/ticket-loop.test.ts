@@ -146,6 +146,39 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
     expect(log.events.nodes[0]!.actor).toBe('resident:张三');
   });
 
+  it('lets the resident follow, rate and reopen through the private link only', async () => {
+    const { reportTicket: r } = await report();
+    const token = r.followToken;
+    let version = 1;
+    for (const [action, actor] of [
+      ['ACCEPT', 'staff:c'],
+      ['DISPATCH', 'staff:c'],
+      ['START', 'resource:R'],
+      ['RESOLVE', 'resource:R'],
+      ['VERIFY_PASS', 'grid_worker:G'],
+    ]) {
+      version = (await act(r.ticket.id, version, action!, actor!)).actOnTicket.version;
+    }
+    const follow = `query($t: String!) { followTicket(token: $t) { code status satisfaction } }`;
+    expect(
+      (await client.request<{ followTicket: object }>(follow, { t: token })).followTicket,
+    ).toMatchObject({ code: r.ticket.code, status: 'VERIFIED' });
+    const rated = await client.request<{ rateTicket: { status: string; satisfaction: number } }>(
+      `mutation($t: String!) { rateTicket(token: $t, rating: 4, comment: "修好了，谢谢") { status satisfaction } }`,
+      { t: token },
+    );
+    expect(rated.rateTicket).toEqual({ status: 'FEEDBACK', satisfaction: 4 });
+    await act(r.ticket.id, version + 1, 'CLOSE', 'system:loop');
+    const reopened = await client.request<{ reopenTicket: { status: string } }>(
+      `mutation($t: String!) { reopenTicket(token: $t, reason: "又坏了") { status } }`,
+      { t: token },
+    );
+    expect(reopened.reopenTicket.status).toBe('ACCEPTED');
+    expect(await codeOf(client.request(follow, { t: 'not-the-right-token-at-all' }))).toMatchObject(
+      { code: 'NOT_FOUND' },
+    );
+  });
+
   it('refuses each bad input with a code and changes nothing', async () => {
     const before = await ticketCount();
     expect(await codeOf(report({ compoundCode: 'NO-SUCH-CODE' }))).toMatchObject({

@@ -4,6 +4,7 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Int,
   Mutation,
   Query,
   Resolver,
@@ -37,7 +38,7 @@ import {
   TicketActionInput,
 } from './ticket.input';
 import { eventsOfTicket, listTickets, photosOfTicket, ticketById } from './ticket.repo';
-import { actOnTicket, classifyTicket, reportTicket } from './ticket.service';
+import { actOnTicket, classifyTicket, reportTicket, ticketIdByFollowToken } from './ticket.service';
 import {
   Ticket,
   TicketConnection,
@@ -133,6 +134,56 @@ export class TicketResolver {
   })
   categorySuggestions(@Root() t: Ticket) {
     return suggestCategory(t.description).top3;
+  }
+
+  @Query(() => Ticket, {
+    description: 'The resident’s view through their private follow link (no sign-in).',
+  })
+  async followTicket(@Ctx() ctx: Context, @Arg('token', () => String) token: string) {
+    const { id } = await ticketIdByFollowToken(ctx.database, token);
+    return ticketById(ctx, id);
+  }
+
+  @Mutation(() => Ticket, {
+    description: 'The resident rates the result 1–5 (反馈) through their link.',
+  })
+  async rateTicket(
+    @Ctx() ctx: Context,
+    @Arg('token', () => String) token: string,
+    @Arg('rating', () => Int) rating: number,
+    @Arg('comment', () => String, { nullable: true }) comment?: string,
+  ) {
+    const t = await ticketIdByFollowToken(ctx.database, token);
+    await actOnTicket(ctx.database, {
+      ticketId: t.id,
+      expectedVersion: t.version,
+      action: 'FEEDBACK',
+      actor: `resident:${t.reporterName}`,
+      rating,
+      reason: comment?.slice(0, 500) ?? null,
+      now: ctx.now(),
+    });
+    return ticketById(ctx, t.id);
+  }
+
+  @Mutation(() => Ticket, {
+    description: 'The resident reopens a closed ticket within 30 days, with a reason.',
+  })
+  async reopenTicket(
+    @Ctx() ctx: Context,
+    @Arg('token', () => String) token: string,
+    @Arg('reason', () => String) reason: string,
+  ) {
+    const t = await ticketIdByFollowToken(ctx.database, token);
+    await actOnTicket(ctx.database, {
+      ticketId: t.id,
+      expectedVersion: t.version,
+      action: 'REOPEN',
+      actor: `resident:${t.reporterName}`,
+      reason: reason.slice(0, 500),
+      now: ctx.now(),
+    });
+    return ticketById(ctx, t.id);
   }
 
   @Subscription(() => TicketEvent, {

@@ -384,3 +384,16 @@ export async function classifyTicket(database: Database, request: ClassifyReques
         ${JSON.stringify({ from: ticket.categoryCode, to: request.categoryCode, level })}::jsonb, ${now.toISOString()})`);
   });
 }
+
+/** The ticket behind a resident's private follow link, or NOT_FOUND. */
+export async function ticketIdByFollowToken(
+  database: Database,
+  token: string,
+): Promise<{ id: number; version: number; reporterName: string }> {
+  const [row] = /^[\w-]{16,64}$/.test(token)
+    ? await database.rows<{ id: number; version: number; reporterName: string }>(sql`
+        SELECT id, version, reporter_name AS "reporterName" FROM tickets WHERE follow_token = ${token}`)
+    : [];
+  if (!row) throw new YituError(ErrorCode.NOT_FOUND, 'no ticket for this link');
+  return row;
+}
