@@ -28,3 +28,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
   });
 });
+
+describe('working calendar configuration', () => {
+  it('reads holidays and make-up working days, refusing malformed dates', () => {
+    const config = loadConfig({
+      YITU_HOLIDAYS: '2027-01-01, 2027-02-06',
+      YITU_WORKING_WEEKENDS: '2027-02-14',
+    });
+    expect(config.holidays).toEqual(['2027-01-01', '2027-02-06']);
+    expect(config.workingWeekends).toEqual(['2027-02-14']);
+    expect(() => loadConfig({ YITU_HOLIDAYS: '1/1/2027' })).toThrow(/YYYY-MM-DD/);
+  });
+});

@@ -18,6 +18,9 @@ export interface Config {
   clockOffsetMs: number;
   /** Largest photo accepted, bytes. */
   maxPhotoBytes: number;
+  /** Public holidays (YYYY-MM-DD) and make-up working weekend days (调休) for deadlines. */
+  holidays: string[];
+  workingWeekends: string[];
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,12 +47,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!Number.isInteger(value)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
     return value;
   };
+  const dates = (name: string) => {
+    const list = (env[name] ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
+    for (const d of list) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d))
+        throw new ConfigError(`${name}: "${d}" is not YYYY-MM-DD`);
+    }
+    return list;
+  };
   const escalationIntervalMs = integer('YITU_ESCALATION_INTERVAL_MS', 60_000);
   if (escalationIntervalMs < 0) throw new ConfigError('YITU_ESCALATION_INTERVAL_MS must be ≥ 0');
   return {
     escalationIntervalMs,
     clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),
     maxPhotoBytes: integer('YITU_MAX_PHOTO_BYTES', 8 * 1024 * 1024),
+    holidays: dates('YITU_HOLIDAYS'),
+    workingWeekends: dates('YITU_WORKING_WEEKENDS'),
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,

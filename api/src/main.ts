@@ -4,11 +4,15 @@ import { ConfigError, loadConfig } from './config';
 import { createDb, DataDirLockedError, migrate } from './db';
 import { startApp } from './http/app';
 import { startEscalationJob } from './modules/ticket/escalation';
+import { configureWorkingCalendar, createCalendar } from './modules/ticket/working-calendar';
 import { seedIfEmpty } from './seed';
 
 async function main() {
   const started = Date.now();
   const config = loadConfig();
+  configureWorkingCalendar(
+    createCalendar({ holidays: config.holidays, workingWeekends: config.workingWeekends }),
+  );
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   console.log(
     database.engine === 'pglite'

@@ -28,6 +28,7 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
   let server: RunningServer;
   let client: GraphQLClient;
   let compoundCode: string;
+  let resourceId: string;
   let run = 0;
   const key = () => `test-${Date.now()}-${++run}-${Math.random().toString(36).slice(2, 8)}`;
   const report = (over: Record<string, unknown> = {}) =>
@@ -50,7 +51,14 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
     extra: object = {},
   ) =>
     client.request<{ actOnTicket: { status: string; version: number; level: string } }>(ACT, {
-      input: { ticketId, expectedVersion, action, actor, ...extra },
+      input: {
+        ticketId,
+        expectedVersion,
+        action,
+        actor,
+        ...(action === 'DISPATCH' ? { resourceIds: [resourceId] } : {}),
+        ...extra,
+      },
     });
   const codeOf = async (promise: Promise<unknown>) => {
     try {
@@ -99,6 +107,10 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
       `{ compounds(first: 1) { nodes { code } } }`,
     );
     compoundCode = first.compounds.nodes[0]!.code;
+    const resources = await client.request<{ resources: { nodes: { id: string }[] } }>(
+      `{ resources(first: 1, kind: DEPARTMENT) { nodes { id } } }`,
+    );
+    resourceId = resources.resources.nodes[0]!.id;
   });
   afterAll(() => server?.stop());
 
@@ -144,6 +156,15 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
       'CLOSE:FEEDBACK→CLOSED',
     ]);
     expect(log.events.nodes[0]!.actor).toBe('resident:张三');
+    // The dispatched resource's record now counts this closed ticket.
+    const record = await client.request<{ node: { stats: { closedTickets: number } } }>(
+      `query($id: ID!) { node(id: $id) { ... on Resource { stats { closedTickets } } } }`,
+      { id: resourceId },
+    );
+    expect(record.node.stats.closedTickets).toBeGreaterThanOrEqual(1);
+    expect(await codeOf(act(id, 8, 'DISPATCH', 'staff:x', { resourceIds: [] }))).toMatchObject({
+      code: 'BAD_TRANSITION',
+    });
   });
 
   it('lets the resident follow, rate and reopen through the private link only', async () => {
@@ -291,6 +312,12 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
       reason: '小区无法协调车位',
     });
     expect(actOnTicket).toMatchObject({ status: 'ACCEPTED', level: 'COMMUNITY', version: 3 });
+    expect(
+      await codeOf(act(r.ticket.id, 3, 'DISPATCH', 'staff:c1', { resourceIds: [] })),
+    ).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'resourceIds',
+    });
   });
 
   it('lets exactly one of 50 simultaneous conflicting actions apply; the rest get CONFLICT', async () => {

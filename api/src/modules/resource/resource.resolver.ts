@@ -11,6 +11,8 @@ import { Grid } from '../grid/grid.type';
 import { propertyCompanyById } from '../property/property.repo';
 import { PropertyCompany } from '../property/property.type';
 import { regionById } from '../region/region.repo';
+import { resourceStats } from '../stats/stats.repo';
+import { PlaceStats } from '../stats/stats.type';
 import { Region } from '../region/region.type';
 import { claimsOfResource, listResources, resourceById, resourcesNear } from './resource.repo';
 import { NearbyResource, Resource, ResourceClaim, ResourceKind } from './resource.type';
@@ -74,6 +76,13 @@ export class ResourceResolver {
   @FieldResolver(() => PropertyCompany, { nullable: true })
   propertyCompany(@Root() r: Resource, @Ctx() ctx: Context) {
     return r.propertyCompanyPk === null ? null : propertyCompanyById(ctx, r.propertyCompanyPk);
+  }
+
+  @FieldResolver(() => PlaceStats, {
+    description: 'Its record on the tickets it was dispatched to.',
+  })
+  stats(@Root() r: Resource, @Ctx() ctx: Context) {
+    return resourceStats(ctx, r.pk);
   }
 
   @FieldResolver(() => [ResourceClaim], { description: 'Zones it claimed (认领责任区).' })

@@ -105,3 +105,17 @@ export const figuresByCategory = (ctx: Context, regionPk: number) =>
       stats,
     })),
   );
+
+/** A resource's record: the tickets it was dispatched to (DISPATCH events name it). */
+export const resourceStats = (ctx: Context, pk: number) =>
+  statsLoader(
+    ctx,
+    'resource',
+    (keys) => sql`
+    SELECT r.id AS key, ${figures}
+    FROM resources r
+    LEFT JOIN tickets t ON EXISTS (
+      SELECT 1 FROM ticket_events e
+      WHERE e.ticket_id = t.id AND e.type = 'DISPATCH' AND jsonb_exists(e.data->'resources', r.code))
+    WHERE r.id = ANY(${keys}::int[]) GROUP BY r.id`,
+  ).load(pk);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { addWorkingHours, createCalendar } from './working-calendar';
+import { addWorkingHours, workingCalendar } from './working-calendar';
 
 // The deadline job: a ticket whose deadline has passed climbs one rung of the ladder
 // (compound → community → street → department) and gets a fresh deadline at the new level.
@@ -8,13 +8,12 @@ import { addWorkingHours, createCalendar } from './working-calendar';
 // is no longer overdue, a restart finds nothing new, and several API processes share the work
 // through FOR UPDATE SKIP LOCKED without escalating one ticket twice.
 
-const calendar = createCalendar();
 /** Working hours the next level gets to settle an escalated matter. */
 export const ESCALATED_RESOLVE_HOURS = 24;
 const BATCH = 200;
 
 export async function escalateOverdue(database: Database, now: Date): Promise<number> {
-  const deadline = addWorkingHours(calendar, now, ESCALATED_RESOLVE_HOURS).toISOString();
+  const deadline = addWorkingHours(workingCalendar(), now, ESCALATED_RESOLVE_HOURS).toISOString();
   const at = now.toISOString();
   const rows = await database.rows<{ ticketId: number }>(sql`
     WITH due AS (

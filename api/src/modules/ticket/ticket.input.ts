@@ -72,6 +72,8 @@ export class TicketActionInput {
   @Field(() => Int, { nullable: true, description: 'FEEDBACK: 1–5.' }) rating?: number;
   @Field(() => ID, { nullable: true, description: 'REJECT_DUPLICATE: the original ticket.' })
   duplicateOfId?: string;
+  @Field(() => [ID], { nullable: true, description: 'DISPATCH: the resources sent (one or more).' })
+  resourceIds?: string[];
 }
 
 @ObjectType({

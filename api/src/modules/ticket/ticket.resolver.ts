@@ -103,6 +103,8 @@ export class TicketResolver {
       duplicateOfId: input.duplicateOfId
         ? expectId(input.duplicateOfId, 'Ticket', 'duplicateOfId')
         : null,
+      resourceIds:
+        input.resourceIds?.map((id, i) => expectId(id, 'Resource', `resourceIds.${i}`)) ?? null,
       now: ctx.now(),
     });
     return ticketById(ctx, ticketId);

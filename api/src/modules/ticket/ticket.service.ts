@@ -4,12 +4,11 @@ import type { Database } from '../../db';
 import { badInput, ErrorCode, YituError } from '../../graphql/errors';
 import { decide, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
-import { addWorkingHours, createCalendar } from './working-calendar';
+import { addWorkingHours, workingCalendar } from './working-calendar';
 
 // The ticket rules over the database: every change is one transaction that updates the ticket
 // under a version check and appends its event. No GraphQL here.
 
-const calendar = createCalendar();
 const DEFAULT_RESPOND_HOURS = 4; // before a category is known: answer within half a day
 
 export interface ReportInput {
@@ -167,8 +166,9 @@ export async function reportTicket(
       ({ level, respondHours, resolveHours } = category);
     }
     const followToken = crypto.randomBytes(18).toString('base64url');
-    const respondBy = addWorkingHours(calendar, now, respondHours);
-    const resolveBy = resolveHours === null ? null : addWorkingHours(calendar, now, resolveHours);
+    const respondBy = addWorkingHours(workingCalendar(), now, respondHours);
+    const resolveBy =
+      resolveHours === null ? null : addWorkingHours(workingCalendar(), now, resolveHours);
     const local = new Date(now.getTime() + 8 * 3600_000)
       .toISOString()
       .slice(0, 10)
@@ -224,6 +224,8 @@ export interface ActionRequest {
   reason?: string | null;
   rating?: number | null;
   duplicateOfId?: number | null;
+  /** DISPATCH: the resources sent (one or more). */
+  resourceIds?: number[] | null;
   now?: Date;
 }
 
@@ -279,6 +281,18 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
       if (!original)
         throw badInput('duplicateOfId', 'UNKNOWN_TICKET', 'the original ticket does not exist');
     }
+    let resourceCodes: string[] = [];
+    if (request.action === 'DISPATCH') {
+      const ids = [...new Set(request.resourceIds ?? [])];
+      if (ids.length === 0)
+        throw badInput('resourceIds', 'REQUIRED', 'dispatch to at least one resource');
+      const found = await tx.rows<{ code: string }>(
+        sql`SELECT code FROM resources WHERE id = ANY(${`{${ids.join(',')}}`}::int[]) ORDER BY id`,
+      );
+      if (found.length !== ids.length)
+        throw badInput('resourceIds', 'UNKNOWN_RESOURCE', 'a resource does not exist');
+      resourceCodes = found.map((r) => r.code);
+    }
     const at = now.toISOString();
     const a = request.action;
     const updated = await tx.rows<{ version: number }>(sql`
@@ -310,6 +324,7 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
             : {}),
           ...(a === 'FEEDBACK' ? { rating: request.rating } : {}),
           ...(a === 'REJECT_DUPLICATE' ? { duplicateOfId: request.duplicateOfId } : {}),
+          ...(a === 'DISPATCH' ? { resources: resourceCodes } : {}),
         })}::jsonb, ${at})`);
     return updated[0]!.version;
   });
@@ -367,8 +382,16 @@ export async function classifyTicket(database: Database, request: ClassifyReques
     const ladder: Level[] = ['COMPOUND', 'COMMUNITY', 'STREET', 'DEPARTMENT'];
     const level = ladder[Math.max(ladder.indexOf(category.level), ladder.indexOf(ticket.level))]!;
     const reported = new Date(ticket.reportedAt);
-    const respondBy = addWorkingHours(calendar, reported, category.respondHours).toISOString();
-    const resolveBy = addWorkingHours(calendar, reported, category.resolveHours).toISOString();
+    const respondBy = addWorkingHours(
+      workingCalendar(),
+      reported,
+      category.respondHours,
+    ).toISOString();
+    const resolveBy = addWorkingHours(
+      workingCalendar(),
+      reported,
+      category.resolveHours,
+    ).toISOString();
     const updated = await tx.rows<{ id: number }>(sql`
       UPDATE tickets SET category_code = ${request.categoryCode}, level = ${level}, respond_by = ${respondBy},
         resolve_by = ${resolveBy}, version = version + 1, updated_at = ${now.toISOString()}
