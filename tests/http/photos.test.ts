@@ -101,5 +101,39 @@ describe(`photos on ${engineName()}`, () => {
       )
       .catch((e: ClientError) => e.response.errors![0]!.extensions);
     expect(again).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_PHOTO' });
+
+    // A resolution photo attaches through the RESOLVE step.
+    const resolution = await upload(PNG, 'after.png', 'image/png');
+    const ticketId = (
+      await client.request<{ tickets: { nodes: { id: string }[] } }>(
+        `query($s: String!) { tickets(filter: { search: $s }) { nodes { id } } }`,
+        { s: '健身器材坏了' },
+      )
+    ).tickets.nodes[0]!.id;
+    const resource = await client.request<{ resources: { nodes: { id: string }[] } }>(
+      `{ resources(first: 1) { nodes { id } } }`,
+    );
+    let version = 1;
+    for (const [action, extra] of [
+      ['ACCEPT', {}],
+      ['DISPATCH', { resourceIds: [resource.resources.nodes[0]!.id] }],
+      ['START', {}],
+      ['RESOLVE', { photoKeys: [resolution.body.key] }],
+    ] as const) {
+      version = (
+        await client.request<{ actOnTicket: { version: number } }>(
+          `mutation($input: TicketActionInput!) { actOnTicket(input: $input) { version } }`,
+          { input: { ticketId, expectedVersion: version, action, actor: 'resource:R', ...extra } },
+        )
+      ).actOnTicket.version;
+    }
+    const photos = await client.request<{ node: { photos: { url: string }[] } }>(
+      `query($id: ID!) { node(id: $id) { ... on Ticket { photos { url } } } }`,
+      { id: ticketId },
+    );
+    expect(photos.node.photos.map((p) => p.url)).toEqual([
+      `/photos/${result.body.key}`,
+      `/photos/${resolution.body.key}`,
+    ]);
   });
 });

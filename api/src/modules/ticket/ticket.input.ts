@@ -74,6 +74,11 @@ export class TicketActionInput {
   duplicateOfId?: string;
   @Field(() => [ID], { nullable: true, description: 'DISPATCH: the resources sent (one or more).' })
   resourceIds?: string[];
+  @Field(() => [String], {
+    nullable: true,
+    description: 'RESOLVE: photos of the result (uploaded first).',
+  })
+  photoKeys?: string[];
 }
 
 @ObjectType({

@@ -103,6 +103,7 @@ export class TicketResolver {
       duplicateOfId: input.duplicateOfId
         ? expectId(input.duplicateOfId, 'Ticket', 'duplicateOfId')
         : null,
+      photoKeys: input.photoKeys ?? null,
       resourceIds:
         input.resourceIds?.map((id, i) => expectId(id, 'Resource', `resourceIds.${i}`)) ?? null,
       now: ctx.now(),

@@ -192,22 +192,7 @@ export async function reportTicket(
       return again;
     }
     const ticketId = inserted[0]!.id;
-    const photoKeys = input.photoKeys ?? [];
-    if (photoKeys.length > 9) throw badInput('photoKeys', 'TOO_MANY', 'at most 9 photos');
-    if (photoKeys.length > 0) {
-      const keys = `{${photoKeys.map((k) => `"${k.replace(/[^\w-]/g, '')}"`).join(',')}}`;
-      const attached = await tx.rows<{ id: number }>(sql`
-        UPDATE photos SET ticket_id = ${ticketId}
-        WHERE key = ANY(${keys}::text[]) AND ticket_id IS NULL
-        RETURNING id`);
-      if (attached.length !== new Set(photoKeys).size) {
-        throw badInput(
-          'photoKeys',
-          'UNKNOWN_PHOTO',
-          'a photo key is unknown or already attached to another ticket',
-        );
-      }
-    }
+    await attachPhotos(tx, ticketId, input.photoKeys ?? []);
     await tx.db.execute(sql`
       INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, data, at)
       VALUES (${ticketId}, 'REPORTED', NULL, 'REPORTED', ${input.actor},
@@ -226,6 +211,8 @@ export interface ActionRequest {
   duplicateOfId?: number | null;
   /** DISPATCH: the resources sent (one or more). */
   resourceIds?: number[] | null;
+  /** RESOLVE (and others): photos of the result, uploaded first. */
+  photoKeys?: string[] | null;
   now?: Date;
 }
 
@@ -315,6 +302,7 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
         'ticket changed while you acted on it; reload and retry',
       );
     }
+    await attachPhotos(tx, request.ticketId, request.photoKeys ?? []);
     await tx.db.execute(sql`
       INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
       VALUES (${request.ticketId}, ${a}, ${ticket.status}, ${decision.to}, ${request.actor}, ${request.reason ?? null},
@@ -325,6 +313,7 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
           ...(a === 'FEEDBACK' ? { rating: request.rating } : {}),
           ...(a === 'REJECT_DUPLICATE' ? { duplicateOfId: request.duplicateOfId } : {}),
           ...(a === 'DISPATCH' ? { resources: resourceCodes } : {}),
+          ...(request.photoKeys?.length ? { photos: request.photoKeys } : {}),
         })}::jsonb, ${at})`);
     return updated[0]!.version;
   });
@@ -419,4 +408,22 @@ export async function ticketIdByFollowToken(
     : [];
   if (!row) throw new YituError(ErrorCode.NOT_FOUND, 'no ticket for this link');
   return row;
+}
+
+/** Attach uploaded photos to a ticket (at report, or with a resolution). Each photo once. */
+async function attachPhotos(tx: Database, ticketId: number, photoKeys: string[]): Promise<void> {
+  if (photoKeys.length > 9) throw badInput('photoKeys', 'TOO_MANY', 'at most 9 photos');
+  if (photoKeys.length === 0) return;
+  const keys = `{${photoKeys.map((k) => `"${k.replace(/[^\w-]/g, '')}"`).join(',')}}`;
+  const attached = await tx.rows<{ id: number }>(sql`
+    UPDATE photos SET ticket_id = ${ticketId}
+    WHERE key = ANY(${keys}::text[]) AND ticket_id IS NULL
+    RETURNING id`);
+  if (attached.length !== new Set(photoKeys).size) {
+    throw badInput(
+      'photoKeys',
+      'UNKNOWN_PHOTO',
+      'a photo key is unknown or already attached to another ticket',
+    );
+  }
 }
