@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { badInput, ErrorCode, YituError } from '../../graphql/errors';
-import { decide, type Level, type TicketAction } from './ticket-machine';
+import { decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
 import { addWorkingHours, workingCalendar } from './working-calendar';
 
@@ -154,16 +154,7 @@ export async function reportTicket(
     let respondHours = DEFAULT_RESPOND_HOURS;
     let resolveHours: number | null = null;
     if (input.categoryCode) {
-      const [category] = await tx.rows<{
-        level: Level;
-        respondHours: number;
-        resolveHours: number;
-      }>(sql`
-        SELECT level, respond_hours AS "respondHours", resolve_hours AS "resolveHours"
-        FROM categories WHERE code = ${input.categoryCode}`);
-      if (!category)
-        throw badInput('categoryCode', 'UNKNOWN_CATEGORY', `no category ${input.categoryCode}`);
-      ({ level, respondHours, resolveHours } = category);
+      ({ level, respondHours, resolveHours } = await categoryRules(tx, input.categoryCode));
     }
     const followToken = crypto.randomBytes(18).toString('base64url');
     const respondBy = addWorkingHours(workingCalendar(), now, respondHours);
@@ -359,17 +350,8 @@ export async function classifyTicket(database: Database, request: ClassifyReques
         'NOT_ALLOWED',
       );
     }
-    const [category] = await tx.rows<{
-      level: Level;
-      respondHours: number;
-      resolveHours: number;
-    }>(sql`
-      SELECT level, respond_hours AS "respondHours", resolve_hours AS "resolveHours"
-      FROM categories WHERE code = ${request.categoryCode}`);
-    if (!category)
-      throw badInput('categoryCode', 'UNKNOWN_CATEGORY', `no category ${request.categoryCode}`);
-    const ladder: Level[] = ['COMPOUND', 'COMMUNITY', 'STREET', 'DEPARTMENT'];
-    const level = ladder[Math.max(ladder.indexOf(category.level), ladder.indexOf(ticket.level))]!;
+    const category = await categoryRules(tx, request.categoryCode);
+    const level = LADDER[Math.max(LADDER.indexOf(category.level), LADDER.indexOf(ticket.level))]!;
     const reported = new Date(ticket.reportedAt);
     const respondBy = addWorkingHours(
       workingCalendar(),
@@ -426,4 +408,17 @@ async function attachPhotos(tx: Database, ticketId: number, photoKeys: string[])
       'a photo key is unknown or already attached to another ticket',
     );
   }
+}
+
+/** A category's level and working-hour limits; BAD_USER_INPUT for an unknown code. */
+async function categoryRules(tx: Database, code: string) {
+  const [category] = await tx.rows<{
+    level: Level;
+    respondHours: number;
+    resolveHours: number;
+  }>(sql`
+    SELECT level, respond_hours AS "respondHours", resolve_hours AS "resolveHours"
+    FROM categories WHERE code = ${code}`);
+  if (!category) throw badInput('categoryCode', 'UNKNOWN_CATEGORY', `no category ${code}`);
+  return category;
 }
