@@ -389,3 +389,43 @@ export const photos = pgTable(
   },
   (t) => [index('photos_ticket_idx').on(t.ticketId)],
 );
+
+/**
+ * 派单: one resource sent to one ticket. OFFERED until the resource answers (resources that may
+ * not decline start ACCEPTED); DECLINED rows stay so matching never offers that ticket to the
+ * same resource again. A resource's load is its OFFERED/ACCEPTED rows on tickets still being
+ * handled (DISPATCHED, IN_PROGRESS, SUSPENDED), so load needs no upkeep when a ticket is
+ * resolved or closed.
+ */
+export const assignmentStatus = pgEnum('assignment_status', [
+  'OFFERED',
+  'ACCEPTED',
+  'DECLINED',
+  // the ticket was dispatched afresh (after a reopen): earlier rounds no longer count as load
+  'RELEASED',
+]);
+
+export const ticketAssignments = pgTable(
+  'ticket_assignments',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    resourceId: integer('resource_id')
+      .notNull()
+      .references(() => resources.id),
+    status: assignmentStatus('status').notNull(),
+    assignedBy: text('assigned_by').notNull(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
+    declineReason: text('decline_reason'),
+    // The match components when it was sent, so the choice can be explained later.
+    match: jsonb('match').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    uniqueIndex('ticket_assignments_ticket_resource').on(t.ticketId, t.resourceId),
+    // a resource's load and record are read per resource, by status
+    index('ticket_assignments_resource_idx').on(t.resourceId, t.status),
+  ],
+);

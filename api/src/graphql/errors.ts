@@ -18,6 +18,8 @@ export class YituError extends Error {
     readonly field?: string,
     /** A machine-readable reason, e.g. "OUT_OF_RANGE". */
     readonly reason?: string,
+    /** Structured detail for the client, e.g. why each resource was refused. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -44,6 +46,7 @@ export function formatError(
         code: original.code,
         ...(original.field ? { field: original.field } : {}),
         ...(original.reason ? { reason: original.reason } : {}),
+        ...original.details,
       },
     };
   }

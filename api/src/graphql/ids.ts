@@ -13,7 +13,8 @@ export type NodeType =
   | 'ResourceClaim'
   | 'Category'
   | 'Ticket'
-  | 'TicketEvent';
+  | 'TicketEvent'
+  | 'TicketAssignment';
 
 const NODE_TYPES = new Set<string>([
   'Region',
@@ -28,6 +29,7 @@ const NODE_TYPES = new Set<string>([
   'Category',
   'Ticket',
   'TicketEvent',
+  'TicketAssignment',
 ]);
 
 export const toGlobalId = (type: NodeType, key: number | string): string =>

@@ -6,6 +6,17 @@ import { BuildingResolver } from '../modules/building/building.resolver';
 import { CategoryResolver } from '../modules/category/category.resolver';
 import { CompoundResolver } from '../modules/compound/compound.resolver';
 import { GridResolver, GridWorkerResolver } from '../modules/grid/grid.resolver';
+import {
+  CategoryDemandResolver,
+  CategoryGapResolver,
+  CategorySupplyResolver,
+  MatchingResolver,
+  RegionListsResolver,
+  ResourceLoadResolver,
+  ResourceMatchResolver,
+  TicketAssignmentResolver,
+  TicketMatchingResolver,
+} from '../modules/matching/matching.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { Node } from '../modules/node/node.type';
 import { PartyOrganizationResolver } from '../modules/party/party.resolver';
@@ -29,6 +40,15 @@ export const resolvers = [
   CategoryResolver,
   TicketResolver,
   TicketEventResolver,
+  MatchingResolver,
+  ResourceMatchResolver,
+  TicketAssignmentResolver,
+  TicketMatchingResolver,
+  ResourceLoadResolver,
+  RegionListsResolver,
+  CategoryDemandResolver,
+  CategorySupplyResolver,
+  CategoryGapResolver,
 ] as const;
 
 export function buildYituSchema(

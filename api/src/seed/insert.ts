@@ -214,6 +214,8 @@ export async function insertCity(database: Database, city: City): Promise<void> 
       reason text, data jsonb, at timestamptz)
     JOIN tickets t ON t.code = r."ticketCode"`,
   );
+  // Who was sent to which ticket, from the DISPATCH events (the function is in migration 0007).
+  await database.db.execute(sql`SELECT yitu_assignments_from_dispatch_events()`);
 }
 
 /**

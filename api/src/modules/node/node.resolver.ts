@@ -10,6 +10,7 @@ import { partyOrgById } from '../party/party.repo';
 import { propertyCompanyById } from '../property/property.repo';
 import { regionById } from '../region/region.repo';
 import { claimById, resourceById } from '../resource/resource.repo';
+import { assignmentById } from '../matching/matching.repo';
 import { eventById, ticketById } from '../ticket/ticket.repo';
 import { Node, NODE_TYPE } from './node.type';
 
@@ -26,6 +27,7 @@ const byType: Record<NodeType, (ctx: Context, key: string) => Promise<object | n
   Category: (ctx, key) => categoryByCode(ctx, key),
   Ticket: (ctx, key) => ticketById(ctx, Number(key)),
   TicketEvent: (ctx, key) => eventById(ctx, Number(key)),
+  TicketAssignment: (ctx, key) => assignmentById(ctx, Number(key)),
 };
 
 async function load(ctx: Context, id: string, field: string) {

@@ -106,7 +106,7 @@ export const figuresByCategory = (ctx: Context, regionPk: number) =>
     })),
   );
 
-/** A resource's record: the tickets it was dispatched to (DISPATCH events name it). */
+/** A resource's record: the tickets it was dispatched to and did not decline. */
 export const resourceStats = (ctx: Context, pk: number) =>
   statsLoader(
     ctx,
@@ -114,8 +114,7 @@ export const resourceStats = (ctx: Context, pk: number) =>
     (keys) => sql`
     SELECT r.id AS key, ${figures}
     FROM resources r
-    LEFT JOIN tickets t ON EXISTS (
-      SELECT 1 FROM ticket_events e
-      WHERE e.ticket_id = t.id AND e.type = 'DISPATCH' AND jsonb_exists(e.data->'resources', r.code))
+    LEFT JOIN ticket_assignments a ON a.resource_id = r.id AND a.status <> 'DECLINED'
+    LEFT JOIN tickets t ON t.id = a.ticket_id
     WHERE r.id = ANY(${keys}::int[]) GROUP BY r.id`,
   ).load(pk);

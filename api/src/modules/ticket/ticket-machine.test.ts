@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decide, TICKET_ACTIONS, type TicketState } from './ticket-machine';
+import {
+  decide,
+  decideAnswer,
+  TICKET_ACTIONS,
+  type OfferState,
+  type TicketState,
+} from './ticket-machine';
 import { TICKET_STATUSES, type TicketStatus } from './ticket-status';
 
 // The loop as the domain states it (../shared/DOMAIN.md), written out independently of the
@@ -126,4 +132,67 @@ describe('ticket state machine', () => {
       decide(state('SUSPENDED', { suspendedFrom: 'IN_PROGRESS' }), 'RESUME', input),
     ).toMatchObject({ ok: true, to: 'IN_PROGRESS' });
   });
+});
+
+describe('a resource answers a dispatch (decideAnswer)', () => {
+  const offer = (over: Partial<OfferState> = {}): OfferState => ({
+    ticketStatus: 'DISPATCHED',
+    level: 'COMMUNITY',
+    assignmentStatus: 'OFFERED',
+    mayDecline: true,
+    othersActive: 0,
+    ...over,
+  });
+
+  it('taking an offer keeps the ticket where it is', () => {
+    expect(decideAnswer(offer(), 'TAKE')).toEqual({
+      ok: true,
+      to: 'DISPATCHED',
+      level: 'COMMUNITY',
+    });
+    expect(decideAnswer(offer({ ticketStatus: 'IN_PROGRESS' }), 'TAKE')).toMatchObject({
+      to: 'IN_PROGRESS',
+    });
+  });
+
+  it('the last decline sends the ticket back to ACCEPTED for matching again', () => {
+    expect(decideAnswer(offer(), 'DECLINE', '人在外地')).toMatchObject({
+      ok: true,
+      to: 'ACCEPTED',
+    });
+  });
+
+  it('a decline while others still hold the ticket leaves it dispatched', () => {
+    expect(decideAnswer(offer({ othersActive: 1 }), 'DECLINE', '忙')).toMatchObject({
+      to: 'DISPATCHED',
+    });
+  });
+
+  it('refuses a decline without a reason, or by a resource that may not decline', () => {
+    expect(decideAnswer(offer(), 'DECLINE', ' ')).toMatchObject({
+      ok: false,
+      code: 'BAD_USER_INPUT',
+    });
+    expect(decideAnswer(offer({ mayDecline: false }), 'DECLINE', '忙')).toMatchObject({
+      ok: false,
+      code: 'BAD_TRANSITION',
+    });
+  });
+
+  it.each(['ACCEPTED', 'DECLINED', 'RELEASED'] as const)(
+    'an offer already %s cannot be answered',
+    (s) => {
+      expect(decideAnswer(offer({ assignmentStatus: s }), 'TAKE')).toMatchObject({
+        ok: false,
+        code: 'BAD_TRANSITION',
+      });
+    },
+  );
+
+  it.each(['ACCEPTED', 'RESOLVED', 'CLOSED', 'SUSPENDED'] as const)(
+    'an offer on a %s ticket has lapsed',
+    (ticketStatus) => {
+      expect(decideAnswer(offer({ ticketStatus }), 'TAKE')).toMatchObject({ ok: false });
+    },
+  );
 });

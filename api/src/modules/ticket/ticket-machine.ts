@@ -126,3 +126,44 @@ export function decide(state: TicketState, action: TicketAction, input: ActionIn
         : target;
   return { ok: true, to, level };
 }
+
+/** A resource's answer to a dispatch offered to it: take it (接单) or decline (拒单). */
+export type OfferAnswer = 'TAKE' | 'DECLINE';
+
+export interface OfferState {
+  ticketStatus: TicketStatus;
+  level: Level;
+  /** The assignment being answered: only an OFFERED one can be answered, once. */
+  assignmentStatus: 'OFFERED' | 'ACCEPTED' | 'DECLINED' | 'RELEASED';
+  mayDecline: boolean;
+  /** Other resources still on the ticket (offered or taken), not counting this one. */
+  othersActive: number;
+}
+
+/**
+ * Taking an offer leaves the ticket where it is. Declining needs a reason and is refused to
+ * resources that may not decline (departments, law enforcement); when the last offered resource
+ * of a DISPATCHED ticket declines, the ticket returns to ACCEPTED so staff match it again.
+ */
+export function decideAnswer(
+  state: OfferState,
+  answer: OfferAnswer,
+  reason?: string | null,
+): Decision {
+  if (state.assignmentStatus !== 'OFFERED') {
+    return refuse(
+      'BAD_TRANSITION',
+      `this dispatch was already answered (${state.assignmentStatus})`,
+    );
+  }
+  if (state.ticketStatus !== 'DISPATCHED' && state.ticketStatus !== 'IN_PROGRESS') {
+    return refuse('BAD_TRANSITION', `the ticket is ${state.ticketStatus}; the offer has lapsed`);
+  }
+  if (answer === 'TAKE') return { ok: true, to: state.ticketStatus, level: state.level };
+  if (!state.mayDecline) {
+    return refuse('BAD_TRANSITION', 'departments and law enforcement may not decline a dispatch');
+  }
+  if (!reason?.trim()) return refuse('BAD_USER_INPUT', 'DECLINE needs a reason');
+  const back = state.othersActive === 0 && state.ticketStatus === 'DISPATCHED';
+  return { ok: true, to: back ? 'ACCEPTED' : state.ticketStatus, level: state.level };
+}

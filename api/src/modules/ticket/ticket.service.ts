@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { badInput, ErrorCode, YituError } from '../../graphql/errors';
+import { checkDispatch, writeAssignments } from '../matching/assignments';
 import { decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
 import { addWorkingHours, workingCalendar } from './working-calendar';
@@ -259,18 +260,11 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
       if (!original)
         throw badInput('duplicateOfId', 'UNKNOWN_TICKET', 'the original ticket does not exist');
     }
-    let resourceCodes: string[] = [];
-    if (request.action === 'DISPATCH') {
-      const ids = [...new Set(request.resourceIds ?? [])];
-      if (ids.length === 0)
-        throw badInput('resourceIds', 'REQUIRED', 'dispatch to at least one resource');
-      const found = await tx.rows<{ code: string }>(
-        sql`SELECT code FROM resources WHERE id = ANY(${`{${ids.join(',')}}`}::int[]) ORDER BY id`,
-      );
-      if (found.length !== ids.length)
-        throw badInput('resourceIds', 'UNKNOWN_RESOURCE', 'a resource does not exist');
-      resourceCodes = found.map((r) => r.code);
-    }
+    // DISPATCH: lock and check the resources (capability, capacity, earlier declines) first.
+    const sent =
+      request.action === 'DISPATCH'
+        ? await checkDispatch(tx, request.ticketId, ticket.status, request.resourceIds ?? [])
+        : [];
     const at = now.toISOString();
     const a = request.action;
     const updated = await tx.rows<{ version: number }>(sql`
@@ -294,6 +288,9 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
       );
     }
     await attachPhotos(tx, request.ticketId, request.photoKeys ?? []);
+    if (a === 'DISPATCH') {
+      await writeAssignments(tx, request.ticketId, ticket.status, sent, request.actor, now);
+    }
     await tx.db.execute(sql`
       INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
       VALUES (${request.ticketId}, ${a}, ${ticket.status}, ${decision.to}, ${request.actor}, ${request.reason ?? null},
@@ -303,7 +300,7 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
             : {}),
           ...(a === 'FEEDBACK' ? { rating: request.rating } : {}),
           ...(a === 'REJECT_DUPLICATE' ? { duplicateOfId: request.duplicateOfId } : {}),
-          ...(a === 'DISPATCH' ? { resources: resourceCodes } : {}),
+          ...(a === 'DISPATCH' ? { resources: sent.map((r) => r.code) } : {}),
           ...(request.photoKeys?.length ? { photos: request.photoKeys } : {}),
         })}::jsonb, ${at})`);
     return updated[0]!.version;

@@ -1,0 +1,165 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db';
+import { intArray } from '../../graphql/loaders';
+import type { ResourceKind } from '../resource/resource.type';
+
+// Matching in one SQL statement: for each ticket, a small pool of candidates found through the
+// indexes (nearest eligible resources by the GiST KNN operator, nearest ones available now, and
+// everyone who claimed the ticket's grid or compound), then every component and the score are
+// computed for the pool only. Nothing scans all resources.
+
+/**
+ * Points out of 100. Being available now is a tier of its own (50): every resource that can
+ * start now outranks every one that cannot; within a tier the other components decide.
+ */
+export const WEIGHTS = {
+  availableNow: 50,
+  capability: 15, // × share of the category's capabilities the resource has
+  distance: 12, // × 1 / (1 + metres / 1000): 12 at the door, 6 at 1 km, 4 at 2 km
+  claimedZone: 8, // 认领责任区: it claimed the ticket's grid or compound
+  serviceArea: 4, // its service area covers the ticket (when it did not claim the zone)
+  load: 7, // × free share of capacity
+  record: 8, // × (on-time rate + satisfaction) / 2, neutral (half) below MIN_RECORD_SAMPLE
+} as const;
+
+/** Finished tickets a resource needs before its record counts. */
+export const MIN_RECORD_SAMPLE = 5;
+
+/** Ticket statuses in which a dispatched resource still holds the ticket (its load). */
+export const HOLDING_STATUSES = sql`('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')`;
+
+/** Open tickets a resource holds now: offered or taken, on tickets still being handled. */
+export const loadOf = (resource: SQL) => sql`(
+  SELECT count(*)::int FROM ticket_assignments a JOIN tickets u ON u.id = a.ticket_id
+  WHERE a.resource_id = ${resource} AND a.status IN ('OFFERED', 'ACCEPTED')
+    AND u.status IN ${HOLDING_STATUSES})`;
+
+export interface MatchOptions {
+  now: Date;
+  /** Candidates per ticket, 1–50. */
+  first: number;
+  kind?: ResourceKind | undefined;
+  availableNow?: boolean | undefined;
+  maxDistanceMeters?: number | undefined;
+  /** Only these resources (dispatch checks and explanations). */
+  onlyResourceIds?: number[] | undefined;
+}
+
+export interface MatchRow {
+  ticketPk: number;
+  resourcePk: number;
+  score: number;
+  /** null when the ticket has no category yet (fit unknown). */
+  capabilityFit: number | null;
+  matchedCapabilities: string[];
+  distanceMeters: number;
+  inClaimedZone: boolean;
+  inServiceArea: boolean;
+  load: number;
+  capacity: number;
+  availableNow: boolean;
+  nextAvailableAt: Date | null;
+  recordSample: number;
+  onTimeRate: number | null;
+  satisfaction: number | null;
+  /** Whether the record counted (sample ≥ MIN_RECORD_SAMPLE). */
+  recordCounts: boolean;
+  points: {
+    availability: number;
+    capability: number;
+    distance: number;
+    zone: number;
+    load: number;
+    record: number;
+  };
+}
+
+/**
+ * Ranked candidates for each ticket, best first: capable (shares at least one of the category's
+ * capabilities), under capacity, not declined or already on the ticket, and within the filters.
+ */
+export async function matchTickets(
+  database: Database,
+  ticketPks: number[],
+  o: MatchOptions,
+): Promise<MatchRow[]> {
+  if (ticketPks.length === 0) return [];
+  const now = sql`${o.now.toISOString()}::timestamptz`;
+  const pool = Math.max(4 * o.first, 60);
+  const eligible = sql`
+    (cardinality(t.needs) = 0 OR s.capabilities && t.needs)
+    ${o.kind ? sql`AND s.kind = ${o.kind}` : sql``}
+    ${o.onlyResourceIds ? sql`AND s.id = ANY(${intArray(o.onlyResourceIds)}::int[])` : sql``}
+    ${
+      o.maxDistanceMeters !== undefined
+        ? sql`AND ST_DWithin(s.location::geography, t.location::geography, ${o.maxDistanceMeters}::float8)`
+        : sql``
+    }
+    ${o.availableNow ? sql`AND yitu_next_available(s.availability, ${now}) = ${now}` : sql``}
+    AND NOT EXISTS (SELECT 1 FROM ticket_assignments x
+      WHERE x.ticket_id = t.id AND x.resource_id = s.id AND x.status <> 'RELEASED')
+    AND ${loadOf(sql`s.id`)} < s.capacity`;
+  const W = WEIGHTS;
+  return database.rows<MatchRow>(sql`
+    WITH t AS (
+      SELECT t.id, t.location, t.grid_id, t.compound_id, COALESCE(c.capabilities, '{}'::text[]) AS needs
+      FROM tickets t LEFT JOIN categories c ON c.code = t.category_code
+      WHERE t.id = ANY(${intArray(ticketPks)}::int[])
+    )
+    SELECT t.id AS "ticketPk", m.* FROM t CROSS JOIN LATERAL (
+      SELECT s.id AS "resourcePk", round(p.total::numeric, 2)::float8 AS score,
+        c.fit AS "capabilityFit", c.matched AS "matchedCapabilities", c.distance AS "distanceMeters",
+        c.claimed AS "inClaimedZone", c.in_area AS "inServiceArea", c.load, s.capacity,
+        c.next_at = ${now} AS "availableNow", c.next_at AS "nextAvailableAt",
+        r.n AS "recordSample", r.on_time AS "onTimeRate", r.sat AS "satisfaction",
+        r.n >= ${MIN_RECORD_SAMPLE} AS "recordCounts",
+        json_build_object('availability', p.availability, 'capability', round(p.capability::numeric, 2),
+          'distance', round(p.distance::numeric, 2), 'zone', p.zone, 'load', round(p.load::numeric, 2),
+          'record', round(p.record::numeric, 2)) AS points
+      FROM (
+        (SELECT s.id FROM resources s WHERE ${eligible}
+         ORDER BY s.location <-> t.location LIMIT ${pool})
+        UNION
+        (SELECT s.id FROM resources s WHERE ${eligible}
+           AND yitu_next_available(s.availability, ${now}) = ${now}
+         ORDER BY s.location <-> t.location LIMIT ${pool})
+        UNION
+        (SELECT s.id FROM resource_claims k JOIN resources s ON s.id = k.resource_id
+         WHERE (k.grid_id = t.grid_id OR k.compound_id = t.compound_id) AND ${eligible})
+      ) pool
+      JOIN resources s ON s.id = pool.id
+      CROSS JOIN LATERAL (SELECT
+        CASE WHEN cardinality(t.needs) = 0 THEN NULL
+          ELSE (SELECT count(*) FROM unnest(t.needs) n WHERE n = ANY(s.capabilities))::float8 / cardinality(t.needs)
+        END AS fit,
+        ARRAY(SELECT n FROM unnest(t.needs) n WHERE n = ANY(s.capabilities) ORDER BY n) AS matched,
+        ST_Distance(s.location::geography, t.location::geography) AS distance,
+        EXISTS (SELECT 1 FROM resource_claims k WHERE k.resource_id = s.id
+          AND (k.grid_id = t.grid_id OR k.compound_id = t.compound_id)) AS claimed,
+        COALESCE(ST_Covers(s.service_area, t.location), false) AS in_area,
+        ${loadOf(sql`s.id`)} AS load,
+        yitu_next_available(s.availability, ${now}) AS next_at
+      ) c
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS n,
+          avg(CASE WHEN u.resolve_by IS NULL THEN NULL WHEN u.resolved_at <= u.resolve_by THEN 1.0 ELSE 0.0 END)::float8 AS on_time,
+          avg(u.satisfaction)::float8 AS sat
+        FROM ticket_assignments a JOIN tickets u ON u.id = a.ticket_id
+        WHERE a.resource_id = s.id AND a.status IN ('ACCEPTED', 'RELEASED') AND u.resolved_at IS NOT NULL
+      ) r
+      CROSS JOIN LATERAL (SELECT
+        CASE WHEN c.next_at = ${now} THEN ${W.availableNow} ELSE 0 END AS availability,
+        ${W.capability}::float8 * COALESCE(c.fit, 0) AS capability,
+        ${W.distance}::float8 / (1 + c.distance / 1000) AS distance,
+        CASE WHEN c.claimed THEN ${W.claimedZone} WHEN c.in_area THEN ${W.serviceArea} ELSE 0 END AS zone,
+        ${W.load}::float8 * (1 - c.load::float8 / greatest(s.capacity, 1)) AS load,
+        ${W.record}::float8 * CASE WHEN r.n < ${MIN_RECORD_SAMPLE} THEN 0.5
+          ELSE (COALESCE(r.on_time, 0.5) + COALESCE((r.sat - 1) / 4, COALESCE(r.on_time, 0.5))) / 2 END AS record
+      ) p0
+      CROSS JOIN LATERAL (SELECT p0.*,
+        p0.availability + p0.capability + p0.distance + p0.zone + p0.load + p0.record AS total) p
+      ORDER BY p.total DESC, c.next_at NULLS LAST, c.distance, s.id
+      LIMIT ${o.first}
+    ) m
+    ORDER BY t.id, m.score DESC, m."nextAvailableAt" NULLS LAST, m."distanceMeters", m."resourcePk"`);
+}
