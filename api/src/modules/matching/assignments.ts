@@ -76,13 +76,13 @@ export async function checkDispatch(
     const r = rows.find((row) => row.pk === id);
     const refuse = (reason: RefusalReason, message: string) =>
       refusals.push({
-        resourceId: id,
+        resourceId: toGlobalId('Resource', id),
         code: r?.code ?? null,
         name: r?.name ?? null,
         reason,
         message,
       });
-    if (!r) refuse('UNKNOWN_RESOURCE', `resource ${id} does not exist`);
+    if (!r) refuse('UNKNOWN_RESOURCE', 'a resource does not exist');
     else if (r.prior === 'DECLINED') refuse('DECLINED_BEFORE', `${r.name} declined this ticket`);
     else if ((r.prior === 'OFFERED' || r.prior === 'ACCEPTED') && !freshRound)
       refuse('ALREADY_ASSIGNED', `${r.name} is already on this ticket`);
