@@ -4,3 +4,10 @@ export { createDb, migrate, migrationsFolder, tables, type Database } from './db
 export { generateCity, seedDemoCity, seedIfEmpty, ensureCategories } from './seed';
 export { tilingProblems, type TilingProblem } from './modules/region/integrity';
 export { startApp } from './http/app';
+export { reportTicket, actOnTicket } from './modules/ticket/ticket.service';
+export { matchTickets, WEIGHTS, MIN_RECORD_SAMPLE } from './modules/matching/match.sql';
+export {
+  answerDispatch,
+  gridDispatchPlan,
+  applyDispatchPlan,
+} from './modules/matching/dispatch.service';

@@ -35,6 +35,7 @@ describe(`migrations on ${engineName()}`, () => {
       'resource_claims',
       'resources',
       'spatial_ref_sys',
+      'ticket_assignments',
       'ticket_events',
       'tickets',
     ]);

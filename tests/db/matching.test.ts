@@ -1,0 +1,256 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import {
+  actOnTicket,
+  answerDispatch,
+  applyDispatchPlan,
+  gridDispatchPlan,
+  matchTickets,
+  type Database,
+} from '@yitu/api/testing';
+import { engineName, rolledBack, testDb } from '../support/db';
+import { acceptedTicket, insertMatchFixture, MX_NOW, MX_SAT_OPENS } from '../support/match-fixture';
+
+// Rankings whose right answer is known from where the fixture puts each resource (see
+// ../support/match-fixture.ts). Every test runs in a transaction that is rolled back.
+
+const inFixture = (tx: Database) => withFixture(tx);
+async function withFixture(tx: Database) {
+  const ids = await insertMatchFixture(tx);
+  const codeOf = new Map(Object.entries(ids).map(([code, id]) => [id, code]));
+  const match = async (
+    ticketId: number,
+    options: Partial<Parameters<typeof matchTickets>[2]> = {},
+  ) =>
+    (await matchTickets(tx, [ticketId], { now: MX_NOW, first: 20, ...options })).map((m) => ({
+      ...m,
+      code: codeOf.get(m.resourcePk) ?? `other:${m.resourcePk}`,
+    }));
+  const dispatch = (ticket: { id: number; version: number }, ...codes: string[]) =>
+    actOnTicket(tx, {
+      ticketId: ticket.id,
+      expectedVersion: ticket.version,
+      action: 'DISPATCH',
+      actor: 'staff:mx',
+      resourceIds: codes.map((c) => ids[c]!),
+      now: MX_NOW,
+    });
+  const assignment = async (ticketId: number, code: string) =>
+    (
+      await tx.rows<{ id: number; status: string }>(sql`
+        SELECT id, status FROM ticket_assignments WHERE ticket_id = ${ticketId} AND resource_id = ${ids[code]!}`)
+    )[0];
+  const ticket = async (id: number) =>
+    (
+      await tx.rows<{ status: string; version: number }>(
+        sql`SELECT status, version FROM tickets WHERE id = ${id}`,
+      )
+    )[0]!;
+  return { ids, match, dispatch, assignment, ticket };
+}
+
+describe(`matching on ${engineName()}`, () => {
+  it('ranks the hand-placed resources as their places and records say', async () => {
+    await rolledBack(await testDb(), async (tx) => {
+      const { match } = await inFixture(tx);
+      const t = await acceptedTicket(tx);
+      const ranked = await match(t.id);
+      const codes = ranked.map((m) => m.code);
+      const at = (code: string) => {
+        expect(codes).toContain(code);
+        return codes.indexOf(code);
+      };
+      // Only resources that can do the category: MX-OTHER never appears, nor anyone else's.
+      expect(codes).not.toContain('MX-OTHER');
+      expect(codes.every((c) => c.startsWith('MX-'))).toBe(true);
+      // Nearer beats farther at equal fit.
+      expect(at('MX-NEAR')).toBeLessThan(at('MX-FAR'));
+      // A claimed zone beats a slightly nearer non-claimer.
+      const claim = ranked[at('MX-CLAIM')]!;
+      const near = ranked[at('MX-NEAR')]!;
+      expect(claim.distanceMeters).toBeGreaterThan(near.distanceMeters);
+      expect(claim.inClaimedZone).toBe(true);
+      expect(at('MX-CLAIM')).toBeLessThan(at('MX-NEAR'));
+      // Out of its hours (Saturdays only) it comes after every available one, though nearest.
+      const sat = ranked[at('MX-SAT')]!;
+      expect(sat.availableNow).toBe(false);
+      expect(new Date(sat.nextAvailableAt!).toISOString()).toBe(MX_SAT_OPENS.toISOString());
+      expect(at('MX-SAT')).toBe(codes.length - 1);
+      expect(Math.min(...ranked.map((m) => m.distanceMeters))).toBe(sat.distanceMeters);
+      // Components are returned and add up to the score; distances are metres on the sphere.
+      expect(near.distanceMeters).toBeGreaterThan(100);
+      expect(near.distanceMeters).toBeLessThan(108);
+      for (const m of ranked) {
+        const p = m.points;
+        expect(p.availability + p.capability + p.distance + p.zone + p.load + p.record).toBeCloseTo(
+          m.score,
+          1,
+        );
+        expect(m.capabilityFit).toBe(1);
+        expect(m.recordCounts).toBe(false); // no finished tickets yet: neutral record
+      }
+    });
+  });
+
+  it('applies the filters: kind, available now, max distance', async () => {
+    await rolledBack(await testDb(), async (tx) => {
+      const { match } = await inFixture(tx);
+      const t = await acceptedTicket(tx);
+      expect((await match(t.id, { kind: 'DEPARTMENT' as never })).map((m) => m.code)).toEqual([
+        'MX-DEPT',
+      ]);
+      const now = await match(t.id, { availableNow: true });
+      expect(now.map((m) => m.code)).not.toContain('MX-SAT');
+      expect(now.every((m) => m.availableNow)).toBe(true);
+      const within = await match(t.id, { maxDistanceMeters: 300 });
+      expect(within.map((m) => m.code)).toContain('MX-CLAIM');
+      expect(within.map((m) => m.code)).not.toContain('MX-FAR');
+      expect(within.every((m) => m.distanceMeters <= 300)).toBe(true);
+    });
+  });
+
+  it('excludes a resource at capacity, and refuses to dispatch to it', async () => {
+    await rolledBack(await testDb(), async (tx) => {
+      const { match, dispatch, ticket, assignment } = await inFixture(tx);
+      const first = await acceptedTicket(tx);
+      const second = await acceptedTicket(tx, { x: 6, y: 6 });
+      expect((await match(first.id)).map((m) => m.code)).toContain('MX-BUSY');
+      await dispatch(second, 'MX-BUSY'); // capacity 1: now full
+      const ranked = await match(first.id);
+      expect(ranked.map((m) => m.code)).not.toContain('MX-BUSY');
+      const error = await dispatch(first, 'MX-BUSY').catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'AT_CAPACITY',
+        details: { refusals: [{ reason: 'AT_CAPACITY' }] },
+      });
+      expect(await ticket(first.id)).toEqual({ status: 'ACCEPTED', version: first.version });
+      expect(await assignment(first.id, 'MX-BUSY')).toBeUndefined();
+      // Load counts only tickets still being handled: once the second is resolved, room again.
+      for (const action of ['START', 'RESOLVE'] as const) {
+        const { version } = await ticket(second.id);
+        await actOnTicket(tx, {
+          ticketId: second.id,
+          expectedVersion: version,
+          action,
+          actor: 'resource:MX-BUSY',
+          now: MX_NOW,
+        });
+      }
+      expect((await match(first.id)).map((m) => m.code)).toContain('MX-BUSY');
+    });
+  });
+
+  it('does not offer a ticket again to a resource that declined it', async () => {
+    await rolledBack(await testDb(), async (tx) => {
+      const { match, dispatch, ticket, assignment } = await inFixture(tx);
+      const t = await acceptedTicket(tx);
+      await dispatch(t, 'MX-DECL');
+      const offer = await assignment(t.id, 'MX-DECL');
+      expect(offer!.status).toBe('OFFERED');
+      await expect(
+        answerDispatch(tx, { assignmentId: offer!.id, answer: 'DECLINE', reason: '', now: MX_NOW }),
+      ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+      await answerDispatch(tx, {
+        assignmentId: offer!.id,
+        answer: 'DECLINE',
+        reason: '本周外出',
+        now: MX_NOW,
+      });
+      // The only one sent declined: the ticket is back to be matched again, without it.
+      const back = await ticket(t.id);
+      expect(back.status).toBe('ACCEPTED');
+      expect((await match(t.id)).map((m) => m.code)).not.toContain('MX-DECL');
+      await expect(dispatch({ id: t.id, version: back.version }, 'MX-DECL')).rejects.toMatchObject({
+        reason: 'DECLINED_BEFORE',
+      });
+      // A department takes what it is sent at once and may not decline.
+      await dispatch({ id: t.id, version: back.version }, 'MX-DEPT');
+      const dept = await assignment(t.id, 'MX-DEPT');
+      expect(dept!.status).toBe('ACCEPTED');
+      await expect(
+        answerDispatch(tx, {
+          assignmentId: dept!.id,
+          answer: 'DECLINE',
+          reason: '忙',
+          now: MX_NOW,
+        }),
+      ).rejects.toMatchObject({ code: 'BAD_TRANSITION' });
+    });
+  });
+
+  it('plans a whole grid without putting any resource over its capacity, then applies it', async () => {
+    await rolledBack(await testDb(), async (tx) => {
+      const { ids } = await inFixture(tx);
+      // 16 categorised tickets against 13 places in all (2 × 6 + MX-BUSY's 1), and one not classified.
+      for (let i = 0; i < 16; i++) await acceptedTicket(tx, { x: 3 + (i % 5), y: 3 + (i % 4) });
+      await acceptedTicket(tx, { x: 4, y: 4 }, null);
+      const [grid] = await tx.rows<{ id: number }>(sql`SELECT id FROM grids WHERE code = 'MX-GA'`);
+      const plan = await gridDispatchPlan(tx, grid!.id, MX_NOW);
+      expect(plan.items).toHaveLength(13);
+      expect(plan.unplanned.map((u) => u.reason).sort()).toEqual([
+        'NEEDS_CATEGORY',
+        'NO_CANDIDATE',
+        'NO_CANDIDATE',
+        'NO_CANDIDATE',
+      ]);
+      const perResource = new Map<number, number>();
+      for (const item of plan.items) {
+        perResource.set(item.match.resourcePk, (perResource.get(item.match.resourcePk) ?? 0) + 1);
+      }
+      for (const item of plan.items) {
+        expect(perResource.get(item.match.resourcePk)! + item.match.load).toBeLessThanOrEqual(
+          item.match.capacity,
+        );
+      }
+      // All or nothing: a plan whose second item is wrong changes nothing, and says which item.
+      const versions = sql`SELECT id, status, version FROM tickets ORDER BY id`;
+      const before = await tx.rows(versions);
+      const [a, b] = plan.items;
+      const wrong = await applyDispatchPlan(tx, {
+        actor: 'staff:mx',
+        now: MX_NOW,
+        items: [
+          {
+            ticketId: a!.ticketPk,
+            expectedVersion: a!.expectedVersion,
+            resourceIds: [a!.match.resourcePk],
+          },
+          {
+            ticketId: b!.ticketPk,
+            expectedVersion: b!.expectedVersion,
+            resourceIds: [ids['MX-OTHER']!],
+          },
+        ],
+      }).catch((e: unknown) => e);
+      expect(wrong).toMatchObject({ reason: 'NOT_CAPABLE', field: 'items.1.resourceIds' });
+      expect(await tx.rows(versions)).toEqual(before);
+      await applyDispatchPlan(tx, {
+        actor: 'staff:mx',
+        now: MX_NOW,
+        items: plan.items.map((i) => ({
+          ticketId: i.ticketPk,
+          expectedVersion: i.expectedVersion,
+          resourceIds: [i.match.resourcePk],
+        })),
+      });
+      const loads = await tx.rows<{ code: string; load: number; capacity: number }>(sql`
+        SELECT s.code, s.capacity, count(a.id)::int AS load FROM resources s
+        LEFT JOIN ticket_assignments a ON a.resource_id = s.id AND a.status IN ('OFFERED', 'ACCEPTED')
+        WHERE s.code LIKE 'MX-%' GROUP BY s.code, s.capacity`);
+      for (const l of loads) expect(l.load).toBeLessThanOrEqual(l.capacity);
+      expect(loads.reduce((n, l) => n + l.load, 0)).toBe(13);
+      // Every place is taken: one more ticket on a full resource is refused, naming the item.
+      const extra = await acceptedTicket(tx);
+      const error = await applyDispatchPlan(tx, {
+        actor: 'staff:mx',
+        now: MX_NOW,
+        items: [
+          { ticketId: extra.id, expectedVersion: extra.version, resourceIds: [ids['MX-NEAR']!] },
+        ],
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'AT_CAPACITY', field: 'items.0.resourceIds' });
+      expect((await gridDispatchPlan(tx, grid!.id, MX_NOW)).items).toEqual([]);
+    });
+  });
+});
