@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createDb, migrate } from '@yitu/api/testing';
+import { actOnTicket, createDb, migrate } from '@yitu/api/testing';
 import { emptyDb, engineName } from '../support/db';
+import { acceptedTicket, insertMatchFixture, MX_NOW } from '../support/match-fixture';
 
-describe(`start-up safety on ${engineName()}`, () => {
+describe(`concurrency on ${engineName()}`, () => {
   it.runIf(engineName() === 'postgres')(
     'two processes migrating one empty server at once apply each migration once',
     async () => {
@@ -49,6 +50,50 @@ describe(`start-up safety on ${engineName()}`, () => {
       const again = await createDb({ dataDir: dir });
       await again.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  );
+
+  it.runIf(engineName() === 'postgres')(
+    'two dispatches racing for the last place of a resource: one wins, the other is refused',
+    async () => {
+      const a = await emptyDb();
+      await migrate(a);
+      const name = (await a.rows<{ db: string }>(sql`SELECT current_database() AS db`))[0]!.db;
+      const b = await createDb({
+        databaseUrl: process.env.DATABASE_URL!.replace(/\/[^/]*$/, `/${name}`),
+      });
+      try {
+        const ids = await insertMatchFixture(a);
+        // Several rounds, each racing two fresh tickets for MX-BUSY (capacity 1) from two pools.
+        for (let round = 0; round < 5; round++) {
+          const [one, two] = [await acceptedTicket(a), await acceptedTicket(a)];
+          const send = (db: typeof a, t: typeof one) =>
+            actOnTicket(db, {
+              ticketId: t.id,
+              expectedVersion: t.version,
+              action: 'DISPATCH',
+              actor: 'staff:race',
+              resourceIds: [ids['MX-BUSY']!],
+              now: MX_NOW,
+            });
+          const results = await Promise.allSettled([send(a, one), send(b, two)]);
+          expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+          expect(refused.reason).toMatchObject({ reason: 'AT_CAPACITY' });
+          const [held] = await a.rows<{ n: number }>(sql`
+            SELECT count(*)::int AS n FROM ticket_assignments a JOIN tickets t ON t.id = a.ticket_id
+            WHERE a.resource_id = ${ids['MX-BUSY']!} AND t.status = 'DISPATCHED'
+              AND a.status IN ('OFFERED', 'ACCEPTED')`);
+          expect(held!.n).toBe(1);
+          // Free the place for the next round: the winner's ticket is sent back (its offer lapses).
+          const winner = results[0]!.status === 'fulfilled' ? one : two;
+          await a.db.execute(sql`
+            UPDATE ticket_assignments SET status = 'RELEASED' WHERE ticket_id = ${winner.id}`);
+        }
+      } finally {
+        await b.close();
+        await a.close();
+      }
     },
   );
 });
