@@ -11,3 +11,5 @@ export {
   gridDispatchPlan,
   applyDispatchPlan,
 } from './modules/matching/dispatch.service';
+export { communityLists } from './modules/matching/lists.repo';
+export { createContext } from './graphql/context';

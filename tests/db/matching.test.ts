@@ -4,6 +4,8 @@ import {
   actOnTicket,
   answerDispatch,
   applyDispatchPlan,
+  communityLists,
+  createContext,
   gridDispatchPlan,
   matchTickets,
   type Database,
@@ -251,6 +253,42 @@ describe(`matching on ${engineName()}`, () => {
       }).catch((e: unknown) => e);
       expect(error).toMatchObject({ reason: 'AT_CAPACITY', field: 'items.0.resourceIds' });
       expect((await gridDispatchPlan(tx, grid!.id, MX_NOW)).items).toEqual([]);
+    });
+  });
+
+  it('keeps the three lists of a community from its tickets and resources', async () => {
+    await rolledBack(await testDb(), async (tx) => {
+      const { dispatch } = await inFixture(tx);
+      const tickets = [
+        await acceptedTicket(tx),
+        await acceptedTicket(tx),
+        await acceptedTicket(tx),
+      ];
+      await dispatch(tickets[0]!, 'MX-NEAR');
+      const [community] = await tx.rows<{ id: number }>(
+        sql`SELECT id FROM regions WHERE code = 'MX-C'`,
+      );
+      const [lists] = await communityLists(
+        createContext(tx, () => MX_NOW),
+        {
+          communityPks: [community!.id],
+        },
+      );
+      const mx = lists!.balances.find((b) => b.categoryCode === 'MX_CAT');
+      // Seven resources can do mx_cap: six with 2 places and MX-BUSY with 1; one place is taken.
+      expect(mx).toEqual({
+        categoryCode: 'MX_CAT',
+        openTickets: 3,
+        last90Days: 3,
+        resourceCount: 7,
+        capacity: 13,
+        freeCapacity: 12,
+        gap: -9,
+      });
+      expect(lists!.services).toEqual([
+        { capability: 'mx_cap', resourceCount: 7, capacity: 13 },
+        { capability: 'mx_other', resourceCount: 1, capacity: 2 },
+      ]);
     });
   });
 });

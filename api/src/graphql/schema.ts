@@ -9,6 +9,7 @@ import { GridResolver, GridWorkerResolver } from '../modules/grid/grid.resolver'
 import {
   CategoryDemandResolver,
   CategoryGapResolver,
+  CommunityListsResolver,
   CategorySupplyResolver,
   MatchingResolver,
   RegionListsResolver,
@@ -49,6 +50,7 @@ export const resolvers = [
   CategoryDemandResolver,
   CategorySupplyResolver,
   CategoryGapResolver,
+  CommunityListsResolver,
 ] as const;
 
 export function buildYituSchema(

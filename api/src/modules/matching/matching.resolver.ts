@@ -284,3 +284,11 @@ export class CategoryGapResolver {
     return categoryOf(ctx, d.categoryCode);
   }
 }
+
+@Resolver(() => CommunityLists)
+export class CommunityListsResolver {
+  @FieldResolver(() => Region)
+  community(@Root() l: CommunityLists, @Ctx() ctx: Context) {
+    return regionById(ctx, l.communityPk);
+  }
+}
