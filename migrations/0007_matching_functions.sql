@@ -37,6 +37,30 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
+-- Whether a resource works at `at`: the same rules as yitu_next_available in one expression
+-- (jsonb path tests, "HH:MM" strings compare in order), so PostgreSQL inlines it into the KNN
+-- scan's filter instead of calling a function per row. STABLE, not IMMUTABLE, because
+-- jsonb_build_object is: an IMMUTABLE wrapper would not be inlined.
+CREATE OR REPLACE FUNCTION yitu_beijing(at timestamptz) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (at AT TIME ZONE 'UTC') + interval '8 hours' $$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION yitu_hhmm(local timestamp) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT lpad(extract(hour FROM local)::int::text, 2, '0') || ':' || lpad(extract(minute FROM local)::int::text, 2, '0')
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION yitu_available_at(availability jsonb, at timestamptz)
+RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce((availability->>'always')::boolean, false)
+    -- strict: lax mode would unwrap each [day, from, to] before the filter sees it
+    OR coalesce(jsonb_path_exists(availability,
+         'strict $.weekly[*] ? (@[0] == $dow && @[1] <= $hm && @[2] > $hm)',
+         jsonb_build_object('dow', extract(isodow FROM yitu_beijing(at)),
+                            'hm', yitu_hhmm(yitu_beijing(at))), true), false)
+    OR (coalesce(availability->'monthlyDays', '[]'::jsonb) @> to_jsonb(extract(day FROM yitu_beijing(at))::int)
+        AND yitu_hhmm(yitu_beijing(at)) >= '08:00' AND yitu_hhmm(yitu_beijing(at)) < '18:00')
+$$;
+--> statement-breakpoint
 -- One row per (ticket, resource) named by a DISPATCH event. Dispatches still waiting for a
 -- resource that may decline are OFFERED; the rest were taken up. Used by this migration for
 -- existing data and by the demo seed, which writes events first.

@@ -5,7 +5,7 @@ export { generateCity, seedDemoCity, seedIfEmpty, ensureCategories } from './see
 export { tilingProblems, type TilingProblem } from './modules/region/integrity';
 export { startApp } from './http/app';
 export { reportTicket, actOnTicket } from './modules/ticket/ticket.service';
-export { matchTickets, WEIGHTS, MIN_RECORD_SAMPLE } from './modules/matching/match.sql';
+export { matchSql, matchTickets, WEIGHTS, MIN_RECORD_SAMPLE } from './modules/matching/match.sql';
 export {
   answerDispatch,
   gridDispatchPlan,

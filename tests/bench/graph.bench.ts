@@ -2,20 +2,10 @@
 // The map query and a nested query over GraphQL/HTTP, against the same data fetched with one
 // hand-written SQL statement, in the same run. Engine: DATABASE_URL (a fresh database is made
 // there) or embedded PGlite in a temporary directory. Prints median, p95, throughput and ratios.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import {
-  createDb,
-  loadConfig,
-  migrate,
-  seedDemoCity,
-  startApp,
-  type Database,
-} from '@yitu/api/testing';
-import { databaseUrlFor, withAdmin } from '../support/engine';
+import { loadConfig, migrate, seedDemoCity, startApp } from '@yitu/api/testing';
+import { measure, openBenchDatabase, type Stats } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -26,56 +16,7 @@ const { values } = parseArgs({
 const scale = Number(values.scale);
 const requests = Number(values.requests);
 
-async function openDatabase(): Promise<{ database: Database; cleanup: () => Promise<void> }> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (adminUrl) {
-    const name = `yitu_bench_${process.pid}`;
-    await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
-    const database = await createDb({ databaseUrl: databaseUrlFor(adminUrl, name) });
-    return {
-      database,
-      cleanup: async () => {
-        await database.close();
-        await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE "${name}" WITH (FORCE)`));
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yitu-bench-'));
-  const database = await createDb({ dataDir: dir });
-  return {
-    database,
-    cleanup: async () => {
-      await database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-interface Stats {
-  median: number;
-  p95: number;
-  perSecond: number;
-}
-
-async function measure(run: () => Promise<unknown>): Promise<Stats> {
-  for (let i = 0; i < Math.min(20, requests); i++) await run(); // warm up caches and plans
-  const times: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < requests; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  const total = performance.now() - started;
-  times.sort((a, b) => a - b);
-  return {
-    median: times[Math.floor(times.length / 2)]!,
-    p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!,
-    perSecond: (requests / total) * 1000,
-  };
-}
-
-const { database, cleanup } = await openDatabase();
+const { database, cleanup } = await openBenchDatabase();
 try {
   await migrate(database);
   await seedDemoCity(database, { scale, asOf: new Date('2026-11-23T00:00:00Z') });
@@ -167,8 +108,8 @@ try {
     `engine ${database.engine}, scale ${scale}, ${requests} sequential requests per case`,
   );
   for (const c of cases) {
-    const viaSql = await measure(c.sql);
-    const viaGraphql = await measure(c.graphql);
+    const viaSql = await measure(c.sql, requests);
+    const viaGraphql = await measure(c.graphql, requests);
     const f = (s: Stats) =>
       `median ${s.median.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, ${s.perSecond.toFixed(0)}/s`;
     console.log(`\n${c.name}`);

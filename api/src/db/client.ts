@@ -53,7 +53,10 @@ export async function createDb(options: DbOptions): Promise<Database> {
 async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const pool = new pg.Pool({ connectionString: url, max });
+  // JIT off: for a statement the planner costs high (matching's scoring over a candidate pool)
+  // LLVM compilation takes about a second, while the statement itself runs in milliseconds.
+  // Short interactive queries never win that back.
+  const pool = new pg.Pool({ connectionString: url, max, options: '-c jit=off' });
   // Fail at start-up, not at the first request, when the server is unreachable.
   const client = await pool.connect();
   client.release();
