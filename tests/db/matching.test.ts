@@ -291,4 +291,47 @@ describe(`matching on ${engineName()}`, () => {
       ]);
     });
   });
+
+  it('tells "available now" and "next available" the same way, in Beijing time', async () => {
+    const db = await testDb();
+    const kinds = [
+      { always: true },
+      { weekly: [[2, '08:00', '18:00']] },
+      {
+        weekly: [
+          [6, '09:00', '17:00'],
+          [7, '09:00', '17:00'],
+        ],
+        monthlyDays: [8, 18, 28],
+      },
+      { monthlyDays: [24] },
+      {},
+    ];
+    // Tuesday 24 November 2026 from 00:30 to 23:30 Beijing time, and Saturday the 28th at noon.
+    const times = [
+      ...Array.from({ length: 24 }, (_, h) => new Date(Date.UTC(2026, 10, 23, 16 + h, 30))),
+      new Date('2026-11-28T04:00:00Z'),
+    ];
+    const rows = await db.rows<{ kind: number; at: string; now: boolean; next: string | null }>(sql`
+      SELECT k.ord AS kind, t.at::text AS at, yitu_available_at(k.a, t.at) AS now,
+        yitu_next_available(k.a, t.at)::text AS next
+      FROM jsonb_array_elements(${JSON.stringify(kinds)}::jsonb) WITH ORDINALITY AS k(a, ord),
+        unnest(${`{${times.map((t) => t.toISOString()).join(',')}}`}::timestamptz[]) AS t(at)`);
+    expect(rows).toHaveLength(kinds.length * times.length);
+    for (const r of rows)
+      expect(r.now, `${JSON.stringify(kinds[r.kind - 1])} at ${r.at}`).toBe(r.next === r.at);
+    // Spot checks: Tuesday 10:00 Beijing is inside Tuesday's hours; at 19:00 the next window
+    // is the following Tuesday 08:00; the 24th is a monthly day until 18:00; {} never works.
+    const at = (a: object, t: string) =>
+      db.rows<{ now: boolean; next: string }>(sql`
+        SELECT yitu_available_at(${JSON.stringify(a)}::jsonb, ${t}::timestamptz) AS now,
+          yitu_next_available(${JSON.stringify(a)}::jsonb, ${t}::timestamptz) AS next`);
+    expect((await at(kinds[1]!, '2026-11-24T02:00:00Z'))[0]!.now).toBe(true);
+    expect(new Date((await at(kinds[1]!, '2026-11-24T11:00:00Z'))[0]!.next).toISOString()).toBe(
+      '2026-12-01T00:00:00.000Z',
+    );
+    expect((await at(kinds[3]!, '2026-11-24T09:59:00Z'))[0]!.now).toBe(true);
+    expect((await at(kinds[3]!, '2026-11-24T10:00:00Z'))[0]!.now).toBe(false);
+    expect((await at(kinds[4]!, '2026-11-24T10:00:00Z'))[0]!.next).toBeNull();
+  });
 });
