@@ -1,6 +1,28 @@
 // The public contract: operations the web client sends, validated against schema.graphql by
 // schema/operations.test.ts, so a schema change that breaks the map fails the build.
 
+/** Open tickets as map points (the ticket layer), refreshed when a ticket event arrives. */
+export const OPEN_TICKETS_FRAGMENT = /* GraphQL */ `
+  fragment OpenTickets on Query {
+    tickets(openOnly: true, first: 500) {
+      nodes {
+        id
+        code
+        status
+        overdue
+        location(precision: 6)
+      }
+    }
+  }
+`;
+
+export const OPEN_TICKETS_QUERY = /* GraphQL */ `
+  query OpenTickets {
+    ...OpenTickets
+  }
+  ${OPEN_TICKETS_FRAGMENT}
+`;
+
 /** Everything the map draws at start, with light shapes (0.1 m precision). */
 export const MAP_LAYERS_QUERY = /* GraphQL */ `
   query MapLayers {
@@ -41,6 +63,217 @@ export const MAP_LAYERS_QUERY = /* GraphQL */ `
         }
         boundary(precision: 6)
       }
+    }
+    ...OpenTickets
+  }
+  ${OPEN_TICKETS_FRAGMENT}
+`;
+
+/** The grid panel: who works it, its compounds and its open tickets (网格面板). */
+export const GRID_PANEL_QUERY = /* GraphQL */ `
+  query GridPanel($id: ID!) {
+    node(id: $id) {
+      ... on Grid {
+        id
+        code
+        name
+        micro
+        worker {
+          name
+        }
+        partyGroup {
+          name
+        }
+        compounds(first: 100) {
+          nodes {
+            code
+            name
+          }
+        }
+        tickets(openOnly: true, first: 200) {
+          nodes {
+            id
+            code
+            status
+            overdue
+            respondBy
+            resolveBy
+            description
+            category {
+              nameZh
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** The ticket panel: status, deadlines, timeline, who was sent, and ranked candidates. */
+export const TICKET_PANEL_QUERY = /* GraphQL */ `
+  query TicketPanel($id: ID!) {
+    node(id: $id) {
+      ... on Ticket {
+        id
+        code
+        status
+        level
+        overdue
+        version
+        allowedActions
+        description
+        reportedAt
+        respondBy
+        resolveBy
+        category {
+          code
+          nameZh
+        }
+        compound {
+          name
+        }
+        grid {
+          id
+          code
+        }
+        photos {
+          url
+          thumbnailUrl
+        }
+        assignments {
+          id
+          status
+          declineReason
+          resource {
+            name
+          }
+        }
+        events(first: 100) {
+          nodes {
+            type
+            toStatus
+            actor
+            reason
+            at
+          }
+        }
+        matches(first: 5) {
+          score
+          distanceMeters
+          availableNow
+          nextAvailableAt
+          load
+          capacity
+          inClaimedZone
+          inServiceArea
+          matchedCapabilities
+          record {
+            sample
+            counts
+            onTimeRate
+          }
+          resource {
+            id
+            name
+            kind
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const DISPATCH_MUTATION = /* GraphQL */ `
+  mutation Dispatch($input: DispatchTicketInput!) {
+    dispatchTicket(input: $input) {
+      id
+      status
+      version
+    }
+  }
+`;
+
+export const ACT_MUTATION = /* GraphQL */ `
+  mutation Act($input: TicketActionInput!) {
+    actOnTicket(input: $input) {
+      id
+      status
+      version
+    }
+  }
+`;
+
+/** Live changes: every ticket event, with the ticket's new state for the map. */
+export const TICKET_EVENTS_SUBSCRIPTION = /* GraphQL */ `
+  subscription TicketEvents {
+    ticketEvents {
+      type
+      ticket {
+        id
+        code
+        status
+        overdue
+        location(precision: 6)
+      }
+    }
+  }
+`;
+
+/** The resident page behind a compound's QR code: which compound, and its buildings. */
+export const QR_COMPOUND_QUERY = /* GraphQL */ `
+  query QrCompound($code: String!) {
+    compounds(filter: { search: $code }, first: 5) {
+      nodes {
+        code
+        name
+        buildings(first: 200) {
+          nodes {
+            number
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const REPORT_MUTATION = /* GraphQL */ `
+  mutation Report($input: ReportTicketInput!) {
+    reportTicket(input: $input) {
+      followToken
+      ticket {
+        code
+        status
+      }
+    }
+  }
+`;
+
+/** The resident's follow page (private link). */
+export const FOLLOW_QUERY = /* GraphQL */ `
+  query Follow($token: String!) {
+    followTicket(token: $token) {
+      code
+      status
+      description
+      reportedAt
+      respondBy
+      satisfaction
+      events(first: 100) {
+        nodes {
+          type
+          toStatus
+          at
+        }
+      }
+    }
+  }
+`;
+
+export const RATE_MUTATION = /* GraphQL */ `
+  mutation Rate($token: String!, $rating: Int!, $comment: String) {
+    rateTicket(token: $token, rating: $rating, comment: $comment) {
+      status
+      satisfaction
     }
   }
 `;

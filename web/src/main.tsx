@@ -1,11 +1,24 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
-import { App } from './App';
+import { FollowPage } from './features/resident/FollowPage';
+import { ReportPage } from './features/resident/ReportPage';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// Three entrances: the resident's QR page (/r/<compound code>), the resident's private follow
+// link (/f/<token>), and the staff map (everything else). The map and MapLibre load only for
+// staff, so a resident's phone fetches a small page.
+const StaffApp = lazy(() => import('./App').then((m) => ({ default: m.App })));
+
+const [, section, key] = location.pathname.split('/');
+const page =
+  section === 'r' && key ? (
+    <ReportPage compoundCode={decodeURIComponent(key)} />
+  ) : section === 'f' && key ? (
+    <FollowPage token={decodeURIComponent(key)} />
+  ) : (
+    <Suspense fallback={<p className="status">正在加载…</p>}>
+      <StaffApp />
+    </Suspense>
+  );
+
+createRoot(document.getElementById('root')!).render(<StrictMode>{page}</StrictMode>);

@@ -1,10 +1,12 @@
-// The one read the map needs: every boundary at once, fetched with plain fetch (no client lib).
+// The one read the map needs at start: every boundary and the open tickets at once.
 import { MAP_LAYERS_QUERY } from '@yitu/schema';
+import { request } from './graphql';
 
 export type Position = [number, number];
 export type Geometry =
   | { type: 'Polygon'; coordinates: Position[][] }
   | { type: 'MultiPolygon'; coordinates: Position[][][] };
+export type PointGeometry = { type: 'Point'; coordinates: Position };
 
 export type RegionLevel = 'DISTRICT' | 'STREET' | 'COMMUNITY';
 
@@ -35,10 +37,20 @@ export interface Grid {
   boundary: Geometry;
 }
 
+/** An open ticket as the map shows it. */
+export interface TicketPoint {
+  id: string;
+  code: string;
+  status: string;
+  overdue: boolean;
+  location: PointGeometry;
+}
+
 export interface MapData {
   regions: Region[];
   compounds: Compound[];
   grids: Grid[];
+  tickets: TicketPoint[];
 }
 
 // The API's shape for MapLayers (see @yitu/schema); mapped below to the flat rows the map uses.
@@ -51,25 +63,15 @@ interface MapLayersResponse {
     })[];
   };
   grids: { nodes: (Omit<Grid, 'parentCode'> & { parent: { code: string } | null })[] };
-}
-
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: { message: string }[];
+  tickets: { nodes: TicketPoint[] };
 }
 
 export async function fetchMapData(signal?: AbortSignal): Promise<MapData> {
-  const res = await fetch('/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: MAP_LAYERS_QUERY, operationName: 'MapLayers' }),
-    signal: signal ?? null,
-  });
-  // GraphQL errors can come with 200 or 4xx; read the body either way
-  const body = (await res.json().catch(() => ({}))) as GraphQLResponse<MapLayersResponse>;
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  if (!res.ok || !body.data) throw new Error(`/graphql: HTTP ${res.status}`);
-  const { regions, compounds, grids } = body.data;
+  const { regions, compounds, grids, tickets } = await request<MapLayersResponse>(
+    MAP_LAYERS_QUERY,
+    {},
+    signal,
+  );
   return {
     regions: regions.nodes,
     compounds: compounds.nodes.map(({ propertyCompany, stats, ...c }) => ({
@@ -79,5 +81,9 @@ export async function fetchMapData(signal?: AbortSignal): Promise<MapData> {
       openTickets: stats.openTickets,
     })),
     grids: grids.nodes.map(({ parent, ...g }) => ({ ...g, parentCode: parent?.code ?? null })),
+    tickets: tickets.nodes,
   };
 }
+
+/** Statuses after which a ticket leaves the map's open-ticket layer. */
+export const CLOSED_STATUSES = new Set(['CLOSED', 'REJECTED', 'TRANSFERRED']);

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import 'maplibre-gl/dist/maplibre-gl.css';
 import type { MapData } from '../data/map-data';
 import type { LayerGroup } from './layers';
 import { createYituMap, type Selection, type YituMap } from './map-adapter';
@@ -17,22 +18,27 @@ export function MapView({ data, visible, selection, onSelect }: Props) {
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
 
+  // The map is built once per boundary set; ticket points are pushed in as they change.
+  const initial = useRef(data);
+  const boundaries = data.regions;
   useEffect(() => {
     if (!container.current) return;
-    const m = createYituMap(container.current, data, (s) => onSelectRef.current(s));
+    const m = createYituMap(container.current, initial.current, (s) => onSelectRef.current(s));
     map.current = m;
     return () => {
       m.destroy();
       map.current = null;
     };
-  }, [data]);
+  }, [boundaries]);
+
+  useEffect(() => map.current?.setTickets(data.tickets), [data.tickets]);
 
   useEffect(() => {
     for (const [group, on] of Object.entries(visible))
       map.current?.setGroupVisible(group as LayerGroup, on);
-  }, [data, visible]);
+  }, [boundaries, visible]);
 
-  useEffect(() => map.current?.select(selection), [data, selection]);
+  useEffect(() => map.current?.select(selection), [boundaries, selection]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -51,6 +51,15 @@ describe('toCollections', () => {
       { id: '3', code: 'G1', name: '一网格', parentCode: null, boundary: square(0, 0) },
       { id: '4', code: 'G1-1', name: '一网格微网格', parentCode: 'G1', boundary: square(0, 0) },
     ],
+    tickets: [
+      {
+        id: 'VGlja2V0OjE',
+        code: 'T20261124-000001',
+        status: 'DISPATCHED',
+        overdue: true,
+        location: { type: 'Point', coordinates: [0.5, 0.5] },
+      },
+    ],
   };
   const c = toCollections(data);
 
@@ -63,6 +72,21 @@ describe('toCollections', () => {
     });
     expect(c.grids.features.map((f) => f.properties.micro)).toEqual([false, true]);
     expect(c.regions.features[0]?.properties.level).toBe('STREET');
+  });
+
+  it('makes open tickets points that carry the global id the panel asks for', () => {
+    expect(c.tickets.features).toEqual([
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [0.5, 0.5] },
+        properties: {
+          id: 'VGlja2V0OjE',
+          code: 'T20261124-000001',
+          status: 'DISPATCHED',
+          overdue: true,
+        },
+      },
+    ]);
   });
 });
 

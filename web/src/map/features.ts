@@ -1,14 +1,14 @@
-import type { Geometry, MapData, Position } from '../data/map-data';
+import type { Geometry, MapData, PointGeometry, Position, TicketPoint } from '../data/map-data';
 
 // Minimal GeoJSON shapes: @types/geojson is not a dependency of web.
-export interface Feature<P> {
+export interface Feature<P, G = Geometry> {
   type: 'Feature';
-  geometry: Geometry;
+  geometry: G;
   properties: P;
 }
-export interface FeatureCollection<P> {
+export interface FeatureCollection<P, G = Geometry> {
   type: 'FeatureCollection';
-  features: Feature<P>[];
+  features: Feature<P, G>[];
 }
 
 // Only non-null scalars go into feature properties (MapLibre drops nulls); the panel reads
@@ -30,21 +30,39 @@ export interface GridProps {
   micro: boolean;
 }
 
+export interface TicketProps {
+  id: string;
+  code: string;
+  status: string;
+  overdue: boolean;
+}
+
+export type TicketCollection = FeatureCollection<TicketProps, PointGeometry>;
+
 export interface MapCollections {
   regions: FeatureCollection<RegionProps>;
   compounds: FeatureCollection<CompoundProps>;
   grids: FeatureCollection<GridProps>;
+  tickets: TicketCollection;
 }
 
-const collection = <P>(features: Feature<P>[]): FeatureCollection<P> => ({
+const collection = <P, G = Geometry>(features: Feature<P, G>[]): FeatureCollection<P, G> => ({
   type: 'FeatureCollection',
   features,
 });
-const feature = <P>(geometry: Geometry, properties: P): Feature<P> => ({
+const feature = <P, G = Geometry>(geometry: G, properties: P): Feature<P, G> => ({
   type: 'Feature',
   geometry,
   properties,
 });
+
+/** Open tickets as points; the id is the API's global id, for the ticket panel. */
+export const ticketCollection = (tickets: TicketPoint[]): TicketCollection =>
+  collection(
+    tickets.map((t) =>
+      feature(t.location, { id: t.id, code: t.code, status: t.status, overdue: t.overdue }),
+    ),
+  );
 
 export function toCollections(data: MapData): MapCollections {
   return {
@@ -66,6 +84,7 @@ export function toCollections(data: MapData): MapCollections {
         feature(g.boundary, { code: g.code, name: g.name, micro: g.parentCode !== null }),
       ),
     ),
+    tickets: ticketCollection(data.tickets),
   };
 }
 

@@ -9,6 +9,8 @@ import {
   GROUP_KEY,
   LAYER,
   LAYER_GROUPS,
+  buildTicketLayers,
+  TICKET_STATUS_COLOURS,
   SOURCE,
   type LayerSpecification,
 } from './layers';
@@ -89,7 +91,7 @@ describe('buildGridLayers', () => {
 });
 
 describe('buildStyle', () => {
-  const empty = toCollections({ regions: [], compounds: [], grids: [] });
+  const empty = toCollections({ regions: [], compounds: [], grids: [], tickets: [] });
   const style = buildStyle(empty);
 
   it('is offline: no glyphs, sprite or remote sources, so no symbol layers', () => {
@@ -113,6 +115,28 @@ describe('buildStyle', () => {
     expect(style.layers.filter((_, i) => !groups[i]).map((l) => l.id)).toEqual([
       LAYER.background,
       LAYER.district,
+    ]);
+  });
+});
+
+describe('buildTicketLayers', () => {
+  const layers = byId(buildTicketLayers(defaultTheme));
+
+  it('colours ticket points by status and rings the overdue ones in red', () => {
+    const point = layers.get(LAYER.ticket) as { paint: Record<string, unknown> };
+    expect(sourceOf(point as never)).toBe(SOURCE.tickets);
+    const colour = point.paint['circle-color'] as unknown[];
+    expect(colour.slice(0, 2)).toEqual(['match', ['get', 'status']]);
+    const dispatched = colour.indexOf('DISPATCHED');
+    expect(colour[dispatched + 1]).toBe(
+      TICKET_STATUS_COLOURS.find(([status]) => status === 'DISPATCHED')![2],
+    );
+    expect(colour[dispatched + 1]).not.toBe(colour[colour.indexOf('ACCEPTED') + 1]);
+    expect(point.paint['circle-stroke-color']).toEqual([
+      'case',
+      ['get', 'overdue'],
+      defaultTheme.redProperty,
+      '#ffffff',
     ]);
   });
 });

@@ -6,11 +6,22 @@ import type { MapCollections } from './features';
 export type StyleSpecification = ReturnType<MapLibreMap['getStyle']>;
 export type LayerSpecification = StyleSpecification['layers'][number];
 
-export type LayerGroup = 'street' | 'community' | 'grid' | 'compound';
-export const LAYER_GROUPS: readonly LayerGroup[] = ['street', 'community', 'grid', 'compound'];
+export type LayerGroup = 'street' | 'community' | 'grid' | 'compound' | 'ticket';
+export const LAYER_GROUPS: readonly LayerGroup[] = [
+  'street',
+  'community',
+  'grid',
+  'compound',
+  'ticket',
+];
 export const GROUP_KEY = 'yitu:group'; // layer metadata key the adapter toggles by
 
-export const SOURCE = { regions: 'regions', compounds: 'compounds', grids: 'grids' } as const;
+export const SOURCE = {
+  regions: 'regions',
+  compounds: 'compounds',
+  grids: 'grids',
+  tickets: 'tickets',
+} as const;
 
 export const LAYER = {
   background: 'background',
@@ -25,7 +36,21 @@ export const LAYER = {
   compoundFill: 'compound-fill',
   compoundRedProperty: 'compound-red-property',
   compoundSelected: 'compound-selected',
+  ticket: 'ticket-point',
+  ticketSelected: 'ticket-selected',
 } as const;
+
+/** Ticket point colours by status (the legend reads the same table). */
+export const TICKET_STATUS_COLOURS: [string, string, string][] = [
+  ['REPORTED', '待受理', '#8e24aa'],
+  ['ACCEPTED', '已受理', '#fb8c00'],
+  ['DISPATCHED', '已派单', '#1e88e5'],
+  ['IN_PROGRESS', '处理中', '#00897b'],
+  ['SUSPENDED', '缓办', '#757575'],
+  ['RESOLVED', '已办结', '#43a047'],
+  ['VERIFIED', '已核查', '#43a047'],
+  ['FEEDBACK', '已评价', '#43a047'],
+];
 
 // Open-ticket thresholds shared by the fill ramp and the legend.
 export const TICKETS_FEW = 2;
@@ -183,6 +208,40 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
   ];
 }
 
+export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
+  const colour: unknown[] = ['match', ['get', 'status']];
+  for (const [status, , c] of TICKET_STATUS_COLOURS) colour.push(status, c);
+  colour.push('#9e9e9e');
+  return [
+    {
+      id: LAYER.ticket,
+      type: 'circle',
+      source: SOURCE.tickets,
+      metadata: group('ticket'),
+      paint: {
+        'circle-color': colour as never,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3, 16, 8],
+        // overdue (超期): a thick red ring
+        'circle-stroke-color': ['case', ['get', 'overdue'], theme.redProperty, '#ffffff'],
+        'circle-stroke-width': ['case', ['get', 'overdue'], 2.5, 1],
+      },
+    },
+    {
+      id: LAYER.ticketSelected,
+      type: 'circle',
+      source: SOURCE.tickets,
+      filter: ['==', ['get', 'id'], ''],
+      metadata: group('ticket'),
+      paint: {
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-radius': 12,
+        'circle-stroke-color': theme.selected,
+        'circle-stroke-width': 3,
+      },
+    },
+  ];
+}
+
 /**
  * The whole offline style: no glyphs or sprite URL, so there are no symbol layers; place names
  * are HTML labels placed by the adapter.
@@ -197,12 +256,14 @@ export function buildStyle(
       [SOURCE.regions]: { type: 'geojson', data: data.regions, attribution: '演示数据（虚构）' },
       [SOURCE.grids]: { type: 'geojson', data: data.grids },
       [SOURCE.compounds]: { type: 'geojson', data: data.compounds },
+      [SOURCE.tickets]: { type: 'geojson', data: data.tickets },
     },
     layers: [
       { id: LAYER.background, type: 'background', paint: { 'background-color': theme.background } },
       ...buildRegionLayers(theme),
       ...buildGridLayers(theme),
       ...buildCompoundLayers(theme),
+      ...buildTicketLayers(theme),
     ],
   };
 }

@@ -1,13 +1,15 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { MapData } from '../data/map-data';
-import { boundsOf, labelPoint, toCollections } from './features';
+import type { TicketPoint } from '../data/map-data';
+import { boundsOf, labelPoint, ticketCollection, toCollections } from './features';
 import {
   buildStyle,
   defaultTheme,
   GROUP_KEY,
   LAYER,
   selectionFilter,
+  SOURCE,
   type LayerGroup,
   type MapTheme,
 } from './layers';
@@ -22,15 +24,19 @@ declare global {
   }
 }
 
-export type Selection = { kind: 'compound' | 'grid'; code: string } | null;
+/** What the side panel shows: a compound or grid by code, a ticket by its global id. */
+export type Selection =
+  { kind: 'compound' | 'grid'; code: string } | { kind: 'ticket'; id: string } | null;
 
 export interface YituMap {
   setGroupVisible(group: LayerGroup, visible: boolean): void;
+  /** Replace the open-ticket points (after a live event). */
+  setTickets(tickets: TicketPoint[]): void;
   select(selection: Selection): void;
   destroy(): void;
 }
 
-const CLICKABLE = [LAYER.compoundFill, LAYER.gridHit];
+const CLICKABLE = [LAYER.ticket, LAYER.compoundFill, LAYER.gridHit];
 
 export function createYituMap(
   container: HTMLElement,
@@ -71,11 +77,16 @@ export function createYituMap(
 
   map.on('click', (e) => {
     const hits = map.queryRenderedFeatures(e.point, { layers: CLICKABLE });
-    // compounds sit inside grids; within grids prefer the micro-grid
+    // a ticket point above all; compounds sit inside grids; within grids prefer the micro-grid
+    const ticket = hits.find((f) => f.layer.id === LAYER.ticket);
+    if (ticket && typeof ticket.properties.id === 'string') {
+      onSelect({ kind: 'ticket', id: ticket.properties.id });
+      return;
+    }
     const hit =
       hits.find((f) => f.layer.id === LAYER.compoundFill) ??
       hits.find((f) => f.properties.micro === true) ??
-      hits[0];
+      hits.find((f) => f.layer.id === LAYER.gridHit);
     const code = hit?.properties.code;
     onSelect(
       hit && typeof code === 'string'
@@ -91,9 +102,16 @@ export function createYituMap(
   // The style loads asynchronously: keep the wanted state and apply it once it has.
   const hidden = new Set<LayerGroup>();
   let selected: Selection = null;
+  let pendingTickets: TicketPoint[] | null = null;
   let loaded = false;
   const apply = () => {
     if (!loaded) return;
+    if (pendingTickets) {
+      map
+        .getSource<maplibregl.GeoJSONSource>(SOURCE.tickets)
+        ?.setData(ticketCollection(pendingTickets) as never);
+      pendingTickets = null;
+    }
     for (const layer of style.layers) {
       const group = (layer.metadata as Record<string, LayerGroup> | undefined)?.[GROUP_KEY];
       if (group)
@@ -102,6 +120,11 @@ export function createYituMap(
     const code = (kind: 'compound' | 'grid') => (selected?.kind === kind ? selected.code : null);
     map.setFilter(LAYER.compoundSelected, selectionFilter(code('compound')));
     map.setFilter(LAYER.gridSelected, selectionFilter(code('grid')));
+    map.setFilter(LAYER.ticketSelected, [
+      '==',
+      ['get', 'id'],
+      selected?.kind === 'ticket' ? selected.id : '',
+    ]);
   };
   map.once('load', () => {
     loaded = true;
@@ -113,6 +136,10 @@ export function createYituMap(
       if (visible) hidden.delete(group);
       else hidden.add(group);
       for (const m of labels.get(group) ?? []) m.getElement().hidden = !visible;
+      apply();
+    },
+    setTickets(tickets) {
+      pendingTickets = tickets;
       apply();
     },
     select(selection) {

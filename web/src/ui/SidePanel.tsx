@@ -1,15 +1,31 @@
 import type { CSSProperties } from 'react';
 import type { Compound, Grid } from '../data/map-data';
-import { defaultTheme, TICKETS_FEW, TICKETS_MANY } from '../map/layers';
+import { GridPanel } from '../features/grid/GridPanel';
+import { TicketPanel } from '../features/tickets/TicketPanel';
+import { defaultTheme, TICKET_STATUS_COLOURS, TICKETS_FEW, TICKETS_MANY } from '../map/layers';
 
 interface Props {
   compound?: Compound | undefined;
   grid?: Grid | undefined;
+  ticketId?: string | undefined;
   status?: string | undefined; // loading / error text
+  /** Bumped when a live ticket event arrives, so open panels reload. */
+  refresh: number;
+  onPickTicket: (ticketId: string) => void;
+  onTicketChanged: () => void;
   onClose: () => void;
 }
 
-export function SidePanel({ compound, grid, status, onClose }: Props) {
+export function SidePanel({
+  compound,
+  grid,
+  ticketId,
+  status,
+  refresh,
+  onPickTicket,
+  onTicketChanged,
+  onClose,
+}: Props) {
   return (
     <aside className="side-panel" data-testid="side-panel">
       {status && (
@@ -39,22 +55,21 @@ export function SidePanel({ compound, grid, status, onClose }: Props) {
           </dl>
         </section>
       )}
-      {grid && (
-        <section data-testid="grid-details">
-          <Header title={grid.name} kind={grid.parentCode ? '微网格' : '网格'} onClose={onClose} />
-          <dl>
-            <dt>编码</dt>
-            <dd data-testid="grid-code">{grid.code}</dd>
-            {grid.parentCode && (
-              <>
-                <dt>所属网格</dt>
-                <dd>{grid.parentCode}</dd>
-              </>
-            )}
-          </dl>
-        </section>
+      {grid && !ticketId && (
+        <>
+          <CloseButton onClose={onClose} />
+          <GridPanel id={grid.id} refresh={refresh} onPickTicket={onPickTicket} />
+        </>
       )}
-      {!compound && !grid && !status && <p className="hint">点击小区或网格查看详情</p>}
+      {ticketId && (
+        <>
+          <CloseButton onClose={onClose} />
+          <TicketPanel key={`${ticketId}:${refresh}`} id={ticketId} onChanged={onTicketChanged} />
+        </>
+      )}
+      {!compound && !grid && !ticketId && !status && (
+        <p className="hint">点击小区、网格或工单查看详情</p>
+      )}
       <Legend />
     </aside>
   );
@@ -72,6 +87,20 @@ function Header({ title, kind, onClose }: { title: string; kind: string; onClose
   );
 }
 
+function CloseButton({ onClose }: { onClose: () => void }) {
+  return (
+    <button
+      type="button"
+      className="panel-close"
+      aria-label="关闭"
+      data-testid="panel-close"
+      onClick={onClose}
+    >
+      ×
+    </button>
+  );
+}
+
 function Legend() {
   const t = defaultTheme;
   const rows: [string, CSSProperties][] = [
@@ -79,6 +108,11 @@ function Legend() {
     [`${TICKETS_FEW} 件未办结`, { background: t.tickets.few }],
     [`≥${TICKETS_MANY} 件未办结`, { background: t.tickets.many }],
     ['红色物业', { border: `2px solid ${t.redProperty}` }],
+    ...TICKET_STATUS_COLOURS.slice(0, 5).map(([, label, colour]): [string, CSSProperties] => [
+      `工单：${label}`,
+      { background: colour, borderRadius: '50%' },
+    ]),
+    ['超期工单', { border: `2px solid ${t.redProperty}`, borderRadius: '50%' }],
   ];
   return (
     <ul className="legend" aria-label="图例">

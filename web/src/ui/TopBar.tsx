@@ -5,6 +5,7 @@ const LABELS: Record<LayerGroup, string> = {
   community: '社区',
   grid: '网格',
   compound: '小区',
+  ticket: '工单',
 };
 
 interface Props {

@@ -29,12 +29,15 @@ import { regionById } from '../region/region.repo';
 import { Region } from '../region/region.type';
 import { expectId } from '../../graphql/ids';
 import { suggestCategory } from './classifier';
+import { TICKET_ACTIONS, TRANSITIONS } from './ticket-machine';
+import type { TicketStatus as TicketStatusName } from './ticket-status';
 import {
   CategorySuggestion,
   ClassifyTicketInput,
   Photo,
   ReportTicketInput,
   ReportTicketPayload,
+  TicketActionEnum,
   TicketActionInput,
 } from './ticket.input';
 import { eventsOfTicket, listTickets, photosOfTicket, ticketById } from './ticket.repo';
@@ -129,6 +132,15 @@ export class TicketResolver {
     const ticketId = expectId(input.ticketId, 'Ticket', 'ticketId');
     await classifyTicket(ctx.database, { ...input, ticketId, now: ctx.now() });
     return ticketById(ctx, ticketId);
+  }
+
+  @FieldResolver(() => [TicketActionEnum], {
+    description:
+      'Actions its status allows now (the state machine’s table); reasons, ratings and who ' +
+      'acts are still checked when one is taken.',
+  })
+  allowedActions(@Root() t: Ticket) {
+    return TICKET_ACTIONS.filter((a) => TRANSITIONS[a][t.status as TicketStatusName] !== undefined);
   }
 
   @FieldResolver(() => [CategorySuggestion], {

@@ -1,0 +1,239 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineName } from '../support/db';
+import { startServer, type RunningServer } from '../support/server';
+
+// The staff map and the resident page in Debian's headless Chromium, used as a person would:
+// clicks at pixels, typing into forms. Screenshots of each step go to tests/artifacts/e2e.
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
+const CHROMIUM = process.env.YITU_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+declare global {
+  interface Window {
+    __yituMap?: import('maplibre-gl').Map;
+    __xss?: number;
+  }
+}
+
+/** Resolves when the map has drawn everything it has (MapLibre's idle). */
+const mapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = window.__yituMap;
+      return !!map && map.loaded() && map.isStyleLoaded() && !map.isMoving();
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+
+/** The status the map's ticket layer holds for a ticket (null if it is not there). */
+const mapTicketStatus = (page: Page, code: string) =>
+  page.evaluate((c) => {
+    const f = window.__yituMap
+      ?.querySourceFeatures('tickets')
+      .find((feature) => feature.properties.code === c);
+    return (f?.properties.status as string | undefined) ?? null;
+  }, code);
+
+describe.runIf(fs.existsSync(CHROMIUM))(`the map in headless Chromium on ${engineName()}`, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let staff: Page;
+  const graphql = async <T>(query: string, variables: object = {}): Promise<T> => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data: T; errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  const newPage = async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    return page;
+  };
+
+  beforeAll(async () => {
+    fs.mkdirSync(shots, { recursive: true });
+    server = await startServer();
+    // Playwright gives each launch a fresh, temporary profile (the flags above do the rest).
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    staff = await newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('loads the map and renders all 111 compounds', async () => {
+    await staff.goto(server.url);
+    await mapIdle(staff);
+    const rendered = await staff.evaluate(() => {
+      const map = window.__yituMap!;
+      const codes = map
+        .queryRenderedFeatures({ layers: ['compound-fill'] })
+        .map((f) => f.properties.code as string);
+      return new Set(codes).size;
+    });
+    await staff.screenshot({ path: path.join(shots, '1-map.png') });
+    expect(rendered).toBe(111);
+  });
+
+  it('opens a grid’s panel on click, and dispatches a ticket from it; the map changes in every browser', async () => {
+    // A ticket waiting for dispatch, and the grid it is in.
+    const { tickets } = await graphql<{
+      tickets: { nodes: { id: string; code: string; grid: { code: string } | null }[] };
+    }>(`
+      {
+        tickets(status: [ACCEPTED], first: 50) {
+          nodes {
+            id
+            code
+            grid {
+              code
+            }
+          }
+        }
+      }
+    `);
+    const target = tickets.nodes.find((t) => t.grid)!;
+    expect(target).toBeDefined();
+    // A pixel inside that grid that is not on a compound, a micro-grid or a ticket point.
+    const pixel = await staff.evaluate((gridCode) => {
+      const map = window.__yituMap!;
+      const grid = map
+        .querySourceFeatures('grids')
+        .find((f) => f.properties.code === gridCode && !f.properties.micro)!;
+      const ring = (
+        grid.geometry.type === 'Polygon'
+          ? grid.geometry.coordinates[0]
+          : (grid.geometry as { coordinates: number[][][][] }).coordinates[0]![0]
+      ) as [number, number][];
+      const pts = ring.map((p) => map.project(p));
+      const [x0, x1] = [Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x))];
+      const [y0, y1] = [Math.min(...pts.map((p) => p.y)), Math.max(...pts.map((p) => p.y))];
+      for (let y = y0 + 2; y < y1; y += 3)
+        for (let x = x0 + 2; x < x1; x += 3) {
+          const hits = map.queryRenderedFeatures([x, y]);
+          const inGrid = hits.some(
+            (h) => h.layer.id === 'grid-hit' && h.properties.code === gridCode,
+          );
+          const blocked = hits.some(
+            (h) =>
+              h.layer.id === 'compound-fill' ||
+              h.layer.id === 'ticket-point' ||
+              (h.layer.id === 'grid-hit' && h.properties.micro),
+          );
+          if (inGrid && !blocked) return { x, y };
+        }
+      return null;
+    }, target.grid!.code);
+    expect(pixel).not.toBeNull();
+    await staff.mouse.click(pixel!.x, pixel!.y);
+    await expect
+      .poll(() => staff.getByTestId('grid-code').textContent(), { timeout: 10_000 })
+      .toBe(target.grid!.code);
+    await staff.getByTestId('grid-ticket').first().waitFor();
+    expect(new URL(staff.url()).searchParams.get('grid')).toBe(target.grid!.code);
+    await staff.screenshot({ path: path.join(shots, '2-grid-panel.png') });
+
+    // A second staff browser watches the same map.
+    const other = await newPage();
+    await other.goto(server.url);
+    await mapIdle(other);
+    expect(await mapTicketStatus(other, target.code)).toBe('ACCEPTED');
+
+    await staff.getByTestId('grid-ticket').filter({ hasText: target.code }).click();
+    await staff.getByTestId('match').first().waitFor({ timeout: 15_000 });
+    await staff.screenshot({ path: path.join(shots, '3-ticket-matches.png') });
+    await staff.getByTestId('dispatch-button').first().click();
+    await expect
+      .poll(() => staff.getByTestId('ticket-status').textContent(), { timeout: 10_000 })
+      .toBe('已派单');
+    await expect
+      .poll(() => mapTicketStatus(staff, target.code), { timeout: 10_000 })
+      .toBe('DISPATCHED');
+    await expect
+      .poll(() => mapTicketStatus(other, target.code), { timeout: 10_000 })
+      .toBe('DISPATCHED');
+    await staff.screenshot({ path: path.join(shots, '4-dispatched.png') });
+    await other.close();
+  });
+
+  it('shows a resident’s QR report on the staff map without a reload, its HTML as text', async () => {
+    const { compounds } = await graphql<{ compounds: { nodes: { code: string }[] } }>(`
+      {
+        compounds(first: 1) {
+          nodes {
+            code
+          }
+        }
+      }
+    `);
+    const compound = compounds.nodes[0]!.code;
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${server.url}/r/${compound}`);
+    await phone.getByTestId('report-compound').filter({ hasNotText: '…' }).waitFor();
+    const payload =
+      '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>楼道里有人飞线充电';
+    await phone.getByTestId('report-name').fill('李四');
+    await phone.getByTestId('report-phone').fill('13800001234');
+    await phone.getByTestId('report-description').fill(payload);
+    await phone.screenshot({ path: path.join(shots, '5-resident-form.png') });
+    await phone.getByTestId('report-submit').click();
+    const code = (await phone.getByTestId('report-code').textContent())!;
+    expect(code).toMatch(/^T\d{8}-\d{6}$/);
+    await phone.screenshot({ path: path.join(shots, '6-resident-done.png') });
+
+    // The staff page was never reloaded: the subscription brings the new ticket.
+    await expect.poll(() => mapTicketStatus(staff, code), { timeout: 10_000 }).toBe('REPORTED');
+    const at = await staff.evaluate((c) => {
+      const map = window.__yituMap!;
+      const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
+      map.jumpTo({
+        center: (f.geometry as { coordinates: [number, number] }).coordinates,
+        zoom: 17,
+      });
+      return null;
+    }, code);
+    expect(at).toBeNull();
+    await mapIdle(staff);
+    const point = await staff.evaluate((c) => {
+      const map = window.__yituMap!;
+      const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
+      return map.project((f.geometry as { coordinates: [number, number] }).coordinates);
+    }, code);
+    await staff.mouse.click(point.x, point.y);
+    await expect
+      .poll(() => staff.getByTestId('ticket-code').textContent(), { timeout: 10_000 })
+      .toBe(code);
+    expect(await staff.getByTestId('ticket-description').textContent()).toBe(payload);
+    expect(await staff.evaluate(() => window.__xss)).toBeUndefined();
+    expect(
+      await staff
+        .locator('[data-testid=ticket-description] img, [data-testid=ticket-description] script')
+        .count(),
+    ).toBe(0);
+    await staff.screenshot({ path: path.join(shots, '7-resident-ticket-on-map.png') });
+    await phone.close();
+  });
+});

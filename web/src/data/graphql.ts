@@ -1,0 +1,43 @@
+// One way to talk to the API: POST /graphql with plain fetch, errors kept with their codes so
+// panels can say why something was refused (e.g. a resource at capacity).
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export async function request<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  signal?: AbortSignal,
+): Promise<T> {
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+    signal: signal ?? null,
+  });
+  // GraphQL errors can come with 200 or 4xx; read the body either way
+  const body = (await res.json().catch(() => ({}))) as GraphQLResponse<T>;
+  const first = body.errors?.[0];
+  if (first) {
+    const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'ERROR';
+    throw new ApiError(first.message, code, first.extensions);
+  }
+  if (!res.ok || !body.data) throw new ApiError(`/graphql: HTTP ${res.status}`, 'HTTP');
+  return body.data;
+}
+
+/** An error as staff should read it: the API's message and its code. */
+export const describeError = (e: unknown): string =>
+  e instanceof ApiError ? `${e.message}（${e.code}）` : e instanceof Error ? e.message : String(e);

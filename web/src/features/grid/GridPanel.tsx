@@ -1,0 +1,95 @@
+import { useEffect, useState } from 'react';
+import { GRID_PANEL_QUERY } from '@yitu/schema';
+import { describeError, request } from '../../data/graphql';
+import { countdown, STATUS_LABEL } from '../tickets/labels';
+
+interface GridDetails {
+  id: string;
+  code: string;
+  name: string;
+  micro: boolean;
+  worker: { name: string } | null;
+  partyGroup: { name: string } | null;
+  compounds: { nodes: { code: string; name: string }[] };
+  tickets: {
+    nodes: {
+      id: string;
+      code: string;
+      status: string;
+      overdue: boolean;
+      respondBy: string | null;
+      resolveBy: string | null;
+      description: string;
+      category: { nameZh: string } | null;
+    }[];
+  };
+}
+
+const deadlineOf = (t: GridDetails['tickets']['nodes'][number]) =>
+  new Date(t.resolveBy ?? t.respondBy ?? '9999-12-31').getTime();
+
+/** A grid: who works it, its party group, its compounds, and its open tickets by deadline. */
+export function GridPanel({
+  id,
+  refresh,
+  onPickTicket,
+}: {
+  id: string;
+  /** Changes when tickets changed (live events), to reload the list. */
+  refresh: number;
+  onPickTicket: (ticketId: string) => void;
+}) {
+  const [grid, setGrid] = useState<GridDetails | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    request<{ node: GridDetails | null }>(GRID_PANEL_QUERY, { id }, abort.signal).then(
+      (d) => setGrid(d.node),
+      (e: unknown) => !abort.signal.aborted && setError(describeError(e)),
+    );
+    return () => abort.abort();
+  }, [id, refresh]);
+
+  if (error) return <p className="error">{error}</p>;
+  if (!grid) return <p className="status">正在加载网格…</p>;
+  const now = Date.now();
+  const tickets = [...grid.tickets.nodes].sort((a, b) => deadlineOf(a) - deadlineOf(b));
+  return (
+    <section data-testid="grid-details">
+      <header className="panel-header">
+        <span className="kind">{grid.micro ? '微网格' : '网格'}</span>
+        <h2 data-testid="panel-title">{grid.name}</h2>
+      </header>
+      <dl>
+        <dt>编码</dt>
+        <dd data-testid="grid-code">{grid.code}</dd>
+        <dt>网格员</dt>
+        <dd data-testid="grid-worker">{grid.worker?.name ?? '—'}</dd>
+        <dt>党小组</dt>
+        <dd>{grid.partyGroup?.name ?? '—'}</dd>
+        <dt>小区</dt>
+        <dd>{grid.compounds.nodes.map((c) => c.name).join('、') || '—'}</dd>
+      </dl>
+      <h3>未办结工单（{tickets.length}）</h3>
+      {tickets.length === 0 && <p className="hint">暂无未办结工单</p>}
+      <ul className="ticket-list" data-testid="grid-tickets">
+        {tickets.map((t) => (
+          <li key={t.id}>
+            <button type="button" data-testid="grid-ticket" onClick={() => onPickTicket(t.id)}>
+              <span className={`badge status status--${t.status}`}>
+                {STATUS_LABEL[t.status] ?? t.status}
+              </span>
+              <span className="code">{t.code}</span>
+              <span className="category">{t.category?.nameZh ?? '待分类'}</span>
+              <span className={t.overdue ? 'deadline deadline--late' : 'deadline'}>
+                {countdown(t.resolveBy ?? t.respondBy, now) ?? ''}
+              </span>
+              <span className="excerpt">{t.description.slice(0, 40)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

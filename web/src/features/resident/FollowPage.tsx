@@ -1,0 +1,82 @@
+import { useCallback, useEffect, useState } from 'react';
+import { FOLLOW_QUERY, RATE_MUTATION } from '@yitu/schema';
+import { describeError, request } from '../../data/graphql';
+import { ACTION_LABEL, formatTime, STATUS_LABEL } from '../tickets/labels';
+
+interface Followed {
+  code: string;
+  status: string;
+  description: string;
+  reportedAt: string;
+  respondBy: string | null;
+  satisfaction: number | null;
+  events: { nodes: { type: string; toStatus: string | null; at: string }[] };
+}
+
+/** The resident's private link: progress of their ticket, and a rating once it is checked. */
+export function FollowPage({ token }: { token: string }) {
+  const [ticket, setTicket] = useState<Followed | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    () =>
+      request<{ followTicket: Followed }>(FOLLOW_QUERY, { token }).then(
+        (d) => setTicket(d.followTicket),
+        (e: unknown) => setError(describeError(e)),
+      ),
+    [token],
+  );
+  useEffect(() => void load(), [load]);
+
+  const rate = async (rating: number) => {
+    try {
+      await request(RATE_MUTATION, { token, rating });
+      await load();
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
+  if (error && !ticket)
+    return (
+      <main className="resident">
+        <p className="error">{error}</p>
+      </main>
+    );
+  if (!ticket)
+    return (
+      <main className="resident">
+        <p className="status">正在加载…</p>
+      </main>
+    );
+  return (
+    <main className="resident" data-testid="follow-page">
+      <h1>工单 {ticket.code}</h1>
+      <p>
+        当前状态：
+        <strong data-testid="follow-status">{STATUS_LABEL[ticket.status] ?? ticket.status}</strong>
+      </p>
+      <p className="description">{ticket.description}</p>
+      <ol className="timeline">
+        {ticket.events.nodes.map((e, i) => (
+          <li key={i}>
+            <time>{formatTime(e.at)}</time> {ACTION_LABEL[e.type] ?? e.type}
+            {e.toStatus && ` → ${STATUS_LABEL[e.toStatus] ?? e.toStatus}`}
+          </li>
+        ))}
+      </ol>
+      {ticket.status === 'VERIFIED' && (
+        <div className="rating">
+          <p>对处理结果满意吗？</p>
+          {[1, 2, 3, 4, 5].map((n) => (
+            <button key={n} type="button" onClick={() => void rate(n)} data-testid={`rate-${n}`}>
+              {'★'.repeat(n)}
+            </button>
+          ))}
+        </div>
+      )}
+      {ticket.satisfaction !== null && <p>您的评价：{'★'.repeat(ticket.satisfaction)}</p>}
+      {error && <p className="error">{error}</p>}
+    </main>
+  );
+}

@@ -1,0 +1,148 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { QR_COMPOUND_QUERY, REPORT_MUTATION } from '@yitu/schema';
+import { ApiError, describeError, request } from '../../data/graphql';
+
+interface QrCompound {
+  code: string;
+  name: string;
+  buildings: { nodes: { number: string }[] };
+}
+
+const FIELD_LABEL: Record<string, string> = {
+  reporterName: '姓名',
+  reporterPhone: '电话',
+  description: '问题描述',
+  buildingNumber: '楼栋',
+};
+
+/** The page behind a compound's QR code: a resident reports a problem, no sign-in. */
+export function ReportPage({ compoundCode }: { compoundCode: string }) {
+  const [compound, setCompound] = useState<QrCompound | null | undefined>(undefined);
+  const [form, setForm] = useState({ name: '', phone: '', building: '', description: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [done, setDone] = useState<{ code: string; followToken: string } | null>(null);
+  // One key per submission attempt: a double tap or a retry never makes two tickets.
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+
+  useEffect(() => {
+    request<{ compounds: { nodes: QrCompound[] } }>(QR_COMPOUND_QUERY, { code: compoundCode }).then(
+      (d) => setCompound(d.compounds.nodes.find((c) => c.code === compoundCode) ?? null),
+      (e: unknown) => setError(describeError(e)),
+    );
+  }, [compoundCode]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSending(true);
+    setError(null);
+    try {
+      const d = await request<{
+        reportTicket: { followToken: string; ticket: { code: string } };
+      }>(REPORT_MUTATION, {
+        input: {
+          compoundCode,
+          reporterName: form.name,
+          reporterPhone: form.phone,
+          description: form.description,
+          buildingNumber: form.building || null,
+          idempotencyKey,
+        },
+      });
+      setDone({ code: d.reportTicket.ticket.code, followToken: d.reportTicket.followToken });
+    } catch (err) {
+      const field = err instanceof ApiError ? String(err.extensions.field ?? '') : '';
+      setError(`${FIELD_LABEL[field] ? `${FIELD_LABEL[field]}：` : ''}${describeError(err)}`);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  if (compound === null)
+    return (
+      <main className="resident">
+        <p className="error">没有找到这个小区（{compoundCode}）</p>
+      </main>
+    );
+  if (done) {
+    const link = `${location.origin}/f/${done.followToken}`;
+    return (
+      <main className="resident" data-testid="report-done">
+        <h1>已收到，谢谢！</h1>
+        <p>
+          工单号 <strong data-testid="report-code">{done.code}</strong>
+        </p>
+        <p>社区会尽快处理。用这个专属链接查看进度、评价结果（请保存，勿转发）：</p>
+        <p>
+          <a href={link} data-testid="follow-link">
+            {link}
+          </a>
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main className="resident">
+      <h1>问题上报</h1>
+      <p className="compound" data-testid="report-compound">
+        {compound?.name ?? '…'}
+      </p>
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          姓名
+          <input
+            required
+            maxLength={50}
+            value={form.name}
+            data-testid="report-name"
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+          />
+        </label>
+        <label>
+          电话
+          <input
+            required
+            inputMode="tel"
+            value={form.phone}
+            data-testid="report-phone"
+            onChange={(e) => setForm({ ...form, phone: e.target.value })}
+          />
+        </label>
+        <label>
+          楼栋
+          <select
+            value={form.building}
+            data-testid="report-building"
+            onChange={(e) => setForm({ ...form, building: e.target.value })}
+          >
+            <option value="">不确定</option>
+            {compound?.buildings.nodes.map((b) => (
+              <option key={b.number} value={b.number}>
+                {b.number} 号楼
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          问题描述
+          <textarea
+            required
+            maxLength={4000}
+            rows={5}
+            value={form.description}
+            data-testid="report-description"
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+          />
+        </label>
+        {error && (
+          <p className="error" role="alert" data-testid="report-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={sending || !compound} data-testid="report-submit">
+          {sending ? '提交中…' : '提交'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,290 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ACT_MUTATION, DISPATCH_MUTATION, TICKET_PANEL_QUERY } from '@yitu/schema';
+import { describeError, request } from '../../data/graphql';
+import {
+  ACTION_LABEL,
+  countdown,
+  formatTime,
+  KIND_LABEL,
+  LEVEL_LABEL,
+  NEEDS_REASON,
+  STATUS_LABEL,
+} from './labels';
+
+// Until sign-in exists (the security issue) the SPA acts as the command centre.
+export const STAFF_ACTOR = 'staff:指挥中心';
+
+interface Match {
+  score: number;
+  distanceMeters: number;
+  availableNow: boolean;
+  nextAvailableAt: string | null;
+  load: number;
+  capacity: number;
+  inClaimedZone: boolean;
+  inServiceArea: boolean;
+  matchedCapabilities: string[];
+  record: { sample: number; counts: boolean; onTimeRate: number | null };
+  resource: { id: string; name: string; kind: string };
+}
+
+interface TicketDetails {
+  id: string;
+  code: string;
+  status: string;
+  level: string;
+  overdue: boolean;
+  version: number;
+  allowedActions: string[];
+  description: string;
+  reportedAt: string;
+  respondBy: string | null;
+  resolveBy: string | null;
+  category: { code: string; nameZh: string } | null;
+  compound: { name: string } | null;
+  grid: { id: string; code: string } | null;
+  photos: { url: string; thumbnailUrl: string }[];
+  assignments: {
+    id: string;
+    status: string;
+    declineReason: string | null;
+    resource: { name: string };
+  }[];
+  events: {
+    nodes: {
+      type: string;
+      toStatus: string | null;
+      actor: string;
+      reason: string | null;
+      at: string;
+    }[];
+  };
+  matches: Match[];
+}
+
+const ASSIGNMENT_LABEL: Record<string, string> = {
+  OFFERED: '待接单',
+  ACCEPTED: '已接单',
+  DECLINED: '已拒单',
+  RELEASED: '上一轮',
+};
+
+/** Everything about one ticket, and the actions its status allows, with clear errors. */
+export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const [ticket, setTicket] = useState<TicketDetails | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState('');
+  const [now, setNow] = useState(Date.now());
+
+  const load = useCallback(async () => {
+    const data = await request<{ node: TicketDetails | null }>(TICKET_PANEL_QUERY, { id });
+    setTicket(data.node);
+  }, [id]);
+
+  useEffect(() => {
+    setTicket(null);
+    setError(null);
+    load().catch((e: unknown) => setError(describeError(e)));
+  }, [load]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const run = async (mutation: string, input: Record<string, unknown>) => {
+    if (!ticket) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await request(mutation, {
+        input: {
+          ticketId: ticket.id,
+          expectedVersion: ticket.version,
+          actor: STAFF_ACTOR,
+          ...input,
+        },
+      });
+      setReason('');
+      await load();
+      onChanged();
+    } catch (e) {
+      setError(describeError(e));
+      await load().catch(() => undefined); // show the current version after a CONFLICT
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!ticket) {
+    return (
+      <section data-testid="ticket-panel">
+        {error ? (
+          <p className="error" data-testid="ticket-error">
+            {error}
+          </p>
+        ) : (
+          <p className="status">正在加载工单…</p>
+        )}
+      </section>
+    );
+  }
+  const respond = countdown(ticket.respondBy, now);
+  const resolve = countdown(ticket.resolveBy, now);
+  const canDispatch = ticket.allowedActions.includes('DISPATCH');
+  const actions = ticket.allowedActions.filter(
+    (a) => a !== 'DISPATCH' && a !== 'FEEDBACK' && a !== 'REOPEN',
+  );
+  return (
+    <section data-testid="ticket-panel" className="ticket-panel">
+      <header className="panel-header">
+        <span className="kind">工单</span>
+        <h2 data-testid="ticket-code">{ticket.code}</h2>
+      </header>
+      <p>
+        <span className={`badge status status--${ticket.status}`} data-testid="ticket-status">
+          {STATUS_LABEL[ticket.status] ?? ticket.status}
+        </span>
+        <span className="badge">{LEVEL_LABEL[ticket.level]}级</span>
+        {ticket.overdue && <span className="badge badge--red">超期</span>}
+      </p>
+      {/* plain text: React escapes it, so HTML in a report is shown, never run */}
+      <p className="description" data-testid="ticket-description">
+        {ticket.description}
+      </p>
+      <dl>
+        <dt>类别</dt>
+        <dd>{ticket.category?.nameZh ?? '待分类'}</dd>
+        <dt>小区</dt>
+        <dd>{ticket.compound?.name ?? '—'}</dd>
+        <dt>上报</dt>
+        <dd>{formatTime(ticket.reportedAt)}</dd>
+        {respond && (
+          <>
+            <dt>响应时限</dt>
+            <dd>{respond}</dd>
+          </>
+        )}
+        {resolve && (
+          <>
+            <dt>办结时限</dt>
+            <dd data-testid="ticket-resolve-countdown">{resolve}</dd>
+          </>
+        )}
+      </dl>
+      {ticket.photos.length > 0 && (
+        <div className="photos">
+          {ticket.photos.map((p) => (
+            <a key={p.url} href={p.url} target="_blank" rel="noreferrer">
+              <img src={p.thumbnailUrl} alt="现场照片" />
+            </a>
+          ))}
+        </div>
+      )}
+      {error && (
+        <p className="error" role="alert" data-testid="ticket-error">
+          {error}
+        </p>
+      )}
+      {actions.length > 0 && (
+        <div className="actions">
+          <input
+            placeholder="说明（上报、转办、缓办、核查不通过时必填）"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            data-testid="action-reason"
+          />
+          {actions.map((a) => (
+            <button
+              key={a}
+              type="button"
+              disabled={busy || (NEEDS_REASON.has(a) && !reason.trim())}
+              data-testid={`action-${a}`}
+              onClick={() => void run(ACT_MUTATION, { action: a, reason: reason.trim() || null })}
+            >
+              {ACTION_LABEL[a] ?? a}
+            </button>
+          ))}
+        </div>
+      )}
+      {ticket.assignments.length > 0 && (
+        <>
+          <h3>已派</h3>
+          <ul className="assignments" data-testid="assignments">
+            {ticket.assignments.map((a) => (
+              <li key={a.id}>
+                {a.resource.name} · {ASSIGNMENT_LABEL[a.status] ?? a.status}
+                {a.declineReason && `（${a.declineReason}）`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {canDispatch && (
+        <>
+          <h3>推荐资源</h3>
+          {ticket.matches.length === 0 && (
+            <p className="hint">没有可派的资源（能力、负荷或已拒单）</p>
+          )}
+          <ol className="matches" data-testid="matches">
+            {ticket.matches.map((m) => (
+              <li key={m.resource.id} data-testid="match">
+                <div className="match-head">
+                  <strong>{m.resource.name}</strong>
+                  <span className="score">{m.score.toFixed(1)} 分</span>
+                </div>
+                <div className="reasons">
+                  <span>{KIND_LABEL[m.resource.kind] ?? m.resource.kind}</span>
+                  <span>
+                    {m.distanceMeters < 1000
+                      ? `${Math.round(m.distanceMeters)} 米`
+                      : `${(m.distanceMeters / 1000).toFixed(1)} 公里`}
+                  </span>
+                  {m.inClaimedZone && <span className="good">认领责任区</span>}
+                  {!m.inClaimedZone && m.inServiceArea && <span className="good">服务范围内</span>}
+                  <span className={m.availableNow ? 'good' : 'warn'}>
+                    {m.availableNow
+                      ? '现可服务'
+                      : m.nextAvailableAt
+                        ? `${formatTime(m.nextAvailableAt)} 可服务`
+                        : '近期无服务时间'}
+                  </span>
+                  <span>
+                    负荷 {m.load}/{m.capacity}
+                  </span>
+                  {m.record.counts && m.record.onTimeRate !== null && (
+                    <span>
+                      按期 {Math.round(m.record.onTimeRate * 100)}%（{m.record.sample} 件）
+                    </span>
+                  )}
+                  {m.matchedCapabilities.length > 0 && (
+                    <span>能力：{m.matchedCapabilities.join('、')}</span>
+                  )}
+                </div>
+                <button
+                  type="button"
+                  disabled={busy}
+                  data-testid="dispatch-button"
+                  onClick={() => void run(DISPATCH_MUTATION, { resourceIds: [m.resource.id] })}
+                >
+                  派单
+                </button>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+      <h3>办理过程</h3>
+      <ol className="timeline" data-testid="timeline">
+        {ticket.events.nodes.map((e, i) => (
+          <li key={i}>
+            <time>{formatTime(e.at)}</time> {ACTION_LABEL[e.type] ?? e.type}
+            {e.toStatus && ` → ${STATUS_LABEL[e.toStatus] ?? e.toStatus}`} · {e.actor}
+            {e.reason && <div className="reason">{e.reason}</div>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Selection } from './map/map-adapter';
+
+// The selection in the query string: ?compound=CODE, ?grid=CODE or ?ticket=ID.
+
+export function readSelection(search: string): Selection {
+  const q = new URLSearchParams(search);
+  const ticket = q.get('ticket');
+  if (ticket) return { kind: 'ticket', id: ticket };
+  const grid = q.get('grid');
+  if (grid) return { kind: 'grid', code: grid };
+  const compound = q.get('compound');
+  if (compound) return { kind: 'compound', code: compound };
+  return null;
+}
+
+export function selectionSearch(selection: Selection): string {
+  if (!selection) return '';
+  const q = new URLSearchParams(
+    selection.kind === 'ticket' ? { ticket: selection.id } : { [selection.kind]: selection.code },
+  );
+  return `?${q.toString()}`;
+}
+
+export function writeSelection(selection: Selection): void {
+  history.replaceState(null, '', `${location.pathname}${selectionSearch(selection)}`);
+}
