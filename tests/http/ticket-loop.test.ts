@@ -114,6 +114,15 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
   });
   afterAll(() => server?.stop());
 
+  it('answers overdue false for a new ticket with no resolve-by deadline yet', async () => {
+    const { reportTicket: r } = await report(); // no category: no resolve-by deadline
+    const { node } = await client.request<{ node: { overdue: boolean; resolveBy: string | null } }>(
+      `query($id: ID!) { node(id: $id) { ... on Ticket { overdue resolveBy } } }`,
+      { id: r.ticket.id },
+    );
+    expect(node).toEqual({ overdue: false, resolveBy: null });
+  });
+
   it('goes around the whole loop from a QR report to closed, with a complete event log', async () => {
     const { reportTicket: r } = await report({ categoryCode: 'ILLEGAL_WIRING' });
     expect(r).toMatchObject({

@@ -16,7 +16,7 @@ const columns = sql`t.id AS pk, t.code, t.category_code AS "categoryCode", t.sta
   t.community_id AS "communityPk", t.description, t.reported_at AS "reportedAt", t.respond_by AS "respondBy",
   t.resolve_by AS "resolveBy", t.accepted_at AS "acceptedAt", t.resolved_at AS "resolvedAt",
   t.closed_at AS "closedAt", t.satisfaction, t.version,
-  (${OPEN} AND t.status <> 'SUSPENDED' AND t.resolve_by < now()) AS overdue,
+  COALESCE(${OPEN} AND t.status <> 'SUSPENDED' AND t.resolve_by < now(), false) AS overdue,
   json_build_array(ST_X(t.location), ST_Y(t.location)) AS "lonLat"`;
 const withId = (t: Ticket): Ticket => ({ ...t, id: toGlobalId('Ticket', t.pk) });
 
