@@ -52,7 +52,7 @@ const mapTicketStatus = (page: Page, code: string) =>
     return (f?.properties.status as string | undefined) ?? null;
   }, code);
 
-describe.runIf(fs.existsSync(CHROMIUM))(`the map in headless Chromium on ${engineName()}`, () => {
+describe(`the map in headless Chromium on ${engineName()}`, () => {
   let server: RunningServer;
   let browser: Browser;
   let staff: Page;
@@ -74,6 +74,11 @@ describe.runIf(fs.existsSync(CHROMIUM))(`the map in headless Chromium on ${engin
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: apt-get install chromium (or set YITU_CHROMIUM)`,
+      );
+    }
     server = await startServer();
     // Playwright gives each launch a fresh, temporary profile (the flags above do the rest).
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
@@ -134,16 +139,17 @@ describe.runIf(fs.existsSync(CHROMIUM))(`the map in headless Chromium on ${engin
       for (let y = y0 + 2; y < y1; y += 3)
         for (let x = x0 + 2; x < x1; x += 3) {
           const hits = map.queryRenderedFeatures([x, y]);
-          const inGrid = hits.some(
-            (h) => h.layer.id === 'grid-hit' && h.properties.code === gridCode,
-          );
+          const grids = hits.filter((h) => h.layer.id === 'grid-hit');
+          const inGrid = grids.length === 1 && grids[0]!.properties.code === gridCode;
           const blocked = hits.some(
             (h) =>
               h.layer.id === 'compound-fill' ||
               h.layer.id === 'ticket-point' ||
               (h.layer.id === 'grid-hit' && h.properties.micro),
           );
-          if (inGrid && !blocked) return { x, y };
+          // map.project is relative to the map's container; clicks are relative to the page
+          const box = map.getContainer().getBoundingClientRect();
+          if (inGrid && !blocked) return { x: x + box.left, y: y + box.top };
         }
       return null;
     }, target.grid!.code);
@@ -220,7 +226,9 @@ describe.runIf(fs.existsSync(CHROMIUM))(`the map in headless Chromium on ${engin
     const point = await staff.evaluate((c) => {
       const map = window.__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
-      return map.project((f.geometry as { coordinates: [number, number] }).coordinates);
+      const p = map.project((f.geometry as { coordinates: [number, number] }).coordinates);
+      const box = map.getContainer().getBoundingClientRect();
+      return { x: p.x + box.left, y: p.y + box.top };
     }, code);
     await staff.mouse.click(point.x, point.y);
     await expect
