@@ -7,9 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const output = path.join(webDir, 'dist', 'index.html');
-const inputs = ['src', 'index.html', 'graphiql.html', 'vite.config.ts'].map((p) =>
-  path.join(webDir, p),
-);
+// The web's operations live in the schema package: a change there changes the app too.
+const inputs = [
+  'src',
+  'index.html',
+  'graphiql.html',
+  'vite.config.ts',
+  'package.json',
+  '../schema/index.ts',
+].map((p) => path.join(webDir, p));
 
 /** The newest file under `p` as { file, mtime }, or null if `p` does not exist. */
 function newest(p) {
