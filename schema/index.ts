@@ -49,6 +49,7 @@ export const MAP_LAYERS_QUERY = /* GraphQL */ `
         stats {
           openTickets
           overdueTickets
+          satisfactionRate
         }
         boundary(precision: 6)
       }
@@ -274,6 +275,92 @@ export const RATE_MUTATION = /* GraphQL */ `
     rateTicket(token: $token, rating: $rating, comment: $comment) {
       status
       satisfaction
+    }
+  }
+`;
+
+/** The top bar's search: compounds and grids by name or code, tickets by code or text. */
+export const SEARCH_QUERY = /* GraphQL */ `
+  query Search($text: String!) {
+    compounds(filter: { search: $text }, first: 5) {
+      nodes {
+        code
+        name
+      }
+    }
+    grids(filter: { search: $text }, first: 5) {
+      nodes {
+        code
+        name
+      }
+    }
+    tickets(filter: { search: $text }, first: 5) {
+      nodes {
+        id
+        code
+        description
+      }
+    }
+  }
+`;
+
+/** Each community's shortfall (三清单 gap) for the map's gap layer. */
+export const COMMUNITY_GAPS_QUERY = /* GraphQL */ `
+  query CommunityGaps {
+    communityLists {
+      shortfall
+      community {
+        code
+      }
+    }
+  }
+`;
+
+/** The dashboard: the ticket figures per street and community. */
+export const DASHBOARD_QUERY = /* GraphQL */ `
+  query Dashboard {
+    regions(first: 100) {
+      nodes {
+        id
+        code
+        name
+        level
+        stats {
+          openTickets
+          overdueTickets
+          closedTickets
+          resolutionRate
+          onTimeRate
+          satisfactionRate
+          meanResolutionHours
+        }
+      }
+    }
+  }
+`;
+
+/** One community's three lists, for the dashboard. */
+export const COMMUNITY_LISTS_QUERY = /* GraphQL */ `
+  query CommunityListsOf($id: ID!) {
+    node(id: $id) {
+      ... on Region {
+        name
+        lists {
+          shortfall
+          gaps {
+            category {
+              nameZh
+            }
+            openTickets
+            freeCapacity
+            gap
+          }
+          services {
+            capability
+            resourceCount
+          }
+        }
+      }
     }
   }
 `;

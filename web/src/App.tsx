@@ -1,16 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { OPEN_TICKETS_QUERY } from '@yitu/schema';
+import { COMMUNITY_GAPS_QUERY, OPEN_TICKETS_QUERY } from '@yitu/schema';
 import { request } from './data/graphql';
 import { subscribeTicketEvents } from './data/live';
 import { fetchMapData, type MapData, type TicketPoint } from './data/map-data';
-import { LAYER_GROUPS, type LayerGroup } from './map/layers';
+import { LAYER_GROUPS, type CompoundMeasure, type LayerGroup } from './map/layers';
 import type { Selection } from './map/map-adapter';
 import { MapView } from './map/MapView';
 import { readSelection, writeSelection } from './selection-url';
+import { DashboardPanel } from './features/dashboard/DashboardPanel';
 import { SidePanel } from './ui/SidePanel';
 import { TopBar } from './ui/TopBar';
 
-const ALL_VISIBLE = Object.fromEntries(LAYER_GROUPS.map((g) => [g, true])) as Record<
+// Every layer shows at first but the 三清单 gap layer, which staff turn on when they plan.
+const INITIALLY_VISIBLE = Object.fromEntries(LAYER_GROUPS.map((g) => [g, g !== 'gap'])) as Record<
   LayerGroup,
   boolean
 >;
@@ -18,7 +20,11 @@ const ALL_VISIBLE = Object.fromEntries(LAYER_GROUPS.map((g) => [g, true])) as Re
 export function App() {
   const [data, setData] = useState<MapData | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [visible, setVisible] = useState(ALL_VISIBLE);
+  const [visible, setVisible] = useState(INITIALLY_VISIBLE);
+  const [measure, setMeasure] = useState<CompoundMeasure>('open');
+  const [gaps, setGaps] = useState<Map<string, number> | null>(null);
+  const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
+  const [dashboard, setDashboard] = useState(false);
   // What is selected lives in the URL (?compound=, ?grid=, ?ticket=), so a link opens this view.
   const [selection, setSelection] = useState<Selection>(() => readSelection(location.search));
   // The grid a ticket was picked from, to go back to it.
@@ -58,6 +64,17 @@ export function App() {
     [reloadTickets],
   );
 
+  // The gap layer's figures are fetched the first time it is turned on.
+  useEffect(() => {
+    if (!visible.gap || gaps) return;
+    request<{ communityLists: { shortfall: number; community: { code: string } }[] }>(
+      COMMUNITY_GAPS_QUERY,
+    ).then(
+      (d) => setGaps(new Map(d.communityLists.map((l) => [l.community.code, l.shortfall]))),
+      () => undefined,
+    );
+  }, [visible.gap, gaps]);
+
   const select = useCallback((next: Selection) => {
     setSelection(next);
     if (next?.kind === 'grid') setGridCode(next.code);
@@ -77,11 +94,35 @@ export function App() {
 
   return (
     <div className="app">
-      <TopBar visible={visible} onToggle={(g, on) => setVisible((v) => ({ ...v, [g]: on }))} />
+      <TopBar
+        visible={visible}
+        onToggle={(g, on) => setVisible((v) => ({ ...v, [g]: on }))}
+        measure={measure}
+        onMeasure={setMeasure}
+        onPick={(s) => {
+          select(s);
+          setDashboard(false);
+          setFocus({ selection: s });
+        }}
+        dashboard={dashboard}
+        onDashboard={setDashboard}
+      />
       <main className="workspace">
         {mapData && (
-          <MapView data={mapData} visible={visible} selection={selection} onSelect={select} />
+          <MapView
+            data={mapData}
+            visible={visible}
+            selection={selection}
+            onSelect={(s) => {
+              select(s);
+              setDashboard(false);
+            }}
+            measure={measure}
+            gaps={gaps}
+            focus={focus}
+          />
         )}
+        {dashboard && <DashboardPanel refresh={refresh} />}
         <SidePanel
           compound={
             selection?.kind === 'compound' ? byCode.compounds.get(selection.code) : undefined
@@ -96,6 +137,8 @@ export function App() {
           ticketId={selection?.kind === 'ticket' ? selection.id : undefined}
           status={error ? `数据加载失败：${error}` : data ? undefined : '正在加载地图数据…'}
           refresh={refresh}
+          measure={measure}
+          showGap={visible.gap}
           onPickTicket={(id) => {
             setSelection({ kind: 'ticket', id });
             writeSelection({ kind: 'ticket', id });

@@ -26,6 +26,9 @@ export interface Compound {
   redProperty: boolean;
   propertyCompanyName: string | null; // null = 无物业
   openTickets: number;
+  overdueTickets: number;
+  /** Share of rated tickets rated 4–5, null before any rating. */
+  satisfactionRate: number | null;
   boundary: Geometry;
 }
 
@@ -57,9 +60,12 @@ export interface MapData {
 interface MapLayersResponse {
   regions: { nodes: Region[] };
   compounds: {
-    nodes: (Omit<Compound, 'redProperty' | 'propertyCompanyName' | 'openTickets'> & {
+    nodes: (Omit<
+      Compound,
+      'redProperty' | 'propertyCompanyName' | 'openTickets' | 'overdueTickets' | 'satisfactionRate'
+    > & {
       propertyCompany: { name: string; hasPartyBranch: boolean } | null;
-      stats: { openTickets: number };
+      stats: { openTickets: number; overdueTickets: number; satisfactionRate: number | null };
     })[];
   };
   grids: { nodes: (Omit<Grid, 'parentCode'> & { parent: { code: string } | null })[] };
@@ -79,6 +85,8 @@ export async function fetchMapData(signal?: AbortSignal): Promise<MapData> {
       redProperty: propertyCompany?.hasPartyBranch ?? false,
       propertyCompanyName: propertyCompany?.name ?? null,
       openTickets: stats.openTickets,
+      overdueTickets: stats.overdueTickets,
+      satisfactionRate: stats.satisfactionRate,
     })),
     grids: grids.nodes.map(({ parent, ...g }) => ({ ...g, parentCode: parent?.code ?? null })),
     tickets: tickets.nodes,

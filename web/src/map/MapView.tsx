@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { MapData } from '../data/map-data';
-import type { LayerGroup } from './layers';
+import type { CompoundMeasure, LayerGroup } from './layers';
 import { createYituMap, type Selection, type YituMap } from './map-adapter';
 
 interface Props {
@@ -9,10 +9,15 @@ interface Props {
   visible: Record<LayerGroup, boolean>;
   selection: Selection;
   onSelect: (selection: Selection) => void;
+  measure: CompoundMeasure;
+  /** Community code → 三清单 shortfall, once fetched. */
+  gaps: Map<string, number> | null;
+  /** Where to move the map (a new object each time it should move). */
+  focus: { selection: Selection } | null;
 }
 
 // React owns the container; the adapter owns the map. Props are pushed into the adapter.
-export function MapView({ data, visible, selection, onSelect }: Props) {
+export function MapView({ data, visible, selection, onSelect, measure, gaps, focus }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<YituMap | null>(null);
   const onSelectRef = useRef(onSelect);
@@ -39,6 +44,13 @@ export function MapView({ data, visible, selection, onSelect }: Props) {
   }, [boundaries, visible]);
 
   useEffect(() => map.current?.select(selection), [boundaries, selection]);
+  useEffect(() => map.current?.setMeasure(measure), [boundaries, measure]);
+  useEffect(() => {
+    if (gaps) map.current?.setCommunityGaps(gaps);
+  }, [boundaries, gaps]);
+  useEffect(() => {
+    if (focus) map.current?.focus(focus.selection);
+  }, [focus]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -44,6 +44,8 @@ describe('toCollections', () => {
         redProperty: false,
         propertyCompanyName: null,
         openTickets: 4,
+        overdueTickets: 1,
+        satisfactionRate: null,
         boundary: square(0, 0),
       },
     ],
@@ -68,6 +70,8 @@ describe('toCollections', () => {
       code: 'C1',
       name: '阳光小区',
       openTickets: 4,
+      overdueTickets: 1,
+      satisfaction: -1, // no rating yet: MapLibre would drop a null
       redProperty: false,
     });
     expect(c.grids.features.map((f) => f.properties.micro)).toEqual([false, true]);

@@ -22,6 +22,9 @@ export interface CompoundProps {
   code: string;
   name: string;
   openTickets: number;
+  overdueTickets: number;
+  /** 0–1; -1 before any rating (MapLibre drops null properties). */
+  satisfaction: number;
   redProperty: boolean;
 }
 export interface GridProps {
@@ -75,6 +78,8 @@ export function toCollections(data: MapData): MapCollections {
           code: c.code,
           name: c.name,
           openTickets: c.openTickets,
+          overdueTickets: c.overdueTickets,
+          satisfaction: c.satisfactionRate ?? -1,
           redProperty: c.redProperty,
         }),
       ),

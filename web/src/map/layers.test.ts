@@ -10,6 +10,9 @@ import {
   LAYER,
   LAYER_GROUPS,
   buildTicketLayers,
+  compoundFillColour,
+  compoundRamp,
+  COMPOUND_MEASURES,
   TICKET_STATUS_COLOURS,
   SOURCE,
   type LayerSpecification,
@@ -97,7 +100,7 @@ describe('buildStyle', () => {
   it('is offline: no glyphs, sprite or remote sources, so no symbol layers', () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
-    expect(Object.keys(style.sources).sort()).toEqual(['compounds', 'grids', 'regions']);
+    expect(Object.keys(style.sources).sort()).toEqual(['compounds', 'grids', 'regions', 'tickets']);
     for (const s of Object.values(style.sources)) expect(s.type).toBe('geojson');
     expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
     expect(JSON.stringify(style)).not.toMatch(/https?:\/\//);
@@ -138,5 +141,38 @@ describe('buildTicketLayers', () => {
       defaultTheme.redProperty,
       '#ffffff',
     ]);
+  });
+});
+
+describe('compoundFillColour', () => {
+  it('colours by the chosen measure, low to high', () => {
+    const overdue = compoundFillColour('overdue', defaultTheme);
+    expect(overdue.slice(0, 3)).toEqual(['interpolate', ['linear'], ['get', 'overdueTickets']]);
+    expect(overdue[4]).toBe(defaultTheme.tickets.none); // none overdue: green
+  });
+
+  it('makes low satisfaction red, high green, and unrated compounds grey', () => {
+    const [kind, test, unrated, ramp] = compoundFillColour('satisfaction', defaultTheme) as [
+      string,
+      unknown,
+      string,
+      unknown[],
+    ];
+    expect([kind, test, unrated]).toEqual([
+      'case',
+      ['<', ['get', 'satisfaction'], 0],
+      defaultTheme.noData,
+    ]);
+    expect(ramp[4]).toBe(defaultTheme.tickets.many); // the lowest stop is red
+    expect(ramp.at(-1)).toBe(defaultTheme.tickets.none);
+  });
+
+  it('keeps the legend in step with the ramp', () => {
+    for (const [measure] of COMPOUND_MEASURES) {
+      const stops = compoundRamp(measure, defaultTheme);
+      const values = stops.map(([v]) => v);
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+      expect(new Set(stops.map(([, , label]) => label)).size).toBe(stops.length);
+    }
   });
 });

@@ -6,10 +6,11 @@ import type { MapCollections } from './features';
 export type StyleSpecification = ReturnType<MapLibreMap['getStyle']>;
 export type LayerSpecification = StyleSpecification['layers'][number];
 
-export type LayerGroup = 'street' | 'community' | 'grid' | 'compound' | 'ticket';
+export type LayerGroup = 'street' | 'community' | 'gap' | 'grid' | 'compound' | 'ticket';
 export const LAYER_GROUPS: readonly LayerGroup[] = [
   'street',
   'community',
+  'gap',
   'grid',
   'compound',
   'ticket',
@@ -29,10 +30,12 @@ export const LAYER = {
   street: 'street-outline',
   communityFill: 'community-fill',
   communityOutline: 'community-outline',
+  communityGap: 'community-gap',
   gridHit: 'grid-hit',
   grid: 'grid-outline',
   microGrid: 'microgrid-outline',
   gridSelected: 'grid-selected',
+  gridHover: 'grid-hover',
   compoundFill: 'compound-fill',
   compoundRedProperty: 'compound-red-property',
   compoundSelected: 'compound-selected',
@@ -52,9 +55,64 @@ export const TICKET_STATUS_COLOURS: [string, string, string][] = [
   ['FEEDBACK', '已评价', '#43a047'],
 ];
 
+// 三清单 shortfall (open tickets beyond free capacity) shown amber, then red.
+export const GAP_SOME = 1;
+export const GAP_MANY = 5;
+
 // Open-ticket thresholds shared by the fill ramp and the legend.
 export const TICKETS_FEW = 2;
 export const TICKETS_MANY = 5;
+
+/** What colours the compounds (the top bar's choice). */
+export type CompoundMeasure = 'open' | 'overdue' | 'satisfaction';
+export const COMPOUND_MEASURES: [CompoundMeasure, string][] = [
+  ['open', '未办结工单'],
+  ['overdue', '超期工单'],
+  ['satisfaction', '满意率'],
+];
+
+/** The compound fill for a measure, and its legend rows (label, colour): one table for both. */
+export function compoundRamp(
+  measure: CompoundMeasure,
+  theme: MapTheme,
+): [number, string, string][] {
+  const t = theme.tickets;
+  switch (measure) {
+    case 'open':
+      return [
+        [0, t.none, '无未办结工单'],
+        [TICKETS_FEW, t.few, `${TICKETS_FEW} 件未办结`],
+        [TICKETS_MANY, t.many, `≥${TICKETS_MANY} 件未办结`],
+      ];
+    case 'overdue':
+      return [
+        [0, t.none, '无超期'],
+        [1, t.few, '1 件超期'],
+        [3, t.many, '≥3 件超期'],
+      ];
+    case 'satisfaction':
+      return [
+        [0.6, t.many, '满意率 ≤60%'],
+        [0.8, t.few, '满意率 80%'],
+        [0.95, t.none, '满意率 ≥95%'],
+      ];
+  }
+}
+
+const MEASURE_PROPERTY: Record<CompoundMeasure, string> = {
+  open: 'openTickets',
+  overdue: 'overdueTickets',
+  satisfaction: 'satisfaction',
+};
+
+export function compoundFillColour(measure: CompoundMeasure, theme: MapTheme): unknown[] {
+  const ramp: unknown[] = ['interpolate', ['linear'], ['get', MEASURE_PROPERTY[measure]]];
+  for (const [value, colour] of compoundRamp(measure, theme)) ramp.push(value, colour);
+  // satisfaction is -1 before any rating: grey, not red
+  return measure === 'satisfaction'
+    ? ['case', ['<', ['get', 'satisfaction'], 0], theme.noData, ramp]
+    : ramp;
+}
 
 export interface MapTheme {
   background: string;
@@ -66,6 +124,7 @@ export interface MapTheme {
   compoundOutline: string;
   redProperty: string;
   selected: string;
+  noData: string;
 }
 
 export const defaultTheme: MapTheme = {
@@ -78,6 +137,7 @@ export const defaultTheme: MapTheme = {
   compoundOutline: '#ffffff',
   redProperty: '#b71c1c',
   selected: '#1565c0',
+  noData: '#b0bec5',
 };
 
 export type FilterSpecification = NonNullable<
@@ -101,6 +161,30 @@ export function buildRegionLayers(theme: MapTheme): LayerSpecification[] {
       filter: ['==', ['get', 'level'], 'COMMUNITY'],
       metadata: group('community'),
       paint: { 'fill-color': theme.community.fill, 'fill-opacity': 0.6 },
+    },
+    {
+      // 三清单 gap: communities whose open demand exceeds free capacity, by feature-state
+      // (set by the adapter once the lists are fetched; the layer starts hidden)
+      id: LAYER.communityGap,
+      type: 'fill',
+      source: SOURCE.regions,
+      filter: ['==', ['get', 'level'], 'COMMUNITY'],
+      metadata: group('gap'),
+      layout: { visibility: 'none' },
+      paint: {
+        'fill-color': [
+          'interpolate',
+          ['linear'],
+          ['coalesce', ['feature-state', 'shortfall'], 0],
+          0,
+          'rgba(255,255,255,0)',
+          GAP_SOME,
+          theme.tickets.few,
+          GAP_MANY,
+          theme.tickets.many,
+        ],
+        'fill-opacity': 0.55,
+      },
     },
     {
       id: LAYER.communityOutline,
@@ -156,6 +240,15 @@ export function buildGridLayers(theme: MapTheme): LayerSpecification[] {
       paint: { 'line-color': theme.grid, 'line-width': 0.75, 'line-dasharray': [2, 2] },
     },
     {
+      // the grid under the pointer (the adapter sets the filter on mousemove)
+      id: LAYER.gridHover,
+      type: 'fill',
+      source: SOURCE.grids,
+      filter: selectionFilter(null),
+      metadata: group('grid'),
+      paint: { 'fill-color': theme.selected, 'fill-opacity': 0.12 },
+    },
+    {
       id: LAYER.gridSelected,
       type: 'line',
       source: SOURCE.grids,
@@ -174,17 +267,7 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
       source: SOURCE.compounds,
       metadata: group('compound'),
       paint: {
-        'fill-color': [
-          'interpolate',
-          ['linear'],
-          ['get', 'openTickets'],
-          0,
-          theme.tickets.none,
-          TICKETS_FEW,
-          theme.tickets.few,
-          TICKETS_MANY,
-          theme.tickets.many,
-        ],
+        'fill-color': compoundFillColour('open', theme) as never,
         'fill-opacity': 0.75,
         'fill-outline-color': theme.compoundOutline,
       },
@@ -253,7 +336,12 @@ export function buildStyle(
   return {
     version: 8,
     sources: {
-      [SOURCE.regions]: { type: 'geojson', data: data.regions, attribution: '演示数据（虚构）' },
+      [SOURCE.regions]: {
+        type: 'geojson',
+        data: data.regions,
+        attribution: '演示数据（虚构）',
+        promoteId: 'code', // feature-state (the gap layer) is keyed by region code
+      },
       [SOURCE.grids]: { type: 'geojson', data: data.grids },
       [SOURCE.compounds]: { type: 'geojson', data: data.compounds },
       [SOURCE.tickets]: { type: 'geojson', data: data.tickets },

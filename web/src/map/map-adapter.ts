@@ -5,7 +5,9 @@ import type { TicketPoint } from '../data/map-data';
 import { boundsOf, labelPoint, ticketCollection, toCollections } from './features';
 import {
   buildStyle,
+  compoundFillColour,
   defaultTheme,
+  type CompoundMeasure,
   GROUP_KEY,
   LAYER,
   selectionFilter,
@@ -32,6 +34,12 @@ export interface YituMap {
   setGroupVisible(group: LayerGroup, visible: boolean): void;
   /** Replace the open-ticket points (after a live event). */
   setTickets(tickets: TicketPoint[]): void;
+  /** Colour compounds by another measure. */
+  setMeasure(measure: CompoundMeasure): void;
+  /** Each community's 三清单 shortfall, for the gap layer. */
+  setCommunityGaps(shortfalls: Map<string, number>): void;
+  /** Move the map to show a compound, grid or ticket. */
+  focus(selection: Selection): void;
   select(selection: Selection): void;
   destroy(): void;
 }
@@ -94,6 +102,17 @@ export function createYituMap(
         : null,
     );
   });
+  // Hover highlight: the top-level grid (or micro-grid) under the pointer.
+  let hovered = '';
+  map.on('mousemove', LAYER.gridHit, (e) => {
+    const f = e.features?.find((x) => x.properties.micro === true) ?? e.features?.[0];
+    const code = typeof f?.properties.code === 'string' ? f.properties.code : '';
+    if (code !== hovered) map.setFilter(LAYER.gridHover, selectionFilter((hovered = code)));
+  });
+  map.on('mouseleave', LAYER.gridHit, () => {
+    hovered = '';
+    map.setFilter(LAYER.gridHover, selectionFilter(null));
+  });
   for (const id of CLICKABLE) {
     map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''));
@@ -103,6 +122,9 @@ export function createYituMap(
   const hidden = new Set<LayerGroup>();
   let selected: Selection = null;
   let pendingTickets: TicketPoint[] | null = null;
+  let measure: CompoundMeasure = 'open';
+  let currentTickets = data.tickets;
+  let gaps = new Map<string, number>();
   let loaded = false;
   const apply = () => {
     if (!loaded) return;
@@ -117,6 +139,13 @@ export function createYituMap(
       if (group)
         map.setLayoutProperty(layer.id, 'visibility', hidden.has(group) ? 'none' : 'visible');
     }
+    map.setPaintProperty(
+      LAYER.compoundFill,
+      'fill-color',
+      compoundFillColour(measure, theme) as never,
+    );
+    for (const [code, shortfall] of gaps)
+      map.setFeatureState({ source: SOURCE.regions, id: code }, { shortfall });
     const code = (kind: 'compound' | 'grid') => (selected?.kind === kind ? selected.code : null);
     map.setFilter(LAYER.compoundSelected, selectionFilter(code('compound')));
     map.setFilter(LAYER.gridSelected, selectionFilter(code('grid')));
@@ -140,11 +169,31 @@ export function createYituMap(
     },
     setTickets(tickets) {
       pendingTickets = tickets;
+      currentTickets = tickets;
       apply();
     },
     select(selection) {
       selected = selection;
       apply();
+    },
+    setMeasure(next) {
+      measure = next;
+      apply();
+    },
+    setCommunityGaps(next) {
+      gaps = next;
+      apply();
+    },
+    focus(selection) {
+      if (!selection) return;
+      if (selection.kind === 'ticket') {
+        const t = currentTickets.find((x) => x.id === selection.id);
+        if (t) map.flyTo({ center: t.location.coordinates, zoom: Math.max(map.getZoom(), 16) });
+        return;
+      }
+      const rows = selection.kind === 'compound' ? data.compounds : data.grids;
+      const bounds = boundsOf(rows.filter((r) => r.code === selection.code).map((r) => r.boundary));
+      if (bounds) map.fitBounds(bounds, { padding: 80, maxZoom: 17 });
     },
     destroy() {
       map.remove(); // also removes the markers

@@ -2,7 +2,14 @@ import type { CSSProperties } from 'react';
 import type { Compound, Grid } from '../data/map-data';
 import { GridPanel } from '../features/grid/GridPanel';
 import { TicketPanel } from '../features/tickets/TicketPanel';
-import { defaultTheme, TICKET_STATUS_COLOURS, TICKETS_FEW, TICKETS_MANY } from '../map/layers';
+import {
+  compoundRamp,
+  defaultTheme,
+  GAP_MANY,
+  GAP_SOME,
+  TICKET_STATUS_COLOURS,
+  type CompoundMeasure,
+} from '../map/layers';
 
 interface Props {
   compound?: Compound | undefined;
@@ -11,6 +18,8 @@ interface Props {
   status?: string | undefined; // loading / error text
   /** Bumped when a live ticket event arrives, so open panels reload. */
   refresh: number;
+  measure: CompoundMeasure;
+  showGap: boolean;
   onPickTicket: (ticketId: string) => void;
   onTicketChanged: () => void;
   onClose: () => void;
@@ -22,6 +31,8 @@ export function SidePanel({
   ticketId,
   status,
   refresh,
+  measure,
+  showGap,
   onPickTicket,
   onTicketChanged,
   onClose,
@@ -70,7 +81,7 @@ export function SidePanel({
       {!compound && !grid && !ticketId && !status && (
         <p className="hint">点击小区、网格或工单查看详情</p>
       )}
-      <Legend />
+      <Legend measure={measure} showGap={showGap} />
     </aside>
   );
 }
@@ -101,12 +112,22 @@ function CloseButton({ onClose }: { onClose: () => void }) {
   );
 }
 
-function Legend() {
+function Legend({ measure, showGap }: { measure: CompoundMeasure; showGap: boolean }) {
   const t = defaultTheme;
   const rows: [string, CSSProperties][] = [
-    ['无未办结工单', { background: t.tickets.none }],
-    [`${TICKETS_FEW} 件未办结`, { background: t.tickets.few }],
-    [`≥${TICKETS_MANY} 件未办结`, { background: t.tickets.many }],
+    ...compoundRamp(measure, t).map(([, colour, label]): [string, CSSProperties] => [
+      label,
+      { background: colour },
+    ]),
+    ...(measure === 'satisfaction'
+      ? [['尚无评价', { background: t.noData }] as [string, CSSProperties]]
+      : []),
+    ...(showGap
+      ? ([
+          [`社区缺口 ${GAP_SOME}+`, { background: t.tickets.few, opacity: 0.55 }],
+          [`社区缺口 ≥${GAP_MANY}`, { background: t.tickets.many, opacity: 0.55 }],
+        ] as [string, CSSProperties][])
+      : []),
     ['红色物业', { border: `2px solid ${t.redProperty}` }],
     ...TICKET_STATUS_COLOURS.slice(0, 5).map(([, label, colour]): [string, CSSProperties] => [
       `工单：${label}`,

@@ -1,8 +1,13 @@
-import type { LayerGroup } from '../map/layers';
+import { useEffect, useState } from 'react';
+import { SEARCH_QUERY } from '@yitu/schema';
+import { request } from '../data/graphql';
+import { COMPOUND_MEASURES, type CompoundMeasure, type LayerGroup } from '../map/layers';
+import type { Selection } from '../map/map-adapter';
 
 const LABELS: Record<LayerGroup, string> = {
   street: '街道',
   community: '社区',
+  gap: '需求缺口',
   grid: '网格',
   compound: '小区',
   ticket: '工单',
@@ -11,12 +16,18 @@ const LABELS: Record<LayerGroup, string> = {
 interface Props {
   visible: Record<LayerGroup, boolean>;
   onToggle: (group: LayerGroup, visible: boolean) => void;
+  measure: CompoundMeasure;
+  onMeasure: (measure: CompoundMeasure) => void;
+  onPick: (selection: Selection) => void;
+  dashboard: boolean;
+  onDashboard: (open: boolean) => void;
 }
 
-export function TopBar({ visible, onToggle }: Props) {
+export function TopBar(p: Props) {
   return (
     <header className="topbar">
       <h1>一图 · 天长市社区治理</h1>
+      <Search onPick={p.onPick} />
       <fieldset className="layer-list" data-testid="layer-list">
         <legend>图层</legend>
         {(Object.keys(LABELS) as LayerGroup[]).map((group) => (
@@ -24,13 +35,117 @@ export function TopBar({ visible, onToggle }: Props) {
             <input
               type="checkbox"
               data-testid={`layer-toggle-${group}`}
-              checked={visible[group]}
-              onChange={(e) => onToggle(group, e.target.checked)}
+              checked={p.visible[group]}
+              onChange={(e) => p.onToggle(group, e.target.checked)}
             />
             {LABELS[group]}
           </label>
         ))}
       </fieldset>
+      <label className="measure">
+        小区着色
+        <select
+          value={p.measure}
+          data-testid="measure"
+          onChange={(e) => p.onMeasure(e.target.value as CompoundMeasure)}
+        >
+          {COMPOUND_MEASURES.map(([m, label]) => (
+            <option key={m} value={m}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className={p.dashboard ? 'active' : ''}
+        data-testid="dashboard-toggle"
+        onClick={() => p.onDashboard(!p.dashboard)}
+      >
+        统计
+      </button>
     </header>
+  );
+}
+
+interface Hits {
+  compounds: { nodes: { code: string; name: string }[] };
+  grids: { nodes: { code: string; name: string }[] };
+  tickets: { nodes: { id: string; code: string; description: string }[] };
+}
+
+/** Compound, grid or ticket by name or code; picking one selects it and moves the map there. */
+function Search({ onPick }: { onPick: (selection: Selection) => void }) {
+  const [text, setText] = useState('');
+  const [hits, setHits] = useState<Hits | null>(null);
+
+  useEffect(() => {
+    const term = text.trim();
+    if (term.length < 2) {
+      setHits(null);
+      return;
+    }
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      request<Hits>(SEARCH_QUERY, { text: term }, abort.signal).then(setHits, () => setHits(null));
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [text]);
+
+  const pick = (selection: Selection) => {
+    onPick(selection);
+    setText('');
+    setHits(null);
+  };
+  const rows = hits
+    ? [
+        ...hits.compounds.nodes.map((c) => ({
+          key: `c:${c.code}`,
+          kind: '小区',
+          label: c.name,
+          sub: c.code,
+          selection: { kind: 'compound', code: c.code } as Selection,
+        })),
+        ...hits.grids.nodes.map((g) => ({
+          key: `g:${g.code}`,
+          kind: '网格',
+          label: g.name,
+          sub: g.code,
+          selection: { kind: 'grid', code: g.code } as Selection,
+        })),
+        ...hits.tickets.nodes.map((t) => ({
+          key: `t:${t.id}`,
+          kind: '工单',
+          label: t.code,
+          sub: t.description.slice(0, 24),
+          selection: { kind: 'ticket', id: t.id } as Selection,
+        })),
+      ]
+    : [];
+  return (
+    <div className="search">
+      <input
+        type="search"
+        placeholder="搜索小区、网格、工单号"
+        value={text}
+        data-testid="search"
+        onChange={(e) => setText(e.target.value)}
+      />
+      {hits && (
+        <ul className="search-results" data-testid="search-results">
+          {rows.length === 0 && <li className="hint">没有结果</li>}
+          {rows.map((r) => (
+            <li key={r.key}>
+              <button type="button" onClick={() => pick(r.selection)}>
+                <span className="kind">{r.kind}</span> {r.label} <small>{r.sub}</small>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -1,0 +1,148 @@
+import { useEffect, useState } from 'react';
+import { COMMUNITY_LISTS_QUERY, DASHBOARD_QUERY } from '@yitu/schema';
+import { describeError, request } from '../../data/graphql';
+
+interface RegionFigures {
+  id: string;
+  code: string;
+  name: string;
+  level: string;
+  stats: {
+    openTickets: number;
+    overdueTickets: number;
+    closedTickets: number;
+    resolutionRate: number | null;
+    onTimeRate: number | null;
+    satisfactionRate: number | null;
+    meanResolutionHours: number | null;
+  };
+}
+
+interface Lists {
+  name: string;
+  lists: {
+    shortfall: number;
+    gaps: {
+      category: { nameZh: string };
+      openTickets: number;
+      freeCapacity: number;
+      gap: number;
+    }[];
+    services: { capability: string; resourceCount: number }[];
+  } | null;
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+
+/** The figures every report quotes (办结率, 按期办结率, 满意率 …) per street and community, and a
+ * community's three lists (三清单) on click. All from the data the system holds. */
+export function DashboardPanel({ refresh }: { refresh: number }) {
+  const [regions, setRegions] = useState<RegionFigures[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [community, setCommunity] = useState<string | null>(null);
+  const [lists, setLists] = useState<Lists | null>(null);
+
+  useEffect(() => {
+    request<{ regions: { nodes: RegionFigures[] } }>(DASHBOARD_QUERY).then(
+      (d) => setRegions(d.regions.nodes),
+      (e: unknown) => setError(describeError(e)),
+    );
+  }, [refresh]);
+
+  useEffect(() => {
+    if (!community) return;
+    setLists(null);
+    request<{ node: Lists }>(COMMUNITY_LISTS_QUERY, { id: community }).then(
+      (d) => setLists(d.node),
+      (e: unknown) => setError(describeError(e)),
+    );
+  }, [community]);
+
+  const order = ['DISTRICT', 'STREET', 'COMMUNITY'];
+  const rows = [...(regions ?? [])].sort(
+    (a, b) => order.indexOf(a.level) - order.indexOf(b.level) || a.code.localeCompare(b.code),
+  );
+  return (
+    <section className="dashboard" data-testid="dashboard">
+      <h2>统计</h2>
+      {error && <p className="error">{error}</p>}
+      {!regions && !error && <p className="status">正在统计…</p>}
+      {regions && (
+        <table>
+          <thead>
+            <tr>
+              <th>区域</th>
+              <th>未办结</th>
+              <th>超期</th>
+              <th>已办结</th>
+              <th>办结率</th>
+              <th>按期办结率</th>
+              <th>满意率</th>
+              <th>平均办理（小时）</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr
+                key={r.id}
+                className={`level--${r.level} ${community === r.id ? 'selected' : ''}`}
+                onClick={() => r.level === 'COMMUNITY' && setCommunity(r.id)}
+                data-testid="dashboard-row"
+              >
+                <td>{r.name}</td>
+                <td>{r.stats.openTickets}</td>
+                <td className={r.stats.overdueTickets > 0 ? 'late' : ''}>
+                  {r.stats.overdueTickets}
+                </td>
+                <td>{r.stats.closedTickets}</td>
+                <td>{pct(r.stats.resolutionRate)}</td>
+                <td>{pct(r.stats.onTimeRate)}</td>
+                <td>{pct(r.stats.satisfactionRate)}</td>
+                <td>{r.stats.meanResolutionHours?.toFixed(1) ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {community && (
+        <div className="lists" data-testid="community-lists">
+          <h3>{lists?.name ?? '…'} · 三清单</h3>
+          {lists?.lists && (
+            <>
+              <p>缺口合计：{lists.lists.shortfall}</p>
+              <table>
+                <thead>
+                  <tr>
+                    <th>类别</th>
+                    <th>需求（未办结）</th>
+                    <th>可用承接量</th>
+                    <th>缺口</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {lists.lists.gaps
+                    .filter((g) => g.openTickets > 0 || g.freeCapacity > 0)
+                    .map((g) => (
+                      <tr key={g.category.nameZh}>
+                        <td>{g.category.nameZh}</td>
+                        <td>{g.openTickets}</td>
+                        <td>{g.freeCapacity}</td>
+                        <td className={g.gap > 0 ? 'late' : ''}>{g.gap}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+              <p className="hint">
+                服务清单：
+                {lists.lists.services
+                  .slice(0, 12)
+                  .map((s) => `${s.capability}（${s.resourceCount}）`)
+                  .join('、')}
+              </p>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
