@@ -44,10 +44,10 @@ try {
     const shellMs = Date.now() - started;
     await page.waitForFunction(
       () => {
-        const map = (window as { __yituMap?: import('maplibre-gl').Map }).__yituMap;
+        const map = (globalThis as { __yituMap?: import('maplibre-gl').Map }).__yituMap;
         if (!map || !map.loaded() || map.isMoving()) return false;
         const codes = map.queryRenderedFeatures({ layers: ['compound-fill'] });
-        return new Set(codes.map((f) => f.properties.code)).size === 111;
+        return new Set(codes.map((f) => f.properties.code as string)).size === 111;
       },
       undefined,
       { timeout: 60_000, polling: 20 },

@@ -25,18 +25,17 @@ const FLAGS = [
   '--enable-unsafe-swiftshader',
 ];
 
-declare global {
-  interface Window {
-    __yituMap?: import('maplibre-gl').Map;
-    __xss?: number;
-  }
+/** What the page exposes, as seen from code that page.evaluate runs in the browser. */
+interface InPage {
+  __yituMap?: import('maplibre-gl').Map;
+  __xss?: number;
 }
 
 /** Resolves when the map has drawn everything it has (MapLibre's idle). */
 const mapIdle = (page: Page) =>
   page.waitForFunction(
     () => {
-      const map = window.__yituMap;
+      const map = (globalThis as unknown as InPage).__yituMap;
       return !!map && map.loaded() && map.isStyleLoaded() && !map.isMoving();
     },
     undefined,
@@ -46,7 +45,7 @@ const mapIdle = (page: Page) =>
 /** The status the map's ticket layer holds for a ticket (null if it is not there). */
 const mapTicketStatus = (page: Page, code: string) =>
   page.evaluate((c) => {
-    const f = window.__yituMap
+    const f = (globalThis as unknown as InPage).__yituMap
       ?.querySourceFeatures('tickets')
       .find((feature) => feature.properties.code === c);
     return (f?.properties.status as string | undefined) ?? null;
@@ -93,7 +92,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await staff.goto(server.url);
     await mapIdle(staff);
     const rendered = await staff.evaluate(() => {
-      const map = window.__yituMap!;
+      const map = (globalThis as unknown as InPage).__yituMap!;
       const codes = map
         .queryRenderedFeatures({ layers: ['compound-fill'] })
         .map((f) => f.properties.code as string);
@@ -124,7 +123,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     expect(target).toBeDefined();
     // A pixel inside that grid that is not on a compound, a micro-grid or a ticket point.
     const pixel = await staff.evaluate((gridCode) => {
-      const map = window.__yituMap!;
+      const map = (globalThis as unknown as InPage).__yituMap!;
       const grid = map
         .querySourceFeatures('grids')
         .find((f) => f.properties.code === gridCode && !f.properties.micro)!;
@@ -200,7 +199,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await phone.goto(`${server.url}/r/${compound}`);
     await phone.getByTestId('report-compound').filter({ hasNotText: '…' }).waitFor();
     const payload =
-      '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>楼道里有人飞线充电';
+      '<img src=x onerror="(globalThis as unknown as InPage).__xss=1"><script>(globalThis as unknown as InPage).__xss=1</script>楼道里有人飞线充电';
     await phone.getByTestId('report-name').fill('李四');
     await phone.getByTestId('report-phone').fill('13800001234');
     await phone.getByTestId('report-description').fill(payload);
@@ -213,7 +212,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     // The staff page was never reloaded: the subscription brings the new ticket.
     await expect.poll(() => mapTicketStatus(staff, code), { timeout: 10_000 }).toBe('REPORTED');
     const at = await staff.evaluate((c) => {
-      const map = window.__yituMap!;
+      const map = (globalThis as unknown as InPage).__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
       map.jumpTo({
         center: (f.geometry as { coordinates: [number, number] }).coordinates,
@@ -224,7 +223,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     expect(at).toBeNull();
     await mapIdle(staff);
     const point = await staff.evaluate((c) => {
-      const map = window.__yituMap!;
+      const map = (globalThis as unknown as InPage).__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
       const p = map.project((f.geometry as { coordinates: [number, number] }).coordinates);
       const box = map.getContainer().getBoundingClientRect();
@@ -235,7 +234,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       .poll(() => staff.getByTestId('ticket-code').textContent(), { timeout: 10_000 })
       .toBe(code);
     expect(await staff.getByTestId('ticket-description').textContent()).toBe(payload);
-    expect(await staff.evaluate(() => window.__xss)).toBeUndefined();
+    expect(await staff.evaluate(() => (globalThis as unknown as InPage).__xss)).toBeUndefined();
     expect(
       await staff
         .locator('[data-testid=ticket-description] img, [data-testid=ticket-description] script')

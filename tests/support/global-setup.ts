@@ -7,8 +7,36 @@ import { createDb, migrate, repoRoot, seedDemoCity } from '@yitu/api/testing';
 import { TEST_AS_OF, databaseUrlFor, withAdmin, type TemplateInfo } from './engine';
 
 // Runs once per test run: migrate and seed one template database. Each worker then clones it
-// (tests/support/db.ts), so the demo city is generated once, not once per test or file.
+// (tests/support/db.ts), so the demo city is generated once, not once per test or file. Several
+// projects (integration, e2e) share the one template; each gets its own names for its clones,
+// since worker numbers repeat across projects.
+interface Shared {
+  template: Promise<{ info: TemplateInfo; teardown: () => Promise<void> }>;
+  users: number;
+}
+const state = globalThis as { __yituTestTemplate?: Shared };
+
 export default async function setup(project: TestProject) {
+  state.__yituTestTemplate ??= { template: createTemplate(), users: 0 };
+  const shared = state.__yituTestTemplate;
+  shared.users++;
+  const { info, teardown } = await shared.template;
+  const name = project.name.replace(/\W/g, '');
+  if (info.engine === 'postgres') {
+    project.provide('yituTemplate', { ...info, prefix: `${info.prefix}${name}_` });
+  } else {
+    const workDir = path.join(info.workDir, name);
+    fs.mkdirSync(workDir, { recursive: true });
+    project.provide('yituTemplate', { ...info, workDir });
+  }
+  return async () => {
+    if (--shared.users > 0) return;
+    state.__yituTestTemplate = undefined;
+    await teardown();
+  };
+}
+
+async function createTemplate(): Promise<{ info: TemplateInfo; teardown: () => Promise<void> }> {
   // Suites that load served pages (GraphiQL, the map) need the built web app.
   execFileSync(process.execPath, [path.join(repoRoot, 'web/scripts/build-if-missing.mjs')], {
     stdio: 'inherit',
@@ -48,6 +76,5 @@ export default async function setup(project: TestProject) {
   console.log(
     `[yitu] test database (${info.engine}) migrated and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  project.provide('yituTemplate', info);
-  return teardown;
+  return { info, teardown };
 }
