@@ -243,4 +243,67 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await staff.screenshot({ path: path.join(shots, '7-resident-ticket-on-map.png') });
     await phone.close();
   });
+
+  it('finds a compound by name, recolours by satisfaction, shows the gap layer and the dashboard', async () => {
+    const { compounds, communityLists } = await graphql<{
+      compounds: { nodes: { code: string; name: string }[] };
+      communityLists: { shortfall: number; community: { code: string } }[];
+    }>(`
+      {
+        compounds(first: 3) {
+          nodes {
+            code
+            name
+          }
+        }
+        communityLists {
+          shortfall
+          community {
+            code
+          }
+        }
+      }
+    `);
+    const wanted = compounds.nodes[2]!;
+    await staff.getByTestId('search').fill(wanted.name);
+    await staff.getByTestId('search-results').getByText(wanted.name).first().click();
+    await expect
+      .poll(() => staff.getByTestId('compound-code').textContent(), { timeout: 10_000 })
+      .toBe(wanted.code);
+    expect(new URL(staff.url()).searchParams.get('compound')).toBe(wanted.code);
+
+    await staff.getByTestId('measure').selectOption('satisfaction');
+    await expect
+      .poll(() =>
+        staff.evaluate(() =>
+          JSON.stringify(
+            (globalThis as unknown as InPage).__yituMap!.getPaintProperty(
+              'compound-fill',
+              'fill-color',
+            ),
+          ),
+        ),
+      )
+      .toContain('satisfaction');
+
+    await staff.getByTestId('layer-toggle-gap').check();
+    const gapOf = (code: string) =>
+      staff.evaluate((c) => {
+        const map = (globalThis as unknown as InPage).__yituMap!;
+        return map.getLayoutProperty('community-gap', 'visibility') === 'visible'
+          ? ((map.getFeatureState({ source: 'regions', id: c }).shortfall as number | undefined) ??
+              null)
+          : null;
+      }, code);
+    const some = communityLists[0]!;
+    await expect.poll(() => gapOf(some.community.code), { timeout: 10_000 }).toBe(some.shortfall);
+    await mapIdle(staff);
+    await staff.screenshot({ path: path.join(shots, '8-satisfaction-and-gaps.png') });
+
+    await staff.getByTestId('dashboard-toggle').click();
+    await expect.poll(() => staff.getByTestId('dashboard-row').count()).toBe(24); // 1 + 2 + 21
+    await staff.getByTestId('dashboard-row').filter({ hasText: '社区' }).first().click();
+    await staff.getByTestId('community-lists').locator('table').waitFor();
+    await staff.screenshot({ path: path.join(shots, '9-dashboard.png') });
+  });
 });
