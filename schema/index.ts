@@ -130,6 +130,10 @@ export const TICKET_PANEL_QUERY = /* GraphQL */ `
           code
           nameZh
         }
+        categorySuggestions {
+          categoryCode
+          confidence
+        }
         compound {
           name
         }
@@ -361,6 +365,25 @@ export const COMMUNITY_LISTS_QUERY = /* GraphQL */ `
           }
         }
       }
+    }
+  }
+`;
+
+export const CATEGORIES_QUERY = /* GraphQL */ `
+  query Categories {
+    categories {
+      code
+      nameZh
+    }
+  }
+`;
+
+export const CLASSIFY_MUTATION = /* GraphQL */ `
+  mutation Classify($input: ClassifyTicketInput!) {
+    classifyTicket(input: $input) {
+      id
+      status
+      version
     }
   }
 `;

@@ -199,7 +199,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await phone.goto(`${server.url}/r/${compound}`);
     await phone.getByTestId('report-compound').filter({ hasNotText: '…' }).waitFor();
     const payload =
-      '<img src=x onerror="(globalThis as unknown as InPage).__xss=1"><script>(globalThis as unknown as InPage).__xss=1</script>楼道里有人飞线充电';
+      '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>楼道里有人飞线充电';
     await phone.getByTestId('report-name').fill('李四');
     await phone.getByTestId('report-phone').fill('13800001234');
     await phone.getByTestId('report-description').fill(payload);
@@ -242,6 +242,20 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     ).toBe(0);
     await staff.screenshot({ path: path.join(shots, '7-resident-ticket-on-map.png') });
     await phone.close();
+
+    // Classify it with the classifier's first suggestion (飞线充电 → 私拉乱接与飞线充电), accept it,
+    // and the ranked resources appear for dispatch.
+    const suggestion = staff.getByTestId('classify').locator('option', { hasText: '推荐' }).first();
+    const value = await suggestion.getAttribute('value');
+    expect(value).toBe('ILLEGAL_WIRING');
+    await staff.getByTestId('classify').selectOption(value!);
+    await expect
+      .poll(() => staff.getByTestId('ticket-category').textContent())
+      .toContain('私拉乱接与飞线充电');
+    await staff.getByTestId('action-ACCEPT').click();
+    await expect.poll(() => staff.getByTestId('ticket-status').textContent()).toBe('已受理');
+    await staff.getByTestId('match').first().waitFor({ timeout: 15_000 });
+    await staff.screenshot({ path: path.join(shots, '7b-classified-accepted.png') });
   });
 
   it('finds a compound by name, recolours by satisfaction, shows the gap layer and the dashboard', async () => {

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ACT_MUTATION, DISPATCH_MUTATION, TICKET_PANEL_QUERY } from '@yitu/schema';
+import {
+  ACT_MUTATION,
+  CATEGORIES_QUERY,
+  CLASSIFY_MUTATION,
+  DISPATCH_MUTATION,
+  TICKET_PANEL_QUERY,
+} from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
 import {
   ACTION_LABEL,
@@ -41,6 +47,7 @@ interface TicketDetails {
   respondBy: string | null;
   resolveBy: string | null;
   category: { code: string; nameZh: string } | null;
+  categorySuggestions: { categoryCode: string; confidence: number }[];
   compound: { name: string } | null;
   grid: { id: string; code: string } | null;
   photos: { url: string; thumbnailUrl: string }[];
@@ -76,6 +83,14 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
   const [now, setNow] = useState(Date.now());
+  const [categories, setCategories] = useState<{ code: string; nameZh: string }[]>([]);
+
+  useEffect(() => {
+    request<{ categories: { code: string; nameZh: string }[] }>(CATEGORIES_QUERY).then(
+      (d) => setCategories(d.categories),
+      () => undefined,
+    );
+  }, []);
 
   const load = useCallback(async () => {
     const data = await request<{ node: TicketDetails | null }>(TICKET_PANEL_QUERY, { id });
@@ -130,6 +145,7 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
       </section>
     );
   }
+  const nameOf = (code: string) => categories.find((c) => c.code === code)?.nameZh ?? code;
   const respond = countdown(ticket.respondBy, now);
   const resolve = countdown(ticket.resolveBy, now);
   const canDispatch = ticket.allowedActions.includes('DISPATCH');
@@ -155,7 +171,33 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
       </p>
       <dl>
         <dt>类别</dt>
-        <dd>{ticket.category?.nameZh ?? '待分类'}</dd>
+        <dd data-testid="ticket-category">
+          {ticket.category?.nameZh ?? '待分类'}
+          {['REPORTED', 'ACCEPTED'].includes(ticket.status) && categories.length > 0 && (
+            <select
+              className="classify"
+              value=""
+              disabled={busy}
+              data-testid="classify"
+              aria-label="分类"
+              onChange={(e) =>
+                e.target.value && void run(CLASSIFY_MUTATION, { categoryCode: e.target.value })
+              }
+            >
+              <option value="">{ticket.category ? '改分类…' : '分类…'}</option>
+              {ticket.categorySuggestions.map((s) => (
+                <option key={`s:${s.categoryCode}`} value={s.categoryCode}>
+                  推荐：{nameOf(s.categoryCode)}（{Math.round(s.confidence * 100)}%）
+                </option>
+              ))}
+              {categories.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.nameZh}
+                </option>
+              ))}
+            </select>
+          )}
+        </dd>
         <dt>小区</dt>
         <dd>{ticket.compound?.name ?? '—'}</dd>
         <dt>上报</dt>
