@@ -387,3 +387,19 @@ export const CLASSIFY_MUTATION = /* GraphQL */ `
     }
   }
 `;
+
+/** Resources in the map's view (the resource layer, from zoom 14). */
+export const RESOURCES_IN_VIEW_QUERY = /* GraphQL */ `
+  query ResourcesInView($bbox: BBoxInput!) {
+    resources(filter: { bbox: $bbox }, first: 500) {
+      totalCount
+      nodes {
+        id
+        code
+        name
+        kind
+        location(precision: 6)
+      }
+    }
+  }
+`;

@@ -222,6 +222,19 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     }, code);
     expect(at).toBeNull();
     await mapIdle(staff);
+    // Zoomed in, the resources around are fetched for the view and drawn by kind.
+    await expect
+      .poll(
+        () =>
+          staff.evaluate(
+            () =>
+              (globalThis as unknown as InPage).__yituMap!.queryRenderedFeatures({
+                layers: ['resource-point'],
+              }).length,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
     const point = await staff.evaluate((c) => {
       const map = (globalThis as unknown as InPage).__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;

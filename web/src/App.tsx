@@ -1,10 +1,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { COMMUNITY_GAPS_QUERY, OPEN_TICKETS_QUERY } from '@yitu/schema';
+import { COMMUNITY_GAPS_QUERY, OPEN_TICKETS_QUERY, RESOURCES_IN_VIEW_QUERY } from '@yitu/schema';
 import { request } from './data/graphql';
 import { subscribeTicketEvents } from './data/live';
-import { fetchMapData, type MapData, type TicketPoint } from './data/map-data';
-import { LAYER_GROUPS, type CompoundMeasure, type LayerGroup } from './map/layers';
-import type { Selection } from './map/map-adapter';
+import { fetchMapData, type MapData, type ResourcePoint, type TicketPoint } from './data/map-data';
+import {
+  LAYER_GROUPS,
+  RESOURCE_MIN_ZOOM,
+  type CompoundMeasure,
+  type LayerGroup,
+} from './map/layers';
+import type { Selection, Viewport } from './map/map-adapter';
 import { MapView } from './map/MapView';
 import { readSelection, writeSelection } from './selection-url';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
@@ -25,6 +30,8 @@ export function App() {
   const [gaps, setGaps] = useState<Map<string, number> | null>(null);
   const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
   const [dashboard, setDashboard] = useState(false);
+  const [viewport, setViewport] = useState<Viewport | null>(null);
+  const [resources, setResources] = useState<ResourcePoint[]>([]);
   // What is selected lives in the URL (?compound=, ?grid=, ?ticket=), so a link opens this view.
   const [selection, setSelection] = useState<Selection>(() => readSelection(location.search));
   // The grid a ticket was picked from, to go back to it.
@@ -75,6 +82,21 @@ export function App() {
     );
   }, [visible.gap, gaps]);
 
+  // Resources are thousands (party members): fetched for the view only, from zoom 14.
+  useEffect(() => {
+    if (!viewport || !visible.resource || viewport.zoom < RESOURCE_MIN_ZOOM) return;
+    const abort = new AbortController();
+    request<{ resources: { nodes: ResourcePoint[] } }>(
+      RESOURCES_IN_VIEW_QUERY,
+      { bbox: viewport.bbox },
+      abort.signal,
+    ).then(
+      (d) => setResources(d.resources.nodes),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [viewport, visible.resource]);
+
   const select = useCallback((next: Selection) => {
     setSelection(next);
     if (next?.kind === 'grid') setGridCode(next.code);
@@ -120,6 +142,8 @@ export function App() {
             measure={measure}
             gaps={gaps}
             focus={focus}
+            resources={resources}
+            onViewport={setViewport}
           />
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}
@@ -139,6 +163,7 @@ export function App() {
           refresh={refresh}
           measure={measure}
           showGap={visible.gap}
+          showResources={visible.resource && (viewport?.zoom ?? 0) >= RESOURCE_MIN_ZOOM}
           onPickTicket={(id) => {
             setSelection({ kind: 'ticket', id });
             writeSelection({ kind: 'ticket', id });

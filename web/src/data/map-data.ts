@@ -49,6 +49,15 @@ export interface TicketPoint {
   location: PointGeometry;
 }
 
+/** A resource as the map shows it (fetched per view, from zoom 14). */
+export interface ResourcePoint {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  location: PointGeometry;
+}
+
 export interface MapData {
   regions: Region[];
   compounds: Compound[];

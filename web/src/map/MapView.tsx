@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { MapData } from '../data/map-data';
+import type { MapData, ResourcePoint } from '../data/map-data';
 import type { CompoundMeasure, LayerGroup } from './layers';
-import { createYituMap, type Selection, type YituMap } from './map-adapter';
+import { createYituMap, type Selection, type Viewport, type YituMap } from './map-adapter';
 
 interface Props {
   data: MapData;
@@ -14,21 +14,41 @@ interface Props {
   gaps: Map<string, number> | null;
   /** Where to move the map (a new object each time it should move). */
   focus: { selection: Selection } | null;
+  /** Resources in view (the App fetches them as the view changes). */
+  resources: ResourcePoint[];
+  onViewport: (viewport: Viewport) => void;
 }
 
 // React owns the container; the adapter owns the map. Props are pushed into the adapter.
-export function MapView({ data, visible, selection, onSelect, measure, gaps, focus }: Props) {
+export function MapView({
+  data,
+  visible,
+  selection,
+  onSelect,
+  measure,
+  gaps,
+  focus,
+  resources,
+  onViewport,
+}: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<YituMap | null>(null);
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
+  const onViewportRef = useRef(onViewport);
+  onViewportRef.current = onViewport;
 
   // The map is built once per boundary set; ticket points are pushed in as they change.
   const initial = useRef(data);
   const boundaries = data.regions;
   useEffect(() => {
     if (!container.current) return;
-    const m = createYituMap(container.current, initial.current, (s) => onSelectRef.current(s));
+    const m = createYituMap(
+      container.current,
+      initial.current,
+      (s) => onSelectRef.current(s),
+      (v) => onViewportRef.current(v),
+    );
     map.current = m;
     return () => {
       m.destroy();
@@ -51,6 +71,7 @@ export function MapView({ data, visible, selection, onSelect, measure, gaps, foc
   useEffect(() => {
     if (focus) map.current?.focus(focus.selection);
   }, [focus]);
+  useEffect(() => map.current?.setResources(resources), [resources]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -1,4 +1,11 @@
-import type { Geometry, MapData, PointGeometry, Position, TicketPoint } from '../data/map-data';
+import type {
+  Geometry,
+  MapData,
+  PointGeometry,
+  Position,
+  ResourcePoint,
+  TicketPoint,
+} from '../data/map-data';
 
 // Minimal GeoJSON shapes: @types/geojson is not a dependency of web.
 export interface Feature<P, G = Geometry> {
@@ -42,6 +49,13 @@ export interface TicketProps {
 
 export type TicketCollection = FeatureCollection<TicketProps, PointGeometry>;
 
+export interface ResourceProps {
+  code: string;
+  name: string;
+  kind: string;
+}
+export type ResourceCollection = FeatureCollection<ResourceProps, PointGeometry>;
+
 export interface MapCollections {
   regions: FeatureCollection<RegionProps>;
   compounds: FeatureCollection<CompoundProps>;
@@ -58,6 +72,11 @@ const feature = <P, G = Geometry>(geometry: G, properties: P): Feature<P, G> => 
   geometry,
   properties,
 });
+
+export const resourceCollection = (resources: ResourcePoint[]): ResourceCollection =>
+  collection(
+    resources.map((r) => feature(r.location, { code: r.code, name: r.name, kind: r.kind })),
+  );
 
 /** Open tickets as points; the id is the API's global id, for the ticket panel. */
 export const ticketCollection = (tickets: TicketPoint[]): TicketCollection =>

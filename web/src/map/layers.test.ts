@@ -10,6 +10,8 @@ import {
   LAYER,
   LAYER_GROUPS,
   buildTicketLayers,
+  buildResourceLayers,
+  RESOURCE_MIN_ZOOM,
   compoundFillColour,
   compoundRamp,
   COMPOUND_MEASURES,
@@ -100,7 +102,13 @@ describe('buildStyle', () => {
   it('is offline: no glyphs, sprite or remote sources, so no symbol layers', () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
-    expect(Object.keys(style.sources).sort()).toEqual(['compounds', 'grids', 'regions', 'tickets']);
+    expect(Object.keys(style.sources).sort()).toEqual([
+      'compounds',
+      'grids',
+      'regions',
+      'resources',
+      'tickets',
+    ]);
     for (const s of Object.values(style.sources)) expect(s.type).toBe('geojson');
     expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
     expect(JSON.stringify(style)).not.toMatch(/https?:\/\//);
@@ -174,5 +182,19 @@ describe('compoundFillColour', () => {
       expect(values).toEqual([...values].sort((a, b) => a - b));
       expect(new Set(stops.map(([, , label]) => label)).size).toBe(stops.length);
     }
+  });
+});
+
+describe('buildResourceLayers', () => {
+  it('draws resources only from zoom 14, coloured by kind', () => {
+    const [layer] = buildResourceLayers() as [
+      { minzoom: number; paint: Record<string, unknown[]> },
+    ];
+    expect(layer.minzoom).toBe(RESOURCE_MIN_ZOOM);
+    const colour = layer.paint['circle-color']!;
+    expect(colour.slice(0, 2)).toEqual(['match', ['get', 'kind']]);
+    expect(colour[colour.indexOf('PARTY_MEMBER') + 1]).not.toBe(
+      colour[colour.indexOf('DEPARTMENT') + 1],
+    );
   });
 });

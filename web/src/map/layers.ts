@@ -6,14 +6,30 @@ import type { MapCollections } from './features';
 export type StyleSpecification = ReturnType<MapLibreMap['getStyle']>;
 export type LayerSpecification = StyleSpecification['layers'][number];
 
-export type LayerGroup = 'street' | 'community' | 'gap' | 'grid' | 'compound' | 'ticket';
+export type LayerGroup =
+  'street' | 'community' | 'gap' | 'grid' | 'compound' | 'resource' | 'ticket';
 export const LAYER_GROUPS: readonly LayerGroup[] = [
   'street',
   'community',
   'gap',
   'grid',
   'compound',
+  'resource',
   'ticket',
+];
+
+/** Resources show from this zoom on (fetched for the view: thousands of party members). */
+export const RESOURCE_MIN_ZOOM = 14;
+
+/** Resource point colours by kind, with the staff's names (the legend reads this table). */
+export const RESOURCE_KIND_COLOURS: [string, string, string][] = [
+  ['PARTY_MEMBER', '党员', '#c62828'],
+  ['VOLUNTEER_TEAM', '志愿服务队', '#ef6c00'],
+  ['SOCIAL_ORG', '社会组织', '#6a1b9a'],
+  ['COMMUNITY_PARTNER', '社区合伙人', '#2e7d32'],
+  ['PROPERTY_COMPANY', '物业', '#1565c0'],
+  ['LAW_ENFORCEMENT', '综合执法', '#37474f'],
+  ['DEPARTMENT', '职能部门', '#00838f'],
 ];
 export const GROUP_KEY = 'yitu:group'; // layer metadata key the adapter toggles by
 
@@ -22,6 +38,7 @@ export const SOURCE = {
   compounds: 'compounds',
   grids: 'grids',
   tickets: 'tickets',
+  resources: 'resources',
 } as const;
 
 export const LAYER = {
@@ -39,6 +56,7 @@ export const LAYER = {
   compoundFill: 'compound-fill',
   compoundRedProperty: 'compound-red-property',
   compoundSelected: 'compound-selected',
+  resource: 'resource-point',
   ticket: 'ticket-point',
   ticketSelected: 'ticket-selected',
 } as const;
@@ -291,6 +309,29 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
   ];
 }
 
+export function buildResourceLayers(): LayerSpecification[] {
+  const colour: unknown[] = ['match', ['get', 'kind']];
+  for (const [kind, , c] of RESOURCE_KIND_COLOURS) colour.push(kind, c);
+  colour.push('#9e9e9e');
+  return [
+    {
+      // small squares-ish dots under the tickets: who is around
+      id: LAYER.resource,
+      type: 'circle',
+      source: SOURCE.resources,
+      minzoom: RESOURCE_MIN_ZOOM,
+      metadata: group('resource'),
+      paint: {
+        'circle-color': colour as never,
+        'circle-radius': 3.5,
+        'circle-opacity': 0.85,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 0.5,
+      },
+    },
+  ];
+}
+
 export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
   const colour: unknown[] = ['match', ['get', 'status']];
   for (const [status, , c] of TICKET_STATUS_COLOURS) colour.push(status, c);
@@ -345,12 +386,14 @@ export function buildStyle(
       [SOURCE.grids]: { type: 'geojson', data: data.grids },
       [SOURCE.compounds]: { type: 'geojson', data: data.compounds },
       [SOURCE.tickets]: { type: 'geojson', data: data.tickets },
+      [SOURCE.resources]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
     layers: [
       { id: LAYER.background, type: 'background', paint: { 'background-color': theme.background } },
       ...buildRegionLayers(theme),
       ...buildGridLayers(theme),
       ...buildCompoundLayers(theme),
+      ...buildResourceLayers(),
       ...buildTicketLayers(theme),
     ],
   };

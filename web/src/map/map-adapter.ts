@@ -1,8 +1,20 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { MapData } from '../data/map-data';
-import type { TicketPoint } from '../data/map-data';
-import { boundsOf, labelPoint, ticketCollection, toCollections } from './features';
+import type { ResourcePoint, TicketPoint } from '../data/map-data';
+
+/** The visible area after each move: west, south, east, north, and the zoom. */
+export interface Viewport {
+  bbox: { west: number; south: number; east: number; north: number };
+  zoom: number;
+}
+import {
+  boundsOf,
+  labelPoint,
+  resourceCollection,
+  ticketCollection,
+  toCollections,
+} from './features';
 import {
   buildStyle,
   compoundFillColour,
@@ -40,6 +52,8 @@ export interface YituMap {
   setCommunityGaps(shortfalls: Map<string, number>): void;
   /** Move the map to show a compound, grid or ticket. */
   focus(selection: Selection): void;
+  /** Replace the resource points (fetched for the current view). */
+  setResources(resources: ResourcePoint[]): void;
   select(selection: Selection): void;
   destroy(): void;
 }
@@ -50,6 +64,7 @@ export function createYituMap(
   container: HTMLElement,
   data: MapData,
   onSelect: (selection: Selection) => void,
+  onViewport: (viewport: Viewport) => void = () => undefined,
   theme: MapTheme = defaultTheme,
 ): YituMap {
   const streets = data.regions.filter((r) => r.level === 'STREET');
@@ -155,9 +170,18 @@ export function createYituMap(
       selected?.kind === 'ticket' ? selected.id : '',
     ]);
   };
+  const reportViewport = () => {
+    const b = map.getBounds();
+    onViewport({
+      bbox: { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
+      zoom: map.getZoom(),
+    });
+  };
+  map.on('moveend', reportViewport);
   map.once('load', () => {
     loaded = true;
     apply();
+    reportViewport();
   });
 
   return {
@@ -179,6 +203,10 @@ export function createYituMap(
     setMeasure(next) {
       measure = next;
       apply();
+    },
+    setResources(resources) {
+      const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.resources);
+      source?.setData(resourceCollection(resources) as never);
     },
     setCommunityGaps(next) {
       gaps = next;

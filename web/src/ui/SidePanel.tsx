@@ -7,6 +7,7 @@ import {
   defaultTheme,
   GAP_MANY,
   GAP_SOME,
+  RESOURCE_KIND_COLOURS,
   TICKET_STATUS_COLOURS,
   type CompoundMeasure,
 } from '../map/layers';
@@ -20,6 +21,7 @@ interface Props {
   refresh: number;
   measure: CompoundMeasure;
   showGap: boolean;
+  showResources: boolean;
   onPickTicket: (ticketId: string) => void;
   onTicketChanged: () => void;
   onClose: () => void;
@@ -33,6 +35,7 @@ export function SidePanel({
   refresh,
   measure,
   showGap,
+  showResources,
   onPickTicket,
   onTicketChanged,
   onClose,
@@ -81,7 +84,7 @@ export function SidePanel({
       {!compound && !grid && !ticketId && !status && (
         <p className="hint">点击小区、网格或工单查看详情</p>
       )}
-      <Legend measure={measure} showGap={showGap} />
+      <Legend measure={measure} showGap={showGap} showResources={showResources} />
     </aside>
   );
 }
@@ -112,7 +115,15 @@ function CloseButton({ onClose }: { onClose: () => void }) {
   );
 }
 
-function Legend({ measure, showGap }: { measure: CompoundMeasure; showGap: boolean }) {
+function Legend({
+  measure,
+  showGap,
+  showResources,
+}: {
+  measure: CompoundMeasure;
+  showGap: boolean;
+  showResources: boolean;
+}) {
   const t = defaultTheme;
   const rows: [string, CSSProperties][] = [
     ...compoundRamp(measure, t).map(([, colour, label]): [string, CSSProperties] => [
@@ -134,6 +145,12 @@ function Legend({ measure, showGap }: { measure: CompoundMeasure; showGap: boole
       { background: colour, borderRadius: '50%' },
     ]),
     ['超期工单', { border: `2px solid ${t.redProperty}`, borderRadius: '50%' }],
+    ...(showResources
+      ? RESOURCE_KIND_COLOURS.map(([, label, colour]): [string, CSSProperties] => [
+          `资源：${label}`,
+          { background: colour, borderRadius: '50%', width: 8, height: 8 },
+        ])
+      : []),
   ];
   return (
     <ul className="legend" aria-label="图例">
