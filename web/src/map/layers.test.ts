@@ -187,7 +187,7 @@ describe('compoundFillColour', () => {
 
 describe('buildResourceLayers', () => {
   it('draws resources only from zoom 14, coloured by kind', () => {
-    const [layer] = buildResourceLayers() as [
+    const [layer] = buildResourceLayers() as unknown as [
       { minzoom: number; paint: Record<string, unknown[]> },
     ];
     expect(layer.minzoom).toBe(RESOURCE_MIN_ZOOM);
