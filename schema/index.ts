@@ -10,14 +10,14 @@ export const OPEN_TICKETS_FRAGMENT = /* GraphQL */ `
         code
         status
         overdue
-        location(precision: 6)
+        location(precision: 6, crs: $crs)
       }
     }
   }
 `;
 
 export const OPEN_TICKETS_QUERY = /* GraphQL */ `
-  query OpenTickets {
+  query OpenTickets($crs: Crs! = WGS84) {
     ...OpenTickets
   }
   ${OPEN_TICKETS_FRAGMENT}
@@ -25,14 +25,14 @@ export const OPEN_TICKETS_QUERY = /* GraphQL */ `
 
 /** Everything the map draws at start, with light shapes (0.1 m precision). */
 export const MAP_LAYERS_QUERY = /* GraphQL */ `
-  query MapLayers {
+  query MapLayers($crs: Crs! = WGS84) {
     regions(first: 500) {
       nodes {
         id
         code
         name
         level
-        boundary(precision: 6)
+        boundary(precision: 6, crs: $crs)
       }
     }
     compounds(first: 500) {
@@ -51,7 +51,7 @@ export const MAP_LAYERS_QUERY = /* GraphQL */ `
           overdueTickets
           satisfactionRate
         }
-        boundary(precision: 6)
+        boundary(precision: 6, crs: $crs)
       }
     }
     grids(first: 500) {
@@ -62,7 +62,7 @@ export const MAP_LAYERS_QUERY = /* GraphQL */ `
         parent {
           code
         }
-        boundary(precision: 6)
+        boundary(precision: 6, crs: $crs)
       }
     }
     ...OpenTickets
@@ -210,7 +210,7 @@ export const ACT_MUTATION = /* GraphQL */ `
 
 /** Live changes: every ticket event, with the ticket's new state for the map. */
 export const TICKET_EVENTS_SUBSCRIPTION = /* GraphQL */ `
-  subscription TicketEvents {
+  subscription TicketEvents($crs: Crs! = WGS84) {
     ticketEvents {
       type
       ticket {
@@ -218,7 +218,7 @@ export const TICKET_EVENTS_SUBSCRIPTION = /* GraphQL */ `
         code
         status
         overdue
-        location(precision: 6)
+        location(precision: 6, crs: $crs)
       }
     }
   }
@@ -390,7 +390,7 @@ export const CLASSIFY_MUTATION = /* GraphQL */ `
 
 /** Resources in the map's view (the resource layer, from zoom 14). */
 export const RESOURCES_IN_VIEW_QUERY = /* GraphQL */ `
-  query ResourcesInView($bbox: BBoxInput!) {
+  query ResourcesInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
     resources(filter: { bbox: $bbox }, first: 500) {
       totalCount
       nodes {
@@ -398,7 +398,7 @@ export const RESOURCES_IN_VIEW_QUERY = /* GraphQL */ `
         code
         name
         kind
-        location(precision: 6)
+        location(precision: 6, crs: $crs)
       }
     }
   }

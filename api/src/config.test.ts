@@ -40,3 +40,38 @@ describe('working calendar configuration', () => {
     expect(() => loadConfig({ YITU_HOLIDAYS: '1/1/2027' })).toThrow(/YYYY-MM-DD/);
   });
 });
+
+describe('basemap configuration', () => {
+  it('has no basemap by default: the map works offline', () => {
+    expect(loadConfig({}).basemap).toBeNull();
+  });
+
+  it('reads a tile template, its CRS and attribution', () => {
+    expect(
+      loadConfig({
+        YITU_BASEMAP_URL: 'https://t0.tianditu.gov.cn/vec_w/wmts?tk=KEY&x={x}&y={y}&l={z}',
+        YITU_BASEMAP_ATTRIBUTION: '天地图',
+      }).basemap,
+    ).toEqual({
+      url: 'https://t0.tianditu.gov.cn/vec_w/wmts?tk=KEY&x={x}&y={y}&l={z}',
+      crs: 'WGS84',
+      attribution: '天地图',
+    });
+    expect(
+      loadConfig({
+        YITU_BASEMAP_URL: 'https://a.example/{z}/{x}/{y}.png',
+        YITU_BASEMAP_CRS: 'gcj02',
+      }).basemap?.crs,
+    ).toBe('GCJ02');
+  });
+
+  it('refuses a URL without {z}/{x}/{y} and an unknown CRS', () => {
+    expect(() => loadConfig({ YITU_BASEMAP_URL: 'https://a.example/tiles' })).toThrow(/\{z\}/);
+    expect(() =>
+      loadConfig({
+        YITU_BASEMAP_URL: 'https://a.example/{z}/{x}/{y}.png',
+        YITU_BASEMAP_CRS: 'BD09',
+      }),
+    ).toThrow(/WGS84 or GCJ02/);
+  });
+});

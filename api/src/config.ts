@@ -21,6 +21,16 @@ export interface Config {
   /** Public holidays (YYYY-MM-DD) and make-up working weekend days (调休) for deadlines. */
   holidays: string[];
   workingWeekends: string[];
+  /** A raster basemap under the map, or none (boundaries over a plain background, offline). */
+  basemap: Basemap | null;
+}
+
+export interface Basemap {
+  /** XYZ tile URL template with {z}/{x}/{y}, e.g. a Tianditu URL with its key. */
+  url: string;
+  /** GCJ02 for tiles in China's shifted system (Gaode/AMap); Tianditu and OSM are WGS84. */
+  crs: 'WGS84' | 'GCJ02';
+  attribution: string;
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -58,6 +68,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     return list;
   };
+  const basemapUrl = env.YITU_BASEMAP_URL?.trim() || '';
+  const isTemplate = (u: string) =>
+    /^https?:\/\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p));
+  if (basemapUrl && !isTemplate(basemapUrl)) {
+    throw new ConfigError(
+      `YITU_BASEMAP_URL must be an http(s) tile template with {z}, {x} and {y}, got "${basemapUrl}"`,
+    );
+  }
+  const basemapCrs = (env.YITU_BASEMAP_CRS?.trim() || 'WGS84').toUpperCase();
+  if (basemapCrs !== 'WGS84' && basemapCrs !== 'GCJ02') {
+    throw new ConfigError(`YITU_BASEMAP_CRS must be WGS84 or GCJ02, got "${env.YITU_BASEMAP_CRS}"`);
+  }
   const escalationIntervalMs = integer('YITU_ESCALATION_INTERVAL_MS', 60_000);
   if (escalationIntervalMs < 0) throw new ConfigError('YITU_ESCALATION_INTERVAL_MS must be ≥ 0');
   return {
@@ -72,5 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(repoRoot, 'data')),
     seedDemo: seed === 'true' || seed === '1',
     production: env.NODE_ENV === 'production',
+    basemap: basemapUrl
+      ? {
+          url: basemapUrl,
+          crs: basemapCrs,
+          attribution: env.YITU_BASEMAP_ATTRIBUTION?.trim() || '',
+        }
+      : null,
   };
 }

@@ -333,4 +333,69 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await staff.getByTestId('community-lists').locator('table').waitFor();
     await staff.screenshot({ path: path.join(shots, '9-dashboard.png') });
   });
+
+  it('draws over a configured GCJ-02 basemap with the data shifted to match it', async () => {
+    // Tiles from a port nobody listens on: the machine is offline; what matters is the style
+    // and that the shapes come in GCJ-02, where such tiles put the streets.
+    const shifted = await startServer({
+      YITU_BASEMAP_URL: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      YITU_BASEMAP_CRS: 'GCJ02',
+      YITU_BASEMAP_ATTRIBUTION: '测试底图',
+    });
+    const page = await newPage();
+    try {
+      await page.goto(shifted.url);
+      await page.waitForFunction(
+        () =>
+          ((globalThis as unknown as InPage).__yituMap?.queryRenderedFeatures({
+            layers: ['compound-fill'],
+          }).length ?? 0) > 0,
+        undefined,
+        { timeout: 30_000 },
+      );
+      const drawn = await page.evaluate(() => {
+        const map = (globalThis as unknown as InPage).__yituMap!;
+        const style = map.getStyle();
+        const compounds = map.querySourceFeatures('compounds');
+        const first = compounds.find((f) => f.properties.code === compounds[0]!.properties.code)!;
+        const ring = (first.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
+        return {
+          basemap: style.sources.basemap?.type,
+          below: style.layers[1]?.id,
+          code: first.properties.code as string,
+          xs: ring.map((p) => p[0]),
+          ys: ring.map((p) => p[1]),
+        };
+      });
+      expect(drawn.basemap).toBe('raster');
+      expect(drawn.below).toBe('basemap');
+      // The same compound in WGS84 straight from the API: GCJ-02 moves it a few hundred metres.
+      const { compounds } = await graphql<{
+        compounds: { nodes: { boundary: { coordinates: [number, number][][] } }[] };
+      }>(
+        `
+          query ($c: String!) {
+            compounds(filter: { search: $c }, first: 1) {
+              nodes {
+                boundary
+              }
+            }
+          }
+        `,
+        {
+          c: drawn.code,
+        },
+      );
+      const wgs = compounds.nodes[0]!.boundary.coordinates[0]!;
+      const dx = Math.min(...drawn.xs) - Math.min(...wgs.map((p) => p[0]));
+      const dy = Math.min(...drawn.ys) - Math.min(...wgs.map((p) => p[1]));
+      expect(Math.abs(dx)).toBeGreaterThan(0.002);
+      expect(Math.abs(dx)).toBeLessThan(0.01);
+      expect(Math.abs(dy)).toBeGreaterThan(0.0005);
+      expect(Math.abs(dy)).toBeLessThan(0.01);
+    } finally {
+      await page.close();
+      await shifted.stop();
+    }
+  });
 });

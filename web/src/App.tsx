@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { COMMUNITY_GAPS_QUERY, OPEN_TICKETS_QUERY, RESOURCES_IN_VIEW_QUERY } from '@yitu/schema';
+import { displayCrs, fetchAppConfig, type AppConfig } from './data/app-config';
 import { request } from './data/graphql';
 import { subscribeTicketEvents } from './data/live';
 import { fetchMapData, type MapData, type ResourcePoint, type TicketPoint } from './data/map-data';
@@ -39,36 +40,44 @@ export function App() {
   const [tickets, setTickets] = useState<TicketPoint[]>([]);
   const [refresh, setRefresh] = useState(0);
 
+  const [config, setConfig] = useState<AppConfig | null>(null);
+  const crs = config ? displayCrs(config) : 'WGS84';
+
   useEffect(() => {
     const abort = new AbortController();
-    fetchMapData(abort.signal).then(
-      (d) => {
-        setData(d);
-        setTickets(d.tickets);
-      },
-      (e: unknown) => {
-        if (!abort.signal.aborted) setError(e instanceof Error ? e.message : String(e));
-      },
-    );
+    fetchAppConfig(abort.signal)
+      .then((c) => {
+        setConfig(c);
+        return fetchMapData(displayCrs(c), abort.signal);
+      })
+      .then(
+        (d) => {
+          setData(d);
+          setTickets(d.tickets);
+        },
+        (e: unknown) => {
+          if (!abort.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+        },
+      );
     return () => abort.abort();
   }, []);
 
   const reloadTickets = useCallback(async () => {
-    const d = await request<{ tickets: { nodes: TicketPoint[] } }>(OPEN_TICKETS_QUERY);
+    const d = await request<{ tickets: { nodes: TicketPoint[] } }>(OPEN_TICKETS_QUERY, { crs });
     setTickets(d.tickets.nodes);
     setRefresh((n) => n + 1);
-  }, []);
+  }, [crs]);
 
   // Every ticket event (from any browser or API process) reloads the open tickets.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(
     () =>
-      subscribeTicketEvents(() => {
+      subscribeTicketEvents(crs, () => {
         // a burst of events (accept + dispatch) becomes one reload
         if (pending.current) clearTimeout(pending.current);
         pending.current = setTimeout(() => void reloadTickets().catch(() => undefined), 150);
       }),
-    [reloadTickets],
+    [reloadTickets, crs],
   );
 
   // The gap layer's figures are fetched the first time it is turned on.
@@ -86,16 +95,26 @@ export function App() {
   useEffect(() => {
     if (!viewport || !visible.resource || viewport.zoom < RESOURCE_MIN_ZOOM) return;
     const abort = new AbortController();
+    // The view is in the display CRS; the filter takes WGS84. GCJ-02 is at most ~0.007° off in
+    // China, so a 0.01° margin covers the view either way.
+    const pad = crs === 'GCJ02' ? 0.01 : 0;
+    const b = viewport.bbox;
+    const bbox = {
+      west: b.west - pad,
+      south: b.south - pad,
+      east: b.east + pad,
+      north: b.north + pad,
+    };
     request<{ resources: { nodes: ResourcePoint[] } }>(
       RESOURCES_IN_VIEW_QUERY,
-      { bbox: viewport.bbox },
+      { bbox, crs },
       abort.signal,
     ).then(
       (d) => setResources(d.resources.nodes),
       () => undefined,
     );
     return () => abort.abort();
-  }, [viewport, visible.resource]);
+  }, [viewport, visible.resource, crs]);
 
   const select = useCallback((next: Selection) => {
     setSelection(next);
@@ -144,6 +163,7 @@ export function App() {
             focus={focus}
             resources={resources}
             onViewport={setViewport}
+            basemap={config?.basemap ?? null}
           />
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}

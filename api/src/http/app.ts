@@ -68,6 +68,10 @@ export async function startApp(
   });
   await apollo.start();
 
+  // What the map app needs to know at start: which basemap, if any (YITU_BASEMAP_*).
+  app.get('/config.json', (_req, res) => {
+    res.json({ basemap: config.basemap });
+  });
   app.get('/health', async (_req, res) => {
     try {
       await database.rows(sql`SELECT 1`);

@@ -1,5 +1,6 @@
 // The one read the map needs at start: every boundary and the open tickets at once.
 import { MAP_LAYERS_QUERY } from '@yitu/schema';
+import type { Crs } from './app-config';
 import { request } from './graphql';
 
 export type Position = [number, number];
@@ -81,10 +82,11 @@ interface MapLayersResponse {
   tickets: { nodes: TicketPoint[] };
 }
 
-export async function fetchMapData(signal?: AbortSignal): Promise<MapData> {
+/** Everything the map draws at start, in the CRS of the basemap (WGS84 without one). */
+export async function fetchMapData(crs: Crs, signal?: AbortSignal): Promise<MapData> {
   const { regions, compounds, grids, tickets } = await request<MapLayersResponse>(
     MAP_LAYERS_QUERY,
-    {},
+    { crs },
     signal,
   );
   return {

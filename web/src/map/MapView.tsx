@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import type { Basemap } from '../data/app-config';
 import type { MapData, ResourcePoint } from '../data/map-data';
 import type { CompoundMeasure, LayerGroup } from './layers';
 import { createYituMap, type Selection, type Viewport, type YituMap } from './map-adapter';
@@ -17,6 +18,7 @@ interface Props {
   /** Resources in view (the App fetches them as the view changes). */
   resources: ResourcePoint[];
   onViewport: (viewport: Viewport) => void;
+  basemap: Basemap | null;
 }
 
 // React owns the container; the adapter owns the map. Props are pushed into the adapter.
@@ -30,11 +32,13 @@ export function MapView({
   focus,
   resources,
   onViewport,
+  basemap,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<YituMap | null>(null);
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
+  const basemapRef = useRef(basemap);
   const onViewportRef = useRef(onViewport);
   onViewportRef.current = onViewport;
 
@@ -48,6 +52,7 @@ export function MapView({
       initial.current,
       (s) => onSelectRef.current(s),
       (v) => onViewportRef.current(v),
+      basemapRef.current,
     );
     map.current = m;
     return () => {

@@ -198,3 +198,21 @@ describe('buildResourceLayers', () => {
     );
   });
 });
+
+describe('buildStyle with a basemap', () => {
+  const empty = toCollections({ regions: [], compounds: [], grids: [], tickets: [] });
+
+  it('puts the configured raster tiles under everything, with their attribution', () => {
+    const style = buildStyle(empty, defaultTheme, {
+      url: 'https://tiles.example/{z}/{x}/{y}.png',
+      crs: 'GCJ02',
+      attribution: '© example',
+    });
+    expect(style.sources[SOURCE.basemap]).toMatchObject({
+      type: 'raster',
+      tiles: ['https://tiles.example/{z}/{x}/{y}.png'],
+      attribution: '© example',
+    });
+    expect(style.layers.map((l) => l.id).slice(0, 2)).toEqual([LAYER.background, LAYER.basemap]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Basemap } from '../data/app-config';
 import type { MapCollections } from './features';
 
 // Pure style builders: no map instance, so unit tests check them without a browser.
@@ -39,10 +40,12 @@ export const SOURCE = {
   grids: 'grids',
   tickets: 'tickets',
   resources: 'resources',
+  basemap: 'basemap',
 } as const;
 
 export const LAYER = {
   background: 'background',
+  basemap: 'basemap',
   district: 'district-outline',
   street: 'street-outline',
   communityFill: 'community-fill',
@@ -367,16 +370,29 @@ export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
 }
 
 /**
- * The whole offline style: no glyphs or sprite URL, so there are no symbol layers; place names
- * are HTML labels placed by the adapter.
+ * The whole style: no glyphs or sprite URL, so there are no symbol layers (place names are HTML
+ * labels placed by the adapter). Offline unless a basemap is configured: then its raster tiles
+ * lie under everything, and the data comes in the basemap's CRS.
  */
 export function buildStyle(
   data: MapCollections,
   theme: MapTheme = defaultTheme,
+  basemap: Basemap | null = null,
 ): StyleSpecification {
   return {
     version: 8,
     sources: {
+      ...(basemap
+        ? {
+            [SOURCE.basemap]: {
+              type: 'raster' as const,
+              tiles: [basemap.url],
+              tileSize: 256,
+              maxzoom: 18,
+              attribution: basemap.attribution,
+            },
+          }
+        : {}),
       [SOURCE.regions]: {
         type: 'geojson',
         data: data.regions,
@@ -390,6 +406,16 @@ export function buildStyle(
     },
     layers: [
       { id: LAYER.background, type: 'background', paint: { 'background-color': theme.background } },
+      ...(basemap
+        ? [
+            {
+              id: LAYER.basemap,
+              type: 'raster' as const,
+              source: SOURCE.basemap,
+              paint: { 'raster-opacity': 0.85 },
+            },
+          ]
+        : []),
       ...buildRegionLayers(theme),
       ...buildGridLayers(theme),
       ...buildCompoundLayers(theme),

@@ -1,6 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { MapData } from '../data/map-data';
+import type { Basemap } from '../data/app-config';
 import type { ResourcePoint, TicketPoint } from '../data/map-data';
 
 /** The visible area after each move: west, south, east, north, and the zoom. */
@@ -65,11 +66,12 @@ export function createYituMap(
   data: MapData,
   onSelect: (selection: Selection) => void,
   onViewport: (viewport: Viewport) => void = () => undefined,
+  basemap: Basemap | null = null,
   theme: MapTheme = defaultTheme,
 ): YituMap {
   const streets = data.regions.filter((r) => r.level === 'STREET');
   const bounds = boundsOf(streets.map((r) => r.boundary));
-  const style = buildStyle(toCollections(data), theme);
+  const style = buildStyle(toCollections(data), theme, basemap);
   const map = new maplibregl.Map({
     container,
     style,
