@@ -3,24 +3,12 @@
 // demo city drawn (all 111 compounds rendered), against the same page's own shell (HTML and
 // scripts loaded, DOMContentLoaded) measured in the same run. Engine: DATABASE_URL or PGlite.
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { loadConfig, migrate, seedDemoCity, startApp } from '@yitu/api/testing';
+import { launchChromium } from '../support/chromium';
 import { openBenchDatabase } from './support';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '7' } } });
 const repeats = Number(values.repeats);
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -29,10 +17,7 @@ try {
   await migrate(database);
   await seedDemoCity(database, { asOf: new Date('2026-11-23T00:00:00Z') });
   const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), database);
-  const browser = await chromium.launch({
-    executablePath: process.env.YITU_CHROMIUM ?? '/usr/bin/chromium',
-    args: FLAGS,
-  });
+  const browser = await launchChromium();
   const shell: number[] = [];
   const idle: number[] = [];
   for (let i = 0; i < repeats + 1; i++) {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -11,19 +12,6 @@ import { startServer, type RunningServer } from '../support/server';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
-const CHROMIUM = process.env.YITU_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 /** What the page exposes, as seen from code that page.evaluate runs in the browser. */
 interface InPage {
@@ -79,8 +67,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       );
     }
     server = await startServer();
-    // Playwright gives each launch a fresh, temporary profile (the flags above do the rest).
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     staff = await newPage();
   });
   afterAll(async () => {

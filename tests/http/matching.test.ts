@@ -1,5 +1,6 @@
-import { ClientError, GraphQLClient } from 'graphql-request';
+import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../support/graphql';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -25,16 +26,6 @@ describe(`matching over HTTP on ${engineName()}`, () => {
   let client: GraphQLClient;
   let compoundCode: string;
   const key = () => `match-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
-
-  const errorOf = async (promise: Promise<unknown>) => {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof ClientError) return error.response.errors![0]!.extensions!;
-      throw error;
-    }
-    throw new Error('expected an error');
-  };
 
   /** A resident's FACILITY_REPAIR report, accepted by staff. */
   async function acceptedTicket() {

@@ -1,5 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../support/graphql';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -60,20 +61,7 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
         ...extra,
       },
     });
-  const codeOf = async (promise: Promise<unknown>) => {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof ClientError)
-        return error.response.errors![0]!.extensions as {
-          code: string;
-          field?: string;
-          reason?: string;
-        };
-      throw error;
-    }
-    throw new Error('expected an error');
-  };
+  const codeOf = errorOf;
   const ticketCount = async () =>
     (
       await client.request<{ tickets: { totalCount: number } }>(

@@ -312,10 +312,16 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
   ];
 }
 
+/** A colour per value of a property, from a (value, label, colour) table; grey otherwise. */
+const colourBy = (property: string, table: [string, string, string][]) => [
+  'match',
+  ['get', property],
+  ...table.flatMap(([value, , colour]) => [value, colour]),
+  '#9e9e9e',
+];
+
 export function buildResourceLayers(): LayerSpecification[] {
-  const colour: unknown[] = ['match', ['get', 'kind']];
-  for (const [kind, , c] of RESOURCE_KIND_COLOURS) colour.push(kind, c);
-  colour.push('#9e9e9e');
+  const colour = colourBy('kind', RESOURCE_KIND_COLOURS);
   return [
     {
       // small squares-ish dots under the tickets: who is around
@@ -336,9 +342,7 @@ export function buildResourceLayers(): LayerSpecification[] {
 }
 
 export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
-  const colour: unknown[] = ['match', ['get', 'status']];
-  for (const [status, , c] of TICKET_STATUS_COLOURS) colour.push(status, c);
-  colour.push('#9e9e9e');
+  const colour = colourBy('status', TICKET_STATUS_COLOURS);
   return [
     {
       id: LAYER.ticket,
