@@ -403,3 +403,17 @@ export const RESOURCES_IN_VIEW_QUERY = /* GraphQL */ `
     }
   }
 `;
+
+/** Buildings in the map's view (the building layer, from zoom 16). */
+export const BUILDINGS_IN_VIEW_QUERY = /* GraphQL */ `
+  query BuildingsInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
+    buildings(filter: { bbox: $bbox }, first: 500) {
+      nodes {
+        id
+        number
+        floors
+        location(precision: 6, crs: $crs)
+      }
+    }
+  }
+`;

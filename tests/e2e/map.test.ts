@@ -209,19 +209,22 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     }, code);
     expect(at).toBeNull();
     await mapIdle(staff);
-    // Zoomed in, the resources around are fetched for the view and drawn by kind.
-    await expect
-      .poll(
-        () =>
-          staff.evaluate(
-            () =>
-              (globalThis as unknown as InPage).__yituMap!.queryRenderedFeatures({
-                layers: ['resource-point'],
-              }).length,
-          ),
-        { timeout: 10_000 },
-      )
-      .toBeGreaterThan(0);
+    // Zoomed in, the resources and buildings around are fetched for the view and drawn.
+    for (const layer of ['resource-point', 'building-point']) {
+      await expect
+        .poll(
+          () =>
+            staff.evaluate(
+              (id) =>
+                (globalThis as unknown as InPage).__yituMap!.queryRenderedFeatures({
+                  layers: [id],
+                }).length,
+              layer,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(0);
+    }
     const point = await staff.evaluate((c) => {
       const map = (globalThis as unknown as InPage).__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;

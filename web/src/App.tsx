@@ -1,10 +1,22 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { COMMUNITY_GAPS_QUERY, OPEN_TICKETS_QUERY, RESOURCES_IN_VIEW_QUERY } from '@yitu/schema';
+import {
+  BUILDINGS_IN_VIEW_QUERY,
+  COMMUNITY_GAPS_QUERY,
+  OPEN_TICKETS_QUERY,
+  RESOURCES_IN_VIEW_QUERY,
+} from '@yitu/schema';
 import { displayCrs, fetchAppConfig, type AppConfig } from './data/app-config';
 import { request } from './data/graphql';
 import { subscribeTicketEvents } from './data/live';
-import { fetchMapData, type MapData, type ResourcePoint, type TicketPoint } from './data/map-data';
 import {
+  fetchMapData,
+  type BuildingPoint,
+  type MapData,
+  type ResourcePoint,
+  type TicketPoint,
+} from './data/map-data';
+import {
+  BUILDING_MIN_ZOOM,
   LAYER_GROUPS,
   RESOURCE_MIN_ZOOM,
   type CompoundMeasure,
@@ -32,7 +44,6 @@ export function App() {
   const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
   const [dashboard, setDashboard] = useState(false);
   const [viewport, setViewport] = useState<Viewport | null>(null);
-  const [resources, setResources] = useState<ResourcePoint[]>([]);
   // What is selected lives in the URL (?compound=, ?grid=, ?ticket=), so a link opens this view.
   const [selection, setSelection] = useState<Selection>(() => readSelection(location.search));
   // The grid a ticket was picked from, to go back to it.
@@ -91,30 +102,21 @@ export function App() {
     );
   }, [visible.gap, gaps]);
 
-  // Resources are thousands (party members): fetched for the view only, from zoom 14.
-  useEffect(() => {
-    if (!viewport || !visible.resource || viewport.zoom < RESOURCE_MIN_ZOOM) return;
-    const abort = new AbortController();
-    // The view is in the display CRS; the filter takes WGS84. GCJ-02 is at most ~0.007° off in
-    // China, so a 0.01° margin covers the view either way.
-    const pad = crs === 'GCJ02' ? 0.01 : 0;
-    const b = viewport.bbox;
-    const bbox = {
-      west: b.west - pad,
-      south: b.south - pad,
-      east: b.east + pad,
-      north: b.north + pad,
-    };
-    request<{ resources: { nodes: ResourcePoint[] } }>(
-      RESOURCES_IN_VIEW_QUERY,
-      { bbox, crs },
-      abort.signal,
-    ).then(
-      (d) => setResources(d.resources.nodes),
-      () => undefined,
-    );
-    return () => abort.abort();
-  }, [viewport, visible.resource, crs]);
+  // Resources (thousands of party members) and buildings come for the view only, when zoomed in.
+  const resources = useInView<ResourcePoint>(
+    RESOURCES_IN_VIEW_QUERY,
+    'resources',
+    viewport,
+    visible.resource ? RESOURCE_MIN_ZOOM : Infinity,
+    crs,
+  );
+  const buildings = useInView<BuildingPoint>(
+    BUILDINGS_IN_VIEW_QUERY,
+    'buildings',
+    viewport,
+    visible.building ? BUILDING_MIN_ZOOM : Infinity,
+    crs,
+  );
 
   const select = useCallback((next: Selection) => {
     setSelection(next);
@@ -162,6 +164,7 @@ export function App() {
             gaps={gaps}
             focus={focus}
             resources={resources}
+            buildings={buildings}
             onViewport={setViewport}
             basemap={config?.basemap ?? null}
           />
@@ -198,4 +201,37 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/**
+ * The rows of a "…InView" query for the current view, once zoomed in to minZoom (Infinity: the
+ * layer is off). The view is in the display CRS and the filter takes WGS84: GCJ-02 is at most
+ * ~0.007° off in China, so a 0.01° margin covers the view either way.
+ */
+function useInView<T>(
+  query: string,
+  field: string,
+  viewport: Viewport | null,
+  minZoom: number,
+  crs: string,
+): T[] {
+  const [rows, setRows] = useState<T[]>([]);
+  useEffect(() => {
+    if (!viewport || viewport.zoom < minZoom) return;
+    const abort = new AbortController();
+    const pad = crs === 'GCJ02' ? 0.01 : 0;
+    const b = viewport.bbox;
+    const bbox = {
+      west: b.west - pad,
+      south: b.south - pad,
+      east: b.east + pad,
+      north: b.north + pad,
+    };
+    request<Record<string, { nodes: T[] }>>(query, { bbox, crs }, abort.signal).then(
+      (d) => setRows(d[field]?.nodes ?? []),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [query, field, viewport, minZoom, crs]);
+  return rows;
 }

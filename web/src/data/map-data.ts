@@ -59,6 +59,14 @@ export interface ResourcePoint {
   location: PointGeometry;
 }
 
+/** A building as the map shows it (fetched per view, from zoom 16). */
+export interface BuildingPoint {
+  id: string;
+  number: string;
+  floors: number;
+  location: PointGeometry;
+}
+
 export interface MapData {
   regions: Region[];
   compounds: Compound[];

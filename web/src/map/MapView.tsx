@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Basemap } from '../data/app-config';
-import type { MapData, ResourcePoint } from '../data/map-data';
+import type { BuildingPoint, MapData, ResourcePoint } from '../data/map-data';
 import type { CompoundMeasure, LayerGroup } from './layers';
 import { createYituMap, type Selection, type Viewport, type YituMap } from './map-adapter';
 
@@ -17,6 +17,7 @@ interface Props {
   focus: { selection: Selection } | null;
   /** Resources in view (the App fetches them as the view changes). */
   resources: ResourcePoint[];
+  buildings: BuildingPoint[];
   onViewport: (viewport: Viewport) => void;
   basemap: Basemap | null;
 }
@@ -31,6 +32,7 @@ export function MapView({
   gaps,
   focus,
   resources,
+  buildings,
   onViewport,
   basemap,
 }: Props) {
@@ -77,6 +79,7 @@ export function MapView({
     if (focus) map.current?.focus(focus.selection);
   }, [focus]);
   useEffect(() => map.current?.setResources(resources), [resources]);
+  useEffect(() => map.current?.setBuildings(buildings), [buildings]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -3,6 +3,7 @@ import type {
   MapData,
   PointGeometry,
   Position,
+  BuildingPoint,
   ResourcePoint,
   TicketPoint,
 } from '../data/map-data';
@@ -72,6 +73,9 @@ const feature = <P, G = Geometry>(geometry: G, properties: P): Feature<P, G> => 
   geometry,
   properties,
 });
+
+export const buildingCollection = (buildings: BuildingPoint[]) =>
+  collection(buildings.map((b) => feature(b.location, { number: b.number, floors: b.floors })));
 
 export const resourceCollection = (resources: ResourcePoint[]): ResourceCollection =>
   collection(

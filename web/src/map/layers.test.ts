@@ -103,6 +103,7 @@ describe('buildStyle', () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
     expect(Object.keys(style.sources).sort()).toEqual([
+      'buildings',
       'compounds',
       'grids',
       'regions',

@@ -8,16 +8,20 @@ export type StyleSpecification = ReturnType<MapLibreMap['getStyle']>;
 export type LayerSpecification = StyleSpecification['layers'][number];
 
 export type LayerGroup =
-  'street' | 'community' | 'gap' | 'grid' | 'compound' | 'resource' | 'ticket';
+  'street' | 'community' | 'gap' | 'grid' | 'compound' | 'building' | 'resource' | 'ticket';
 export const LAYER_GROUPS: readonly LayerGroup[] = [
   'street',
   'community',
   'gap',
   'grid',
   'compound',
+  'building',
   'resource',
   'ticket',
 ];
+
+/** Buildings show from this zoom on (fetched for the view). */
+export const BUILDING_MIN_ZOOM = 16;
 
 /** Resources show from this zoom on (fetched for the view: thousands of party members). */
 export const RESOURCE_MIN_ZOOM = 14;
@@ -40,6 +44,7 @@ export const SOURCE = {
   grids: 'grids',
   tickets: 'tickets',
   resources: 'resources',
+  buildings: 'buildings',
   basemap: 'basemap',
 } as const;
 
@@ -59,6 +64,7 @@ export const LAYER = {
   compoundFill: 'compound-fill',
   compoundRedProperty: 'compound-red-property',
   compoundSelected: 'compound-selected',
+  building: 'building-point',
   resource: 'resource-point',
   ticket: 'ticket-point',
   ticketSelected: 'ticket-selected',
@@ -320,6 +326,24 @@ const colourBy = (property: string, table: [string, string, string][]) => [
   '#9e9e9e',
 ];
 
+export function buildBuildingLayers(theme: MapTheme): LayerSpecification[] {
+  return [
+    {
+      // a building (楼栋) as a small dark square-ish dot on its compound
+      id: LAYER.building,
+      type: 'circle',
+      source: SOURCE.buildings,
+      minzoom: BUILDING_MIN_ZOOM,
+      metadata: group('building'),
+      paint: {
+        'circle-color': theme.street,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 16, 3, 19, 7],
+        'circle-opacity': 0.6,
+      },
+    },
+  ];
+}
+
 export function buildResourceLayers(): LayerSpecification[] {
   const colour = colourBy('kind', RESOURCE_KIND_COLOURS);
   return [
@@ -407,6 +431,7 @@ export function buildStyle(
       [SOURCE.compounds]: { type: 'geojson', data: data.compounds },
       [SOURCE.tickets]: { type: 'geojson', data: data.tickets },
       [SOURCE.resources]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+      [SOURCE.buildings]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
     layers: [
       { id: LAYER.background, type: 'background', paint: { 'background-color': theme.background } },
@@ -423,6 +448,7 @@ export function buildStyle(
       ...buildRegionLayers(theme),
       ...buildGridLayers(theme),
       ...buildCompoundLayers(theme),
+      ...buildBuildingLayers(theme),
       ...buildResourceLayers(),
       ...buildTicketLayers(theme),
     ],

@@ -2,7 +2,7 @@ import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { MapData } from '../data/map-data';
 import type { Basemap } from '../data/app-config';
-import type { ResourcePoint, TicketPoint } from '../data/map-data';
+import type { BuildingPoint, ResourcePoint, TicketPoint } from '../data/map-data';
 
 /** The visible area after each move: west, south, east, north, and the zoom. */
 export interface Viewport {
@@ -11,6 +11,7 @@ export interface Viewport {
 }
 import {
   boundsOf,
+  buildingCollection,
   labelPoint,
   resourceCollection,
   ticketCollection,
@@ -55,6 +56,8 @@ export interface YituMap {
   focus(selection: Selection): void;
   /** Replace the resource points (fetched for the current view). */
   setResources(resources: ResourcePoint[]): void;
+  /** Replace the building points (fetched for the current view). */
+  setBuildings(buildings: BuildingPoint[]): void;
   select(selection: Selection): void;
   destroy(): void;
 }
@@ -209,6 +212,10 @@ export function createYituMap(
     setResources(resources) {
       const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.resources);
       source?.setData(resourceCollection(resources) as never);
+    },
+    setBuildings(buildings) {
+      const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.buildings);
+      source?.setData(buildingCollection(buildings) as never);
     },
     setCommunityGaps(next) {
       gaps = next;

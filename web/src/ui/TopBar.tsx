@@ -10,6 +10,7 @@ const LABELS: Record<LayerGroup, string> = {
   gap: '需求缺口',
   grid: '网格',
   compound: '小区',
+  building: '楼栋',
   resource: '资源',
   ticket: '工单',
 };
