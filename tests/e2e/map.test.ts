@@ -388,4 +388,25 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       await shifted.stop();
     }
   });
+
+  it('switches the whole map to English and back', async () => {
+    await staff.goto(server.url);
+    await mapIdle(staff);
+    await staff.getByTestId('lang-switch').click();
+    await expect
+      .poll(() => staff.getByTestId('layer-list').locator('legend').textContent(), {
+        timeout: 15_000,
+      })
+      .toBe('Layers');
+    await mapIdle(staff);
+    expect(await staff.getByTestId('dashboard-toggle').textContent()).toBe('Figures');
+    expect(await staff.locator('html').getAttribute('lang')).toBe('en');
+    await staff.screenshot({ path: path.join(shots, '10-english.png') });
+    await staff.getByTestId('lang-switch').click();
+    await expect
+      .poll(() => staff.getByTestId('layer-list').locator('legend').textContent(), {
+        timeout: 15_000,
+      })
+      .toBe('图层');
+  });
 });

@@ -28,6 +28,7 @@ import { readSelection, writeSelection } from './selection-url';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
 import { SidePanel } from './ui/SidePanel';
 import { TopBar } from './ui/TopBar';
+import { tr } from './i18n';
 
 // Every layer shows at first but the 三清单 gap layer, which staff turn on when they plan.
 const INITIALLY_VISIBLE = Object.fromEntries(LAYER_GROUPS.map((g) => [g, g !== 'gap'])) as Record<
@@ -182,7 +183,13 @@ export function App() {
                 : undefined
           }
           ticketId={selection?.kind === 'ticket' ? selection.id : undefined}
-          status={error ? `数据加载失败：${error}` : data ? undefined : '正在加载地图数据…'}
+          status={
+            error
+              ? tr('数据加载失败：{error}', { error })
+              : data
+                ? undefined
+                : tr('正在加载地图数据…')
+          }
           refresh={refresh}
           measure={measure}
           showGap={visible.gap}

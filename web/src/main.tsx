@@ -3,11 +3,14 @@ import { createRoot } from 'react-dom/client';
 import './styles.css';
 import { FollowPage } from './features/resident/FollowPage';
 import { ReportPage } from './features/resident/ReportPage';
+import { lang, tr } from './i18n';
 
 // Three entrances: the resident's QR page (/r/<compound code>), the resident's private follow
 // link (/f/<token>), and the staff map (everything else). The map and MapLibre load only for
 // staff, so a resident's phone fetches a small page.
 const StaffApp = lazy(() => import('./App').then((m) => ({ default: m.App })));
+
+document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
 
 const [, section, key] = location.pathname.split('/');
 const page =
@@ -16,7 +19,7 @@ const page =
   ) : section === 'f' && key ? (
     <FollowPage token={decodeURIComponent(key)} />
   ) : (
-    <Suspense fallback={<p className="status">正在加载…</p>}>
+    <Suspense fallback={<p className="status">{tr('正在加载…')}</p>}>
       <StaffApp />
     </Suspense>
   );

@@ -1,6 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Basemap } from '../data/app-config';
 import type { MapCollections } from './features';
+import { tr } from '../i18n';
 
 // Pure style builders: no map instance, so unit tests check them without a browser.
 // maplibre-gl does not re-export the style-spec types; derive them from its API instead.
@@ -28,13 +29,13 @@ export const RESOURCE_MIN_ZOOM = 14;
 
 /** Resource point colours by kind, with the staff's names (the legend reads this table). */
 export const RESOURCE_KIND_COLOURS: [string, string, string][] = [
-  ['PARTY_MEMBER', '党员', '#c62828'],
-  ['VOLUNTEER_TEAM', '志愿服务队', '#ef6c00'],
-  ['SOCIAL_ORG', '社会组织', '#6a1b9a'],
-  ['COMMUNITY_PARTNER', '社区合伙人', '#2e7d32'],
-  ['PROPERTY_COMPANY', '物业', '#1565c0'],
-  ['LAW_ENFORCEMENT', '综合执法', '#37474f'],
-  ['DEPARTMENT', '职能部门', '#00838f'],
+  ['PARTY_MEMBER', tr('党员'), '#c62828'],
+  ['VOLUNTEER_TEAM', tr('志愿服务队'), '#ef6c00'],
+  ['SOCIAL_ORG', tr('社会组织'), '#6a1b9a'],
+  ['COMMUNITY_PARTNER', tr('社区合伙人'), '#2e7d32'],
+  ['PROPERTY_COMPANY', tr('物业'), '#1565c0'],
+  ['LAW_ENFORCEMENT', tr('综合执法'), '#37474f'],
+  ['DEPARTMENT', tr('职能部门'), '#00838f'],
 ];
 export const GROUP_KEY = 'yitu:group'; // layer metadata key the adapter toggles by
 
@@ -72,14 +73,14 @@ export const LAYER = {
 
 /** Ticket point colours by status (the legend reads the same table). */
 export const TICKET_STATUS_COLOURS: [string, string, string][] = [
-  ['REPORTED', '待受理', '#8e24aa'],
-  ['ACCEPTED', '已受理', '#fb8c00'],
-  ['DISPATCHED', '已派单', '#1e88e5'],
-  ['IN_PROGRESS', '处理中', '#00897b'],
-  ['SUSPENDED', '缓办', '#757575'],
-  ['RESOLVED', '已办结', '#43a047'],
-  ['VERIFIED', '已核查', '#43a047'],
-  ['FEEDBACK', '已评价', '#43a047'],
+  ['REPORTED', tr('待受理'), '#8e24aa'],
+  ['ACCEPTED', tr('已受理'), '#fb8c00'],
+  ['DISPATCHED', tr('已派单'), '#1e88e5'],
+  ['IN_PROGRESS', tr('处理中'), '#00897b'],
+  ['SUSPENDED', tr('缓办'), '#757575'],
+  ['RESOLVED', tr('已办结'), '#43a047'],
+  ['VERIFIED', tr('已核查'), '#43a047'],
+  ['FEEDBACK', tr('已评价'), '#43a047'],
 ];
 
 // 三清单 shortfall (open tickets beyond free capacity) shown amber, then red.
@@ -93,9 +94,9 @@ export const TICKETS_MANY = 5;
 /** What colours the compounds (the top bar's choice). */
 export type CompoundMeasure = 'open' | 'overdue' | 'satisfaction';
 export const COMPOUND_MEASURES: [CompoundMeasure, string][] = [
-  ['open', '未办结工单'],
-  ['overdue', '超期工单'],
-  ['satisfaction', '满意率'],
+  ['open', tr('未办结工单')],
+  ['overdue', tr('超期工单')],
+  ['satisfaction', tr('满意率')],
 ];
 
 /** The compound fill for a measure, and its legend rows (label, colour): one table for both. */
@@ -107,21 +108,21 @@ export function compoundRamp(
   switch (measure) {
     case 'open':
       return [
-        [0, t.none, '无未办结工单'],
-        [TICKETS_FEW, t.few, `${TICKETS_FEW} 件未办结`],
-        [TICKETS_MANY, t.many, `≥${TICKETS_MANY} 件未办结`],
+        [0, t.none, tr('无未办结工单')],
+        [TICKETS_FEW, t.few, tr('{n} 件未办结', { n: TICKETS_FEW })],
+        [TICKETS_MANY, t.many, tr('≥{n} 件未办结', { n: TICKETS_MANY })],
       ];
     case 'overdue':
       return [
-        [0, t.none, '无超期'],
-        [1, t.few, '1 件超期'],
-        [3, t.many, '≥3 件超期'],
+        [0, t.none, tr('无超期')],
+        [1, t.few, tr('1 件超期')],
+        [3, t.many, tr('≥3 件超期')],
       ];
     case 'satisfaction':
       return [
-        [0.6, t.many, '满意率 ≤60%'],
-        [0.8, t.few, '满意率 80%'],
-        [0.95, t.none, '满意率 ≥95%'],
+        [0.6, t.many, tr('满意率 ≤60%')],
+        [0.8, t.few, tr('满意率 80%')],
+        [0.95, t.none, tr('满意率 ≥95%')],
       ];
   }
 }
@@ -424,7 +425,7 @@ export function buildStyle(
       [SOURCE.regions]: {
         type: 'geojson',
         data: data.regions,
-        attribution: '演示数据（虚构）',
+        attribution: tr('演示数据（虚构）'),
         promoteId: 'code', // feature-state (the gap layer) is keyed by region code
       },
       [SOURCE.grids]: { type: 'geojson', data: data.grids },

@@ -11,6 +11,7 @@ import {
   TICKET_STATUS_COLOURS,
   type CompoundMeasure,
 } from '../map/layers';
+import { tr } from '../i18n';
 
 interface Props {
   compound?: Compound | undefined;
@@ -49,22 +50,22 @@ export function SidePanel({
       )}
       {compound && (
         <section data-testid="compound-details">
-          <Header title={compound.name} kind="小区" onClose={onClose} />
+          <Header title={compound.name} kind={tr('小区')} onClose={onClose} />
           <dl>
-            <dt>编码</dt>
+            <dt>{tr('编码')}</dt>
             <dd data-testid="compound-code">{compound.code}</dd>
-            <dt>户数</dt>
+            <dt>{tr('户数')}</dt>
             <dd data-testid="compound-households">{compound.households}</dd>
-            <dt>物业</dt>
+            <dt>{tr('物业')}</dt>
             <dd data-testid="compound-property">
-              {compound.propertyCompanyName ?? '无物业'}
+              {compound.propertyCompanyName ?? tr('无物业')}
               {compound.redProperty && (
                 <span className="badge badge--red" data-testid="red-property-badge">
-                  红色物业
+                  {tr('红色物业')}
                 </span>
               )}
             </dd>
-            <dt>未办结工单</dt>
+            <dt>{tr('未办结工单')}</dt>
             <dd data-testid="compound-open-tickets">{compound.openTickets}</dd>
           </dl>
         </section>
@@ -82,7 +83,7 @@ export function SidePanel({
         </>
       )}
       {!compound && !grid && !ticketId && !status && (
-        <p className="hint">点击小区、网格或工单查看详情</p>
+        <p className="hint">{tr('点击小区、网格或工单查看详情')}</p>
       )}
       <Legend measure={measure} showGap={showGap} showResources={showResources} />
     </aside>
@@ -94,7 +95,7 @@ function Header({ title, kind, onClose }: { title: string; kind: string; onClose
     <header className="panel-header">
       <span className="kind">{kind}</span>
       <h2 data-testid="panel-title">{title}</h2>
-      <button type="button" aria-label="关闭" data-testid="panel-close" onClick={onClose}>
+      <button type="button" aria-label={tr('关闭')} data-testid="panel-close" onClick={onClose}>
         ×
       </button>
     </header>
@@ -106,7 +107,7 @@ function CloseButton({ onClose }: { onClose: () => void }) {
     <button
       type="button"
       className="panel-close"
-      aria-label="关闭"
+      aria-label={tr('关闭')}
       data-testid="panel-close"
       onClick={onClose}
     >
@@ -131,29 +132,29 @@ function Legend({
       { background: colour },
     ]),
     ...(measure === 'satisfaction'
-      ? [['尚无评价', { background: t.noData }] as [string, CSSProperties]]
+      ? [[tr('尚无评价'), { background: t.noData }] as [string, CSSProperties]]
       : []),
     ...(showGap
       ? ([
-          [`社区缺口 ${GAP_SOME}+`, { background: t.tickets.few, opacity: 0.55 }],
-          [`社区缺口 ≥${GAP_MANY}`, { background: t.tickets.many, opacity: 0.55 }],
+          [tr('社区缺口 {n}+', { n: GAP_SOME }), { background: t.tickets.few, opacity: 0.55 }],
+          [tr('社区缺口 ≥{n}', { n: GAP_MANY }), { background: t.tickets.many, opacity: 0.55 }],
         ] as [string, CSSProperties][])
       : []),
-    ['红色物业', { border: `2px solid ${t.redProperty}` }],
+    [tr('红色物业'), { border: `2px solid ${t.redProperty}` }],
     ...TICKET_STATUS_COLOURS.slice(0, 5).map(([, label, colour]): [string, CSSProperties] => [
-      `工单：${label}`,
+      tr('工单：{label}', { label }),
       { background: colour, borderRadius: '50%' },
     ]),
-    ['超期工单', { border: `2px solid ${t.redProperty}`, borderRadius: '50%' }],
+    [tr('超期工单'), { border: `2px solid ${t.redProperty}`, borderRadius: '50%' }],
     ...(showResources
       ? RESOURCE_KIND_COLOURS.map(([, label, colour]): [string, CSSProperties] => [
-          `资源：${label}`,
+          tr('资源：{label}', { label }),
           { background: colour, borderRadius: '50%', width: 8, height: 8 },
         ])
       : []),
   ];
   return (
-    <ul className="legend" aria-label="图例">
+    <ul className="legend" aria-label={tr('图例')}>
       {rows.map(([label, style]) => (
         <li key={label}>
           <i style={style} />

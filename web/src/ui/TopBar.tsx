@@ -3,16 +3,17 @@ import { SEARCH_QUERY } from '@yitu/schema';
 import { request } from '../data/graphql';
 import { COMPOUND_MEASURES, type CompoundMeasure, type LayerGroup } from '../map/layers';
 import type { Selection } from '../map/map-adapter';
+import { lang, setLang, tr } from '../i18n';
 
 const LABELS: Record<LayerGroup, string> = {
-  street: '街道',
-  community: '社区',
-  gap: '需求缺口',
-  grid: '网格',
-  compound: '小区',
-  building: '楼栋',
-  resource: '资源',
-  ticket: '工单',
+  street: tr('街道'),
+  community: tr('社区'),
+  gap: tr('需求缺口'),
+  grid: tr('网格'),
+  compound: tr('小区'),
+  building: tr('楼栋'),
+  resource: tr('资源'),
+  ticket: tr('工单'),
 };
 
 interface Props {
@@ -28,10 +29,10 @@ interface Props {
 export function TopBar(p: Props) {
   return (
     <header className="topbar">
-      <h1>一图 · 天长市社区治理</h1>
+      <h1>{tr('一图 · 天长市社区治理')}</h1>
       <Search onPick={p.onPick} />
       <fieldset className="layer-list" data-testid="layer-list">
-        <legend>图层</legend>
+        <legend>{tr('图层')}</legend>
         {(Object.keys(LABELS) as LayerGroup[]).map((group) => (
           <label key={group}>
             <input
@@ -45,7 +46,7 @@ export function TopBar(p: Props) {
         ))}
       </fieldset>
       <label className="measure">
-        小区着色
+        {tr('小区着色')}
         <select
           value={p.measure}
           data-testid="measure"
@@ -60,11 +61,19 @@ export function TopBar(p: Props) {
       </label>
       <button
         type="button"
+        data-testid="lang-switch"
+        title={lang === 'zh' ? 'English' : '中文'}
+        onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+      >
+        {lang === 'zh' ? 'EN' : '中文'}
+      </button>
+      <button
+        type="button"
         className={p.dashboard ? 'active' : ''}
         data-testid="dashboard-toggle"
         onClick={() => p.onDashboard(!p.dashboard)}
       >
-        统计
+        {tr('统计')}
       </button>
     </header>
   );
@@ -106,21 +115,21 @@ function Search({ onPick }: { onPick: (selection: Selection) => void }) {
     ? [
         ...hits.compounds.nodes.map((c) => ({
           key: `c:${c.code}`,
-          kind: '小区',
+          kind: tr('小区'),
           label: c.name,
           sub: c.code,
           selection: { kind: 'compound', code: c.code } as Selection,
         })),
         ...hits.grids.nodes.map((g) => ({
           key: `g:${g.code}`,
-          kind: '网格',
+          kind: tr('网格'),
           label: g.name,
           sub: g.code,
           selection: { kind: 'grid', code: g.code } as Selection,
         })),
         ...hits.tickets.nodes.map((t) => ({
           key: `t:${t.id}`,
-          kind: '工单',
+          kind: tr('工单'),
           label: t.code,
           sub: t.description.slice(0, 24),
           selection: { kind: 'ticket', id: t.id } as Selection,
@@ -131,14 +140,14 @@ function Search({ onPick }: { onPick: (selection: Selection) => void }) {
     <div className="search">
       <input
         type="search"
-        placeholder="搜索小区、网格、工单号"
+        placeholder={tr('搜索小区、网格、工单号')}
         value={text}
         data-testid="search"
         onChange={(e) => setText(e.target.value)}
       />
       {hits && (
         <ul className="search-results" data-testid="search-results">
-          {rows.length === 0 && <li className="hint">没有结果</li>}
+          {rows.length === 0 && <li className="hint">{tr('没有结果')}</li>}
           {rows.map((r) => (
             <li key={r.key}>
               <button type="button" onClick={() => pick(r.selection)}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { COMMUNITY_LISTS_QUERY, DASHBOARD_QUERY } from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
+import { tr } from '../../i18n';
 
 interface RegionFigures {
   id: string;
@@ -64,21 +65,21 @@ export function DashboardPanel({ refresh }: { refresh: number }) {
   );
   return (
     <section className="dashboard" data-testid="dashboard">
-      <h2>统计</h2>
+      <h2>{tr('统计')}</h2>
       {error && <p className="error">{error}</p>}
-      {!regions && !error && <p className="status">正在统计…</p>}
+      {!regions && !error && <p className="status">{tr('正在统计…')}</p>}
       {regions && (
         <table>
           <thead>
             <tr>
-              <th>区域</th>
-              <th>未办结</th>
-              <th>超期</th>
-              <th>已办结</th>
-              <th>办结率</th>
-              <th>按期办结率</th>
-              <th>满意率</th>
-              <th>平均办理（小时）</th>
+              <th>{tr('区域')}</th>
+              <th>{tr('未办结')}</th>
+              <th>{tr('超期')}</th>
+              <th>{tr('已办结')}</th>
+              <th>{tr('办结率')}</th>
+              <th>{tr('按期办结率')}</th>
+              <th>{tr('满意率')}</th>
+              <th>{tr('平均办理（小时）')}</th>
             </tr>
           </thead>
           <tbody>
@@ -106,17 +107,19 @@ export function DashboardPanel({ refresh }: { refresh: number }) {
       )}
       {community && (
         <div className="lists" data-testid="community-lists">
-          <h3>{lists?.name ?? '…'} · 三清单</h3>
+          <h3>
+            {lists?.name ?? '…'} · {tr('三清单')}
+          </h3>
           {lists?.lists && (
             <>
-              <p>缺口合计：{lists.lists.shortfall}</p>
+              <p>{tr('缺口合计：{n}', { n: lists.lists.shortfall })}</p>
               <table>
                 <thead>
                   <tr>
-                    <th>类别</th>
-                    <th>需求（未办结）</th>
-                    <th>可用承接量</th>
-                    <th>缺口</th>
+                    <th>{tr('类别')}</th>
+                    <th>{tr('需求（未办结）')}</th>
+                    <th>{tr('可用承接量')}</th>
+                    <th>{tr('缺口')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -133,7 +136,7 @@ export function DashboardPanel({ refresh }: { refresh: number }) {
                 </tbody>
               </table>
               <p className="hint">
-                服务清单：
+                {tr('服务清单：')}
                 {lists.lists.services
                   .slice(0, 12)
                   .map((s) => `${s.capability}（${s.resourceCount}）`)

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { GRID_PANEL_QUERY } from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
 import { countdown, STATUS_LABEL } from '../tickets/labels';
+import { tr } from '../../i18n';
 
 interface GridDetails {
   id: string;
@@ -52,27 +53,27 @@ export function GridPanel({
   }, [id, refresh]);
 
   if (error) return <p className="error">{error}</p>;
-  if (!grid) return <p className="status">正在加载网格…</p>;
+  if (!grid) return <p className="status">{tr('正在加载网格…')}</p>;
   const now = Date.now();
   const tickets = [...grid.tickets.nodes].sort((a, b) => deadlineOf(a) - deadlineOf(b));
   return (
     <section data-testid="grid-details">
       <header className="panel-header">
-        <span className="kind">{grid.micro ? '微网格' : '网格'}</span>
+        <span className="kind">{grid.micro ? tr('微网格') : tr('网格')}</span>
         <h2 data-testid="panel-title">{grid.name}</h2>
       </header>
       <dl>
-        <dt>编码</dt>
+        <dt>{tr('编码')}</dt>
         <dd data-testid="grid-code">{grid.code}</dd>
-        <dt>网格员</dt>
+        <dt>{tr('网格员')}</dt>
         <dd data-testid="grid-worker">{grid.worker?.name ?? '—'}</dd>
-        <dt>党小组</dt>
+        <dt>{tr('党小组')}</dt>
         <dd>{grid.partyGroup?.name ?? '—'}</dd>
-        <dt>小区</dt>
+        <dt>{tr('小区')}</dt>
         <dd>{grid.compounds.nodes.map((c) => c.name).join('、') || '—'}</dd>
       </dl>
-      <h3>未办结工单（{tickets.length}）</h3>
-      {tickets.length === 0 && <p className="hint">暂无未办结工单</p>}
+      <h3>{tr('未办结工单（{n}）', { n: tickets.length })}</h3>
+      {tickets.length === 0 && <p className="hint">{tr('暂无未办结工单')}</p>}
       <ul className="ticket-list" data-testid="grid-tickets">
         {tickets.map((t) => (
           <li key={t.id}>
@@ -81,7 +82,7 @@ export function GridPanel({
                 {STATUS_LABEL[t.status] ?? t.status}
               </span>
               <span className="code">{t.code}</span>
-              <span className="category">{t.category?.nameZh ?? '待分类'}</span>
+              <span className="category">{t.category?.nameZh ?? tr('待分类')}</span>
               <span className={t.overdue ? 'deadline deadline--late' : 'deadline'}>
                 {countdown(t.resolveBy ?? t.respondBy, now) ?? ''}
               </span>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { FOLLOW_QUERY, RATE_MUTATION } from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
 import { ACTION_LABEL, formatTime, STATUS_LABEL } from '../tickets/labels';
+import { tr } from '../../i18n';
 
 interface Followed {
   code: string;
@@ -46,14 +47,14 @@ export function FollowPage({ token }: { token: string }) {
   if (!ticket)
     return (
       <main className="resident">
-        <p className="status">正在加载…</p>
+        <p className="status">{tr('正在加载…')}</p>
       </main>
     );
   return (
     <main className="resident" data-testid="follow-page">
-      <h1>工单 {ticket.code}</h1>
+      <h1>{tr('工单 {code}', { code: ticket.code })}</h1>
       <p>
-        当前状态：
+        {tr('当前状态：')}
         <strong data-testid="follow-status">{STATUS_LABEL[ticket.status] ?? ticket.status}</strong>
       </p>
       <p className="description">{ticket.description}</p>
@@ -67,7 +68,7 @@ export function FollowPage({ token }: { token: string }) {
       </ol>
       {ticket.status === 'VERIFIED' && (
         <div className="rating">
-          <p>对处理结果满意吗？</p>
+          <p>{tr('对处理结果满意吗？')}</p>
           {[1, 2, 3, 4, 5].map((n) => (
             <button key={n} type="button" onClick={() => void rate(n)} data-testid={`rate-${n}`}>
               {'★'.repeat(n)}
@@ -75,7 +76,9 @@ export function FollowPage({ token }: { token: string }) {
           ))}
         </div>
       )}
-      {ticket.satisfaction !== null && <p>您的评价：{'★'.repeat(ticket.satisfaction)}</p>}
+      {ticket.satisfaction !== null && (
+        <p>{tr('您的评价：{stars}', { stars: '★'.repeat(ticket.satisfaction) })}</p>
+      )}
       {error && <p className="error">{error}</p>}
     </main>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { QR_COMPOUND_QUERY, REPORT_MUTATION } from '@yitu/schema';
 import { ApiError, describeError, request } from '../../data/graphql';
+import { tr } from '../../i18n';
 
 interface QrCompound {
   code: string;
@@ -9,10 +10,10 @@ interface QrCompound {
 }
 
 const FIELD_LABEL: Record<string, string> = {
-  reporterName: '姓名',
-  reporterPhone: '电话',
-  description: '问题描述',
-  buildingNumber: '楼栋',
+  reporterName: tr('姓名'),
+  reporterPhone: tr('电话'),
+  description: tr('问题描述'),
+  buildingNumber: tr('楼栋'),
 };
 
 /** The page behind a compound's QR code: a resident reports a problem, no sign-in. */
@@ -61,18 +62,18 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
   if (compound === null)
     return (
       <main className="resident">
-        <p className="error">没有找到这个小区（{compoundCode}）</p>
+        <p className="error">{tr('没有找到这个小区（{code}）', { code: compoundCode })}</p>
       </main>
     );
   if (done) {
     const link = `${location.origin}/f/${done.followToken}`;
     return (
       <main className="resident" data-testid="report-done">
-        <h1>已收到，谢谢！</h1>
+        <h1>{tr('已收到，谢谢！')}</h1>
         <p>
-          工单号 <strong data-testid="report-code">{done.code}</strong>
+          {tr('工单号')} <strong data-testid="report-code">{done.code}</strong>
         </p>
-        <p>社区会尽快处理。用这个专属链接查看进度、评价结果（请保存，勿转发）：</p>
+        <p>{tr('社区会尽快处理。用这个专属链接查看进度、评价结果（请保存，勿转发）：')}</p>
         <p>
           <a href={link} data-testid="follow-link">
             {link}
@@ -83,13 +84,13 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
   }
   return (
     <main className="resident">
-      <h1>问题上报</h1>
+      <h1>{tr('问题上报')}</h1>
       <p className="compound" data-testid="report-compound">
         {compound?.name ?? '…'}
       </p>
       <form onSubmit={(e) => void submit(e)}>
         <label>
-          姓名
+          {tr('姓名')}
           <input
             required
             maxLength={50}
@@ -99,7 +100,7 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
           />
         </label>
         <label>
-          电话
+          {tr('电话')}
           <input
             required
             inputMode="tel"
@@ -109,22 +110,22 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
           />
         </label>
         <label>
-          楼栋
+          {tr('楼栋')}
           <select
             value={form.building}
             data-testid="report-building"
             onChange={(e) => setForm({ ...form, building: e.target.value })}
           >
-            <option value="">不确定</option>
+            <option value="">{tr('不确定')}</option>
             {compound?.buildings.nodes.map((b) => (
               <option key={b.number} value={b.number}>
-                {b.number} 号楼
+                {tr('{n} 号楼', { n: b.number })}
               </option>
             ))}
           </select>
         </label>
         <label>
-          问题描述
+          {tr('问题描述')}
           <textarea
             required
             maxLength={4000}
@@ -140,7 +141,7 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
           </p>
         )}
         <button type="submit" disabled={sending || !compound} data-testid="report-submit">
-          {sending ? '提交中…' : '提交'}
+          {sending ? tr('提交中…') : tr('提交')}
         </button>
       </form>
     </main>

@@ -16,6 +16,7 @@ import {
   NEEDS_REASON,
   STATUS_LABEL,
 } from './labels';
+import { tr } from '../../i18n';
 
 // Until sign-in exists (the security issue) the SPA acts as the command centre.
 export const STAFF_ACTOR = 'staff:指挥中心';
@@ -70,10 +71,10 @@ interface TicketDetails {
 }
 
 const ASSIGNMENT_LABEL: Record<string, string> = {
-  OFFERED: '待接单',
-  ACCEPTED: '已接单',
-  DECLINED: '已拒单',
-  RELEASED: '上一轮',
+  OFFERED: tr('待接单'),
+  ACCEPTED: tr('已接单'),
+  DECLINED: tr('已拒单'),
+  RELEASED: tr('上一轮'),
 };
 
 /** Everything about one ticket, and the actions its status allows, with clear errors. */
@@ -140,7 +141,7 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
             {error}
           </p>
         ) : (
-          <p className="status">正在加载工单…</p>
+          <p className="status">{tr('正在加载工单…')}</p>
         )}
       </section>
     );
@@ -155,39 +156,44 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
   return (
     <section data-testid="ticket-panel" className="ticket-panel">
       <header className="panel-header">
-        <span className="kind">工单</span>
+        <span className="kind">{tr('工单')}</span>
         <h2 data-testid="ticket-code">{ticket.code}</h2>
       </header>
       <p>
         <span className={`badge status status--${ticket.status}`} data-testid="ticket-status">
           {STATUS_LABEL[ticket.status] ?? ticket.status}
         </span>
-        <span className="badge">{LEVEL_LABEL[ticket.level]}级</span>
-        {ticket.overdue && <span className="badge badge--red">超期</span>}
+        <span className="badge">
+          {tr('{level}级', { level: LEVEL_LABEL[ticket.level] ?? ticket.level })}
+        </span>
+        {ticket.overdue && <span className="badge badge--red">{tr('超期')}</span>}
       </p>
       {/* plain text: React escapes it, so HTML in a report is shown, never run */}
       <p className="description" data-testid="ticket-description">
         {ticket.description}
       </p>
       <dl>
-        <dt>类别</dt>
+        <dt>{tr('类别')}</dt>
         <dd data-testid="ticket-category">
-          {ticket.category?.nameZh ?? '待分类'}
+          {ticket.category?.nameZh ?? tr('待分类')}
           {['REPORTED', 'ACCEPTED'].includes(ticket.status) && categories.length > 0 && (
             <select
               className="classify"
               value=""
               disabled={busy}
               data-testid="classify"
-              aria-label="分类"
+              aria-label={tr('分类')}
               onChange={(e) =>
                 e.target.value && void run(CLASSIFY_MUTATION, { categoryCode: e.target.value })
               }
             >
-              <option value="">{ticket.category ? '改分类…' : '分类…'}</option>
+              <option value="">{ticket.category ? tr('改分类…') : tr('分类…')}</option>
               {ticket.categorySuggestions.map((s) => (
                 <option key={`s:${s.categoryCode}`} value={s.categoryCode}>
-                  推荐：{nameOf(s.categoryCode)}（{Math.round(s.confidence * 100)}%）
+                  {tr('推荐：{name}（{p}%）', {
+                    name: nameOf(s.categoryCode),
+                    p: Math.round(s.confidence * 100),
+                  })}
                 </option>
               ))}
               {categories.map((c) => (
@@ -198,19 +204,19 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
             </select>
           )}
         </dd>
-        <dt>小区</dt>
+        <dt>{tr('小区')}</dt>
         <dd>{ticket.compound?.name ?? '—'}</dd>
-        <dt>上报</dt>
+        <dt>{tr('上报')}</dt>
         <dd>{formatTime(ticket.reportedAt)}</dd>
         {respond && (
           <>
-            <dt>响应时限</dt>
+            <dt>{tr('响应时限')}</dt>
             <dd>{respond}</dd>
           </>
         )}
         {resolve && (
           <>
-            <dt>办结时限</dt>
+            <dt>{tr('办结时限')}</dt>
             <dd data-testid="ticket-resolve-countdown">{resolve}</dd>
           </>
         )}
@@ -219,7 +225,7 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
         <div className="photos">
           {ticket.photos.map((p) => (
             <a key={p.url} href={p.url} target="_blank" rel="noreferrer">
-              <img src={p.thumbnailUrl} alt="现场照片" />
+              <img src={p.thumbnailUrl} alt={tr('现场照片')} />
             </a>
           ))}
         </div>
@@ -232,7 +238,7 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
       {actions.length > 0 && (
         <div className="actions">
           <input
-            placeholder="说明（上报、转办、缓办、核查不通过时必填）"
+            placeholder={tr('说明（上报、转办、缓办、核查不通过时必填）')}
             value={reason}
             onChange={(e) => setReason(e.target.value)}
             data-testid="action-reason"
@@ -252,7 +258,7 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
       )}
       {ticket.assignments.length > 0 && (
         <>
-          <h3>已派</h3>
+          <h3>{tr('已派')}</h3>
           <ul className="assignments" data-testid="assignments">
             {ticket.assignments.map((a) => (
               <li key={a.id}>
@@ -265,43 +271,50 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
       )}
       {canDispatch && (
         <>
-          <h3>推荐资源</h3>
+          <h3>{tr('推荐资源')}</h3>
           {ticket.matches.length === 0 && (
-            <p className="hint">没有可派的资源（能力、负荷或已拒单）</p>
+            <p className="hint">{tr('没有可派的资源（能力、负荷或已拒单）')}</p>
           )}
           <ol className="matches" data-testid="matches">
             {ticket.matches.map((m) => (
               <li key={m.resource.id} data-testid="match">
                 <div className="match-head">
                   <strong>{m.resource.name}</strong>
-                  <span className="score">{m.score.toFixed(1)} 分</span>
+                  <span className="score">{tr('{n} 分', { n: m.score.toFixed(1) })}</span>
                 </div>
                 <div className="reasons">
                   <span>{KIND_LABEL[m.resource.kind] ?? m.resource.kind}</span>
                   <span>
                     {m.distanceMeters < 1000
-                      ? `${Math.round(m.distanceMeters)} 米`
-                      : `${(m.distanceMeters / 1000).toFixed(1)} 公里`}
+                      ? tr('{n} 米', { n: Math.round(m.distanceMeters) })
+                      : tr('{n} 公里', { n: (m.distanceMeters / 1000).toFixed(1) })}
                   </span>
-                  {m.inClaimedZone && <span className="good">认领责任区</span>}
-                  {!m.inClaimedZone && m.inServiceArea && <span className="good">服务范围内</span>}
+                  {m.inClaimedZone && <span className="good">{tr('认领责任区')}</span>}
+                  {!m.inClaimedZone && m.inServiceArea && (
+                    <span className="good">{tr('服务范围内')}</span>
+                  )}
                   <span className={m.availableNow ? 'good' : 'warn'}>
                     {m.availableNow
-                      ? '现可服务'
+                      ? tr('现可服务')
                       : m.nextAvailableAt
-                        ? `${formatTime(m.nextAvailableAt)} 可服务`
-                        : '近期无服务时间'}
+                        ? tr('{time} 可服务', { time: formatTime(m.nextAvailableAt) })
+                        : tr('近期无服务时间')}
                   </span>
                   <span>
-                    负荷 {m.load}/{m.capacity}
+                    {tr('负荷 {load}/{capacity}', { load: m.load, capacity: m.capacity })}
                   </span>
                   {m.record.counts && m.record.onTimeRate !== null && (
                     <span>
-                      按期 {Math.round(m.record.onTimeRate * 100)}%（{m.record.sample} 件）
+                      {tr('按期 {p}%（{n} 件）', {
+                        p: Math.round(m.record.onTimeRate * 100),
+                        n: m.record.sample,
+                      })}
                     </span>
                   )}
                   {m.matchedCapabilities.length > 0 && (
-                    <span>能力：{m.matchedCapabilities.join('、')}</span>
+                    <span>
+                      {tr('能力：{list}', { list: m.matchedCapabilities.join(tr('、')) })}
+                    </span>
                   )}
                 </div>
                 <button
@@ -310,14 +323,14 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
                   data-testid="dispatch-button"
                   onClick={() => void run(DISPATCH_MUTATION, { resourceIds: [m.resource.id] })}
                 >
-                  派单
+                  {tr('派单')}
                 </button>
               </li>
             ))}
           </ol>
         </>
       )}
-      <h3>办理过程</h3>
+      <h3>{tr('办理过程')}</h3>
       <ol className="timeline" data-testid="timeline">
         {ticket.events.nodes.map((e, i) => (
           <li key={i}>
