@@ -408,5 +408,26 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
         timeout: 15_000,
       })
       .toBe('图层');
+
+    // Zoomed out, tickets merge into clusters; clicking one zooms in to separate them.
+    await mapIdle(staff);
+    await staff.evaluate(() => (globalThis as unknown as InPage).__yituMap!.jumpTo({ zoom: 11 }));
+    await mapIdle(staff);
+    const cluster = await staff.evaluate(() => {
+      const map = (globalThis as unknown as InPage).__yituMap!;
+      const [c] = map.queryRenderedFeatures({ layers: ['ticket-cluster'] });
+      if (!c) return null;
+      const p = map.project((c.geometry as { coordinates: [number, number] }).coordinates);
+      const box = map.getContainer().getBoundingClientRect();
+      return { x: p.x + box.left, y: p.y + box.top };
+    });
+    expect(cluster).not.toBeNull();
+    await staff.screenshot({ path: path.join(shots, '11-clusters.png') });
+    await staff.mouse.click(cluster!.x, cluster!.y);
+    await expect
+      .poll(() => staff.evaluate(() => (globalThis as unknown as InPage).__yituMap!.getZoom()), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(11.5);
   });
 });

@@ -12,6 +12,7 @@ import {
   buildTicketLayers,
   buildResourceLayers,
   RESOURCE_MIN_ZOOM,
+  TICKET_CLUSTER_MAX_ZOOM,
   compoundFillColour,
   compoundRamp,
   COMPOUND_MEASURES,
@@ -215,5 +216,20 @@ describe('buildStyle with a basemap', () => {
       attribution: '© example',
     });
     expect(style.layers.map((l) => l.id).slice(0, 2)).toEqual([LAYER.background, LAYER.basemap]);
+  });
+});
+
+describe('ticket clusters', () => {
+  const style = buildStyle(toCollections({ regions: [], compounds: [], grids: [], tickets: [] }));
+  const layers = byId(style.layers);
+
+  it('merges nearby tickets when zoomed out, keeping whether any inside is overdue', () => {
+    expect(style.sources[SOURCE.tickets]).toMatchObject({
+      cluster: true,
+      clusterMaxZoom: TICKET_CLUSTER_MAX_ZOOM,
+      clusterProperties: { overdue: ['max', ['case', ['get', 'overdue'], 1, 0]] },
+    });
+    expect(filterOf(layers.get(LAYER.ticketCluster))).toEqual(['has', 'point_count']);
+    expect(filterOf(layers.get(LAYER.ticket))).toEqual(['!', ['has', 'point_count']]);
   });
 });

@@ -24,6 +24,10 @@ export const LAYER_GROUPS: readonly LayerGroup[] = [
 /** Buildings show from this zoom on (fetched for the view). */
 export const BUILDING_MIN_ZOOM = 16;
 
+/** Above this zoom every ticket is its own point: the whole city view (about 13.5) shows each
+ * ticket by status; further out (the county) they merge. */
+export const TICKET_CLUSTER_MAX_ZOOM = 12;
+
 /** Resources show from this zoom on (fetched for the view: thousands of party members). */
 export const RESOURCE_MIN_ZOOM = 14;
 
@@ -67,6 +71,7 @@ export const LAYER = {
   compoundSelected: 'compound-selected',
   building: 'building-point',
   resource: 'resource-point',
+  ticketCluster: 'ticket-cluster',
   ticket: 'ticket-point',
   ticketSelected: 'ticket-selected',
 } as const;
@@ -368,11 +373,28 @@ export function buildResourceLayers(): LayerSpecification[] {
 
 export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
   const colour = colourBy('status', TICKET_STATUS_COLOURS);
+  const unclustered: FilterSpecification = ['!', ['has', 'point_count']];
   return [
+    {
+      id: LAYER.ticketCluster,
+      type: 'circle',
+      source: SOURCE.tickets,
+      filter: ['has', 'point_count'],
+      metadata: group('ticket'),
+      paint: {
+        'circle-color': theme.selected,
+        'circle-opacity': 0.75,
+        'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 8, 20, 18, 100, 30],
+        // any overdue ticket inside: a red ring
+        'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], theme.redProperty, '#ffffff'],
+        'circle-stroke-width': 2,
+      },
+    },
     {
       id: LAYER.ticket,
       type: 'circle',
       source: SOURCE.tickets,
+      filter: unclustered,
       metadata: group('ticket'),
       paint: {
         'circle-color': colour as never,
@@ -430,7 +452,15 @@ export function buildStyle(
       },
       [SOURCE.grids]: { type: 'geojson', data: data.grids },
       [SOURCE.compounds]: { type: 'geojson', data: data.compounds },
-      [SOURCE.tickets]: { type: 'geojson', data: data.tickets },
+      [SOURCE.tickets]: {
+        type: 'geojson',
+        data: data.tickets,
+        // zoomed out, nearby tickets merge into one circle sized by their number
+        cluster: true,
+        clusterMaxZoom: TICKET_CLUSTER_MAX_ZOOM,
+        clusterRadius: 28,
+        clusterProperties: { overdue: ['max', ['case', ['get', 'overdue'], 1, 0]] },
+      },
       [SOURCE.resources]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       [SOURCE.buildings]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },

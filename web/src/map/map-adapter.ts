@@ -62,7 +62,10 @@ export interface YituMap {
   destroy(): void;
 }
 
-const CLICKABLE = [LAYER.ticket, LAYER.compoundFill, LAYER.gridHit];
+/** Below this zoom community names are hidden (street names stay). */
+const COMMUNITY_LABEL_MIN_ZOOM = 12.5;
+
+const CLICKABLE = [LAYER.ticketCluster, LAYER.ticket, LAYER.compoundFill, LAYER.gridHit];
 
 export function createYituMap(
   container: HTMLElement,
@@ -103,9 +106,25 @@ export function createYituMap(
     ]);
   }
 
+  // Community names crowd each other when zoomed out to the county: hide them there.
+  const crowded = () =>
+    container.classList.toggle('map--far', map.getZoom() < COMMUNITY_LABEL_MIN_ZOOM);
+  map.on('zoom', crowded);
+  crowded();
+
   map.on('click', (e) => {
     const hits = map.queryRenderedFeatures(e.point, { layers: CLICKABLE });
     // a ticket point above all; compounds sit inside grids; within grids prefer the micro-grid
+    const cluster = hits.find((f) => f.layer.id === LAYER.ticketCluster);
+    if (cluster && cluster.geometry.type === 'Point') {
+      // a cluster opens up: zoom to where its tickets separate
+      const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.tickets);
+      const center = cluster.geometry.coordinates as [number, number];
+      void source
+        ?.getClusterExpansionZoom(cluster.properties.cluster_id as number)
+        .then((zoom) => map.easeTo({ center, zoom }));
+      return;
+    }
     const ticket = hits.find((f) => f.layer.id === LAYER.ticket);
     if (ticket && typeof ticket.properties.id === 'string') {
       onSelect({ kind: 'ticket', id: ticket.properties.id });
