@@ -85,6 +85,13 @@ export const GRID_PANEL_QUERY = /* GraphQL */ `
         partyGroup {
           name
         }
+        stats {
+          openTickets
+          overdueTickets
+          resolutionRate
+          onTimeRate
+          satisfactionRate
+        }
         compounds(first: 100) {
           nodes {
             code

@@ -145,6 +145,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       .poll(() => staff.getByTestId('grid-code').textContent(), { timeout: 10_000 })
       .toBe(target.grid!.code);
     await staff.getByTestId('grid-ticket').first().waitFor();
+    expect(await staff.getByTestId('grid-figures').textContent()).toMatch(/\d+%/);
     expect(new URL(staff.url()).searchParams.get('grid')).toBe(target.grid!.code);
     await staff.screenshot({ path: path.join(shots, '2-grid-panel.png') });
 
@@ -190,6 +191,16 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await phone.getByTestId('report-name').fill('李四');
     await phone.getByTestId('report-phone').fill('13800001234');
     await phone.getByTestId('report-description').fill(payload);
+    // A photo taken on the spot (a 16 × 16 PNG), uploaded as soon as it is chosen.
+    await phone.getByTestId('report-photos').setInputFiles({
+      name: 'wires.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGM4oKBAEmIY1TCqYfhqAAC6CAAQx2ckEwAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    });
+    await phone.getByTestId('report-photo-list').locator('img').waitFor();
     await phone.screenshot({ path: path.join(shots, '5-resident-form.png') });
     await phone.getByTestId('report-submit').click();
     const code = (await phone.getByTestId('report-code').textContent())!;
@@ -238,6 +249,8 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       .toBe(code);
     expect(await staff.getByTestId('ticket-description').textContent()).toBe(payload);
     expect(await staff.evaluate(() => (globalThis as unknown as InPage).__xss)).toBeUndefined();
+    // The resident's photo is on the ticket.
+    expect(await staff.locator('[data-testid=ticket-panel] .photos img').count()).toBe(1);
     expect(
       await staff
         .locator('[data-testid=ticket-description] img, [data-testid=ticket-description] script')

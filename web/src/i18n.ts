@@ -139,6 +139,8 @@ export const EN: Record<string, string> = {
   物业: 'Property company',
   现可服务: 'available now',
   现场照片: 'Photo',
+  '照片上传失败：{error}': 'Photo upload failed: {error}',
+  '照片（最多 {n} 张）': 'Photos (up to {n})',
   电话: 'Phone',
   社会组织: 'Social organisation',
   社区: 'Communities',

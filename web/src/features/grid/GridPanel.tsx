@@ -11,6 +11,13 @@ interface GridDetails {
   micro: boolean;
   worker: { name: string } | null;
   partyGroup: { name: string } | null;
+  stats: {
+    openTickets: number;
+    overdueTickets: number;
+    resolutionRate: number | null;
+    onTimeRate: number | null;
+    satisfactionRate: number | null;
+  };
   compounds: { nodes: { code: string; name: string }[] };
   tickets: {
     nodes: {
@@ -25,6 +32,8 @@ interface GridDetails {
     }[];
   };
 }
+
+const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
 const deadlineOf = (t: GridDetails['tickets']['nodes'][number]) =>
   new Date(t.resolveBy ?? t.respondBy ?? '9999-12-31').getTime();
@@ -69,6 +78,11 @@ export function GridPanel({
         <dd data-testid="grid-worker">{grid.worker?.name ?? '—'}</dd>
         <dt>{tr('党小组')}</dt>
         <dd>{grid.partyGroup?.name ?? '—'}</dd>
+        <dt>{tr('办结率')}</dt>
+        <dd data-testid="grid-figures">
+          {pct(grid.stats.resolutionRate)} · {tr('按期办结率')} {pct(grid.stats.onTimeRate)} ·{' '}
+          {tr('满意率')} {pct(grid.stats.satisfactionRate)}
+        </dd>
         <dt>{tr('小区')}</dt>
         <dd>{grid.compounds.nodes.map((c) => c.name).join('、') || '—'}</dd>
       </dl>

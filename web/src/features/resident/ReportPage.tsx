@@ -9,6 +9,8 @@ interface QrCompound {
   buildings: { nodes: { number: string }[] };
 }
 
+const MAX_PHOTOS = 9;
+
 const FIELD_LABEL: Record<string, string> = {
   reporterName: tr('姓名'),
   reporterPhone: tr('电话'),
@@ -23,6 +25,9 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [done, setDone] = useState<{ code: string; followToken: string } | null>(null);
+  // Photos are uploaded as they are chosen (即拍即传); the report carries their keys.
+  const [photos, setPhotos] = useState<{ key: string; thumbnailUrl: string }[]>([]);
+  const [uploading, setUploading] = useState(false);
   // One key per submission attempt: a double tap or a retry never makes two tickets.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
 
@@ -32,6 +37,34 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
       (e: unknown) => setError(describeError(e)),
     );
   }, [compoundCode]);
+
+  const addPhotos = async (files: FileList | null) => {
+    if (!files?.length) return;
+    setUploading(true);
+    setError(null);
+    try {
+      for (const file of [...files].slice(0, MAX_PHOTOS - photos.length)) {
+        const body = new FormData();
+        body.append('photo', file);
+        const res = await fetch('/uploads/photos', { method: 'POST', body });
+        const json = (await res.json().catch(() => ({}))) as {
+          key?: string;
+          thumbnailUrl?: string;
+          error?: { message: string; code: string };
+        };
+        if (!res.ok || !json.key) {
+          throw new Error(
+            json.error ? `${json.error.message}（${json.error.code}）` : `HTTP ${res.status}`,
+          );
+        }
+        setPhotos((p) => [...p, { key: json.key!, thumbnailUrl: json.thumbnailUrl ?? '' }]);
+      }
+    } catch (err) {
+      setError(tr('照片上传失败：{error}', { error: describeError(err) }));
+    } finally {
+      setUploading(false);
+    }
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -47,6 +80,7 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
           reporterPhone: form.phone,
           description: form.description,
           buildingNumber: form.building || null,
+          photoKeys: photos.map((p) => p.key),
           idempotencyKey,
         },
       });
@@ -135,12 +169,35 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
             onChange={(e) => setForm({ ...form, description: e.target.value })}
           />
         </label>
+        <label>
+          {tr('照片（最多 {n} 张）', { n: MAX_PHOTOS })}
+          <input
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            multiple
+            capture="environment"
+            disabled={uploading || photos.length >= MAX_PHOTOS}
+            data-testid="report-photos"
+            onChange={(e) => void addPhotos(e.target.files)}
+          />
+        </label>
+        {photos.length > 0 && (
+          <div className="photos" data-testid="report-photo-list">
+            {photos.map((p) => (
+              <img key={p.key} src={p.thumbnailUrl} alt={tr('现场照片')} />
+            ))}
+          </div>
+        )}
         {error && (
           <p className="error" role="alert" data-testid="report-error">
             {error}
           </p>
         )}
-        <button type="submit" disabled={sending || !compound} data-testid="report-submit">
+        <button
+          type="submit"
+          disabled={sending || uploading || !compound}
+          data-testid="report-submit"
+        >
           {sending ? tr('提交中…') : tr('提交')}
         </button>
       </form>
