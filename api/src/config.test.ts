@@ -53,6 +53,7 @@ describe('basemap configuration', () => {
         YITU_BASEMAP_ATTRIBUTION: '天地图',
       }).basemap,
     ).toEqual({
+      kind: 'raster',
       url: 'https://t0.tianditu.gov.cn/vec_w/wmts?tk=KEY&x={x}&y={y}&l={z}',
       crs: 'WGS84',
       attribution: '天地图',
@@ -63,6 +64,23 @@ describe('basemap configuration', () => {
         YITU_BASEMAP_CRS: 'gcj02',
       }).basemap?.crs,
     ).toBe('GCJ02');
+  });
+
+  it('takes a vector style URL instead, not both', () => {
+    expect(
+      loadConfig({ YITU_BASEMAP_STYLE_URL: 'https://styles.example/streets.json' }).basemap,
+    ).toEqual({
+      kind: 'style',
+      url: 'https://styles.example/streets.json',
+      crs: 'WGS84',
+      attribution: '',
+    });
+    expect(() =>
+      loadConfig({
+        YITU_BASEMAP_STYLE_URL: 'https://styles.example/streets.json',
+        YITU_BASEMAP_URL: 'https://a.example/{z}/{x}/{y}.png',
+      }),
+    ).toThrow(/not both/);
   });
 
   it('refuses a URL without {z}/{x}/{y} and an unknown CRS', () => {

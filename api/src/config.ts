@@ -26,7 +26,9 @@ export interface Config {
 }
 
 export interface Basemap {
-  /** XYZ tile URL template with {z}/{x}/{y}, e.g. a Tianditu URL with its key. */
+  /** raster: an XYZ tile template; style: a MapLibre style JSON (vector tiles). */
+  kind: 'raster' | 'style';
+  /** XYZ tile URL template with {z}/{x}/{y} (e.g. Tianditu with its key), or the style's URL. */
   url: string;
   /** GCJ02 for tiles in China's shifted system (Gaode/AMap); Tianditu and OSM are WGS84. */
   crs: 'WGS84' | 'GCJ02';
@@ -76,6 +78,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `YITU_BASEMAP_URL must be an http(s) tile template with {z}, {x} and {y}, got "${basemapUrl}"`,
     );
   }
+  const styleUrl = env.YITU_BASEMAP_STYLE_URL?.trim() || '';
+  if (styleUrl && !/^https?:\/\/\S+$/.test(styleUrl)) {
+    throw new ConfigError(`YITU_BASEMAP_STYLE_URL must be an http(s) URL, got "${styleUrl}"`);
+  }
+  if (styleUrl && basemapUrl) {
+    throw new ConfigError(
+      'set YITU_BASEMAP_URL (raster tiles) or YITU_BASEMAP_STYLE_URL, not both',
+    );
+  }
   const basemapCrs = (env.YITU_BASEMAP_CRS?.trim() || 'WGS84').toUpperCase();
   if (basemapCrs !== 'WGS84' && basemapCrs !== 'GCJ02') {
     throw new ConfigError(`YITU_BASEMAP_CRS must be WGS84 or GCJ02, got "${env.YITU_BASEMAP_CRS}"`);
@@ -94,12 +105,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(repoRoot, 'data')),
     seedDemo: seed === 'true' || seed === '1',
     production: env.NODE_ENV === 'production',
-    basemap: basemapUrl
-      ? {
-          url: basemapUrl,
-          crs: basemapCrs,
-          attribution: env.YITU_BASEMAP_ATTRIBUTION?.trim() || '',
-        }
-      : null,
+    basemap:
+      basemapUrl || styleUrl
+        ? {
+            kind: styleUrl ? 'style' : 'raster',
+            url: styleUrl || basemapUrl,
+            crs: basemapCrs,
+            attribution: env.YITU_BASEMAP_ATTRIBUTION?.trim() || '',
+          }
+        : null,
   };
 }

@@ -149,10 +149,14 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     expect(new URL(staff.url()).searchParams.get('grid')).toBe(target.grid!.code);
     await staff.screenshot({ path: path.join(shots, '2-grid-panel.png') });
 
-    // A second staff browser watches the same map.
+    // A second staff browser opens the same link: the same grid panel, the same view.
     const other = await newPage();
-    await other.goto(server.url);
+    await other.goto(staff.url());
     await mapIdle(other);
+    expect(await other.getByTestId('grid-code').textContent()).toBe(target.grid!.code);
+    const zoomOf = (p: Page) =>
+      p.evaluate(() => (globalThis as unknown as InPage).__yituMap!.getZoom());
+    expect(Math.abs((await zoomOf(other)) - (await zoomOf(staff)))).toBeLessThan(0.05);
     expect(await mapTicketStatus(other, target.code)).toBe('ACCEPTED');
 
     await staff.getByTestId('grid-ticket').filter({ hasText: target.code }).click();

@@ -5,7 +5,7 @@ import {
   OPEN_TICKETS_QUERY,
   RESOURCES_IN_VIEW_QUERY,
 } from '@yitu/schema';
-import { displayCrs, fetchAppConfig, type AppConfig } from './data/app-config';
+import { displayCrs, fetchAppConfig, fetchBaseStyle, type AppConfig } from './data/app-config';
 import { request } from './data/graphql';
 import { subscribeTicketEvents } from './data/live';
 import {
@@ -53,12 +53,14 @@ export function App() {
   const [refresh, setRefresh] = useState(0);
 
   const [config, setConfig] = useState<AppConfig | null>(null);
+  const [baseStyle, setBaseStyle] = useState<unknown>(null);
   const crs = config ? displayCrs(config) : 'WGS84';
 
   useEffect(() => {
     const abort = new AbortController();
     fetchAppConfig(abort.signal)
-      .then((c) => {
+      .then(async (c) => {
+        setBaseStyle(await fetchBaseStyle(c.basemap));
         setConfig(c);
         return fetchMapData(displayCrs(c), abort.signal);
       })
@@ -168,6 +170,7 @@ export function App() {
             buildings={buildings}
             onViewport={setViewport}
             basemap={config?.basemap ?? null}
+            baseStyle={baseStyle}
           />
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}

@@ -1,6 +1,7 @@
 import type { Selection } from './map/map-adapter';
 
-// The selection in the query string: ?compound=CODE, ?grid=CODE or ?ticket=ID.
+// The selection in the query string: ?compound=CODE, ?grid=CODE or ?ticket=ID; the map keeps
+// its position in the hash (#map=zoom/lat/lon).
 
 export function readSelection(search: string): Selection {
   const q = new URLSearchParams(search);
@@ -21,6 +22,11 @@ export function selectionSearch(selection: Selection): string {
   return `?${q.toString()}`;
 }
 
+/** Keeps the map's own part of the URL (#map=zoom/lat/lon) as it is. */
 export function writeSelection(selection: Selection): void {
-  history.replaceState(null, '', `${location.pathname}${selectionSearch(selection)}`);
+  history.replaceState(
+    null,
+    '',
+    `${location.pathname}${selectionSearch(selection)}${location.hash}`,
+  );
 }

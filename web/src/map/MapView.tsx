@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Basemap } from '../data/app-config';
 import type { BuildingPoint, MapData, ResourcePoint } from '../data/map-data';
-import type { CompoundMeasure, LayerGroup } from './layers';
+import type { CompoundMeasure, LayerGroup, StyleSpecification } from './layers';
 import { createYituMap, type Selection, type Viewport, type YituMap } from './map-adapter';
 
 interface Props {
@@ -20,6 +20,8 @@ interface Props {
   buildings: BuildingPoint[];
   onViewport: (viewport: Viewport) => void;
   basemap: Basemap | null;
+  /** A vector basemap's style, already fetched. */
+  baseStyle: unknown;
 }
 
 // React owns the container; the adapter owns the map. Props are pushed into the adapter.
@@ -35,12 +37,14 @@ export function MapView({
   buildings,
   onViewport,
   basemap,
+  baseStyle,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<YituMap | null>(null);
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
   const basemapRef = useRef(basemap);
+  const baseStyleRef = useRef(baseStyle);
   const onViewportRef = useRef(onViewport);
   onViewportRef.current = onViewport;
 
@@ -55,6 +59,7 @@ export function MapView({
       (s) => onSelectRef.current(s),
       (v) => onViewportRef.current(v),
       basemapRef.current,
+      baseStyleRef.current as StyleSpecification | null,
     );
     map.current = m;
     return () => {

@@ -206,6 +206,7 @@ describe('buildStyle with a basemap', () => {
 
   it('puts the configured raster tiles under everything, with their attribution', () => {
     const style = buildStyle(empty, defaultTheme, {
+      kind: 'raster',
       url: 'https://tiles.example/{z}/{x}/{y}.png',
       crs: 'GCJ02',
       attribution: '© example',
@@ -216,6 +217,36 @@ describe('buildStyle with a basemap', () => {
       attribution: '© example',
     });
     expect(style.layers.map((l) => l.id).slice(0, 2)).toEqual([LAYER.background, LAYER.basemap]);
+  });
+});
+
+describe('buildStyle over a vector basemap style', () => {
+  const empty = toCollections({ regions: [], compounds: [], grids: [], tickets: [] });
+  const base = {
+    version: 8,
+    glyphs: 'https://styles.example/fonts/{fontstack}/{range}.pbf',
+    sources: { streets: { type: 'vector', url: 'https://styles.example/tiles.json' } },
+    layers: [
+      { id: 'base-bg', type: 'background', paint: { 'background-color': '#eee' } },
+      { id: 'roads', type: 'line', source: 'streets', 'source-layer': 'road' },
+    ],
+  } as unknown as Parameters<typeof buildStyle>[3];
+
+  it('draws the basemap first, with its glyphs, and our layers on top without our background', () => {
+    const style = buildStyle(
+      empty,
+      defaultTheme,
+      { kind: 'style', url: 'https://styles.example/style.json', crs: 'WGS84', attribution: '' },
+      base,
+    );
+    expect(style.glyphs).toBe('https://styles.example/fonts/{fontstack}/{range}.pbf');
+    expect(Object.keys(style.sources)).toContain('streets');
+    expect(Object.keys(style.sources)).toContain(SOURCE.compounds);
+    const ids = style.layers.map((l) => l.id);
+    expect(ids.slice(0, 2)).toEqual(['base-bg', 'roads']);
+    expect(ids).not.toContain(LAYER.background);
+    expect(ids).toContain(LAYER.compoundFill);
+    expect(ids.indexOf(LAYER.compoundFill)).toBeGreaterThan(ids.indexOf('roads'));
   });
 });
 

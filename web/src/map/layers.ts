@@ -429,6 +429,25 @@ export function buildStyle(
   data: MapCollections,
   theme: MapTheme = defaultTheme,
   basemap: Basemap | null = null,
+  baseStyle: StyleSpecification | null = null,
+): StyleSpecification {
+  const own = buildOwnStyle(data, theme, basemap?.kind === 'raster' ? basemap : null);
+  if (!baseStyle) return own;
+  // A vector basemap: its style first (with its glyphs and sprite), our layers on top; our
+  // plain background gives way to its own.
+  return {
+    ...own,
+    ...(baseStyle.glyphs ? { glyphs: baseStyle.glyphs } : {}),
+    ...(baseStyle.sprite ? { sprite: baseStyle.sprite } : {}),
+    sources: { ...baseStyle.sources, ...own.sources },
+    layers: [...baseStyle.layers, ...own.layers.filter((l) => l.id !== LAYER.background)],
+  };
+}
+
+function buildOwnStyle(
+  data: MapCollections,
+  theme: MapTheme,
+  basemap: Basemap | null,
 ): StyleSpecification {
   return {
     version: 8,

@@ -28,6 +28,7 @@ import {
   SOURCE,
   type LayerGroup,
   type MapTheme,
+  type StyleSpecification,
 } from './layers';
 
 // The only module that touches maplibre-gl at runtime. Without an explicit worker URL the
@@ -73,11 +74,12 @@ export function createYituMap(
   onSelect: (selection: Selection) => void,
   onViewport: (viewport: Viewport) => void = () => undefined,
   basemap: Basemap | null = null,
+  baseStyle: StyleSpecification | null = null,
   theme: MapTheme = defaultTheme,
 ): YituMap {
   const streets = data.regions.filter((r) => r.level === 'STREET');
   const bounds = boundsOf(streets.map((r) => r.boundary));
-  const style = buildStyle(toCollections(data), theme, basemap);
+  const style = buildStyle(toCollections(data), theme, basemap, baseStyle);
   const map = new maplibregl.Map({
     container,
     style,
@@ -85,6 +87,8 @@ export function createYituMap(
       ? { bounds, fitBoundsOptions: { padding: 40 } }
       : { center: [119.006, 32.684], zoom: 11 }), // no streets yet: 天长 town centre
     attributionControl: { compact: true },
+    // the view in the URL (#map=zoom/lat/lon), so a link opens the same place
+    hash: 'map',
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
