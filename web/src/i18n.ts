@@ -82,6 +82,7 @@ export const EN: Record<string, string> = {
   已接单: 'taken',
   '已收到，谢谢！': 'Received, thank you!',
   已核查: 'Verified',
+  已缓办: 'Suspended',
   已派: 'Sent',
   已派单: 'Dispatched',
   已评价: 'Rated',

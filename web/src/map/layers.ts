@@ -82,7 +82,7 @@ export const TICKET_STATUS_COLOURS: [string, string, string][] = [
   ['ACCEPTED', tr('已受理'), '#fb8c00'],
   ['DISPATCHED', tr('已派单'), '#1e88e5'],
   ['IN_PROGRESS', tr('处理中'), '#00897b'],
-  ['SUSPENDED', tr('缓办'), '#757575'],
+  ['SUSPENDED', tr('已缓办'), '#757575'],
   ['RESOLVED', tr('已办结'), '#43a047'],
   ['VERIFIED', tr('已核查'), '#43a047'],
   ['FEEDBACK', tr('已评价'), '#43a047'],
