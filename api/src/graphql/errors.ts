@@ -54,7 +54,12 @@ export function formatError(
   // GraphQL validation, parsing and variable errors carry their own codes: keep them.
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
     if (development) return formatted;
-    return { ...formatted, extensions: { code } };
+    // keep a query limit's reason and number (see graphql/limits.ts); nothing else
+    const { reason, limit } = formatted.extensions ?? {};
+    return {
+      ...formatted,
+      extensions: { code, ...(reason ? { reason } : {}), ...(limit ? { limit } : {}) },
+    };
   }
   if (development) return formatted;
   return {

@@ -10,6 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { sql } from 'drizzle-orm';
 import { repoRoot, type Config } from '../config';
+import { QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
 import type { Database } from '../db';
 import { createContext, type Context } from '../graphql/context';
 import { formatError } from '../graphql/errors';
@@ -54,6 +55,11 @@ export async function startApp(
     formatError: (formatted, error) => formatError(formatted, error, !config.production),
     // main.ts owns shutdown; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
+    // Depth, alias, directive and token bombs are refused before anything runs.
+    validationRules: queryLimitRules,
+    parseOptions: { maxTokens: QUERY_LIMITS.tokens },
+    // One operation per request (Apollo's default, stated): a batch could multiply any limit.
+    allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {

@@ -1,0 +1,113 @@
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
+
+// Limits on what one request may ask, checked before anything runs: a deep, wide or repetitive
+// query is refused with its reason instead of costing the database. The map app's own queries
+// stay far inside them (the deepest, the ticket panel, is 5 levels).
+
+export const QUERY_LIMITS = {
+  /** Nested fields, e.g. compounds → grids → compounds … */
+  depth: 12,
+  /** Aliased fields in one operation (the same field asked many times under other names). */
+  aliases: 30,
+  /** Directives in one operation. */
+  directives: 30,
+  /** Lexical tokens in one document (checked by the parser). */
+  tokens: 5_000,
+} as const;
+
+const refuse = (message: string, reason: string, limit: number) =>
+  new GraphQLError(message, { extensions: { reason, limit } });
+
+function depthOf(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  visiting: Set<string>,
+): number {
+  if (!selectionSet) return 0;
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const inner = selection.selectionSet
+        ? 1 + depthOf(selection.selectionSet, fragments, visiting)
+        : 1;
+      deepest = Math.max(deepest, inner);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments[name];
+      // a fragment spread inside itself is refused by graphql's own rules; do not loop here
+      if (!fragment || visiting.has(name)) continue;
+      visiting.add(name);
+      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, visiting));
+      visiting.delete(name);
+    }
+  }
+  return deepest;
+}
+
+/** Refuses operations nested deeper than QUERY_LIMITS.depth. */
+export function depthLimit(context: ValidationContext): ASTVisitor {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of context.getDocument().definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return {
+    OperationDefinition(operation) {
+      const depth = depthOf(operation.selectionSet, fragments, new Set());
+      if (depth > QUERY_LIMITS.depth) {
+        context.reportError(
+          refuse(
+            `query is ${depth} levels deep; at most ${QUERY_LIMITS.depth} are allowed`,
+            'DEPTH_LIMIT',
+            QUERY_LIMITS.depth,
+          ),
+        );
+      }
+    },
+  };
+}
+
+/** Refuses documents with more aliases or directives than allowed (alias and directive bombs). */
+export function breadthLimit(context: ValidationContext): ASTVisitor {
+  let aliases = 0;
+  let directives = 0;
+  return {
+    Field(field) {
+      if (field.alias) aliases++;
+    },
+    Directive() {
+      directives++;
+    },
+    Document: {
+      leave() {
+        if (aliases > QUERY_LIMITS.aliases) {
+          context.reportError(
+            refuse(
+              `${aliases} aliases; at most ${QUERY_LIMITS.aliases} are allowed`,
+              'ALIAS_LIMIT',
+              QUERY_LIMITS.aliases,
+            ),
+          );
+        }
+        if (directives > QUERY_LIMITS.directives) {
+          context.reportError(
+            refuse(
+              `${directives} directives; at most ${QUERY_LIMITS.directives} are allowed`,
+              'DIRECTIVE_LIMIT',
+              QUERY_LIMITS.directives,
+            ),
+          );
+        }
+      },
+    },
+  };
+}
+
+export const queryLimitRules = [depthLimit, breadthLimit];
