@@ -181,6 +181,44 @@ describe(`matching on ${engineName()}`, () => {
     });
   });
 
+  it('offers a reopened ticket again to the resource that handled it, as dispatch allows', async () => {
+    await rolledBack(await testDb(), async (tx) => {
+      const { match, dispatch, ticket, assignment } = await inFixture(tx);
+      const t = await acceptedTicket(tx);
+      await dispatch(t, 'MX-NEAR');
+      await answerDispatch(tx, {
+        assignmentId: (await assignment(t.id, 'MX-NEAR'))!.id,
+        answer: 'TAKE',
+        now: MX_NOW,
+      });
+      // While it holds the ticket it is not offered it again.
+      expect((await match(t.id)).map((m) => m.code)).not.toContain('MX-NEAR');
+      const steps = [
+        ['START', 'resource:MX-NEAR'],
+        ['RESOLVE', 'resource:MX-NEAR'],
+        ['VERIFY_PASS', 'staff:mx'],
+        ['CLOSE', 'staff:mx'],
+        ['REOPEN', 'resident:测试居民'],
+      ] as const;
+      for (const [action, actor] of steps) {
+        await actOnTicket(tx, {
+          ticketId: t.id,
+          expectedVersion: (await ticket(t.id)).version,
+          action,
+          actor,
+          reason: '仍然漏水',
+          now: MX_NOW,
+        });
+      }
+      const reopened = await ticket(t.id);
+      expect(reopened.status).toBe('ACCEPTED');
+      // A new round: matching offers it again, and dispatch accepts it.
+      expect((await match(t.id)).map((m) => m.code)).toContain('MX-NEAR');
+      await dispatch({ id: t.id, version: reopened.version }, 'MX-NEAR');
+      expect((await assignment(t.id, 'MX-NEAR'))!.status).toBe('OFFERED');
+    });
+  });
+
   it('plans a whole grid without putting any resource over its capacity, then applies it', async () => {
     await rolledBack(await testDb(), async (tx) => {
       const { ids } = await inFixture(tx);

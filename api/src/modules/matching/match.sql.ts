@@ -38,6 +38,15 @@ export const loadOf = (resource: SQL) => sql`(
   WHERE a.resource_id = ${resource} AND a.status IN ('OFFERED', 'ACCEPTED')
     AND u.status IN ${HOLDING_STATUSES})`;
 
+/**
+ * Whether a resource may not be offered a ticket: it declined it, or it already holds it in this
+ * round. A ticket back at ACCEPTED (after all declined, or a reopen) starts a new round, in which
+ * earlier holders may be sent again. The same rule, with a reason per case, is checkDispatch's.
+ */
+export const barredFromTicket = (ticket: SQL, ticketStatus: SQL, resource: SQL) => sql`EXISTS (
+  SELECT 1 FROM ticket_assignments x WHERE x.ticket_id = ${ticket} AND x.resource_id = ${resource}
+    AND (x.status = 'DECLINED' OR (x.status IN ('OFFERED', 'ACCEPTED') AND ${ticketStatus} <> 'ACCEPTED')))`;
+
 export interface MatchOptions {
   now: Date;
   /** Candidates per ticket, 1–50. */
@@ -45,8 +54,6 @@ export interface MatchOptions {
   kind?: ResourceKind | undefined;
   availableNow?: boolean | undefined;
   maxDistanceMeters?: number | undefined;
-  /** Only these resources (dispatch checks and explanations). */
-  onlyResourceIds?: number[] | undefined;
   /**
    * Score every eligible resource instead of the index-found pool: the benchmark's baseline for
    * what the pool saves. Same answers when the pool holds the best candidates.
@@ -103,20 +110,18 @@ export function matchSql(ticketPks: number[], o: MatchOptions): SQL {
   const eligible = sql`
     (cardinality(t.needs) = 0 OR s.capabilities && t.needs)
     ${o.kind ? sql`AND s.kind = ${o.kind}` : sql``}
-    ${o.onlyResourceIds ? sql`AND s.id = ANY(${intArray(o.onlyResourceIds)}::int[])` : sql``}
     ${
       o.maxDistanceMeters !== undefined
         ? sql`AND ST_DWithin(s.location::geography, t.location::geography, ${o.maxDistanceMeters}::float8)`
         : sql``
     }
     ${o.availableNow ? sql`AND yitu_available_at(s.availability, ${now})` : sql``}
-    AND NOT EXISTS (SELECT 1 FROM ticket_assignments x
-      WHERE x.ticket_id = t.id AND x.resource_id = s.id AND x.status <> 'RELEASED')
+    AND NOT ${barredFromTicket(sql`t.id`, sql`t.status`, sql`s.id`)}
     AND ${loadOf(sql`s.id`)} < s.capacity`;
   const W = WEIGHTS;
   return sql`
     WITH t AS (
-      SELECT t.id, t.location, t.grid_id, t.compound_id, COALESCE(c.capabilities, '{}'::text[]) AS needs
+      SELECT t.id, t.status, t.location, t.grid_id, t.compound_id, COALESCE(c.capabilities, '{}'::text[]) AS needs
       FROM tickets t LEFT JOIN categories c ON c.code = t.category_code
       WHERE t.id = ANY(${intArray(ticketPks)}::int[])
     )
