@@ -49,4 +49,44 @@ describe(`batching on ${engineName()}`, () => {
     // page, boundary, grids, workers, property, community, parent, stats, buildings
     expect(counts[1]!.statements).toBeLessThanOrEqual(9);
   });
+
+  it('ranks resources for 2 or 20 tickets in a list with the same statements', async () => {
+    const database = await testDb();
+    let statements = 0;
+    const counting: Database = {
+      ...database,
+      rows: (query) => {
+        statements++;
+        return database.rows(query);
+      },
+    };
+    const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting, {
+      liveEvents: false,
+    });
+    try {
+      const client = new GraphQLClient(`${app.url}/graphql`);
+      const run = async (first: number) => {
+        statements = 0;
+        const data = await client.request<{ tickets: { nodes: { matches: unknown[] }[] } }>(
+          `query($first: Int!) { tickets(first: $first, status: [ACCEPTED, REPORTED]) { nodes {
+            code matches(first: 3) { score resource { name } } assignments { status }
+          } } }`,
+          { first },
+        );
+        const nodes = data.tickets.nodes;
+        return {
+          rows: nodes.length,
+          matched: nodes.filter((n) => n.matches.length > 0).length,
+          statements,
+        };
+      };
+      const [few, many] = [await run(2), await run(20)];
+      expect(few.rows).toBe(2);
+      expect(many.rows).toBe(20);
+      expect(many.matched).toBeGreaterThan(10);
+      expect(many.statements).toBe(few.statements);
+    } finally {
+      await app.stop();
+    }
+  });
 });

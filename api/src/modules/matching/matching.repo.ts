@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/ids';
-import { alignOne, intArray, loadMany, loadOne } from '../../graphql/loaders';
+import { alignMany, alignOne, intArray, loadMany, loadOne } from '../../graphql/loaders';
 import { checkRadius } from '../../graphql/filter';
 import type { ResourceKind } from '../resource/resource.type';
 import { communityLists, type CommunityLists as Lists } from './lists.repo';
@@ -80,8 +80,15 @@ export async function matchesForTicket(
   }
   if (args.maxDistanceMeters !== undefined)
     checkRadius(args.maxDistanceMeters, 'maxDistanceMeters');
-  const rows = await matchTickets(ctx.database, [ticketPk], { ...args, now: ctx.now() });
-  return rows.map(toResourceMatch);
+  // Batched per request: a list of tickets asking for their matches runs one statement.
+  const options = { ...args, now: ctx.now() };
+  return ctx.loaders
+    .get<number, ResourceMatch[]>(`ticket:matches:${JSON.stringify(args)}`, async (keys) =>
+      alignMany(keys, await matchTickets(ctx.database, [...keys], options), (m) => m.ticketPk).map(
+        (rows) => rows.map(toResourceMatch),
+      ),
+    )
+    .load(ticketPk);
 }
 
 const toGraph = (l: Lists): CommunityLists => {
