@@ -173,6 +173,11 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       .poll(() => mapTicketStatus(other, target.code), { timeout: 10_000 })
       .toBe('DISPATCHED');
     await staff.screenshot({ path: path.join(shots, '4-dispatched.png') });
+    // In the browser that opened the link: a ticket picked from the grid closes back to the grid.
+    await other.getByTestId('grid-ticket').first().click();
+    await other.getByTestId('ticket-code').waitFor();
+    await other.getByTestId('panel-close').click();
+    expect(await other.getByTestId('grid-code').textContent()).toBe(target.grid!.code);
     await other.close();
   });
 

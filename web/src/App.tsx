@@ -48,7 +48,10 @@ export function App() {
   // What is selected lives in the URL (?compound=, ?grid=, ?ticket=), so a link opens this view.
   const [selection, setSelection] = useState<Selection>(() => readSelection(location.search));
   // The grid a ticket was picked from, to go back to it.
-  const [gridCode, setGridCode] = useState<string | null>(null);
+  const [gridCode, setGridCode] = useState<string | null>(() => {
+    const first = readSelection(location.search);
+    return first?.kind === 'grid' ? first.code : null;
+  });
   const [tickets, setTickets] = useState<TicketPoint[]>([]);
   const [refresh, setRefresh] = useState(0);
 
@@ -178,13 +181,7 @@ export function App() {
           compound={
             selection?.kind === 'compound' ? byCode.compounds.get(selection.code) : undefined
           }
-          grid={
-            selection?.kind === 'grid'
-              ? byCode.grids.get(selection.code)
-              : gridCode
-                ? byCode.grids.get(gridCode)
-                : undefined
-          }
+          grid={gridCode ? byCode.grids.get(gridCode) : undefined}
           ticketId={selection?.kind === 'ticket' ? selection.id : undefined}
           status={
             error
@@ -197,11 +194,7 @@ export function App() {
           measure={measure}
           showGap={visible.gap}
           showResources={visible.resource && (viewport?.zoom ?? 0) >= RESOURCE_MIN_ZOOM}
-          onPickTicket={(id) => {
-            setSelection({ kind: 'ticket', id });
-            writeSelection({ kind: 'ticket', id });
-          }}
-          onTicketChanged={() => void reloadTickets().catch(() => undefined)}
+          onPickTicket={(id) => select({ kind: 'ticket', id })}
           onClose={() =>
             selection?.kind === 'ticket' && gridCode
               ? select({ kind: 'grid', code: gridCode })

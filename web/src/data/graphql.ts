@@ -38,6 +38,22 @@ export async function request<T>(
   return body.data;
 }
 
+/** Upload one photo (POST /uploads/photos) before the report that carries its key. */
+export async function uploadPhoto(file: Blob): Promise<{ key: string; thumbnailUrl: string }> {
+  const body = new FormData();
+  body.append('photo', file);
+  const res = await fetch('/uploads/photos', { method: 'POST', body });
+  const json = (await res.json().catch(() => ({}))) as {
+    key?: string;
+    thumbnailUrl?: string;
+    error?: { message: string; code: string };
+  };
+  if (!res.ok || !json.key) {
+    throw new ApiError(json.error?.message ?? `HTTP ${res.status}`, json.error?.code ?? 'HTTP');
+  }
+  return { key: json.key, thumbnailUrl: json.thumbnailUrl ?? '' };
+}
+
 /** An error as staff should read it: the API's message and its code. */
 export const describeError = (e: unknown): string =>
   e instanceof ApiError ? `${e.message}（${e.code}）` : e instanceof Error ? e.message : String(e);

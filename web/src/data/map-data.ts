@@ -111,6 +111,3 @@ export async function fetchMapData(crs: Crs, signal?: AbortSignal): Promise<MapD
     tickets: tickets.nodes,
   };
 }
-
-/** Statuses after which a ticket leaves the map's open-ticket layer. */
-export const CLOSED_STATUSES = new Set(['CLOSED', 'REJECTED', 'TRANSFERRED']);

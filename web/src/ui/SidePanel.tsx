@@ -24,7 +24,6 @@ interface Props {
   showGap: boolean;
   showResources: boolean;
   onPickTicket: (ticketId: string) => void;
-  onTicketChanged: () => void;
   onClose: () => void;
 }
 
@@ -38,7 +37,6 @@ export function SidePanel({
   showGap,
   showResources,
   onPickTicket,
-  onTicketChanged,
   onClose,
 }: Props) {
   return (
@@ -79,7 +77,7 @@ export function SidePanel({
       {ticketId && (
         <>
           <CloseButton onClose={onClose} />
-          <TicketPanel key={`${ticketId}:${refresh}`} id={ticketId} onChanged={onTicketChanged} />
+          <TicketPanel key={ticketId} id={ticketId} refresh={refresh} />
         </>
       )}
       {!compound && !grid && !ticketId && !status && (

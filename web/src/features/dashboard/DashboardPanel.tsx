@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { COMMUNITY_LISTS_QUERY, DASHBOARD_QUERY } from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
+import { pct } from '../tickets/labels';
 import { tr } from '../../i18n';
 
 interface RegionFigures {
@@ -32,8 +33,6 @@ interface Lists {
     services: { capability: string; resourceCount: number }[];
   } | null;
 }
-
-const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
 /** The figures every report quotes (办结率, 按期办结率, 满意率 …) per street and community, and a
  * community's three lists (三清单) on click. All from the data the system holds. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { GRID_PANEL_QUERY } from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
-import { countdown, STATUS_LABEL } from '../tickets/labels';
+import { countdown, pct, STATUS_LABEL } from '../tickets/labels';
 import { tr } from '../../i18n';
 
 interface GridDetails {
@@ -32,8 +32,6 @@ interface GridDetails {
     }[];
   };
 }
-
-const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
 const deadlineOf = (t: GridDetails['tickets']['nodes'][number]) =>
   new Date(t.resolveBy ?? t.respondBy ?? '9999-12-31').getTime();

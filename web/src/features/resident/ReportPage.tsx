@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { QR_COMPOUND_QUERY, REPORT_MUTATION } from '@yitu/schema';
-import { ApiError, describeError, request } from '../../data/graphql';
+import { ApiError, describeError, request, uploadPhoto } from '../../data/graphql';
 import { tr } from '../../i18n';
 
 interface QrCompound {
@@ -44,20 +44,8 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
     setError(null);
     try {
       for (const file of [...files].slice(0, MAX_PHOTOS - photos.length)) {
-        const body = new FormData();
-        body.append('photo', file);
-        const res = await fetch('/uploads/photos', { method: 'POST', body });
-        const json = (await res.json().catch(() => ({}))) as {
-          key?: string;
-          thumbnailUrl?: string;
-          error?: { message: string; code: string };
-        };
-        if (!res.ok || !json.key) {
-          throw new Error(
-            json.error ? `${json.error.message}（${json.error.code}）` : `HTTP ${res.status}`,
-          );
-        }
-        setPhotos((p) => [...p, { key: json.key!, thumbnailUrl: json.thumbnailUrl ?? '' }]);
+        const photo = await uploadPhoto(file);
+        setPhotos((p) => [...p, photo]);
       }
     } catch (err) {
       setError(tr('照片上传失败：{error}', { error: describeError(err) }));

@@ -77,20 +77,28 @@ const ASSIGNMENT_LABEL: Record<string, string> = {
   RELEASED: tr('上一轮'),
 };
 
-/** Everything about one ticket, and the actions its status allows, with clear errors. */
-export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
+type Category = { code: string; nameZh: string };
+// The taxonomy does not change while the page is open: fetched once, for every panel.
+let categoriesOnce: Promise<Category[]> | undefined;
+const allCategories = () =>
+  (categoriesOnce ??= request<{ categories: Category[] }>(CATEGORIES_QUERY).then(
+    (d) => d.categories,
+  ));
+
+/**
+ * Everything about one ticket, and the actions its status allows, with clear errors. `refresh`
+ * changes when a live event arrives: the panel reloads in place, keeping what staff typed.
+ */
+export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
   const [ticket, setTicket] = useState<TicketDetails | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
   const [now, setNow] = useState(Date.now());
-  const [categories, setCategories] = useState<{ code: string; nameZh: string }[]>([]);
+  const [categories, setCategories] = useState<Category[]>([]);
 
   useEffect(() => {
-    request<{ categories: { code: string; nameZh: string }[] }>(CATEGORIES_QUERY).then(
-      (d) => setCategories(d.categories),
-      () => undefined,
-    );
+    allCategories().then(setCategories, () => (categoriesOnce = undefined));
   }, []);
 
   const load = useCallback(async () => {
@@ -103,6 +111,11 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
     setError(null);
     load().catch((e: unknown) => setError(describeError(e)));
   }, [load]);
+
+  // A live event (maybe this panel's own action): reload in place.
+  useEffect(() => {
+    if (refresh > 0) load().catch(() => undefined);
+  }, [load, refresh]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -123,8 +136,7 @@ export function TicketPanel({ id, onChanged }: { id: string; onChanged: () => vo
         },
       });
       setReason('');
-      await load();
-      onChanged();
+      await load(); // the map follows through the live event the change sends
     } catch (e) {
       setError(describeError(e));
       await load().catch(() => undefined); // show the current version after a CONFLICT

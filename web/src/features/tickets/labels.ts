@@ -1,5 +1,5 @@
 // Chinese terms the staff use, for statuses, actions, levels and resource kinds.
-import { TICKET_STATUS_COLOURS } from '../../map/layers';
+import { RESOURCE_KIND_COLOURS, TICKET_STATUS_COLOURS } from '../../map/layers';
 import { locale, tr } from '../../i18n';
 
 export const STATUS_LABEL: Record<string, string> = {
@@ -46,15 +46,12 @@ export const LEVEL_LABEL: Record<string, string> = {
   DEPARTMENT: tr('部门'),
 };
 
-export const KIND_LABEL: Record<string, string> = {
-  PARTY_MEMBER: tr('党员'),
-  VOLUNTEER_TEAM: tr('志愿服务队'),
-  SOCIAL_ORG: tr('社会组织'),
-  COMMUNITY_PARTNER: tr('社区合伙人'),
-  PROPERTY_COMPANY: tr('物业'),
-  LAW_ENFORCEMENT: tr('综合执法'),
-  DEPARTMENT: tr('职能部门'),
-};
+export const KIND_LABEL: Record<string, string> = Object.fromEntries(
+  RESOURCE_KIND_COLOURS.map(([kind, label]) => [kind, label]),
+);
+
+/** A share as a whole percentage, or a dash when there is nothing to count. */
+export const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
 /** "剩余 3.5 小时" or "超期 2 小时" against now; null without a deadline. */
 export function countdown(deadline: string | null, now: number): string | null {
