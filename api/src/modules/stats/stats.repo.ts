@@ -2,19 +2,20 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../graphql/context';
 import { alignOne, intArray, loadMany } from '../../graphql/loaders';
 import { regionAndBelow } from '../../graphql/filter';
+import { openTicket, overdueTicket } from '../ticket/ticket-sql';
 import type { CategoryFigures, PlaceStats } from './stats.type';
 
-// The figures over a set of tickets `t`, grouped by `key`. One formula for every kind of place.
-const figures = sql`
+// The figures over a set of tickets `t`, grouped by `key`. One formula for every kind of place,
+// judged at the product's clock (what is overdue, what was due).
+const figures = (now: Date) => sql`
   count(t.id)::int AS "totalTickets",
-  count(t.id) FILTER (WHERE t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED'))::int AS "openTickets",
-  count(t.id) FILTER (WHERE t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED', 'SUSPENDED')
-                        AND t.resolve_by < now())::int AS "overdueTickets",
+  count(t.id) FILTER (WHERE ${openTicket})::int AS "openTickets",
+  count(t.id) FILTER (WHERE ${overdueTicket(now)})::int AS "overdueTickets",
   count(t.id) FILTER (WHERE t.status = 'CLOSED')::int AS "closedTickets",
   count(t.id) FILTER (WHERE t.status = 'SUSPENDED')::int AS "suspendedTickets",
   (count(t.id) FILTER (WHERE t.status = 'CLOSED'))::float8
     / NULLIF(count(t.id) FILTER (WHERE t.status <> 'SUSPENDED' AND t.status NOT IN ('REJECTED', 'TRANSFERRED')
-                                  AND (t.status = 'CLOSED' OR t.resolve_by < now())), 0) AS "resolutionRate",
+                                  AND (t.status = 'CLOSED' OR t.resolve_by < ${now.toISOString()}::timestamptz)), 0) AS "resolutionRate",
   (count(t.id) FILTER (WHERE t.status = 'CLOSED' AND t.resolved_at <= t.resolve_by))::float8
     / NULLIF(count(t.id) FILTER (WHERE t.status = 'CLOSED'), 0) AS "onTimeRate",
   (count(t.id) FILTER (WHERE t.satisfaction >= 4))::float8
@@ -52,7 +53,7 @@ export const compoundStats = (ctx: Context, pk: number) =>
     ctx,
     'compound',
     (keys) => sql`
-    SELECT c.id AS key, ${figures}
+    SELECT c.id AS key, ${figures(ctx.now())}
     FROM compounds c LEFT JOIN tickets t ON t.compound_id = c.id
     WHERE c.id = ANY(${keys}::int[]) GROUP BY c.id`,
   ).load(pk);
@@ -63,11 +64,11 @@ export const gridStats = (ctx: Context, pk: number) =>
     ctx,
     'grid',
     (keys) => sql`
-    SELECT g.id AS key, ${figures}
+    SELECT g.id AS key, ${figures(ctx.now())}
     FROM grids g LEFT JOIN tickets t ON t.grid_id = g.id
     WHERE g.id = ANY(${keys}::int[]) AND g.parent_id IS NULL GROUP BY g.id
     UNION ALL
-    SELECT g.id AS key, ${figures}
+    SELECT g.id AS key, ${figures(ctx.now())}
     FROM grids g LEFT JOIN tickets t ON ST_Covers(g.boundary, t.location)
     WHERE g.id = ANY(${keys}::int[]) AND g.parent_id IS NOT NULL GROUP BY g.id`,
   ).load(pk);
@@ -77,11 +78,9 @@ export const regionStats = (ctx: Context, pk: number) =>
     ctx,
     'region',
     (keys) => sql`
-    SELECT r.id AS key, ${figures}
+    SELECT r.id AS key, ${figures(ctx.now())}
     FROM regions r
-    LEFT JOIN regions c ON c.level = 'COMMUNITY' AND (c.id = r.id OR c.parent_id = r.id
-      OR c.parent_id IN (SELECT s.id FROM regions s WHERE s.parent_id = r.id))
-    LEFT JOIN tickets t ON t.community_id = c.id
+    LEFT JOIN tickets t ON t.community_id IN ${regionAndBelow(sql`r.id`)}
     WHERE r.id = ANY(${keys}::int[]) GROUP BY r.id`,
   ).load(pk);
 
@@ -91,7 +90,7 @@ export const figuresByCategory = (ctx: Context, regionPk: number) =>
     ctx,
     'stats:category',
     (keys) => sql`
-      SELECT r.id AS key, c.code AS "categoryCode", c.name_zh AS "categoryName", ${figures}
+      SELECT r.id AS key, c.code AS "categoryCode", c.name_zh AS "categoryName", ${figures(ctx.now())}
       FROM regions r CROSS JOIN categories c
       LEFT JOIN tickets t ON t.category_code = c.code AND t.community_id IN ${regionAndBelow(sql`r.id`)}
       WHERE r.id = ANY(${keys}::int[])
@@ -112,7 +111,7 @@ export const resourceStats = (ctx: Context, pk: number) =>
     ctx,
     'resource',
     (keys) => sql`
-    SELECT r.id AS key, ${figures}
+    SELECT r.id AS key, ${figures(ctx.now())}
     FROM resources r
     LEFT JOIN ticket_assignments a ON a.resource_id = r.id AND a.status <> 'DECLINED'
     LEFT JOIN tickets t ON t.id = a.ticket_id

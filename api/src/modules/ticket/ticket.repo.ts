@@ -8,15 +8,15 @@ import { loadMany, loadOne } from '../../graphql/loaders';
 import type { Photo } from './ticket.input';
 import { fetchPage, loadPage } from '../../graphql/page';
 import { TICKET_STATUSES } from './ticket-status';
+import { openTicket, overdueTicket } from './ticket-sql';
 import type { Ticket, TicketEvent } from './ticket.type';
 
-const OPEN = sql`t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')`;
-const columns = sql`t.id AS pk, t.code, t.category_code AS "categoryCode", t.status, t.level, t.channel,
+const columns = (now: Date) => sql`t.id AS pk, t.code, t.category_code AS "categoryCode", t.status, t.level, t.channel,
   t.compound_id AS "compoundPk", t.grid_id AS "gridPk", t.building_id AS "buildingPk",
   t.community_id AS "communityPk", t.description, t.reported_at AS "reportedAt", t.respond_by AS "respondBy",
   t.resolve_by AS "resolveBy", t.accepted_at AS "acceptedAt", t.resolved_at AS "resolvedAt",
   t.closed_at AS "closedAt", t.satisfaction, t.version,
-  COALESCE(${OPEN} AND t.status <> 'SUSPENDED' AND t.resolve_by < now(), false) AS overdue,
+  ${overdueTicket(now)} AS overdue,
   json_build_array(ST_X(t.location), ST_Y(t.location)) AS "lonLat"`;
 const withId = (t: Ticket): Ticket => ({ ...t, id: toGlobalId('Ticket', t.pk) });
 
@@ -28,7 +28,7 @@ export interface TicketQuery {
   overdueOnly?: boolean | undefined;
 }
 
-function conditions(q: TicketQuery) {
+function conditions(q: TicketQuery, now: Date) {
   const parts = [sql`true`];
   if (q.statuses?.length) {
     for (const s of q.statuses) {
@@ -38,8 +38,8 @@ function conditions(q: TicketQuery) {
     parts.push(sql`t.status::text = ANY(${`{${q.statuses.join(',')}}`}::text[])`);
   }
   if (q.categoryCode) parts.push(sql`t.category_code = ${q.categoryCode}`);
-  if (q.openOnly) parts.push(OPEN);
-  if (q.overdueOnly) parts.push(sql`${OPEN} AND t.status <> 'SUSPENDED' AND t.resolve_by < now()`);
+  if (q.openOnly) parts.push(openTicket);
+  if (q.overdueOnly) parts.push(overdueTicket(now));
   return sql.join(parts, sql` AND `);
 }
 
@@ -55,7 +55,7 @@ export async function listTickets(
   });
   return fetchPage<Ticket>(
     ctx.database,
-    sql`SELECT ${columns} FROM tickets t WHERE ${where} AND ${conditions(q)}`,
+    sql`SELECT ${columns(ctx.now())} FROM tickets t WHERE ${where} AND ${conditions(q, ctx.now())}`,
     page,
     withId,
   );
@@ -65,7 +65,7 @@ export const ticketById = (ctx: Context, pk: number) =>
   loadOne<Ticket>(
     ctx,
     'ticket:id',
-    (keys) => sql`SELECT ${columns} FROM tickets t WHERE t.id = ANY(${keys}::int[])`,
+    (keys) => sql`SELECT ${columns(ctx.now())} FROM tickets t WHERE t.id = ANY(${keys}::int[])`,
     (t) => t.pk,
     withId,
   )(pk);
@@ -86,8 +86,8 @@ export function ticketsOf(
     args,
     'placeKey',
     (keys) => sql`
-    SELECT t.${column} AS "placeKey", ${columns}
-    FROM tickets t WHERE t.${column} = ANY(${keys}::int[]) AND ${conditions(q)}`,
+    SELECT t.${column} AS "placeKey", ${columns(ctx.now())}
+    FROM tickets t WHERE t.${column} = ANY(${keys}::int[]) AND ${conditions(q, ctx.now())}`,
     withId,
   )(pk);
 }
