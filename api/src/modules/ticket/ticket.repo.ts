@@ -11,7 +11,9 @@ import { TICKET_STATUSES } from './ticket-status';
 import { openTicket, overdueTicket } from './ticket-sql';
 import type { Ticket, TicketEvent } from './ticket.type';
 
-const columns = (now: Date) => sql`t.id AS pk, t.code, t.category_code AS "categoryCode", t.status, t.level, t.channel,
+const columns = (
+  now: Date,
+) => sql`t.id AS pk, t.code, t.category_code AS "categoryCode", t.status, t.level, t.channel,
   t.compound_id AS "compoundPk", t.grid_id AS "gridPk", t.building_id AS "buildingPk",
   t.community_id AS "communityPk", t.description, t.reported_at AS "reportedAt", t.respond_by AS "respondBy",
   t.resolve_by AS "resolveBy", t.accepted_at AS "acceptedAt", t.resolved_at AS "resolvedAt",
