@@ -1,11 +1,11 @@
 // The explicit entry through which tests reach into the API package (nothing else imports api).
 export { loadConfig, repoRoot } from './config';
-export { createDb, migrate, migrationsFolder, tables, type Database } from './db';
-export { generateCity, seedDemoCity, seedIfEmpty, ensureCategories } from './seed';
-export { tilingProblems, type TilingProblem } from './modules/region/integrity';
+export { createDb, migrate, tables, type Database } from './db';
+export { seedDemoCity } from './seed';
+export { tilingProblems } from './modules/region/integrity';
 export { startApp } from './http/app';
 export { reportTicket, actOnTicket } from './modules/ticket/ticket.service';
-export { matchSql, matchTickets, WEIGHTS, MIN_RECORD_SAMPLE } from './modules/matching/match.sql';
+export { matchSql, matchTickets } from './modules/matching/match.sql';
 export {
   answerDispatch,
   gridDispatchPlan,

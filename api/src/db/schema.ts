@@ -15,6 +15,7 @@ import {
   uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { LADDER } from '../modules/ticket/ticket-machine';
 import { TICKET_STATUSES } from '../modules/ticket/ticket-status';
 import { multiPolygon, point, polygon } from './postgis';
 
@@ -269,12 +270,7 @@ export const resourceClaims = pgTable(
   ],
 );
 
-export const ticketLevel = pgEnum('ticket_level', [
-  'COMPOUND',
-  'COMMUNITY',
-  'STREET',
-  'DEPARTMENT',
-]);
+export const ticketLevel = pgEnum('ticket_level', LADDER);
 
 /** Ticket taxonomy, seeded from shared/data/categories.json. */
 export const categories = pgTable('categories', {

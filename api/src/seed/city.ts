@@ -7,6 +7,7 @@ import { MAIN_PATH } from '../modules/ticket/ticket-status';
 import { addWorkingHours, createCalendar } from '../modules/ticket/working-calendar';
 import * as names from './names';
 import { createRng, type Rng } from './random';
+import { LADDER } from '../modules/ticket/ticket-machine';
 
 // The demo city, generated as plain data (no database): 2 streets, 21 communities, 111
 // compounds, 164 grids, ~1,500 buildings and the people, resources and a year of tickets of
@@ -749,7 +750,6 @@ function generateCopy(
   generateTickets(city, rng, copy, categories, allBuildings, streetCodes);
 }
 
-const LEVELS = ['COMPOUND', 'COMMUNITY', 'STREET', 'DEPARTMENT'] as const;
 const calendar = createCalendar();
 const HOUR = 3600_000;
 
@@ -894,7 +894,7 @@ function generateTickets(
       ticket.acceptedAt = iso(at);
       ticket.owner = owner;
       if (rng.chance(0.06) && level !== 'DEPARTMENT') {
-        const next = LEVELS[LEVELS.indexOf(level as (typeof LEVELS)[number]) + 1]!;
+        const next = LADDER[LADDER.indexOf(level as (typeof LADDER)[number]) + 1]!;
         step(
           'ESCALATE',
           null,

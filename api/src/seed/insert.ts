@@ -219,18 +219,18 @@ export async function insertCity(database: Database, city: City): Promise<void> 
 }
 
 /**
- * The spatial join that places tickets: compound and community by containment, the top-level
+ * The spatial join that places tickets (ST_Covers, as reportTicket does): compound and community by containment, the top-level
  * grid by containment, and the nearest building of the compound within 60 m.
  */
 async function placeTickets(database: Database): Promise<void> {
   await database.db.execute(sql`
     UPDATE tickets t SET compound_id = c.id, community_id = c.community_id
     FROM compounds c
-    WHERE t.compound_id IS NULL AND ST_Contains(c.boundary, t.location)`);
+    WHERE t.compound_id IS NULL AND ST_Covers(c.boundary, t.location)`);
   await database.db.execute(sql`
     UPDATE tickets t SET grid_id = g.id, community_id = COALESCE(t.community_id, g.community_id)
     FROM grids g
-    WHERE t.grid_id IS NULL AND g.parent_id IS NULL AND ST_Contains(g.boundary, t.location)`);
+    WHERE t.grid_id IS NULL AND g.parent_id IS NULL AND ST_Covers(g.boundary, t.location)`);
   await database.db.execute(sql`
     UPDATE tickets t SET building_id = (
       SELECT b.id FROM buildings b

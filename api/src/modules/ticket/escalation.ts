@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { addWorkingHours, workingCalendar } from './working-calendar';
+import { LADDER, TRANSITIONS } from './ticket-machine';
 
 // The deadline job: a ticket whose deadline has passed climbs one rung of the ladder
 // (compound → community → street → department) and gets a fresh deadline at the new level.
@@ -18,15 +19,15 @@ export async function escalateOverdue(database: Database, now: Date): Promise<nu
   const rows = await database.rows<{ ticketId: number }>(sql`
     WITH due AS (
       SELECT id, level, status FROM tickets
-      WHERE status IN ('REPORTED', 'ACCEPTED', 'DISPATCHED', 'IN_PROGRESS')
-        AND level <> 'DEPARTMENT'
+      WHERE status = ANY(${`{${Object.keys(TRANSITIONS.ESCALATE).join(',')}}`}::ticket_status[])
+        AND level <> ${LADDER.at(-1)!}
         AND (resolve_by < ${at} OR (status = 'REPORTED' AND respond_by < ${at}))
       ORDER BY id LIMIT ${BATCH}
       FOR UPDATE SKIP LOCKED
     ), moved AS (
       UPDATE tickets t SET
-        level = (CASE due.level WHEN 'COMPOUND' THEN 'COMMUNITY' WHEN 'COMMUNITY' THEN 'STREET'
-                 ELSE 'DEPARTMENT' END)::ticket_level,
+        -- one rung up the state machine's ladder
+        level = (${`{${LADDER.join(',')}}`}::ticket_level[])[array_position(${`{${LADDER.join(',')}}`}::ticket_level[], due.level) + 1],
         resolve_by = ${deadline},
         respond_by = CASE WHEN due.status = 'REPORTED' THEN ${deadline}::timestamptz ELSE t.respond_by END,
         version = t.version + 1,

@@ -5,7 +5,7 @@ import { badInput, ErrorCode, YituError } from '../../graphql/errors';
 import { checkDispatch, writeAssignments } from '../matching/assignments';
 import { decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
-import { addWorkingHours, workingCalendar } from './working-calendar';
+import { addWorkingHours, localDate, workingCalendar } from './working-calendar';
 
 // The ticket rules over the database: every change is one transaction that updates the ticket
 // under a version check and appends its event. No GraphQL here.
@@ -161,10 +161,7 @@ export async function reportTicket(
     const respondBy = addWorkingHours(workingCalendar(), now, respondHours);
     const resolveBy =
       resolveHours === null ? null : addWorkingHours(workingCalendar(), now, resolveHours);
-    const local = new Date(now.getTime() + 8 * 3600_000)
-      .toISOString()
-      .slice(0, 10)
-      .replaceAll('-', '');
+    const local = localDate(now).replaceAll('-', '');
     const inserted = await tx.rows<{ id: number }>(sql`
       INSERT INTO tickets (code, category_code, status, level, location, compound_id, grid_id, building_id,
         community_id, description, reporter_name, reporter_phone, channel, idempotency_key, request_hash,
