@@ -218,16 +218,17 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
 
     // The staff page was never reloaded: the subscription brings the new ticket.
     await expect.poll(() => mapTicketStatus(staff, code), { timeout: 10_000 }).toBe('REPORTED');
-    const at = await staff.evaluate((c) => {
+    await staff.evaluate((c) => {
       const map = (globalThis as unknown as InPage).__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
       map.jumpTo({
         center: (f.geometry as { coordinates: [number, number] }).coordinates,
         zoom: 17,
       });
-      return null;
     }, code);
-    expect(at).toBeNull();
+    expect(
+      await staff.evaluate(() => (globalThis as unknown as InPage).__yituMap!.getZoom()),
+    ).toBeCloseTo(17);
     await mapIdle(staff);
     // Zoomed in, the resources and buildings around are fetched for the view and drawn.
     for (const layer of ['resource-point', 'building-point']) {
