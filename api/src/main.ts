@@ -6,6 +6,7 @@ import { startApp } from './http/app';
 import { startEscalationJob } from './modules/ticket/escalation';
 import { configureWorkingCalendar, createCalendar } from './modules/ticket/working-calendar';
 import { seedIfEmpty } from './seed';
+import { DEMO_PASSWORD, listDemoAccounts } from './seed/accounts';
 
 async function main() {
   const started = Date.now();
@@ -30,6 +31,14 @@ async function main() {
   console.log(`Yitu 一图 ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`  map:     ${app.url}/`);
   console.log(`  GraphQL: ${app.url}/graphql`);
+  if (!config.production) {
+    const demo = await listDemoAccounts(database);
+    if (demo.length > 0) {
+      console.log(`  demo accounts (development only; password ${DEMO_PASSWORD}):`);
+      for (const a of demo)
+        console.log(`    ${a.username.padEnd(11)} ${a.role.padEnd(16)} ${a.displayName} · ${a.place}`);
+    }
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '@yitu/api/testing';
+import { createAccount, DEMO_PASSWORD, type Database } from '@yitu/api/testing';
 
 // Hand-made geometry with known answers, far from the demo city (around 100°E, 20°N).
 // Units: x in 0.001° of longitude east of 100°, y in 0.001° of latitude north of 20°.
@@ -53,4 +53,14 @@ export async function insertFixture(database: Database): Promise<void> {
   await database.db.execute(resource('FX-R2', 10, 'fx_cap'));
   await database.db.execute(resource('FX-R3', 20, 'fx_cap'));
   await database.db.execute(resource('FX-R4', 6, 'other_cap'));
+  // who signs in to work on the fixture: its district's command centre, and a second street
+  // account (a ticket is verified by someone other than whoever resolved it)
+  for (const username of ['fx-command', 'fx-command2'])
+    await createAccount(database, {
+      username,
+      displayName: username,
+      role: 'STREET_STAFF',
+      regionCode: 'FX-D',
+      password: DEMO_PASSWORD,
+    });
 }

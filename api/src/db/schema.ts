@@ -425,3 +425,123 @@ export const ticketAssignments = pgTable(
     index('ticket_assignments_resource_idx').on(t.resourceId, t.status),
   ],
 );
+
+// ---- Accounts, sessions, API tokens and the audit log (issue 7) ----
+
+/** 网格员, 社区两委, 街道/指挥中心, 职能部门, 系统管理员. */
+export const accountRole = pgEnum('account_role', [
+  'GRID_WORKER',
+  'COMMUNITY_STAFF',
+  'STREET_STAFF',
+  'DEPARTMENT',
+  'ADMIN',
+]);
+
+/**
+ * A person who signs in. The jurisdiction is a grid (grid workers) or a region (community,
+ * street or district); neither means the whole deployment, which only a city-level command
+ * centre or an administrator holds.
+ */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    username: text('username').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    role: accountRole('role').notNull(),
+    regionId: integer('region_id').references(() => regions.id),
+    gridId: integer('grid_id').references(() => grids.id),
+    // argon2id (PHC string); never leaves the database except to be verified
+    passwordHash: text('password_hash').notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('accounts_one_jurisdiction', sql`${t.regionId} IS NULL OR ${t.gridId} IS NULL`),
+    check('accounts_grid_worker_grid', sql`(${t.role} = 'GRID_WORKER') = (${t.gridId} IS NOT NULL)`),
+    check('accounts_username_format', sql`${t.username} ~ '^[a-z0-9][a-z0-9._-]{1,39}$'`),
+  ],
+);
+
+export const credentialKind = pgEnum('credential_kind', ['SESSION', 'API_TOKEN']);
+
+/**
+ * SPA sessions and third-party API tokens: the secret is only ever stored as its sha256, so a
+ * leaked table cannot be replayed. Kept in the database so any API process can check them.
+ */
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: credentialKind('kind').notNull(),
+    secretHash: text('secret_hash').notNull().unique(),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    // API tokens: a label (who holds it), scopes and a request budget per minute
+    name: text('name'),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    ratePerMinute: integer('rate_per_minute'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('credentials_account_idx').on(t.accountId)],
+);
+
+/** Requests per token per minute: a counter in the database, shared by every API process. */
+export const tokenUsage = pgTable(
+  'token_usage',
+  {
+    credentialId: integer('credential_id')
+      .notNull()
+      .references(() => credentials.id),
+    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    requests: integer('requests').notNull(),
+  },
+  (t) => [uniqueIndex('token_usage_pk').on(t.credentialId, t.minute)],
+);
+
+/** Append-only (trigger in migration 0009): who did or read what, when, with what result. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    accountId: integer('account_id').references(() => accounts.id),
+    // account:<username>, token:<name>, resident (private link) or anonymous
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    result: text('result').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_account_idx').on(t.accountId),
+  ],
+);
+
+/**
+ * Vulnerable households (重点人群: 独居老人, 低保户, 残疾人 …) of a compound, from the courtyard
+ * archive. Personal data: only the staff of that compound's community may read them.
+ */
+export const vulnerableHouseholds = pgTable(
+  'vulnerable_households',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    compoundId: integer('compound_id')
+      .notNull()
+      .references(() => compounds.id),
+    buildingId: integer('building_id').references(() => buildings.id),
+    unit: text('unit').notNull(),
+    tags: text('tags').array().notNull(),
+    contactName: text('contact_name').notNull(),
+    contactPhone: text('contact_phone'),
+    note: text('note'),
+  },
+  (t) => [index('vulnerable_households_compound_idx').on(t.compoundId)],
+);

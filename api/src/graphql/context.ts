@@ -1,4 +1,6 @@
 import type { Database } from '../db';
+import { Guard } from '../auth/guard';
+import { anonymousViewer, type Viewer } from '../auth/viewer';
 import { Loaders } from './loaders';
 
 export interface Context {
@@ -6,10 +8,21 @@ export interface Context {
   loaders: Loaders;
   /** The product's clock (shiftable by config for deadline demos and tests). */
   now: () => Date;
+  /** Who asks, and the request's authorization state (auth/policy.ts decides). */
+  auth: Guard;
+  /** Sets or clears the session cookie (HTTP requests only). */
+  session?: { set(secret: string, expiresAt: Date): void; clear(): void; secret: string | null };
 }
 
-export const createContext = (database: Database, now: () => Date = () => new Date()): Context => ({
+export const createContext = (
+  database: Database,
+  now: () => Date = () => new Date(),
+  viewer: Viewer = anonymousViewer(),
+  session?: Context['session'],
+): Context => ({
   database,
   loaders: new Loaders(),
   now,
+  auth: new Guard(viewer, database, now),
+  ...(session ? { session } : {}),
 });

@@ -7,6 +7,12 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   /** The action is not allowed from the ticket's current status (or by this actor). */
   BAD_TRANSITION = 'BAD_TRANSITION',
+  /** Nobody is signed in (or the session expired: reason SESSION_EXPIRED). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** Signed in, but the role, jurisdiction or token scope does not allow it. */
+  FORBIDDEN = 'FORBIDDEN',
+  /** An API token went over its requests per minute (extensions.retryAfterSeconds). */
+  RATE_LIMITED = 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -54,11 +60,16 @@ export function formatError(
   // GraphQL validation, parsing and variable errors carry their own codes: keep them.
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
     if (development) return formatted;
-    // keep a query limit's reason and number (see graphql/limits.ts); nothing else
-    const { reason, limit } = formatted.extensions ?? {};
+    // keep a limit's reason and numbers (graphql/limits.ts, rate limits); nothing else
+    const { reason, limit, retryAfterSeconds } = formatted.extensions ?? {};
     return {
       ...formatted,
-      extensions: { code, ...(reason ? { reason } : {}), ...(limit ? { limit } : {}) },
+      extensions: {
+        code,
+        ...(reason ? { reason } : {}),
+        ...(limit ? { limit } : {}),
+        ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+      },
     };
   }
   if (development) return formatted;

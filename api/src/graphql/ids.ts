@@ -14,9 +14,11 @@ export type NodeType =
   | 'Category'
   | 'Ticket'
   | 'TicketEvent'
-  | 'TicketAssignment';
+  | 'TicketAssignment'
+  | 'ApiToken';
 
 const NODE_TYPES = new Set<string>([
+  'ApiToken',
   'Region',
   'Compound',
   'Building',

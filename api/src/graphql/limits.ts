@@ -18,6 +18,8 @@ export const QUERY_LIMITS = {
   aliases: 30,
   /** Directives in one operation. */
   directives: 30,
+  /** Fields written in one document: a field asked hundreds of times (field duplication). */
+  fields: 300,
   /** Lexical tokens in one document (checked by the parser). */
   tokens: 5_000,
 } as const;
@@ -74,12 +76,14 @@ export function depthLimit(context: ValidationContext): ASTVisitor {
   };
 }
 
-/** Refuses documents with more aliases or directives than allowed (alias and directive bombs). */
+/** Refuses documents with more fields, aliases or directives than allowed (duplication and bombs). */
 export function breadthLimit(context: ValidationContext): ASTVisitor {
   let aliases = 0;
   let directives = 0;
+  let fields = 0;
   return {
     Field(field) {
+      fields++;
       if (field.alias) aliases++;
     },
     Directive() {
@@ -93,6 +97,15 @@ export function breadthLimit(context: ValidationContext): ASTVisitor {
               `${aliases} aliases; at most ${QUERY_LIMITS.aliases} are allowed`,
               'ALIAS_LIMIT',
               QUERY_LIMITS.aliases,
+            ),
+          );
+        }
+        if (fields > QUERY_LIMITS.fields) {
+          context.reportError(
+            refuse(
+              `${fields} fields; at most ${QUERY_LIMITS.fields} are allowed in one document`,
+              'FIELD_LIMIT',
+              QUERY_LIMITS.fields,
             ),
           );
         }

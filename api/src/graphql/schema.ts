@@ -19,6 +19,8 @@ import {
   TicketMatchingResolver,
 } from '../modules/matching/matching.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
+import { AccountResolver } from '../modules/account/account.resolver';
+import { authorize } from '../auth/policy';
 import { Node } from '../modules/node/node.type';
 import { PartyOrganizationResolver } from '../modules/party/party.resolver';
 import { PropertyCompanyResolver } from '../modules/property/property.resolver';
@@ -28,6 +30,7 @@ import { createTicketPubSub, type TicketPubSub } from '../modules/ticket/ticket-
 import { TicketEventResolver, TicketResolver } from '../modules/ticket/ticket.resolver';
 
 export const resolvers = [
+  AccountResolver,
   NodeResolver,
   RegionResolver,
   CompoundResolver,
@@ -62,5 +65,7 @@ export function buildYituSchema(
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     orphanedTypes: [Node],
+    // every field of every type passes the one authorization policy (auth/policy.ts)
+    globalMiddlewares: [authorize],
   });
 }

@@ -19,6 +19,12 @@ import { graphiqlHandler } from './graphiql';
 import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
+import { authenticate, readCookie, securityPlugin } from '../auth/http';
+import { authenticateSecret, SESSION_COOKIE } from '../auth/credentials';
+import { anonymousViewer } from '../auth/viewer';
+
+/** Largest GraphQL request body: far above any real query, far below a memory problem. */
+const BODY_LIMIT = '256kb';
 
 export interface RunningApp {
   server: http.Server;
@@ -41,8 +47,23 @@ export async function startApp(
   const now = () => new Date(Date.now() + config.clockOffsetMs);
   // Subscriptions: graphql-ws on the same path; events arrive through LISTEN/NOTIFY.
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  // The socket's viewer is the session cookie sent with the upgrade request (the map app) or a
+  // token in connectionParams.authorization (third parties), fixed for the connection.
   const wsCleanup = useServer(
-    { schema, context: () => createContext(database, now), onError: () => undefined },
+    {
+      schema,
+      context: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const bearer = typeof params.authorization === 'string' ? params.authorization : undefined;
+        const cookie = readCookie(ctx.extra.request.headers.cookie, SESSION_COOKIE);
+        const secret = bearer ? /^Bearer\s+(\S+)$/i.exec(bearer)?.[1] : cookie;
+        const found = secret
+          ? await authenticateSecret(database, secret, bearer ? 'API_TOKEN' : 'SESSION', now())
+          : null;
+        return createContext(database, now, found?.ok ? found.viewer : anonymousViewer(!!secret));
+      },
+      onError: () => undefined,
+    },
     wsServer,
   );
   const stopRelay =
@@ -60,7 +81,10 @@ export async function startApp(
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },
     // One operation per request (Apollo's default, stated): a batch could multiply any limit.
     allowBatchedHttpRequests: false,
+    // Introspection is decided per caller by securityPlugin (sessions, or the token scope).
+    introspection: true,
     plugins: [
+      securityPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
         serverWillStart: async () => ({
@@ -87,17 +111,56 @@ export async function startApp(
     }
   });
   app.use(
-    photoRoutes(database, diskStorage(path.join(config.dataDir, 'photos')), config.maxPhotoBytes),
+    photoRoutes(
+      database,
+      diskStorage(path.join(config.dataDir, 'photos')),
+      config.maxPhotoBytes,
+      async (headers) => (await authenticate(database, headers, now())).viewer,
+    ),
   );
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async () => createContext(database, now),
+      context: async ({ req, res }) => {
+        const { viewer, sessionSecret } = await authenticate(database, req.headers, now());
+        return createContext(database, now, viewer, {
+          secret: sessionSecret,
+          set: (secret, expiresAt) =>
+            res.cookie(SESSION_COOKIE, secret, {
+              httpOnly: true,
+              sameSite: 'strict',
+              secure: req.secure,
+              path: '/',
+              expires: expiresAt,
+            }),
+          clear: () => res.clearCookie(SESSION_COOKIE, { path: '/' }),
+        });
+      },
     }),
+  );
+  // A body over the limit or not JSON: a coded error like every other, not an HTML page.
+  app.use(
+    '/graphql',
+    (error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (error.type === 'entity.too.large') {
+        res.status(413).json({
+          errors: [
+            {
+              message: `the request body is over ${BODY_LIMIT}`,
+              extensions: { code: 'PAYLOAD_TOO_LARGE', limit: BODY_LIMIT },
+            },
+          ],
+        });
+      } else if (error.type === 'entity.parse.failed') {
+        res.status(400).json({
+          errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
+      } else next(error);
+    },
   );
 
   if (fs.existsSync(path.join(webDist, 'index.html'))) {

@@ -2,6 +2,8 @@ import Busboy from 'busboy';
 import express from 'express';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
+import type { IncomingHttpHeaders } from 'node:http';
+import { coversTicket, type Viewer } from '../auth/viewer';
 import { PhotoRejected, storePhoto } from '../modules/photo/photo.service';
 import type { PhotoStorage } from '../modules/photo/photo.storage';
 
@@ -11,6 +13,7 @@ export function photoRoutes(
   database: Database,
   storage: PhotoStorage,
   maxBytes: number,
+  viewerOf: (headers: IncomingHttpHeaders) => Promise<Viewer>,
 ): express.Router {
   const router = express.Router();
   router.post('/uploads/photos', (req, res) => {
@@ -71,9 +74,37 @@ export function photoRoutes(
   router.get(['/photos/:key', '/photos/:key/thumbnail'], async (req, res) => {
     const key = String(req.params.key);
     const thumbnail = req.path.endsWith('/thumbnail');
-    const [row] = await database.rows<{ contentType: string }>(
-      sql`SELECT content_type AS "contentType" FROM photos WHERE key = ${key}`,
+    const [row] = await database.rows<{
+      contentType: string;
+      ticketPk: number | null;
+      communityPk: number | null;
+      gridPk: number | null;
+      level: string;
+      followToken: string | null;
+    }>(
+      sql`SELECT p.content_type AS "contentType", p.ticket_id AS "ticketPk",
+            t.community_id AS "communityPk", t.grid_id AS "gridPk", t.level, t.follow_token AS "followToken"
+          FROM photos p LEFT JOIN tickets t ON t.id = p.ticket_id WHERE p.key = ${key}`,
     );
+    if (row && row.ticketPk !== null) {
+      // A ticket's photos: staff whose jurisdiction holds it, or the resident's private link.
+      let viewer: Viewer;
+      try {
+        viewer = await viewerOf(req.headers);
+      } catch {
+        res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'invalid credentials' } });
+        return;
+      }
+      const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
+      const byRole = viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
+      if (!byLink && !byRole) {
+        const code = viewer.via === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+        res
+          .status(viewer.via === 'anonymous' ? 401 : 403)
+          .json({ error: { code, message: 'this photo belongs to a ticket you may not see' } });
+        return;
+      }
+    }
     const bytes = row ? await storage.get(thumbnail ? `${key}.thumb.jpg` : key) : null;
     if (!row || !bytes) {
       res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such photo' } });

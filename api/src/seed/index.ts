@@ -2,9 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { generateCity, type CityOptions } from './city';
 import { ensureCategories, insertCity, isEmpty } from './insert';
+import { insertDemoAccounts, insertVulnerableHouseholds } from './accounts';
 
 export { generateCity, type City, type CityOptions } from './city';
 export { ensureCategories } from './insert';
+export { DEMO_PASSWORD } from './accounts';
 
 /** Generate and write the demo city in one transaction; refuses a database that has places. */
 export async function seedDemoCity(database: Database, options: CityOptions = {}): Promise<void> {
@@ -14,6 +16,8 @@ export async function seedDemoCity(database: Database, options: CityOptions = {}
     if (tx.engine === 'postgres') await tx.db.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
     if (!(await isEmpty(tx))) throw new SeedRefusedError();
     await insertCity(tx, city);
+    await insertVulnerableHouseholds(tx);
+    await insertDemoAccounts(tx);
   });
 }
 

@@ -20,8 +20,13 @@ import { compoundStats } from '../stats/stats.repo';
 import { PlaceStats } from '../stats/stats.type';
 import { ticketsOf } from '../ticket/ticket.repo';
 import { TicketConnection } from '../ticket/ticket.type';
-import { compoundAt, listCompounds } from './compound.repo';
+import { compoundAt, compoundColumns, compoundWithId, listCompounds } from './compound.repo';
 import { Compound, CompoundConnection } from './compound.type';
+import { VulnerableHousehold } from './household.type';
+import { forbidden } from '../../auth/guard';
+import { toGlobalId } from '../../graphql/ids';
+import { loadMany } from '../../graphql/loaders';
+import { sql } from 'drizzle-orm';
 
 @Resolver(() => Compound)
 export class CompoundResolver {
@@ -44,6 +49,43 @@ export class CompoundResolver {
     @Arg('lat', () => Float) lat: number,
   ) {
     return compoundAt(ctx, lon, lat);
+  }
+
+  @Query(() => Compound, {
+    nullable: true,
+    description:
+      'The compound behind a QR code (/r/<code>), for the resident’s report page: its name and ' +
+      'buildings only, without sign-in.',
+  })
+  async qrCompound(@Ctx() ctx: Context, @Arg('code', () => String) code: string) {
+    const [row] = await ctx.database.rows<Compound>(
+      sql`SELECT ${compoundColumns} FROM compounds c WHERE c.code = ${code.trim().slice(0, 40)}`,
+    );
+    return row ? compoundWithId(row) : null;
+  }
+
+  @FieldResolver(() => [VulnerableHousehold], {
+    description:
+      'Vulnerable households (重点人群) here: for the staff of this compound’s community only; ' +
+      'every read is written to the audit log.',
+  })
+  async vulnerableHouseholds(@Root() c: Compound, @Ctx() ctx: Context) {
+    const target = toGlobalId('Compound', c.pk);
+    if (!ctx.auth.viewer.jurisdiction.communityPks.includes(c.communityPk)) {
+      await ctx.auth.audit({ action: 'read Compound.vulnerableHouseholds', target, result: 'FORBIDDEN OUTSIDE_JURISDICTION' });
+      throw forbidden('OUTSIDE_JURISDICTION', 'vulnerable households are for this community’s own staff');
+    }
+    await ctx.auth.audit({ action: 'read Compound.vulnerableHouseholds', target, result: 'OK' });
+    return loadMany<VulnerableHousehold>(
+      ctx,
+      'household:compound',
+      (keys) => sql`
+        SELECT compound_id AS "compoundPk", unit, tags, contact_name AS "contactName",
+          contact_phone AS "contactPhone", note
+        FROM vulnerable_households WHERE compound_id = ANY(${keys}::int[]) ORDER BY id`,
+      (h) => h.compoundPk,
+      (h) => h,
+    )(c.pk);
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Boundary (Polygon).' })

@@ -96,7 +96,8 @@ export const gridsOfCompound = (ctx: Context, compoundPk: number) =>
     withId,
   )(compoundPk);
 
-const workerColumns = sql`w.id AS pk, w.code, w.name, w.grid_id AS "gridPk", w.is_party_member AS "isPartyMember"`;
+const workerColumns = sql`w.id AS pk, w.code, w.name, w.grid_id AS "gridPk", w.is_party_member AS "isPartyMember",
+  w.phone`;
 const workerWithId = (w: GridWorker): GridWorker => ({ ...w, id: toGlobalId('GridWorker', w.pk) });
 
 export const workerById = (ctx: Context, pk: number) =>

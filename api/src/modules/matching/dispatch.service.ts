@@ -14,6 +14,8 @@ export interface AnswerRequest {
   assignmentId: number;
   answer: OfferAnswer;
   reason?: string | null;
+  /** Who recorded the resource's answer (the signed-in account), kept in the event's data. */
+  recordedBy?: string;
   now?: Date;
 }
 
@@ -72,7 +74,7 @@ export async function answerDispatch(
       INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
       VALUES (${row.ticketId}, ${request.answer}, ${row.ticketStatus}, ${decision.to}, ${`resource:${row.code}`},
         ${declined ? request.reason!.trim() : null},
-        ${JSON.stringify({ resource: row.code, assignmentId: request.assignmentId })}::jsonb, ${now}::timestamptz)`);
+        ${JSON.stringify({ resource: row.code, assignmentId: request.assignmentId, recordedBy: request.recordedBy ?? null })}::jsonb, ${now}::timestamptz)`);
     return { ticketId: row.ticketId };
   });
 }

@@ -102,7 +102,7 @@ export class MatchingResolver {
       ticketId,
       expectedVersion: input.expectedVersion,
       action: 'DISPATCH',
-      actor: input.actor,
+      actor: ctx.auth.actor,
       reason: input.reason ?? null,
       resourceIds: input.resourceIds.map((id, i) => expectId(id, 'Resource', `resourceIds.${i}`)),
       now: ctx.now(),
@@ -125,6 +125,7 @@ export class MatchingResolver {
       assignmentId,
       answer: input.answer,
       reason: input.reason ?? null,
+      recordedBy: ctx.auth.actor,
       now: ctx.now(),
     });
     return assignmentById(ctx, assignmentId);
@@ -167,7 +168,7 @@ export class MatchingResolver {
     @Arg('input', () => ApplyDispatchPlanInput) input: ApplyDispatchPlanInput,
   ) {
     const pks = await applyDispatchPlan(ctx.database, {
-      actor: input.actor,
+      actor: ctx.auth.actor,
       now: ctx.now(),
       items: input.items.map((item, i) => ({
         ticketId: expectId(item.ticketId, 'Ticket', `items.${i}.ticketId`),

@@ -126,8 +126,6 @@ export class DispatchTicketInput {
   @Field(() => ID) ticketId!: string;
   @Field(() => Int) expectedVersion!: number;
   @Field(() => [ID], { description: 'One or more resources (up to 20).' }) resourceIds!: string[];
-  @Field(() => String, { description: 'Who dispatches, kind:identity. Until sign-in exists.' })
-  actor!: string;
   @Field(() => String, { nullable: true }) reason?: string;
 }
 
@@ -148,8 +146,6 @@ export class PlanItemInput {
 @InputType({ description: 'The dispatches of a plan to apply, all or nothing.' })
 export class ApplyDispatchPlanInput {
   @Field(() => [PlanItemInput]) items!: PlanItemInput[];
-  @Field(() => String, { description: 'Who dispatches, kind:identity. Until sign-in exists.' })
-  actor!: string;
 }
 
 @ObjectType({ description: 'Demand for a category in a community (需求清单).' })

@@ -28,6 +28,8 @@ const byType: Record<NodeType, (ctx: Context, key: string) => Promise<object | n
   Ticket: (ctx, key) => ticketById(ctx, Number(key)),
   TicketEvent: (ctx, key) => eventById(ctx, Number(key)),
   TicketAssignment: (ctx, key) => assignmentById(ctx, Number(key)),
+  // tokens are listed by apiTokens (administrators), not fetched as nodes
+  ApiToken: async () => null,
 };
 
 async function load(ctx: Context, id: string, field: string) {

@@ -13,6 +13,9 @@ export interface TicketEventMessage {
   /** Places the ticket belongs to, for subscription filters. */
   regionPks: number[];
   gridPk: number | null;
+  /** For the subscriber's jurisdiction (auth/viewer.ts coversTicket). */
+  communityPk: number | null;
+  level: string;
 }
 
 export const createTicketPubSub = () => createPubSub<{ TICKET_EVENT: [TicketEventMessage] }>();
@@ -28,20 +31,28 @@ export async function relayTicketEvents(
       try {
         const { eventId } = JSON.parse(payload) as { eventId: number };
         const [row] = await database.rows<
-          TicketEvent & { regionPks: number[]; gridPk: number | null }
+          TicketEvent & {
+            regionPks: number[];
+            gridPk: number | null;
+            communityPk: number | null;
+            level: string;
+          }
         >(sql`
           SELECT e.id::int AS pk, e.ticket_id AS "ticketPk", e.type, e.from_status AS "fromStatus",
             e.to_status AS "toStatus", e.actor, e.reason, e.data, e.at, t.grid_id AS "gridPk",
+            t.community_id AS "communityPk", t.level,
             array_remove(ARRAY[c.id, s.id, s.parent_id], NULL) AS "regionPks"
           FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
           LEFT JOIN regions c ON c.id = t.community_id LEFT JOIN regions s ON s.id = c.parent_id
           WHERE e.id = ${eventId}`);
         if (!row) return;
-        const { regionPks, gridPk, ...event } = row;
+        const { regionPks, gridPk, communityPk, level, ...event } = row;
         pubSub.publish('TICKET_EVENT', {
           event: { ...event, id: toGlobalId('TicketEvent', event.pk) },
           regionPks,
           gridPk,
+          communityPk,
+          level,
         });
       } catch (error) {
         log(`ticket event relay: ${(error as Error).message}`);

@@ -63,11 +63,6 @@ export class TicketActionInput {
   @Field(() => Int, { description: 'The version you saw; a stale one gets CONFLICT.' })
   expectedVersion!: number;
   @Field(() => TicketActionEnum) action!: (typeof TICKET_ACTIONS)[number];
-  @Field(() => String, {
-    description:
-      'Who acts, kind:identity (staff:…, grid_worker:…, resource:…, resident:…). Until sign-in exists.',
-  })
-  actor!: string;
   @Field(() => String, { nullable: true }) reason?: string;
   @Field(() => Int, { nullable: true, description: 'FEEDBACK: 1–5.' }) rating?: number;
   @Field(() => ID, { nullable: true, description: 'REJECT_DUPLICATE: the original ticket.' })
@@ -94,8 +89,6 @@ export class ClassifyTicketInput {
   @Field(() => ID) ticketId!: string;
   @Field(() => Int) expectedVersion!: number;
   @Field(() => String) categoryCode!: string;
-  @Field(() => String, { description: 'Who classifies, kind:identity. Until sign-in exists.' })
-  actor!: string;
 }
 
 @ObjectType({ description: 'A photo attached to a ticket (即拍即传).' })

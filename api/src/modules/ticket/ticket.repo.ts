@@ -18,6 +18,7 @@ const columns = (
   t.community_id AS "communityPk", t.description, t.reported_at AS "reportedAt", t.respond_by AS "respondBy",
   t.resolve_by AS "resolveBy", t.accepted_at AS "acceptedAt", t.resolved_at AS "resolvedAt",
   t.closed_at AS "closedAt", t.satisfaction, t.version,
+  t.reporter_name AS "reporterName", t.reporter_phone AS "reporterPhone",
   ${overdueTicket(now)} AS overdue,
   json_build_array(ST_X(t.location), ST_Y(t.location)) AS "lonLat"`;
 const withId = (t: Ticket): Ticket => ({ ...t, id: toGlobalId('Ticket', t.pk) });
@@ -57,7 +58,8 @@ export async function listTickets(
   });
   return fetchPage<Ticket>(
     ctx.database,
-    sql`SELECT ${columns(ctx.now())} FROM tickets t WHERE ${where} AND ${conditions(q, ctx.now())}`,
+    sql`SELECT ${columns(ctx.now())} FROM tickets t
+      WHERE ${where} AND ${conditions(q, ctx.now())} AND ${ctx.auth.ticketScope()}`,
     page,
     withId,
   );
@@ -89,7 +91,8 @@ export function ticketsOf(
     'placeKey',
     (keys) => sql`
     SELECT t.${column} AS "placeKey", ${columns(ctx.now())}
-    FROM tickets t WHERE t.${column} = ANY(${keys}::int[]) AND ${conditions(q, ctx.now())}`,
+    FROM tickets t WHERE t.${column} = ANY(${keys}::int[]) AND ${conditions(q, ctx.now())}
+      AND ${ctx.auth.ticketScope()}`,
     withId,
   )(pk);
 }

@@ -27,7 +27,10 @@ import { gridById } from '../grid/grid.repo';
 import { Grid } from '../grid/grid.type';
 import { regionById } from '../region/region.repo';
 import { Region } from '../region/region.type';
-import { expectId } from '../../graphql/ids';
+import { expectId, toGlobalId } from '../../graphql/ids';
+import { forbidden } from '../../auth/guard';
+import { maskName, maskPhone } from '../../auth/mask';
+import { coversTicket } from '../../auth/viewer';
 import { suggestCategory } from './classifier';
 import { TICKET_ACTIONS, TRANSITIONS } from './ticket-machine';
 import type { TicketStatus as TicketStatusName } from './ticket-status';
@@ -77,10 +80,13 @@ export class TicketResolver {
     @Ctx() ctx: Context,
     @Arg('input', () => ReportTicketInput) input: ReportTicketInput,
   ) {
-    const actor = input.gridWorkerCode
-      ? `grid_worker:${input.gridWorkerCode}`
-      : `resident:${input.reporterName.trim()}`;
+    // A patrol report names its grid worker: only a signed-in account may file one.
+    if (input.gridWorkerCode && ctx.auth.viewer.via === 'anonymous')
+      throw ctx.auth.unauthenticated('a grid worker’s patrol report');
+    const actor = ctx.auth.viewer.via === 'anonymous' ? 'resident' : ctx.auth.actor;
     const result = await reportTicket(ctx.database, { ...input, actor }, ctx.now());
+    // the reporter may read back what they just filed, as through their private link
+    ctx.auth.grant(result.ticketId);
     return {
       ticket: await ticketById(ctx, result.ticketId),
       followToken: result.followToken,
@@ -100,7 +106,7 @@ export class TicketResolver {
       ticketId,
       expectedVersion: input.expectedVersion,
       action: input.action,
-      actor: input.actor,
+      actor: ctx.auth.actor,
       reason: input.reason ?? null,
       rating: input.rating ?? null,
       duplicateOfId: input.duplicateOfId
@@ -130,7 +136,12 @@ export class TicketResolver {
     @Arg('input', () => ClassifyTicketInput) input: ClassifyTicketInput,
   ) {
     const ticketId = expectId(input.ticketId, 'Ticket', 'ticketId');
-    await classifyTicket(ctx.database, { ...input, ticketId, now: ctx.now() });
+    await classifyTicket(ctx.database, {
+      ...input,
+      ticketId,
+      actor: ctx.auth.actor,
+      now: ctx.now(),
+    });
     return ticketById(ctx, ticketId);
   }
 
@@ -139,8 +150,48 @@ export class TicketResolver {
       'Actions its status allows now (the state machine’s table); reasons, ratings and who ' +
       'acts are still checked when one is taken.',
   })
-  allowedActions(@Root() t: Ticket) {
-    return TICKET_ACTIONS.filter((a) => TRANSITIONS[a][t.status as TicketStatusName] !== undefined);
+  allowedActions(@Root() t: Ticket, @Ctx() ctx: Context) {
+    // what the status allows, and the viewer's role may take (none through a resident's link)
+    return TICKET_ACTIONS.filter(
+      (a) =>
+        TRANSITIONS[a][t.status as TicketStatusName] !== undefined && ctx.auth.viewer.actions.has(a),
+    );
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'Who reported it. Personal data: masked (张**) for roles that do not contact residents; ' +
+      'never shown to API tokens.',
+  })
+  reporterName(@Root() t: Ticket, @Ctx() ctx: Context) {
+    if (t.reporterName === null) return null;
+    return ctx.auth.viewer.permissions.has('personal:reveal') || ctx.auth.isGranted(t.pk)
+      ? t.reporterName
+      : maskName(t.reporterName);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The reporter’s phone, masked (138****1234). unmasked: true shows it whole to roles that ' +
+      'call residents back (grid workers, community and street staff), and every such read is ' +
+      'written to the audit log. Never shown to API tokens.',
+  })
+  async reporterPhone(
+    @Root() t: Ticket,
+    @Ctx() ctx: Context,
+    @Arg('unmasked', () => Boolean, { defaultValue: false }) unmasked: boolean,
+  ) {
+    if (t.reporterPhone === null) return null;
+    if (!unmasked) return maskPhone(t.reporterPhone);
+    const target = toGlobalId('Ticket', t.pk);
+    if (!ctx.auth.viewer.permissions.has('personal:reveal')) {
+      await ctx.auth.audit({ action: 'read Ticket.reporterPhone', target, result: 'FORBIDDEN NO_PERMISSION' });
+      throw forbidden('NO_PERMISSION', 'your role sees reporters’ phone numbers masked');
+    }
+    await ctx.auth.audit({ action: 'read Ticket.reporterPhone', target, result: 'OK' });
+    return t.reporterPhone;
   }
 
   @FieldResolver(() => [CategorySuggestion], {
@@ -156,6 +207,7 @@ export class TicketResolver {
   })
   async followTicket(@Ctx() ctx: Context, @Arg('token', () => String) token: string) {
     const { id } = await ticketIdByFollowToken(ctx.database, token);
+    ctx.auth.grant(id);
     return ticketById(ctx, id);
   }
 
@@ -173,11 +225,12 @@ export class TicketResolver {
       ticketId: t.id,
       expectedVersion: t.version,
       action: 'FEEDBACK',
-      actor: `resident:${t.reporterName}`,
+      actor: 'resident',
       rating,
       reason: comment?.slice(0, 500) ?? null,
       now: ctx.now(),
     });
+    ctx.auth.grant(t.id);
     return ticketById(ctx, t.id);
   }
 
@@ -194,10 +247,11 @@ export class TicketResolver {
       ticketId: t.id,
       expectedVersion: t.version,
       action: 'REOPEN',
-      actor: `resident:${t.reporterName}`,
+      actor: 'resident',
       reason: reason.slice(0, 500),
       now: ctx.now(),
     });
+    ctx.auth.grant(t.id);
     return ticketById(ctx, t.id);
   }
 
@@ -209,10 +263,16 @@ export class TicketResolver {
     filter: ({
       payload,
       args,
+      context,
     }: {
       payload: TicketEventMessage;
       args: { regionId?: string; gridId?: string };
+      context: Context;
     }) =>
+      // only events of tickets in the subscriber's jurisdiction, while the credential lasts
+      context.auth.viewer.permissions.has('tickets:read') &&
+      (context.auth.viewer.expiresAt === null || context.auth.viewer.expiresAt > context.now()) &&
+      coversTicket(context.auth.viewer.jurisdiction, payload) &&
       (!args.regionId ||
         payload.regionPks.includes(expectId(args.regionId, 'Region', 'regionId'))) &&
       (!args.gridId || payload.gridPk === expectId(args.gridId, 'Grid', 'gridId')),
@@ -270,6 +330,14 @@ export class TicketResolver {
 
 @Resolver(() => TicketEvent)
 export class TicketEventResolver {
+  @FieldResolver(() => String, {
+    description: 'account:<username>, token:<name>, resource:<code>, resident or system.',
+  })
+  actor(@Root() e: TicketEvent) {
+    // events written before sign-in existed named the resident: never show that name here
+    return e.actor.startsWith('resident:') ? 'resident' : e.actor;
+  }
+
   @FieldResolver(() => Ticket)
   ticket(@Root() e: TicketEvent, @Ctx() ctx: Context) {
     return ticketById(ctx, e.ticketPk);

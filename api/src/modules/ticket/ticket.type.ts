@@ -38,6 +38,8 @@ export class Ticket extends Node {
   buildingPk!: number | null;
   communityPk!: number | null;
   lonLat!: [number, number];
+  reporterName!: string | null;
+  reporterPhone!: string | null;
   @Field(() => String) code!: string;
   @Field(() => TicketStatus) status!: string;
   @Field(() => TicketLevel) level!: TicketLevel;
@@ -70,9 +72,6 @@ export class TicketEvent extends Node {
   type!: string;
   @Field(() => TicketStatus, { nullable: true }) fromStatus!: string | null;
   @Field(() => TicketStatus, { nullable: true }) toStatus!: string | null;
-  @Field(() => String, {
-    description: 'Who acted, e.g. grid_worker:GW1-0001, resource:R1-00001, system.',
-  })
   actor!: string;
   @Field(() => String, { nullable: true }) reason!: string | null;
   @Field(() => GraphQLJSON) data!: unknown;

@@ -1,0 +1,205 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db';
+import { regionAndBelow } from '../graphql/filter';
+import { ErrorCode, YituError, badInput } from '../graphql/errors';
+import { ROLE_ACTIONS, ROLE_PERMISSIONS, TOKEN_SCOPES, tokenRights, type Role } from './roles';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
+import { anonymousViewer, type Viewer } from './viewer';
+
+// Accounts, SPA sessions and API tokens, all in the database so every API process agrees.
+// A credential's secret is shown once and stored only as its sha256.
+
+export const SESSION_COOKIE = 'yitu_session';
+const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+const newSecret = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
+
+export interface NewAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  /** A region's code (community, street or district); none with gridCode = everywhere. */
+  regionCode?: string;
+  /** Grid workers: their grid's code. */
+  gridCode?: string;
+}
+
+export async function createAccount(database: Database, a: NewAccount): Promise<number> {
+  if (a.password.length < MIN_PASSWORD_LENGTH)
+    throw badInput('password', 'TOO_SHORT', `at least ${MIN_PASSWORD_LENGTH} characters`);
+  const passwordHash = await hashPassword(a.password);
+  const [row] = await database.rows<{ id: number }>(sql`
+    INSERT INTO accounts (username, display_name, role, region_id, grid_id, password_hash)
+    VALUES (${a.username}, ${a.displayName}, ${a.role},
+      ${a.regionCode ? sql`(SELECT id FROM regions WHERE code = ${a.regionCode})` : null},
+      ${a.gridCode ? sql`(SELECT id FROM grids WHERE code = ${a.gridCode})` : null},
+      ${passwordHash})
+    RETURNING id`);
+  return row!.id;
+}
+
+const unauthenticated = (reason: string, message: string) =>
+  new YituError(ErrorCode.UNAUTHENTICATED, message, undefined, reason);
+
+/** Checks a password and opens a session; the same error whether the name or password was wrong. */
+export async function openSession(
+  database: Database,
+  username: string,
+  password: string,
+  now: Date,
+  hours: number,
+): Promise<{ secret: string; expiresAt: Date; accountPk: number }> {
+  const [account] = await database.rows<{ id: number; passwordHash: string; disabled: boolean }>(
+    sql`SELECT id, password_hash AS "passwordHash", disabled FROM accounts
+        WHERE username = ${username.trim().toLowerCase().slice(0, 100)}`,
+  );
+  const ok = await verifyPassword(account?.passwordHash ?? null, password.slice(0, 200));
+  if (!account || !ok || account.disabled)
+    throw unauthenticated('BAD_CREDENTIALS', 'wrong username or password');
+  const secret = newSecret('ys');
+  const expiresAt = new Date(now.getTime() + hours * 3_600_000);
+  await database.rows(sql`
+    INSERT INTO credentials (kind, secret_hash, account_id, expires_at)
+    VALUES ('SESSION', ${secretHash(secret)}, ${account.id}, ${expiresAt.toISOString()})`);
+  return { secret, expiresAt, accountPk: account.id };
+}
+
+export interface TokenRequest {
+  accountPk: number;
+  name: string;
+  scopes: string[];
+  expiresAt: Date;
+  ratePerMinute: number;
+}
+
+export async function issueToken(
+  database: Database,
+  t: TokenRequest,
+): Promise<{ secret: string; pk: number }> {
+  t.scopes.forEach((s, i) => {
+    if (!(TOKEN_SCOPES as readonly string[]).includes(s))
+      throw badInput(`scopes.${i}`, 'UNKNOWN', `unknown scope ${s}; one of ${TOKEN_SCOPES.join(', ')}`);
+  });
+  const secret = newSecret('yt');
+  const [row] = await database.rows<{ id: number }>(sql`
+    INSERT INTO credentials (kind, secret_hash, account_id, name, scopes, expires_at, rate_per_minute)
+    VALUES ('API_TOKEN', ${secretHash(secret)}, ${t.accountPk}, ${t.name},
+      ${`{${t.scopes.join(',')}}`}::text[], ${t.expiresAt.toISOString()}, ${t.ratePerMinute})
+    RETURNING id`);
+  return { secret, pk: row!.id };
+}
+
+/** Ends a session or token; true if it was live. */
+export async function revokeCredential(database: Database, pk: number, now: Date): Promise<boolean> {
+  const rows = await database.rows(sql`
+    UPDATE credentials SET revoked_at = ${now.toISOString()}
+    WHERE id = ${pk} AND revoked_at IS NULL RETURNING id`);
+  return rows.length > 0;
+}
+
+export const revokeSessionSecret = (database: Database, secret: string, now: Date) =>
+  database.rows(sql`
+    UPDATE credentials SET revoked_at = ${now.toISOString()}
+    WHERE secret_hash = ${secretHash(secret)} AND kind = 'SESSION' AND revoked_at IS NULL`);
+
+interface CredentialRow {
+  credentialPk: number;
+  kind: 'SESSION' | 'API_TOKEN';
+  name: string | null;
+  scopes: string[];
+  ratePerMinute: number | null;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  pk: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionPk: number | null;
+  gridPk: number | null;
+  disabled: boolean;
+  communityPks: number[];
+  gridPks: number[];
+}
+
+export type Authentication =
+  | { ok: true; viewer: Viewer; ratePerMinute: number | null }
+  | { ok: false; reason: 'INVALID' | 'EXPIRED' | 'REVOKED' };
+
+/** The viewer behind a session or token secret, with its jurisdiction resolved in one statement. */
+export async function authenticateSecret(
+  database: Database,
+  secret: string,
+  kind: 'SESSION' | 'API_TOKEN',
+  now: Date,
+): Promise<Authentication> {
+  const [row] = await database.rows<CredentialRow>(sql`
+    SELECT c.id AS "credentialPk", c.kind, c.name, c.scopes, c.rate_per_minute AS "ratePerMinute",
+      c.expires_at AS "expiresAt", c.revoked_at AS "revokedAt",
+      a.id AS pk, a.username, a.display_name AS "displayName", a.role,
+      a.region_id AS "regionPk", a.grid_id AS "gridPk", a.disabled,
+      CASE WHEN a.region_id IS NULL THEN '{}'::int[] ELSE ARRAY(
+        SELECT id FROM regions WHERE level = 'COMMUNITY' AND id IN ${regionAndBelow(sql`a.region_id`)}
+      ) END AS "communityPks",
+      CASE WHEN a.grid_id IS NULL THEN '{}'::int[] ELSE ARRAY(
+        SELECT id FROM grids WHERE id = a.grid_id OR parent_id = a.grid_id
+      ) END AS "gridPks"
+    FROM credentials c JOIN accounts a ON a.id = c.account_id
+    WHERE c.secret_hash = ${secretHash(secret)} AND c.kind = ${kind}`);
+  if (!row || row.disabled) return { ok: false, reason: 'INVALID' };
+  if (row.revokedAt) return { ok: false, reason: 'REVOKED' };
+  if (new Date(row.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: 'EXPIRED' };
+  const rights =
+    kind === 'API_TOKEN'
+      ? tokenRights(row.role, row.scopes)
+      : {
+          permissions: [...ROLE_PERMISSIONS[row.role]],
+          actions: [...ROLE_ACTIONS[row.role]],
+          introspection: true,
+        };
+  const viewer: Viewer = {
+    via: kind === 'API_TOKEN' ? 'token' : 'session',
+    account: {
+      pk: row.pk,
+      username: row.username,
+      displayName: row.displayName,
+      role: row.role,
+      regionPk: row.regionPk,
+      gridPk: row.gridPk,
+    },
+    credentialPk: row.credentialPk,
+    tokenName: row.name,
+    expiresAt: new Date(row.expiresAt),
+    permissions: new Set(rights.permissions),
+    actions: new Set(rights.actions),
+    introspection: rights.introspection,
+    jurisdiction: {
+      all: row.regionPk === null && row.gridPk === null,
+      communityPks: row.communityPks.map(Number),
+      gridPks: row.gridPks.map(Number),
+      departmentOnly: row.role === 'DEPARTMENT',
+    },
+    sessionExpired: false,
+  };
+  return { ok: true, viewer, ratePerMinute: row.ratePerMinute };
+}
+
+/** Counts a token's request in this minute; the count so far (shared by every API process). */
+export async function countTokenRequest(
+  database: Database,
+  credentialPk: number,
+  now: Date,
+): Promise<{ requests: number; retryAfterSeconds: number }> {
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const [row] = await database.rows<{ requests: number }>(sql`
+    INSERT INTO token_usage (credential_id, minute, requests)
+    VALUES (${credentialPk}, ${minute.toISOString()}, 1)
+    ON CONFLICT (credential_id, minute) DO UPDATE SET requests = token_usage.requests + 1
+    RETURNING requests`);
+  return {
+    requests: row!.requests,
+    retryAfterSeconds: Math.max(1, Math.ceil((minute.getTime() + 60_000 - now.getTime()) / 1000)),
+  };
+}
+
+export { anonymousViewer };

@@ -1,0 +1,15 @@
+// How personal data looks to a role that may see it exists but not what it is.
+
+/** 13812341234 → 138****1234; anything shorter than 8 characters is hidden entirely. */
+export function maskPhone(phone: string): string {
+  const digits = phone.trim();
+  if (digits.length < 8) return '****';
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+
+/** 张三丰 → 张**: enough to greet, not to identify. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length === 0) return '';
+  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+}

@@ -1,0 +1,281 @@
+import type { MiddlewareFn } from 'type-graphql';
+import type { Context } from '../graphql/context';
+import { fromGlobalId } from '../graphql/ids';
+import { assignmentById } from '../modules/matching/matching.repo';
+import { gridById } from '../modules/grid/grid.repo';
+import { ticketById } from '../modules/ticket/ticket.repo';
+import { forbidden, type Guard } from './guard';
+import type { Permission } from './roles';
+
+// Authorization in one place. Every field the API resolves passes `authorize` (a global
+// middleware): root fields by ROOT_RULES, every other field by the rule of the type it belongs
+// to (TYPE_RULES) and, for personal data, FIELD_RULES. A ticket is judged against the viewer's
+// jurisdiction whatever path reached it (list, node(id), nested edge, mutation result), and the
+// tickets a mutation names are judged before it runs. A root field or type without a rule is
+// refused, and a unit test checks that every one in the schema has a rule.
+
+type Args = Record<string, unknown>;
+type Need = Permission | 'signedIn' | 'public';
+
+interface RootRule {
+  need: Need;
+  /** Global ids of the tickets the call acts on or reads: judged before the resolver runs. */
+  tickets?: (args: Args) => unknown[];
+  /** Global ids of grids whose tickets the call reads. */
+  grids?: (args: Args) => unknown[];
+  /** Global ids of dispatches (TicketAssignment) answered. */
+  assignments?: (args: Args) => unknown[];
+  /** The ticket action taken, checked against the role's actions. */
+  action?: (args: Args) => unknown;
+}
+
+const input = (args: Args) => (args.input ?? {}) as Args;
+const PUBLIC: RootRule = { need: 'public' };
+
+export const ROOT_RULES: Record<string, RootRule> = {
+  // the resident's QR page and private link, and signing in
+  'Query.viewer': PUBLIC,
+  'Mutation.signIn': PUBLIC,
+  'Mutation.signOut': PUBLIC,
+  'Query.categories': PUBLIC,
+  'Query.qrCompound': PUBLIC,
+  'Mutation.reportTicket': PUBLIC,
+  'Query.followTicket': PUBLIC,
+  'Mutation.rateTicket': PUBLIC,
+  'Mutation.reopenTicket': PUBLIC,
+  // places and figures (objects are judged by their types too)
+  'Query.node': { need: 'signedIn' },
+  'Query.nodes': { need: 'signedIn' },
+  'Query.regions': { need: 'places:read' },
+  'Query.compounds': { need: 'places:read' },
+  'Query.compoundAt': { need: 'places:read' },
+  'Query.buildings': { need: 'places:read' },
+  'Query.grids': { need: 'places:read' },
+  'Query.gridAt': { need: 'places:read' },
+  'Query.resources': { need: 'places:read' },
+  'Query.resourcesNear': { need: 'places:read' },
+  'Query.propertyCompanies': { need: 'places:read' },
+  'Query.partyOrganizations': { need: 'places:read' },
+  'Query.communityLists': { need: 'places:read' },
+  'Query.suggestCategory': { need: 'places:read' },
+  // tickets
+  'Query.tickets': { need: 'tickets:read' },
+  'Subscription.ticketEvents': { need: 'tickets:read' },
+  'Query.matchResources': { need: 'tickets:dispatch', tickets: (a) => [a.ticketId] },
+  'Query.gridDispatchPlan': { need: 'tickets:dispatch', grids: (a) => [a.gridId] },
+  'Mutation.actOnTicket': {
+    need: 'tickets:read',
+    tickets: (a) => [input(a).ticketId, input(a).duplicateOfId],
+    action: (a) => input(a).action,
+  },
+  'Mutation.classifyTicket': { need: 'tickets:classify', tickets: (a) => [input(a).ticketId] },
+  'Mutation.dispatchTicket': {
+    need: 'tickets:dispatch',
+    tickets: (a) => [input(a).ticketId],
+    action: () => 'DISPATCH',
+  },
+  'Mutation.applyDispatchPlan': {
+    need: 'tickets:dispatch',
+    tickets: (a) => ((input(a).items ?? []) as Args[]).map((item) => item.ticketId),
+    action: () => 'DISPATCH',
+  },
+  'Mutation.answerDispatch': {
+    need: 'tickets:answer',
+    assignments: (a) => [input(a).assignmentId],
+  },
+  // administration
+  'Query.auditLog': { need: 'audit:read' },
+  'Query.apiTokens': { need: 'tokens:manage' },
+  'Mutation.issueApiToken': { need: 'tokens:manage' },
+  'Mutation.revokeApiToken': { need: 'tokens:manage' },
+};
+
+/**
+ * 'ticket': judged against the jurisdiction (or the resident's link) by the ticket it belongs
+ * to; 'inherit': a container (connection, edge, payload) reached only through a judged field.
+ */
+type TypeRule = Need | 'ticket' | 'inherit';
+
+export const TYPE_RULES: Record<string, TypeRule> = {
+  Ticket: 'ticket',
+  TicketEvent: 'ticket',
+  TicketAssignment: 'ticket',
+  Photo: 'ticket',
+  Region: 'places:read',
+  Compound: 'places:read',
+  Building: 'places:read',
+  Grid: 'places:read',
+  GridWorker: 'places:read',
+  PropertyCompany: 'places:read',
+  PartyOrganization: 'places:read',
+  Resource: 'places:read',
+  ResourceClaim: 'places:read',
+  NearbyResource: 'places:read',
+  ServiceOffer: 'places:read',
+  MatchRecord: 'places:read',
+  PlaceStats: 'places:read',
+  CategoryFigures: 'places:read',
+  CommunityLists: 'places:read',
+  CategoryDemand: 'places:read',
+  CategorySupply: 'places:read',
+  CategoryGap: 'places:read',
+  ResourceMatch: 'tickets:dispatch',
+  ScorePoints: 'tickets:dispatch',
+  DispatchPlan: 'tickets:dispatch',
+  PlannedDispatch: 'tickets:dispatch',
+  UnplannedTicket: 'tickets:dispatch',
+  VulnerableHousehold: 'households:read',
+  AuditEntry: 'audit:read',
+  ApiToken: 'tokens:manage',
+  IssuedApiToken: 'tokens:manage',
+  Category: 'public',
+  CategorySuggestion: 'public',
+  Viewer: 'public',
+  SignInPayload: 'public',
+  ReportTicketPayload: 'public',
+  PageInfo: 'inherit',
+};
+const CONTAINER = /(Connection|Edge)$/;
+
+/** Personal data: never for API tokens or anonymous callers, whatever the scope. */
+export const PERSONAL_FIELDS = new Set([
+  'Ticket.reporterName',
+  'Ticket.reporterPhone',
+  'GridWorker.phone',
+  'Compound.vulnerableHouseholds',
+]);
+
+/** Fields that need more than their type's rule. */
+const FIELD_RULES: Record<string, Permission> = {
+  'Ticket.matches': 'tickets:dispatch',
+  'Ticket.categorySuggestions': 'tickets:classify',
+  'Compound.vulnerableHouseholds': 'households:read',
+};
+
+/** What a resident sees of the ticket opened by their private link (and nothing else). */
+const RESIDENT_FIELDS: Record<string, ReadonlySet<string>> = {
+  Ticket: new Set([
+    'id', 'code', 'status', 'level', 'description', 'category', 'channel', 'reportedAt',
+    'respondBy', 'resolveBy', 'acceptedAt', 'resolvedAt', 'closedAt', 'satisfaction', 'events',
+    'photos', 'version', 'overdue', 'location', 'compound', 'reporterName', 'reporterPhone',
+  ]),
+  TicketEvent: new Set(['id', 'type', 'fromStatus', 'toStatus', 'reason', 'at']),
+  Photo: new Set(['url', 'thumbnailUrl', 'contentType', 'width', 'height']),
+  TicketAssignment: new Set(),
+};
+
+/** What anyone may read of a compound: the QR page names it and lists its buildings. */
+const OPEN_PLACE_FIELDS = new Set([
+  'Compound.id',
+  'Compound.code',
+  'Compound.name',
+  'Compound.buildings',
+  'Building.id',
+  'Building.number',
+]);
+
+const ROOTS = new Set(['Query', 'Mutation', 'Subscription']);
+
+export const authorize: MiddlewareFn<Context> = async ({ root, args, info, context }, next) => {
+  const type = info.parentType.name;
+  const field = `${type}.${info.fieldName}`;
+  const guard = context.auth;
+  if (ROOTS.has(type)) {
+    await checkRoot(context, field, args);
+    return next();
+  }
+  if (info.fieldName === '__typename') return next();
+  const rule = TYPE_RULES[type] ?? (CONTAINER.test(type) ? 'inherit' : undefined);
+  if (rule === undefined) throw forbidden('NO_RULE', `${type} has no access rule`);
+  if (rule === 'ticket') {
+    const ticketPk = type === 'Ticket' ? (root as { pk: number }).pk : (root as { ticketPk: number }).ticketPk;
+    if (!(await ticketAllowed(context, ticketPk, root, type, info.fieldName))) {
+      throw denied(guard, field);
+    }
+  } else if (rule !== 'inherit' && rule !== 'public' && !OPEN_PLACE_FIELDS.has(field)) {
+    guard.require(rule, field);
+  }
+  if (PERSONAL_FIELDS.has(field) && guard.viewer.via !== 'session') {
+    const granted =
+      type === 'Ticket' && guard.isGranted((root as { pk: number }).pk) && guard.viewer.via === 'anonymous';
+    if (!granted) {
+      await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN' });
+      throw forbidden('PERSONAL_DATA', `${field} is personal data: not available to ${guard.viewer.via === 'token' ? 'API tokens' : 'anonymous callers'}`);
+    }
+  }
+  const extra = FIELD_RULES[field];
+  if (extra) guard.require(extra, field);
+  return next();
+};
+
+function denied(guard: Guard, what: string) {
+  if (guard.viewer.via === 'anonymous') return guard.unauthenticated(what);
+  return forbidden('OUTSIDE_JURISDICTION', `${what}: this ticket is outside your jurisdiction`);
+}
+
+async function ticketAllowed(
+  context: Context,
+  ticketPk: number,
+  root: unknown,
+  type: string,
+  fieldName: string,
+): Promise<boolean> {
+  const guard = context.auth;
+  if (guard.viewer.permissions.has('tickets:read')) {
+    const place =
+      type === 'Ticket' ? (root as { communityPk: number | null; gridPk: number | null; level: string }) : await ticketById(context, ticketPk);
+    if (place && guard.covers(ticketPk, place)) return true;
+  }
+  // the resident's own ticket, through its private link: a few fields only
+  return guard.isGranted(ticketPk) && (RESIDENT_FIELDS[type]?.has(fieldName) ?? false);
+}
+
+async function checkRoot(context: Context, field: string, args: Args): Promise<void> {
+  const guard = context.auth;
+  const rule = ROOT_RULES[field];
+  if (!rule) throw forbidden('NO_RULE', `${field} has no access rule`);
+  if (rule.need !== 'public') guard.require(rule.need, field);
+  const action = rule.action?.(args);
+  if (typeof action === 'string' && !guard.viewer.actions.has(action as never)) {
+    throw await refuse(guard, field, 'ACTION_NOT_ALLOWED', `your role may not ${action} tickets`);
+  }
+  for (const id of ids(rule.tickets?.(args), 'Ticket')) {
+    const ticket = await ticketById(context, id);
+    // a missing ticket is the resolver's NOT_FOUND
+    if (ticket && !guard.covers(id, ticket))
+      throw await refuse(guard, field, 'OUTSIDE_JURISDICTION', 'this ticket is outside your jurisdiction', ticket.id);
+  }
+  for (const id of ids(rule.assignments?.(args), 'TicketAssignment')) {
+    const assignment = await assignmentById(context, id);
+    const ticket = assignment && (await ticketById(context, assignment.ticketPk));
+    if (ticket && !guard.covers(ticket.pk, ticket))
+      throw await refuse(guard, field, 'OUTSIDE_JURISDICTION', 'this dispatch is outside your jurisdiction', ticket.id);
+  }
+  for (const id of ids(rule.grids?.(args), 'Grid')) {
+    const grid = await gridById(context, id);
+    const j = guard.viewer.jurisdiction;
+    if (grid && !j.all && !j.communityPks.includes(grid.communityPk) && !j.gridPks.includes(grid.pk))
+      throw await refuse(guard, field, 'OUTSIDE_JURISDICTION', 'this grid is outside your jurisdiction', grid.id);
+  }
+}
+
+async function refuse(guard: Guard, field: string, reason: string, message: string, target?: string) {
+  await guard.audit({ action: field, target: target ?? null, result: `FORBIDDEN ${reason}` });
+  return forbidden(reason, message);
+}
+
+/** The integer keys of well-formed ids of one type; malformed ones are left to the resolver. */
+function ids(values: unknown[] | undefined, type: string): number[] {
+  const keys: number[] = [];
+  for (const value of values ?? []) {
+    if (typeof value !== 'string') continue;
+    try {
+      const decoded = fromGlobalId(value);
+      const key = Number(decoded.key);
+      if (decoded.type === type && Number.isSafeInteger(key) && key > 0) keys.push(key);
+    } catch {
+      // the resolver reports the bad id with its field
+    }
+  }
+  return keys;
+}

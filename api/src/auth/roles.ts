@@ -1,0 +1,95 @@
+import { TICKET_ACTIONS, type TicketAction } from '../modules/ticket/ticket-machine';
+
+// Who may do what, as data: the policy (policy.ts) and the SPA read these tables, so a role's
+// rights are written once. Jurisdiction (which tickets) is separate: see jurisdiction.ts.
+
+export const ROLES = [
+  'GRID_WORKER', // 网格员: own grid (and its micro-grids)
+  'COMMUNITY_STAFF', // 社区两委: own community
+  'STREET_STAFF', // 街道 / 指挥中心: own street or the district
+  'DEPARTMENT', // 职能部门: tickets sent on to departments (去函) in its area
+  'ADMIN', // 系统管理员: accounts, tokens and the audit log; reads, never acts on tickets
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'places:read', // regions, compounds, grids, buildings, resources, statistics
+  'tickets:read',
+  'tickets:classify',
+  'tickets:dispatch',
+  'tickets:answer', // record a resource's take / decline of a dispatch
+  'personal:reveal', // read a reporter's full phone number (every read is audited)
+  'households:read', // vulnerable households of the own community
+  'audit:read',
+  'tokens:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const STAFF_ACTIONS = TICKET_ACTIONS.filter((a) => a !== 'REOPEN');
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  GRID_WORKER: ['places:read', 'tickets:read', 'personal:reveal'],
+  COMMUNITY_STAFF: [
+    'places:read',
+    'tickets:read',
+    'tickets:classify',
+    'tickets:dispatch',
+    'tickets:answer',
+    'personal:reveal',
+    'households:read',
+  ],
+  STREET_STAFF: [
+    'places:read',
+    'tickets:read',
+    'tickets:classify',
+    'tickets:dispatch',
+    'tickets:answer',
+    'personal:reveal',
+  ],
+  DEPARTMENT: ['places:read', 'tickets:read', 'tickets:answer'],
+  ADMIN: ['places:read', 'tickets:read', 'audit:read', 'tokens:manage'],
+};
+
+/** Ticket actions per role (REOPEN is the resident's, through the private link). */
+export const ROLE_ACTIONS: Record<Role, readonly TicketAction[]> = {
+  GRID_WORKER: [
+    'ACCEPT',
+    'START',
+    'RESOLVE',
+    'VERIFY_PASS',
+    'VERIFY_FAIL',
+    'ESCALATE',
+    'SUSPEND',
+    'RESUME',
+  ],
+  COMMUNITY_STAFF: STAFF_ACTIONS,
+  STREET_STAFF: STAFF_ACTIONS,
+  DEPARTMENT: ['ACCEPT', 'START', 'RESOLVE', 'TRANSFER', 'SUSPEND', 'RESUME'],
+  ADMIN: [],
+};
+
+/** What a third-party API token may be granted; personal data is never among them. */
+export const TOKEN_SCOPES = ['read:places', 'read:tickets', 'write:tickets', 'introspection'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
+  'read:places': ['places:read'],
+  'read:tickets': ['tickets:read'],
+  'write:tickets': ['tickets:read', 'tickets:classify', 'tickets:dispatch', 'tickets:answer'],
+  introspection: [],
+};
+
+/** A token's rights: its scopes, never more than its account's role. */
+export function tokenRights(
+  role: Role,
+  scopes: readonly string[],
+): { permissions: Permission[]; actions: TicketAction[]; introspection: boolean } {
+  const granted = new Set(
+    scopes.flatMap((s) => SCOPE_PERMISSIONS[s as TokenScope] ?? []),
+  );
+  return {
+    permissions: ROLE_PERMISSIONS[role].filter((p) => granted.has(p)),
+    actions: scopes.includes('write:tickets') ? [...ROLE_ACTIONS[role]] : [],
+    introspection: scopes.includes('introspection'),
+  };
+}

@@ -1,0 +1,191 @@
+import { sql } from 'drizzle-orm';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  authenticateSecret,
+  issueToken,
+  openSession,
+  revokeCredential,
+  revokeSessionSecret,
+} from '../../auth/credentials';
+import type { Viewer as AuthViewer } from '../../auth/viewer';
+import type { Context } from '../../graphql/context';
+import { badInput, notFound } from '../../graphql/errors';
+import { expectId, toGlobalId } from '../../graphql/ids';
+import {
+  ApiToken,
+  AuditEntry,
+  IssueApiTokenInput,
+  IssuedApiToken,
+  SignInPayload,
+  Viewer,
+} from './account.type';
+
+/** Session length: one working day; the SPA asks to sign in again after it. */
+export const SESSION_HOURS = 12;
+
+async function describeViewer(ctx: Context, v: AuthViewer): Promise<Viewer | null> {
+  const a = v.account;
+  if (!a) return null;
+  const [place] = a.gridPk
+    ? await ctx.database.rows<{ name: string }>(sql`SELECT name FROM grids WHERE id = ${a.gridPk}`)
+    : a.regionPk
+      ? await ctx.database.rows<{ name: string }>(
+          sql`SELECT name FROM regions WHERE id = ${a.regionPk}`,
+        )
+      : [{ name: '全部' }];
+  return {
+    username: a.username,
+    displayName: a.displayName,
+    role: a.role,
+    via: v.via === 'token' ? 'API_TOKEN' : 'SESSION',
+    jurisdictionName: place?.name ?? '',
+    jurisdictionId: a.gridPk
+      ? toGlobalId('Grid', a.gridPk)
+      : a.regionPk
+        ? toGlobalId('Region', a.regionPk)
+        : null,
+    permissions: [...v.permissions],
+    actions: [...v.actions],
+    expiresAt: v.expiresAt,
+  };
+}
+
+const tokenColumns = sql`c.id AS pk, c.name, a.username, c.scopes, c.rate_per_minute AS "ratePerMinute",
+  c.created_at AS "createdAt", c.expires_at AS "expiresAt", c.revoked_at AS "revokedAt"`;
+const withTokenId = (t: ApiToken): ApiToken => ({ ...t, id: toGlobalId('ApiToken', t.pk) });
+
+@Resolver()
+export class AccountResolver {
+  @Query(() => Viewer, {
+    nullable: true,
+    description: 'Who is signed in (session cookie or API token); null for nobody.',
+  })
+  viewer(@Ctx() ctx: Context) {
+    return describeViewer(ctx, ctx.auth.viewer);
+  }
+
+  @Mutation(() => SignInPayload, {
+    description:
+      'Sign in with username and password: sets an http-only session cookie for the map app. ' +
+      'UNAUTHENTICATED (BAD_CREDENTIALS) for a wrong name or password, without saying which.',
+  })
+  async signIn(
+    @Ctx() ctx: Context,
+    @Arg('username', () => String) username: string,
+    @Arg('password', () => String) password: string,
+  ) {
+    if (!ctx.session) throw badInput('username', 'NOT_HTTP', 'sign in over HTTP');
+    const name = username.trim().toLowerCase().slice(0, 100);
+    let opened;
+    try {
+      opened = await openSession(ctx.database, name, password, ctx.now(), SESSION_HOURS);
+    } catch (error) {
+      await ctx.auth.audit({ action: 'signIn', target: name, result: 'UNAUTHENTICATED BAD_CREDENTIALS' });
+      throw error;
+    }
+    ctx.session.set(opened.secret, opened.expiresAt);
+    const signedIn = await authenticateSecret(ctx.database, opened.secret, 'SESSION', ctx.now());
+    if (!signedIn.ok) throw new Error('a new session did not authenticate');
+    await ctx.database.rows(sql`
+      INSERT INTO audit_log (at, account_id, actor, action, target, result)
+      VALUES (${ctx.now().toISOString()}, ${opened.accountPk}, ${`account:${name}`}, 'signIn', ${name}, 'OK')`);
+    return { viewer: await describeViewer(ctx, signedIn.viewer), expiresAt: opened.expiresAt };
+  }
+
+  @Mutation(() => Boolean, { description: 'End this session (clears the cookie).' })
+  async signOut(@Ctx() ctx: Context) {
+    const secret = ctx.session?.secret;
+    if (secret) await revokeSessionSecret(ctx.database, secret, ctx.now());
+    ctx.session?.clear();
+    if (ctx.auth.viewer.account) await ctx.auth.audit({ action: 'signOut', result: 'OK' });
+    return true;
+  }
+
+  @Query(() => [ApiToken], { description: 'Third-party API tokens, newest first.' })
+  async apiTokens(@Ctx() ctx: Context) {
+    const rows = await ctx.database.rows<ApiToken>(sql`
+      SELECT ${tokenColumns} FROM credentials c JOIN accounts a ON a.id = c.account_id
+      WHERE c.kind = 'API_TOKEN' ORDER BY c.id DESC LIMIT 500`);
+    return rows.map(withTokenId);
+  }
+
+  @Mutation(() => IssuedApiToken, {
+    description:
+      'Issue a third-party API token acting as an account, limited to scopes, an expiry and a ' +
+      'request rate. The token never reads personal data, whatever the account may.',
+  })
+  async issueApiToken(
+    @Ctx() ctx: Context,
+    @Arg('input', () => IssueApiTokenInput) input: IssueApiTokenInput,
+  ) {
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 100)
+      throw badInput('input.name', 'LENGTH', 'name is 1–100 characters');
+    if (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 365)
+      throw badInput('input.expiresInDays', 'OUT_OF_RANGE', 'expiresInDays is 1–365');
+    if (input.ratePerMinute < 1 || input.ratePerMinute > 10_000)
+      throw badInput('input.ratePerMinute', 'OUT_OF_RANGE', 'ratePerMinute is 1–10000');
+    if (input.scopes.length === 0) throw badInput('input.scopes', 'EMPTY', 'give at least one scope');
+    const [account] = await ctx.database.rows<{ id: number }>(
+      sql`SELECT id FROM accounts WHERE username = ${input.username.trim().toLowerCase()}`,
+    );
+    if (!account) throw badInput('input.username', 'UNKNOWN', `no account ${input.username}`);
+    const expiresAt = new Date(ctx.now().getTime() + input.expiresInDays * 86_400_000);
+    const issued = await issueToken(ctx.database, {
+      accountPk: account.id,
+      name,
+      scopes: input.scopes.map((s, i) => {
+        if (typeof s !== 'string') throw badInput(`input.scopes.${i}`, 'INVALID', 'a scope');
+        return s.trim();
+      }),
+      expiresAt,
+      ratePerMinute: input.ratePerMinute,
+    });
+    const apiToken = await this.token(ctx, issued.pk);
+    await ctx.auth.audit({
+      action: 'issueApiToken',
+      target: apiToken.id,
+      result: 'OK',
+      details: { name, username: input.username, scopes: input.scopes, expiresAt },
+    });
+    return { token: issued.secret, apiToken };
+  }
+
+  @Mutation(() => ApiToken, { description: 'Revoke a token at once.' })
+  async revokeApiToken(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
+    const pk = expectId(id, 'ApiToken', 'id');
+    await this.token(ctx, pk);
+    await revokeCredential(ctx.database, pk, ctx.now());
+    await ctx.auth.audit({ action: 'revokeApiToken', target: id, result: 'OK' });
+    return this.token(ctx, pk);
+  }
+
+  @Query(() => [AuditEntry], {
+    description: 'The audit log (审计日志), newest first; page back with beforeSeq.',
+  })
+  auditLog(
+    @Ctx() ctx: Context,
+    @Arg('last', () => Int, { defaultValue: 50, description: '1–500' }) last: number,
+    @Arg('beforeSeq', () => Int, { nullable: true }) beforeSeq?: number,
+    @Arg('actor', () => String, { nullable: true }) actor?: string,
+    @Arg('action', () => String, { nullable: true }) action?: string,
+  ) {
+    if (!Number.isInteger(last) || last < 1 || last > 500)
+      throw badInput('last', 'OUT_OF_RANGE', 'last is 1–500');
+    return ctx.database.rows<AuditEntry>(sql`
+      SELECT id::int AS seq, at, actor, action, target, result, details::text AS details
+      FROM audit_log
+      WHERE ${beforeSeq ? sql`id < ${beforeSeq}` : sql`true`}
+        AND ${actor ? sql`actor = ${actor}` : sql`true`}
+        AND ${action ? sql`action = ${action}` : sql`true`}
+      ORDER BY id DESC LIMIT ${last}`);
+  }
+
+  private async token(ctx: Context, pk: number): Promise<ApiToken> {
+    const [row] = await ctx.database.rows<ApiToken>(sql`
+      SELECT ${tokenColumns} FROM credentials c JOIN accounts a ON a.id = c.account_id
+      WHERE c.kind = 'API_TOKEN' AND c.id = ${pk}`);
+    if (!row) throw notFound(`API token ${toGlobalId('ApiToken', pk)}`);
+    return withTokenId(row);
+  }
+}
