@@ -36,7 +36,9 @@ async function main() {
     if (demo.length > 0) {
       console.log(`  demo accounts (development only; password ${DEMO_PASSWORD}):`);
       for (const a of demo)
-        console.log(`    ${a.username.padEnd(11)} ${a.role.padEnd(16)} ${a.displayName} · ${a.place}`);
+        console.log(
+          `    ${a.username.padEnd(11)} ${a.role.padEnd(16)} ${a.displayName} · ${a.place}`,
+        );
     }
   }
 

@@ -131,4 +131,22 @@ describe(`geometry validity on ${engineName()}`, () => {
     );
     expect(deleted.message).toMatch(/DELETE refused/);
   });
+
+  it('keeps the audit log append-only: no update, delete or truncate, even by the API', async () => {
+    await database.db.execute(
+      sql`INSERT INTO audit_log (actor, action, result) VALUES ('account:test', 'test', 'OK')`,
+    );
+    const updated = await errorOf(
+      database.db.execute(sql`UPDATE audit_log SET result = 'rewritten'`),
+    );
+    expect(updated.message).toMatch(/audit_log is append-only: UPDATE refused/);
+    const deleted = await errorOf(database.db.execute(sql`DELETE FROM audit_log`));
+    expect(deleted.message).toMatch(/audit_log is append-only: DELETE refused/);
+    const truncated = await errorOf(database.db.execute(sql`TRUNCATE audit_log`));
+    expect(truncated.message).toMatch(/audit_log is append-only: TRUNCATE refused/);
+    const [kept] = await database.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM audit_log WHERE actor = 'account:test'`,
+    );
+    expect(kept!.n).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -23,9 +23,12 @@ describe(`migrations on ${engineName()}`, () => {
     );
     expect(Number(postgis!.version.split('.').slice(0, 2).join('.'))).toBeGreaterThanOrEqual(3.3);
     expect((await tablesOf(database)).map((t) => t.table_name)).toEqual([
+      'accounts',
+      'audit_log',
       'buildings',
       'categories',
       'compounds',
+      'credentials',
       'grid_workers',
       'grids',
       'party_organizations',
@@ -38,6 +41,8 @@ describe(`migrations on ${engineName()}`, () => {
       'ticket_assignments',
       'ticket_events',
       'tickets',
+      'token_usage',
+      'vulnerable_households',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { GraphQLClient } from 'graphql-request';
+import { clientAs } from '../support/auth';
 import { afterAll, describe, expect, it } from 'vitest';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
@@ -11,7 +11,9 @@ describe(`automatic escalation on ${engineName()}`, () => {
 
   const ticketLog = async (s: RunningServer, id: string) =>
     (
-      await new GraphQLClient(`${s.url}/graphql`).request<{
+      await (
+        await clientAs(s.url, 'command')
+      ).request<{
         node: {
           level: string;
           version: number;
@@ -26,7 +28,7 @@ describe(`automatic escalation on ${engineName()}`, () => {
   it('escalates a ticket once when its deadline passes, across restarts', async () => {
     // Report a compound-level matter (PARKING: 40 working hours) with the job off.
     server = await startServer();
-    const client = new GraphQLClient(`${server.url}/graphql`);
+    const client = await clientAs(server.url, 'command');
     const compound = await client.request<{ compounds: { nodes: { code: string }[] } }>(
       `{ compounds(first: 1) { nodes { code } } }`,
     );

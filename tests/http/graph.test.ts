@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { ClientError, GraphQLClient } from 'graphql-request';
+import { ClientError, type GraphQLClient } from 'graphql-request';
+import { issueToken, tokenClient } from '../support/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName, testDb } from '../support/db';
 import { FX, insertFixture } from '../support/fixture';
@@ -27,7 +28,12 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
 
   beforeAll(async () => {
     server = await startServer({ NODE_ENV: 'production' }, insertFixture);
-    client = new GraphQLClient(`${server.url}/graphql`);
+    // a third party's API token, acting as the administrator's whole-deployment jurisdiction
+    const token = await issueToken(server.url, {
+      username: 'admin',
+      scopes: ['read:places', 'read:tickets'],
+    });
+    client = tokenClient(server.url, token);
   });
   afterAll(() => server?.stop());
 

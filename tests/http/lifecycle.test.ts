@@ -3,16 +3,24 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineName } from '../support/db';
 import { startServer } from '../support/server';
+import { signIn } from '../support/auth';
 
 describe(`the product process on ${engineName()}`, () => {
   it('serves health and GraphQL, then stops on SIGTERM after serving a request', async () => {
     const server = await startServer();
     try {
       const health = await (await fetch(`${server.url}/health`)).json();
+      // in development the start command lists a demo account for every role
+      for (const role of ['ADMIN', 'STREET_STAFF', 'COMMUNITY_STAFF', 'GRID_WORKER', 'DEPARTMENT'])
+        expect(server.output()).toMatch(new RegExp(`demo accounts[\\s\\S]*${role}`));
       expect(health).toEqual({ status: 'ok', engine: engineName() });
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', connection: 'keep-alive' },
+        headers: {
+          'content-type': 'application/json',
+          connection: 'keep-alive',
+          cookie: await signIn(server.url, 'command'),
+        },
         body: JSON.stringify({
           query: '{ regions { nodes { code level stats { openTickets } } } }',
         }),

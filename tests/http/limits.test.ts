@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
+import { signIn } from '../support/auth';
 
 // What one request may ask (a first part of the security issue, before accounts): each bomb is
 // refused with a code and its reason before anything reaches the database.
 
 describe(`query limits over HTTP on ${engineName()}`, () => {
   let server: RunningServer;
+  let cookie: string;
   const post = async (body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', cookie, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -34,6 +36,7 @@ describe(`query limits over HTTP on ${engineName()}`, () => {
 
   beforeAll(async () => {
     server = await startServer();
+    cookie = await signIn(server.url, 'command');
   });
   afterAll(() => server?.stop());
 

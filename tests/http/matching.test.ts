@@ -1,4 +1,5 @@
-import { GraphQLClient } from 'graphql-request';
+import type { GraphQLClient } from 'graphql-request';
+import { clientAs } from '../support/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from '../support/graphql';
 import { engineName } from '../support/db';
@@ -48,7 +49,7 @@ describe(`matching over HTTP on ${engineName()}`, () => {
     const t = reportTicket.ticket;
     const { actOnTicket } = await client.request<{ actOnTicket: { version: number } }>(
       `mutation($input: TicketActionInput!) { actOnTicket(input: $input) { version } }`,
-      { input: { ticketId: t.id, expectedVersion: t.version, action: 'ACCEPT', actor: 'staff:m' } },
+      { input: { ticketId: t.id, expectedVersion: t.version, action: 'ACCEPT' } },
     );
     return { id: t.id, version: actOnTicket.version, gridId: t.grid.id };
   }
@@ -78,12 +79,12 @@ describe(`matching over HTTP on ${engineName()}`, () => {
   const dispatch = (ticketId: string, expectedVersion: number, resourceIds: string[]) =>
     client.request<{ dispatchTicket: { status: string; version: number } }>(
       `mutation($input: DispatchTicketInput!) { dispatchTicket(input: $input) { status version } }`,
-      { input: { ticketId, expectedVersion, resourceIds, actor: 'staff:m' } },
+      { input: { ticketId, expectedVersion, resourceIds } },
     );
 
   beforeAll(async () => {
     server = await startServer();
-    client = new GraphQLClient(`${server.url}/graphql`);
+    client = await clientAs(server.url, 'command');
     const first = await client.request<{ compounds: { nodes: { code: string }[] } }>(
       `{ compounds(first: 1) { nodes { code } } }`,
     );
@@ -213,7 +214,6 @@ describe(`matching over HTTP on ${engineName()}`, () => {
       `mutation($input: ApplyDispatchPlanInput!) { applyDispatchPlan(input: $input) { id status } }`,
       {
         input: {
-          actor: 'staff:m',
           items: [
             { ticketId: t.id, expectedVersion: t.version, resourceIds: [mine.match.resource.id] },
           ],
@@ -228,7 +228,6 @@ describe(`matching over HTTP on ${engineName()}`, () => {
           `mutation($input: ApplyDispatchPlanInput!) { applyDispatchPlan(input: $input) { id } }`,
           {
             input: {
-              actor: 'staff:m',
               items: [
                 {
                   ticketId: t.id,

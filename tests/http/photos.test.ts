@@ -4,6 +4,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
+import { anonymousClient, signIn } from '../support/auth';
 
 // A real 2×2 PNG (red pixels), as a phone might send after compression.
 const PNG = Buffer.from(
@@ -67,7 +68,10 @@ describe(`photos on ${engineName()}`, () => {
       Buffer.from([0xff, 0xd8, 0xff]),
     );
 
-    const client = new GraphQLClient(`${server.url}/graphql`);
+    // the resident reports anonymously from the QR page; staff work the ticket signed in
+    const resident = anonymousClient(server.url);
+    const cookie = await signIn(server.url, 'command');
+    const client = new GraphQLClient(`${server.url}/graphql`, { headers: { cookie } });
     const compound = await client.request<{ compounds: { nodes: { code: string }[] } }>(
       `{ compounds(first: 1) { nodes { code } } }`,
     );
@@ -79,17 +83,20 @@ describe(`photos on ${engineName()}`, () => {
       photoKeys: [result.body.key],
       idempotencyKey: `photo-${Date.now()}`,
     };
-    const reported = await client.request<{
-      reportTicket: { ticket: { photos: { url: string; thumbnailUrl: string }[] } };
+    const reported = await resident.request<{
+      reportTicket: {
+        followToken: string;
+        ticket: { photos: { url: string; thumbnailUrl: string }[] };
+      };
     }>(
-      `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { photos { url thumbnailUrl } } } }`,
+      `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { followToken ticket { photos { url thumbnailUrl } } } }`,
       { input },
     );
     expect(reported.reportTicket.ticket.photos).toEqual([
       { url: `/photos/${result.body.key}`, thumbnailUrl: `/photos/${result.body.key}/thumbnail` },
     ]);
     // The same photo cannot be attached to a second ticket.
-    const again = await client
+    const again = await resident
       .request(
         `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { id } } }`,
         {
@@ -120,7 +127,7 @@ describe(`photos on ${engineName()}`, () => {
       version = (
         await client.request<{ actOnTicket: { version: number } }>(
           `mutation($input: TicketActionInput!) { actOnTicket(input: $input) { version } }`,
-          { input: { ticketId, expectedVersion: version, action, actor: 'resource:R', ...extra } },
+          { input: { ticketId, expectedVersion: version, action, ...extra } },
         )
       ).actOnTicket.version;
     }
@@ -132,5 +139,23 @@ describe(`photos on ${engineName()}`, () => {
       `/photos/${result.body.key}`,
       `/photos/${resolution.body.key}`,
     ]);
+
+    // Once on a ticket, a photo is served only to staff whose jurisdiction holds the ticket, or
+    // through the resident's private link.
+    const photoUrl = `${server.url}/photos/${result.body.key}`;
+    expect((await fetch(photoUrl)).status).toBe(401);
+    expect((await fetch(photoUrl, { headers: { cookie } })).status).toBe(200);
+    const stranger = await signIn(server.url, 'grid');
+    const refused = await fetch(`${photoUrl}/thumbnail`, { headers: { cookie: stranger } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    const own = reported.reportTicket.followToken;
+    expect((await fetch(`${photoUrl}?follow=${own}`)).status).toBe(200);
+    const other = await resident.request<{ reportTicket: { followToken: string } }>(
+      `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { followToken } }`,
+      { input: { ...input, photoKeys: [], idempotencyKey: `photo3-${Date.now()}` } },
+    );
+    // another ticket's link does not open this photo
+    expect((await fetch(`${photoUrl}?follow=${other.reportTicket.followToken}`)).status).toBe(401);
   });
 });

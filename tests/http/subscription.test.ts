@@ -1,4 +1,4 @@
-import { GraphQLClient } from 'graphql-request';
+import { anonymousClient, clientAs, signIn } from '../support/auth';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -10,13 +10,20 @@ interface Received {
 }
 
 /** Subscribe and collect what arrives; resolves once the server acknowledged the subscription. */
-async function subscribe(url: string, variables: Record<string, string>) {
+async function subscribe(url: string, variables: Record<string, string>, cookie?: string) {
+  // the map app's socket carries its session cookie on the upgrade request, as here
+  class SignedInSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, cookie ? { headers: { cookie } } : {});
+    }
+  }
   const client: Client = createClient({
     url: url.replace('http', 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
+    webSocketImpl: SignedInSocket,
     lazy: false,
   });
   const received: Received[] = [];
+  const errors: unknown[] = [];
   await new Promise<void>((resolve, reject) => {
     client.on('connected', () => resolve());
     client.on('error', reject);
@@ -28,13 +35,14 @@ async function subscribe(url: string, variables: Record<string, string>) {
     },
     {
       next: (message) => message.data && received.push(message.data),
-      error: () => undefined,
+      error: (error) => errors.push(error),
       complete: () => undefined,
     },
   );
   await new Promise((r) => setTimeout(r, 300)); // let the subscribe message reach the server
   return {
     received,
+    errors,
     close: async () => {
       stop();
       await client.dispose();
@@ -51,12 +59,13 @@ describe(`live ticket events on ${engineName()}`, () => {
   let server: RunningServer;
   let compound: { code: string; community: { id: string }; grids: { id: string }[] };
   let other: { grids: { id: string }[] };
-  const report = (s: RunningServer, description: string) =>
-    new GraphQLClient(`${s.url}/graphql`).request<{ reportTicket: { ticket: { code: string } } }>(
+  let cookie: string;
+  const report = (s: RunningServer, description: string, compoundCode = compound.code) =>
+    anonymousClient(s.url).request<{ reportTicket: { ticket: { code: string } } }>(
       `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { code } } }`,
       {
         input: {
-          compoundCode: compound.code,
+          compoundCode,
           reporterName: '王五',
           reporterPhone: '13700002222',
           description,
@@ -67,7 +76,10 @@ describe(`live ticket events on ${engineName()}`, () => {
 
   beforeAll(async () => {
     server = await startServer();
-    const data = await new GraphQLClient(`${server.url}/graphql`).request<{
+    cookie = await signIn(server.url, 'command');
+    const data = await (
+      await clientAs(server.url, 'command')
+    ).request<{
       compounds: { nodes: (typeof compound)[] };
     }>(`{ compounds(first: 50) { nodes { code community { id } grids { id } } } }`);
     compound = data.compounds.nodes[0]!;
@@ -76,16 +88,16 @@ describe(`live ticket events on ${engineName()}`, () => {
   afterAll(() => server?.stop());
 
   it('delivers a new ticket’s event to subscribers of its community and grid, not to others', async () => {
-    const byCommunity = await subscribe(server.url, { regionId: compound.community.id });
-    const byGrid = await subscribe(server.url, { gridId: compound.grids[0]!.id });
-    const elsewhere = await subscribe(server.url, { gridId: other.grids[0]!.id });
+    const byCommunity = await subscribe(server.url, { regionId: compound.community.id }, cookie);
+    const byGrid = await subscribe(server.url, { gridId: compound.grids[0]!.id }, cookie);
+    const elsewhere = await subscribe(server.url, { gridId: other.grids[0]!.id }, cookie);
     try {
       const { reportTicket } = await report(server, '订阅测试：路灯不亮');
       await waitFor(() => byCommunity.received.length > 0 && byGrid.received.length > 0);
       const expected = {
         ticketEvents: {
           type: 'REPORTED',
-          actor: 'resident:王五',
+          actor: 'resident',
           ticket: { code: reportTicket.ticket.code },
         },
       };
@@ -98,11 +110,38 @@ describe(`live ticket events on ${engineName()}`, () => {
     }
   });
 
+  it('delivers events only inside the subscriber’s jurisdiction, and nothing without sign-in', async () => {
+    // the compound's own community staff hear of it; another community's staff and a caller
+    // without a session do not, even subscribed to everything
+    const all = await (
+      await clientAs(server.url, 'command')
+    ).request<{
+      compounds: { nodes: { code: string; community: { name: string } }[] };
+    }>(`{ compounds(first: 200) { nodes { code community { name } } } }`);
+    const inDongyuan = all.compounds.nodes.find((c) => c.community.name === '东园社区')!;
+    const mine = await subscribe(server.url, {}, await signIn(server.url, 'community'));
+    const theirs = await subscribe(server.url, {}, await signIn(server.url, 'community2'));
+    const nobody = await subscribe(server.url, {});
+    try {
+      const { reportTicket } = await report(server, '订阅权限测试：井盖缺失', inDongyuan.code);
+      await waitFor(() => mine.received.length > 0);
+      expect(mine.received.map((m) => m.ticketEvents.ticket.code)).toEqual([
+        reportTicket.ticket.code,
+      ]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(theirs.received).toEqual([]);
+      expect(nobody.received).toEqual([]);
+      expect(JSON.stringify(nobody.errors)).toContain('UNAUTHENTICATED');
+    } finally {
+      await Promise.all([mine.close(), theirs.close(), nobody.close()]);
+    }
+  });
+
   it.runIf(engineName() === 'postgres')(
     'reaches a subscriber on one API process from a mutation on another',
     async () => {
       const second = await server.another();
-      const listening = await subscribe(server.url, { regionId: compound.community.id });
+      const listening = await subscribe(server.url, { regionId: compound.community.id }, cookie);
       try {
         const { reportTicket } = await report(second, '跨进程订阅测试');
         await waitFor(() => listening.received.length > 0);

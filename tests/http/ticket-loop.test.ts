@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from '../support/graphql';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
+import { anonymousClient, clientAs, DEMO_PASSWORD } from '../support/auth';
+import { createAccount } from '@yitu/api/testing';
 
 const REPORT = `mutation($input: ReportTicketInput!) {
   reportTicket(input: $input) { created followToken ticket { id code status level version compound { code } grid { code } building { number } } }
@@ -44,19 +46,23 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
         ...over,
       },
     });
+  // Who acts: the district's command centre, or a second street account that verifies (a
+  // ticket is verified by someone other than whoever resolved it).
+  let verifier: GraphQLClient;
   const act = (
     ticketId: string,
     expectedVersion: number,
     action: string,
-    actor: string,
+    who: 'command' | 'verifier' = 'command',
     extra: object = {},
   ) =>
-    client.request<{ actOnTicket: { status: string; version: number; level: string } }>(ACT, {
+    (who === 'verifier' ? verifier : client).request<{
+      actOnTicket: { status: string; version: number; level: string };
+    }>(ACT, {
       input: {
         ticketId,
         expectedVersion,
         action,
-        actor,
         ...(action === 'DISPATCH' ? { resourceIds: [resourceId] } : {}),
         ...extra,
       },
@@ -89,8 +95,17 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
     ).node;
 
   beforeAll(async () => {
-    server = await startServer();
-    client = new GraphQLClient(`${server.url}/graphql`);
+    server = await startServer({}, (database) =>
+      createAccount(database, {
+        username: 'verifier',
+        displayName: '核查员',
+        role: 'STREET_STAFF',
+        regionCode: '341181',
+        password: DEMO_PASSWORD,
+      }).then(() => undefined),
+    );
+    client = await clientAs(server.url, 'command');
+    verifier = await clientAs(server.url, 'verifier');
     const first = await client.request<{ compounds: { nodes: { code: string }[] } }>(
       `{ compounds(first: 1) { nodes { code } } }`,
     );
@@ -133,14 +148,14 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
     expect(r.ticket.grid).not.toBeNull();
     expect(r.followToken.length).toBeGreaterThanOrEqual(20);
     const id = r.ticket.id;
-    const steps: [string, string, object?][] = [
-      ['ACCEPT', 'staff:community-1'],
-      ['DISPATCH', 'staff:community-1'],
-      ['START', 'resource:R1-00001'],
-      ['RESOLVE', 'resource:R1-00001'],
-      ['VERIFY_PASS', 'grid_worker:GW1-0001'],
-      ['FEEDBACK', 'resident:张三', { rating: 5 }],
-      ['CLOSE', 'system:loop'],
+    const steps: [string, 'command' | 'verifier', object?][] = [
+      ['ACCEPT', 'command'],
+      ['DISPATCH', 'command'],
+      ['START', 'command'],
+      ['RESOLVE', 'command'],
+      ['VERIFY_PASS', 'verifier'],
+      ['FEEDBACK', 'command', { rating: 5 }],
+      ['CLOSE', 'command'],
     ];
     let version = 1;
     for (const [action, actor, extra] of steps) {
@@ -160,38 +175,56 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
       'FEEDBACK:VERIFIED→FEEDBACK',
       'CLOSE:FEEDBACK→CLOSED',
     ]);
-    expect(log.events.nodes[0]!.actor).toBe('resident:张三');
+    expect(log.events.nodes[0]!.actor).toBe('account:command');
+    expect(log.events.nodes[5]!.actor).toBe('account:verifier');
     // The dispatched resource's record now counts this closed ticket.
     expect(await closedBy()).toBe(closedBefore + 1);
-    expect(await codeOf(act(id, 8, 'DISPATCH', 'staff:x', { resourceIds: [] }))).toMatchObject({
+    expect(await codeOf(act(id, 8, 'DISPATCH', 'command', { resourceIds: [] }))).toMatchObject({
       code: 'BAD_TRANSITION',
     });
   });
 
   it('lets the resident follow, rate and reopen through the private link only', async () => {
-    const { reportTicket: r } = await report();
+    // the resident reports from the QR page without signing in, and sees only their own ticket
+    const resident = anonymousClient(server.url);
+    const { reportTicket: r } = await resident.request<{
+      reportTicket: { followToken: string; ticket: { id: string; code: string; status: string } };
+    }>(
+      `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { followToken ticket { id code status } } }`,
+      {
+        input: {
+          compoundCode,
+          reporterName: '张三',
+          reporterPhone: '13800001234',
+          description: '单元门坏了',
+          idempotencyKey: key(),
+        },
+      },
+    );
+    expect(r.ticket.status).toBe('REPORTED');
+    expect((await events(r.ticket.id)).events.nodes[0]!.actor).toBe('resident');
     const token = r.followToken;
     let version = 1;
     for (const [action, actor] of [
-      ['ACCEPT', 'staff:c'],
-      ['DISPATCH', 'staff:c'],
-      ['START', 'resource:R'],
-      ['RESOLVE', 'resource:R'],
-      ['VERIFY_PASS', 'grid_worker:G'],
-    ]) {
+      ['ACCEPT', 'command'],
+      ['DISPATCH', 'command'],
+      ['START', 'command'],
+      ['RESOLVE', 'command'],
+      ['VERIFY_PASS', 'verifier'],
+    ] as const) {
       version = (await act(r.ticket.id, version, action!, actor!)).actOnTicket.version;
     }
     const follow = `query($t: String!) { followTicket(token: $t) { code status satisfaction } }`;
     expect(
-      (await client.request<{ followTicket: object }>(follow, { t: token })).followTicket,
+      (await resident.request<{ followTicket: object }>(follow, { t: token })).followTicket,
     ).toMatchObject({ code: r.ticket.code, status: 'VERIFIED' });
-    const rated = await client.request<{ rateTicket: { status: string; satisfaction: number } }>(
+    const rated = await resident.request<{ rateTicket: { status: string; satisfaction: number } }>(
       `mutation($t: String!) { rateTicket(token: $t, rating: 4, comment: "修好了，谢谢") { status satisfaction } }`,
       { t: token },
     );
     expect(rated.rateTicket).toEqual({ status: 'FEEDBACK', satisfaction: 4 });
-    await act(r.ticket.id, version + 1, 'CLOSE', 'system:loop');
-    const reopened = await client.request<{ reopenTicket: { status: string } }>(
+    await act(r.ticket.id, version + 1, 'CLOSE', 'command');
+    const reopened = await resident.request<{ reopenTicket: { status: string } }>(
       `mutation($t: String!) { reopenTicket(token: $t, reason: "又坏了") { status } }`,
       { t: token },
     );
@@ -232,14 +265,14 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
     expect(await ticketCount()).toBe(before);
 
     const { reportTicket: r } = await report();
-    expect(await codeOf(act(r.ticket.id, 1, 'START', 'resource:R1-00001'))).toMatchObject({
+    expect(await codeOf(act(r.ticket.id, 1, 'START', 'command'))).toMatchObject({
       code: 'BAD_TRANSITION',
     });
-    expect(await codeOf(act(r.ticket.id, 1, 'ESCALATE', 'staff:x'))).toMatchObject({
+    expect(await codeOf(act(r.ticket.id, 1, 'ESCALATE', 'command'))).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'reason',
     });
-    expect(await codeOf(act(r.ticket.id, 7, 'ACCEPT', 'staff:x'))).toMatchObject({
+    expect(await codeOf(act(r.ticket.id, 7, 'ACCEPT', 'command'))).toMatchObject({
       code: 'CONFLICT',
     });
     const log = await events(r.ticket.id);
@@ -278,7 +311,6 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
           ticketId: r.ticket.id,
           expectedVersion: 1,
           categoryCode: 'ILLEGAL_WIRING',
-          actor: 'staff:c1',
         },
       },
     );
@@ -298,7 +330,6 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
               ticketId: r.ticket.id,
               expectedVersion: 2,
               categoryCode: 'NO_SUCH',
-              actor: 'staff:c1',
             },
           },
         ),
@@ -308,13 +339,13 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
 
   it('escalates up the ladder with a reason, recorded in the log', async () => {
     const { reportTicket: r } = await report({ categoryCode: 'PARKING' }); // a compound-level matter
-    await act(r.ticket.id, 1, 'ACCEPT', 'staff:c1');
-    const { actOnTicket } = await act(r.ticket.id, 2, 'ESCALATE', 'staff:c1', {
+    await act(r.ticket.id, 1, 'ACCEPT', 'command');
+    const { actOnTicket } = await act(r.ticket.id, 2, 'ESCALATE', 'command', {
       reason: '小区无法协调车位',
     });
     expect(actOnTicket).toMatchObject({ status: 'ACCEPTED', level: 'COMMUNITY', version: 3 });
     expect(
-      await codeOf(act(r.ticket.id, 3, 'DISPATCH', 'staff:c1', { resourceIds: [] })),
+      await codeOf(act(r.ticket.id, 3, 'DISPATCH', 'command', { resourceIds: [] })),
     ).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'resourceIds',

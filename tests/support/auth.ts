@@ -17,13 +17,15 @@ export async function signIn(
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      query: 'mutation($u: String!, $p: String!) { signIn(username: $u, password: $p) { expiresAt } }',
+      query:
+        'mutation($u: String!, $p: String!) { signIn(username: $u, password: $p) { expiresAt } }',
       variables: { u: username, p: password },
     }),
   });
   const body = (await response.json()) as { errors?: unknown[] };
   const cookie = response.headers.get('set-cookie');
-  if (body.errors || !cookie) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body)}`);
+  if (body.errors || !cookie)
+    throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body)}`);
   return cookie.split(';')[0]!;
 }
 
@@ -39,3 +41,24 @@ export const anonymousClient = (baseUrl: string) => new GraphQLClient(`${baseUrl
 /** A GraphQL client holding a third-party API token. */
 export const tokenClient = (baseUrl: string, token: string) =>
   new GraphQLClient(`${baseUrl}/graphql`, { headers: { authorization: `Bearer ${token}` } });
+
+/** An administrator issues a third-party token acting as `username` (over GraphQL, as in use). */
+export async function issueToken(
+  baseUrl: string,
+  options: { username: string; scopes: string[]; ratePerMinute?: number; expiresInDays?: number },
+): Promise<string> {
+  const admin = await clientAs(baseUrl, 'admin');
+  const data = await admin.request<{ issueApiToken: { token: string } }>(
+    `mutation($input: IssueApiTokenInput!) { issueApiToken(input: $input) { token } }`,
+    {
+      input: {
+        name: `test token ${options.scopes.join(' ')}`,
+        username: options.username,
+        scopes: options.scopes,
+        expiresInDays: options.expiresInDays ?? 1,
+        ratePerMinute: options.ratePerMinute ?? 10_000,
+      },
+    },
+  );
+  return data.issueApiToken.token;
+}

@@ -79,7 +79,11 @@ export async function issueToken(
 ): Promise<{ secret: string; pk: number }> {
   t.scopes.forEach((s, i) => {
     if (!(TOKEN_SCOPES as readonly string[]).includes(s))
-      throw badInput(`scopes.${i}`, 'UNKNOWN', `unknown scope ${s}; one of ${TOKEN_SCOPES.join(', ')}`);
+      throw badInput(
+        `scopes.${i}`,
+        'UNKNOWN',
+        `unknown scope ${s}; one of ${TOKEN_SCOPES.join(', ')}`,
+      );
   });
   const secret = newSecret('yt');
   const [row] = await database.rows<{ id: number }>(sql`
@@ -91,7 +95,11 @@ export async function issueToken(
 }
 
 /** Ends a session or token; true if it was live. */
-export async function revokeCredential(database: Database, pk: number, now: Date): Promise<boolean> {
+export async function revokeCredential(
+  database: Database,
+  pk: number,
+  now: Date,
+): Promise<boolean> {
   const rows = await database.rows(sql`
     UPDATE credentials SET revoked_at = ${now.toISOString()}
     WHERE id = ${pk} AND revoked_at IS NULL RETURNING id`);

@@ -24,13 +24,24 @@ const httpError = (
   more: Record<string, unknown> = {},
 ) =>
   new GraphQLError(message, {
-    extensions: { code, reason, ...more, http: { status, headers: new Map(more.retryAfterSeconds ? [['retry-after', String(more.retryAfterSeconds)]] : []) } },
+    extensions: {
+      code,
+      reason,
+      ...more,
+      http: {
+        status,
+        headers: new Map(
+          more.retryAfterSeconds ? [['retry-after', String(more.retryAfterSeconds)]] : [],
+        ),
+      },
+    },
   });
 
 export function readCookie(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return null;
 }
@@ -44,10 +55,20 @@ export async function authenticate(
   if (authorization) {
     const match = /^Bearer\s+([\w-]{10,200})$/i.exec(authorization.trim());
     if (!match)
-      throw httpError(401, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'send Authorization: Bearer <token>');
+      throw httpError(
+        401,
+        'UNAUTHENTICATED',
+        'TOKEN_INVALID',
+        'send Authorization: Bearer <token>',
+      );
     const found = await authenticateSecret(database, match[1]!, 'API_TOKEN', now);
     if (!found.ok)
-      throw httpError(401, 'UNAUTHENTICATED', `TOKEN_${found.reason}`, `this API token is ${found.reason.toLowerCase()}`);
+      throw httpError(
+        401,
+        'UNAUTHENTICATED',
+        `TOKEN_${found.reason}`,
+        `this API token is ${found.reason.toLowerCase()}`,
+      );
     if (found.ratePerMinute !== null) {
       const used = await countTokenRequest(database, found.viewer.credentialPk!, now);
       if (used.requests > found.ratePerMinute)
@@ -87,7 +108,10 @@ function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   if (value && typeof value === 'object')
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1),
+      ]),
     );
   return value;
 }
@@ -112,7 +136,11 @@ export const securityPlugin: ApolloServerPlugin<Context> = {
       },
       async willSendResponse({ contextValue, response, operation, request, errors }) {
         const body = response.body;
-        if (!contextValue.auth.viewer.introspection && body.kind === 'single' && body.singleResult.errors) {
+        if (
+          !contextValue.auth.viewer.introspection &&
+          body.kind === 'single' &&
+          body.singleResult.errors
+        ) {
           body.singleResult.errors = body.singleResult.errors.map((e) => ({
             ...e,
             message: e.message.replace(/ ?Did you mean .*\?$/, ''),
@@ -127,7 +155,8 @@ export const securityPlugin: ApolloServerPlugin<Context> = {
             .join(',') ?? '(not parsed)';
         if (/^(signIn|signOut|issueApiToken|revokeApiToken)$/.test(fields)) return; // they log themselves
         const codes = (errors ?? []).map(
-          (e) => `${String(e.extensions?.code ?? 'ERROR')}${e.extensions?.reason ? ` ${String(e.extensions.reason)}` : ''}`,
+          (e) =>
+            `${String(e.extensions?.code ?? 'ERROR')}${e.extensions?.reason ? ` ${String(e.extensions.reason)}` : ''}`,
         );
         await contextValue.auth.audit({
           action: `${kind ?? 'request'} ${fields}`,

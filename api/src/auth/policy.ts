@@ -155,9 +155,28 @@ const FIELD_RULES: Record<string, Permission> = {
 /** What a resident sees of the ticket opened by their private link (and nothing else). */
 const RESIDENT_FIELDS: Record<string, ReadonlySet<string>> = {
   Ticket: new Set([
-    'id', 'code', 'status', 'level', 'description', 'category', 'channel', 'reportedAt',
-    'respondBy', 'resolveBy', 'acceptedAt', 'resolvedAt', 'closedAt', 'satisfaction', 'events',
-    'photos', 'version', 'overdue', 'location', 'compound', 'reporterName', 'reporterPhone',
+    'id',
+    'code',
+    'status',
+    'level',
+    'description',
+    'category',
+    'channel',
+    'reportedAt',
+    'respondBy',
+    'resolveBy',
+    'acceptedAt',
+    'resolvedAt',
+    'closedAt',
+    'satisfaction',
+    'events',
+    'photos',
+    'version',
+    'overdue',
+    'location',
+    'compound',
+    'reporterName',
+    'reporterPhone',
   ]),
   TicketEvent: new Set(['id', 'type', 'fromStatus', 'toStatus', 'reason', 'at']),
   Photo: new Set(['url', 'thumbnailUrl', 'contentType', 'width', 'height']),
@@ -182,13 +201,16 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   const guard = context.auth;
   if (ROOTS.has(type)) {
     await checkRoot(context, field, args);
+    // the checks read tickets through the request's loaders; a mutation must return them fresh
+    if (type === 'Mutation') context.loaders.clear();
     return next();
   }
   if (info.fieldName === '__typename') return next();
   const rule = TYPE_RULES[type] ?? (CONTAINER.test(type) ? 'inherit' : undefined);
   if (rule === undefined) throw forbidden('NO_RULE', `${type} has no access rule`);
   if (rule === 'ticket') {
-    const ticketPk = type === 'Ticket' ? (root as { pk: number }).pk : (root as { ticketPk: number }).ticketPk;
+    const ticketPk =
+      type === 'Ticket' ? (root as { pk: number }).pk : (root as { ticketPk: number }).ticketPk;
     if (!(await ticketAllowed(context, ticketPk, root, type, info.fieldName))) {
       throw denied(guard, field);
     }
@@ -197,10 +219,15 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   }
   if (PERSONAL_FIELDS.has(field) && guard.viewer.via !== 'session') {
     const granted =
-      type === 'Ticket' && guard.isGranted((root as { pk: number }).pk) && guard.viewer.via === 'anonymous';
+      type === 'Ticket' &&
+      guard.isGranted((root as { pk: number }).pk) &&
+      guard.viewer.via === 'anonymous';
     if (!granted) {
       await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN' });
-      throw forbidden('PERSONAL_DATA', `${field} is personal data: not available to ${guard.viewer.via === 'token' ? 'API tokens' : 'anonymous callers'}`);
+      throw forbidden(
+        'PERSONAL_DATA',
+        `${field} is personal data: not available to ${guard.viewer.via === 'token' ? 'API tokens' : 'anonymous callers'}`,
+      );
     }
   }
   const extra = FIELD_RULES[field];
@@ -223,7 +250,9 @@ async function ticketAllowed(
   const guard = context.auth;
   if (guard.viewer.permissions.has('tickets:read')) {
     const place =
-      type === 'Ticket' ? (root as { communityPk: number | null; gridPk: number | null; level: string }) : await ticketById(context, ticketPk);
+      type === 'Ticket'
+        ? (root as { communityPk: number | null; gridPk: number | null; level: string })
+        : await ticketById(context, ticketPk);
     if (place && guard.covers(ticketPk, place)) return true;
   }
   // the resident's own ticket, through its private link: a few fields only
@@ -243,23 +272,52 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
     const ticket = await ticketById(context, id);
     // a missing ticket is the resolver's NOT_FOUND
     if (ticket && !guard.covers(id, ticket))
-      throw await refuse(guard, field, 'OUTSIDE_JURISDICTION', 'this ticket is outside your jurisdiction', ticket.id);
+      throw await refuse(
+        guard,
+        field,
+        'OUTSIDE_JURISDICTION',
+        'this ticket is outside your jurisdiction',
+        ticket.id,
+      );
   }
   for (const id of ids(rule.assignments?.(args), 'TicketAssignment')) {
     const assignment = await assignmentById(context, id);
     const ticket = assignment && (await ticketById(context, assignment.ticketPk));
     if (ticket && !guard.covers(ticket.pk, ticket))
-      throw await refuse(guard, field, 'OUTSIDE_JURISDICTION', 'this dispatch is outside your jurisdiction', ticket.id);
+      throw await refuse(
+        guard,
+        field,
+        'OUTSIDE_JURISDICTION',
+        'this dispatch is outside your jurisdiction',
+        ticket.id,
+      );
   }
   for (const id of ids(rule.grids?.(args), 'Grid')) {
     const grid = await gridById(context, id);
     const j = guard.viewer.jurisdiction;
-    if (grid && !j.all && !j.communityPks.includes(grid.communityPk) && !j.gridPks.includes(grid.pk))
-      throw await refuse(guard, field, 'OUTSIDE_JURISDICTION', 'this grid is outside your jurisdiction', grid.id);
+    if (
+      grid &&
+      !j.all &&
+      !j.communityPks.includes(grid.communityPk) &&
+      !j.gridPks.includes(grid.pk)
+    )
+      throw await refuse(
+        guard,
+        field,
+        'OUTSIDE_JURISDICTION',
+        'this grid is outside your jurisdiction',
+        grid.id,
+      );
   }
 }
 
-async function refuse(guard: Guard, field: string, reason: string, message: string, target?: string) {
+async function refuse(
+  guard: Guard,
+  field: string,
+  reason: string,
+  message: string,
+  target?: string,
+) {
   await guard.audit({ action: field, target: target ?? null, result: `FORBIDDEN ${reason}` });
   return forbidden(reason, message);
 }

@@ -69,7 +69,12 @@ export const ROLE_ACTIONS: Record<Role, readonly TicketAction[]> = {
 };
 
 /** What a third-party API token may be granted; personal data is never among them. */
-export const TOKEN_SCOPES = ['read:places', 'read:tickets', 'write:tickets', 'introspection'] as const;
+export const TOKEN_SCOPES = [
+  'read:places',
+  'read:tickets',
+  'write:tickets',
+  'introspection',
+] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
@@ -84,9 +89,7 @@ export function tokenRights(
   role: Role,
   scopes: readonly string[],
 ): { permissions: Permission[]; actions: TicketAction[]; introspection: boolean } {
-  const granted = new Set(
-    scopes.flatMap((s) => SCOPE_PERMISSIONS[s as TokenScope] ?? []),
-  );
+  const granted = new Set(scopes.flatMap((s) => SCOPE_PERMISSIONS[s as TokenScope] ?? []));
   return {
     permissions: ROLE_PERMISSIONS[role].filter((p) => granted.has(p)),
     actions: scopes.includes('write:tickets') ? [...ROLE_ACTIONS[role]] : [],

@@ -458,7 +458,10 @@ export const accounts = pgTable(
   },
   (t) => [
     check('accounts_one_jurisdiction', sql`${t.regionId} IS NULL OR ${t.gridId} IS NULL`),
-    check('accounts_grid_worker_grid', sql`(${t.role} = 'GRID_WORKER') = (${t.gridId} IS NOT NULL)`),
+    check(
+      'accounts_grid_worker_grid',
+      sql`(${t.role} = 'GRID_WORKER') = (${t.gridId} IS NOT NULL)`,
+    ),
     check('accounts_username_format', sql`${t.username} ~ '^[a-z0-9][a-z0-9._-]{1,39}$'`),
   ],
 );
@@ -519,10 +522,7 @@ export const auditLog = pgTable(
     result: text('result').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>(),
   },
-  (t) => [
-    index('audit_log_at_idx').on(t.at),
-    index('audit_log_account_idx').on(t.accountId),
-  ],
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_account_idx').on(t.accountId)],
 );
 
 /**

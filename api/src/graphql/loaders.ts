@@ -16,6 +16,11 @@ export class Loaders {
     }
     return loader as DataLoader<K, V>;
   }
+
+  /** Forget everything loaded so far: what a mutation returns must be read after it ran. */
+  clear(): void {
+    this.loaders.clear();
+  }
 }
 
 /** Order rows as keys (missing → null). */

@@ -21,7 +21,10 @@ import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { authenticate, readCookie, securityPlugin } from '../auth/http';
 import { authenticateSecret, SESSION_COOKIE } from '../auth/credentials';
-import { anonymousViewer } from '../auth/viewer';
+import { anonymousViewer, type Viewer } from '../auth/viewer';
+import { Guard } from '../auth/guard';
+import { GraphQLError } from 'graphql';
+import type { YituError } from '../graphql/errors';
 
 /** Largest GraphQL request body: far above any real query, far below a memory problem. */
 const BODY_LIMIT = '256kb';
@@ -47,12 +50,13 @@ export async function startApp(
   const now = () => new Date(Date.now() + config.clockOffsetMs);
   // Subscriptions: graphql-ws on the same path; events arrive through LISTEN/NOTIFY.
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const sockets = new WeakMap<object, Viewer>();
   // The socket's viewer is the session cookie sent with the upgrade request (the map app) or a
   // token in connectionParams.authorization (third parties), fixed for the connection.
   const wsCleanup = useServer(
     {
       schema,
-      context: async (ctx) => {
+      onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const bearer = typeof params.authorization === 'string' ? params.authorization : undefined;
         const cookie = readCookie(ctx.extra.request.headers.cookie, SESSION_COOKIE);
@@ -60,8 +64,22 @@ export async function startApp(
         const found = secret
           ? await authenticateSecret(database, secret, bearer ? 'API_TOKEN' : 'SESSION', now())
           : null;
-        return createContext(database, now, found?.ok ? found.viewer : anonymousViewer(!!secret));
+        sockets.set(ctx.extra.socket, found?.ok ? found.viewer : anonymousViewer(!!secret));
+        return true;
       },
+      // Live events are ticket data: refused at subscribe time without the right to read tickets.
+      onSubscribe: (ctx) => {
+        const guard = new Guard(sockets.get(ctx.extra.socket) ?? anonymousViewer(), database, now);
+        try {
+          guard.require('tickets:read', 'Subscription.ticketEvents');
+        } catch (error) {
+          const e = error as YituError;
+          return [new GraphQLError(e.message, { extensions: { code: e.code, reason: e.reason } })];
+        }
+        return undefined;
+      },
+      context: (ctx) =>
+        createContext(database, now, sockets.get(ctx.extra.socket) ?? anonymousViewer()),
       onError: () => undefined,
     },
     wsServer,
@@ -145,7 +163,12 @@ export async function startApp(
   // A body over the limit or not JSON: a coded error like every other, not an HTML page.
   app.use(
     '/graphql',
-    (error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    (
+      error: { type?: string; status?: number },
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
       if (error.type === 'entity.too.large') {
         res.status(413).json({
           errors: [
@@ -157,7 +180,9 @@ export async function startApp(
         });
       } else if (error.type === 'entity.parse.failed') {
         res.status(400).json({
-          errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+          errors: [
+            { message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+          ],
         });
       } else next(error);
     },

@@ -92,11 +92,14 @@ export function photoRoutes(
       try {
         viewer = await viewerOf(req.headers);
       } catch {
-        res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'invalid credentials' } });
+        res
+          .status(401)
+          .json({ error: { code: 'UNAUTHENTICATED', message: 'invalid credentials' } });
         return;
       }
       const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
-      const byRole = viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
+      const byRole =
+        viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
       if (!byLink && !byRole) {
         const code = viewer.via === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
         res

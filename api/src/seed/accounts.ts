@@ -43,13 +43,62 @@ export async function insertDemoAccounts(database: Database): Promise<DemoAccoun
     ORDER BY g.code LIMIT 1`);
   if (!p) throw new Error('seed the city before its accounts');
   const accounts: (DemoAccount & { regionPk: number | null; gridPk: number | null })[] = [
-    { username: 'admin', displayName: '系统管理员', role: 'ADMIN', where: '全部', regionPk: null, gridPk: null },
-    { username: 'command', displayName: '指挥中心值班员', role: 'STREET_STAFF', where: '天长市 (全区)', regionPk: p.district, gridPk: null },
-    { username: 'street', displayName: `${p.streetName}工作人员`, role: 'STREET_STAFF', where: p.streetName, regionPk: p.street, gridPk: null },
-    { username: 'community', displayName: `${p.community1Name}两委`, role: 'COMMUNITY_STAFF', where: p.community1Name, regionPk: p.community1, gridPk: null },
-    { username: 'community2', displayName: `${p.community2Name}两委`, role: 'COMMUNITY_STAFF', where: p.community2Name, regionPk: p.community2, gridPk: null },
-    { username: 'grid', displayName: `${p.gridName}网格员`, role: 'GRID_WORKER', where: p.gridName, regionPk: null, gridPk: p.grid },
-    { username: 'department', displayName: '城市管理局', role: 'DEPARTMENT', where: '天长市 (转办部门的工单)', regionPk: p.district, gridPk: null },
+    {
+      username: 'admin',
+      displayName: '系统管理员',
+      role: 'ADMIN',
+      where: '全部',
+      regionPk: null,
+      gridPk: null,
+    },
+    {
+      username: 'command',
+      displayName: '指挥中心值班员',
+      role: 'STREET_STAFF',
+      where: '天长市 (全区)',
+      regionPk: p.district,
+      gridPk: null,
+    },
+    {
+      username: 'street',
+      displayName: `${p.streetName}工作人员`,
+      role: 'STREET_STAFF',
+      where: p.streetName,
+      regionPk: p.street,
+      gridPk: null,
+    },
+    {
+      username: 'community',
+      displayName: `${p.community1Name}两委`,
+      role: 'COMMUNITY_STAFF',
+      where: p.community1Name,
+      regionPk: p.community1,
+      gridPk: null,
+    },
+    {
+      username: 'community2',
+      displayName: `${p.community2Name}两委`,
+      role: 'COMMUNITY_STAFF',
+      where: p.community2Name,
+      regionPk: p.community2,
+      gridPk: null,
+    },
+    {
+      username: 'grid',
+      displayName: `${p.gridName}网格员`,
+      role: 'GRID_WORKER',
+      where: p.gridName,
+      regionPk: null,
+      gridPk: p.grid,
+    },
+    {
+      username: 'department',
+      displayName: '城市管理局',
+      role: 'DEPARTMENT',
+      where: '天长市 (转办部门的工单)',
+      regionPk: p.district,
+      gridPk: null,
+    },
   ];
   // one hash for the shared demo password: argon2 is slow on purpose
   const hash = await hashPassword(DEMO_PASSWORD);
@@ -58,7 +107,12 @@ export async function insertDemoAccounts(database: Database): Promise<DemoAccoun
       INSERT INTO accounts (username, display_name, role, region_id, grid_id, password_hash)
       VALUES (${a.username}, ${a.displayName}, ${a.role}, ${a.regionPk}, ${a.gridPk}, ${hash})`);
   }
-  return accounts.map(({ username, displayName, role, where }) => ({ username, displayName, role, where }));
+  return accounts.map(({ username, displayName, role, where }) => ({
+    username,
+    displayName,
+    role,
+    where,
+  }));
 }
 
 const VULNERABLE_TAGS = ['独居老人', '空巢老人', '低保户', '残疾人', '留守儿童', '重病患者'];
@@ -66,7 +120,10 @@ const VULNERABLE_TAGS = ['独居老人', '空巢老人', '低保户', '残疾人
 /** One to three vulnerable households in most compounds, in real buildings of each. */
 export async function insertVulnerableHouseholds(database: Database): Promise<void> {
   const rng = createRng(71_204);
-  const compounds = await database.rows<{ id: number; buildings: { id: number; number: string }[] }>(sql`
+  const compounds = await database.rows<{
+    id: number;
+    buildings: { id: number; number: string }[];
+  }>(sql`
     SELECT c.id, COALESCE(json_agg(json_build_object('id', b.id, 'number', b.number) ORDER BY b.id)
       FILTER (WHERE b.id IS NOT NULL), '[]') AS buildings
     FROM compounds c LEFT JOIN buildings b ON b.compound_id = c.id GROUP BY c.id ORDER BY c.id`);

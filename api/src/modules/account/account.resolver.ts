@@ -80,7 +80,11 @@ export class AccountResolver {
     try {
       opened = await openSession(ctx.database, name, password, ctx.now(), SESSION_HOURS);
     } catch (error) {
-      await ctx.auth.audit({ action: 'signIn', target: name, result: 'UNAUTHENTICATED BAD_CREDENTIALS' });
+      await ctx.auth.audit({
+        action: 'signIn',
+        target: name,
+        result: 'UNAUTHENTICATED BAD_CREDENTIALS',
+      });
       throw error;
     }
     ctx.session.set(opened.secret, opened.expiresAt);
@@ -121,11 +125,16 @@ export class AccountResolver {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100)
       throw badInput('input.name', 'LENGTH', 'name is 1–100 characters');
-    if (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 365)
+    if (
+      !Number.isInteger(input.expiresInDays) ||
+      input.expiresInDays < 1 ||
+      input.expiresInDays > 365
+    )
       throw badInput('input.expiresInDays', 'OUT_OF_RANGE', 'expiresInDays is 1–365');
     if (input.ratePerMinute < 1 || input.ratePerMinute > 10_000)
       throw badInput('input.ratePerMinute', 'OUT_OF_RANGE', 'ratePerMinute is 1–10000');
-    if (input.scopes.length === 0) throw badInput('input.scopes', 'EMPTY', 'give at least one scope');
+    if (input.scopes.length === 0)
+      throw badInput('input.scopes', 'EMPTY', 'give at least one scope');
     const [account] = await ctx.database.rows<{ id: number }>(
       sql`SELECT id FROM accounts WHERE username = ${input.username.trim().toLowerCase()}`,
     );

@@ -72,8 +72,15 @@ export class CompoundResolver {
   async vulnerableHouseholds(@Root() c: Compound, @Ctx() ctx: Context) {
     const target = toGlobalId('Compound', c.pk);
     if (!ctx.auth.viewer.jurisdiction.communityPks.includes(c.communityPk)) {
-      await ctx.auth.audit({ action: 'read Compound.vulnerableHouseholds', target, result: 'FORBIDDEN OUTSIDE_JURISDICTION' });
-      throw forbidden('OUTSIDE_JURISDICTION', 'vulnerable households are for this community’s own staff');
+      await ctx.auth.audit({
+        action: 'read Compound.vulnerableHouseholds',
+        target,
+        result: 'FORBIDDEN OUTSIDE_JURISDICTION',
+      });
+      throw forbidden(
+        'OUTSIDE_JURISDICTION',
+        'vulnerable households are for this community’s own staff',
+      );
     }
     await ctx.auth.audit({ action: 'read Compound.vulnerableHouseholds', target, result: 'OK' });
     return loadMany<VulnerableHousehold>(

@@ -33,7 +33,8 @@ export class GridWorker extends Node {
   @Field(() => String) name!: string;
   @Field(() => Boolean, { description: 'A party member (党员).' }) isPartyMember!: boolean;
   @Field(() => String, {
-    description: 'Work mobile, for staff who dispatch to them. Personal data: never for API tokens.',
+    description:
+      'Work mobile, for staff who dispatch to them. Personal data: never for API tokens.',
   })
   phone!: string;
 }

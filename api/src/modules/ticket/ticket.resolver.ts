@@ -154,7 +154,8 @@ export class TicketResolver {
     // what the status allows, and the viewer's role may take (none through a resident's link)
     return TICKET_ACTIONS.filter(
       (a) =>
-        TRANSITIONS[a][t.status as TicketStatusName] !== undefined && ctx.auth.viewer.actions.has(a),
+        TRANSITIONS[a][t.status as TicketStatusName] !== undefined &&
+        ctx.auth.viewer.actions.has(a),
     );
   }
 
@@ -187,7 +188,11 @@ export class TicketResolver {
     if (!unmasked) return maskPhone(t.reporterPhone);
     const target = toGlobalId('Ticket', t.pk);
     if (!ctx.auth.viewer.permissions.has('personal:reveal')) {
-      await ctx.auth.audit({ action: 'read Ticket.reporterPhone', target, result: 'FORBIDDEN NO_PERMISSION' });
+      await ctx.auth.audit({
+        action: 'read Ticket.reporterPhone',
+        target,
+        result: 'FORBIDDEN NO_PERMISSION',
+      });
       throw forbidden('NO_PERMISSION', 'your role sees reporters’ phone numbers masked');
     }
     await ctx.auth.audit({ action: 'read Ticket.reporterPhone', target, result: 'OK' });

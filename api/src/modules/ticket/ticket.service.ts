@@ -208,12 +208,10 @@ export interface ActionRequest {
 /** Apply one action: decided by the state machine, written under the version check. */
 export async function actOnTicket(database: Database, request: ActionRequest): Promise<number> {
   const now = request.now ?? new Date();
-  if (!/^[a-z_]+:.{1,80}$/.test(request.actor)) {
-    throw badInput(
-      'actor',
-      'FORMAT',
-      'actor is kind:identity, e.g. staff:341181001001 or grid_worker:GW1-0001',
-    );
+  // the API sets the actor from the session (account:…, token:…) or 'resident' for a private
+  // link; direct callers (seed, jobs, tests) must name theirs the same way
+  if (!/^(resident|system)$|^[a-z_]+:.{1,80}$/.test(request.actor)) {
+    throw badInput('actor', 'FORMAT', 'actor is kind:identity (account:…, resource:…) or resident');
   }
   return database.transaction(async (tx) => {
     const [ticket] = await tx.rows<{
