@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { loadConfig, migrate, seedDemoCity, startApp } from '@yitu/api/testing';
 import { measure, openBenchDatabase, type Stats } from './support';
+import { signIn } from '../support/auth';
 
 const { values } = parseArgs({
   options: {
@@ -21,10 +22,12 @@ try {
   await migrate(database);
   await seedDemoCity(database, { scale, asOf: new Date('2026-11-23T00:00:00Z') });
   const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), database);
+  // signed in as the district's command centre, as the map app is
+  const cookie = await signIn(app.url, 'command');
   const graphql = async (query: string, variables: object) => {
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { errors?: unknown };

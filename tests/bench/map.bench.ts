@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, migrate, seedDemoCity, startApp } from '@yitu/api/testing';
 import { launchChromium } from '../support/chromium';
 import { openBenchDatabase } from './support';
+import { signIn } from '../support/auth';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '7' } } });
 const repeats = Number(values.repeats);
@@ -17,12 +18,14 @@ try {
   await migrate(database);
   await seedDemoCity(database, { asOf: new Date('2026-11-23T00:00:00Z') });
   const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), database);
+  const [name, value] = (await signIn(app.url, 'command')).split('=') as [string, string];
   const browser = await launchChromium();
   const shell: number[] = [];
   const idle: number[] = [];
   for (let i = 0; i < repeats + 1; i++) {
     // a new context each time: nothing cached from the run before
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addCookies([{ name, value, url: app.url }]);
     const page = await context.newPage();
     const started = Date.now();
     await page.goto(app.url, { waitUntil: 'domcontentloaded' });

@@ -16,6 +16,7 @@ import {
   startApp,
 } from '@yitu/api/testing';
 import { measure, openBenchDatabase, type Stats } from './support';
+import { signIn } from '../support/auth';
 
 const { values } = parseArgs({
   options: {
@@ -85,11 +86,13 @@ try {
   const nextTicket = () => tickets[turn++ % tickets.length]!;
   const options = { now, first: 10 };
   const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), database);
+  // signed in as the district's command centre, as the map app is
+  const cookie = await signIn(app.url, 'command');
   const ids = new Map(tickets.map((id) => [id, Buffer.from(`Ticket:${id}`).toString('base64url')]));
   const graphql = async () => {
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({
         query: `query($id: ID!) { matchResources(ticketId: $id, first: 10) { score distanceMeters resource { code name } } }`,
         variables: { id: ids.get(nextTicket()) },

@@ -355,7 +355,9 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
   it('lets exactly one of 50 simultaneous conflicting actions apply; the rest get CONFLICT', async () => {
     const { reportTicket: r } = await report();
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => act(r.ticket.id, 1, 'ACCEPT', `staff:s${i}`)),
+      Array.from({ length: 50 }, (_, i) =>
+        act(r.ticket.id, 1, 'ACCEPT', i % 2 ? 'command' : 'verifier'),
+      ),
     );
     const applied = results.filter((x) => x.status === 'fulfilled');
     const conflicts = results.filter(

@@ -3,6 +3,7 @@ import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../db';
 import type { Context } from '../graphql/context';
+import { YituError } from '../graphql/errors';
 import {
   anonymousViewer,
   authenticateSecret,
@@ -154,10 +155,13 @@ export const securityPlugin: ApolloServerPlugin<Context> = {
             .map((s) => (s.kind === Kind.FIELD ? s.name.value : '…'))
             .join(',') ?? '(not parsed)';
         if (/^(signIn|signOut|issueApiToken|revokeApiToken)$/.test(fields)) return; // they log themselves
-        const codes = (errors ?? []).map(
-          (e) =>
-            `${String(e.extensions?.code ?? 'ERROR')}${e.extensions?.reason ? ` ${String(e.extensions.reason)}` : ''}`,
-        );
+        // a YituError's code and reason become extensions only in formatError, after this hook
+        const codes = (errors ?? []).map((e) => {
+          const original = e.originalError instanceof YituError ? e.originalError : null;
+          const code = original?.code ?? e.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+          const reason = original?.reason ?? e.extensions?.reason;
+          return `${String(code)}${reason ? ` ${String(reason)}` : ''}`;
+        });
         await contextValue.auth.audit({
           action: `${kind ?? 'request'} ${fields}`,
           target: request.operationName ?? null,

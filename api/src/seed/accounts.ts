@@ -40,7 +40,8 @@ export async function insertDemoAccounts(database: Database): Promise<DemoAccoun
       (SELECT id FROM c WHERE n = 2) AS community2, (SELECT name FROM c WHERE n = 2) AS "community2Name",
       g.id AS grid, g.name AS "gridName"
     FROM grids g WHERE g.community_id = (SELECT id FROM c WHERE n = 1) AND g.parent_id IS NULL
-    ORDER BY g.code LIMIT 1`);
+    -- the grid worker's grid is one with tickets to work on
+    ORDER BY (SELECT count(*) FROM tickets t WHERE t.grid_id = g.id) DESC, g.code LIMIT 1`);
   if (!p) throw new Error('seed the city before its accounts');
   const accounts: (DemoAccount & { regionPk: number | null; gridPk: number | null })[] = [
     {
