@@ -117,9 +117,13 @@ export const GRID_PANEL_QUERY = /* GraphQL */ `
   }
 `;
 
-/** The ticket panel: status, deadlines, timeline, who was sent, and ranked candidates. */
+/**
+ * The ticket panel: status, deadlines, the reporter (masked), timeline, who was sent, and ranked
+ * candidates. The classifier's suggestions and the candidates are asked for only by roles that
+ * may classify ($classify) and dispatch ($dispatch): for others the API refuses those fields.
+ */
 export const TICKET_PANEL_QUERY = /* GraphQL */ `
-  query TicketPanel($id: ID!) {
+  query TicketPanel($id: ID!, $classify: Boolean! = false, $dispatch: Boolean! = false) {
     node(id: $id) {
       ... on Ticket {
         id
@@ -130,6 +134,8 @@ export const TICKET_PANEL_QUERY = /* GraphQL */ `
         version
         allowedActions
         description
+        reporterName
+        reporterPhone
         reportedAt
         respondBy
         resolveBy
@@ -137,7 +143,7 @@ export const TICKET_PANEL_QUERY = /* GraphQL */ `
           code
           nameZh
         }
-        categorySuggestions {
+        categorySuggestions @include(if: $classify) {
           categoryCode
           confidence
         }
@@ -169,7 +175,7 @@ export const TICKET_PANEL_QUERY = /* GraphQL */ `
             at
           }
         }
-        matches(first: 5) {
+        matches(first: 5) @include(if: $dispatch) {
           score
           distanceMeters
           availableNow
@@ -231,17 +237,15 @@ export const TICKET_EVENTS_SUBSCRIPTION = /* GraphQL */ `
   }
 `;
 
-/** The resident page behind a compound's QR code: which compound, and its buildings. */
+/** The resident page behind a compound's QR code: which compound, and its buildings (no sign-in). */
 export const QR_COMPOUND_QUERY = /* GraphQL */ `
   query QrCompound($code: String!) {
-    compounds(filter: { search: $code }, first: 5) {
-      nodes {
-        code
-        name
-        buildings(first: 200) {
-          nodes {
-            number
-          }
+    qrCompound(code: $code) {
+      code
+      name
+      buildings(first: 200) {
+        nodes {
+          number
         }
       }
     }
@@ -420,6 +424,78 @@ export const BUILDINGS_IN_VIEW_QUERY = /* GraphQL */ `
         number
         floors
         location(precision: 6, crs: $crs)
+      }
+    }
+  }
+`;
+
+/** Who is signed in (null: nobody), with the role's permissions and ticket actions. */
+export const VIEWER_FRAGMENT = /* GraphQL */ `
+  fragment SignedIn on Viewer {
+    username
+    displayName
+    role
+    jurisdictionName
+    jurisdictionId
+    permissions
+    actions
+    expiresAt
+  }
+`;
+
+export const VIEWER_QUERY = /* GraphQL */ `
+  query Viewer {
+    viewer {
+      ...SignedIn
+    }
+  }
+  ${VIEWER_FRAGMENT}
+`;
+
+/** Sign in: the API sets the http-only session cookie (yitu_session). */
+export const SIGN_IN_MUTATION = /* GraphQL */ `
+  mutation SignIn($username: String!, $password: String!) {
+    signIn(username: $username, password: $password) {
+      expiresAt
+      viewer {
+        ...SignedIn
+      }
+    }
+  }
+  ${VIEWER_FRAGMENT}
+`;
+
+export const SIGN_OUT_MUTATION = /* GraphQL */ `
+  mutation SignOut {
+    signOut
+  }
+`;
+
+/** A reporter's whole phone number (PERSONAL_REVEAL only); the API audits every such read. */
+export const REVEAL_PHONE_QUERY = /* GraphQL */ `
+  query RevealPhone($id: ID!) {
+    node(id: $id) {
+      ... on Ticket {
+        id
+        reporterPhone(unmasked: true)
+      }
+    }
+  }
+`;
+
+/** A compound's vulnerable households (重点人群): its own community's staff only, audited. */
+export const HOUSEHOLDS_QUERY = /* GraphQL */ `
+  query Households($id: ID!) {
+    node(id: $id) {
+      ... on Compound {
+        id
+        vulnerableHouseholds {
+          unit
+          tags
+          contactName
+          contactPhone
+          note
+        }
       }
     }
   }

@@ -3,12 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createAccount, type Database } from '@yitu/api/testing';
+import { DEMO_PASSWORD, signIn } from '../support/auth';
 import { CHROMIUM, launchChromium } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
 // The staff map and the resident page in Debian's headless Chromium, used as a person would:
-// clicks at pixels, typing into forms. Screenshots of each step go to tests/artifacts/e2e.
+// signing in through the form, clicks at pixels, typing into forms. Screenshots of each step go
+// to tests/artifacts/e2e. Every browser page is its own context: its own cookies, its own session.
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
@@ -39,14 +43,48 @@ const mapTicketStatus = (page: Page, code: string) =>
     return (f?.properties.status as string | undefined) ?? null;
   }, code);
 
+/**
+ * A grid worker whose grid has tickets waiting for dispatch (the demo account's grid has none):
+ * the top-level grid with the most accepted tickets that carry a reporter's phone.
+ */
+const BUSY_GRID_WORKER = 'e2e-grid';
+async function addBusyGridWorker(database: Database) {
+  const [grid] = await database.rows<{ code: string }>(sql`
+    SELECT COALESCE(p.code, g.code) AS code
+    FROM tickets t JOIN grids g ON g.id = t.grid_id LEFT JOIN grids p ON p.id = g.parent_id
+    WHERE t.status = 'ACCEPTED' AND t.reporter_phone IS NOT NULL
+    GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`);
+  await createAccount(database, {
+    username: BUSY_GRID_WORKER,
+    displayName: `${grid!.code} 网格员`,
+    role: 'GRID_WORKER',
+    gridCode: grid!.code,
+    password: DEMO_PASSWORD,
+  });
+}
+
+/** Signs in through the sign-in screen as a person would, and waits for the signed-in app. */
+async function signInThroughForm(page: Page, username: string, password = DEMO_PASSWORD) {
+  await page.getByTestId('signin-username').fill(username);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('viewer').waitFor({ timeout: 15_000 });
+}
+
 describe(`the map in headless Chromium on ${engineName()}`, () => {
   let server: RunningServer;
   let browser: Browser;
   let staff: Page;
-  const graphql = async <T>(query: string, variables: object = {}): Promise<T> => {
+  /** The district command centre's session, for the test's own look-ups. */
+  let commandCookie: string;
+  const graphql = async <T>(
+    query: string,
+    variables: object = {},
+    cookie = commandCookie,
+  ): Promise<T> => {
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data: T; errors?: unknown };
@@ -66,7 +104,8 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
         `no Chromium at ${CHROMIUM}: apt-get install chromium (or set YITU_CHROMIUM)`,
       );
     }
-    server = await startServer();
+    server = await startServer({}, addBusyGridWorker);
+    commandCookie = await signIn(server.url, 'command');
     browser = await launchChromium();
     staff = await newPage();
   });
@@ -75,8 +114,25 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await server?.stop();
   });
 
-  it('loads the map and renders all 111 compounds', async () => {
+  it('asks staff to sign in, and refuses a wrong password', async () => {
     await staff.goto(server.url);
+    await staff.getByTestId('signin-username').waitFor({ timeout: 15_000 });
+    // nothing of the map before signing in
+    expect(await staff.getByTestId('layer-list').count()).toBe(0);
+    await staff.getByTestId('signin-username').fill('command');
+    await staff.getByTestId('signin-password').fill('not-the-password');
+    await staff.getByTestId('signin-submit').click();
+    await expect
+      .poll(() => staff.getByTestId('signin-error').textContent(), { timeout: 10_000 })
+      .toBe('用户名或密码错误');
+    expect(await staff.getByTestId('viewer').count()).toBe(0);
+    await staff.screenshot({ path: path.join(shots, '0-sign-in-error.png') });
+  });
+
+  it('signs in as the command centre, shows who it is, and renders all 111 compounds', async () => {
+    await signInThroughForm(staff, 'command');
+    expect(await staff.getByTestId('viewer-name').textContent()).toBe('指挥中心值班员');
+    expect(await staff.getByTestId('viewer-role').textContent()).toBe('街道·指挥中心');
     await mapIdle(staff);
     const rendered = await staff.evaluate(() => {
       const map = (globalThis as unknown as InPage).__yituMap!;
@@ -150,8 +206,10 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await staff.screenshot({ path: path.join(shots, '2-grid-panel.png') });
 
     // A second staff browser opens the same link: the same grid panel, the same view.
+    // It signs in first, and lands on the link it opened.
     const other = await newPage();
     await other.goto(staff.url());
+    await signInThroughForm(other, 'command');
     await mapIdle(other);
     expect(await other.getByTestId('grid-code').textContent()).toBe(target.grid!.code);
     const zoomOf = (p: Page) =>
@@ -311,6 +369,8 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       .poll(() => staff.getByTestId('compound-code').textContent(), { timeout: 10_000 })
       .toBe(wanted.code);
     expect(new URL(staff.url()).searchParams.get('compound')).toBe(wanted.code);
+    // vulnerable households are for the compound's own community staff, not the command centre
+    expect(await staff.getByTestId('households').count()).toBe(0);
 
     await staff.getByTestId('measure').selectOption('satisfaction');
     await expect
@@ -358,6 +418,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     const page = await newPage();
     try {
       await page.goto(shifted.url);
+      await signInThroughForm(page, 'command');
       await page.waitForFunction(
         () =>
           ((globalThis as unknown as InPage).__yituMap?.queryRenderedFeatures({
@@ -452,5 +513,233 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
         timeout: 10_000,
       })
       .toBeGreaterThan(11.5);
+  });
+
+  it('shows the demo grid worker who they are, and no ticket outside their grid', async () => {
+    const gridCookie = await signIn(server.url, 'grid');
+    const { viewer } = await graphql<{ viewer: { jurisdictionName: string } }>(
+      '{ viewer { jurisdictionName } }',
+      {},
+      gridCookie,
+    );
+    const { tickets } = await graphql<{ tickets: { nodes: { id: string }[] } }>(
+      '{ tickets(openOnly: true, first: 1) { nodes { id } } }',
+    );
+    const page = await newPage();
+    try {
+      // A link to a ticket of the district, which is not the grid worker's.
+      await page.goto(`${server.url}/?ticket=${encodeURIComponent(tickets.nodes[0]!.id)}`);
+      await signInThroughForm(page, 'grid');
+      expect(await page.getByTestId('viewer-role').textContent()).toBe('网格员');
+      expect(await page.getByTestId('viewer-jurisdiction').textContent()).toBe(
+        viewer.jurisdictionName,
+      );
+      await expect
+        .poll(() => page.getByTestId('ticket-error').textContent(), { timeout: 15_000 })
+        .toBe('这个工单不在您的管辖范围内');
+      expect(await page.locator('[data-testid=ticket-panel] button').count()).toBe(0);
+      await page.screenshot({ path: path.join(shots, '12-grid-worker-outside.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a grid worker only what the role may do, and the reporter’s number on request', async () => {
+    interface Row {
+      id: string;
+      code: string;
+      status: string;
+      allowedActions: string[];
+      reporterPhone: string | null;
+    }
+    const query = `
+      {
+        tickets(openOnly: true, first: 500) {
+          nodes {
+            id
+            code
+            status
+            allowedActions
+            reporterPhone
+          }
+        }
+      }
+    `;
+    // The grid worker of a grid with tickets waiting for dispatch (the fixture's account).
+    const own = (
+      await graphql<{ tickets: { nodes: Row[] } }>(
+        query,
+        {},
+        await signIn(server.url, BUSY_GRID_WORKER),
+      )
+    ).tickets.nodes;
+    const target = own.find((t) => t.status === 'ACCEPTED' && t.reporterPhone);
+    expect(target).toBeDefined();
+    // The command centre could dispatch it; the grid worker may not.
+    const forCommand = (await graphql<{ tickets: { nodes: Row[] } }>(query)).tickets.nodes;
+    expect(forCommand.find((t) => t.id === target!.id)?.allowedActions).toContain('DISPATCH');
+    expect(target!.allowedActions).not.toContain('DISPATCH');
+
+    const page = await newPage();
+    try {
+      await page.goto(`${server.url}/?ticket=${encodeURIComponent(target!.id)}`);
+      await signInThroughForm(page, BUSY_GRID_WORKER);
+      expect(await page.getByTestId('viewer-role').textContent()).toBe('网格员');
+      await expect
+        .poll(() => page.getByTestId('ticket-code').textContent(), { timeout: 15_000 })
+        .toBe(target!.code);
+      // The buttons are the role's actions; nothing to classify, no resources to dispatch to.
+      const buttons = await page
+        .locator('[data-testid=ticket-panel] .actions button')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+      expect(buttons).toEqual(
+        target!.allowedActions
+          .filter((a) => !['DISPATCH', 'FEEDBACK', 'REOPEN'].includes(a))
+          .map((a) => `action-${a}`),
+      );
+      expect(buttons.length).toBeGreaterThan(0);
+      expect(await page.getByTestId('classify').count()).toBe(0);
+      expect(await page.getByTestId('matches').count()).toBe(0);
+      expect(await page.getByTestId('dispatch-button').count()).toBe(0);
+      // The reporter's phone is masked until asked for; asking is recorded.
+      expect(await page.getByTestId('reporter-phone').textContent()).toBe(target!.reporterPhone);
+      expect(target!.reporterPhone).toMatch(/\*{4}/);
+      expect(await page.getByTestId('ticket-reporter').textContent()).toContain('查看将被记录');
+      await page.screenshot({ path: path.join(shots, '13-grid-worker-ticket.png') });
+      await page.getByTestId('reveal-phone').click();
+      await expect
+        .poll(() => page.getByTestId('reporter-phone').textContent(), { timeout: 10_000 })
+        .toMatch(/^[\d-]{7,}$/);
+      expect(await page.getByTestId('reveal-phone').count()).toBe(0);
+
+      // 退出: back to the sign-in screen, and a reload stays there (the cookie is gone).
+      await page.getByTestId('sign-out').click();
+      await page.getByTestId('signin-username').waitFor();
+      expect(await page.getByTestId('signin-notice').count()).toBe(0);
+      await page.reload();
+      await page.getByTestId('signin-username').waitFor({ timeout: 15_000 });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows community staff the vulnerable households of their own community only', async () => {
+    const communityCookie = await signIn(server.url, 'community');
+    const { viewer } = await graphql<{ viewer: { jurisdictionId: string } }>(
+      '{ viewer { jurisdictionId } }',
+      {},
+      communityCookie,
+    );
+    const { node: community } = await graphql<{
+      node: { compounds: { nodes: { id: string; code: string }[] } };
+    }>(
+      'query ($id: ID!) { node(id: $id) { ... on Region { compounds(first: 100) { nodes { id code } } } } }',
+      { id: viewer.jurisdictionId },
+      communityCookie,
+    );
+    const own = new Set(community.compounds.nodes.map((c) => c.code));
+    // one of its compounds with households on record (each read is audited), and one elsewhere
+    let mine: { code: string; households: { unit: string }[] } | undefined;
+    for (const c of community.compounds.nodes) {
+      const { node } = await graphql<{ node: { vulnerableHouseholds: { unit: string }[] } }>(
+        'query ($id: ID!) { node(id: $id) { ... on Compound { vulnerableHouseholds { unit } } } }',
+        { id: c.id },
+        communityCookie,
+      );
+      if (node.vulnerableHouseholds.length > 0) {
+        mine = { code: c.code, households: node.vulnerableHouseholds };
+        break;
+      }
+    }
+    expect(mine).toBeDefined();
+    const { compounds } = await graphql<{ compounds: { nodes: { code: string }[] } }>(
+      '{ compounds(first: 500) { nodes { code } } }',
+    );
+    const elsewhere = compounds.nodes.find((c) => !own.has(c.code))!;
+
+    const page = await newPage();
+    try {
+      await page.goto(`${server.url}/?compound=${encodeURIComponent(mine!.code)}`);
+      await signInThroughForm(page, 'community');
+      expect(await page.getByTestId('viewer-role').textContent()).toBe('社区两委');
+      await page.getByTestId('households-load').click({ timeout: 15_000 });
+      await expect
+        .poll(() => page.getByTestId('households-list').locator('li').count(), {
+          timeout: 10_000,
+        })
+        .toBe(mine!.households.length);
+      expect(await page.getByTestId('households-list').textContent()).toContain(
+        mine!.households[0]!.unit,
+      );
+      await page.screenshot({ path: path.join(shots, '13b-households.png') });
+
+      await page.getByTestId('search').fill(elsewhere.code);
+      await page.getByTestId('search-results').getByText(elsewhere.code).first().click();
+      await expect
+        .poll(() => page.getByTestId('compound-code').textContent(), { timeout: 10_000 })
+        .toBe(elsewhere.code);
+      await page.getByTestId('households-load').click();
+      await expect
+        .poll(() => page.getByTestId('households-error').textContent(), { timeout: 10_000 })
+        .toBe('仅本社区工作人员可查看');
+      expect(await page.getByTestId('households-list').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('returns to the sign-in screen when the session is gone, and to the same ticket after', async () => {
+    const { tickets } = await graphql<{ tickets: { nodes: { id: string; code: string }[] } }>(`
+      {
+        tickets(openOnly: true, first: 1) {
+          nodes {
+            id
+            code
+          }
+        }
+      }
+    `);
+    const target = tickets.nodes[0]!;
+    const page = await newPage();
+    /** Does something that asks the API (a search), as staff would. */
+    const search = (text: string) => page.getByTestId('search').fill(text);
+    const backOnTicket = async () => {
+      await signInThroughForm(page, 'command');
+      await expect
+        .poll(() => page.getByTestId('ticket-code').textContent(), { timeout: 15_000 })
+        .toBe(target.code);
+      expect(new URL(page.url()).searchParams.get('ticket')).toBe(target.id);
+    };
+    try {
+      await page.goto(`${server.url}/?ticket=${encodeURIComponent(target.id)}`);
+      await backOnTicket();
+
+      // The cookie is gone (cleared): the next request is refused, SIGN_IN_REQUIRED.
+      await page.context().clearCookies();
+      await search('天长');
+      await expect
+        .poll(() => page.getByTestId('signin-notice').textContent(), { timeout: 10_000 })
+        .toBe('登录已失效，请重新登录');
+      await page.screenshot({ path: path.join(shots, '14-signed-out.png') });
+      await backOnTicket();
+
+      // The session ends elsewhere (signed out with its cookie): SESSION_EXPIRED.
+      const cookie = (await page.context().cookies()).find((c) => c.name === 'yitu_session');
+      expect(cookie).toBeDefined();
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `yitu_session=${cookie!.value}` },
+        body: JSON.stringify({ query: 'mutation { signOut }' }),
+      });
+      expect(((await res.json()) as { data: unknown }).data).toEqual({ signOut: true });
+      await search('天长');
+      await expect
+        .poll(() => page.getByTestId('signin-notice').textContent(), { timeout: 10_000 })
+        .toBe('会话已过期，请重新登录');
+      await page.screenshot({ path: path.join(shots, '15-session-expired.png') });
+      await backOnTicket();
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '@yitu/schema';
 import { displayCrs, fetchAppConfig, fetchBaseStyle, type AppConfig } from './data/app-config';
 import { request } from './data/graphql';
+import { can } from './data/session';
 import { subscribeTicketEvents } from './data/live';
 import {
   fetchMapData,
@@ -26,6 +27,7 @@ import type { Selection, Viewport } from './map/map-adapter';
 import { MapView } from './map/MapView';
 import { readSelection, writeSelection } from './selection-url';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
+import { useSession } from './features/session/session';
 import { SidePanel } from './ui/SidePanel';
 import { TopBar } from './ui/TopBar';
 import { tr } from './i18n';
@@ -37,6 +39,7 @@ const INITIALLY_VISIBLE = Object.fromEntries(LAYER_GROUPS.map((g) => [g, g !== '
 >;
 
 export function App() {
+  const session = useSession();
   const [data, setData] = useState<MapData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [visible, setVisible] = useState(INITIALLY_VISIBLE);
@@ -155,6 +158,8 @@ export function App() {
         }}
         dashboard={dashboard}
         onDashboard={setDashboard}
+        viewer={session?.viewer ?? null}
+        onSignOut={() => session?.signOut()}
       />
       <main className="workspace">
         {mapData && (
@@ -192,6 +197,7 @@ export function App() {
           }
           refresh={refresh}
           measure={measure}
+          showHouseholds={can(session?.viewer ?? null, 'HOUSEHOLDS_READ')}
           showGap={visible.gap}
           showResources={visible.resource && (viewport?.zoom ?? 0) >= RESOURCE_MIN_ZOOM}
           onPickTicket={(id) => select({ kind: 'ticket', id })}

@@ -182,4 +182,27 @@ export const EN: Record<string, string> = {
   问题描述: 'What is wrong',
   需求缺口: 'Demand gap',
   '需求（未办结）': 'Demand (open)',
+  // sign-in and roles
+  登录: 'Sign in',
+  用户名: 'Username',
+  密码: 'Password',
+  '正在登录…': 'Signing in…',
+  用户名或密码错误: 'Wrong username or password',
+  '会话已过期，请重新登录': 'Your session has expired; please sign in again',
+  '登录已失效，请重新登录': 'You are signed out; please sign in again',
+  '演示账号：{names}（密码见 pnpm start 的输出）':
+    'Demo accounts: {names} (the password is printed by pnpm start)',
+  退出: 'Sign out',
+  社区两委: 'Community staff',
+  '街道·指挥中心': 'Street / command centre',
+  系统管理员: 'Administrator',
+  这个工单不在您的管辖范围内: 'This ticket is outside your jurisdiction',
+  // personal data
+  报告人: 'Reporter',
+  显示完整号码: 'Show full number',
+  查看将被记录: 'Viewing is recorded',
+  重点人群: 'Vulnerable households',
+  查看重点人群: 'Show vulnerable households',
+  没有登记的重点人群: 'No vulnerable households recorded',
+  仅本社区工作人员可查看: 'Only this community’s staff may see them',
 };

@@ -3,11 +3,13 @@ import { createRoot } from 'react-dom/client';
 import './styles.css';
 import { FollowPage } from './features/resident/FollowPage';
 import { ReportPage } from './features/resident/ReportPage';
+import { StaffGate } from './features/session/StaffGate';
 import { lang, tr } from './i18n';
 
 // Three entrances: the resident's QR page (/r/<compound code>), the resident's private follow
 // link (/f/<token>), and the staff map (everything else). The map and MapLibre load only for
-// staff, so a resident's phone fetches a small page.
+// staff, so a resident's phone fetches a small page; staff sign in first (StaffGate), and the
+// map loads only once they have.
 const StaffApp = lazy(() => import('./App').then((m) => ({ default: m.App })));
 
 document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
@@ -19,9 +21,11 @@ const page =
   ) : section === 'f' && key ? (
     <FollowPage token={decodeURIComponent(key)} />
   ) : (
-    <Suspense fallback={<p className="status">{tr('正在加载…')}</p>}>
-      <StaffApp />
-    </Suspense>
+    <StaffGate>
+      <Suspense fallback={<p className="status">{tr('正在加载…')}</p>}>
+        <StaffApp />
+      </Suspense>
+    </StaffGate>
   );
 
 createRoot(document.getElementById('root')!).render(<StrictMode>{page}</StrictMode>);

@@ -11,6 +11,29 @@ export class ApiError extends Error {
   }
 }
 
+/** Why the API wants a sign-in: the session's end, or no session at all. */
+export type SignInReason = 'SESSION_EXPIRED' | 'SIGN_IN_REQUIRED';
+
+type SignInListener = (reason: SignInReason, startedAt: number) => void;
+const signInListeners = new Set<SignInListener>();
+
+/**
+ * Calls listener whenever a request is refused for want of a session (UNAUTHENTICATED with
+ * SESSION_EXPIRED or SIGN_IN_REQUIRED; a wrong password is not one), with when that request
+ * started (performance.now()). Returns the unsubscribe.
+ */
+export function onSignInRequired(listener: SignInListener): () => void {
+  signInListeners.add(listener);
+  return () => signInListeners.delete(listener);
+}
+
+/** The reason a sign-in is needed, if the error says so. */
+export function signInReason(e: unknown): SignInReason | null {
+  if (!(e instanceof ApiError) || e.code !== 'UNAUTHENTICATED') return null;
+  const reason = e.extensions.reason;
+  return reason === 'SESSION_EXPIRED' || reason === 'SIGN_IN_REQUIRED' ? reason : null;
+}
+
 interface GraphQLResponse<T> {
   data?: T | null;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
@@ -21,6 +44,7 @@ export async function request<T>(
   variables: Record<string, unknown> = {},
   signal?: AbortSignal,
 ): Promise<T> {
+  const startedAt = performance.now();
   const res = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -32,7 +56,10 @@ export async function request<T>(
   const first = body.errors?.[0];
   if (first) {
     const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'ERROR';
-    throw new ApiError(first.message, code, first.extensions);
+    const error = new ApiError(first.message, code, first.extensions);
+    const reason = signInReason(error);
+    if (reason) for (const listener of signInListeners) listener(reason, startedAt);
+    throw error;
   }
   if (!res.ok || !body.data) throw new ApiError(`/graphql: HTTP ${res.status}`, 'HTTP');
   return body.data;

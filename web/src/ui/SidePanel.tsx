@@ -1,5 +1,6 @@
 import type { CSSProperties } from 'react';
 import type { Compound, Grid } from '../data/map-data';
+import { Households } from '../features/compound/Households';
 import { GridPanel } from '../features/grid/GridPanel';
 import { TicketPanel } from '../features/tickets/TicketPanel';
 import {
@@ -21,6 +22,8 @@ interface Props {
   /** Bumped when a live ticket event arrives, so open panels reload. */
   refresh: number;
   measure: CompoundMeasure;
+  /** The viewer may read vulnerable households (community staff, of their own community). */
+  showHouseholds: boolean;
   showGap: boolean;
   showResources: boolean;
   onPickTicket: (ticketId: string) => void;
@@ -34,6 +37,7 @@ export function SidePanel({
   status,
   refresh,
   measure,
+  showHouseholds,
   showGap,
   showResources,
   onPickTicket,
@@ -66,6 +70,7 @@ export function SidePanel({
             <dt>{tr('未办结工单')}</dt>
             <dd data-testid="compound-open-tickets">{compound.openTickets}</dd>
           </dl>
+          {showHouseholds && <Households key={compound.id} compoundId={compound.id} />}
         </section>
       )}
       {grid && !ticketId && (

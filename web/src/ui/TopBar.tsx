@@ -3,6 +3,8 @@ import { SEARCH_QUERY } from '@yitu/schema';
 import { request } from '../data/graphql';
 import { COMPOUND_MEASURES, type CompoundMeasure, type LayerGroup } from '../map/layers';
 import type { Selection } from '../map/map-adapter';
+import type { Viewer } from '../data/session';
+import { ROLE_LABEL } from '../features/session/session';
 import { lang, setLang, tr } from '../i18n';
 
 const LABELS: Record<LayerGroup, string> = {
@@ -24,6 +26,9 @@ interface Props {
   onPick: (selection: Selection) => void;
   dashboard: boolean;
   onDashboard: (open: boolean) => void;
+  /** Who is signed in, and how to sign out. */
+  viewer: Pick<Viewer, 'displayName' | 'role' | 'jurisdictionName'> | null;
+  onSignOut: () => void;
 }
 
 export function TopBar(p: Props) {
@@ -75,6 +80,21 @@ export function TopBar(p: Props) {
       >
         {tr('统计')}
       </button>
+      {p.viewer && (
+        <>
+          <span className="viewer" data-testid="viewer">
+            <strong data-testid="viewer-name">{p.viewer.displayName}</strong>
+            <small>
+              <span data-testid="viewer-role">{ROLE_LABEL[p.viewer.role] ?? p.viewer.role}</span>
+              {' · '}
+              <span data-testid="viewer-jurisdiction">{p.viewer.jurisdictionName}</span>
+            </small>
+          </span>
+          <button type="button" data-testid="sign-out" onClick={p.onSignOut}>
+            {tr('退出')}
+          </button>
+        </>
+      )}
     </header>
   );
 }

@@ -32,8 +32,8 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
   const [idempotencyKey] = useState(() => crypto.randomUUID());
 
   useEffect(() => {
-    request<{ compounds: { nodes: QrCompound[] } }>(QR_COMPOUND_QUERY, { code: compoundCode }).then(
-      (d) => setCompound(d.compounds.nodes.find((c) => c.code === compoundCode) ?? null),
+    request<{ qrCompound: QrCompound | null }>(QR_COMPOUND_QUERY, { code: compoundCode }).then(
+      (d) => setCompound(d.qrCompound),
       (e: unknown) => setError(describeError(e)),
     );
   }, [compoundCode]);

@@ -4,9 +4,12 @@ import {
   CATEGORIES_QUERY,
   CLASSIFY_MUTATION,
   DISPATCH_MUTATION,
+  REVEAL_PHONE_QUERY,
   TICKET_PANEL_QUERY,
 } from '@yitu/schema';
-import { describeError, request } from '../../data/graphql';
+import { ApiError, describeError, request } from '../../data/graphql';
+import { can } from '../../data/session';
+import { useSession } from '../session/session';
 import {
   ACTION_LABEL,
   countdown,
@@ -17,9 +20,6 @@ import {
   STATUS_LABEL,
 } from './labels';
 import { tr } from '../../i18n';
-
-// Until sign-in exists (the security issue) the SPA acts as the command centre.
-export const STAFF_ACTOR = 'staff:指挥中心';
 
 interface Match {
   score: number;
@@ -44,11 +44,16 @@ interface TicketDetails {
   version: number;
   allowedActions: string[];
   description: string;
+  /** Masked (张**) for roles that do not contact residents. */
+  reporterName: string | null;
+  /** Masked (138****1234); the whole number only through REVEAL_PHONE_QUERY. */
+  reporterPhone: string | null;
   reportedAt: string;
   respondBy: string | null;
   resolveBy: string | null;
   category: { code: string; nameZh: string } | null;
-  categorySuggestions: { categoryCode: string; confidence: number }[];
+  /** Asked for only by roles that classify. */
+  categorySuggestions?: { categoryCode: string; confidence: number }[];
   compound: { name: string } | null;
   grid: { id: string; code: string } | null;
   photos: { url: string; thumbnailUrl: string }[];
@@ -67,7 +72,8 @@ interface TicketDetails {
       at: string;
     }[];
   };
-  matches: Match[];
+  /** Asked for only by roles that dispatch. */
+  matches?: Match[];
 }
 
 const ASSIGNMENT_LABEL: Record<string, string> = {
@@ -86,11 +92,18 @@ const allCategories = () =>
   ));
 
 /**
- * Everything about one ticket, and the actions its status allows, with clear errors. `refresh`
- * changes when a live event arrives: the panel reloads in place, keeping what staff typed.
+ * Everything about one ticket, and what the viewer's role may do with it (the API's
+ * allowedActions are already the role's), with clear errors. `refresh` changes when a live event
+ * arrives: the panel reloads in place, keeping what staff typed.
  */
 export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
+  const viewer = useSession()?.viewer ?? null;
+  const mayClassify = can(viewer, 'TICKETS_CLASSIFY');
+  const mayDispatch = can(viewer, 'TICKETS_DISPATCH');
+  const mayReveal = can(viewer, 'PERSONAL_REVEAL');
   const [ticket, setTicket] = useState<TicketDetails | null>(null);
+  // The reporter's whole number, once asked for (each read is audited by the API).
+  const [fullPhone, setFullPhone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
@@ -102,14 +115,24 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
   }, []);
 
   const load = useCallback(async () => {
-    const data = await request<{ node: TicketDetails | null }>(TICKET_PANEL_QUERY, { id });
+    const data = await request<{ node: TicketDetails | null }>(TICKET_PANEL_QUERY, {
+      id,
+      classify: mayClassify,
+      dispatch: mayDispatch,
+    });
     setTicket(data.node);
-  }, [id]);
+  }, [id, mayClassify, mayDispatch]);
 
   useEffect(() => {
     setTicket(null);
     setError(null);
-    load().catch((e: unknown) => setError(describeError(e)));
+    load().catch((e: unknown) =>
+      setError(
+        e instanceof ApiError && e.extensions.reason === 'OUTSIDE_JURISDICTION'
+          ? tr('这个工单不在您的管辖范围内')
+          : describeError(e),
+      ),
+    );
   }, [load]);
 
   // A live event (maybe this panel's own action): reload in place.
@@ -131,7 +154,6 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
         input: {
           ticketId: ticket.id,
           expectedVersion: ticket.version,
-          actor: STAFF_ACTOR,
           ...input,
         },
       });
@@ -142,6 +164,19 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
       await load().catch(() => undefined); // show the current version after a CONFLICT
     } finally {
       setBusy(false);
+    }
+  };
+
+  const reveal = async () => {
+    setError(null);
+    try {
+      const d = await request<{ node: { reporterPhone: string | null } | null }>(
+        REVEAL_PHONE_QUERY,
+        { id },
+      );
+      setFullPhone(d.node?.reporterPhone ?? null);
+    } catch (e) {
+      setError(describeError(e));
     }
   };
 
@@ -161,7 +196,8 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
   const nameOf = (code: string) => categories.find((c) => c.code === code)?.nameZh ?? code;
   const respond = countdown(ticket.respondBy, now);
   const resolve = countdown(ticket.resolveBy, now);
-  const canDispatch = ticket.allowedActions.includes('DISPATCH');
+  const canDispatch = mayDispatch && ticket.allowedActions.includes('DISPATCH');
+  const canClassify = mayClassify && ['REPORTED', 'ACCEPTED'].includes(ticket.status);
   const actions = ticket.allowedActions.filter(
     (a) => a !== 'DISPATCH' && a !== 'FEEDBACK' && a !== 'REOPEN',
   );
@@ -188,7 +224,7 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
         <dt>{tr('类别')}</dt>
         <dd data-testid="ticket-category">
           {ticket.category?.nameZh ?? tr('待分类')}
-          {['REPORTED', 'ACCEPTED'].includes(ticket.status) && categories.length > 0 && (
+          {canClassify && categories.length > 0 && (
             <select
               className="classify"
               value=""
@@ -200,7 +236,7 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
               }
             >
               <option value="">{ticket.category ? tr('改分类…') : tr('分类…')}</option>
-              {ticket.categorySuggestions.map((s) => (
+              {(ticket.categorySuggestions ?? []).map((s) => (
                 <option key={`s:${s.categoryCode}`} value={s.categoryCode}>
                   {tr('推荐：{name}（{p}%）', {
                     name: nameOf(s.categoryCode),
@@ -220,6 +256,29 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
         <dd>{ticket.compound?.name ?? '—'}</dd>
         <dt>{tr('上报')}</dt>
         <dd>{formatTime(ticket.reportedAt)}</dd>
+        <dt>{tr('报告人')}</dt>
+        <dd data-testid="ticket-reporter">
+          <span data-testid="reporter-name">{ticket.reporterName ?? '—'}</span>
+          {ticket.reporterPhone && (
+            <>
+              {' · '}
+              <span data-testid="reporter-phone">{fullPhone ?? ticket.reporterPhone}</span>
+              {mayReveal && !fullPhone && (
+                <span className="reveal">
+                  <button
+                    type="button"
+                    data-testid="reveal-phone"
+                    disabled={busy}
+                    onClick={() => void reveal()}
+                  >
+                    {tr('显示完整号码')}
+                  </button>
+                  <small className="hint">{tr('查看将被记录')}</small>
+                </span>
+              )}
+            </>
+          )}
+        </dd>
         {respond && (
           <>
             <dt>{tr('响应时限')}</dt>
@@ -284,11 +343,11 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
       {canDispatch && (
         <>
           <h3>{tr('推荐资源')}</h3>
-          {ticket.matches.length === 0 && (
+          {(ticket.matches ?? []).length === 0 && (
             <p className="hint">{tr('没有可派的资源（能力、负荷或已拒单）')}</p>
           )}
           <ol className="matches" data-testid="matches">
-            {ticket.matches.map((m) => (
+            {(ticket.matches ?? []).map((m) => (
               <li key={m.resource.id} data-testid="match">
                 <div className="match-head">
                   <strong>{m.resource.name}</strong>
