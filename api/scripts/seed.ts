@@ -31,7 +31,12 @@ try {
   if (values.reset) {
     await database.db
       .execute(sql`TRUNCATE ticket_events, tickets, resource_claims, resources, party_organizations,
-      grid_workers, grids, buildings, compounds, property_companies, regions RESTART IDENTITY CASCADE`);
+      grid_workers, grids, buildings, compounds, property_companies, regions, accounts,
+      credentials, token_usage, vulnerable_households RESTART IDENTITY CASCADE`);
+    // the audit log is kept: it is append-only, and a reset is something to have on record
+    await database.db.execute(
+      sql`INSERT INTO audit_log (actor, action, result) VALUES ('system', 'db:seed --reset', 'OK')`,
+    );
   }
   const started = Date.now();
   await seedDemoCity(database, { scale, ...(asOf ? { asOf } : {}) });

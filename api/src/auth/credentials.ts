@@ -28,13 +28,18 @@ export interface NewAccount {
 export async function createAccount(database: Database, a: NewAccount): Promise<number> {
   if (a.password.length < MIN_PASSWORD_LENGTH)
     throw badInput('password', 'TOO_SHORT', `at least ${MIN_PASSWORD_LENGTH} characters`);
+  // an unknown code must not fall through to "no jurisdiction", which means everywhere
+  const [place] = await database.rows<{ regionPk: number | null; gridPk: number | null }>(sql`
+    SELECT (SELECT id FROM regions WHERE code = ${a.regionCode ?? null}) AS "regionPk",
+      (SELECT id FROM grids WHERE code = ${a.gridCode ?? null}) AS "gridPk"`);
+  if (a.regionCode && !place?.regionPk)
+    throw badInput('regionCode', 'UNKNOWN', `no region ${a.regionCode}`);
+  if (a.gridCode && !place?.gridPk) throw badInput('gridCode', 'UNKNOWN', `no grid ${a.gridCode}`);
   const passwordHash = await hashPassword(a.password);
   const [row] = await database.rows<{ id: number }>(sql`
     INSERT INTO accounts (username, display_name, role, region_id, grid_id, password_hash)
-    VALUES (${a.username}, ${a.displayName}, ${a.role},
-      ${a.regionCode ? sql`(SELECT id FROM regions WHERE code = ${a.regionCode})` : null},
-      ${a.gridCode ? sql`(SELECT id FROM grids WHERE code = ${a.gridCode})` : null},
-      ${passwordHash})
+    VALUES (${a.username}, ${a.displayName}, ${a.role}, ${place?.regionPk ?? null},
+      ${place?.gridPk ?? null}, ${passwordHash})
     RETURNING id`);
   return row!.id;
 }

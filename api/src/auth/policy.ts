@@ -212,7 +212,7 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
     const ticketPk =
       type === 'Ticket' ? (root as { pk: number }).pk : (root as { ticketPk: number }).ticketPk;
     if (!(await ticketAllowed(context, ticketPk, root, type, info.fieldName))) {
-      throw denied(guard, field);
+      throw denied(guard, type);
     }
   } else if (rule !== 'inherit' && rule !== 'public' && !OPEN_PLACE_FIELDS.has(field)) {
     guard.require(rule, field);
@@ -237,7 +237,7 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
 
 function denied(guard: Guard, what: string) {
   if (guard.viewer.via === 'anonymous') return guard.unauthenticated(what);
-  return forbidden('OUTSIDE_JURISDICTION', `${what}: this ticket is outside your jurisdiction`);
+  return forbidden('OUTSIDE_JURISDICTION', `this ${what} is outside your jurisdiction`);
 }
 
 async function ticketAllowed(

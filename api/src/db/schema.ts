@@ -514,7 +514,8 @@ export const auditLog = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    accountId: integer('account_id').references(() => accounts.id),
+    // no foreign key: the record outlives the account (and a demo reset) unchanged
+    accountId: integer('account_id'),
     // account:<username>, token:<name>, resident (private link) or anonymous
     actor: text('actor').notNull(),
     action: text('action').notNull(),
