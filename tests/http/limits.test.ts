@@ -48,6 +48,26 @@ describe(`query limits over HTTP on ${engineName()}`, () => {
     expect(r.errors).toBeUndefined();
   });
 
+  it('refuses a page of pages (cost), and answers the same data asked in smaller pages', async () => {
+    const before = await ticketCount();
+    const wide = await post({
+      query:
+        '{ compounds(first: 500) { nodes { code buildings(first: 500) { nodes { number } } } } }',
+    });
+    expect(wide.status).toBe(400);
+    expect(wide.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      reason: 'COST_LIMIT',
+      limit: 100_000,
+    });
+    const narrow = await post({
+      query:
+        '{ compounds(first: 20) { nodes { code buildings(first: 50) { nodes { number } } } } }',
+    });
+    expect(narrow.errors).toBeUndefined();
+    expect(await ticketCount()).toBe(before);
+  });
+
   it('refuses a depth bomb', async () => {
     let inner = 'code';
     for (let i = 0; i < 8; i++) inner = `grids { compounds(first: 1) { nodes { ${inner} } } }`;

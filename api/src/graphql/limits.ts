@@ -2,6 +2,7 @@ import {
   GraphQLError,
   Kind,
   type ASTVisitor,
+  type FieldNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -20,6 +21,12 @@ export const QUERY_LIMITS = {
   directives: 30,
   /** Fields written in one document: a field asked hundreds of times (field duplication). */
   fields: 300,
+  /**
+   * Estimated rows and fields one operation can produce: each field counts once for every
+   * parent row, a list asked with first: N multiplies what is under it by N (a connection
+   * without first by its default 50, first from a variable by the page maximum 500).
+   */
+  cost: 100_000,
   /** Lexical tokens in one document (checked by the parser). */
   tokens: 5_000,
 } as const;
@@ -123,4 +130,72 @@ export function breadthLimit(context: ValidationContext): ASTVisitor {
   };
 }
 
-export const queryLimitRules = [depthLimit, breadthLimit];
+const MAX_PAGE = 500;
+const DEFAULT_PAGE = 50;
+
+function pageOf(field: FieldNode): number {
+  const first = field.arguments?.find((a) => a.name.value === 'first');
+  if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
+  if (first) return MAX_PAGE; // a variable: assume the most it may ask
+  const connection = field.selectionSet?.selections.some(
+    (s) => s.kind === Kind.FIELD && (s.name.value === 'nodes' || s.name.value === 'edges'),
+  );
+  return connection ? DEFAULT_PAGE : 1;
+}
+
+/** The operation's estimated cost (see QUERY_LIMITS.cost). */
+export function costOf(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  multiplier = 1,
+  visiting = new Set<string>(),
+): number {
+  if (!selectionSet) return 0;
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      total += multiplier;
+      if (selection.selectionSet)
+        total += costOf(
+          selection.selectionSet,
+          fragments,
+          multiplier * pageOf(selection),
+          visiting,
+        );
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      total += costOf(selection.selectionSet, fragments, multiplier, visiting);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments[name];
+      if (!fragment || visiting.has(name)) continue;
+      visiting.add(name);
+      total += costOf(fragment.selectionSet, fragments, multiplier, visiting);
+      visiting.delete(name);
+    }
+    if (total > QUERY_LIMITS.cost * 10) return total; // far over: stop counting
+  }
+  return total;
+}
+
+/** Refuses operations whose estimated cost is over QUERY_LIMITS.cost (wide nested pages). */
+export function costLimit(context: ValidationContext): ASTVisitor {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of context.getDocument().definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return {
+    OperationDefinition(operation) {
+      const cost = costOf(operation.selectionSet, fragments);
+      if (cost > QUERY_LIMITS.cost) {
+        context.reportError(
+          refuse(
+            `query would cost about ${cost} (pages multiply what is under them); at most ${QUERY_LIMITS.cost} is allowed: ask smaller pages`,
+            'COST_LIMIT',
+            QUERY_LIMITS.cost,
+          ),
+        );
+      }
+    },
+  };
+}
+
+export const queryLimitRules = [depthLimit, breadthLimit, costLimit];

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import * as operations from '../../../schema/index';
+import { costOf, QUERY_LIMITS } from './limits';
+
+const costOfDocument = (source: string) => {
+  const document = parse(source);
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
+  return costOf(operation.selectionSet, fragments);
+};
+
+describe('query cost', () => {
+  it('counts each field once per parent row, pages multiplying what is under them', () => {
+    // 1 (compounds) + 10 × (nodes + code) = 21
+    expect(costOfDocument('{ compounds(first: 10) { nodes { code } } }')).toBe(21);
+    // a connection without first counts its default page of 50
+    expect(costOfDocument('{ compounds { nodes { code } } }')).toBe(101);
+    // first from a variable counts the page maximum
+    expect(costOfDocument('query($n: Int) { compounds(first: $n) { nodes { code } } }')).toBe(1001);
+  });
+
+  it('refuses a page of pages: 500 compounds with 500 buildings each', () => {
+    expect(
+      costOfDocument(
+        '{ compounds(first: 500) { nodes { buildings(first: 500) { nodes { number } } } } }',
+      ),
+    ).toBeGreaterThan(QUERY_LIMITS.cost);
+  });
+
+  it('lets every operation of the map app through', () => {
+    const costs = Object.entries(operations)
+      .filter(
+        ([, value]) => typeof value === 'string' && /^\s*(query|mutation|subscription)/.test(value),
+      )
+      .map(([name, source]) => ({ name, cost: costOfDocument(source as string) }));
+    expect(costs.length).toBeGreaterThan(10);
+    expect(costs.filter((c) => c.cost > QUERY_LIMITS.cost)).toEqual([]);
+  });
+});
