@@ -99,6 +99,9 @@ export async function issueToken(
   return { secret, pk: row!.id };
 }
 
+// every API process closes the live sockets of an ended credential (http/live.ts)
+const notifyEnded = sql`SELECT pg_notify('yitu_credentials', id::text) FROM ended`;
+
 /** Ends a session or token; true if it was live. */
 export async function revokeCredential(
   database: Database,
@@ -106,15 +109,20 @@ export async function revokeCredential(
   now: Date,
 ): Promise<boolean> {
   const rows = await database.rows(sql`
-    UPDATE credentials SET revoked_at = ${now.toISOString()}
-    WHERE id = ${pk} AND revoked_at IS NULL RETURNING id`);
+    WITH ended AS (
+      UPDATE credentials SET revoked_at = ${now.toISOString()}
+      WHERE id = ${pk} AND revoked_at IS NULL RETURNING id)
+    ${notifyEnded}`);
   return rows.length > 0;
 }
 
 export const revokeSessionSecret = (database: Database, secret: string, now: Date) =>
   database.rows(sql`
-    UPDATE credentials SET revoked_at = ${now.toISOString()}
-    WHERE secret_hash = ${secretHash(secret)} AND kind = 'SESSION' AND revoked_at IS NULL`);
+    WITH ended AS (
+      UPDATE credentials SET revoked_at = ${now.toISOString()}
+      WHERE secret_hash = ${secretHash(secret)} AND kind = 'SESSION' AND revoked_at IS NULL
+      RETURNING id)
+    ${notifyEnded}`);
 
 interface CredentialRow {
   credentialPk: number;

@@ -6,8 +6,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { sql } from 'drizzle-orm';
 import { repoRoot, type Config } from '../config';
 import { QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
@@ -19,12 +17,9 @@ import { graphiqlHandler } from './graphiql';
 import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
-import { authenticate, readCookie, securityPlugin } from '../auth/http';
-import { authenticateSecret, SESSION_COOKIE } from '../auth/credentials';
-import { anonymousViewer, type Viewer } from '../auth/viewer';
-import { Guard } from '../auth/guard';
-import { GraphQLError } from 'graphql';
-import type { YituError } from '../graphql/errors';
+import { authenticate, securityPlugin } from '../auth/http';
+import { SESSION_COOKIE } from '../auth/credentials';
+import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
 
 /** Largest GraphQL request body: far above any real query, far below a memory problem. */
 const BODY_LIMIT = '256kb';
@@ -49,45 +44,16 @@ export async function startApp(
   const schema = await buildYituSchema(pubSub);
   const now = () => new Date(Date.now() + config.clockOffsetMs);
   // Subscriptions: graphql-ws on the same path; events arrive through LISTEN/NOTIFY.
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const sockets = new WeakMap<object, Viewer>();
-  // The socket's viewer is the session cookie sent with the upgrade request (the map app) or a
-  // token in connectionParams.authorization (third parties), fixed for the connection.
-  const wsCleanup = useServer(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const bearer = typeof params.authorization === 'string' ? params.authorization : undefined;
-        const cookie = readCookie(ctx.extra.request.headers.cookie, SESSION_COOKIE);
-        const secret = bearer ? /^Bearer\s+(\S+)$/i.exec(bearer)?.[1] : cookie;
-        const found = secret
-          ? await authenticateSecret(database, secret, bearer ? 'API_TOKEN' : 'SESSION', now())
-          : null;
-        sockets.set(ctx.extra.socket, found?.ok ? found.viewer : anonymousViewer(!!secret));
-        return true;
-      },
-      // Live events are ticket data: refused at subscribe time without the right to read tickets.
-      onSubscribe: (ctx) => {
-        const guard = new Guard(sockets.get(ctx.extra.socket) ?? anonymousViewer(), database, now);
-        try {
-          guard.require('tickets:read', 'Subscription.ticketEvents');
-        } catch (error) {
-          const e = error as YituError;
-          return [new GraphQLError(e.message, { extensions: { code: e.code, reason: e.reason } })];
-        }
-        return undefined;
-      },
-      context: (ctx) =>
-        createContext(database, now, sockets.get(ctx.extra.socket) ?? anonymousViewer()),
-      onError: () => undefined,
-    },
-    wsServer,
-  );
+  const live = serveLiveEvents(server, schema, database, now);
   const stopRelay =
     options.liveEvents === false
       ? async () => {}
       : await relayTicketEvents(database, pubSub, (m) => console.error(m));
+  // a credential signed out or revoked through any process closes its sockets here
+  const stopRevocations =
+    options.liveEvents === false
+      ? async () => {}
+      : await database.listen(CREDENTIALS_CHANNEL, (pk) => live.closeCredential(Number(pk)));
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: !config.production,
@@ -107,7 +73,7 @@ export async function startApp(
       {
         serverWillStart: async () => ({
           drainServer: async () => {
-            await wsCleanup.dispose();
+            await live.dispose();
           },
         }),
       },
@@ -214,6 +180,7 @@ export async function startApp(
     url: `http://${shownHost}:${port}`,
     stop: async () => {
       await stopRelay();
+      await stopRevocations();
       await apollo.stop();
       server.closeAllConnections();
     },

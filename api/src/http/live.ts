@@ -1,0 +1,162 @@
+import type http from 'node:http';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authenticateSecret, countTokenRequest, SESSION_COOKIE } from '../auth/credentials';
+import { Guard } from '../auth/guard';
+import { readCookie } from '../auth/http';
+import type { Viewer } from '../auth/viewer';
+import type { Database } from '../db';
+import { createContext } from '../graphql/context';
+import { YituError } from '../graphql/errors';
+import { QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
+
+// Live ticket events over graphql-ws on /graphql. The socket is held to the same rules as HTTP:
+// only signed-in callers connect; only subscriptions run here (queries and mutations go to
+// POST /graphql, with its audit and rate limits); each is parsed and validated with the same
+// limits; a token's subscription counts against its rate. A socket closes when its credential
+// expires, is signed out or revoked (on any API process: revocations are NOTIFYed).
+
+export const CREDENTIALS_CHANNEL = 'yitu_credentials';
+const MAX_FRAME_BYTES = 64 * 1024;
+
+interface Held {
+  viewer: Viewer;
+  ratePerMinute: number | null;
+}
+
+const refusal = (message: string, code: string, reason: string) =>
+  new GraphQLError(message, { extensions: { code, reason } });
+
+export function serveLiveEvents(
+  server: http.Server,
+  schema: GraphQLSchema,
+  database: Database,
+  now: () => Date,
+): { dispose(): Promise<void>; closeCredential(credentialPk: number): void } {
+  const held = new WeakMap<object, Held>();
+  const byCredential = new Map<number, Set<WebSocket>>();
+  const wsServer = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: MAX_FRAME_BYTES,
+    // a browser page from another site may not open a socket with this site's cookie
+    verifyClient: ({ req }: { req: http.IncomingMessage }) => {
+      const origin = req.headers.origin;
+      if (!origin) return true; // not a browser
+      try {
+        return new URL(origin).host === req.headers.host;
+      } catch {
+        return false;
+      }
+    },
+  });
+
+  const closeCredential = (credentialPk: number) => {
+    for (const socket of byCredential.get(credentialPk) ?? []) socket.close(4401, 'Unauthorized');
+    byCredential.delete(credentialPk);
+  };
+
+  const cleanup = useServer(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const bearer = typeof params.authorization === 'string' ? params.authorization : undefined;
+        const secret = bearer
+          ? /^Bearer\s+([\w-]{10,200})$/i.exec(bearer.trim())?.[1]
+          : readCookie(ctx.extra.request.headers.cookie, SESSION_COOKIE);
+        if (!secret) return false; // nothing to see without signing in: 4403 Forbidden
+        const found = await authenticateSecret(
+          database,
+          secret,
+          bearer ? 'API_TOKEN' : 'SESSION',
+          now(),
+        );
+        if (!found.ok) return false;
+        const socket = ctx.extra.socket;
+        held.set(socket, { viewer: found.viewer, ratePerMinute: found.ratePerMinute });
+        const pk = found.viewer.credentialPk!;
+        const sockets = byCredential.get(pk) ?? new Set<WebSocket>();
+        sockets.add(socket);
+        byCredential.set(pk, sockets);
+        const left = (found.viewer.expiresAt?.getTime() ?? Infinity) - now().getTime();
+        const timer = setTimeout(
+          () => socket.close(4401, 'Unauthorized'),
+          Math.min(Math.max(left, 0), 2_147_000_000),
+        );
+        socket.once('close', () => {
+          clearTimeout(timer);
+          sockets.delete(socket);
+          if (sockets.size === 0) byCredential.delete(pk);
+        });
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const state = held.get(ctx.extra.socket);
+        if (!state) return [refusal('sign in first', 'UNAUTHENTICATED', 'SIGN_IN_REQUIRED')];
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: QUERY_LIMITS.tokens });
+        } catch (error) {
+          return [refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED', 'SYNTAX')];
+        }
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        if (operation?.operation !== 'subscription')
+          return [
+            refusal(
+              'only subscriptions run over the socket: send queries and mutations to POST /graphql',
+              'BAD_REQUEST',
+              'SUBSCRIPTIONS_ONLY',
+            ),
+          ];
+        const errors = validate(schema, document, [...specifiedRules, ...queryLimitRules]);
+        if (errors.length > 0)
+          return errors.map((e) =>
+            state.viewer.introspection
+              ? e
+              : new GraphQLError(e.message.replace(/ ?Did you mean .*\?$/, ''), {
+                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
+                }),
+          );
+        if (state.ratePerMinute !== null) {
+          const used = await countTokenRequest(database, state.viewer.credentialPk!, now());
+          if (used.requests > state.ratePerMinute)
+            return [
+              new GraphQLError(`this token may make ${state.ratePerMinute} requests a minute`, {
+                extensions: {
+                  code: 'RATE_LIMITED',
+                  reason: 'TOKEN_RATE',
+                  retryAfterSeconds: used.retryAfterSeconds,
+                },
+              }),
+            ];
+        }
+        try {
+          new Guard(state.viewer, database, now).require('tickets:read', 'live ticket events');
+        } catch (error) {
+          if (!(error instanceof YituError)) throw error;
+          return [refusal(error.message, error.code, error.reason ?? 'NO_PERMISSION')];
+        }
+        return undefined;
+      },
+      context: (ctx) => createContext(database, now, held.get(ctx.extra.socket)!.viewer),
+      onError: () => undefined,
+    },
+    wsServer,
+  );
+  return {
+    dispose: async () => {
+      await cleanup.dispose();
+    },
+    closeCredential,
+  };
+}
