@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** Seed the demo city on start when the database is empty. */
   seedDemo: boolean;
+  /** Mark the session cookie Secure (behind a TLS proxy); on by itself for HTTPS requests. */
+  secureCookies: boolean;
   production: boolean;
   /** How often the deadline job looks for overdue tickets; 0 turns it off. */
   escalationIntervalMs: number;
@@ -51,6 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const seed = (env.YITU_SEED_DEMO ?? 'true').toLowerCase();
   if (!['true', 'false', '1', '0'].includes(seed)) {
     throw new ConfigError(`YITU_SEED_DEMO must be true or false, got "${env.YITU_SEED_DEMO}"`);
+  }
+  const secure = (env.YITU_SECURE_COOKIES ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(secure)) {
+    throw new ConfigError(
+      `YITU_SECURE_COOKIES must be true or false, got "${env.YITU_SECURE_COOKIES}"`,
+    );
   }
   const integer = (name: string, fallback: number) => {
     const raw = env[name];
@@ -104,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(repoRoot, 'data')),
     seedDemo: seed === 'true' || seed === '1',
+    secureCookies: secure === 'true' || secure === '1',
     production: env.NODE_ENV === 'production',
     basemap:
       basemapUrl || styleUrl

@@ -59,6 +59,11 @@ export class Guard {
         );
   }
 
+  /** Forget judgements (with the loaders) after a mutation: a ticket may have moved. */
+  forget(): void {
+    this.judged.clear();
+  }
+
   grant(ticketPk: number): void {
     this.granted.add(ticketPk);
   }

@@ -101,7 +101,10 @@ const usesIntrospection = (document: DocumentNode) => {
   return found;
 };
 
-const SECRET_KEYS = /password|token|reporterPhone|reporterName|contactPhone/i;
+// secrets and personal data never enter the audit log; free text may hold either (a resident
+// writes their phone into the description), so only its length is kept
+const SECRET_KEYS = /password|token|idempotencyKey|reporterPhone|reporterName|contactPhone/i;
+const FREE_TEXT = /^(description|reason|comment|text)$/;
 /** Variables as the audit log keeps them: no secrets or personal data, long text cut. */
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 5) return '…';
@@ -111,7 +114,11 @@ function redact(value: unknown, depth = 0): unknown {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [
         k,
-        SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1),
+        SECRET_KEYS.test(k)
+          ? '[redacted]'
+          : FREE_TEXT.test(k) && typeof v === 'string'
+            ? `[${v.length} characters]`
+            : redact(v, depth + 1),
       ]),
     );
   return value;

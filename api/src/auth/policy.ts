@@ -202,7 +202,10 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   if (ROOTS.has(type)) {
     await checkRoot(context, field, args);
     // the checks read tickets through the request's loaders; a mutation must return them fresh
-    if (type === 'Mutation') context.loaders.clear();
+    if (type === 'Mutation') {
+      context.loaders.clear();
+      guard.forget();
+    }
     return next();
   }
   if (info.fieldName === '__typename') return next();

@@ -24,6 +24,14 @@ describe('query cost', () => {
     expect(costOfDocument('query($n: Int) { compounds(first: $n) { nodes { code } } }')).toBe(1001);
   });
 
+  it('weighs ranking: candidates for one ticket or a short list pass, for a page of 100 do not', () => {
+    const matches = (n: number) =>
+      costOfDocument(`{ tickets(first: ${n}) { nodes { matches(first: 3) { score } } } }`);
+    expect(matches(1)).toBeLessThan(QUERY_LIMITS.cost);
+    expect(matches(20)).toBeLessThan(QUERY_LIMITS.cost);
+    expect(matches(100)).toBeGreaterThan(QUERY_LIMITS.cost);
+  });
+
   it('refuses a page of pages: 500 compounds with 500 buildings each', () => {
     expect(
       costOfDocument(

@@ -132,6 +132,16 @@ export function breadthLimit(context: ValidationContext): ASTVisitor {
 
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 50;
+/**
+ * Fields that do real work per row, by what one call costs: ranking resources scores a pool
+ * of candidates in PostGIS (matchResources, Ticket.matches), a grid's plan ranks for each of its
+ * tickets. So matches under a page of 100 tickets is refused; for one ticket, or 20, it is not.
+ */
+const FIELD_WEIGHTS: Record<string, number> = {
+  matches: 1_000,
+  matchResources: 1_000,
+  gridDispatchPlan: 5_000,
+};
 
 function pageOf(field: FieldNode): number {
   const first = field.arguments?.find((a) => a.name.value === 'first');
@@ -154,7 +164,7 @@ export function costOf(
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      total += multiplier;
+      total += multiplier * (FIELD_WEIGHTS[selection.name.value] ?? 1);
       if (selection.selectionSet)
         total += costOf(
           selection.selectionSet,

@@ -117,7 +117,7 @@ export async function startApp(
             res.cookie(SESSION_COOKIE, secret, {
               httpOnly: true,
               sameSite: 'strict',
-              secure: req.secure,
+              secure: req.secure || config.secureCookies,
               path: '/',
               expires: expiresAt,
             }),

@@ -115,7 +115,8 @@ export function photoRoutes(
     }
     res
       .type(thumbnail ? 'image/jpeg' : row.contentType)
-      .set('Cache-Control', 'private, max-age=86400')
+      // a ticket's photo is personal: no cache keeps it after the session ends
+      .set('Cache-Control', row.ticketPk === null ? 'private, max-age=86400' : 'private, no-store')
       .send(bytes);
   });
   return router;

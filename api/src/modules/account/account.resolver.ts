@@ -9,7 +9,7 @@ import {
 } from '../../auth/credentials';
 import type { Viewer as AuthViewer } from '../../auth/viewer';
 import type { Context } from '../../graphql/context';
-import { badInput, notFound } from '../../graphql/errors';
+import { badInput, ErrorCode, notFound, YituError } from '../../graphql/errors';
 import { expectId, toGlobalId } from '../../graphql/ids';
 import {
   ApiToken,
@@ -22,6 +22,9 @@ import {
 
 /** Session length: one working day; the SPA asks to sign in again after it. */
 export const SESSION_HOURS = 12;
+/** Failed sign-ins allowed per account in the window before it is refused for a while. */
+const SIGN_IN_ATTEMPTS = 10;
+const SIGN_IN_WINDOW_MS = 15 * 60_000;
 
 async function describeViewer(ctx: Context, v: AuthViewer): Promise<Viewer | null> {
   const a = v.account;
@@ -76,13 +79,30 @@ export class AccountResolver {
   ) {
     if (!ctx.session) throw badInput('username', 'NOT_HTTP', 'sign in over HTTP');
     const name = username.trim().toLowerCase().slice(0, 100);
+    // guesses at one account are throttled: its failures in the last minutes, from the audit log
+    const [account] = await ctx.database.rows<{ failures: number }>(sql`
+      SELECT (SELECT count(*)::int FROM audit_log l
+              WHERE l.action = 'signIn' AND l.target = a.username AND l.result <> 'OK'
+                AND l.at > ${new Date(ctx.now().getTime() - SIGN_IN_WINDOW_MS).toISOString()}) AS failures
+      FROM accounts a WHERE a.username = ${name}`);
+    if (account && account.failures >= SIGN_IN_ATTEMPTS) {
+      await ctx.auth.audit({ action: 'signIn', target: name, result: 'RATE_LIMITED' });
+      throw new YituError(
+        ErrorCode.RATE_LIMITED,
+        `too many failed sign-ins for this account; try again in ${SIGN_IN_WINDOW_MS / 60_000} minutes`,
+        'username',
+        'SIGN_IN_ATTEMPTS',
+        { retryAfterSeconds: SIGN_IN_WINDOW_MS / 1000 },
+      );
+    }
     let opened;
     try {
       opened = await openSession(ctx.database, name, password, ctx.now(), SESSION_HOURS);
     } catch (error) {
+      // the name is logged only if it is an account's: a password typed into it must not be
       await ctx.auth.audit({
         action: 'signIn',
-        target: name,
+        target: account ? name : null,
         result: 'UNAUTHENTICATED BAD_CREDENTIALS',
       });
       throw error;

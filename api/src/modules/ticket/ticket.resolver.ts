@@ -47,6 +47,7 @@ import { eventsOfTicket, listTickets, photosOfTicket, ticketById } from './ticke
 import { actOnTicket, classifyTicket, reportTicket, ticketIdByFollowToken } from './ticket.service';
 import {
   Ticket,
+  TicketChannel,
   TicketConnection,
   TicketEvent,
   TicketEventConnection,
@@ -83,8 +84,11 @@ export class TicketResolver {
     // A patrol report names its grid worker: only a signed-in account may file one.
     if (input.gridWorkerCode && ctx.auth.viewer.via === 'anonymous')
       throw ctx.auth.unauthenticated('a grid worker’s patrol report');
-    const actor = ctx.auth.viewer.via === 'anonymous' ? 'resident' : ctx.auth.actor;
-    const result = await reportTicket(ctx.database, { ...input, actor }, ctx.now());
+    const anonymous = ctx.auth.viewer.via === 'anonymous';
+    const actor = anonymous ? 'resident' : ctx.auth.actor;
+    // a resident reports through the QR page: the channel is not theirs to choose (statistics)
+    const channel = anonymous ? TicketChannel.QR : input.channel;
+    const result = await reportTicket(ctx.database, { ...input, channel, actor }, ctx.now());
     // the reporter may read back what they just filed, as through their private link
     ctx.auth.grant(result.ticketId);
     return {
