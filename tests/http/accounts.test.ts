@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLClient } from 'graphql-request';
 import { engineName } from '../support/db';
 import { errorOf } from '../support/graphql';
-import { anonymousClient, clientAs, DEMO_PASSWORD, signIn } from '../support/auth';
+import {
+  anonymousClient,
+  clientAs,
+  DEMO_PASSWORD,
+  issueToken,
+  signIn,
+  tokenClient,
+} from '../support/auth';
 import { startServer, type RunningServer } from '../support/server';
 
 // What the review of the first security pass found, kept found: password guessing is throttled
@@ -94,5 +101,25 @@ describe(`accounts and the audit log on ${engineName()}`, () => {
     );
     for (const secret of ['13900004444', '周八', '电梯停了', 'accounts-'])
       expect(line!.details).not.toContain(secret);
+  });
+
+  it('gives API tokens party members (residents) with masked names and points to about 100 m', async () => {
+    const query = `{ resources(kind: PARTY_MEMBER, first: 5) { nodes { id name location } } }`;
+    type Nodes = {
+      resources: { nodes: { id: string; name: string; location: { coordinates: number[] } }[] };
+    };
+    const staff = (await (await clientAs(server.url, 'command')).request<Nodes>(query)).resources
+      .nodes;
+    const token = await issueToken(server.url, { username: 'command', scopes: ['read:places'] });
+    const third = (await tokenClient(server.url, token).request<Nodes>(query)).resources.nodes;
+    expect(third.map((r) => r.id)).toEqual(staff.map((r) => r.id));
+    third.forEach((r, i) => {
+      const full = staff[i]!;
+      expect(r.name).toBe(full.name[0] + '*'.repeat(full.name.length - 1));
+      expect(r.location.coordinates).toEqual(
+        full.location.coordinates.map((c) => Math.round(c * 1000) / 1000),
+      );
+      expect(full.location.coordinates.some((c) => Math.round(c * 1000) / 1000 !== c)).toBe(true);
+    });
   });
 });

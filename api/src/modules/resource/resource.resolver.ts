@@ -4,6 +4,7 @@ import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
 import { GeometryArgs, loadBoundary, pointGeometry } from '../../graphql/geometry';
 import { GeoJSONScalar } from '../../graphql/scalars';
+import { maskName } from '../../auth/mask';
 import { compoundById } from '../compound/compound.repo';
 import { Compound } from '../compound/compound.type';
 import { gridById } from '../grid/grid.repo';
@@ -48,9 +49,26 @@ export class ResourceResolver {
     return resourcesNear(ctx, { lon, lat, radiusMeters, capability, kind, first: first ?? 20 });
   }
 
-  @FieldResolver(() => GeoJSONScalar, { description: 'Location (Point).' })
-  location(@Root() r: Resource, @Args(() => GeometryArgs) args: GeometryArgs) {
-    return pointGeometry(r.lonLat, args);
+  @FieldResolver(() => GeoJSONScalar, {
+    description:
+      'Location (Point). A party member is a resident: to API tokens their point is given to ' +
+      '3 decimals (about 100 m), not their door.',
+  })
+  location(@Root() r: Resource, @Ctx() ctx: Context, @Args(() => GeometryArgs) args: GeometryArgs) {
+    const person = r.kind === ResourceKind.PARTY_MEMBER && ctx.auth.viewer.via !== 'session';
+    return pointGeometry(
+      r.lonLat,
+      person ? { ...args, precision: Math.min(args.precision, 3) } : args,
+    );
+  }
+
+  @FieldResolver(() => String, {
+    description: 'Name. A party member’s is masked (张**) for API tokens: they are residents.',
+  })
+  name(@Root() r: Resource, @Ctx() ctx: Context) {
+    return r.kind === ResourceKind.PARTY_MEMBER && ctx.auth.viewer.via !== 'session'
+      ? maskName(r.name)
+      : r.name;
   }
 
   @FieldResolver(() => GeoJSONScalar, {

@@ -27,7 +27,7 @@ export class Resource extends Node {
   lonLat!: [number, number];
   @Field(() => String) code!: string;
   @Field(() => ResourceKind) kind!: ResourceKind;
-  @Field(() => String) name!: string;
+  name!: string;
   @Field(() => [String], {
     description: 'What it can do, e.g. repair, elderly_care, law_enforcement.',
   })
