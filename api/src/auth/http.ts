@@ -4,6 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../db';
 import type { Context } from '../graphql/context';
 import { YituError } from '../graphql/errors';
+import { costRefusal } from '../graphql/limits';
 import {
   anonymousViewer,
   authenticateSecret,
@@ -131,7 +132,9 @@ function redact(value: unknown, depth = 0): unknown {
 export const securityPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, document }) {
+      async didResolveOperation({ contextValue, document, operation, request }) {
+        const tooCostly = operation && costRefusal(document, operation, request.variables ?? {});
+        if (tooCostly) throw tooCostly;
         if (!contextValue.auth.viewer.introspection && usesIntrospection(document))
           throw httpError(
             403,

@@ -3,7 +3,7 @@ import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode 
 import * as operations from '../../../schema/index';
 import { costOf, QUERY_LIMITS } from './limits';
 
-const costOfDocument = (source: string) => {
+const costOfDocument = (source: string, variables: Record<string, unknown> = {}) => {
   const document = parse(source);
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions)
@@ -11,7 +11,7 @@ const costOfDocument = (source: string) => {
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
-  return costOf(operation.selectionSet, fragments);
+  return costOf(operation.selectionSet, fragments, variables);
 };
 
 describe('query cost', () => {
@@ -20,8 +20,10 @@ describe('query cost', () => {
     expect(costOfDocument('{ compounds(first: 10) { nodes { code } } }')).toBe(21);
     // a connection without first counts its default page of 50
     expect(costOfDocument('{ compounds { nodes { code } } }')).toBe(101);
-    // first from a variable counts the page maximum
-    expect(costOfDocument('query($n: Int) { compounds(first: $n) { nodes { code } } }')).toBe(1001);
+    // first from a variable counts its value, or the default page when it is not given
+    const byVariable = 'query($n: Int) { compounds(first: $n) { nodes { code } } }';
+    expect(costOfDocument(byVariable, { n: 500 })).toBe(1001);
+    expect(costOfDocument(byVariable)).toBe(101);
   });
 
   it('weighs ranking: candidates for one ticket or a short list pass, for a page of 100 do not', () => {

@@ -2,7 +2,9 @@ import {
   GraphQLError,
   Kind,
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
+  type OperationDefinitionNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -143,10 +145,15 @@ const FIELD_WEIGHTS: Record<string, number> = {
   gridDispatchPlan: 5_000,
 };
 
-function pageOf(field: FieldNode): number {
+function pageOf(field: FieldNode, variables: Record<string, unknown>): number {
   const first = field.arguments?.find((a) => a.name.value === 'first');
   if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
-  if (first) return MAX_PAGE; // a variable: assume the most it may ask
+  if (first?.value.kind === Kind.VARIABLE) {
+    const value = variables[first.value.name.value];
+    // a missing variable leaves the field's default page
+    return typeof value === 'number' ? Math.min(Math.max(1, value), MAX_PAGE) : DEFAULT_PAGE;
+  }
+  if (first) return MAX_PAGE;
   const connection = field.selectionSet?.selections.some(
     (s) => s.kind === Kind.FIELD && (s.name.value === 'nodes' || s.name.value === 'edges'),
   );
@@ -157,6 +164,7 @@ function pageOf(field: FieldNode): number {
 export function costOf(
   selectionSet: SelectionSetNode | undefined,
   fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown> = {},
   multiplier = 1,
   visiting = new Set<string>(),
 ): number {
@@ -169,17 +177,18 @@ export function costOf(
         total += costOf(
           selection.selectionSet,
           fragments,
-          multiplier * pageOf(selection),
+          variables,
+          multiplier * pageOf(selection, variables),
           visiting,
         );
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      total += costOf(selection.selectionSet, fragments, multiplier, visiting);
+      total += costOf(selection.selectionSet, fragments, variables, multiplier, visiting);
     } else {
       const name = selection.name.value;
       const fragment = fragments[name];
       if (!fragment || visiting.has(name)) continue;
       visiting.add(name);
-      total += costOf(fragment.selectionSet, fragments, multiplier, visiting);
+      total += costOf(fragment.selectionSet, fragments, variables, multiplier, visiting);
       visiting.delete(name);
     }
     if (total > QUERY_LIMITS.cost * 10) return total; // far over: stop counting
@@ -187,25 +196,31 @@ export function costOf(
   return total;
 }
 
-/** Refuses operations whose estimated cost is over QUERY_LIMITS.cost (wide nested pages). */
-export function costLimit(context: ValidationContext): ASTVisitor {
+/**
+ * The refusal for an operation whose estimated cost is over QUERY_LIMITS.cost, or null. Checked
+ * once the variables are known (a page size is often one), so not as a validation rule.
+ */
+export function costRefusal(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): GraphQLError | null {
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of context.getDocument().definitions)
+  for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  return {
-    OperationDefinition(operation) {
-      const cost = costOf(operation.selectionSet, fragments);
-      if (cost > QUERY_LIMITS.cost) {
-        context.reportError(
-          refuse(
-            `query would cost about ${cost} (pages multiply what is under them); at most ${QUERY_LIMITS.cost} is allowed: ask smaller pages`,
-            'COST_LIMIT',
-            QUERY_LIMITS.cost,
-          ),
-        );
-      }
+  const cost = costOf(operation.selectionSet, fragments, variables);
+  if (cost <= QUERY_LIMITS.cost) return null;
+  return new GraphQLError(
+    `query would cost about ${cost} (pages multiply what is under them); at most ${QUERY_LIMITS.cost} is allowed: ask smaller pages`,
+    {
+      extensions: {
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        reason: 'COST_LIMIT',
+        limit: QUERY_LIMITS.cost,
+        http: { status: 400 },
+      },
     },
-  };
+  );
 }
 
-export const queryLimitRules = [depthLimit, breadthLimit, costLimit];
+export const queryLimitRules = [depthLimit, breadthLimit];

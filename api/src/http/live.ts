@@ -17,7 +17,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { createContext } from '../graphql/context';
 import { YituError } from '../graphql/errors';
-import { QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
+import { costRefusal, QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
 
 // Live ticket events over graphql-ws on /graphql. The socket is held to the same rules as HTTP:
 // only signed-in callers connect; only subscriptions run here (queries and mutations go to
@@ -118,6 +118,8 @@ export function serveLiveEvents(
               'SUBSCRIPTIONS_ONLY',
             ),
           ];
+        const tooCostly = costRefusal(document, operation, payload.variables ?? {});
+        if (tooCostly) return [tooCostly];
         const errors = validate(schema, document, [...specifiedRules, ...queryLimitRules]);
         if (errors.length > 0)
           return errors.map((e) =>
