@@ -60,6 +60,13 @@ describe(`query limits over HTTP on ${engineName()}`, () => {
       reason: 'COST_LIMIT',
       limit: 100_000,
     });
+    // a page size from a variable counts as asked: candidates ranked for 100 tickets at once
+    const ranked = await post({
+      query: 'query($n: Int) { tickets(first: $n) { nodes { code matches(first: 3) { score } } } }',
+      variables: { n: 100 },
+    });
+    expect(ranked.status).toBe(400);
+    expect(ranked.errors?.[0]?.extensions).toMatchObject({ reason: 'COST_LIMIT' });
     const narrow = await post({
       query:
         '{ compounds(first: 20) { nodes { code buildings(first: 50) { nodes { number } } } } }',
