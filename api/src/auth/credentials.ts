@@ -5,7 +5,7 @@ import { regionAndBelow } from '../graphql/filter';
 import { ErrorCode, YituError, badInput } from '../graphql/errors';
 import { ROLE_ACTIONS, ROLE_PERMISSIONS, TOKEN_SCOPES, tokenRights, type Role } from './roles';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
-import { anonymousViewer, type Viewer } from './viewer';
+import { anonymousViewer, type Account, type Viewer } from './viewer';
 
 // Accounts, SPA sessions and API tokens, all in the database so every API process agrees.
 // A credential's secret is shown once and stored only as its sha256.
@@ -124,7 +124,7 @@ export const revokeSessionSecret = (database: Database, secret: string, now: Dat
       RETURNING id)
     ${notifyEnded}`);
 
-interface CredentialRow {
+interface CredentialRow extends Account {
   credentialPk: number;
   kind: 'SESSION' | 'API_TOKEN';
   name: string | null;
@@ -132,12 +132,6 @@ interface CredentialRow {
   ratePerMinute: number | null;
   expiresAt: Date;
   revokedAt: Date | null;
-  pk: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  regionPk: number | null;
-  gridPk: number | null;
   disabled: boolean;
   communityPks: number[];
   gridPks: number[];

@@ -27,25 +27,21 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const STAFF_ACTIONS = TICKET_ACTIONS.filter((a) => a !== 'REOPEN');
 
+// what staff who run the loop may do, for a street or a community alike
+const LOOP_STAFF: readonly Permission[] = [
+  'places:read',
+  'tickets:read',
+  'tickets:classify',
+  'tickets:dispatch',
+  'tickets:answer',
+  'personal:reveal',
+];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   GRID_WORKER: ['places:read', 'tickets:read', 'personal:reveal'],
-  COMMUNITY_STAFF: [
-    'places:read',
-    'tickets:read',
-    'tickets:classify',
-    'tickets:dispatch',
-    'tickets:answer',
-    'personal:reveal',
-    'households:read',
-  ],
-  STREET_STAFF: [
-    'places:read',
-    'tickets:read',
-    'tickets:classify',
-    'tickets:dispatch',
-    'tickets:answer',
-    'personal:reveal',
-  ],
+  // vulnerable households belong to the community's own staff only
+  COMMUNITY_STAFF: [...LOOP_STAFF, 'households:read'],
+  STREET_STAFF: LOOP_STAFF,
   DEPARTMENT: ['places:read', 'tickets:read', 'tickets:answer'],
   ADMIN: ['places:read', 'tickets:read', 'audit:read', 'tokens:manage'],
 };
