@@ -139,6 +139,47 @@ describe(`live ticket events on ${engineName()}`, () => {
     }
   });
 
+  it('gives each event the ticket as it is now, not as an earlier event saw it', async () => {
+    const statuses: string[] = [];
+    const client = createClient({
+      url: server.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: { cookie } });
+        }
+      },
+      lazy: false,
+    });
+    client.subscribe<{ ticketEvents: { ticket: { status: string } } }>(
+      {
+        query: `subscription { ticketEvents(regionId: "${compound.community.id}") { ticket { status } } }`,
+      },
+      {
+        next: (m) => m.data && statuses.push(m.data.ticketEvents.ticket.status),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      const { reportTicket } = await report(server, '订阅状态测试：垃圾未清运');
+      await waitFor(() => statuses.length > 0);
+      const command = await clientAs(server.url, 'command');
+      const { tickets } = await command.request<{ tickets: { nodes: { id: string }[] } }>(
+        `query($s: String!) { tickets(filter: { search: $s }) { nodes { id } } }`,
+        { s: reportTicket.ticket.code },
+      );
+      await command.request(
+        `mutation($input: TicketActionInput!) { actOnTicket(input: $input) { id } }`,
+        { input: { ticketId: tickets.nodes[0]!.id, expectedVersion: 1, action: 'ACCEPT' } },
+      );
+      await waitFor(() => statuses.length > 1);
+      expect(statuses).toEqual(['REPORTED', 'ACCEPTED']);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('runs only subscriptions over the socket, within the limits, and closes it when the session ends', async () => {
     const session = await signIn(server.url, 'community');
     class SignedInSocket extends WebSocket {

@@ -288,9 +288,13 @@ export class TicketResolver {
   })
   ticketEvents(
     @Root() message: TicketEventMessage,
+    @Ctx() ctx: Context,
     @Arg('regionId', () => ID, { nullable: true }) _regionId?: string,
     @Arg('gridId', () => ID, { nullable: true }) _gridId?: string,
   ): TicketEvent {
+    // one context serves the whole subscription: each event reads the ticket as it is now
+    ctx.loaders.clear();
+    ctx.auth.forget();
     return message.event;
   }
 
