@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import type { GraphQLClient } from 'graphql-request';
 import { engineName } from '../support/db';
 import { errorOf } from '../support/graphql';
@@ -121,5 +122,29 @@ describe(`accounts and the audit log on ${engineName()}`, () => {
       );
       expect(full.location.coordinates.some((c) => Math.round(c * 1000) / 1000 !== c)).toBe(true);
     });
+  });
+});
+
+describe(`a demo city seeded before accounts existed, on ${engineName()}`, () => {
+  it('gets its demo accounts and households at the next start, so it can be signed in to', async () => {
+    const server = await startServer({}, async (database) => {
+      // as a DATA_DIR from before the accounts migration: the city, no accounts, no households
+      await database.db.execute(sql`DELETE FROM credentials`);
+      await database.db.execute(sql`DELETE FROM accounts`);
+      await database.db.execute(sql`DELETE FROM vulnerable_households`);
+    });
+    try {
+      const community = await clientAs(server.url, 'community');
+      const { viewer } = await community.request<{ viewer: { role: string } }>(
+        '{ viewer { role } }',
+      );
+      expect(viewer.role).toBe('COMMUNITY_STAFF');
+      // listed after the URLs, which is when the server counts as started
+      for (let i = 0; i < 50 && !/demo accounts/.test(server.output()); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(server.output()).toMatch(/demo accounts[\s\S]*command/);
+    } finally {
+      await server.stop();
+    }
   });
 });

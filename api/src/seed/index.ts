@@ -24,7 +24,10 @@ export async function seedDemoCity(database: Database, options: CityOptions = {}
 /** Seed on first start: categories always, the demo city only into an empty database. */
 export async function seedIfEmpty(database: Database, options: CityOptions = {}): Promise<boolean> {
   await ensureCategories(database);
-  if (!(await isEmpty(database))) return false;
+  if (!(await isEmpty(database))) {
+    await upgradeDemoCity(database);
+    return false;
+  }
   try {
     await seedDemoCity(database, options);
     return true;
@@ -38,4 +41,21 @@ export class SeedRefusedError extends Error {
   constructor() {
     super('the database already holds places; seed only an empty database (or pass --reset)');
   }
+}
+
+/**
+ * A demo city seeded before accounts existed gets its demo accounts and households, so an
+ * existing DATA_DIR can still be signed in to. Real data (no demo district) is left alone.
+ */
+async function upgradeDemoCity(database: Database): Promise<void> {
+  await database.transaction(async (tx) => {
+    if (tx.engine === 'postgres') await tx.db.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
+    const [state] = await tx.rows<{ demo: boolean; accounts: number; households: number }>(sql`
+      SELECT EXISTS (SELECT 1 FROM regions WHERE code = '341181' AND level = 'DISTRICT') AS demo,
+        (SELECT count(*)::int FROM accounts) AS accounts,
+        (SELECT count(*)::int FROM vulnerable_households) AS households`);
+    if (!state?.demo || state.accounts > 0) return;
+    if (state.households === 0) await insertVulnerableHouseholds(tx);
+    await insertDemoAccounts(tx);
+  });
 }
