@@ -500,3 +500,55 @@ export const HOUSEHOLDS_QUERY = /* GraphQL */ `
     }
   }
 `;
+
+/** The audit log (审计日志), newest first, exact actor/action filters, paged back by seq. */
+export const AUDIT_LOG_QUERY = /* GraphQL */ `
+  query AuditLog($last: Int! = 50, $beforeSeq: Int, $actor: String, $action: String) {
+    auditLog(last: $last, beforeSeq: $beforeSeq, actor: $actor, action: $action) {
+      seq
+      at
+      actor
+      action
+      target
+      result
+      details
+    }
+  }
+`;
+
+/** Third-party API tokens (TOKENS_MANAGE), newest first; never their secrets. */
+export const API_TOKENS_QUERY = /* GraphQL */ `
+  query ApiTokens {
+    apiTokens {
+      id
+      name
+      username
+      scopes
+      ratePerMinute
+      createdAt
+      expiresAt
+      revokedAt
+    }
+  }
+`;
+
+/** Issue a token: its secret comes back this once only. */
+export const ISSUE_TOKEN_MUTATION = /* GraphQL */ `
+  mutation IssueApiToken($input: IssueApiTokenInput!) {
+    issueApiToken(input: $input) {
+      token
+      apiToken {
+        id
+      }
+    }
+  }
+`;
+
+export const REVOKE_TOKEN_MUTATION = /* GraphQL */ `
+  mutation RevokeApiToken($id: ID!) {
+    revokeApiToken(id: $id) {
+      id
+      revokedAt
+    }
+  }
+`;

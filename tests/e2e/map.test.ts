@@ -742,4 +742,122 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       await page.close();
     }
   });
+
+  it('gives the administrator the audit log and API tokens (issued once, used, revoked), and nobody else', async () => {
+    const page = await newPage();
+    /** Asks the API with a bearer token, as a third party would. */
+    const withToken = (token: string) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ regions(first: 1) { nodes { name } } }' }),
+      });
+    try {
+      await page.goto(server.url);
+      // a wrong password first: the log keeps it, refused
+      await page.getByTestId('signin-username').fill('admin');
+      await page.getByTestId('signin-password').fill('not-the-password');
+      await page.getByTestId('signin-submit').click();
+      await page.getByTestId('signin-error').waitFor({ timeout: 10_000 });
+      await signInThroughForm(page, 'admin');
+      await page.getByTestId('admin-toggle').click();
+      await page.getByTestId('audit-row').first().waitFor({ timeout: 15_000 });
+      /** The rows on show: their cells but the time, and whether they are marked refused. */
+      const auditRows = () =>
+        page.getByTestId('audit-row').evaluateAll((rows) =>
+          rows.map((r) => ({
+            cells: [...r.querySelectorAll('td')]
+              .slice(1)
+              .map((td) => td.textContent)
+              .join(' | '),
+            refused: r.classList.contains('refused'),
+          })),
+        );
+      // newest first: this very sign-in, and just before it the refused one, highlighted
+      const rows = await auditRows();
+      const ok = rows.findIndex((r) => r.cells === 'account:admin | signIn | admin | OK');
+      expect(ok).toBeGreaterThanOrEqual(0);
+      expect(ok).toBeLessThan(5);
+      expect(rows[ok]!.refused).toBe(false);
+      expect(rows[ok + 1]).toEqual({
+        cells: expect.stringMatching(/\| signIn \| admin \| UNAUTHENTICATED BAD_CREDENTIALS$/),
+        refused: true,
+      });
+      // times in China time, as everywhere in the app
+      const at = await page.getByTestId('audit-row').nth(ok).locator('td').first().textContent();
+      const shown = at!.match(/(\d+)\/(\d+)\/(\d+) (\d+):(\d+)/)!;
+      const chinaHour = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCHours();
+      expect([chinaHour(Date.now()), chinaHour(Date.now() - 120_000)]).toContain(Number(shown[4]));
+      await page.screenshot({ path: path.join(shots, '16-admin-audit.png') });
+      // exact filters, as the API applies them
+      await page.getByTestId('audit-actor').fill('account:admin');
+      await page.getByTestId('audit-action').fill('signIn');
+      await page.getByTestId('audit-filter').click();
+      await expect
+        .poll(async () => [...new Set((await auditRows()).map((r) => r.cells))].join('\n'), {
+          timeout: 10_000,
+        })
+        .toBe('account:admin | signIn | admin | OK');
+
+      // a token for a third party: read:places only, its secret shown once
+      await page.getByTestId('admin-tab-tokens').click();
+      await page.getByTestId('token-name').fill('e2e 开放数据');
+      await page.getByTestId('token-username').fill('command');
+      expect(await page.getByTestId('token-scope-read:places').isChecked()).toBe(true);
+      expect(await page.getByTestId('token-scope-write:tickets').isChecked()).toBe(false);
+      await page.getByTestId('token-issue').click();
+      await page.getByTestId('token-secret').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('token-issued').textContent()).toContain('只显示一次');
+      const token = (await page.getByTestId('token-secret').textContent())!;
+      expect(token.length).toBeGreaterThan(20);
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: server.url,
+      });
+      await page.getByTestId('token-copy').click();
+      await expect.poll(() => page.getByTestId('token-copy').textContent()).toBe('已复制');
+      expect(
+        await page.evaluate(() =>
+          (
+            globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+          ).navigator.clipboard.readText(),
+        ),
+      ).toBe(token);
+      const row = page.getByTestId('token-row').filter({ hasText: 'e2e 开放数据' });
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+      expect(await row.textContent()).toContain('read:places');
+      expect(await row.getByTestId('token-state').textContent()).toBe('有效');
+      await page.screenshot({ path: path.join(shots, '17-admin-token-issued.png') });
+
+      const before = await withToken(token);
+      expect(before.status).toBe(200);
+      const body = (await before.json()) as { data?: { regions: { nodes: unknown[] } } };
+      expect(body.data?.regions.nodes).toHaveLength(1);
+
+      // revoked in the panel (after a confirmation): the token is refused at once
+      page.once('dialog', (d) => void d.accept());
+      await row.getByTestId('token-revoke').click();
+      await expect
+        .poll(() => row.getByTestId('token-state').textContent(), { timeout: 10_000 })
+        .toBe('已吊销');
+      expect(await row.getByTestId('token-revoke').count()).toBe(0);
+      expect((await withToken(token)).status).toBe(401);
+      // dismissed, the secret is gone from the page for good
+      await page.getByTestId('token-dismiss').click();
+      expect(await page.getByTestId('token-secret').count()).toBe(0);
+      await page.screenshot({ path: path.join(shots, '18-admin-token-revoked.png') });
+    } finally {
+      await page.close();
+    }
+
+    // the command centre has neither permission: no 系统管理 button
+    const command = await newPage();
+    try {
+      await command.goto(server.url);
+      await signInThroughForm(command, 'command');
+      await command.getByTestId('dashboard-toggle').waitFor();
+      expect(await command.getByTestId('admin-toggle').count()).toBe(0);
+    } finally {
+      await command.close();
+    }
+  });
 });

@@ -26,6 +26,7 @@ import {
 import type { Selection, Viewport } from './map/map-adapter';
 import { MapView } from './map/MapView';
 import { readSelection, writeSelection } from './selection-url';
+import { AdminPanel, canAdminister } from './features/admin/AdminPanel';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
 import { useSession } from './features/session/session';
 import { SidePanel } from './ui/SidePanel';
@@ -46,7 +47,11 @@ export function App() {
   const [measure, setMeasure] = useState<CompoundMeasure>('open');
   const [gaps, setGaps] = useState<Map<string, number> | null>(null);
   const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
-  const [dashboard, setDashboard] = useState(false);
+  // One overlay at a time over the map: the figures (统计) or the administrator's panel (系统管理).
+  const [overlay, setOverlay] = useState<'dashboard' | 'admin' | null>(null);
+  const dashboard = overlay === 'dashboard';
+  const setDashboard = useCallback((open: boolean) => setOverlay(open ? 'dashboard' : null), []);
+  const viewer = session?.viewer ?? null;
   const [viewport, setViewport] = useState<Viewport | null>(null);
   // What is selected lives in the URL (?compound=, ?grid=, ?ticket=), so a link opens this view.
   const [selection, setSelection] = useState<Selection>(() => readSelection(location.search));
@@ -158,7 +163,9 @@ export function App() {
         }}
         dashboard={dashboard}
         onDashboard={setDashboard}
-        viewer={session?.viewer ?? null}
+        admin={overlay === 'admin'}
+        onAdmin={canAdminister(viewer) ? (open) => setOverlay(open ? 'admin' : null) : undefined}
+        viewer={viewer}
         onSignOut={() => session?.signOut()}
       />
       <main className="workspace">
@@ -182,6 +189,7 @@ export function App() {
           />
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}
+        {overlay === 'admin' && <AdminPanel viewer={viewer} />}
         <SidePanel
           compound={
             selection?.kind === 'compound' ? byCode.compounds.get(selection.code) : undefined
@@ -197,7 +205,7 @@ export function App() {
           }
           refresh={refresh}
           measure={measure}
-          showHouseholds={can(session?.viewer ?? null, 'HOUSEHOLDS_READ')}
+          showHouseholds={can(viewer, 'HOUSEHOLDS_READ')}
           showGap={visible.gap}
           showResources={visible.resource && (viewport?.zoom ?? 0) >= RESOURCE_MIN_ZOOM}
           onPickTicket={(id) => select({ kind: 'ticket', id })}

@@ -26,6 +26,9 @@ interface Props {
   onPick: (selection: Selection) => void;
   dashboard: boolean;
   onDashboard: (open: boolean) => void;
+  /** The administrator's panel (系统管理): open or not; no button without onAdmin. */
+  admin: boolean;
+  onAdmin?: ((open: boolean) => void) | undefined;
   /** Who is signed in, and how to sign out. */
   viewer: Pick<Viewer, 'displayName' | 'role' | 'jurisdictionName'> | null;
   onSignOut: () => void;
@@ -80,6 +83,16 @@ export function TopBar(p: Props) {
       >
         {tr('统计')}
       </button>
+      {p.onAdmin && (
+        <button
+          type="button"
+          className={p.admin ? 'active' : ''}
+          data-testid="admin-toggle"
+          onClick={() => p.onAdmin?.(!p.admin)}
+        >
+          {tr('系统管理')}
+        </button>
+      )}
       {p.viewer && (
         <>
           <span className="viewer" data-testid="viewer">
