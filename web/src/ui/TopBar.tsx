@@ -95,7 +95,11 @@ export function TopBar(p: Props) {
       )}
       {p.viewer && (
         <>
-          <span className="viewer" data-testid="viewer">
+          <span
+            className="viewer"
+            data-testid="viewer"
+            title={`${p.viewer.displayName} · ${ROLE_LABEL[p.viewer.role] ?? p.viewer.role} · ${p.viewer.jurisdictionName}`}
+          >
             <strong data-testid="viewer-name">{p.viewer.displayName}</strong>
             <small>
               <span data-testid="viewer-role">{ROLE_LABEL[p.viewer.role] ?? p.viewer.role}</span>
