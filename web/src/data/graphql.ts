@@ -27,6 +27,12 @@ export function onSignInRequired(listener: SignInListener): () => void {
   return () => signInListeners.delete(listener);
 }
 
+/** Tell the app the session is gone though no request said so (the live socket was closed). */
+export function sessionLost(reason: SignInReason): void {
+  const at = performance.now();
+  for (const listener of signInListeners) listener(reason, at);
+}
+
 /** The reason a sign-in is needed, if the error says so. */
 export function signInReason(e: unknown): SignInReason | null {
   if (!(e instanceof ApiError) || e.code !== 'UNAUTHENTICATED') return null;

@@ -4,10 +4,19 @@ import { createClient } from 'graphql-ws';
 import { TICKET_EVENTS_SUBSCRIPTION } from '@yitu/schema';
 import type { Crs } from './app-config';
 import type { TicketPoint } from './map-data';
+import { sessionLost } from './graphql';
 
 export interface LiveTicketEvent {
   type: string;
   ticket: TicketPoint;
+}
+
+const open = new Set<{ dispose(): void | Promise<void> }>();
+
+/** Close every live socket first when signing out, so its closing is not taken for a lost session. */
+export function closeLiveEvents(): void {
+  for (const client of open) void client.dispose();
+  open.clear();
 }
 
 /** Calls onEvent for every ticket event until the returned function is called. */
@@ -16,7 +25,19 @@ export function subscribeTicketEvents(
   onEvent: (event: LiveTicketEvent) => void,
 ): () => void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
-  const client = createClient({ url, retryAttempts: Infinity, shouldRetry: () => true });
+  // The API closes the socket with 4401 when the session ends (expired, signed out elsewhere,
+  // revoked) and refuses one without a session with 4403: say so at once instead of retrying.
+  const ended = (event: unknown) => [4401, 4403].includes((event as { code?: number }).code ?? 0);
+  const client = createClient({
+    url,
+    retryAttempts: Infinity,
+    shouldRetry: (event) => !ended(event),
+    on: {
+      closed: (event) => {
+        if (ended(event)) sessionLost('SESSION_EXPIRED');
+      },
+    },
+  });
   const stop = client.subscribe<{ ticketEvents: LiveTicketEvent }>(
     { query: TICKET_EVENTS_SUBSCRIPTION, variables: { crs } },
     {
@@ -27,8 +48,10 @@ export function subscribeTicketEvents(
       complete: () => undefined,
     },
   );
+  open.add(client);
   return () => {
     stop();
+    open.delete(client);
     void client.dispose();
   };
 }

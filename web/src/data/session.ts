@@ -2,6 +2,7 @@
 // (yitu_session): the page never sees its secret, it only asks who it is and signs in or out.
 import { SIGN_IN_MUTATION, SIGN_OUT_MUTATION, VIEWER_QUERY } from '@yitu/schema';
 import { request } from './graphql';
+import { closeLiveEvents } from './live';
 
 export type Role = 'GRID_WORKER' | 'COMMUNITY_STAFF' | 'STREET_STAFF' | 'DEPARTMENT' | 'ADMIN';
 
@@ -42,6 +43,7 @@ export async function signIn(username: string, password: string): Promise<Viewer
 }
 
 export async function signOut(): Promise<void> {
+  closeLiveEvents();
   await request(SIGN_OUT_MUTATION);
 }
 
