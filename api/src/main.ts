@@ -28,19 +28,19 @@ async function main() {
   const stopJob = startEscalationJob(database, clock, config.escalationIntervalMs, (m) =>
     console.log(m),
   );
-  console.log(`Yitu 一图 ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`  map:     ${app.url}/`);
-  console.log(`  GraphQL: ${app.url}/graphql`);
   if (!config.production) {
     const demo = await listDemoAccounts(database);
     if (demo.length > 0) {
-      console.log(`  demo accounts (development only; password ${DEMO_PASSWORD}):`);
+      console.log(`demo accounts (development only; password ${DEMO_PASSWORD}):`);
       for (const a of demo)
         console.log(
-          `    ${a.username.padEnd(11)} ${a.role.padEnd(16)} ${a.displayName} · ${a.place}`,
+          `  ${a.username.padEnd(11)} ${a.role.padEnd(16)} ${a.displayName} · ${a.place}`,
         );
     }
   }
+  console.log(`Yitu 一图 ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`  map:     ${app.url}/`);
+  console.log(`  GraphQL: ${app.url}/graphql`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
