@@ -5,6 +5,35 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, startApp, type Database } from '@yitu/api/testing';
 import { engineName, rolledBack, testDb } from '../support/db';
 
+/**
+ * The product in-process on `database`, counting every SQL statement it sends, with a client
+ * signed in as the command centre. `ask` runs a query and says how many statements it took.
+ */
+async function countingApp(database: Database) {
+  let statements = 0;
+  const counting: Database = {
+    ...database,
+    rows: (query) => {
+      statements++;
+      return database.rows(query);
+    },
+  };
+  const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting, {
+    liveEvents: false,
+  });
+  const client = new GraphQLClient(`${app.url}/graphql`, {
+    headers: { cookie: await signIn(app.url, 'command') },
+  });
+  return {
+    ask: async <T>(query: string, variables: Record<string, unknown>) => {
+      statements = 0;
+      const data = await client.request<T>(query, variables);
+      return { data, statements };
+    },
+    stop: () => app.stop(),
+  };
+}
+
 // No N+1: the number of SQL statements for a nested query must not grow with the rows.
 describe(`batching on ${engineName()}`, () => {
   it('counts the same statements for 10 and for 200 compounds with their edges and figures', async () => {
@@ -15,24 +44,10 @@ describe(`batching on ${engineName()}`, () => {
         INSERT INTO compounds (code, name, community_id, boundary, households, property_company_id, tags)
         SELECT code || '-copy', name || '（副本）', community_id, boundary, households, property_company_id, tags
         FROM compounds ORDER BY id LIMIT 100`);
-      let statements = 0;
-      const counting: Database = {
-        ...tx,
-        rows: (query) => {
-          statements++;
-          return tx.rows(query);
-        },
-      };
-      const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting, {
-        liveEvents: false,
-      });
+      const app = await countingApp(tx);
       try {
-        const client = new GraphQLClient(`${app.url}/graphql`, {
-          headers: { cookie: await signIn(app.url, 'command') },
-        });
         const run = async (first: number) => {
-          statements = 0;
-          const data = await client.request<{ compounds: { nodes: unknown[] } }>(
+          const { data, statements } = await app.ask<{ compounds: { nodes: unknown[] } }>(
             `query($first: Int!) { compounds(first: $first) { totalCount nodes {
               code boundary(precision: 5) grids { code worker { name } } propertyCompany { name }
               community { name parent { name } } stats { openTickets } buildings { nodes { number } }
@@ -54,25 +69,12 @@ describe(`batching on ${engineName()}`, () => {
   });
 
   it('ranks resources for 2 or 20 tickets in a list with the same statements', async () => {
-    const database = await testDb();
-    let statements = 0;
-    const counting: Database = {
-      ...database,
-      rows: (query) => {
-        statements++;
-        return database.rows(query);
-      },
-    };
-    const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting, {
-      liveEvents: false,
-    });
+    const app = await countingApp(await testDb());
     try {
-      const client = new GraphQLClient(`${app.url}/graphql`, {
-        headers: { cookie: await signIn(app.url, 'command') },
-      });
       const run = async (first: number) => {
-        statements = 0;
-        const data = await client.request<{ tickets: { nodes: { matches: unknown[] }[] } }>(
+        const { data, statements } = await app.ask<{
+          tickets: { nodes: { matches: unknown[] }[] };
+        }>(
           `query($first: Int!) { tickets(first: $first, status: [ACCEPTED, REPORTED]) { nodes {
             code matches(first: 3) { score resource { name } } assignments { status }
           } } }`,

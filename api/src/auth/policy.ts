@@ -5,6 +5,7 @@ import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
 import { ticketById } from '../modules/ticket/ticket.repo';
 import { forbidden, type Guard } from './guard';
+import { coversGrid } from './viewer';
 import type { Permission } from './roles';
 
 // Authorization in one place. Every field the API resolves passes `authorize` (a global
@@ -271,46 +272,31 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
   if (typeof action === 'string' && !guard.viewer.actions.has(action as never)) {
     throw await refuse(guard, field, 'ACTION_NOT_ALLOWED', `your role may not ${action} tickets`);
   }
-  for (const id of ids(rule.tickets?.(args), 'Ticket')) {
-    const ticket = await ticketById(context, id);
-    // a missing ticket is the resolver's NOT_FOUND
-    if (ticket && !guard.covers(id, ticket))
-      throw await refuse(
-        guard,
-        field,
-        'OUTSIDE_JURISDICTION',
-        'this ticket is outside your jurisdiction',
-        ticket.id,
-      );
-  }
-  for (const id of ids(rule.assignments?.(args), 'TicketAssignment')) {
-    const assignment = await assignmentById(context, id);
-    const ticket = assignment && (await ticketById(context, assignment.ticketPk));
-    if (ticket && !guard.covers(ticket.pk, ticket))
-      throw await refuse(
-        guard,
-        field,
-        'OUTSIDE_JURISDICTION',
-        'this dispatch is outside your jurisdiction',
-        ticket.id,
-      );
-  }
-  for (const id of ids(rule.grids?.(args), 'Grid')) {
-    const grid = await gridById(context, id);
-    const j = guard.viewer.jurisdiction;
-    if (
-      grid &&
-      !j.all &&
-      !j.communityPks.includes(grid.communityPk) &&
-      !j.gridPks.includes(grid.pk)
-    )
-      throw await refuse(
-        guard,
-        field,
-        'OUTSIDE_JURISDICTION',
-        'this grid is outside your jurisdiction',
-        grid.id,
-      );
+  // everything the call names, loaded together (one batched statement per kind), then judged
+  const [tickets, dispatched, grids] = await Promise.all([
+    Promise.all(ids(rule.tickets?.(args), 'Ticket').map((pk) => ticketById(context, pk))),
+    Promise.all(
+      ids(rule.assignments?.(args), 'TicketAssignment').map(async (pk) => {
+        const assignment = await assignmentById(context, pk);
+        return assignment && ticketById(context, assignment.ticketPk);
+      }),
+    ),
+    Promise.all(ids(rule.grids?.(args), 'Grid').map((pk) => gridById(context, pk))),
+  ]);
+  // a missing one is the resolver's NOT_FOUND
+  const outside = [
+    ...tickets.map((t) => ['ticket', t && !guard.covers(t.pk, t) && t.id] as const),
+    ...dispatched.map((t) => ['dispatch', t && !guard.covers(t.pk, t) && t.id] as const),
+    ...grids.map((g) => ['grid', g && !coversGrid(guard.viewer.jurisdiction, g) && g.id] as const),
+  ].find(([, id]) => id);
+  if (outside) {
+    const [what, id] = outside;
+    await guard.audit({
+      action: field,
+      target: id || null,
+      result: 'FORBIDDEN OUTSIDE_JURISDICTION',
+    });
+    throw forbidden('OUTSIDE_JURISDICTION', `this ${what} is outside your jurisdiction`);
   }
 }
 

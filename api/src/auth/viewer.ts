@@ -72,3 +72,8 @@ export function coversTicket(
     (t.gridPk !== null && j.gridPks.includes(t.gridPk))
   );
 }
+
+/** Whether a grid (and so its tickets and plan) is inside the viewer's jurisdiction. */
+export function coversGrid(j: Jurisdiction, g: { pk: number; communityPk: number }): boolean {
+  return j.all || j.communityPks.includes(g.communityPk) || j.gridPks.includes(g.pk);
+}

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import * as operations from '../../../schema/index';
-import { costOf, QUERY_LIMITS } from './limits';
+import { costOf, fragmentsOf, QUERY_LIMITS } from './limits';
 
 const costOfDocument = (source: string, variables: Record<string, unknown> = {}) => {
   const document = parse(source);
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
-  return costOf(operation.selectionSet, fragments, variables);
+  return costOf(operation.selectionSet, fragmentsOf(document), variables);
 };
 
 describe('query cost', () => {

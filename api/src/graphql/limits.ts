@@ -64,11 +64,17 @@ function depthOf(
   return deepest;
 }
 
+/** A document's fragments by name, for walking spreads. */
+export function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return fragments;
+}
+
 /** Refuses operations nested deeper than QUERY_LIMITS.depth. */
 export function depthLimit(context: ValidationContext): ASTVisitor {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of context.getDocument().definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const fragments = fragmentsOf(context.getDocument());
   return {
     OperationDefinition(operation) {
       const depth = depthOf(operation.selectionSet, fragments, new Set());
@@ -100,32 +106,21 @@ export function breadthLimit(context: ValidationContext): ASTVisitor {
     },
     Document: {
       leave() {
-        if (aliases > QUERY_LIMITS.aliases) {
-          context.reportError(
-            refuse(
-              `${aliases} aliases; at most ${QUERY_LIMITS.aliases} are allowed`,
-              'ALIAS_LIMIT',
-              QUERY_LIMITS.aliases,
-            ),
-          );
-        }
-        if (fields > QUERY_LIMITS.fields) {
-          context.reportError(
-            refuse(
-              `${fields} fields; at most ${QUERY_LIMITS.fields} are allowed in one document`,
-              'FIELD_LIMIT',
-              QUERY_LIMITS.fields,
-            ),
-          );
-        }
-        if (directives > QUERY_LIMITS.directives) {
-          context.reportError(
-            refuse(
-              `${directives} directives; at most ${QUERY_LIMITS.directives} are allowed`,
-              'DIRECTIVE_LIMIT',
-              QUERY_LIMITS.directives,
-            ),
-          );
+        const counted = [
+          ['aliases', aliases, 'ALIAS_LIMIT'],
+          ['fields', fields, 'FIELD_LIMIT'],
+          ['directives', directives, 'DIRECTIVE_LIMIT'],
+        ] as const;
+        for (const [what, count, reason] of counted) {
+          const limit = QUERY_LIMITS[what];
+          if (count > limit)
+            context.reportError(
+              refuse(
+                `${count} ${what}; at most ${limit} are allowed in one document`,
+                reason,
+                limit,
+              ),
+            );
         }
       },
     },
@@ -205,10 +200,7 @@ export function costRefusal(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
 ): GraphQLError | null {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  const cost = costOf(operation.selectionSet, fragments, variables);
+  const cost = costOf(operation.selectionSet, fragmentsOf(document), variables);
   if (cost <= QUERY_LIMITS.cost) return null;
   return new GraphQLError(
     `query would cost about ${cost} (pages multiply what is under them); at most ${QUERY_LIMITS.cost} is allowed: ask smaller pages`,

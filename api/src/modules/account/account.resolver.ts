@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import {
   authenticateSecret,
@@ -53,9 +53,15 @@ async function describeViewer(ctx: Context, v: AuthViewer): Promise<Viewer | nul
   };
 }
 
-const tokenColumns = sql`c.id AS pk, c.name, a.username, c.scopes, c.rate_per_minute AS "ratePerMinute",
-  c.created_at AS "createdAt", c.expires_at AS "expiresAt", c.revoked_at AS "revokedAt"`;
-const withTokenId = (t: ApiToken): ApiToken => ({ ...t, id: toGlobalId('ApiToken', t.pk) });
+/** API tokens, newest first; `which` narrows them (one id, or all). */
+const findTokens = async (ctx: Context, which: SQL = sql`true`): Promise<ApiToken[]> =>
+  (
+    await ctx.database.rows<ApiToken>(sql`
+      SELECT c.id AS pk, c.name, a.username, c.scopes, c.rate_per_minute AS "ratePerMinute",
+        c.created_at AS "createdAt", c.expires_at AS "expiresAt", c.revoked_at AS "revokedAt"
+      FROM credentials c JOIN accounts a ON a.id = c.account_id
+      WHERE c.kind = 'API_TOKEN' AND ${which} ORDER BY c.id DESC LIMIT 500`)
+  ).map((t) => ({ ...t, id: toGlobalId('ApiToken', t.pk) }));
 
 @Resolver()
 export class AccountResolver {
@@ -126,11 +132,8 @@ export class AccountResolver {
   }
 
   @Query(() => [ApiToken], { description: 'Third-party API tokens, newest first.' })
-  async apiTokens(@Ctx() ctx: Context) {
-    const rows = await ctx.database.rows<ApiToken>(sql`
-      SELECT ${tokenColumns} FROM credentials c JOIN accounts a ON a.id = c.account_id
-      WHERE c.kind = 'API_TOKEN' ORDER BY c.id DESC LIMIT 500`);
-    return rows.map(withTokenId);
+  apiTokens(@Ctx() ctx: Context) {
+    return findTokens(ctx);
   }
 
   @Mutation(() => IssuedApiToken, {
@@ -211,10 +214,8 @@ export class AccountResolver {
   }
 
   private async token(ctx: Context, pk: number): Promise<ApiToken> {
-    const [row] = await ctx.database.rows<ApiToken>(sql`
-      SELECT ${tokenColumns} FROM credentials c JOIN accounts a ON a.id = c.account_id
-      WHERE c.kind = 'API_TOKEN' AND c.id = ${pk}`);
-    if (!row) throw notFound(`API token ${toGlobalId('ApiToken', pk)}`);
-    return withTokenId(row);
+    const [token] = await findTokens(ctx, sql`c.id = ${pk}`);
+    if (!token) throw notFound(`API token ${toGlobalId('ApiToken', pk)}`);
+    return token;
   }
 }
