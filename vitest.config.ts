@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'unit',
           include: ['api/src/**/*.test.ts', 'web/src/**/*.test.ts', 'schema/**/*.test.ts'],
           environment: 'node',
+          // generating the demo city twice takes a few seconds, several times that on a busy machine
+          testTimeout: 30_000,
         },
       },
       {

@@ -51,6 +51,7 @@ describe(`concurrency on ${engineName()}`, () => {
       await again.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+    180_000, // opens PGlite with PostGIS three times: a minute and more on a busy machine
   );
 
   it.runIf(engineName() === 'postgres')(

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createAccount, type Database } from '@yitu/api/testing';
 import { DEMO_PASSWORD, signIn } from '../support/auth';
-import { CHROMIUM, launchChromium } from '../support/chromium';
+import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
+import { testNow } from '../support/clock';
 
 // The staff map and the resident page in Debian's headless Chromium, used as a person would:
 // signing in through the form, clicks at pixels, typing into forms. Screenshots of each step go
@@ -92,7 +93,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     return body.data;
   };
   const newPage = async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await openPage(browser, { viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => console.error('page error:', e.message));
     return page;
   };
@@ -250,7 +251,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       }
     `);
     const compound = compounds.nodes[0]!.code;
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const phone = await openPage(browser, { viewport: { width: 390, height: 844 } });
     await phone.goto(`${server.url}/r/${compound}`);
     await phone.getByTestId('report-compound').filter({ hasNotText: '…' }).waitFor();
     const payload =
@@ -791,7 +792,8 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       const at = await page.getByTestId('audit-row').nth(ok).locator('td').first().textContent();
       const shown = at!.match(/(\d+)\/(\d+)\/(\d+) (\d+):(\d+)/)!;
       const chinaHour = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCHours();
-      expect([chinaHour(Date.now()), chinaHour(Date.now() - 120_000)]).toContain(Number(shown[4]));
+      const now = testNow().getTime();
+      expect([chinaHour(now), chinaHour(now - 120_000)]).toContain(Number(shown[4]));
       await page.screenshot({ path: path.join(shots, '16-admin-audit.png') });
       // exact filters, as the API applies them
       await page.getByTestId('audit-actor').fill('account:admin');

@@ -68,5 +68,5 @@ describe(`automatic escalation on ${engineName()}`, () => {
     expect(escalations).toEqual([{ type: 'ESCALATE', actor: 'system:deadline' }]);
     expect(log.level).toBe('COMMUNITY');
     expect(log.version).toBe(2);
-  });
+  }, 180_000); // three starts, the second escalating every seeded ticket 30 days late
 });

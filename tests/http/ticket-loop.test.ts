@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from '../support/graphql';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
+import { testNow } from '../support/clock';
 import { anonymousClient, clientAs, DEMO_PASSWORD } from '../support/auth';
 import { createAccount } from '@yitu/api/testing';
 
@@ -320,7 +321,9 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
       version: 2,
       category: { code: 'ILLEGAL_WIRING' },
     });
-    expect(new Date(classified.classifyTicket.resolveBy).getTime()).toBeGreaterThan(Date.now());
+    expect(new Date(classified.classifyTicket.resolveBy).getTime()).toBeGreaterThan(
+      testNow().getTime(),
+    );
     expect(
       await codeOf(
         client.request(

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { testClockOffsetMs, testNow } from './clock';
 
 // Debian's Chromium, headless, as this machine can run it (../shared/STACK-NOTES.md): software
 // WebGL for MapLibre, and none of the background traffic the closed network would refuse.
@@ -20,3 +21,11 @@ const FLAGS = [
 /** Playwright gives each launch a fresh, temporary profile. */
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+
+/** A page whose clock agrees with the product's: pinned too when the suites' clock is. */
+export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
+  const page = await browser.newPage(options);
+  // time flows on from the pinned instant, as it does for the servers
+  if (testClockOffsetMs !== 0) await page.clock.install({ time: testNow() });
+  return page;
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { createDb, type Database } from '@yitu/api/testing';
+import { testClockOffsetMs } from './clock';
 import { cloneDatabase, databaseUrlFor } from './engine';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,9 +74,11 @@ async function spawnServer(
   env: NodeJS.ProcessEnv,
   dataDir: string | undefined,
 ): Promise<RunningServer> {
+  // A shift a test asks for (YITU_CLOCK_OFFSET_MS) is on top of the suites' own clock.
+  const shift = Number(env.YITU_CLOCK_OFFSET_MS ?? 0) + testClockOffsetMs;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(repoRoot, 'api'),
-    env,
+    env: { ...env, YITU_CLOCK_OFFSET_MS: String(shift) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
