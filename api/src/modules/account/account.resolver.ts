@@ -9,6 +9,8 @@ import {
 } from '../../auth/credentials';
 import type { Viewer as AuthViewer } from '../../auth/viewer';
 import type { Context } from '../../graphql/context';
+import { forbidden } from '../../auth/guard';
+import { roleCovers, TOKEN_SCOPES, type Role, type TokenScope } from '../../auth/roles';
 import { badInput, ErrorCode, notFound, YituError } from '../../graphql/errors';
 import { expectId, toGlobalId } from '../../graphql/ids';
 import {
@@ -139,12 +141,34 @@ export class AccountResolver {
   @Mutation(() => IssuedApiToken, {
     description:
       'Issue a third-party API token acting as an account, limited to scopes, an expiry and a ' +
-      'request rate. The token never reads personal data, whatever the account may.',
+      'request rate. Administrators issue for any account, anyone else for their own; a scope ' +
+      'never exceeds what the issuer’s role or the account’s role may do (an administrator ' +
+      'issues no write:tickets). Only from a session. The token never reads personal data.',
   })
   async issueApiToken(
     @Ctx() ctx: Context,
     @Arg('input', () => IssueApiTokenInput) input: IssueApiTokenInput,
   ) {
+    try {
+      return await this.issue(ctx, input);
+    } catch (error) {
+      // the mutation logs itself (auth/http.ts), refusals included
+      if (error instanceof YituError)
+        await ctx.auth.audit({
+          action: 'issueApiToken',
+          target: null,
+          result: `${error.code}${error.reason ? ` ${error.reason}` : ''}`,
+          details: { username: input.username, scopes: input.scopes },
+        });
+      throw error;
+    }
+  }
+
+  private async issue(ctx: Context, input: IssueApiTokenInput) {
+    const issuer = ctx.auth.viewer;
+    // a token acts as its account's person; one token never begets another
+    if (issuer.via !== 'session' || !issuer.account)
+      throw forbidden('SESSION_ONLY', 'API tokens are issued from a signed-in session');
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100)
       throw badInput('input.name', 'LENGTH', 'name is 1–100 characters');
@@ -158,18 +182,40 @@ export class AccountResolver {
       throw badInput('input.ratePerMinute', 'OUT_OF_RANGE', 'ratePerMinute is 1–10000');
     if (input.scopes.length === 0)
       throw badInput('input.scopes', 'EMPTY', 'give at least one scope');
-    const [account] = await ctx.database.rows<{ id: number }>(
-      sql`SELECT id FROM accounts WHERE username = ${input.username.trim().toLowerCase()}`,
+    const scopes = input.scopes.map((s, i) => {
+      if (typeof s !== 'string') throw badInput(`input.scopes.${i}`, 'INVALID', 'a scope');
+      const scope = s.trim();
+      if (!(TOKEN_SCOPES as readonly string[]).includes(scope))
+        throw badInput(
+          `input.scopes.${i}`,
+          'UNKNOWN',
+          `unknown scope ${scope}; one of ${TOKEN_SCOPES.join(', ')}`,
+        );
+      return scope as TokenScope;
+    });
+    const [account] = await ctx.database.rows<{ id: number; role: Role }>(
+      sql`SELECT id, role FROM accounts WHERE username = ${input.username.trim().toLowerCase()}`,
     );
     if (!account) throw badInput('input.username', 'UNKNOWN', `no account ${input.username}`);
+    // administrators issue for any account; anyone else for their own only
+    if (account.id !== issuer.account.pk && !issuer.permissions.has('tokens:manage'))
+      throw forbidden('NOT_YOUR_ACCOUNT', 'you may issue API tokens for your own account only');
+    // a token never exceeds what its issuer may do, nor what its account may do
+    scopes.forEach((scope, i) => {
+      if (!roleCovers(issuer.account!.role, scope))
+        throw forbidden('SCOPE_EXCEEDS_ISSUER', `${scope} is more than your role may do itself`);
+      if (!roleCovers(account.role, scope))
+        throw badInput(
+          `input.scopes.${i}`,
+          'EXCEEDS_ACCOUNT',
+          `${scope} is more than ${input.username}'s role may do`,
+        );
+    });
     const expiresAt = new Date(ctx.now().getTime() + input.expiresInDays * 86_400_000);
     const issued = await issueToken(ctx.database, {
       accountPk: account.id,
       name,
-      scopes: input.scopes.map((s, i) => {
-        if (typeof s !== 'string') throw badInput(`input.scopes.${i}`, 'INVALID', 'a scope');
-        return s.trim();
-      }),
+      scopes,
       expiresAt,
       ratePerMinute: input.ratePerMinute,
     });
