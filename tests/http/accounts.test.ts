@@ -131,28 +131,26 @@ describe(`accounts and the audit log on ${engineName()}`, () => {
   });
 
   it('answers a name that is no account as it answers a real one: the same code, in about the same time', async () => {
-    const timing = async (from: string, username: string) => {
-      const answers = [];
-      for (let i = 0; i < 5; i++)
-        answers.push(await signInFrom(server.url, from, username, 'x-wrong'));
-      return {
-        codes: [...new Set(answers.map((a) => a.code))],
-        ms: median(answers.map((a) => a.ms)),
-      };
-    };
-    const checked = await timing('127.0.0.4', 'department');
-    await timing('127.0.0.4', 'department'); // ten failures: this client is now refused
-    await timing('127.0.0.4', 'nobody-at-all');
-    await timing('127.0.0.4', 'nobody-at-all');
-    const known = await timing('127.0.0.4', 'department');
-    const unknown = await timing('127.0.0.4', 'nobody-at-all');
-    expect(checked.codes).toEqual(['UNAUTHENTICATED']);
-    expect(known.codes).toEqual(['RATE_LIMITED']);
-    expect(unknown.codes).toEqual(['RATE_LIMITED']);
-    // a refusal still checks a password, so it takes as long as an answer that did
-    expect(known.ms).toBeGreaterThan(checked.ms * 0.6);
-    expect(unknown.ms).toBeGreaterThan(known.ms * 0.6);
-    expect(known.ms).toBeGreaterThan(unknown.ms * 0.6);
+    const attempt = (username: string) => signInFrom(server.url, '127.0.0.4', username, 'x-wrong');
+    const checked = [];
+    for (let i = 0; i < 10; i++)
+      checked.push(await attempt(i % 2 ? 'department' : 'nobody-at-all'));
+    for (let i = 0; i < 5; i++) checked.push(await attempt('department'));
+    for (let i = 0; i < 5; i++) checked.push(await attempt('nobody-at-all'));
+    // ten failures for each name from this client: both are now refused there, alike
+    const known = [];
+    const unknown = [];
+    for (let i = 0; i < 5; i++) {
+      known.push(await attempt('department'));
+      unknown.push(await attempt('nobody-at-all'));
+    }
+    expect(new Set(checked.map((a) => a.code))).toEqual(new Set(['UNAUTHENTICATED']));
+    expect(new Set([...known, ...unknown].map((a) => a.code))).toEqual(new Set(['RATE_LIMITED']));
+    // a refusal still checks a password, so it is not answered faster than a checked one (the
+    // bound is loose: the machine is shared)
+    const checkedMs = median(checked.map((a) => a.ms));
+    expect(median(known.map((a) => a.ms))).toBeGreaterThan(checkedMs * 0.5);
+    expect(median(unknown.map((a) => a.ms))).toBeGreaterThan(checkedMs * 0.5);
     const refused = (await audit('signIn')).filter((l) => l.result === 'RATE_LIMITED');
     expect(refused.filter((l) => l.target === 'department').length).toBeGreaterThanOrEqual(5);
     expect(refused.filter((l) => l.target === null).length).toBeGreaterThanOrEqual(5);
@@ -271,5 +269,5 @@ describe(`a sign-in lock that ends on ${engineName()}`, () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 240_000);
 });

@@ -43,7 +43,13 @@ const LOOP_STAFF: readonly Permission[] = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  GRID_WORKER: ['places:read', 'tickets:read', 'tickets:report', 'tickets:revisit', 'personal:reveal'],
+  GRID_WORKER: [
+    'places:read',
+    'tickets:read',
+    'tickets:report',
+    'tickets:revisit',
+    'personal:reveal',
+  ],
   // vulnerable households belong to the community's own staff only
   COMMUNITY_STAFF: [...LOOP_STAFF, 'households:read'],
   STREET_STAFF: LOOP_STAFF,

@@ -37,7 +37,8 @@ export class PlaceStats {
   returnVisits!: number;
   @Field(() => Float, {
     nullable: true,
-    description: 'Return-visit satisfaction 回访满意率 = return visits answered 4–5 ÷ return visits.',
+    description:
+      'Return-visit satisfaction 回访满意率 = return visits answered 4–5 ÷ return visits.',
   })
   returnVisitSatisfactionRate!: number | null;
   @Field(() => Float, {

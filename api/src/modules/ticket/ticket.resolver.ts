@@ -104,7 +104,10 @@ export class TicketResolver {
         throw badInput('gridWorkerCode', 'REQUIRED', 'a patrol report names its grid worker');
       const grid = await patrolGrid(ctx.database, input.gridWorkerCode.trim());
       if (!coversGrid(viewer.jurisdiction, grid))
-        throw forbidden('OUTSIDE_JURISDICTION', 'this grid worker’s grid is outside your jurisdiction');
+        throw forbidden(
+          'OUTSIDE_JURISDICTION',
+          'this grid worker’s grid is outside your jurisdiction',
+        );
     } else if (input.gridWorkerCode) {
       throw badInput('gridWorkerCode', 'PATROL_ONLY', 'only a PATROL report names a grid worker');
     }
