@@ -13,6 +13,8 @@ export interface Config {
   seedDemo: boolean;
   /** Mark the session cookie Secure (behind a TLS proxy); on by itself for HTTPS requests. */
   secureCookies: boolean;
+  /** Proxies in front of the API whose X-Forwarded-For names the client (sign-in throttling). */
+  trustProxyHops: number;
   production: boolean;
   /** How often the deadline job looks for overdue tickets; 0 turns it off. */
   escalationIntervalMs: number;
@@ -99,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (basemapCrs !== 'WGS84' && basemapCrs !== 'GCJ02') {
     throw new ConfigError(`YITU_BASEMAP_CRS must be WGS84 or GCJ02, got "${env.YITU_BASEMAP_CRS}"`);
   }
+  const trustProxyHops = integer('YITU_TRUST_PROXY_HOPS', 0);
+  if (trustProxyHops < 0) throw new ConfigError('YITU_TRUST_PROXY_HOPS must be ≥ 0');
   const escalationIntervalMs = integer('YITU_ESCALATION_INTERVAL_MS', 60_000);
   if (escalationIntervalMs < 0) throw new ConfigError('YITU_ESCALATION_INTERVAL_MS must be ≥ 0');
   return {
@@ -113,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(repoRoot, 'data')),
     seedDemo: seed === 'true' || seed === '1',
     secureCookies: secure === 'true' || secure === '1',
+    trustProxyHops,
     production: env.NODE_ENV === 'production',
     basemap:
       basemapUrl || styleUrl

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { GraphQLClient } from 'graphql-request';
@@ -23,6 +24,53 @@ interface AuditEntry {
   result: string;
   details: string | null;
 }
+
+/** A sign-in from one client address (any 127.x.y.z reaches the test server over loopback). */
+function signInFrom(
+  url: string,
+  from: string,
+  username: string,
+  password: string,
+): Promise<{ code: string | null; reason?: string; ms: number }> {
+  const { hostname, port } = new URL(url);
+  const body = JSON.stringify({
+    query:
+      'mutation($u: String!, $p: String!) { signIn(username: $u, password: $p) { expiresAt } }',
+    variables: { u: username, p: password },
+  });
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: hostname,
+        port,
+        path: '/graphql',
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => {
+          const json = JSON.parse(text) as {
+            errors?: { extensions: { code: string; reason?: string } }[];
+          };
+          const error = json.errors?.[0]?.extensions;
+          resolve({
+            code: error ? error.code : null,
+            ...(error?.reason ? { reason: error.reason } : {}),
+            ms: performance.now() - started,
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 describe(`accounts and the audit log on ${engineName()}`, () => {
   let server: RunningServer;
@@ -62,6 +110,61 @@ describe(`accounts and the audit log on ${engineName()}`, () => {
     const lines = (await audit('signIn')).filter((l) => l.target === 'street');
     expect(lines.filter((l) => l.result === 'UNAUTHENTICATED BAD_CREDENTIALS')).toHaveLength(10);
     expect(lines.filter((l) => l.result === 'RATE_LIMITED')).toHaveLength(1);
+  });
+
+  it('lets a stranger’s wrong passwords lock out only the stranger, never the real user', async () => {
+    for (let i = 0; i < 10; i++)
+      expect(await signInFrom(server.url, '127.0.0.2', 'community2', `wrong-${i}`)).toMatchObject({
+        code: 'UNAUTHENTICATED',
+        reason: 'BAD_CREDENTIALS',
+      });
+    expect(await signInFrom(server.url, '127.0.0.2', 'community2', DEMO_PASSWORD)).toMatchObject({
+      code: 'RATE_LIMITED',
+      reason: 'SIGN_IN_ATTEMPTS',
+    });
+    // the real user, from their own address, signs in
+    expect((await signInFrom(server.url, '127.0.0.3', 'community2', DEMO_PASSWORD)).code).toBe(
+      null,
+    );
+    const lines = (await audit('signIn')).filter((l) => l.target === 'community2');
+    expect(lines.map((l) => l.result).slice(0, 2)).toEqual(['OK', 'RATE_LIMITED']);
+  });
+
+  it('answers a name that is no account as it answers a real one: the same code, in about the same time', async () => {
+    const attempt = (username: string) => signInFrom(server.url, '127.0.0.4', username, 'x-wrong');
+    const checked = [];
+    for (let i = 0; i < 10; i++)
+      checked.push(await attempt(i % 2 ? 'department' : 'nobody-at-all'));
+    for (let i = 0; i < 5; i++) checked.push(await attempt('department'));
+    for (let i = 0; i < 5; i++) checked.push(await attempt('nobody-at-all'));
+    // ten failures for each name from this client: both are now refused there, alike
+    const known = [];
+    const unknown = [];
+    for (let i = 0; i < 5; i++) {
+      known.push(await attempt('department'));
+      unknown.push(await attempt('nobody-at-all'));
+    }
+    expect(new Set(checked.map((a) => a.code))).toEqual(new Set(['UNAUTHENTICATED']));
+    expect(new Set([...known, ...unknown].map((a) => a.code))).toEqual(new Set(['RATE_LIMITED']));
+    // a refusal still checks a password, so it is not answered faster than a checked one (the
+    // bound is loose: the machine is shared)
+    const checkedMs = median(checked.map((a) => a.ms));
+    expect(median(known.map((a) => a.ms))).toBeGreaterThan(checkedMs * 0.5);
+    expect(median(unknown.map((a) => a.ms))).toBeGreaterThan(checkedMs * 0.5);
+    const refused = (await audit('signIn')).filter((l) => l.result === 'RATE_LIMITED');
+    expect(refused.filter((l) => l.target === 'department').length).toBeGreaterThanOrEqual(5);
+    expect(refused.filter((l) => l.target === null).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses one client that tries many names, and no one else', async () => {
+    for (let i = 0; i < 30; i++)
+      expect((await signInFrom(server.url, '127.0.0.5', `guess-${i}`, 'x-wrong')).reason).toBe(
+        'BAD_CREDENTIALS',
+      );
+    expect(await signInFrom(server.url, '127.0.0.5', 'grid', DEMO_PASSWORD)).toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+    expect((await signInFrom(server.url, '127.0.0.6', 'grid', DEMO_PASSWORD)).code).toBe(null);
   });
 
   it('does not log a name that is no account (it may be a password typed in the wrong box)', async () => {
@@ -147,4 +250,24 @@ describe(`a demo city seeded before accounts existed, on ${engineName()}`, () =>
       await server.stop();
     }
   });
+});
+
+describe(`a sign-in lock that ends on ${engineName()}`, () => {
+  it('ends 15 minutes after the failures, however often it is knocked on meanwhile', async () => {
+    let server = await startServer();
+    try {
+      for (let i = 0; i < 10; i++)
+        await signInFrom(server.url, '127.0.0.7', 'street', `wrong-${i}`);
+      // ten minutes later, ten more tries are refused, and are no failures of their own
+      server = await server.restart({ YITU_CLOCK_OFFSET_MS: String(10 * 60_000) });
+      for (let i = 0; i < 10; i++)
+        expect((await signInFrom(server.url, '127.0.0.7', 'street', DEMO_PASSWORD)).code).toBe(
+          'RATE_LIMITED',
+        );
+      server = await server.restart({ YITU_CLOCK_OFFSET_MS: String(16 * 60_000) });
+      expect((await signInFrom(server.url, '127.0.0.7', 'street', DEMO_PASSWORD)).code).toBe(null);
+    } finally {
+      await server.stop();
+    }
+  }, 240_000);
 });

@@ -907,11 +907,15 @@ describe(`API tokens on ${engineName()}`, () => {
     scopes: string[],
     more: { username?: string; expiresInDays?: number; ratePerMinute?: number } = {},
   ) => {
+    // write tokens come from the account itself: an administrator may not write
+    const issuer = scopes.includes('write:tickets')
+      ? await sessionOf(url, more.username ?? 'community')
+      : admin;
     const { issueApiToken } = await ok<{
       issueApiToken: { token: string; apiToken: { id: string } };
     }>(
       url,
-      admin,
+      issuer,
       'mutation($input: IssueApiTokenInput!) { issueApiToken(input: $input) { token apiToken { id } } }',
       {
         input: {

@@ -149,20 +149,28 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
     expect(r.ticket.grid).not.toBeNull();
     expect(r.followToken.length).toBeGreaterThanOrEqual(20);
     const id = r.ticket.id;
-    const steps: [string, 'command' | 'verifier', object?][] = [
+    const steps: [string, 'command' | 'verifier' | 'resident'][] = [
       ['ACCEPT', 'command'],
       ['DISPATCH', 'command'],
       ['START', 'command'],
       ['RESOLVE', 'command'],
       ['VERIFY_PASS', 'verifier'],
-      ['FEEDBACK', 'command', { rating: 5 }],
+      ['FEEDBACK', 'resident'], // the rating is the resident's, through their link
       ['CLOSE', 'command'],
     ];
     let version = 1;
-    for (const [action, actor, extra] of steps) {
-      const { actOnTicket } = await act(id, version, action, actor, extra);
-      expect(actOnTicket.version).toBe(version + 1);
-      version = actOnTicket.version;
+    for (const [action, actor] of steps) {
+      const next =
+        actor === 'resident'
+          ? (
+              await anonymousClient(server.url).request<{ rateTicket: { version: number } }>(
+                `mutation($t: String!) { rateTicket(token: $t, rating: 5) { version } }`,
+                { t: r.followToken },
+              )
+            ).rateTicket.version
+          : (await act(id, version, action, actor)).actOnTicket.version;
+      expect(next).toBe(version + 1);
+      version = next;
     }
     const log = await events(id);
     expect(log.version).toBe(8);

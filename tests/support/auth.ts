@@ -42,13 +42,19 @@ export const anonymousClient = (baseUrl: string) => new GraphQLClient(`${baseUrl
 export const tokenClient = (baseUrl: string, token: string) =>
   new GraphQLClient(`${baseUrl}/graphql`, { headers: { authorization: `Bearer ${token}` } });
 
-/** An administrator issues a third-party token acting as `username` (over GraphQL, as in use). */
+/**
+ * A third-party token acting as `username` (over GraphQL, as in use): issued by an
+ * administrator, or by the account itself when it may write (administrators cannot).
+ */
 export async function issueToken(
   baseUrl: string,
   options: { username: string; scopes: string[]; ratePerMinute?: number; expiresInDays?: number },
 ): Promise<string> {
-  const admin = await clientAs(baseUrl, 'admin');
-  const data = await admin.request<{ issueApiToken: { token: string } }>(
+  const issuer = await clientAs(
+    baseUrl,
+    options.scopes.includes('write:tickets') ? options.username : 'admin',
+  );
+  const data = await issuer.request<{ issueApiToken: { token: string } }>(
     `mutation($input: IssueApiTokenInput!) { issueApiToken(input: $input) { token } }`,
     {
       input: {

@@ -69,6 +69,7 @@ export const ROOT_RULES: Record<string, RootRule> = {
     tickets: (a) => [input(a).ticketId, input(a).duplicateOfId],
     action: (a) => input(a).action,
   },
+  'Mutation.recordReturnVisit': { need: 'tickets:revisit', tickets: (a) => [input(a).ticketId] },
   'Mutation.classifyTicket': { need: 'tickets:classify', tickets: (a) => [input(a).ticketId] },
   'Mutation.dispatchTicket': {
     need: 'tickets:dispatch',
@@ -87,7 +88,8 @@ export const ROOT_RULES: Record<string, RootRule> = {
   // administration
   'Query.auditLog': { need: 'audit:read' },
   'Query.apiTokens': { need: 'tokens:manage' },
-  'Mutation.issueApiToken': { need: 'tokens:manage' },
+  // administrators for any account, anyone for their own; the scopes are judged by the resolver
+  'Mutation.issueApiToken': { need: 'signedIn' },
   'Mutation.revokeApiToken': { need: 'tokens:manage' },
 };
 
@@ -127,8 +129,9 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   UnplannedTicket: 'tickets:dispatch',
   VulnerableHousehold: 'households:read',
   AuditEntry: 'audit:read',
-  ApiToken: 'tokens:manage',
-  IssuedApiToken: 'tokens:manage',
+  // reached only through apiTokens, issueApiToken and revokeApiToken, judged at the root
+  ApiToken: 'signedIn',
+  IssuedApiToken: 'signedIn',
   Category: 'public',
   CategorySuggestion: 'public',
   Viewer: 'public',
@@ -218,7 +221,12 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
     if (!(await ticketAllowed(context, ticketPk, root, type, info.fieldName))) {
       throw denied(guard, type);
     }
-  } else if (rule !== 'inherit' && rule !== 'public' && !OPEN_PLACE_FIELDS.has(field)) {
+  } else if (
+    rule !== 'inherit' &&
+    rule !== 'public' &&
+    // the QR page's few fields are open to anonymous callers; a token reads by its scopes
+    !(OPEN_PLACE_FIELDS.has(field) && guard.viewer.via === 'anonymous')
+  ) {
     guard.require(rule, field);
   }
   if (PERSONAL_FIELDS.has(field) && guard.viewer.via !== 'session') {

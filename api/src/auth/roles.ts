@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'tickets:classify',
   'tickets:dispatch',
   'tickets:answer', // record a resource's take / decline of a dispatch
+  'tickets:report', // file a patrol, hotline or counter report (a resident's QR report needs none)
+  'tickets:revisit', // record a return visit 回访 (the resident's own rating stays theirs)
   'personal:reveal', // read a reporter's full phone number (every read is audited)
   'households:read', // vulnerable households of the own community
   'audit:read',
@@ -25,7 +27,8 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const STAFF_ACTIONS = TICKET_ACTIONS.filter((a) => a !== 'REOPEN');
+// FEEDBACK and REOPEN are the resident's, through the private link; staff record a return visit
+const STAFF_ACTIONS = TICKET_ACTIONS.filter((a) => a !== 'REOPEN' && a !== 'FEEDBACK');
 
 // what staff who run the loop may do, for a street or a community alike
 const LOOP_STAFF: readonly Permission[] = [
@@ -34,11 +37,19 @@ const LOOP_STAFF: readonly Permission[] = [
   'tickets:classify',
   'tickets:dispatch',
   'tickets:answer',
+  'tickets:report',
+  'tickets:revisit',
   'personal:reveal',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  GRID_WORKER: ['places:read', 'tickets:read', 'personal:reveal'],
+  GRID_WORKER: [
+    'places:read',
+    'tickets:read',
+    'tickets:report',
+    'tickets:revisit',
+    'personal:reveal',
+  ],
   // vulnerable households belong to the community's own staff only
   COMMUNITY_STAFF: [...LOOP_STAFF, 'households:read'],
   STREET_STAFF: LOOP_STAFF,
@@ -76,7 +87,14 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
   'read:places': ['places:read'],
   'read:tickets': ['tickets:read'],
-  'write:tickets': ['tickets:read', 'tickets:classify', 'tickets:dispatch', 'tickets:answer'],
+  'write:tickets': [
+    'tickets:read',
+    'tickets:classify',
+    'tickets:dispatch',
+    'tickets:answer',
+    'tickets:report',
+    'tickets:revisit',
+  ],
   introspection: [],
 };
 
@@ -91,4 +109,10 @@ export function tokenRights(
     actions: scopes.includes('write:tickets') ? [...ROLE_ACTIONS[role]] : [],
     introspection: scopes.includes('introspection'),
   };
+}
+
+/** Whether a role holds all a scope gives: a token never exceeds its issuer nor its account. */
+export function roleCovers(role: Role, scope: TokenScope): boolean {
+  if (scope === 'write:tickets') return ROLE_ACTIONS[role].length > 0;
+  return SCOPE_PERMISSIONS[scope].every((p) => ROLE_PERMISSIONS[role].includes(p));
 }

@@ -60,6 +60,11 @@ export function actorOf(viewer: Viewer): string {
   return 'anonymous';
 }
 
+/** The person behind the credential (a token acts for its account): who handled a ticket. */
+export function personOf(viewer: Viewer): string {
+  return viewer.account ? `account:${viewer.account.username}` : actorOf(viewer);
+}
+
 /** Whether a ticket, by its place and level, is inside the viewer's jurisdiction. */
 export function coversTicket(
   j: Jurisdiction,

@@ -11,7 +11,13 @@ export interface Context {
   /** Who asks, and the request's authorization state (auth/policy.ts decides). */
   auth: Guard;
   /** Sets or clears the session cookie (HTTP requests only). */
-  session?: { set(secret: string, expiresAt: Date): void; clear(): void; secret: string | null };
+  session?: {
+    set(secret: string, expiresAt: Date): void;
+    clear(): void;
+    secret: string | null;
+    /** The client's address, for throttling sign-in. */
+    client: string;
+  };
 }
 
 export const createContext = (

@@ -39,6 +39,8 @@ export async function startApp(
 ): Promise<RunningApp> {
   const app = express();
   app.disable('x-powered-by');
+  // behind proxies, req.ip is the client they name (sign-in is throttled per client)
+  app.set('trust proxy', config.trustProxyHops);
   const server = http.createServer(app);
   const pubSub = createTicketPubSub();
   const schema = await buildYituSchema(pubSub);
@@ -113,6 +115,7 @@ export async function startApp(
         const { viewer, sessionSecret } = await authenticate(database, req.headers, now());
         return createContext(database, now, viewer, {
           secret: sessionSecret,
+          client: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           set: (secret, expiresAt) =>
             res.cookie(SESSION_COOKIE, secret, {
               httpOnly: true,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import {
@@ -9,6 +10,9 @@ import {
 } from '../../auth/credentials';
 import type { Viewer as AuthViewer } from '../../auth/viewer';
 import type { Context } from '../../graphql/context';
+import { forbidden } from '../../auth/guard';
+import { verifyPassword } from '../../auth/password';
+import { roleCovers, TOKEN_SCOPES, type Role, type TokenScope } from '../../auth/roles';
 import { badInput, ErrorCode, notFound, YituError } from '../../graphql/errors';
 import { expectId, toGlobalId } from '../../graphql/ids';
 import {
@@ -22,9 +26,12 @@ import {
 
 /** Session length: one working day; the SPA asks to sign in again after it. */
 export const SESSION_HOURS = 12;
-/** Failed sign-ins allowed per account in the window before it is refused for a while. */
+/** Failed sign-ins allowed per name from one client in the window before it is refused there. */
 const SIGN_IN_ATTEMPTS = 10;
+/** Failed sign-ins allowed from one client, whatever the names. */
+const CLIENT_ATTEMPTS = 30;
 const SIGN_IN_WINDOW_MS = 15 * 60_000;
+const BAD_CREDENTIALS = 'UNAUTHENTICATED BAD_CREDENTIALS';
 
 async function describeViewer(ctx: Context, v: AuthViewer): Promise<Viewer | null> {
   const a = v.account;
@@ -85,17 +92,43 @@ export class AccountResolver {
   ) {
     if (!ctx.session) throw badInput('username', 'NOT_HTTP', 'sign in over HTTP');
     const name = username.trim().toLowerCase().slice(0, 100);
-    // guesses at one account are throttled: its failures in the last minutes, from the audit log
-    const [account] = await ctx.database.rows<{ failures: number }>(sql`
-      SELECT (SELECT count(*)::int FROM audit_log l
-              WHERE l.action = 'signIn' AND l.target = a.username AND l.result <> 'OK'
-                AND l.at > ${new Date(ctx.now().getTime() - SIGN_IN_WINDOW_MS).toISOString()}) AS failures
-      FROM accounts a WHERE a.username = ${name}`);
-    if (account && account.failures >= SIGN_IN_ATTEMPTS) {
-      await ctx.auth.audit({ action: 'signIn', target: name, result: 'RATE_LIMITED' });
+    const client = ctx.session.client;
+    // failures are counted per (name, client) and per client: a stranger elsewhere cannot lock a
+    // real user out, and names that are no account count the same (kept as a hash: a password
+    // typed into the name box must not be logged)
+    const nameKey = createHash('sha256').update(name).digest('hex').slice(0, 32);
+    const since = new Date(ctx.now().getTime() - SIGN_IN_WINDOW_MS).toISOString();
+    const [seen] = await ctx.database.rows<{
+      isAccount: boolean;
+      forName: number;
+      forClient: number;
+      everywhere: number;
+    }>(sql`
+      SELECT EXISTS (SELECT 1 FROM accounts WHERE username = ${name}) AS "isAccount",
+        count(*) FILTER (WHERE details->>'client' = ${client} AND details->>'name' = ${nameKey})::int AS "forName",
+        count(*) FILTER (WHERE details->>'client' = ${client})::int AS "forClient",
+        count(*) FILTER (WHERE details->>'name' = ${nameKey})::int AS everywhere
+      FROM audit_log
+      WHERE action = 'signIn' AND result = ${BAD_CREDENTIALS} AND at > ${since}`);
+    const { isAccount, forName, forClient, everywhere } = seen!;
+    const failure = (result: string) =>
+      ctx.auth.audit({
+        action: 'signIn',
+        target: isAccount ? name : null,
+        result,
+        details: { client, name: nameKey },
+      });
+    // guesses at one name from many clients are slowed, not locked: its user still gets in
+    const slowdown = Math.min(Math.max(0, everywhere - SIGN_IN_ATTEMPTS) * 200, 3_000);
+    if (slowdown) await new Promise((resolve) => setTimeout(resolve, slowdown));
+    if (forName >= SIGN_IN_ATTEMPTS || forClient >= CLIENT_ATTEMPTS) {
+      // as slow as a checked password, so the answer tells nothing either way
+      await verifyPassword(null, password.slice(0, 200));
+      // refusals are not failures: they do not keep the lock going
+      await failure('RATE_LIMITED');
       throw new YituError(
         ErrorCode.RATE_LIMITED,
-        `too many failed sign-ins for this account; try again in ${SIGN_IN_WINDOW_MS / 60_000} minutes`,
+        `too many failed sign-ins; try again in ${SIGN_IN_WINDOW_MS / 60_000} minutes`,
         'username',
         'SIGN_IN_ATTEMPTS',
         { retryAfterSeconds: SIGN_IN_WINDOW_MS / 1000 },
@@ -105,12 +138,7 @@ export class AccountResolver {
     try {
       opened = await openSession(ctx.database, name, password, ctx.now(), SESSION_HOURS);
     } catch (error) {
-      // the name is logged only if it is an account's: a password typed into it must not be
-      await ctx.auth.audit({
-        action: 'signIn',
-        target: account ? name : null,
-        result: 'UNAUTHENTICATED BAD_CREDENTIALS',
-      });
+      await failure(BAD_CREDENTIALS);
       throw error;
     }
     ctx.session.set(opened.secret, opened.expiresAt);
@@ -139,12 +167,34 @@ export class AccountResolver {
   @Mutation(() => IssuedApiToken, {
     description:
       'Issue a third-party API token acting as an account, limited to scopes, an expiry and a ' +
-      'request rate. The token never reads personal data, whatever the account may.',
+      'request rate. Administrators issue for any account, anyone else for their own; a scope ' +
+      'never exceeds what the issuer’s role or the account’s role may do (an administrator ' +
+      'issues no write:tickets). Only from a session. The token never reads personal data.',
   })
   async issueApiToken(
     @Ctx() ctx: Context,
     @Arg('input', () => IssueApiTokenInput) input: IssueApiTokenInput,
   ) {
+    try {
+      return await this.issue(ctx, input);
+    } catch (error) {
+      // the mutation logs itself (auth/http.ts), refusals included
+      if (error instanceof YituError)
+        await ctx.auth.audit({
+          action: 'issueApiToken',
+          target: null,
+          result: `${error.code}${error.reason ? ` ${error.reason}` : ''}`,
+          details: { username: input.username, scopes: input.scopes },
+        });
+      throw error;
+    }
+  }
+
+  private async issue(ctx: Context, input: IssueApiTokenInput) {
+    const issuer = ctx.auth.viewer;
+    // a token acts as its account's person; one token never begets another
+    if (issuer.via !== 'session' || !issuer.account)
+      throw forbidden('SESSION_ONLY', 'API tokens are issued from a signed-in session');
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100)
       throw badInput('input.name', 'LENGTH', 'name is 1–100 characters');
@@ -158,18 +208,40 @@ export class AccountResolver {
       throw badInput('input.ratePerMinute', 'OUT_OF_RANGE', 'ratePerMinute is 1–10000');
     if (input.scopes.length === 0)
       throw badInput('input.scopes', 'EMPTY', 'give at least one scope');
-    const [account] = await ctx.database.rows<{ id: number }>(
-      sql`SELECT id FROM accounts WHERE username = ${input.username.trim().toLowerCase()}`,
+    const scopes = input.scopes.map((s, i) => {
+      if (typeof s !== 'string') throw badInput(`input.scopes.${i}`, 'INVALID', 'a scope');
+      const scope = s.trim();
+      if (!(TOKEN_SCOPES as readonly string[]).includes(scope))
+        throw badInput(
+          `input.scopes.${i}`,
+          'UNKNOWN',
+          `unknown scope ${scope}; one of ${TOKEN_SCOPES.join(', ')}`,
+        );
+      return scope as TokenScope;
+    });
+    const [account] = await ctx.database.rows<{ id: number; role: Role }>(
+      sql`SELECT id, role FROM accounts WHERE username = ${input.username.trim().toLowerCase()}`,
     );
     if (!account) throw badInput('input.username', 'UNKNOWN', `no account ${input.username}`);
+    // administrators issue for any account; anyone else for their own only
+    if (account.id !== issuer.account.pk && !issuer.permissions.has('tokens:manage'))
+      throw forbidden('NOT_YOUR_ACCOUNT', 'you may issue API tokens for your own account only');
+    // a token never exceeds what its issuer may do, nor what its account may do
+    scopes.forEach((scope, i) => {
+      if (!roleCovers(issuer.account!.role, scope))
+        throw forbidden('SCOPE_EXCEEDS_ISSUER', `${scope} is more than your role may do itself`);
+      if (!roleCovers(account.role, scope))
+        throw badInput(
+          `input.scopes.${i}`,
+          'EXCEEDS_ACCOUNT',
+          `${scope} is more than ${input.username}'s role may do`,
+        );
+    });
     const expiresAt = new Date(ctx.now().getTime() + input.expiresInDays * 86_400_000);
     const issued = await issueToken(ctx.database, {
       accountPk: account.id,
       name,
-      scopes: input.scopes.map((s, i) => {
-        if (typeof s !== 'string') throw badInput(`input.scopes.${i}`, 'INVALID', 'a scope');
-        return s.trim();
-      }),
+      scopes,
       expiresAt,
       ratePerMinute: input.ratePerMinute,
     });

@@ -28,9 +28,19 @@ export class PlaceStats {
   onTimeRate!: number | null;
   @Field(() => Float, {
     nullable: true,
-    description: 'Satisfaction rate 满意率 = ratings of 4–5 ÷ rated tickets.',
+    description:
+      'Satisfaction rate 满意率 = residents’ own ratings of 4–5 ÷ tickets rated by their residents ' +
+      '(staff return visits are counted apart).',
   })
   satisfactionRate!: number | null;
+  @Field(() => Int, { description: 'Return visits 回访 staff recorded (by phone or in person).' })
+  returnVisits!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Return-visit satisfaction 回访满意率 = return visits answered 4–5 ÷ return visits.',
+  })
+  returnVisitSatisfactionRate!: number | null;
   @Field(() => Float, {
     nullable: true,
     description:

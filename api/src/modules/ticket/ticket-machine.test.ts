@@ -19,6 +19,7 @@ const ALLOWED: [string, TicketStatus, TicketStatus][] = [
   ['VERIFY_PASS', 'RESOLVED', 'VERIFIED'],
   ['VERIFY_FAIL', 'RESOLVED', 'IN_PROGRESS'],
   ['FEEDBACK', 'VERIFIED', 'FEEDBACK'],
+  ['FEEDBACK', 'CLOSED', 'CLOSED'], // closed before the resident was asked: they may still rate
   ['CLOSE', 'VERIFIED', 'CLOSED'],
   ['CLOSE', 'FEEDBACK', 'CLOSED'],
   ['ESCALATE', 'REPORTED', 'REPORTED'],
@@ -125,6 +126,32 @@ describe('ticket state machine', () => {
       ok: false,
       message: /30 days/,
     });
+  });
+
+  it('keeps a closed ticket’s rating for its resident: once, within 30 days of closing', () => {
+    expect(decide(state('CLOSED'), 'FEEDBACK', input)).toMatchObject({ ok: true, to: 'CLOSED' });
+    expect(decide(state('CLOSED', { rated: true }), 'FEEDBACK', input)).toMatchObject({
+      ok: false,
+      message: /already rated/,
+    });
+    const late = new Date(now.getTime() - 31 * 86_400_000);
+    expect(decide(state('CLOSED', { closedAt: late }), 'FEEDBACK', input)).toMatchObject({
+      ok: false,
+      message: /rated within 30 days/,
+    });
+  });
+
+  it('refuses the person who resolved a ticket its verification', () => {
+    const resolved = state('RESOLVED', { resolvedBy: 'account:community' });
+    for (const action of ['VERIFY_PASS', 'VERIFY_FAIL'] as const) {
+      expect(decide(resolved, action, { ...input, actor: 'account:community' })).toMatchObject({
+        ok: false,
+        message: /their own work/,
+      });
+      expect(decide(resolved, action, { ...input, actor: 'account:grid' })).toMatchObject({
+        ok: true,
+      });
+    }
   });
 
   it('resumes to the status held before the suspension', () => {

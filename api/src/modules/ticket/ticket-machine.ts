@@ -11,7 +11,7 @@ export const TICKET_ACTIONS = [
   'RESOLVE', // 办结 with a note (and photos)
   'VERIFY_PASS', // 核查通过 by someone other than the handler
   'VERIFY_FAIL', // 核查不通过 → rework 返工
-  'FEEDBACK', // resident rates 1–5
+  'FEEDBACK', // the resident rates 1–5 (staff record a return visit 回访 instead)
   'CLOSE', // 归档
   'ESCALATE', // up the ladder: compound → community → street → department
   'TRANSFER', // outside the remit 转办
@@ -35,7 +35,8 @@ export const TRANSITIONS: Record<TicketAction, Partial<Record<TicketStatus, Targ
   RESOLVE: { IN_PROGRESS: 'RESOLVED' },
   VERIFY_PASS: { RESOLVED: 'VERIFIED' },
   VERIFY_FAIL: { RESOLVED: 'IN_PROGRESS' },
-  FEEDBACK: { VERIFIED: 'FEEDBACK' },
+  // a resident not asked before the ticket was closed may still rate it (the status stays)
+  FEEDBACK: { VERIFIED: 'FEEDBACK', CLOSED: 'SAME' },
   CLOSE: { VERIFIED: 'CLOSED', FEEDBACK: 'CLOSED' },
   ESCALATE: { REPORTED: 'SAME', ...Object.fromEntries(OPEN_WORK.map((s) => [s, 'SAME'])) },
   TRANSFER: { REPORTED: 'TRANSFERRED', ACCEPTED: 'TRANSFERRED' },
@@ -55,12 +56,15 @@ export interface TicketState {
   level: Level;
   /** Status before a suspension, for RESUME. */
   suspendedFrom: TicketStatus | null;
-  /** The resource(s)/person who resolved it last, for the verifier rule. */
+  /** The person who resolved it last (account:<username>), for the verifier rule. */
   resolvedBy: string | null;
   closedAt: Date | null;
+  /** Whether the resident has rated it. */
+  rated?: boolean;
 }
 
 export interface ActionInput {
+  /** The person acting: account:<username> whatever credential (session or token) they use. */
   actor: string;
   reason?: string | null;
   rating?: number | null;
@@ -108,13 +112,16 @@ export function decide(state: TicketState, action: TicketAction, input: ActionIn
       return refuse('BAD_USER_INPUT', 'rating must be an integer 1–5');
     }
   }
-  if (action === 'REOPEN') {
+  if (action === 'FEEDBACK' && state.status === 'CLOSED' && state.rated) {
+    return refuse('BAD_TRANSITION', 'the resident has already rated this ticket');
+  }
+  if (action === 'REOPEN' || (action === 'FEEDBACK' && state.status === 'CLOSED')) {
     const closed = state.closedAt ?? input.now;
     const days = (input.now.getTime() - closed.getTime()) / 86_400_000;
     if (days > REOPEN_WINDOW_DAYS) {
       return refuse(
         'BAD_TRANSITION',
-        `a ticket can be reopened within ${REOPEN_WINDOW_DAYS} days of closing`,
+        `a ticket can be ${action === 'REOPEN' ? 'reopened' : 'rated'} within ${REOPEN_WINDOW_DAYS} days of closing`,
       );
     }
   }

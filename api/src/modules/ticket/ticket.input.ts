@@ -36,7 +36,11 @@ export class ReportTicketInput {
   })
   photoKeys?: string[];
   @Field(() => TicketChannel, { defaultValue: TicketChannel.QR }) channel!: TicketChannel;
-  @Field(() => String, { nullable: true, description: 'Grid worker code, for patrol reports.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'PATROL: the code of the grid worker who found it (checked; staff of that grid only).',
+  })
   gridWorkerCode?: string;
   @Field(() => String, {
     description:
@@ -74,6 +78,27 @@ export class TicketActionInput {
     description: 'RESOLVE: photos of the result (uploaded first).',
   })
   photoKeys?: string[];
+}
+
+export enum ReturnVisitChannel {
+  PHONE = 'PHONE',
+  VISIT = 'VISIT',
+}
+registerEnumType(ReturnVisitChannel, {
+  name: 'ReturnVisitChannel',
+  description: 'How staff asked the resident: by phone 电话回访 or in person 上门回访.',
+});
+
+@InputType({
+  description:
+    'A return visit 回访: staff asked the resident how the work was done. Recorded apart from ' +
+    'the resident’s own rating, which stays theirs to give through their link.',
+})
+export class ReturnVisitInput {
+  @Field(() => ID) ticketId!: string;
+  @Field(() => ReturnVisitChannel) channel!: ReturnVisitChannel;
+  @Field(() => Int, { description: 'The resident’s answer, 1–5.' }) rating!: number;
+  @Field(() => String, { nullable: true, description: 'Up to 500 characters.' }) note?: string;
 }
 
 @ObjectType({

@@ -30,7 +30,8 @@ import { Region } from '../region/region.type';
 import { expectId, toGlobalId } from '../../graphql/ids';
 import { forbidden } from '../../auth/guard';
 import { maskName, maskPhone } from '../../auth/mask';
-import { coversTicket } from '../../auth/viewer';
+import { coversGrid, coversTicket, personOf } from '../../auth/viewer';
+import { badInput } from '../../graphql/errors';
 import { suggestCategory } from './classifier';
 import { TICKET_ACTIONS, TRANSITIONS } from './ticket-machine';
 import type { TicketStatus as TicketStatusName } from './ticket-status';
@@ -40,11 +41,19 @@ import {
   Photo,
   ReportTicketInput,
   ReportTicketPayload,
+  ReturnVisitInput,
   TicketActionEnum,
   TicketActionInput,
 } from './ticket.input';
 import { eventsOfTicket, listTickets, photosOfTicket, ticketById } from './ticket.repo';
-import { actOnTicket, classifyTicket, reportTicket, ticketIdByFollowToken } from './ticket.service';
+import {
+  actOnTicket,
+  classifyTicket,
+  patrolGrid,
+  recordReturnVisit,
+  reportTicket,
+  ticketIdByFollowToken,
+} from './ticket.service';
 import {
   Ticket,
   TicketChannel,
@@ -81,14 +90,32 @@ export class TicketResolver {
     @Ctx() ctx: Context,
     @Arg('input', () => ReportTicketInput) input: ReportTicketInput,
   ) {
+    const viewer = ctx.auth.viewer;
     // A patrol report names its grid worker: only a signed-in account may file one.
-    if (input.gridWorkerCode && ctx.auth.viewer.via === 'anonymous')
+    if (input.gridWorkerCode && viewer.via === 'anonymous')
       throw ctx.auth.unauthenticated('a grid worker’s patrol report');
-    const anonymous = ctx.auth.viewer.via === 'anonymous';
+    const anonymous = viewer.via === 'anonymous';
     const actor = anonymous ? 'resident' : ctx.auth.actor;
     // a resident reports through the QR page: the channel is not theirs to choose (statistics)
     const channel = anonymous ? TicketChannel.QR : input.channel;
-    const result = await reportTicket(ctx.database, { ...input, channel, actor }, ctx.now());
+    if (channel !== TicketChannel.QR) ctx.auth.require('tickets:report', `a ${channel} report`);
+    if (channel === TicketChannel.PATROL) {
+      if (!input.gridWorkerCode?.trim())
+        throw badInput('gridWorkerCode', 'REQUIRED', 'a patrol report names its grid worker');
+      const grid = await patrolGrid(ctx.database, input.gridWorkerCode.trim());
+      if (!coversGrid(viewer.jurisdiction, grid))
+        throw forbidden(
+          'OUTSIDE_JURISDICTION',
+          'this grid worker’s grid is outside your jurisdiction',
+        );
+    } else if (input.gridWorkerCode) {
+      throw badInput('gridWorkerCode', 'PATROL_ONLY', 'only a PATROL report names a grid worker');
+    }
+    const result = await reportTicket(
+      ctx.database,
+      { ...input, gridWorkerCode: input.gridWorkerCode?.trim() ?? null, channel, actor },
+      ctx.now(),
+    );
     // the reporter may read back what they just filed, as through their private link
     ctx.auth.grant(result.ticketId);
     return {
@@ -111,6 +138,7 @@ export class TicketResolver {
       expectedVersion: input.expectedVersion,
       action: input.action,
       actor: ctx.auth.actor,
+      person: personOf(ctx.auth.viewer),
       reason: input.reason ?? null,
       rating: input.rating ?? null,
       duplicateOfId: input.duplicateOfId
@@ -119,6 +147,28 @@ export class TicketResolver {
       photoKeys: input.photoKeys ?? null,
       resourceIds:
         input.resourceIds?.map((id, i) => expectId(id, 'Resource', `resourceIds.${i}`)) ?? null,
+      now: ctx.now(),
+    });
+    return ticketById(ctx, ticketId);
+  }
+
+  @Mutation(() => Ticket, {
+    description:
+      'Record a return visit 回访 (by phone or in person) on verified work: who asked, how, and ' +
+      'the answer. It leaves the ticket and the resident’s own rating alone; 回访满意率 counts it.',
+  })
+  async recordReturnVisit(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ReturnVisitInput) input: ReturnVisitInput,
+  ) {
+    const ticketId = expectId(input.ticketId, 'Ticket', 'ticketId');
+    await recordReturnVisit(ctx.database, {
+      ticketId,
+      actor: ctx.auth.actor,
+      person: personOf(ctx.auth.viewer),
+      channel: input.channel,
+      rating: input.rating,
+      note: input.note ?? null,
       now: ctx.now(),
     });
     return ticketById(ctx, ticketId);

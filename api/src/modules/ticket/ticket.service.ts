@@ -24,6 +24,8 @@ export interface ReportInput {
   /** Keys of photos uploaded beforehand (POST /uploads/photos), up to 9. */
   photoKeys?: string[] | null;
   channel: 'QR' | 'PATROL' | 'HOTLINE' | 'STAFF';
+  /** PATROL: the grid worker who found it, checked by patrolGrid first; kept in the event. */
+  gridWorkerCode?: string | null;
   idempotencyKey: string;
   /** Who reported: the resident (QR) or the grid worker on patrol. */
   actor: string;
@@ -185,16 +187,37 @@ export async function reportTicket(
     await tx.db.execute(sql`
       INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, data, at)
       VALUES (${ticketId}, 'REPORTED', NULL, 'REPORTED', ${input.actor},
-        ${JSON.stringify({ channel: input.channel, qrCompound: input.compoundCode })}::jsonb, ${now.toISOString()})`);
+        ${JSON.stringify({
+          channel: input.channel,
+          qrCompound: input.compoundCode,
+          ...(input.gridWorkerCode ? { gridWorker: input.gridWorkerCode } : {}),
+        })}::jsonb, ${now.toISOString()})`);
     return { ticketId, followToken, created: true };
   });
+}
+
+/** The grid a patrolling grid worker works, by the worker's code; BAD_USER_INPUT if none. */
+export async function patrolGrid(
+  database: Database,
+  gridWorkerCode: string,
+): Promise<{ pk: number; communityPk: number }> {
+  const [grid] = await database.rows<{ pk: number; communityPk: number }>(sql`
+    SELECT g.id AS pk, g.community_id AS "communityPk"
+    FROM grid_workers w JOIN grids g ON g.id = w.grid_id WHERE w.code = ${gridWorkerCode.slice(0, 100)}`);
+  if (!grid)
+    throw badInput('gridWorkerCode', 'UNKNOWN', `no grid worker ${gridWorkerCode.slice(0, 100)}`);
+  return grid;
 }
 
 export interface ActionRequest {
   ticketId: number;
   expectedVersion: number;
   action: TicketAction;
+  /** How the credential is named in the event (account:…, token:…, resident, system). */
   actor: string;
+  /** The person behind it (account:<username>, also for their tokens): the handler rule's
+   * identity; the actor when not given. */
+  person?: string;
   reason?: string | null;
   rating?: number | null;
   duplicateOfId?: number | null;
@@ -220,10 +243,12 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
       suspendedFrom: TicketStatus | null;
       resolvedBy: string | null;
       closedAt: Date | null;
+      rated: boolean;
       version: number;
     }>(sql`
       SELECT status, level, suspended_from AS "suspendedFrom", resolved_by AS "resolvedBy",
-        closed_at AS "closedAt", version FROM tickets WHERE id = ${request.ticketId}`);
+        closed_at AS "closedAt", satisfaction IS NOT NULL AS rated, version
+      FROM tickets WHERE id = ${request.ticketId}`);
     if (!ticket) throw new YituError(ErrorCode.NOT_FOUND, 'ticket not found');
     if (ticket.version !== request.expectedVersion) {
       throw new YituError(
@@ -231,10 +256,11 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
         `ticket changed (version ${ticket.version}, you had ${request.expectedVersion}); reload and retry`,
       );
     }
+    const person = request.person ?? request.actor;
     const decision = decide(
       { ...ticket, closedAt: ticket.closedAt ? new Date(ticket.closedAt) : null },
       request.action,
-      { actor: request.actor, reason: request.reason ?? null, rating: request.rating ?? null, now },
+      { actor: person, reason: request.reason ?? null, rating: request.rating ?? null, now },
     );
     if (!decision.ok) {
       throw decision.code === 'BAD_TRANSITION'
@@ -267,7 +293,7 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
         status = ${decision.to}, level = ${decision.level}, version = version + 1, updated_at = ${at},
         owner = ${a === 'ACCEPT' ? sql`COALESCE(owner, ${request.actor})` : sql`owner`},
         accepted_at = ${a === 'ACCEPT' ? sql`COALESCE(accepted_at, ${at})` : sql`accepted_at`},
-        resolved_by = ${a === 'RESOLVE' ? sql`${request.actor}` : sql`resolved_by`},
+        resolved_by = ${a === 'RESOLVE' ? sql`${person}` : sql`resolved_by`},
         resolved_at = ${a === 'RESOLVE' ? sql`${at}` : sql`resolved_at`},
         suspended_from = ${a === 'SUSPEND' ? sql`status` : a === 'RESUME' ? sql`NULL` : sql`suspended_from`},
         satisfaction = ${a === 'FEEDBACK' ? sql`${request.rating}` : sql`satisfaction`},
@@ -300,6 +326,49 @@ export async function actOnTicket(database: Database, request: ActionRequest): P
         })}::jsonb, ${at})`);
     return updated[0]!.version;
   });
+}
+
+export interface ReturnVisit {
+  ticketId: number;
+  /** The credential (event actor) and the person who made the call or visit. */
+  actor: string;
+  person: string;
+  channel: 'PHONE' | 'VISIT';
+  rating: number;
+  note?: string | null;
+  now?: Date;
+}
+
+const VISITABLE: TicketStatus[] = ['VERIFIED', 'FEEDBACK', 'CLOSED'];
+
+/**
+ * Return visit 回访: staff ask the resident by phone or in person and record who asked, how,
+ * and the answer. It is an event of its own: the ticket's status, version and the resident's own
+ * rating (satisfaction, through their link) stay as they are, and statistics count it apart.
+ */
+export async function recordReturnVisit(database: Database, visit: ReturnVisit): Promise<void> {
+  if (!Number.isInteger(visit.rating) || visit.rating < 1 || visit.rating > 5)
+    throw badInput('rating', 'OUT_OF_RANGE', 'rating must be an integer 1–5');
+  if ((visit.note?.length ?? 0) > 500)
+    throw badInput('note', 'TOO_LONG', 'note is at most 500 characters');
+  const now = visit.now ?? new Date();
+  const [ticket] = await database.rows<{ status: TicketStatus }>(
+    sql`SELECT status FROM tickets WHERE id = ${visit.ticketId}`,
+  );
+  if (!ticket) throw new YituError(ErrorCode.NOT_FOUND, 'ticket not found');
+  if (!VISITABLE.includes(ticket.status))
+    throw new YituError(
+      ErrorCode.BAD_TRANSITION,
+      `a return visit follows verified work; the ticket is ${ticket.status}`,
+      'action',
+      'NOT_ALLOWED',
+    );
+  await database.rows(sql`
+    INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
+    VALUES (${visit.ticketId}, 'RETURN_VISIT', ${ticket.status}, ${ticket.status}, ${visit.actor},
+      ${visit.note?.trim() || null},
+      ${JSON.stringify({ channel: visit.channel, rating: visit.rating, by: visit.person })}::jsonb,
+      ${now.toISOString()})`);
 }
 
 export interface ClassifyRequest {
