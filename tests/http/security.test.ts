@@ -1430,9 +1430,10 @@ describe(`hostile input and oversized requests on ${engineName()}`, () => {
     );
     const res = await fetch(`${url}/uploads/photos`, { method: 'POST', body: form });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-      'PAYLOAD_TOO_LARGE',
-    );
+    expect(
+      ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions
+        .code,
+    ).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('given a ticket’s photo, then only its jurisdiction’s staff or its follow link may fetch it', async () => {
