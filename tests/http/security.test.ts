@@ -1458,4 +1458,32 @@ describe(`hostile input and oversized requests on ${engineName()}`, () => {
     expect((await get({}, `?follow=${followToken}`)).status).toBe(200);
     expect((await get(community.headers)).status).toBe(200);
   });
+  it('given any page (the map, a resident’s QR and follow pages, GraphiQL), then a CSP, no framing, nosniff and no Referer from resident pages', async () => {
+    const headersOf = async (path: string) =>
+      (await fetch(`${url}${path}`, { headers: { accept: 'text/html' } })).headers;
+    for (const path of [
+      '/',
+      '/?ticket=1',
+      `/r/${compoundCode}`,
+      '/f/some-private-token',
+      '/graphql',
+    ]) {
+      const h = await headersOf(path);
+      expect(h.get('x-content-type-options'), path).toBe('nosniff');
+      expect(h.get('x-frame-options'), path).toBe('DENY');
+      const csp = h.get('content-security-policy') ?? '';
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "worker-src 'self' blob:",
+      ])
+        expect(csp, path).toContain(directive);
+      // no basemap configured: no page sends a Referer to another site
+      expect(h.get('referrer-policy'), path).toBe('no-referrer');
+    }
+    expect((await headersOf('/')).get('content-security-policy')).toContain("style-src 'self';");
+  });
 });
