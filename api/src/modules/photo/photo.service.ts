@@ -5,8 +5,8 @@ import type { Database } from '../../db';
 import type { PhotoStorage } from './photo.storage';
 
 // Photos are checked by their content, not their name or declared type: the first bytes must
-// be a JPEG, PNG or WebP signature, and the image must decode. A thumbnail for the map panel is
-// made at upload.
+// be a JPEG, PNG or WebP signature, its header within the pixel limit, and the image must decode.
+// What is kept is a re-encoding, with a thumbnail for the map panel.
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 export const THUMBNAIL_PX = 320;
@@ -49,7 +49,7 @@ export interface PhotoLimits {
 }
 
 /** Longest edge of a stored photo: enough to read a meter or a crack, far less to keep. */
-export const STORED_EDGE_PX = 4096;
+const STORED_EDGE_PX = 4096;
 
 export interface StoredPhoto {
   key: string;
