@@ -29,6 +29,26 @@ describe('loadConfig', () => {
   });
 });
 
+describe('upload rules', () => {
+  it('default to 8 MB, 64 megapixels, 30 anonymous uploads an hour and a 256 MB quota', () => {
+    expect(loadConfig({})).toMatchObject({
+      maxPhotoBytes: 8 * 1024 * 1024,
+      maxPhotoPixels: 64_000_000,
+      anonymousUploadsPerHour: 30,
+      unattachedPhotoQuotaBytes: 256 * 1024 * 1024,
+      trustProxyHops: 0,
+    });
+  });
+
+  it('refuse a negative or fractional setting with its name', () => {
+    expect(() => loadConfig({ YITU_MAX_PHOTO_PIXELS: '0' })).toThrow(
+      /YITU_MAX_PHOTO_PIXELS must be ≥ 1/,
+    );
+    expect(() => loadConfig({ YITU_ANONYMOUS_UPLOADS_PER_HOUR: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ YITU_TRUST_PROXY_HOPS: '1.5' })).toThrow(/must be an integer/);
+  });
+});
+
 describe('working calendar configuration', () => {
   it('reads holidays and make-up working days, refusing malformed dates', () => {
     const config = loadConfig({

@@ -13,7 +13,7 @@ export interface Config {
   seedDemo: boolean;
   /** Mark the session cookie Secure (behind a TLS proxy); on by itself for HTTPS requests. */
   secureCookies: boolean;
-  /** Proxies in front of the API whose X-Forwarded-For names the client (sign-in throttling). */
+  /** Proxy hops in front of the API whose X-Forwarded-For names the client (0: none). */
   trustProxyHops: number;
   production: boolean;
   /** How often the deadline job looks for overdue tickets; 0 turns it off. */
@@ -22,6 +22,12 @@ export interface Config {
   clockOffsetMs: number;
   /** Largest photo accepted, bytes. */
   maxPhotoBytes: number;
+  /** Largest photo accepted, pixels (width × height), checked from its header before decoding. */
+  maxPhotoPixels: number;
+  /** Uploads one client address may attempt an hour without signing in. */
+  anonymousUploadsPerHour: number;
+  /** Bytes that photos not yet on a ticket may hold; past it anonymous uploads wait. */
+  unattachedPhotoQuotaBytes: number;
   /** Public holidays (YYYY-MM-DD) and make-up working weekend days (调休) for deadlines. */
   holidays: string[];
   workingWeekends: string[];
@@ -101,14 +107,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (basemapCrs !== 'WGS84' && basemapCrs !== 'GCJ02') {
     throw new ConfigError(`YITU_BASEMAP_CRS must be WGS84 or GCJ02, got "${env.YITU_BASEMAP_CRS}"`);
   }
-  const trustProxyHops = integer('YITU_TRUST_PROXY_HOPS', 0);
-  if (trustProxyHops < 0) throw new ConfigError('YITU_TRUST_PROXY_HOPS must be ≥ 0');
   const escalationIntervalMs = integer('YITU_ESCALATION_INTERVAL_MS', 60_000);
   if (escalationIntervalMs < 0) throw new ConfigError('YITU_ESCALATION_INTERVAL_MS must be ≥ 0');
+  const atLeast = (name: string, fallback: number, min: number) => {
+    const value = integer(name, fallback);
+    if (value < min) throw new ConfigError(`${name} must be ≥ ${min}, got "${env[name]}"`);
+    return value;
+  };
   return {
     escalationIntervalMs,
     clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),
-    maxPhotoBytes: integer('YITU_MAX_PHOTO_BYTES', 8 * 1024 * 1024),
+    maxPhotoBytes: atLeast('YITU_MAX_PHOTO_BYTES', 8 * 1024 * 1024, 1),
+    maxPhotoPixels: atLeast('YITU_MAX_PHOTO_PIXELS', 64_000_000, 1),
+    anonymousUploadsPerHour: atLeast('YITU_ANONYMOUS_UPLOADS_PER_HOUR', 30, 0),
+    unattachedPhotoQuotaBytes: atLeast('YITU_UNATTACHED_PHOTO_QUOTA_BYTES', 256 * 1024 * 1024, 0),
+    trustProxyHops: atLeast('YITU_TRUST_PROXY_HOPS', 0, 0),
     holidays: dates('YITU_HOLIDAYS'),
     workingWeekends: dates('YITU_WORKING_WEEKENDS'),
     port,
@@ -117,7 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(repoRoot, 'data')),
     seedDemo: seed === 'true' || seed === '1',
     secureCookies: secure === 'true' || secure === '1',
-    trustProxyHops,
     production: env.NODE_ENV === 'production',
     basemap:
       basemapUrl || styleUrl

@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { createDb, DataDirLockedError, migrate } from './db';
 import { startApp } from './http/app';
+import { startPhotoRetentionJob } from './modules/photo/photo.retention';
+import { photoStorageIn } from './modules/photo/photo.storage';
 import { startEscalationJob } from './modules/ticket/escalation';
 import { configureWorkingCalendar, createCalendar } from './modules/ticket/working-calendar';
 import { seedIfEmpty } from './seed';
@@ -28,6 +30,12 @@ async function main() {
   const stopJob = startEscalationJob(database, clock, config.escalationIntervalMs, (m) =>
     console.log(m),
   );
+  const stopPhotoJob = await startPhotoRetentionJob(
+    database,
+    photoStorageIn(config.dataDir),
+    clock,
+    (m) => console.log(m),
+  );
   if (!config.production) {
     const demo = await listDemoAccounts(database);
     if (demo.length > 0) {
@@ -50,6 +58,7 @@ async function main() {
     // Never hang on the way out: a stuck connection must not keep the port or DATA_DIR lock.
     setTimeout(() => process.exit(1), 10_000).unref();
     stopJob();
+    stopPhotoJob();
     await app.stop();
     await database.close();
     process.exit(0);

@@ -1438,9 +1438,10 @@ describe(`hostile input and oversized requests on ${engineName()}`, () => {
     );
     const res = await fetch(`${url}/uploads/photos`, { method: 'POST', body: form });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-      'PAYLOAD_TOO_LARGE',
-    );
+    expect(
+      ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions
+        .code,
+    ).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('given a ticket’s photo, then only its jurisdiction’s staff or its follow link may fetch it', async () => {
@@ -1464,5 +1465,33 @@ describe(`hostile input and oversized requests on ${engineName()}`, () => {
     expect((await get((await sessionOf(url, 'community2')).headers)).status).toBe(403);
     expect((await get({}, `?follow=${followToken}`)).status).toBe(200);
     expect((await get(community.headers)).status).toBe(200);
+  });
+  it('given any page (the map, a resident’s QR and follow pages, GraphiQL), then a CSP, no framing, nosniff and no Referer from resident pages', async () => {
+    const headersOf = async (path: string) =>
+      (await fetch(`${url}${path}`, { headers: { accept: 'text/html' } })).headers;
+    for (const path of [
+      '/',
+      '/?ticket=1',
+      `/r/${compoundCode}`,
+      '/f/some-private-token',
+      '/graphql',
+    ]) {
+      const h = await headersOf(path);
+      expect(h.get('x-content-type-options'), path).toBe('nosniff');
+      expect(h.get('x-frame-options'), path).toBe('DENY');
+      const csp = h.get('content-security-policy') ?? '';
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "worker-src 'self' blob:",
+      ])
+        expect(csp, path).toContain(directive);
+      // no basemap configured: no page sends a Referer to another site
+      expect(h.get('referrer-policy'), path).toBe('no-referrer');
+    }
+    expect((await headersOf('/')).get('content-security-policy')).toContain("style-src 'self';");
   });
 });

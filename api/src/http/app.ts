@@ -12,8 +12,9 @@ import { QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
 import type { Database } from '../db';
 import { createContext, type Context } from '../graphql/context';
 import { formatError } from '../graphql/errors';
-import { diskStorage } from '../modules/photo/photo.storage';
+import { photoStorageIn } from '../modules/photo/photo.storage';
 import { graphiqlHandler } from './graphiql';
+import { securityHeaders } from './headers';
 import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
@@ -39,8 +40,9 @@ export async function startApp(
 ): Promise<RunningApp> {
   const app = express();
   app.disable('x-powered-by');
-  // behind proxies, req.ip is the client they name (sign-in is throttled per client)
+  // behind proxies, req.ip is the client they name (sign-in throttling, per-client upload rate)
   app.set('trust proxy', config.trustProxyHops);
+  app.use(securityHeaders(config.basemap));
   const server = http.createServer(app);
   const pubSub = createTicketPubSub();
   const schema = await buildYituSchema(pubSub);
@@ -99,9 +101,15 @@ export async function startApp(
   app.use(
     photoRoutes(
       database,
-      diskStorage(path.join(config.dataDir, 'photos')),
-      config.maxPhotoBytes,
+      photoStorageIn(config.dataDir),
+      {
+        maxBytes: config.maxPhotoBytes,
+        maxPixels: config.maxPhotoPixels,
+        anonymousPerHour: config.anonymousUploadsPerHour,
+        unattachedQuotaBytes: config.unattachedPhotoQuotaBytes,
+      },
       async (headers) => (await authenticate(database, headers, now())).viewer,
+      now,
     ),
   );
   const webDist = path.join(repoRoot, 'web', 'dist');

@@ -1,33 +1,140 @@
 import Busboy from 'busboy';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Guard } from '../auth/guard';
 import { coversTicket, type Viewer } from '../auth/viewer';
-import { PhotoRejected, storePhoto } from '../modules/photo/photo.service';
+import {
+  PhotoRejected,
+  sizeRefusal,
+  storePhoto,
+  unattachedPhotoBytes,
+  type PhotoLimits,
+} from '../modules/photo/photo.service';
 import type { PhotoStorage } from '../modules/photo/photo.storage';
 
+export interface UploadRules extends PhotoLimits {
+  /** Upload attempts a client address may make an hour without signing in (per process). */
+  anonymousPerHour: number;
+  /** Bytes unattached photos may hold before anonymous uploads are refused. */
+  unattachedQuotaBytes: number;
+}
+
+// Refusals in the same shape as /graphql's: {errors: [{message, extensions: {code, …}}]}.
+const refuse = (
+  res: express.Response,
+  status: number,
+  code: string,
+  message: string,
+  extensions: Record<string, unknown> = {},
+) => {
+  if (!res.headersSent)
+    res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
+};
+
+const HOUR_MS = 3600_000;
+
+/** Upload attempts per client address in the last hour, kept in this process only. */
+function attemptCounter() {
+  const attempts = new Map<string, number[]>();
+  return (client: string, now: number, limit: number) => {
+    if (attempts.size > 10_000)
+      for (const [c, times] of attempts) if (times.at(-1)! <= now - HOUR_MS) attempts.delete(c);
+    const recent = (attempts.get(client) ?? []).filter((t) => t > now - HOUR_MS);
+    if (recent.length >= limit) {
+      attempts.set(client, recent);
+      return { allowed: false, retryAfterSeconds: Math.ceil((recent[0]! + HOUR_MS - now) / 1000) };
+    }
+    recent.push(now);
+    attempts.set(client, recent);
+    return { allowed: true, retryAfterSeconds: 0 };
+  };
+}
+
 // POST /uploads/photos (multipart/form-data, one file field "photo") → 201 {key, url, thumbnailUrl}.
-// GET /photos/<key> and /photos/<key>/thumbnail serve them. Errors: {error: {code, message}}.
+// GET /photos/<key> and /photos/<key>/thumbnail serve them.
 export function photoRoutes(
   database: Database,
   storage: PhotoStorage,
-  maxBytes: number,
+  rules: UploadRules,
   viewerOf: (headers: IncomingHttpHeaders) => Promise<Viewer>,
+  now: () => Date,
 ): express.Router {
   const router = express.Router();
-  router.post('/uploads/photos', (req, res) => {
-    const fail = (status: number, code: string, message: string) => {
-      if (!res.headersSent) res.status(status).json({ error: { code, message } });
+  const countAttempt = attemptCounter();
+  router.post('/uploads/photos', async (req, res) => {
+    let viewer: Viewer;
+    try {
+      viewer = await viewerOf(req.headers);
+    } catch (error) {
+      req.resume();
+      const extensions = error instanceof GraphQLError ? error.extensions : {};
+      const { http, code, ...rest } = extensions as {
+        http?: { status?: number };
+        code?: string;
+      };
+      return refuse(
+        res,
+        http?.status ?? 401,
+        code ?? 'UNAUTHENTICATED',
+        (error as Error).message,
+        rest,
+      );
+    }
+    const guard = new Guard(viewer, database, now);
+    // every refusal is audited like the API's own (no client address: it is personal data)
+    const refuseAudited = async (
+      status: number,
+      code: string,
+      reason: string,
+      message: string,
+      more: Record<string, unknown> = {},
+    ) => {
+      req.resume();
+      // the refusal changed nothing: it is answered even if the audit line cannot be written
+      await guard.audit({ action: 'uploadPhoto', result: `${code} ${reason}` }).catch(() => {});
+      refuse(res, status, code, message, { reason, ...more });
     };
+    // Residents upload without an account: each address has an hourly rate, and all uploads
+    // waiting for their report share a disk quota. Staff and tokens are accountable: exempt.
+    if (viewer.via === 'anonymous') {
+      const attempt = countAttempt(req.ip ?? 'unknown', Date.now(), rules.anonymousPerHour);
+      if (!attempt.allowed) {
+        res.set('Retry-After', String(attempt.retryAfterSeconds));
+        return refuseAudited(
+          429,
+          'RATE_LIMITED',
+          'UPLOAD_RATE',
+          `at most ${rules.anonymousPerHour} photos an hour without signing in; try again in ${attempt.retryAfterSeconds} s`,
+          { limit: rules.anonymousPerHour, retryAfterSeconds: attempt.retryAfterSeconds },
+        );
+      }
+      if ((await unattachedPhotoBytes(database)) >= rules.unattachedQuotaBytes) {
+        res.set('Retry-After', '3600');
+        return refuseAudited(
+          429,
+          'RATE_LIMITED',
+          'UPLOAD_QUOTA',
+          'too many photos are waiting for their report; try again later',
+          { retryAfterSeconds: 3600 },
+        );
+      }
+    }
     let busboy: Busboy.Busboy;
     try {
       busboy = Busboy({
         headers: req.headers,
-        limits: { files: 1, fileSize: maxBytes, fields: 0 },
+        limits: { files: 1, fileSize: rules.maxBytes, fields: 0 },
       });
     } catch {
-      return fail(400, 'BAD_REQUEST', 'send multipart/form-data with one file field named photo');
+      return refuseAudited(
+        400,
+        'BAD_REQUEST',
+        'NOT_MULTIPART',
+        'send multipart/form-data with one file field named photo',
+      );
     }
     let handled = false;
     busboy.on('file', (name, stream) => {
@@ -42,15 +149,9 @@ export function photoRoutes(
       stream.on('limit', () => (truncated = true));
       stream.on('end', async () => {
         try {
-          if (truncated) {
-            fail(
-              413,
-              'PAYLOAD_TOO_LARGE',
-              `photo is over ${Math.round(maxBytes / 1024 / 1024)} MB`,
-            );
-            return;
-          }
-          const photo = await storePhoto(database, storage, Buffer.concat(chunks), maxBytes);
+          if (truncated) throw sizeRefusal(rules.maxBytes);
+          const photo = await storePhoto(database, storage, Buffer.concat(chunks), rules, now());
+          await guard.audit({ action: 'uploadPhoto', target: photo.key, result: 'OK' });
           res.status(201).json({
             key: photo.key,
             contentType: photo.contentType,
@@ -60,15 +161,19 @@ export function photoRoutes(
             thumbnailUrl: `/photos/${photo.key}/thumbnail`,
           });
         } catch (error) {
-          if (error instanceof PhotoRejected) fail(error.status, error.code, error.message);
-          else fail(500, 'INTERNAL_SERVER_ERROR', 'could not store the photo');
+          if (error instanceof PhotoRejected)
+            await refuseAudited(error.status, error.code, error.reason, error.message);
+          else refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'could not store the photo');
         }
       });
     });
     busboy.on('close', () => {
-      if (!handled) fail(400, 'BAD_REQUEST', 'no file field named photo');
+      if (!handled) void refuseAudited(400, 'BAD_REQUEST', 'NO_PHOTO', 'no file field named photo');
     });
-    busboy.on('error', () => fail(400, 'BAD_REQUEST', 'malformed multipart body'));
+    busboy.on(
+      'error',
+      () => void refuseAudited(400, 'BAD_REQUEST', 'MALFORMED', 'malformed multipart body'),
+    );
     req.pipe(busboy);
   });
   router.get(['/photos/:key', '/photos/:key/thumbnail'], async (req, res) => {
@@ -92,31 +197,31 @@ export function photoRoutes(
       try {
         viewer = await viewerOf(req.headers);
       } catch {
-        res
-          .status(401)
-          .json({ error: { code: 'UNAUTHENTICATED', message: 'invalid credentials' } });
-        return;
+        return refuse(res, 401, 'UNAUTHENTICATED', 'invalid credentials');
       }
       const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
       const byRole =
         viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
       if (!byLink && !byRole) {
-        const code = viewer.via === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
-        res
-          .status(viewer.via === 'anonymous' ? 401 : 403)
-          .json({ error: { code, message: 'this photo belongs to a ticket you may not see' } });
-        return;
+        const anonymous = viewer.via === 'anonymous';
+        return refuse(
+          res,
+          anonymous ? 401 : 403,
+          anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+          'this photo belongs to a ticket you may not see',
+        );
       }
     }
     const bytes = row ? await storage.get(thumbnail ? `${key}.thumb.jpg` : key) : null;
     if (!row || !bytes) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such photo' } });
-      return;
+      return refuse(res, 404, 'NOT_FOUND', 'no such photo');
     }
     res
       .type(thumbnail ? 'image/jpeg' : row.contentType)
       // a ticket's photo is personal: no cache keeps it after the session ends
       .set('Cache-Control', row.ticketPk === null ? 'private, max-age=86400' : 'private, no-store')
+      // opened on its own, a photo is an image and nothing else: no script, no frame
+      .set('Content-Security-Policy', "default-src 'none'; sandbox")
       .send(bytes);
   });
   return router;

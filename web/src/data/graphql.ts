@@ -79,10 +79,11 @@ export async function uploadPhoto(file: Blob): Promise<{ key: string; thumbnailU
   const json = (await res.json().catch(() => ({}))) as {
     key?: string;
     thumbnailUrl?: string;
-    error?: { message: string; code: string };
+    errors?: { message: string; extensions?: { code?: string } }[];
   };
   if (!res.ok || !json.key) {
-    throw new ApiError(json.error?.message ?? `HTTP ${res.status}`, json.error?.code ?? 'HTTP');
+    const error = json.errors?.[0];
+    throw new ApiError(error?.message ?? `HTTP ${res.status}`, error?.extensions?.code ?? 'HTTP');
   }
   return { key: json.key, thumbnailUrl: json.thumbnailUrl ?? '' };
 }

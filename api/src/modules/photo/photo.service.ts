@@ -5,8 +5,8 @@ import type { Database } from '../../db';
 import type { PhotoStorage } from './photo.storage';
 
 // Photos are checked by their content, not their name or declared type: the first bytes must
-// be a JPEG, PNG or WebP signature, and the image must decode. A thumbnail for the map panel is
-// made at upload.
+// be a JPEG, PNG or WebP signature, its header within the pixel limit, and the image must decode.
+// What is kept is a re-encoding, with a thumbnail for the map panel.
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 export const THUMBNAIL_PX = 320;
@@ -34,11 +34,22 @@ export class PhotoRejected extends Error {
   constructor(
     readonly status: 413 | 415,
     readonly code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE',
+    /** FILE_SIZE, PIXEL_LIMIT, NOT_AN_IMAGE or UNDECODABLE. */
+    readonly reason: string,
     message: string,
   ) {
     super(message);
   }
 }
+
+export interface PhotoLimits {
+  maxBytes: number;
+  /** Width × height, read from the header before anything is decoded. */
+  maxPixels: number;
+}
+
+/** Longest edge of a stored photo: enough to read a meter or a crack, far less to keep. */
+const STORED_EDGE_PX = 4096;
 
 export interface StoredPhoto {
   key: string;
@@ -48,46 +59,117 @@ export interface StoredPhoto {
   height: number;
 }
 
+export const sizeRefusal = (maxBytes: number) =>
+  new PhotoRejected(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'FILE_SIZE',
+    `photo is over ${Math.round(maxBytes / 1024 / 1024)} MB`,
+  );
+
+// Decoding costs memory in proportion to pixels: two photos at a time per process (two cores).
+const DECODERS = 2;
+let decoding = 0;
+const waiting: (() => void)[] = [];
+async function decodeInTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (decoding >= DECODERS) await new Promise<void>((resolve) => waiting.push(resolve));
+  decoding++;
+  try {
+    return await work();
+  } finally {
+    decoding--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * Checks and stores an upload. The photo is decoded and re-encoded in its own format: what is
+ * stored and served is pixels only, so EXIF (a phone's GPS position, its serial number) and
+ * anything hidden beside the image data (a JPEG+HTML polyglot) are gone.
+ */
 export async function storePhoto(
   database: Database,
   storage: PhotoStorage,
   bytes: Buffer,
-  maxBytes: number,
+  limits: PhotoLimits,
+  now: Date,
 ): Promise<StoredPhoto> {
-  if (bytes.length > maxBytes) {
+  if (bytes.length > limits.maxBytes) throw sizeRefusal(limits.maxBytes);
+  const contentType = sniffImageType(bytes);
+  if (!contentType)
+    throw new PhotoRejected(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'NOT_AN_IMAGE',
+      'only JPEG, PNG or WebP photos',
+    );
+  const undecodable = () =>
+    new PhotoRejected(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'UNDECODABLE',
+      'the photo could not be decoded',
+    );
+  // the header alone: a 16000×16000 PNG of a few hundred kB is refused here, never decoded
+  const header = await sharp(bytes, { limitInputPixels: false })
+    .metadata()
+    .catch(() => {
+      throw undecodable();
+    });
+  const pixels = (header.width ?? 0) * (header.height ?? 0);
+  if (pixels > limits.maxPixels) {
     throw new PhotoRejected(
       413,
       'PAYLOAD_TOO_LARGE',
-      `photo is over ${Math.round(maxBytes / 1024 / 1024)} MB`,
+      'PIXEL_LIMIT',
+      `photo is ${header.width}×${header.height}; at most ${(limits.maxPixels / 1e6).toFixed(0)} megapixels`,
     );
   }
-  const contentType = sniffImageType(bytes);
-  if (!contentType)
-    throw new PhotoRejected(415, 'UNSUPPORTED_MEDIA_TYPE', 'only JPEG, PNG or WebP photos');
-  let meta: sharp.Metadata;
+  let stored: { data: Buffer; info: sharp.OutputInfo };
   let thumbnail: Buffer;
   try {
-    meta = await sharp(bytes).metadata();
-    thumbnail = await sharp(bytes)
-      .rotate()
-      .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside' })
-      .jpeg({ quality: 75 })
-      .toBuffer();
+    ({ stored, thumbnail } = await decodeInTurn(async () => {
+      const image = sharp(bytes, { limitInputPixels: limits.maxPixels })
+        .rotate() // EXIF orientation into the pixels, before the EXIF is dropped
+        .resize(STORED_EDGE_PX, STORED_EDGE_PX, { fit: 'inside', withoutEnlargement: true });
+      // sharp writes no metadata unless asked (keepMetadata/withExif): none is asked for
+      const encoded =
+        contentType === 'image/png'
+          ? image.png()
+          : contentType === 'image/webp'
+            ? image.webp({ quality: 85 })
+            : image.jpeg({ quality: 85 });
+      const result = await encoded.toBuffer({ resolveWithObject: true });
+      const small = await sharp(result.data)
+        .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside' })
+        .jpeg({ quality: 75 })
+        .toBuffer();
+      return { stored: result, thumbnail: small };
+    }));
   } catch {
-    throw new PhotoRejected(415, 'UNSUPPORTED_MEDIA_TYPE', 'the photo could not be decoded');
+    throw undecodable();
   }
   const key = crypto.randomBytes(18).toString('base64url');
-  await storage.put(key, bytes);
+  await storage.put(key, stored.data);
   await storage.put(`${key}.thumb.jpg`, thumbnail);
   const photo = {
     key,
     contentType,
-    bytes: bytes.length,
-    width: meta.width ?? 0,
-    height: meta.height ?? 0,
+    bytes: stored.data.length,
+    width: stored.info.width,
+    height: stored.info.height,
   };
   await database.db.execute(sql`
-    INSERT INTO photos (key, content_type, bytes, width, height)
-    VALUES (${photo.key}, ${photo.contentType}, ${photo.bytes}, ${photo.width}, ${photo.height})`);
+    INSERT INTO photos (key, content_type, bytes, width, height, created_at)
+    VALUES (${photo.key}, ${photo.contentType}, ${photo.bytes}, ${photo.width}, ${photo.height},
+      ${now.toISOString()})`);
   return photo;
+}
+
+/** Bytes held by photos that no ticket carries yet (uploads still waiting for their report). */
+export async function unattachedPhotoBytes(database: Database): Promise<number> {
+  const [row] = await database.rows<{ bytes: number }>(
+    sql`SELECT coalesce(sum(bytes), 0)::bigint::float8 AS bytes FROM photos WHERE ticket_id IS NULL`,
+  );
+  return Number(row?.bytes ?? 0);
 }

@@ -32,3 +32,7 @@ export function diskStorage(root: string): PhotoStorage {
     },
   };
 }
+
+/** Where the product keeps photos: under its data directory, on either database engine. */
+export const photoStorageIn = (dataDir: string): PhotoStorage =>
+  diskStorage(path.join(dataDir, 'photos'));
