@@ -3,7 +3,9 @@ import express from 'express';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AuditEntry } from '../auth/audit';
 import { coversTicket, type Viewer } from '../auth/viewer';
+import { toGlobalId } from '../graphql/ids';
 import { PhotoRejected, storePhoto } from '../modules/photo/photo.service';
 import type { PhotoStorage } from '../modules/photo/photo.storage';
 
@@ -14,6 +16,7 @@ export function photoRoutes(
   storage: PhotoStorage,
   maxBytes: number,
   viewerOf: (headers: IncomingHttpHeaders) => Promise<Viewer>,
+  audit: (viewer: Viewer, entry: AuditEntry) => Promise<void>,
 ): express.Router {
   const router = express.Router();
   router.post('/uploads/photos', (req, res) => {
@@ -100,6 +103,13 @@ export function photoRoutes(
       const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
       const byRole =
         viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
+      // a token's every download is audited, as its GraphQL requests are
+      if (viewer.via === 'token')
+        await audit(viewer, {
+          action: 'GET /photos',
+          target: toGlobalId('Ticket', row.ticketPk),
+          result: byLink || byRole ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
+        });
       if (!byLink && !byRole) {
         const code = viewer.via === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
         res
