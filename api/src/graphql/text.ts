@@ -37,10 +37,11 @@ function invalidPath(variables: Record<string, unknown>): string | null {
 function invalidLiteral(document: DocumentNode): string | null {
   let found: string | null = null;
   visit(document, {
-    StringValue(node, _key, _parent, _path, ancestors) {
+    StringValue(node, _key, parent, _path, ancestors) {
       if (found !== null || isValidText(node.value)) return;
       const names: string[] = [];
-      for (const ancestor of ancestors) {
+      for (const ancestor of [...ancestors, parent]) {
+        if (!ancestor) continue;
         if (Array.isArray(ancestor) || !('kind' in ancestor)) continue;
         if (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD)
           names.push(ancestor.name.value);
