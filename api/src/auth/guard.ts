@@ -14,8 +14,6 @@ export interface TicketPlace {
   level: string;
 }
 
-export type { AuditEntry };
-
 export class Guard {
   /** Tickets opened through their private follow link in this request (the resident's own). */
   private readonly granted = new Set<number>();

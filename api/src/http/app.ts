@@ -166,16 +166,13 @@ export async function startApp(
   );
   // anything else that fails: logged here, a bare 500 to the caller (never express's stack page)
   app.use(
-    (
-      error: unknown,
-      _req: express.Request,
-      res: express.Response,
-      _next: express.NextFunction,
-    ) => {
+    (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       logInternalError(error);
       if (!res.headersSent)
         res.status(500).json({
-          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          errors: [
+            { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+          ],
         });
     },
   );
