@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { ErrorCode, YituError } from '../graphql/errors';
+import { appendAudit, type AuditEntry } from './audit';
 import type { Permission } from './roles';
 import { actorOf, coversTicket, type Viewer } from './viewer';
 
@@ -13,22 +14,19 @@ export interface TicketPlace {
   level: string;
 }
 
-export interface AuditEntry {
-  action: string;
-  target?: string | null;
-  result: string;
-  details?: Record<string, unknown>;
-}
-
 export class Guard {
   /** Tickets opened through their private follow link in this request (the resident's own). */
   private readonly granted = new Set<number>();
   /** Ticket pks already judged for this viewer. */
   private readonly judged = new Map<number, boolean>();
+  /** Lines written inside a change's transaction: written again should it roll back. */
+  private journal: AuditEntry[] | null = null;
+  /** Root mutation fields run in this request (each writes its own line: audit.ts). */
+  changes = 0;
 
   constructor(
     readonly viewer: Viewer,
-    private readonly database: Database,
+    private database: Database,
     private readonly now: () => Date,
   ) {}
 
@@ -96,11 +94,21 @@ export class Guard {
 
   /** Appends to the audit log; awaited, so a read of personal data is recorded before it is shown. */
   async audit(entry: AuditEntry): Promise<void> {
-    await this.database.rows(sql`
-      INSERT INTO audit_log (at, account_id, actor, action, target, result, details)
-      VALUES (${this.now().toISOString()}, ${this.viewer.account?.pk ?? null}, ${this.actor},
-        ${entry.action}, ${entry.target ?? null}, ${entry.result},
-        ${entry.details ? JSON.stringify(entry.details) : null}::jsonb)`);
+    await appendAudit(this.database, this.viewer, this.now(), entry);
+    this.journal?.push(entry);
+  }
+
+  /** Until the returned function is called, lines go through tx; it returns those written. */
+  writeThrough(tx: Database): () => AuditEntry[] {
+    const outer = this.database;
+    this.database = tx;
+    this.journal = [];
+    return () => {
+      const written = this.journal ?? [];
+      this.database = outer;
+      this.journal = null;
+      return written;
+    };
   }
 }
 

@@ -3,8 +3,9 @@ import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../db';
 import type { Context } from '../graphql/context';
-import { YituError } from '../graphql/errors';
 import { costRefusal } from '../graphql/limits';
+import { invalidTextRefusal } from '../graphql/text';
+import { appendAudit, redact, resultOf, rootFields, targetOf } from './audit';
 import {
   anonymousViewer,
   authenticateSecret,
@@ -48,38 +49,53 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
+/** `request` names what was asked ("POST /graphql") for the audit line of a refused token. */
 export async function authenticate(
   database: Database,
   headers: IncomingHttpHeaders,
   now: Date,
+  request: string,
 ): Promise<{ viewer: Viewer; sessionSecret: string | null }> {
   const authorization = headers.authorization;
   if (authorization) {
+    const refused = async (viewer: Viewer, error: GraphQLError) => {
+      const { code, reason } = error.extensions;
+      await appendAudit(database, viewer, now, {
+        action: 'token request',
+        result: `${String(code)} ${String(reason)}`,
+        details: { request },
+      });
+      return error;
+    };
     const match = /^Bearer\s+([\w-]{10,200})$/i.exec(authorization.trim());
     if (!match)
-      throw httpError(
-        401,
-        'UNAUTHENTICATED',
-        'TOKEN_INVALID',
-        'send Authorization: Bearer <token>',
+      throw await refused(
+        anonymousViewer(),
+        httpError(401, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'send Authorization: Bearer <token>'),
       );
     const found = await authenticateSecret(database, match[1]!, 'API_TOKEN', now);
     if (!found.ok)
-      throw httpError(
-        401,
-        'UNAUTHENTICATED',
-        `TOKEN_${found.reason}`,
-        `this API token is ${found.reason.toLowerCase()}`,
+      throw await refused(
+        anonymousViewer(),
+        httpError(
+          401,
+          'UNAUTHENTICATED',
+          `TOKEN_${found.reason}`,
+          `this API token is ${found.reason.toLowerCase()}`,
+        ),
       );
     if (found.ratePerMinute !== null) {
       const used = await countTokenRequest(database, found.viewer.credentialPk!, now);
       if (used.requests > found.ratePerMinute)
-        throw httpError(
-          429,
-          'RATE_LIMITED',
-          'TOKEN_RATE',
-          `this token may make ${found.ratePerMinute} requests a minute; try again in ${used.retryAfterSeconds} s`,
-          { limit: found.ratePerMinute, retryAfterSeconds: used.retryAfterSeconds },
+        throw await refused(
+          found.viewer,
+          httpError(
+            429,
+            'RATE_LIMITED',
+            'TOKEN_RATE',
+            `this token may make ${found.ratePerMinute} requests a minute; try again in ${used.retryAfterSeconds} s`,
+            { limit: found.ratePerMinute, retryAfterSeconds: used.retryAfterSeconds },
+          ),
         );
     }
     return { viewer: found.viewer, sessionSecret: null };
@@ -102,29 +118,6 @@ const usesIntrospection = (document: DocumentNode) => {
   return found;
 };
 
-// secrets and personal data never enter the audit log; free text may hold either (a resident
-// writes their phone into the description), so only its length is kept
-const SECRET_KEYS = /password|token|idempotencyKey|reporterPhone|reporterName|contactPhone/i;
-const FREE_TEXT = /^(description|reason|comment|text)$/;
-/** Variables as the audit log keeps them: no secrets or personal data, long text cut. */
-function redact(value: unknown, depth = 0): unknown {
-  if (depth > 5) return '…';
-  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;
-  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        SECRET_KEYS.test(k)
-          ? '[redacted]'
-          : FREE_TEXT.test(k) && typeof v === 'string'
-            ? `[${v.length} characters]`
-            : redact(v, depth + 1),
-      ]),
-    );
-  return value;
-}
-
 /**
  * Introspection and field suggestions only for the map app's sessions and tokens granted the
  * `introspection` scope; an audit line for every mutation and every API-token request.
@@ -133,6 +126,8 @@ export const securityPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, document, operation, request }) {
+        const invalidText = invalidTextRefusal(document, request.variables ?? {});
+        if (invalidText) throw invalidText;
         const tooCostly = operation && costRefusal(document, operation, request.variables ?? {});
         if (tooCostly) throw tooCostly;
         if (!contextValue.auth.viewer.introspection && usesIntrospection(document))
@@ -145,7 +140,7 @@ export const securityPlugin: ApolloServerPlugin<Context> = {
               : 'sign in to introspect the schema',
           );
       },
-      async willSendResponse({ contextValue, response, operation, request, errors }) {
+      async willSendResponse({ contextValue, response, operation, document, request, errors }) {
         const body = response.body;
         if (
           !contextValue.auth.viewer.introspection &&
@@ -157,26 +152,26 @@ export const securityPlugin: ApolloServerPlugin<Context> = {
             message: e.message.replace(/ ?Did you mean .*\?$/, ''),
           }));
         }
+        // each mutation field that ran wrote its own line (auth/audit.ts); this one is for a
+        // mutation refused before any ran, a request refused for its text, and every request
+        // of an API token
+        const guard = contextValue.auth;
         const kind = operation?.operation;
-        const viewer = contextValue.auth.viewer;
-        if (kind !== 'mutation' && viewer.via !== 'token') return;
-        const fields =
-          operation?.selectionSet.selections
-            .map((s) => (s.kind === Kind.FIELD ? s.name.value : '…'))
-            .join(',') ?? '(not parsed)';
-        if (/^(signIn|signOut|issueApiToken|revokeApiToken)$/.test(fields)) return; // they log themselves
-        // a YituError's code and reason become extensions only in formatError, after this hook
-        const codes = (errors ?? []).map((e) => {
-          const original = e.originalError instanceof YituError ? e.originalError : null;
-          const code = original?.code ?? e.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
-          const reason = original?.reason ?? e.extensions?.reason;
-          return `${String(code)}${reason ? ` ${String(reason)}` : ''}`;
-        });
-        await contextValue.auth.audit({
-          action: `${kind ?? 'request'} ${fields}`,
-          target: request.operationName ?? null,
-          result: codes.length ? [...new Set(codes)].join('; ') : 'OK',
-          details: { variables: redact(request.variables ?? {}) as Record<string, unknown> },
+        const results = [...new Set((errors ?? []).map(resultOf))];
+        if (
+          guard.changes > 0 ||
+          (kind !== 'mutation' &&
+            guard.viewer.via !== 'token' &&
+            !results.includes('BAD_USER_INPUT INVALID_TEXT'))
+        )
+          return;
+        const fields = operation && document ? rootFields(document, operation).join(',') : null;
+        const variables = request.variables ?? {};
+        await guard.audit({
+          action: `${kind ?? 'request'} ${fields ?? '(not parsed)'}`,
+          target: targetOf(variables),
+          result: results.length ? results.join('; ') : 'OK',
+          details: { variables: redact(variables) as Record<string, unknown> },
         });
       },
     };

@@ -1,9 +1,10 @@
 import type { MiddlewareFn } from 'type-graphql';
 import type { Context } from '../graphql/context';
-import { fromGlobalId } from '../graphql/ids';
+import { integerKey, fromGlobalId } from '../graphql/ids';
 import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
 import { ticketById } from '../modules/ticket/ticket.repo';
+import { auditedChange } from './audit';
 import { forbidden, type Guard } from './guard';
 import { coversGrid } from './viewer';
 import type { Permission } from './roles';
@@ -203,13 +204,17 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   const type = info.parentType.name;
   const field = `${type}.${info.fieldName}`;
   const guard = context.auth;
-  if (ROOTS.has(type)) {
-    await checkRoot(context, field, args);
-    // the checks read tickets through the request's loaders; a mutation must return them fresh
-    if (type === 'Mutation') {
+  if (type === 'Mutation')
+    // the change, its checks and its audit line in one transaction (auth/audit.ts)
+    return auditedChange(context, info.fieldName, args, async () => {
+      await checkRoot(context, field, args);
+      // the checks read tickets through the request's loaders; a mutation must return them fresh
       context.loaders.clear();
       guard.forget();
-    }
+      return next();
+    });
+  if (ROOTS.has(type)) {
+    await checkRoot(context, field, args);
     return next();
   }
   if (info.fieldName === '__typename') return next();
@@ -326,8 +331,8 @@ function ids(values: unknown[] | undefined, type: string): number[] {
     if (typeof value !== 'string') continue;
     try {
       const decoded = fromGlobalId(value);
-      const key = Number(decoded.key);
-      if (decoded.type === type && Number.isSafeInteger(key) && key > 0) keys.push(key);
+      const key = integerKey(decoded.key);
+      if (decoded.type === type && key !== null) keys.push(key);
     } catch {
       // the resolver reports the bad id with its field
     }

@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
+import { integerKey } from './ids';
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -66,8 +67,9 @@ export function keyset(args: PageArgs): KeysetPage {
   let afterKey: number | null = null;
   if (args.after != null) {
     const match = /^cursor:(\d+)$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
-    if (!match) throw badInput('after', 'INVALID_CURSOR', 'after is not a cursor from this API');
-    afterKey = Number(match[1]);
+    afterKey = match ? integerKey(match[1]!) : null;
+    if (afterKey === null)
+      throw badInput('after', 'INVALID_CURSOR', 'after is not a cursor from this API');
   }
   return { limit, afterKey };
 }

@@ -36,11 +36,15 @@ export const badInput = (field: string, reason: string, message: string) =>
 
 export const notFound = (what: string) => new YituError(ErrorCode.NOT_FOUND, `${what} not found`);
 
-/** Apollo formatError: codes on every error; no internals leak outside development. */
+/**
+ * Apollo formatError: codes on every error. Internals (stack traces, SQL, its parameters) never
+ * reach the caller, in any mode: an unexpected error is handed to `logInternal` and answered
+ * as a bare INTERNAL_SERVER_ERROR.
+ */
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
-  development: boolean,
+  logInternal: (error: unknown) => void,
 ): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof YituError) {
@@ -57,10 +61,9 @@ export function formatError(
     };
   }
   const code = formatted.extensions?.code;
-  // GraphQL validation, parsing and variable errors carry their own codes: keep them.
+  // GraphQL validation, parsing and variable errors carry their own codes: keep them, with a
+  // limit's reason and numbers (graphql/limits.ts, rate limits), and nothing else
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-    if (development) return formatted;
-    // keep a limit's reason and numbers (graphql/limits.ts, rate limits); nothing else
     const { reason, limit, retryAfterSeconds } = formatted.extensions ?? {};
     return {
       ...formatted,
@@ -72,7 +75,7 @@ export function formatError(
       },
     };
   }
-  if (development) return formatted;
+  logInternal(original ?? error);
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),

@@ -1,4 +1,4 @@
-import { badInput } from './errors';
+import { badInput, notFound } from './errors';
 
 // Global object identification: an id is base64("Type:key"), opaque to clients.
 export type NodeType =
@@ -49,11 +49,23 @@ export function fromGlobalId(id: string, field = 'id'): { type: NodeType; key: s
   return { type: type as NodeType, key };
 }
 
-/** Decode an id that must be of one type and have an integer key. */
+/** Keys are PostgreSQL integers: a larger one cannot exist (and would fail in SQL). */
+const MAX_KEY = 2_147_483_647;
+
+/** The key as a row's integer key, or null when it cannot be one. */
+export function integerKey(key: string): number | null {
+  if (!/^[1-9]\d{0,9}$/.test(key)) return null;
+  const value = Number(key);
+  return value <= MAX_KEY ? value : null;
+}
+
+/** Decode an id that must be of one type and have an integer key; NOT_FOUND past any key. */
 export function expectId(id: string, type: NodeType, field = 'id'): number {
   const decoded = fromGlobalId(id, field);
-  const key = Number(decoded.key);
-  if (decoded.type !== type || !Number.isSafeInteger(key) || key <= 0) {
+  if (decoded.type === type && /^\d+$/.test(decoded.key) && Number(decoded.key) > MAX_KEY)
+    throw notFound(`${type} ${id}`);
+  const key = integerKey(decoded.key);
+  if (decoded.type !== type || key === null) {
     throw badInput(field, 'WRONG_ID_TYPE', `${field}: expected a ${type} id`);
   }
   return key;

@@ -18,9 +18,12 @@ import { securityHeaders } from './headers';
 import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
+import { appendAudit } from '../auth/audit';
 import { authenticate, securityPlugin } from '../auth/http';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
+
+const logInternalError = (error: unknown) => console.error('internal error:', error);
 
 /** Largest GraphQL request body: far above any real query, far below a memory problem. */
 const BODY_LIMIT = '256kb';
@@ -60,8 +63,10 @@ export async function startApp(
       : await database.listen(CREDENTIALS_CHANNEL, (pk) => live.closeCredential(Number(pk)));
   const apollo = new ApolloServer<Context>({
     schema,
-    includeStacktraceInErrorResponses: !config.production,
-    formatError: (formatted, error) => formatError(formatted, error, !config.production),
+    // internals (stack traces, failing SQL and its parameters) go to the server's log, never
+    // to the caller, in every mode
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, logInternalError),
     // main.ts owns shutdown; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
     // Depth, alias, directive and token bombs are refused before anything runs.
@@ -108,8 +113,9 @@ export async function startApp(
         anonymousPerHour: config.anonymousUploadsPerHour,
         unattachedQuotaBytes: config.unattachedPhotoQuotaBytes,
       },
-      async (headers) => (await authenticate(database, headers, now())).viewer,
+      async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
       now,
+      (viewer, entry) => appendAudit(database, viewer, now(), entry),
     ),
   );
   const webDist = path.join(repoRoot, 'web', 'dist');
@@ -120,7 +126,12 @@ export async function startApp(
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const { viewer, sessionSecret } = await authenticate(database, req.headers, now());
+        const { viewer, sessionSecret } = await authenticate(
+          database,
+          req.headers,
+          now(),
+          `${req.method} /graphql`,
+        );
         return createContext(database, now, viewer, {
           secret: sessionSecret,
           client: req.ip ?? req.socket.remoteAddress ?? 'unknown',
@@ -162,6 +173,18 @@ export async function startApp(
           ],
         });
       } else next(error);
+    },
+  );
+  // anything else that fails: logged here, a bare 500 to the caller (never express's stack page)
+  app.use(
+    (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      logInternalError(error);
+      if (!res.headersSent)
+        res.status(500).json({
+          errors: [
+            { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+          ],
+        });
     },
   );
 

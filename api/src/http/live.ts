@@ -8,9 +8,11 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticateSecret, countTokenRequest, SESSION_COOKIE } from '../auth/credentials';
+import { appendAudit, redact, resultOf, rootFields, targetOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
 import { readCookie } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
@@ -65,6 +67,24 @@ export function serveLiveEvents(
     byCredential.delete(credentialPk);
   };
 
+  /** A token's every subscription is in the audit log with its result, as its requests are. */
+  const auditedForTokens =
+    <C extends { extra: { socket: object } }, R>(
+      subscribe: (ctx: C, id: string, payload: SubscribePayload) => Promise<R>,
+    ) =>
+    async (ctx: C, id: string, payload: SubscribePayload): Promise<R> => {
+      const answer = await subscribe(ctx, id, payload);
+      const viewer = held.get(ctx.extra.socket)?.viewer;
+      if (viewer?.via === 'token')
+        await appendAudit(database, viewer, now(), {
+          action: `subscription ${subscribedFields(payload)}`,
+          target: targetOf(payload.variables),
+          result: Array.isArray(answer) ? [...new Set(answer.map(resultOf))].join('; ') : 'OK',
+          details: { variables: redact(payload.variables ?? {}) as Record<string, unknown> },
+        });
+      return answer;
+    };
+
   const cleanup = useServer(
     {
       schema,
@@ -100,7 +120,7 @@ export function serveLiveEvents(
         });
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: auditedForTokens(async (ctx, _id, payload) => {
         const state = held.get(ctx.extra.socket);
         if (!state) return [refusal('sign in first', 'UNAUTHENTICATED', 'SIGN_IN_REQUIRED')];
         let document: DocumentNode;
@@ -149,7 +169,7 @@ export function serveLiveEvents(
           return [refusal(error.message, error.code, error.reason ?? 'NO_PERMISSION')];
         }
         return undefined;
-      },
+      }),
       context: (ctx) => createContext(database, now, held.get(ctx.extra.socket)!.viewer),
       onError: () => undefined,
     },
@@ -161,4 +181,14 @@ export function serveLiveEvents(
     },
     closeCredential,
   };
+}
+
+function subscribedFields(payload: SubscribePayload): string {
+  try {
+    const document = parse(payload.query, { maxTokens: QUERY_LIMITS.tokens });
+    const operation = getOperationAST(document, payload.operationName ?? undefined);
+    return operation ? rootFields(document, operation).join(',') : '(no operation)';
+  } catch {
+    return '(not parsed)';
+  }
 }

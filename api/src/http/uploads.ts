@@ -4,8 +4,10 @@ import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AuditEntry } from '../auth/audit';
 import { Guard } from '../auth/guard';
 import { coversTicket, type Viewer } from '../auth/viewer';
+import { toGlobalId } from '../graphql/ids';
 import {
   PhotoRejected,
   sizeRefusal,
@@ -59,15 +61,17 @@ export function photoRoutes(
   database: Database,
   storage: PhotoStorage,
   rules: UploadRules,
-  viewerOf: (headers: IncomingHttpHeaders) => Promise<Viewer>,
+  /** Who is asking; the request is named for the audit line of a refused token. */
+  viewerOf: (headers: IncomingHttpHeaders, request: string) => Promise<Viewer>,
   now: () => Date,
+  audit: (viewer: Viewer, entry: AuditEntry) => Promise<void>,
 ): express.Router {
   const router = express.Router();
   const countAttempt = attemptCounter();
   router.post('/uploads/photos', async (req, res) => {
     let viewer: Viewer;
     try {
-      viewer = await viewerOf(req.headers);
+      viewer = await viewerOf(req.headers, 'POST /uploads/photos');
     } catch (error) {
       req.resume();
       const extensions = error instanceof GraphQLError ? error.extensions : {};
@@ -195,13 +199,20 @@ export function photoRoutes(
       // A ticket's photos: staff whose jurisdiction holds it, or the resident's private link.
       let viewer: Viewer;
       try {
-        viewer = await viewerOf(req.headers);
+        viewer = await viewerOf(req.headers, 'GET /photos');
       } catch {
         return refuse(res, 401, 'UNAUTHENTICATED', 'invalid credentials');
       }
       const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
       const byRole =
         viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
+      // a token's every download is audited, as its GraphQL requests are
+      if (viewer.via === 'token')
+        await audit(viewer, {
+          action: 'GET /photos',
+          target: toGlobalId('Ticket', row.ticketPk),
+          result: byLink || byRole ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
+        });
       if (!byLink && !byRole) {
         const anonymous = viewer.via === 'anonymous';
         return refuse(

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { notFound } from '../../graphql/errors';
-import { fromGlobalId, type NodeType } from '../../graphql/ids';
+import { fromGlobalId, integerKey, type NodeType } from '../../graphql/ids';
 import { buildingById } from '../building/building.repo';
 import { categoryByCode } from '../category/category.repo';
 import { compoundById } from '../compound/compound.repo';
@@ -34,7 +34,7 @@ const byType: Record<NodeType, (ctx: Context, key: string) => Promise<object | n
 
 async function load(ctx: Context, id: string, field: string) {
   const { type, key } = fromGlobalId(id, field);
-  if (type !== 'Category' && !/^\d{1,15}$/.test(key)) return null;
+  if (type !== 'Category' && integerKey(key) === null) return null;
   const node = await byType[type](ctx, key);
   return node ? Object.assign(node, { [NODE_TYPE]: type }) : null;
 }
