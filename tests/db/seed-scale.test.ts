@@ -42,7 +42,7 @@ describe(`seeding at scale 2 on ${engineName()}`, () => {
     two = await emptyDb();
     await migrate(two);
     await seedDemoCity(two, { asOf: TEST_AS_OF, scale: 2 });
-  });
+  }, 300_000); // PGlite starts, migrates and seeds two copies
   afterAll(() => two?.close());
 
   it('writes exactly twice the fixed-size tables and the demo city again as its first copy', async () => {
