@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { hashPassword } from '../auth/password';
+import { bulk } from './bulk';
 import type { Role } from '../auth/roles';
 import { mobilePhone, personName } from './names';
 import { createRng } from './random';
@@ -128,21 +129,33 @@ export async function insertVulnerableHouseholds(database: Database): Promise<vo
     SELECT c.id, COALESCE(json_agg(json_build_object('id', b.id, 'number', b.number) ORDER BY b.id)
       FILTER (WHERE b.id IS NOT NULL), '[]') AS buildings
     FROM compounds c LEFT JOIN buildings b ON b.compound_id = c.id GROUP BY c.id ORDER BY c.id`);
-  const values = [];
+  const households = [];
   for (const c of compounds) {
     if (c.buildings.length === 0) continue;
     for (let i = rng.int(0, 3); i > 0; i--) {
       const building = rng.pick(c.buildings);
       const tags = rng.shuffle([...VULNERABLE_TAGS]).slice(0, rng.chance(0.3) ? 2 : 1);
-      values.push(sql`(${c.id}, ${building.id}, ${`${building.number}栋${rng.int(1, 3)}单元${rng.int(1, 6)}0${rng.int(1, 4)}`},
-        ${`{${tags.join(',')}}`}::text[], ${personName(rng)}, ${mobilePhone(rng)},
-        ${tags.includes('独居老人') ? '每周探访, 需助餐' : null})`);
+      households.push({
+        compoundId: c.id,
+        buildingId: building.id,
+        unit: `${building.number}栋${rng.int(1, 3)}单元${rng.int(1, 6)}0${rng.int(1, 4)}`,
+        tags,
+        contactName: personName(rng),
+        contactPhone: mobilePhone(rng),
+        note: tags.includes('独居老人') ? '每周探访, 需助餐' : null,
+      });
     }
   }
-  if (values.length === 0) return;
-  await database.db.execute(sql`
+  await bulk(
+    database,
+    households,
+    (json) => sql`
     INSERT INTO vulnerable_households (compound_id, building_id, unit, tags, contact_name, contact_phone, note)
-    VALUES ${sql.join(values, sql`, `)}`);
+    SELECT "compoundId", "buildingId", unit, ARRAY(SELECT jsonb_array_elements_text(tags)), "contactName",
+      "contactPhone", note
+    FROM jsonb_to_recordset(${json}::jsonb) AS r("compoundId" int, "buildingId" int, unit text, tags jsonb,
+      "contactName" text, "contactPhone" text, note text)`,
+  );
 }
 
 /** The demo accounts still in the database, for the development start-up listing. */

@@ -193,23 +193,67 @@ export interface City {
 }
 
 export function generateCity(options: CityOptions = {}): City {
-  const seed = options.seed ?? 20_261_123;
+  let city: City | undefined;
+  for (const copy of generateCopies(options)) {
+    if (!city) city = copy;
+    else for (const key of COPY_LISTS) (city[key] as unknown[]).push(...copy[key]);
+  }
+  return city!;
+}
+
+const COPY_LISTS = [
+  'streets',
+  'communities',
+  'propertyCompanies',
+  'compounds',
+  'buildings',
+  'grids',
+  'gridWorkers',
+  'partyOrgs',
+  'resources',
+  'claims',
+  'tickets',
+  'events',
+] as const satisfies readonly (keyof City)[];
+
+/**
+ * The city one copy at a time (each a City holding that copy's rows, the district shared), so a
+ * large scale is written without holding every copy in memory. One random stream runs through
+ * the copies in order: the copies equal generateCity's.
+ */
+export function generateCopies(options: CityOptions = {}): Iterable<City> {
   const scale = options.scale ?? 1;
+  // checked here, not at the first copy: a bad scale fails before anything is written
   if (!Number.isInteger(scale) || scale < 1 || scale > 400)
     throw new Error('scale must be an integer 1–400');
-  const asOf = options.asOf ?? startOfUtcDay(new Date());
+  return copies(options.seed ?? 20_261_123, scale, options.asOf ?? startOfUtcDay(new Date()));
+}
+
+function* copies(seed: number, scale: number, asOf: Date): Generator<City> {
   const rng = createRng(seed);
   const categories = loadCategories();
-  const city: City = {
-    asOf,
-    district: {
-      ...DISTRICT,
-      boundary: loadDistrictOutline(),
-      metadata: {
-        synthetic: false,
-        source: 'DataV.GeoAtlas via lyhmyd1211/GeoMapData_CN, GCJ-02 → WGS84',
-      },
+  const district = {
+    ...DISTRICT,
+    boundary: loadDistrictOutline(),
+    metadata: {
+      synthetic: false,
+      source: 'DataV.GeoAtlas via lyhmyd1211/GeoMapData_CN, GCJ-02 → WGS84',
     },
+  };
+  const side = Math.ceil(Math.sqrt(scale));
+  for (let copy = 0; copy < scale; copy++) {
+    const city: City = { asOf, district, ...emptyLists() };
+    const offset: [number, number] = [
+      (copy % side) - (side - 1) / 2,
+      Math.floor(copy / side) - (side - 1) / 2,
+    ];
+    generateCopy(city, rng, copy, offset, categories);
+    yield city;
+  }
+}
+
+function emptyLists(): Pick<City, (typeof COPY_LISTS)[number]> {
+  return {
     streets: [],
     communities: [],
     propertyCompanies: [],
@@ -223,15 +267,6 @@ export function generateCity(options: CityOptions = {}): City {
     tickets: [],
     events: [],
   };
-  const side = Math.ceil(Math.sqrt(scale));
-  for (let copy = 0; copy < scale; copy++) {
-    const offset: [number, number] = [
-      (copy % side) - (side - 1) / 2,
-      Math.floor(copy / side) - (side - 1) / 2,
-    ];
-    generateCopy(city, rng, copy, offset, categories);
-  }
-  return city;
 }
 
 function startOfUtcDay(d: Date): Date {
@@ -764,7 +799,11 @@ function generateTickets(
   const copyResources = city.resources.filter((r) => r.code.startsWith(`R${copy + 1}-`));
   const byCapability = new Map<string, typeof copyResources>();
   for (const r of copyResources) {
-    for (const cap of r.capabilities) byCapability.set(cap, [...(byCapability.get(cap) ?? []), r]);
+    for (const cap of r.capabilities) {
+      const list = byCapability.get(cap);
+      if (list) list.push(r);
+      else byCapability.set(cap, [r]);
+    }
   }
   const weights: Record<string, number> = {
     PARKING: 14,
@@ -791,6 +830,33 @@ function generateTickets(
   );
   const asOf = city.asOf.getTime();
   const daySeq = new Map<string, number>();
+  // Who may be dispatched for a category in a community: local first, then anyone able.
+  const pools = new Map<string, typeof copyResources>();
+  const dispatchPool = (category: CategoryDef, communityCode: string) => {
+    const key = `${category.code} ${communityCode}`;
+    let pool = pools.get(key);
+    if (!pool) {
+      const candidates = category.capabilities.flatMap((cap) => byCapability.get(cap) ?? []);
+      const local = candidates.filter(
+        (r) => r.communityCode === communityCode || r.communityCode === null,
+      );
+      pool = local.length ? local : candidates.length ? candidates : copyResources;
+      pools.set(key, pool);
+    }
+    return pool;
+  };
+  // The leading workers of a community, looked up once per community rather than per ticket.
+  const leadWorkers = new Map<string, string[]>();
+  const leadWorkersOf = (communityCode: string) => {
+    let codes = leadWorkers.get(communityCode);
+    if (!codes) {
+      codes = city.gridWorkers
+        .filter((w) => w.leads && w.gridCode.startsWith(communityCode))
+        .map((w) => w.code);
+      leadWorkers.set(communityCode, codes);
+    }
+    return codes;
+  };
   const iso = (ms: number) => new Date(ms).toISOString();
 
   const total = CLOSED_TICKETS + OPEN_TICKETS;
@@ -821,9 +887,7 @@ function generateTickets(
     const channel = rng.pick(['QR', 'QR', 'QR', 'PATROL', 'PATROL', 'HOTLINE', 'STAFF']);
     const reporter = names.personName(rng);
     const communityCode = building.compoundCode.slice(0, streetCodes[0]!.length + 3);
-    const workerCodes = city.gridWorkers
-      .filter((w) => w.leads && w.gridCode.startsWith(communityCode))
-      .map((w) => w.code);
+    const workerCodes = leadWorkersOf(communityCode);
     const events: City['events'] = [];
     let status: string | null = null;
     let version = 0;
@@ -907,13 +971,7 @@ function generateTickets(
       }
     }
     if (until >= 2) {
-      const candidates = category.capabilities.flatMap((cap) => byCapability.get(cap) ?? []);
-      const local = candidates.filter(
-        (r) => r.communityCode === communityCode || r.communityCode === null,
-      );
-      const resource = rng.pick(
-        local.length ? local : candidates.length ? candidates : copyResources,
-      );
+      const resource = rng.pick(dispatchPool(category, communityCode));
       step('DISPATCH', 'DISPATCHED', owner, t + rng.int(5, 120) * 60_000, {
         resources: [resource.code],
       });

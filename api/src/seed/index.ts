@@ -1,23 +1,42 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { generateCity, type CityOptions } from './city';
-import { ensureCategories, insertCity, isEmpty } from './insert';
+import { generateCopies, type CityOptions } from './city';
+import {
+  analyzeSeeded,
+  ensureCategories,
+  insertAssignments,
+  insertCopy,
+  isEmpty,
+  placeTickets,
+  withoutEventNotifications,
+} from './insert';
 import { insertDemoAccounts, insertVulnerableHouseholds } from './accounts';
 
-export { generateCity, type City, type CityOptions } from './city';
+export { generateCity, generateCopies, type City, type CityOptions } from './city';
 export { ensureCategories } from './insert';
 export { DEMO_PASSWORD } from './accounts';
 
-/** Generate and write the demo city in one transaction; refuses a database that has places. */
+/**
+ * Generate and write the demo city in one transaction; refuses a database that has places.
+ * Copies are generated and written one at a time, so memory stays that of one copy at any scale.
+ */
 export async function seedDemoCity(database: Database, options: CityOptions = {}): Promise<void> {
-  const city = generateCity(options);
+  const copies = generateCopies(options);
   await database.transaction(async (tx) => {
     // Serialise concurrent seeders on a server; the emptiness check runs under the lock.
     if (tx.engine === 'postgres') await tx.db.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
     if (!(await isEmpty(tx))) throw new SeedRefusedError();
-    await insertCity(tx, city);
+    await ensureCategories(tx);
+    await withoutEventNotifications(tx, async () => {
+      for (const copy of copies) await insertCopy(tx, copy);
+    });
+    // Statistics first: the spatial joins that place tickets plan on them.
+    await analyzeSeeded(tx);
+    await placeTickets(tx);
+    await insertAssignments(tx);
     await insertVulnerableHouseholds(tx);
     await insertDemoAccounts(tx);
+    await analyzeSeeded(tx);
   });
 }
 

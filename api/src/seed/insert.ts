@@ -1,17 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { bulk, orderedRows } from './bulk';
 import { loadCategories, type City } from './city';
 
-// Writes a generated City in bulk: each table is a few INSERT … SELECT FROM jsonb_to_recordset
+// Writes a generated City in bulk: each table is a few INSERT … SELECT FROM a jsonb chunk (bulk.ts)
 // statements, with foreign keys resolved by code in SQL and geometry built by PostGIS.
-
-const CHUNK = 4000;
-
-async function bulk(database: Database, rows: unknown[], statement: (json: string) => SQL) {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await database.db.execute(statement(JSON.stringify(rows.slice(i, i + CHUNK))));
-  }
-}
 
 const polygonSql = (column: SQL) =>
   sql`ST_ForcePolygonCCW(ST_SetSRID(ST_GeomFromGeoJSON(json_build_object('type','Polygon','coordinates', json_build_array(${column}))), 4326))`;
@@ -46,8 +39,11 @@ export async function isEmpty(database: Database): Promise<boolean> {
   return rows[0]!.n === 0;
 }
 
-export async function insertCity(database: Database, city: City): Promise<void> {
-  await ensureCategories(database);
+/**
+ * Writes one copy of the city (the district once). Tickets are left unplaced: placeTickets
+ * places them all in one set-based pass once every copy is written and analysed.
+ */
+export async function insertCopy(database: Database, city: City): Promise<void> {
   const d = city.district;
   await database.db.execute(sql`
     INSERT INTO regions (code, name, level, boundary, metadata)
@@ -203,26 +199,73 @@ export async function insertCity(database: Database, city: City): Promise<void> 
       "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, owner text, "resolvedBy" text,
       "suspendedFrom" text, version int)`,
   );
-  await placeTickets(database);
+  // A ticket's history reads in id order: its events keep the order they were generated in.
   await bulk(
     database,
     city.events,
     (json) => sql`
     INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
     SELECT t.id, r.type, r."from"::ticket_status, r."to"::ticket_status, r.actor, r.reason, r.data, r.at
-    FROM jsonb_to_recordset(${json}::jsonb) AS r("ticketCode" text, type text, "from" text, "to" text, actor text,
+    FROM ${orderedRows(json)} AS r("ticketCode" text, type text, "from" text, "to" text, actor text,
       reason text, data jsonb, at timestamptz)
-    JOIN tickets t ON t.code = r."ticketCode"`,
+    JOIN tickets t ON t.code = r."ticketCode"
+    ORDER BY e.n`,
   );
-  // Who was sent to which ticket, from the DISPATCH events (the function is in migration 0007).
+}
+
+/** Who was sent to which ticket, from the DISPATCH events (the function is in migration 0007). */
+export async function insertAssignments(database: Database): Promise<void> {
   await database.db.execute(sql`SELECT yitu_assignments_from_dispatch_events()`);
+}
+
+/**
+ * The event log of a seeded city is history, not news: its rows are written without the
+ * per-row NOTIFY trigger (hundreds of thousands of notifications at scale 100 for listeners
+ * that have nothing to update). Transactional: the trigger is back on at commit or rollback.
+ */
+export async function withoutEventNotifications(
+  database: Database,
+  write: () => Promise<void>,
+): Promise<void> {
+  await database.db.execute(sql`ALTER TABLE ticket_events DISABLE TRIGGER ticket_events_notify`);
+  await write();
+  await database.db.execute(sql`ALTER TABLE ticket_events ENABLE TRIGGER ticket_events_notify`);
+}
+
+const SEEDED_TABLES = sql.raw(
+  [
+    'categories',
+    'regions',
+    'property_companies',
+    'compounds',
+    'buildings',
+    'grids',
+    'grid_workers',
+    'party_organizations',
+    'resources',
+    'resource_claims',
+    'tickets',
+    'ticket_events',
+    'ticket_assignments',
+    'vulnerable_households',
+    'accounts',
+  ].join(', '),
+);
+
+/**
+ * Planner statistics for every table the seed writes. Autovacuum may be off (or not yet have
+ * run): without them the spatial joins below and the map's viewport queries plan full scans.
+ * Inside the seed's transaction ANALYZE sees its own uncommitted rows.
+ */
+export async function analyzeSeeded(database: Database): Promise<void> {
+  await database.db.execute(sql`ANALYZE ${SEEDED_TABLES}`);
 }
 
 /**
  * The spatial join that places tickets (ST_Covers, as reportTicket does): compound and community by containment, the top-level
  * grid by containment, and the nearest building of the compound within 60 m.
  */
-async function placeTickets(database: Database): Promise<void> {
+export async function placeTickets(database: Database): Promise<void> {
   await database.db.execute(sql`
     UPDATE tickets t SET compound_id = c.id, community_id = c.community_id
     FROM compounds c

@@ -1,0 +1,51 @@
+// pnpm bench:seed [--scales 10,100]
+// How long `db:seed --scale N` takes to write the demo city N times over (one transaction,
+// ANALYZE included), with rows per second and the process's peak memory. Engine: DATABASE_URL
+// (a new database there) or PGlite in a temporary directory.
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { migrate, seedDemoCity } from '@yitu/api/testing';
+import { openBenchDatabase } from './support';
+
+const { values } = parseArgs({ options: { scales: { type: 'string', default: '10,100' } } });
+const scales = values.scales.split(',').map(Number);
+
+const TABLES = [
+  'regions',
+  'property_companies',
+  'compounds',
+  'buildings',
+  'grids',
+  'grid_workers',
+  'party_organizations',
+  'resources',
+  'resource_claims',
+  'tickets',
+  'ticket_events',
+  'ticket_assignments',
+  'vulnerable_households',
+];
+
+console.log(`seed on ${process.env.DATABASE_URL ? 'postgres' : 'pglite'}`);
+for (const scale of scales) {
+  const { database, cleanup } = await openBenchDatabase();
+  try {
+    await migrate(database);
+    const started = performance.now();
+    await seedDemoCity(database, { scale, asOf: new Date('2026-11-23T00:00:00Z') });
+    const seconds = (performance.now() - started) / 1000;
+    const [counts] = await database.rows<Record<string, number>>(
+      sql.raw(`SELECT ${TABLES.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`),
+    );
+    const rows = Object.values(counts!).reduce((a, b) => a + b, 0);
+    console.log(
+      `×${scale}: ${seconds.toFixed(1)} s, ${rows.toLocaleString('en')} rows, ` +
+        `${Math.round(rows / seconds).toLocaleString('en')} rows/s, ` +
+        `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB ` +
+        `(${counts!.compounds} compounds, ${counts!.grids} grids, ${counts!.buildings} buildings, ` +
+        `${counts!.tickets} tickets, ${counts!.ticket_events} events)`,
+    );
+  } finally {
+    await cleanup();
+  }
+}
