@@ -132,8 +132,9 @@ function redact(value: unknown, depth = 0): unknown {
 export const securityPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, document, operation, request }) {
-        const tooCostly = operation && costRefusal(document, operation, request.variables ?? {});
+      async didResolveOperation({ contextValue, document, operation, request, schema }) {
+        const tooCostly =
+          operation && costRefusal(schema, document, operation, request.variables ?? {});
         if (tooCostly) throw tooCostly;
         if (!contextValue.auth.viewer.introspection && usesIntrospection(document))
           throw httpError(
