@@ -44,6 +44,15 @@ export const QUERY_LIMITS = {
   tokens: 5_000,
 } as const;
 
+/**
+ * What one graphql-ws socket may hold: a subscription runs its selection again for every event,
+ * so each is held to a hundredth of a query's cost, and a socket to a few of them.
+ */
+export const SOCKET_LIMITS = {
+  subscriptions: 5,
+  cost: QUERY_LIMITS.cost / 100,
+} as const;
+
 const refuse = (message: string, reason: string, limit: number) =>
   new GraphQLError(message, { extensions: { reason, limit } });
 
