@@ -18,6 +18,8 @@ export interface Config {
   escalationIntervalMs: number;
   /** Shifts the product's clock (demos and tests of deadlines); 0 in normal use. */
   clockOffsetMs: number;
+  /** Database time one GraphQL request may use, ms (db/budget.ts). */
+  timeBudgetMs: number;
   /** Largest photo accepted, bytes. */
   maxPhotoBytes: number;
   /** Public holidays (YYYY-MM-DD) and make-up working weekend days (调休) for deadlines. */
@@ -101,8 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const escalationIntervalMs = integer('YITU_ESCALATION_INTERVAL_MS', 60_000);
   if (escalationIntervalMs < 0) throw new ConfigError('YITU_ESCALATION_INTERVAL_MS must be ≥ 0');
+  const timeBudgetMs = integer('YITU_TIME_BUDGET_MS', 5_000);
+  if (timeBudgetMs < 1) throw new ConfigError('YITU_TIME_BUDGET_MS must be ≥ 1');
   return {
     escalationIntervalMs,
+    timeBudgetMs,
     clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),
     maxPhotoBytes: integer('YITU_MAX_PHOTO_BYTES', 8 * 1024 * 1024),
     holidays: dates('YITU_HOLIDAYS'),

@@ -20,6 +20,7 @@ import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-
 import { authenticate, securityPlugin } from '../auth/http';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
+import { requestTimeBudget, timeBudgetPlugin } from './budget';
 
 /** Largest GraphQL request body: far above any real query, far below a memory problem. */
 const BODY_LIMIT = '256kb';
@@ -68,6 +69,7 @@ export async function startApp(
     // Introspection is decided per caller by securityPlugin (sessions, or the token scope).
     introspection: true,
     plugins: [
+      timeBudgetPlugin,
       securityPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
@@ -108,6 +110,8 @@ export async function startApp(
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
+    // after the body is read: its budget covers the request's database work only
+    requestTimeBudget(config.timeBudgetMs),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const { viewer, sessionSecret } = await authenticate(database, req.headers, now());

@@ -1,0 +1,36 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import { timeBudgetOf, withTimeBudget } from '../db/budget';
+
+// The time budget of each GraphQL request over HTTP (db/budget.ts): a request stopped at its
+// budget answers 503 with code TIMEOUT, reason TIME_BUDGET and the budget as limit (its audit
+// line, where one is written, says so too).
+
+/** Runs the rest of the request under budgetMs of database time. */
+export const requestTimeBudget =
+  (budgetMs: number): RequestHandler =>
+  (_req, _res, next) =>
+    withTimeBudget(budgetMs, next);
+
+export const timeBudgetPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    let spent = false;
+    return {
+      async didEncounterErrors({ errors }) {
+        for (const error of errors) {
+          const budget = timeBudgetOf(error.originalError);
+          if (!budget) continue;
+          spent = true;
+          Object.assign(error.extensions, {
+            code: 'TIMEOUT',
+            reason: 'TIME_BUDGET',
+            limit: budget.budgetMs,
+          });
+        }
+      },
+      async willSendResponse({ response }) {
+        if (spent) response.http.status = 503;
+      },
+    };
+  },
+};
