@@ -103,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const escalationIntervalMs = integer('YITU_ESCALATION_INTERVAL_MS', 60_000);
   if (escalationIntervalMs < 0) throw new ConfigError('YITU_ESCALATION_INTERVAL_MS must be ≥ 0');
-  const timeBudgetMs = integer('YITU_TIME_BUDGET_MS', 5_000);
+  const timeBudgetMs = integer('YITU_TIME_BUDGET_MS', 10_000);
   if (timeBudgetMs < 1) throw new ConfigError('YITU_TIME_BUDGET_MS must be ≥ 1');
   return {
     escalationIntervalMs,

@@ -20,13 +20,26 @@ export const QUERY_CANCELED = '57014';
 interface Spend {
   budgetMs: number;
   usedMs: number;
+  /** The answer is decided: what follows (its audit line) is bookkeeping, never refused. */
+  settled: boolean;
 }
+
+const spent = (s: Spend) => !s.settled && s.usedMs >= s.budgetMs;
 
 const spending = new AsyncLocalStorage<Spend>();
 
 /** Runs fn as one request: every statement under it shares budgetMs of database time. */
 export function withTimeBudget<T>(budgetMs: number, fn: () => T): T {
-  return spending.run({ budgetMs, usedMs: 0 }, fn);
+  return spending.run({ budgetMs, usedMs: 0, settled: false }, fn);
+}
+
+/** Runs fn outside the request's budget: knowing who asks is not the asker's work to pay for. */
+export const outsideTimeBudget = <T>(fn: () => T): T => spending.exit(fn);
+
+/** Called once the request's answer is decided: its audit line must still be written. */
+export function settleTimeBudget(): void {
+  const spend = spending.getStore();
+  if (spend) spend.settled = true;
 }
 
 /** The budget of the request being served, if any (PostgreSQL's statement_timeout follows it). */
@@ -64,8 +77,7 @@ export class StatementQueue {
   /** Waits for a slot for the current request; call the returned release when done. */
   acquire(): Promise<() => void> {
     const spend = spending.getStore();
-    if (spend && spend.usedMs >= spend.budgetMs)
-      return Promise.reject(new TimeBudgetError(spend.budgetMs));
+    if (spend && spent(spend)) return Promise.reject(new TimeBudgetError(spend.budgetMs));
     return new Promise((start, refuse) => {
       this.waiting.push({ spend, order: this.order++, start, refuse });
       this.next();
@@ -97,7 +109,7 @@ export class StatementQueue {
       }
       if (chosen < 0) return;
       const [w] = this.waiting.splice(chosen, 1) as [Waiting];
-      if (w.spend && w.spend.usedMs >= w.spend.budgetMs) {
+      if (w.spend && spent(w.spend)) {
         w.refuse(new TimeBudgetError(w.spend.budgetMs));
         continue;
       }

@@ -21,6 +21,7 @@ import { authenticate, securityPlugin } from '../auth/http';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
 import { requestTimeBudget, timeBudgetPlugin } from './budget';
+import { outsideTimeBudget } from '../db/budget';
 
 /** Largest GraphQL request body: far above any real query, far below a memory problem. */
 const BODY_LIMIT = '256kb';
@@ -114,7 +115,9 @@ export async function startApp(
     requestTimeBudget(config.timeBudgetMs),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const { viewer, sessionSecret } = await authenticate(database, req.headers, now());
+        const { viewer, sessionSecret } = await outsideTimeBudget(() =>
+          authenticate(database, req.headers, now()),
+        );
         return createContext(database, now, viewer, {
           secret: sessionSecret,
           set: (secret, expiresAt) =>

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { timeBudgetOf, withTimeBudget } from '../db/budget';
+import { settleTimeBudget, timeBudgetOf, withTimeBudget } from '../db/budget';
 
 // The time budget of each GraphQL request over HTTP (db/budget.ts): a request stopped at its
 // budget answers 503 with code TIMEOUT, reason TIME_BUDGET and the budget as limit (its audit
@@ -28,7 +28,9 @@ export const timeBudgetPlugin: ApolloServerPlugin = {
           });
         }
       },
+      // first among the plugins: the budget is settled before the audit line is written
       async willSendResponse({ response }) {
+        settleTimeBudget();
         if (spent) response.http.status = 503;
       },
     };
