@@ -51,6 +51,8 @@ export async function createDb(options: DbOptions): Promise<Database> {
     : openPglite(options.dataDir);
 }
 
+const UNBUDGETED_FLOOR_MS = 1_000;
+
 async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
@@ -67,10 +69,14 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     const release = await queue.acquire();
     try {
       const client = await connect();
+      // work outside a budget (who is asking, background jobs) keeps the connection's last
+      // budget unless that is too short to work in (a test's 1 ms)
       const budget = currentBudgetMs();
-      if (budget !== undefined && timeouts.get(client) !== budget) {
-        await client.query(`SET statement_timeout = ${Math.round(budget)}`);
-        timeouts.set(client, budget);
+      const current = timeouts.get(client) ?? 0;
+      const wanted = budget ?? (current > 0 && current < UNBUDGETED_FLOOR_MS ? 0 : current);
+      if (wanted !== current) {
+        await client.query(`SET statement_timeout = ${Math.round(wanted)}`);
+        timeouts.set(client, wanted);
       }
       const done = client.release;
       client.release = (error?: Error | boolean) => {
