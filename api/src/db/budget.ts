@@ -43,7 +43,10 @@ export function settleTimeBudget(): void {
 }
 
 /** The budget of the request being served, if any (PostgreSQL's statement_timeout follows it). */
-export const currentBudgetMs = (): number | undefined => spending.getStore()?.budgetMs;
+export function currentBudgetMs(): number | undefined {
+  const spend = spending.getStore();
+  return spend && !spend.settled ? spend.budgetMs : undefined;
+}
 
 /** The request's budget error if it is spent, following a cause chain (drizzle wraps errors). */
 export function timeBudgetOf(error: unknown): TimeBudgetError | null {
