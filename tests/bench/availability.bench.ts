@@ -52,11 +52,14 @@ try {
   const app = await startApp(config, database);
   const cookie = await signIn(app.url, 'command');
   const post = async (query: string, variables: object = {}, headers: object = { cookie }) => {
-    const res = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
+    const ask = () =>
+      fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+    // a kept-alive socket the server closed meanwhile (idle 5 s) is reset: ask again once
+    const res = await ask().catch(ask);
     const body = (await res.json()) as {
       errors?: { extensions?: { code?: string; reason?: string } }[];
     };
