@@ -20,6 +20,8 @@ export interface Config {
   escalationIntervalMs: number;
   /** Shifts the product's clock (demos and tests of deadlines); 0 in normal use. */
   clockOffsetMs: number;
+  /** Database time one GraphQL request may use, ms (db/budget.ts). */
+  timeBudgetMs: number;
   /** Largest photo accepted, bytes. */
   maxPhotoBytes: number;
   /** Largest photo accepted, pixels (width × height), checked from its header before decoding. */
@@ -114,8 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (value < min) throw new ConfigError(`${name} must be ≥ ${min}, got "${env[name]}"`);
     return value;
   };
+  const timeBudgetMs = atLeast('YITU_TIME_BUDGET_MS', 10_000, 1);
   return {
     escalationIntervalMs,
+    timeBudgetMs,
     clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),
     maxPhotoBytes: atLeast('YITU_MAX_PHOTO_BYTES', 8 * 1024 * 1024, 1),
     maxPhotoPixels: atLeast('YITU_MAX_PHOTO_PIXELS', 64_000_000, 1),

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
-import { signIn } from '../support/auth';
+import { clientAs, issueToken, signIn } from '../support/auth';
 
 // What one request may ask (a first part of the security issue, before accounts): each bomb is
 // refused with a code and its reason before anything reaches the database.
+
+interface GraphQLBody {
+  data?: unknown;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
 
 describe(`query limits over HTTP on ${engineName()}`, () => {
   let server: RunningServer;
@@ -130,5 +135,121 @@ describe(`query limits over HTTP on ${engineName()}`, () => {
     });
     expect(simple.status).toBe(400);
     expect(await ticketCount()).toBe(before);
+  });
+
+  // Issue 12 (availability): each way one caller could hold the server for seconds is refused
+  // or bounded before it runs, and nothing changes.
+  describe('availability', () => {
+    // the attacker's query, 12 levels deep: grids and their community, back and forth
+    const nested = (levels: number) => {
+      let inner = 'grids { code }';
+      for (let i = 0; i < levels; i++) inner = `grids { community { ${inner} } }`;
+      return `{ regions(first: 30, level: COMMUNITY) { nodes { ${inner} } } }`;
+    };
+    const audit = async (action: string) =>
+      (
+        await (
+          await clientAs(server.url, 'admin')
+        ).request<{ auditLog: { action: string; result: string }[] }>(
+          'query($action: String) { auditLog(last: 20, action: $action) { action result } }',
+          { action },
+        )
+      ).auditLog;
+
+    it('refuses a bomb of plain lists (grids under communities under grids) by its cost, for a session and a token, audited for the token', async () => {
+      const grid = await signIn(server.url, 'grid');
+      const bomb = await post({ query: nested(4) }, { cookie: grid });
+      expect(bomb.status).toBe(400);
+      expect(bomb.errors?.[0]?.extensions).toMatchObject({
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        reason: 'COST_LIMIT',
+      });
+      expect(bomb.data).toBeUndefined();
+      const token = await issueToken(server.url, { username: 'grid', scopes: ['read:places'] });
+      const byToken = await post(
+        { query: nested(4) },
+        { cookie: '', authorization: `Bearer ${token}` },
+      );
+      expect(byToken.errors?.[0]?.extensions).toMatchObject({ reason: 'COST_LIMIT' });
+      expect((await audit('query regions')).map((e) => e.result)).toContain(
+        'GRAPHQL_VALIDATION_FAILED COST_LIMIT',
+      );
+      // one level of the same lists is an ordinary question
+      expect((await post({ query: nested(0) }, { cookie: grid })).errors).toBeUndefined();
+    });
+
+    it('counts nodes(ids:) by its ids and takes at most 100', async () => {
+      const ids = Array.from({ length: 12_000 }, (_, i) => `fake${i}`);
+      const many = await post({
+        query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+        variables: { ids },
+      });
+      expect(many.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'ids',
+        reason: 'TOO_MANY',
+      });
+      const costly = await post({
+        query:
+          'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Ticket { matches(first: 3) { score } } } }',
+        variables: { ids: ids.slice(0, 100) },
+      });
+      expect(costly.errors?.[0]?.extensions).toMatchObject({ reason: 'COST_LIMIT' });
+    });
+
+    it('refuses a within polygon of more than 2,000 vertices', async () => {
+      const ring = Array.from({ length: 9_000 }, (_, i) => {
+        const a = (2 * Math.PI * i) / 9_000;
+        // 5 decimals (1 m): the body stays under its 256 kB limit, as the attacker's did
+        return [118.99 + 0.01 * Math.cos(a), 32.69 + 0.01 * Math.sin(a)].map(
+          (c) => Math.round(c * 1e5) / 1e5,
+        );
+      });
+      ring.push(ring[0]!);
+      const r = await post({
+        query: 'query($p: GeoJSON) { compounds(filter: { within: $p }) { totalCount } }',
+        variables: { p: { type: 'Polygon', coordinates: [ring] } },
+      });
+      expect(r.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'filter.within',
+        reason: 'TOO_MANY_VERTICES',
+      });
+      expect(r.errors?.[0]?.message).toMatch(/2000/);
+    });
+
+    it('stops a request at its time budget with 503 TIMEOUT, changing nothing, audited', async () => {
+      // a budget of 1 ms: the first statement spends it, every later one is refused
+      const before = await startServer();
+      const token = await issueToken(before.url, { username: 'command', scopes: ['read:places'] });
+      const tight = await before.restart({ YITU_TIME_BUDGET_MS: '1' });
+      const asked = fetch(`${tight.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query:
+            '{ compounds(first: 5) { nodes { code grids { code } buildings { totalCount } } } }',
+        }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as GraphQLBody }));
+      await asked.catch(() => undefined);
+      // the audit is read with the usual budget
+      const after = await tight.restart({ YITU_TIME_BUDGET_MS: '5000' });
+      try {
+        const { status, body } = await asked;
+        expect(status).toBe(503);
+        expect(body.errors?.[0]?.extensions).toEqual({
+          code: 'TIMEOUT',
+          reason: 'TIME_BUDGET',
+          limit: 1,
+        });
+        const admin = await clientAs(after.url, 'admin');
+        const lines = await admin.request<{ auditLog: { result: string }[] }>(
+          '{ auditLog(last: 20, action: "query compounds") { result } }',
+        );
+        expect(lines.auditLog.map((l) => l.result)).toContain('TIMEOUT TIME_BUDGET');
+      } finally {
+        await after.stop();
+      }
+    }, 240_000);
   });
 });

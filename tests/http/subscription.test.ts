@@ -222,6 +222,62 @@ describe(`live ticket events on ${engineName()}`, () => {
     expect(await closed).toBe(4401);
   });
 
+  it('holds a socket to 5 subscriptions and each to a hundredth of a query’s cost, audited', async () => {
+    const session = await signIn(server.url, 'grid');
+    const socket = createClient({
+      url: server.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: { cookie: session } });
+        }
+      },
+      lazy: false,
+      retryAttempts: 0,
+    });
+    const outcome = (query: string) => {
+      let settle: (value: string) => void = () => undefined;
+      const settled = new Promise<string>((resolve) => (settle = resolve));
+      const stop = socket.subscribe(
+        { query },
+        {
+          next: () => undefined,
+          error: (errors) => settle(JSON.stringify(errors)),
+          complete: () => settle('completed'),
+        },
+      );
+      // a subscription the server kept is still open after a while
+      setTimeout(() => settle('running'), 1500);
+      return { settled, stop };
+    };
+    try {
+      // deep selections: each would run again for every event
+      const deep =
+        'subscription { ticketEvents { ticket { grid { community { grids { community { grids { code } } } } } } } }';
+      expect(await outcome(deep).settled).toContain('COST_LIMIT');
+      // sent at once, as the attacker did: five are kept, the rest refused
+      const sent = Array.from({ length: 8 }, () =>
+        outcome('subscription { ticketEvents { type } }'),
+      );
+      const results = await Promise.all(sent.map((s) => s.settled));
+      expect(results.filter((r) => r === 'running')).toHaveLength(5);
+      expect(results.filter((r) => r.includes('SUBSCRIPTION_LIMIT'))).toHaveLength(3);
+      // completing one frees its place
+      sent.find((_, i) => results[i] === 'running')!.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await outcome('subscription { ticketEvents { type } }').settled).toBe('running');
+      const { auditLog } = await (
+        await clientAs(server.url, 'admin')
+      ).request<{ auditLog: { result: string }[] }>(
+        '{ auditLog(last: 50, action: "subscription") { result } }',
+      );
+      const results2 = auditLog.map((l) => l.result);
+      expect(results2).toContain('GRAPHQL_VALIDATION_FAILED COST_LIMIT');
+      expect(results2.filter((r) => r === 'BAD_REQUEST SUBSCRIPTION_LIMIT')).toHaveLength(3);
+    } finally {
+      await socket.dispose();
+    }
+  });
+
   it.runIf(engineName() === 'postgres')(
     'reaches a subscriber on one API process from a mutation on another',
     async () => {

@@ -125,10 +125,11 @@ const usesIntrospection = (document: DocumentNode) => {
 export const securityPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, document, operation, request }) {
+      async didResolveOperation({ contextValue, document, operation, request, schema }) {
         const invalidText = invalidTextRefusal(document, request.variables ?? {});
         if (invalidText) throw invalidText;
-        const tooCostly = operation && costRefusal(document, operation, request.variables ?? {});
+        const tooCostly =
+          operation && costRefusal(schema, document, operation, request.variables ?? {});
         if (tooCostly) throw tooCostly;
         if (!contextValue.auth.viewer.introspection && usesIntrospection(document))
           throw httpError(

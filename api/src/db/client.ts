@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { currentBudgetMs, StatementQueue } from './budget';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -50,6 +51,8 @@ export async function createDb(options: DbOptions): Promise<Database> {
     : openPglite(options.dataDir);
 }
 
+const UNBUDGETED_FLOOR_MS = 1_000;
+
 async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
@@ -57,6 +60,42 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // LLVM compilation takes about a second, while the statement itself runs in milliseconds.
   // Short interactive queries never win that back.
   const pool = new pg.Pool({ connectionString: url, max, options: '-c jit=off' });
+  // every checkout (pool.query checks out too) takes a fair turn (db/budget.ts), and a request's
+  // statements are cancelled at its budget: statement_timeout follows it on each connection
+  const queue = new StatementQueue(max);
+  const timeouts = new WeakMap<object, number>();
+  const connect = pool.connect.bind(pool);
+  const checkOut = async () => {
+    const release = await queue.acquire();
+    try {
+      const client = await connect();
+      // work outside a budget (who is asking, background jobs) keeps the connection's last
+      // budget unless that is too short to work in (a test's 1 ms)
+      const budget = currentBudgetMs();
+      const current = timeouts.get(client) ?? 0;
+      const wanted = budget ?? (current > 0 && current < UNBUDGETED_FLOOR_MS ? 0 : current);
+      if (wanted !== current) {
+        await client.query(`SET statement_timeout = ${Math.round(wanted)}`);
+        timeouts.set(client, wanted);
+      }
+      const done = client.release;
+      client.release = (error?: Error | boolean) => {
+        release();
+        done(error);
+      };
+      return client;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  };
+  pool.connect = ((callback?: (error: unknown, client?: unknown, release?: unknown) => void) => {
+    if (!callback) return checkOut();
+    checkOut().then(
+      (client) => callback(undefined, client, client.release),
+      (error: unknown) => callback(error),
+    );
+  }) as typeof pool.connect;
   // Fail at start-up, not at the first request, when the server is unreachable.
   const client = await pool.connect();
   client.release();
@@ -95,6 +134,16 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     const client = await PGlite.create(dataDir ? path.join(dataDir, 'pgdata') : undefined, {
       extensions: { postgis },
     });
+    // one connection: statements (a transaction as one) take fair turns within their budgets
+    // (db/budget.ts); a transaction's own statements run inside its turn
+    const queue = new StatementQueue(1);
+    const { query, exec, transaction } = client;
+    client.query = ((...args: Parameters<typeof query>) =>
+      queue.run(() => query.apply(client, args))) as typeof query;
+    client.exec = ((...args: Parameters<typeof exec>) =>
+      queue.run(() => exec.apply(client, args))) as typeof exec;
+    client.transaction = ((...args: Parameters<typeof transaction>) =>
+      queue.run(() => transaction.apply(client, args))) as typeof transaction;
     const listen: Listen = async (channel, onPayload) => {
       const stop = await client.listen(channel, onPayload);
       return () => stop();

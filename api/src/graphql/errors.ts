@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { timeBudgetOf } from '../db/budget';
 
 // One error type for the API, with a code enum; mapped to GraphQL errors in formatError below.
 export enum ErrorCode {
@@ -47,6 +48,14 @@ export function formatError(
   logInternal: (error: unknown) => void,
 ): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError : error;
+  const budget = timeBudgetOf(original);
+  if (budget) {
+    return {
+      message: budget.message,
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'TIMEOUT', reason: 'TIME_BUDGET', limit: budget.budgetMs },
+    };
+  }
   if (original instanceof YituError) {
     return {
       message: original.message,

@@ -6,6 +6,8 @@ import { expectId } from './ids';
 import { GeoJSONScalar } from './scalars';
 
 export const MAX_RADIUS_METERS = 50_000;
+/** Vertices a within polygon may have: a drawn area needs tens, a district outline hundreds. */
+export const MAX_POLYGON_VERTICES = 2_000;
 
 @InputType({ description: 'A lon/lat rectangle in WGS84: the map viewport.' })
 export class BBoxInput {
@@ -30,7 +32,7 @@ export class PlaceFilter {
 
   @Field(() => GeoJSONScalar, {
     nullable: true,
-    description: 'Intersects this GeoJSON Polygon or MultiPolygon (WGS84).',
+    description: `Intersects this GeoJSON Polygon or MultiPolygon (WGS84), up to ${MAX_POLYGON_VERTICES} vertices.`,
   })
   within?: unknown;
 
@@ -150,6 +152,14 @@ async function checkedPolygon(database: Database, value: unknown, field: string)
   if (typeof value !== 'object' || (type !== 'Polygon' && type !== 'MultiPolygon')) {
     throw badInput(field, 'NOT_A_POLYGON', `${field} must be a GeoJSON Polygon or MultiPolygon`);
   }
+  // every vertex is tested against every candidate shape: bound the work before PostGIS sees it
+  const vertices = vertexCount((value as { coordinates?: unknown }).coordinates);
+  if (vertices > MAX_POLYGON_VERTICES)
+    throw badInput(
+      field,
+      'TOO_MANY_VERTICES',
+      `${field} has ${vertices} vertices; at most ${MAX_POLYGON_VERTICES} are allowed: simplify it`,
+    );
   const json = JSON.stringify(value);
   let rows: { valid: boolean; reason: string }[];
   try {
@@ -167,4 +177,13 @@ async function checkedPolygon(database: Database, value: unknown, field: string)
     );
   }
   return json;
+}
+
+/** Positions in Polygon or MultiPolygon coordinates (deeper nesting is not GeoJSON: PostGIS refuses it). */
+function vertexCount(coordinates: unknown, depth = 0): number {
+  if (!Array.isArray(coordinates) || depth > 3) return 0;
+  if (typeof coordinates[0] === 'number') return 1;
+  let count = 0;
+  for (const inner of coordinates) count += vertexCount(inner, depth + 1);
+  return count;
 }

@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import fs from 'node:fs';
+import {
+  buildSchema,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  Kind,
+  parse,
+  type OperationDefinitionNode,
+} from 'graphql';
 import * as operations from '../../../schema/index';
-import { costOf, fragmentsOf, QUERY_LIMITS } from './limits';
+import { LIST_BOUNDS, operationCost, QUERY_LIMITS } from './limits';
+
+const schema = buildSchema(
+  fs.readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'),
+);
 
 const costOfDocument = (source: string, variables: Record<string, unknown> = {}) => {
   const document = parse(source);
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
-  return costOf(operation.selectionSet, fragmentsOf(document), variables);
+  return operationCost(schema, document, operation, variables);
 };
 
 describe('query cost', () => {
@@ -37,6 +52,53 @@ describe('query cost', () => {
         '{ compounds(first: 500) { nodes { buildings(first: 500) { nodes { number } } } } }',
       ),
     ).toBeGreaterThan(QUERY_LIMITS.cost);
+  });
+
+  it('counts plain lists by what they can return, so a nested bomb of them is refused', () => {
+    // 1 (regions) + 30 × (nodes 1 + grids 1 + 40 × code 1)
+    expect(costOfDocument('{ regions(first: 30) { nodes { grids { code } } } }')).toBe(
+      1 + 30 * (2 + LIST_BOUNDS['Region.grids']!),
+    );
+    let inner = 'code';
+    for (let i = 0; i < 4; i++) inner = `grids { community { ${inner} } }`;
+    const bomb = `{ regions(first: 30, level: COMMUNITY) { nodes { grids { community { ${inner} } } } } }`;
+    expect(costOfDocument(bomb)).toBeGreaterThan(QUERY_LIMITS.cost);
+    // the same list one level down is an ordinary question
+    expect(
+      costOfDocument('{ regions(first: 30) { nodes { grids { code workers { name } } } } }'),
+    ).toBeLessThan(QUERY_LIMITS.cost);
+  });
+
+  it('counts nodes(ids:) by its ids, given inline or as a variable', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `"T${i}"`).join(',');
+    expect(costOfDocument(`{ nodes(ids: [${ids(10)}]) { id } }`)).toBe(1 + 10);
+    const byVariable =
+      'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Ticket { matches { score } } } }';
+    expect(costOfDocument(byVariable, { ids: ['a', 'b'] })).toBe(1 + 2 * (1_000 + 10));
+    expect(costOfDocument(byVariable, { ids: Array(200).fill('a') })).toBeGreaterThan(
+      QUERY_LIMITS.cost,
+    );
+  });
+
+  it('knows what every plain list of the schema can return', () => {
+    const unbounded: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__') || type.name.endsWith('Connection'))
+        continue;
+      for (const field of Object.values(type.getFields())) {
+        const paged = field.args.some((a) => a.name === 'first' || a.name === 'last');
+        const name = `${type.name}.${field.name}`;
+        if (
+          isListType(getNullableType(field.type)) &&
+          isCompositeType(getNamedType(field.type)) &&
+          !paged &&
+          name !== 'Query.nodes' &&
+          LIST_BOUNDS[name] === undefined
+        )
+          unbounded.push(name);
+      }
+    }
+    expect(unbounded).toEqual([]);
   });
 
   it('lets every operation of the map app through', () => {

@@ -1,7 +1,17 @@
 import {
+  getNamedType,
+  getNullableType,
   GraphQLError,
+  isCompositeType,
+  isListType,
+  isUnionType,
   Kind,
+  valueFromASTUntyped,
   type ASTVisitor,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type NamedTypeNode,
+  type ValueNode,
   type DocumentNode,
   type FieldNode,
   type OperationDefinitionNode,
@@ -26,11 +36,21 @@ export const QUERY_LIMITS = {
   /**
    * Estimated rows and fields one operation can produce: each field counts once for every
    * parent row, a list asked with first: N multiplies what is under it by N (a connection
-   * without first by its default 50, first from a variable by the page maximum 500).
+   * without first by its default 50, first from a variable by its value up to the page maximum
+   * 500), a plain list by what it can return (LIST_BOUNDS), nodes(ids:) by its ids.
    */
   cost: 100_000,
   /** Lexical tokens in one document (checked by the parser). */
   tokens: 5_000,
+} as const;
+
+/**
+ * What one graphql-ws socket may hold: a subscription runs its selection again for every event,
+ * so each is held to a hundredth of a query's cost, and a socket to a few of them.
+ */
+export const SOCKET_LIMITS = {
+  subscriptions: 5,
+  cost: QUERY_LIMITS.cost / 100,
 } as const;
 
 const refuse = (message: string, reason: string, limit: number) =>
@@ -129,34 +149,106 @@ export function breadthLimit(context: ValidationContext): ASTVisitor {
 
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 50;
+/** Most ids one nodes(ids:) call may name (each is a lookup). */
+export const MAX_NODE_IDS = 100;
 /**
  * Fields that do real work per row, by what one call costs: ranking resources scores a pool
  * of candidates in PostGIS (matchResources, Ticket.matches), a grid's plan ranks for each of its
- * tickets. So matches under a page of 100 tickets is refused; for one ticket, or 20, it is not.
+ * tickets, a region's figures aggregate every ticket below it, the three lists join demand,
+ * supply and services for each community. So matches under a page of 100 tickets is refused;
+ * for one ticket, or 20, it is not.
  */
 const FIELD_WEIGHTS: Record<string, number> = {
   matches: 1_000,
   matchResources: 1_000,
   gridDispatchPlan: 5_000,
+  communityLists: 1_000,
+  stats: 100,
+  statsByCategory: 100,
 };
 
-function pageOf(field: FieldNode, variables: Record<string, unknown>): number {
-  const first = field.arguments?.find((a) => a.name.value === 'first');
-  if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
-  if (first?.value.kind === Kind.VARIABLE) {
-    const value = variables[first.value.name.value];
-    // a missing variable leaves the field's default page
-    return typeof value === 'number' ? Math.min(Math.max(1, value), MAX_PAGE) : DEFAULT_PAGE;
+/**
+ * What a plain list (one without first:) can return, counted like a page: a community has at
+ * most about 30 top-level grids, a street 30 communities, the taxonomy 16 categories. A plain
+ * list not named here counts as a full page (a unit test makes every one of the schema's named).
+ */
+export const LIST_BOUNDS: Record<string, number> = {
+  'Region.children': 40,
+  'Region.grids': 40,
+  'Region.statsByCategory': 16,
+  'Grid.microGrids': 20,
+  'Grid.workers': 20,
+  'Grid.claims': 20,
+  'Compound.grids': 10,
+  'Compound.claims': 20,
+  'Compound.vulnerableHouseholds': 100,
+  'Resource.claims': 50,
+  'PartyOrganization.children': 40,
+  'Ticket.assignments': 20,
+  'Ticket.photos': 20,
+  'Ticket.categorySuggestions': 5,
+  'Query.categories': 16,
+  'Query.suggestCategory': 5,
+  'Query.communityLists': 40,
+  'Query.apiTokens': 100,
+  'CommunityLists.demand': 16,
+  'CommunityLists.gaps': 16,
+  'CommunityLists.resources': 16,
+  'CommunityLists.services': 100,
+  'DispatchPlan.items': 200,
+  'DispatchPlan.unplanned': 200,
+  'Mutation.applyDispatchPlan': 200,
+};
+
+const valueOf = (node: ValueNode, variables: Record<string, unknown>): unknown =>
+  node.kind === Kind.VARIABLE ? variables[node.name.value] : valueFromASTUntyped(node, variables);
+
+/** How many rows a field can return, each costing its selection once. */
+function rowsOf(
+  parent: GraphQLCompositeType | undefined,
+  field: FieldNode,
+  variables: Record<string, unknown>,
+): number {
+  const definition =
+    parent && !isUnionType(parent) ? parent.getFields()[field.name.value] : undefined;
+  if (!definition) return 1; // unknown: validation refuses it
+  const argument = (name: string) => field.arguments?.find((a) => a.name.value === name);
+  if (parent!.name === 'Query' && field.name.value === 'nodes') {
+    const ids = argument('ids') && valueOf(argument('ids')!.value, variables);
+    return Array.isArray(ids) ? Math.max(1, ids.length) : 1;
   }
-  if (first) return MAX_PAGE;
-  const connection = field.selectionSet?.selections.some(
-    (s) => s.kind === Kind.FIELD && (s.name.value === 'nodes' || s.name.value === 'edges'),
-  );
-  return connection ? DEFAULT_PAGE : 1;
+  // a page (connections, ranked lists): first or last as asked, else the field's default
+  const pageArg = definition.args.find((a) => a.name === 'first' || a.name === 'last');
+  if (pageArg) {
+    const asked = argument(pageArg.name);
+    const value = asked ? valueOf(asked.value, variables) : (pageArg.defaultValue ?? DEFAULT_PAGE);
+    if (asked?.value.kind === Kind.VARIABLE && value === undefined) return DEFAULT_PAGE;
+    if (typeof value !== 'number') return MAX_PAGE;
+    return asked?.value.kind === Kind.VARIABLE
+      ? Math.min(Math.max(1, value), MAX_PAGE)
+      : Math.max(1, value);
+  }
+  // a connection's nodes and edges: the page above already counted them
+  if (parent!.name.endsWith('Connection')) return 1;
+  if (!isListType(getNullableType(definition.type))) return 1;
+  return LIST_BOUNDS[`${parent!.name}.${field.name.value}`] ?? MAX_PAGE;
 }
 
-/** The operation's estimated cost (see QUERY_LIMITS.cost). */
-export function costOf(
+function typeUnder(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType | undefined,
+  field: FieldNode,
+): GraphQLCompositeType | undefined {
+  if (!parent || isUnionType(parent)) return undefined;
+  const type = parent.getFields()[field.name.value]?.type;
+  const named = type && getNamedType(type);
+  return named && isCompositeType(named) ? named : undefined;
+}
+
+/** The estimated cost of a selection on parent (see QUERY_LIMITS.cost). */
+function costOf(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType | undefined,
   selectionSet: SelectionSetNode | undefined,
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown> = {},
@@ -164,26 +256,48 @@ export function costOf(
   visiting = new Set<string>(),
 ): number {
   if (!selectionSet) return 0;
+  const conditioned = (condition: NamedTypeNode | undefined) => {
+    const type = condition && schema.getType(condition.name.value);
+    return type && isCompositeType(type) ? type : parent;
+  };
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       total += multiplier * (FIELD_WEIGHTS[selection.name.value] ?? 1);
       if (selection.selectionSet)
         total += costOf(
+          schema,
+          typeUnder(schema, parent, selection),
           selection.selectionSet,
           fragments,
           variables,
-          multiplier * pageOf(selection, variables),
+          multiplier * rowsOf(parent, selection, variables),
           visiting,
         );
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      total += costOf(selection.selectionSet, fragments, variables, multiplier, visiting);
+      total += costOf(
+        schema,
+        conditioned(selection.typeCondition),
+        selection.selectionSet,
+        fragments,
+        variables,
+        multiplier,
+        visiting,
+      );
     } else {
       const name = selection.name.value;
       const fragment = fragments[name];
       if (!fragment || visiting.has(name)) continue;
       visiting.add(name);
-      total += costOf(fragment.selectionSet, fragments, variables, multiplier, visiting);
+      total += costOf(
+        schema,
+        conditioned(fragment.typeCondition),
+        fragment.selectionSet,
+        fragments,
+        variables,
+        multiplier,
+        visiting,
+      );
       visiting.delete(name);
     }
     if (total > QUERY_LIMITS.cost * 10) return total; // far over: stop counting
@@ -191,27 +305,44 @@ export function costOf(
   return total;
 }
 
-/**
- * The refusal for an operation whose estimated cost is over QUERY_LIMITS.cost, or null. Checked
- * once the variables are known (a page size is often one), so not as a validation rule.
- */
-export function costRefusal(
+/** An operation's estimated cost, its variables known. */
+export function operationCost(
+  schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
-): GraphQLError | null {
-  const cost = costOf(operation.selectionSet, fragmentsOf(document), variables);
-  if (cost <= QUERY_LIMITS.cost) return null;
-  return new GraphQLError(
-    `query would cost about ${cost} (pages multiply what is under them); at most ${QUERY_LIMITS.cost} is allowed: ask smaller pages`,
-    {
-      extensions: {
-        code: 'GRAPHQL_VALIDATION_FAILED',
-        reason: 'COST_LIMIT',
-        limit: QUERY_LIMITS.cost,
-        http: { status: 400 },
-      },
+): number {
+  const root = schema.getRootType(operation.operation) ?? undefined;
+  return costOf(schema, root, operation.selectionSet, fragmentsOf(document), variables);
+}
+
+const costError = (message: string, limit: number) =>
+  new GraphQLError(message, {
+    extensions: {
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      reason: 'COST_LIMIT',
+      limit,
+      http: { status: 400 },
     },
+  });
+
+/**
+ * The refusal for an operation whose estimated cost is over limit (QUERY_LIMITS.cost unless
+ * said), or null. Checked once the variables are known (a page size is often one), so not as a
+ * validation rule.
+ */
+export function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+  limit: number = QUERY_LIMITS.cost,
+): GraphQLError | null {
+  const cost = operationCost(schema, document, operation, variables);
+  if (cost <= limit) return null;
+  return costError(
+    `query would cost about ${cost} (pages and lists multiply what is under them); at most ${limit} is allowed: ask smaller pages or fewer levels`,
+    limit,
   );
 }
 

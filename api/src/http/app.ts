@@ -22,6 +22,8 @@ import { appendAudit } from '../auth/audit';
 import { authenticate, securityPlugin } from '../auth/http';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
+import { requestTimeBudget, timeBudgetPlugin } from './budget';
+import { outsideTimeBudget } from '../db/budget';
 
 const logInternalError = (error: unknown) => console.error('internal error:', error);
 
@@ -77,6 +79,7 @@ export async function startApp(
     // Introspection is decided per caller by securityPlugin (sessions, or the token scope).
     introspection: true,
     plugins: [
+      timeBudgetPlugin,
       securityPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
@@ -124,13 +127,12 @@ export async function startApp(
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
+    // after the body is read: its budget covers the request's database work only
+    requestTimeBudget(config.timeBudgetMs),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const { viewer, sessionSecret } = await authenticate(
-          database,
-          req.headers,
-          now(),
-          `${req.method} /graphql`,
+        const { viewer, sessionSecret } = await outsideTimeBudget(() =>
+          authenticate(database, req.headers, now(), `${req.method} /graphql`),
         );
         return createContext(database, now, viewer, {
           secret: sessionSecret,

@@ -19,12 +19,13 @@ import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { createContext } from '../graphql/context';
 import { YituError } from '../graphql/errors';
-import { costRefusal, QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
+import { costRefusal, QUERY_LIMITS, queryLimitRules, SOCKET_LIMITS } from '../graphql/limits';
 
 // Live ticket events over graphql-ws on /graphql. The socket is held to the same rules as HTTP:
 // only signed-in callers connect; only subscriptions run here (queries and mutations go to
 // POST /graphql, with its audit and rate limits); each is parsed and validated with the same
-// limits; a token's subscription counts against its rate. A socket closes when its credential
+// limits, a subscription to a hundredth of a query's cost (it runs again for every event), a
+// socket to SOCKET_LIMITS.subscriptions at once; a token's subscription counts against its rate. A socket closes when its credential
 // expires, is signed out or revoked (on any API process: revocations are NOTIFYed).
 
 export const CREDENTIALS_CHANNEL = 'yitu_credentials';
@@ -33,6 +34,8 @@ const MAX_FRAME_BYTES = 64 * 1024;
 interface Held {
   viewer: Viewer;
   ratePerMinute: number | null;
+  /** Its subscriptions running now, by graphql-ws id. */
+  live: Set<string>;
 }
 
 const refusal = (message: string, code: string, reason: string) =>
@@ -85,6 +88,76 @@ export function serveLiveEvents(
       return answer;
     };
 
+  // a refusal for holding too much is an abuse signal: it is audited
+  const refusedAudited = async (state: Held, payload: SubscribePayload, error: GraphQLError) => {
+    await new Guard(state.viewer, database, now).audit({
+      action: 'subscription',
+      target: payload.operationName ?? null,
+      result: `${String(error.extensions.code)} ${String(error.extensions.reason)}`,
+      details: { live: state.live.size },
+    });
+    return [error];
+  };
+
+  /** The errors that refuse a subscription, or undefined to run it. */
+  const admit = async (
+    state: Held,
+    payload: SubscribePayload,
+  ): Promise<readonly GraphQLError[] | undefined> => {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: QUERY_LIMITS.tokens });
+    } catch (error) {
+      return [refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED', 'SYNTAX')];
+    }
+    const operation = getOperationAST(document, payload.operationName ?? undefined);
+    if (operation?.operation !== 'subscription')
+      return [
+        refusal(
+          'only subscriptions run over the socket: send queries and mutations to POST /graphql',
+          'BAD_REQUEST',
+          'SUBSCRIPTIONS_ONLY',
+        ),
+      ];
+    const tooCostly = costRefusal(
+      schema,
+      document,
+      operation,
+      payload.variables ?? {},
+      SOCKET_LIMITS.cost,
+    );
+    if (tooCostly) return refusedAudited(state, payload, tooCostly);
+    const errors = validate(schema, document, [...specifiedRules, ...queryLimitRules]);
+    if (errors.length > 0)
+      return errors.map((e) =>
+        state.viewer.introspection
+          ? e
+          : new GraphQLError(e.message.replace(/ ?Did you mean .*\?$/, ''), {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
+            }),
+      );
+    if (state.ratePerMinute !== null) {
+      const used = await countTokenRequest(database, state.viewer.credentialPk!, now());
+      if (used.requests > state.ratePerMinute)
+        return [
+          new GraphQLError(`this token may make ${state.ratePerMinute} requests a minute`, {
+            extensions: {
+              code: 'RATE_LIMITED',
+              reason: 'TOKEN_RATE',
+              retryAfterSeconds: used.retryAfterSeconds,
+            },
+          }),
+        ];
+    }
+    try {
+      new Guard(state.viewer, database, now).require('tickets:read', 'live ticket events');
+    } catch (error) {
+      if (!(error instanceof YituError)) throw error;
+      return [refusal(error.message, error.code, error.reason ?? 'NO_PERMISSION')];
+    }
+    return undefined;
+  };
+
   const cleanup = useServer(
     {
       schema,
@@ -103,7 +176,11 @@ export function serveLiveEvents(
         );
         if (!found.ok) return false;
         const socket = ctx.extra.socket;
-        held.set(socket, { viewer: found.viewer, ratePerMinute: found.ratePerMinute });
+        held.set(socket, {
+          viewer: found.viewer,
+          ratePerMinute: found.ratePerMinute,
+          live: new Set(),
+        });
         const pk = found.viewer.credentialPk!;
         const sockets = byCredential.get(pk) ?? new Set<WebSocket>();
         sockets.add(socket);
@@ -120,56 +197,28 @@ export function serveLiveEvents(
         });
         return true;
       },
-      onSubscribe: auditedForTokens(async (ctx, _id, payload) => {
+      onSubscribe: auditedForTokens(async (ctx, id, payload) => {
         const state = held.get(ctx.extra.socket);
         if (!state) return [refusal('sign in first', 'UNAUTHENTICATED', 'SIGN_IN_REQUIRED')];
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: QUERY_LIMITS.tokens });
-        } catch (error) {
-          return [refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED', 'SYNTAX')];
-        }
-        const operation = getOperationAST(document, payload.operationName ?? undefined);
-        if (operation?.operation !== 'subscription')
-          return [
+        if (state.live.size >= SOCKET_LIMITS.subscriptions)
+          return refusedAudited(
+            state,
+            payload,
             refusal(
-              'only subscriptions run over the socket: send queries and mutations to POST /graphql',
+              `a socket may hold ${SOCKET_LIMITS.subscriptions} subscriptions at once: complete one first`,
               'BAD_REQUEST',
-              'SUBSCRIPTIONS_ONLY',
+              'SUBSCRIPTION_LIMIT',
             ),
-          ];
-        const tooCostly = costRefusal(document, operation, payload.variables ?? {});
-        if (tooCostly) return [tooCostly];
-        const errors = validate(schema, document, [...specifiedRules, ...queryLimitRules]);
-        if (errors.length > 0)
-          return errors.map((e) =>
-            state.viewer.introspection
-              ? e
-              : new GraphQLError(e.message.replace(/ ?Did you mean .*\?$/, ''), {
-                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
-                }),
           );
-        if (state.ratePerMinute !== null) {
-          const used = await countTokenRequest(database, state.viewer.credentialPk!, now());
-          if (used.requests > state.ratePerMinute)
-            return [
-              new GraphQLError(`this token may make ${state.ratePerMinute} requests a minute`, {
-                extensions: {
-                  code: 'RATE_LIMITED',
-                  reason: 'TOKEN_RATE',
-                  retryAfterSeconds: used.retryAfterSeconds,
-                },
-              }),
-            ];
-        }
-        try {
-          new Guard(state.viewer, database, now).require('tickets:read', 'live ticket events');
-        } catch (error) {
-          if (!(error instanceof YituError)) throw error;
-          return [refusal(error.message, error.code, error.reason ?? 'NO_PERMISSION')];
-        }
-        return undefined;
+        // the place is taken before anything is awaited: subscriptions sent at once count too
+        state.live.add(id);
+        const refused = await admit(state, payload);
+        if (refused) state.live.delete(id);
+        return refused;
       }),
+      onComplete: (ctx, id) => {
+        held.get(ctx.extra.socket)?.live.delete(id);
+      },
       context: (ctx) => createContext(database, now, held.get(ctx.extra.socket)!.viewer),
       onError: () => undefined,
     },

@@ -1,7 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { notFound } from '../../graphql/errors';
+import { badInput, notFound } from '../../graphql/errors';
 import { fromGlobalId, integerKey, type NodeType } from '../../graphql/ids';
+import { MAX_NODE_IDS } from '../../graphql/limits';
 import { buildingById } from '../building/building.repo';
 import { categoryByCode } from '../category/category.repo';
 import { compoundById } from '../compound/compound.repo';
@@ -52,9 +53,11 @@ export class NodeResolver {
 
   @Query(() => [Node], {
     nullable: 'items',
-    description: 'Several objects by id; null for each missing one.',
+    description: `Several objects by id (up to ${MAX_NODE_IDS}); null for each missing one.`,
   })
   nodes(@Ctx() ctx: Context, @Arg('ids', () => [ID]) ids: string[]) {
+    if (ids.length > MAX_NODE_IDS)
+      throw badInput('ids', 'TOO_MANY', `ids: at most ${MAX_NODE_IDS} in one call`);
     return Promise.all(ids.map((id, i) => load(ctx, id, `ids.${i}`)));
   }
 }
