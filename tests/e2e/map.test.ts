@@ -338,7 +338,9 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       .poll(() => staff.getByTestId('ticket-category').textContent())
       .toContain('私拉乱接与飞线充电');
     await staff.getByTestId('action-ACCEPT').click();
-    await expect.poll(() => staff.getByTestId('ticket-status').textContent()).toBe('已受理');
+    await expect
+      .poll(() => staff.getByTestId('ticket-status').textContent(), { timeout: 10_000 })
+      .toBe('已受理');
     await staff.getByTestId('match').first().waitFor({ timeout: 15_000 });
     await staff.screenshot({ path: path.join(shots, '7b-classified-accepted.png') });
   });
@@ -402,7 +404,9 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await staff.screenshot({ path: path.join(shots, '8-satisfaction-and-gaps.png') });
 
     await staff.getByTestId('dashboard-toggle').click();
-    await expect.poll(() => staff.getByTestId('dashboard-row').count()).toBe(24); // 1 + 2 + 21
+    await expect
+      .poll(() => staff.getByTestId('dashboard-row').count(), { timeout: 10_000 })
+      .toBe(24); // 1 + 2 + 21
     await staff.getByTestId('dashboard-row').filter({ hasText: '社区' }).first().click();
     await staff.getByTestId('community-lists').locator('table').waitFor();
     await staff.screenshot({ path: path.join(shots, '9-dashboard.png') });

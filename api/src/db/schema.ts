@@ -366,7 +366,13 @@ export const ticketEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at)],
+  (t) => [
+    index('ticket_events_ticket_idx').on(t.ticketId, t.at),
+    // a ticket's staff return visits (回访), looked up for every ticket a place's figures count
+    index('ticket_events_return_visit_idx')
+      .on(t.ticketId)
+      .where(sql`${t.type} = 'RETURN_VISIT'`),
+  ],
 );
 
 /** 照片: uploaded first (即拍即传), then attached to a ticket by its report or a later step. */

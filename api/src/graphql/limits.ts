@@ -163,8 +163,10 @@ const FIELD_WEIGHTS: Record<string, number> = {
   matchResources: 1_000,
   gridDispatchPlan: 5_000,
   communityLists: 1_000,
-  stats: 100,
-  statsByCategory: 100,
+  // a region's figures aggregate every ticket below it; a compound's or grid's, its own few
+  'Region.stats': 100,
+  'Region.statsByCategory': 100,
+  stats: 10,
 };
 
 /**
@@ -263,7 +265,9 @@ function costOf(
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      total += multiplier * (FIELD_WEIGHTS[selection.name.value] ?? 1);
+      const name = selection.name.value;
+      const weight = FIELD_WEIGHTS[`${parent?.name}.${name}`] ?? FIELD_WEIGHTS[name] ?? 1;
+      total += multiplier * weight;
       if (selection.selectionSet)
         total += costOf(
           schema,

@@ -8,14 +8,10 @@ export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
   /** The request's loader named `name`, created on first use with `batch`. */
-  get<K, V>(
-    name: string,
-    batch: (keys: readonly K[]) => Promise<V[]>,
-    maxBatchSize = 1000,
-  ): DataLoader<K, V> {
+  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
     let loader = this.loaders.get(name);
     if (!loader) {
-      loader = new DataLoader<K, V>(batch, { maxBatchSize }) as DataLoader<unknown, unknown>;
+      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 }) as DataLoader<unknown, unknown>;
       this.loaders.set(name, loader);
     }
     return loader as DataLoader<K, V>;

@@ -80,19 +80,13 @@ export async function matchesForTicket(
   }
   if (args.maxDistanceMeters !== undefined)
     checkRadius(args.maxDistanceMeters, 'maxDistanceMeters');
-  // Batched per request: a list of tickets asking for their matches runs one statement per 10
-  // tickets, each short enough that other requests get their turns between them (db/budget.ts).
+  // Batched per request: a list of tickets asking for their matches runs one statement.
   const options = { ...args, now: ctx.now() };
   return ctx.loaders
-    .get<number, ResourceMatch[]>(
-      `ticket:matches:${JSON.stringify(args)}`,
-      async (keys) =>
-        alignMany(
-          keys,
-          await matchTickets(ctx.database, [...keys], options),
-          (m) => m.ticketPk,
-        ).map((rows) => rows.map(toResourceMatch)),
-      10,
+    .get<number, ResourceMatch[]>(`ticket:matches:${JSON.stringify(args)}`, async (keys) =>
+      alignMany(keys, await matchTickets(ctx.database, [...keys], options), (m) => m.ticketPk).map(
+        (rows) => rows.map(toResourceMatch),
+      ),
     )
     .load(ticketPk);
 }

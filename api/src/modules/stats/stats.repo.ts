@@ -5,9 +5,11 @@ import { regionAndBelow } from '../../graphql/filter';
 import { openTicket, overdueTicket } from '../ticket/ticket-sql';
 import type { CategoryFigures, PlaceStats } from './stats.type';
 
-// Staff return visits 回访 of a ticket (events apart from the resident's own rating).
+// Staff return visits 回访 of the group's tickets (apart from the residents' own ratings): one
+// look-up per group (array_agg belongs to the outer query), not one per ticket.
 const returnVisits = (which: SQL) => sql`
-  (SELECT count(*) FROM ticket_events v WHERE v.ticket_id = t.id AND v.type = 'RETURN_VISIT' AND ${which})`;
+  (SELECT count(*) FROM ticket_events v
+   WHERE v.type = 'RETURN_VISIT' AND v.ticket_id = ANY(array_agg(t.id)) AND ${which})`;
 
 // The figures over a set of tickets `t`, grouped by `key`. One formula for every kind of place,
 // judged at the product's clock (what is overdue, what was due).
@@ -24,9 +26,9 @@ const figures = (now: Date) => sql`
     / NULLIF(count(t.id) FILTER (WHERE t.status = 'CLOSED'), 0) AS "onTimeRate",
   (count(t.id) FILTER (WHERE t.satisfaction >= 4))::float8
     / NULLIF(count(t.satisfaction), 0) AS "satisfactionRate",
-  coalesce(sum(${returnVisits(sql`true`)}), 0)::int AS "returnVisits",
-  sum(${returnVisits(sql`(v.data->>'rating')::int >= 4`)})::float8
-    / NULLIF(sum(${returnVisits(sql`true`)}), 0) AS "returnVisitSatisfactionRate",
+  ${returnVisits(sql`true`)}::int AS "returnVisits",
+  ${returnVisits(sql`(v.data->>'rating')::int >= 4`)}::float8
+    / NULLIF(${returnVisits(sql`true`)}, 0) AS "returnVisitSatisfactionRate",
   (count(t.id) FILTER (WHERE t.status = 'CLOSED' AND EXISTS (
      SELECT 1 FROM ticket_events r WHERE r.ticket_id = t.id AND r.type IN ('VERIFY_FAIL'))))::float8
     / NULLIF(count(t.id) FILTER (WHERE t.status = 'CLOSED'), 0) AS "reworkRate",

@@ -1,0 +1,1 @@
+CREATE INDEX "ticket_events_return_visit_idx" ON "ticket_events" USING btree ("ticket_id") WHERE "ticket_events"."type" = 'RETURN_VISIT';
