@@ -120,6 +120,7 @@ export const GRID_PANEL_QUERY = operation(
   graphql(`
     query GridPanel($id: ID!) {
       node(id: $id) {
+        __typename
         ... on Grid {
           id
           code
@@ -173,6 +174,7 @@ export const TICKET_PANEL_QUERY = operation(
   graphql(`
     query TicketPanel($id: ID!, $classify: Boolean! = false, $dispatch: Boolean! = false) {
       node(id: $id) {
+        __typename
         ... on Ticket {
           id
           code
@@ -428,6 +430,7 @@ export const COMMUNITY_LISTS_QUERY = operation(
   graphql(`
     query CommunityListsOf($id: ID!) {
       node(id: $id) {
+        __typename
         ... on Region {
           name
           lists {
@@ -565,6 +568,7 @@ export const REVEAL_PHONE_QUERY = operation(
   graphql(`
     query RevealPhone($id: ID!) {
       node(id: $id) {
+        __typename
         ... on Ticket {
           id
           reporterPhone(unmasked: true)
@@ -579,6 +583,7 @@ export const HOUSEHOLDS_QUERY = operation(
   graphql(`
     query Households($id: ID!) {
       node(id: $id) {
+        __typename
         ... on Compound {
           id
           vulnerableHouseholds {
