@@ -48,9 +48,10 @@ interface GraphQLResponse<T> {
 }
 
 /** Variables may be left out only when none is required (all optional: Partial changes nothing). */
-type VariablesArg<V> = Partial<V> extends V
-  ? [variables?: V, signal?: AbortSignal]
-  : [variables: V, signal?: AbortSignal];
+type VariablesArg<V> =
+  Partial<V> extends V
+    ? [variables?: V, signal?: AbortSignal]
+    : [variables: V, signal?: AbortSignal];
 
 export async function request<Result, Variables>(
   query: Operation<Result, Variables>,
