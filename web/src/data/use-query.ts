@@ -29,6 +29,7 @@ export function useQuery<Result, Variables>(
     inFlight.current?.abort();
     const abort = new AbortController();
     inFlight.current = abort;
+    // the variables come back from the key, so their type is the caller's; the result's is kept
     const ask = request as (q: string, v: unknown, s: AbortSignal) => Promise<Result>;
     try {
       const data = await ask(operation, JSON.parse(key), abort.signal);
