@@ -11,8 +11,10 @@ export interface Query<Result> {
 }
 
 /**
- * Runs a query while its variables are not null, again when they or `refresh` change, and aborts
- * the request it no longer needs. A reload with the same variables keeps the shown data meanwhile.
+ * Runs a query while its variables are not null, again when they or `refresh` change. Requests
+ * for variables no longer wanted are aborted; a reload with the same variables keeps the shown
+ * data meanwhile and is not cut short by the next one (a slow query under frequent live events
+ * would never finish), but an older answer never replaces a newer one.
  */
 export function useQuery<Result, Variables>(
   operation: Operation<Result, Variables>,
@@ -22,27 +24,38 @@ export function useQuery<Result, Variables>(
   // variables by value: a new object with the same content is the same query
   const key = variables === null ? null : JSON.stringify(variables);
   const [answer, setAnswer] = useState<{ key: string; data: Result | null; error: unknown }>();
-  const inFlight = useRef<AbortController | null>(null);
+  const scope = useRef<AbortController | null>(null); // the current variables' requests
+  const asked = useRef(0);
+  const shown = useRef(0);
 
   const reload = useCallback(async () => {
-    if (key === null) return;
-    inFlight.current?.abort();
-    const abort = new AbortController();
-    inFlight.current = abort;
+    const signal = scope.current?.signal;
+    if (key === null || !signal) return;
+    const mine = ++asked.current;
     // the variables come back from the key, so their type is the caller's; the result's is kept
     const ask = request as (q: string, v: unknown, s: AbortSignal) => Promise<Result>;
+    const settle = (next: (old: typeof answer) => NonNullable<typeof answer>) => {
+      if (signal.aborted || mine < shown.current) return;
+      shown.current = mine;
+      setAnswer(next);
+    };
     try {
-      const data = await ask(operation, JSON.parse(key), abort.signal);
-      if (!abort.signal.aborted) setAnswer({ key, data, error: null });
+      const data = await ask(operation, JSON.parse(key), signal);
+      settle(() => ({ key, data, error: null }));
     } catch (error) {
-      if (abort.signal.aborted) return;
-      setAnswer((old) => ({ key, data: old?.key === key ? old.data : null, error }));
+      settle((old) => ({ key, data: old?.key === key ? old.data : null, error }));
     }
   }, [operation, key]);
 
+  // declared before the loading effect: React sets effects up in order
+  useEffect(() => {
+    const abort = new AbortController();
+    scope.current = abort;
+    return () => abort.abort();
+  }, [reload]);
+
   useEffect(() => {
     void reload();
-    return () => inFlight.current?.abort();
   }, [reload, refresh]);
 
   const current = answer?.key === key ? answer : undefined;
