@@ -1,8 +1,45 @@
 // The public contract: operations the web client sends, validated against schema.graphql by
-// schema/operations.test.ts, so a schema change that breaks the map fails the build.
+// schema/operations.test.ts and typed from it by gql.tada (graphql-env.d.ts, generated), so a
+// schema change that breaks the map fails `pnpm check`.
+import { print } from '@0no-co/graphql.web';
+import { initGraphQLTada, type TadaDocumentNode } from 'gql.tada';
+import type { introspection } from './graphql-env';
+
+export type Position = [number, number];
+
+/** What the GeoJSON scalar carries: an RFC 7946 geometry (no collections). */
+export type GeoJsonGeometry =
+  | { type: 'Point'; coordinates: Position }
+  | { type: 'MultiPoint'; coordinates: Position[] }
+  | { type: 'LineString'; coordinates: Position[] }
+  | { type: 'MultiLineString'; coordinates: Position[][] }
+  | { type: 'Polygon'; coordinates: Position[][] }
+  | { type: 'MultiPolygon'; coordinates: Position[][][] };
+
+const graphql = initGraphQLTada<{
+  introspection: introspection;
+  scalars: { DateTime: string; GeoJSON: GeoJsonGeometry; JSON: unknown };
+  // fragments here only share selections; their fields are the operation's own
+  disableMasking: true;
+}>();
+
+declare const typed: unique symbol;
+
+/**
+ * An operation's text, carrying its result and variables types. Plain strings on the wire and
+ * for every reader of this module (the API's cost test parses them).
+ */
+export type Operation<Result, Variables> = string & {
+  readonly [typed]?: (variables: Variables) => Result;
+};
+export type ResultOf<O> = O extends Operation<infer R, never> ? R : never;
+export type VariablesOf<O> = O extends Operation<unknown, infer V> ? V : never;
+
+const operation = <Result, Variables>(document: TadaDocumentNode<Result, Variables>) =>
+  print(document) as Operation<Result, Variables>;
 
 /** Open tickets as map points (the ticket layer), refreshed when a ticket event arrives. */
-export const OPEN_TICKETS_FRAGMENT = /* GraphQL */ `
+export const OPEN_TICKETS_FRAGMENT = graphql(`
   fragment OpenTickets on Query {
     tickets(openOnly: true, first: 500) {
       nodes {
@@ -14,423 +51,468 @@ export const OPEN_TICKETS_FRAGMENT = /* GraphQL */ `
       }
     }
   }
-`;
+`);
 
-export const OPEN_TICKETS_QUERY = /* GraphQL */ `
-  query OpenTickets($crs: Crs! = WGS84) {
-    ...OpenTickets
-  }
-  ${OPEN_TICKETS_FRAGMENT}
-`;
+export const OPEN_TICKETS_QUERY = operation(
+  graphql(
+    `
+      query OpenTickets($crs: Crs! = WGS84) {
+        ...OpenTickets
+      }
+    `,
+    [OPEN_TICKETS_FRAGMENT],
+  ),
+);
 
 /** Everything the map draws at start, with light shapes (0.1 m precision). */
-export const MAP_LAYERS_QUERY = /* GraphQL */ `
-  query MapLayers($crs: Crs! = WGS84) {
-    regions(first: 500) {
-      nodes {
-        id
-        code
-        name
-        level
-        boundary(precision: 6, crs: $crs)
-      }
-    }
-    compounds(first: 500) {
-      totalCount
-      nodes {
-        id
-        code
-        name
-        households
-        propertyCompany {
-          name
-          hasPartyBranch
-        }
-        stats {
-          openTickets
-          overdueTickets
-          satisfactionRate
-        }
-        boundary(precision: 6, crs: $crs)
-      }
-    }
-    grids(first: 500) {
-      nodes {
-        id
-        code
-        name
-        parent {
-          code
-        }
-        boundary(precision: 6, crs: $crs)
-      }
-    }
-    ...OpenTickets
-  }
-  ${OPEN_TICKETS_FRAGMENT}
-`;
-
-/** The grid panel: who works it, its compounds and its open tickets (网格面板). */
-export const GRID_PANEL_QUERY = /* GraphQL */ `
-  query GridPanel($id: ID!) {
-    node(id: $id) {
-      ... on Grid {
-        id
-        code
-        name
-        micro
-        worker {
-          name
-        }
-        partyGroup {
-          name
-        }
-        stats {
-          openTickets
-          overdueTickets
-          resolutionRate
-          onTimeRate
-          satisfactionRate
-        }
-        compounds(first: 100) {
-          nodes {
-            code
-            name
-          }
-        }
-        tickets(openOnly: true, first: 200) {
+export const MAP_LAYERS_QUERY = operation(
+  graphql(
+    `
+      query MapLayers($crs: Crs! = WGS84) {
+        regions(first: 500) {
           nodes {
             id
             code
-            status
-            overdue
-            respondBy
-            resolveBy
-            description
-            category {
-              nameZh
+            name
+            level
+            boundary(precision: 6, crs: $crs)
+          }
+        }
+        compounds(first: 500) {
+          totalCount
+          nodes {
+            id
+            code
+            name
+            households
+            propertyCompany {
+              name
+              hasPartyBranch
+            }
+            stats {
+              openTickets
+              overdueTickets
+              satisfactionRate
+            }
+            boundary(precision: 6, crs: $crs)
+          }
+        }
+        grids(first: 500) {
+          nodes {
+            id
+            code
+            name
+            parent {
+              code
+            }
+            boundary(precision: 6, crs: $crs)
+          }
+        }
+        ...OpenTickets
+      }
+    `,
+    [OPEN_TICKETS_FRAGMENT],
+  ),
+);
+
+/** The grid panel: who works it, its compounds and its open tickets (网格面板). */
+export const GRID_PANEL_QUERY = operation(
+  graphql(`
+    query GridPanel($id: ID!) {
+      node(id: $id) {
+        __typename
+        ... on Grid {
+          id
+          code
+          name
+          micro
+          worker {
+            name
+          }
+          partyGroup {
+            name
+          }
+          stats {
+            openTickets
+            overdueTickets
+            resolutionRate
+            onTimeRate
+            satisfactionRate
+          }
+          compounds(first: 100) {
+            nodes {
+              code
+              name
+            }
+          }
+          tickets(openOnly: true, first: 200) {
+            nodes {
+              id
+              code
+              status
+              overdue
+              respondBy
+              resolveBy
+              description
+              category {
+                nameZh
+              }
             }
           }
         }
       }
     }
-  }
-`;
+  `),
+);
 
 /**
  * The ticket panel: status, deadlines, the reporter (masked), timeline, who was sent, and ranked
  * candidates. The classifier's suggestions and the candidates are asked for only by roles that
  * may classify ($classify) and dispatch ($dispatch): for others the API refuses those fields.
  */
-export const TICKET_PANEL_QUERY = /* GraphQL */ `
-  query TicketPanel($id: ID!, $classify: Boolean! = false, $dispatch: Boolean! = false) {
-    node(id: $id) {
-      ... on Ticket {
-        id
-        code
-        status
-        level
-        overdue
-        version
-        allowedActions
-        description
-        reporterName
-        reporterPhone
-        reportedAt
-        respondBy
-        resolveBy
-        category {
-          code
-          nameZh
-        }
-        categorySuggestions @include(if: $classify) {
-          categoryCode
-          confidence
-        }
-        compound {
-          name
-        }
-        grid {
+export const TICKET_PANEL_QUERY = operation(
+  graphql(`
+    query TicketPanel($id: ID!, $classify: Boolean! = false, $dispatch: Boolean! = false) {
+      node(id: $id) {
+        __typename
+        ... on Ticket {
           id
           code
-        }
-        photos {
-          url
-          thumbnailUrl
-        }
-        assignments {
-          id
           status
-          declineReason
-          resource {
+          level
+          overdue
+          version
+          allowedActions
+          description
+          reporterName
+          reporterPhone
+          reportedAt
+          respondBy
+          resolveBy
+          category {
+            code
+            nameZh
+          }
+          categorySuggestions @include(if: $classify) {
+            categoryCode
+            confidence
+          }
+          compound {
             name
           }
+          grid {
+            id
+            code
+          }
+          photos {
+            url
+            thumbnailUrl
+          }
+          assignments {
+            id
+            status
+            declineReason
+            resource {
+              name
+            }
+          }
+          events(first: 100) {
+            nodes {
+              type
+              toStatus
+              actor
+              reason
+              at
+            }
+          }
+          matches(first: 5) @include(if: $dispatch) {
+            score
+            distanceMeters
+            availableNow
+            nextAvailableAt
+            load
+            capacity
+            inClaimedZone
+            inServiceArea
+            matchedCapabilities
+            record {
+              sample
+              counts
+              onTimeRate
+            }
+            resource {
+              id
+              name
+              kind
+            }
+          }
         }
+      }
+    }
+  `),
+);
+
+export const DISPATCH_MUTATION = operation(
+  graphql(`
+    mutation Dispatch($input: DispatchTicketInput!) {
+      dispatchTicket(input: $input) {
+        id
+        status
+        version
+      }
+    }
+  `),
+);
+
+export const ACT_MUTATION = operation(
+  graphql(`
+    mutation Act($input: TicketActionInput!) {
+      actOnTicket(input: $input) {
+        id
+        status
+        version
+      }
+    }
+  `),
+);
+
+/** Live changes: every ticket event, with the ticket's new state for the map. */
+export const TICKET_EVENTS_SUBSCRIPTION = operation(
+  graphql(`
+    subscription TicketEvents($crs: Crs! = WGS84) {
+      ticketEvents {
+        type
+        ticket {
+          id
+          code
+          status
+          overdue
+          location(precision: 6, crs: $crs)
+        }
+      }
+    }
+  `),
+);
+
+/** The resident page behind a compound's QR code: which compound, and its buildings (no sign-in). */
+export const QR_COMPOUND_QUERY = operation(
+  graphql(`
+    query QrCompound($code: String!) {
+      qrCompound(code: $code) {
+        code
+        name
+        buildings(first: 200) {
+          nodes {
+            number
+          }
+        }
+      }
+    }
+  `),
+);
+
+export const REPORT_MUTATION = operation(
+  graphql(`
+    mutation Report($input: ReportTicketInput!) {
+      reportTicket(input: $input) {
+        followToken
+        ticket {
+          code
+          status
+        }
+      }
+    }
+  `),
+);
+
+/** The resident's follow page (private link). */
+export const FOLLOW_QUERY = operation(
+  graphql(`
+    query Follow($token: String!) {
+      followTicket(token: $token) {
+        code
+        status
+        description
+        reportedAt
+        respondBy
+        satisfaction
         events(first: 100) {
           nodes {
             type
             toStatus
-            actor
-            reason
             at
           }
         }
-        matches(first: 5) @include(if: $dispatch) {
-          score
-          distanceMeters
-          availableNow
-          nextAvailableAt
-          load
-          capacity
-          inClaimedZone
-          inServiceArea
-          matchedCapabilities
-          record {
-            sample
-            counts
-            onTimeRate
-          }
-          resource {
-            id
-            name
-            kind
-          }
-        }
       }
     }
-  }
-`;
+  `),
+);
 
-export const DISPATCH_MUTATION = /* GraphQL */ `
-  mutation Dispatch($input: DispatchTicketInput!) {
-    dispatchTicket(input: $input) {
-      id
-      status
-      version
-    }
-  }
-`;
-
-export const ACT_MUTATION = /* GraphQL */ `
-  mutation Act($input: TicketActionInput!) {
-    actOnTicket(input: $input) {
-      id
-      status
-      version
-    }
-  }
-`;
-
-/** Live changes: every ticket event, with the ticket's new state for the map. */
-export const TICKET_EVENTS_SUBSCRIPTION = /* GraphQL */ `
-  subscription TicketEvents($crs: Crs! = WGS84) {
-    ticketEvents {
-      type
-      ticket {
-        id
-        code
+export const RATE_MUTATION = operation(
+  graphql(`
+    mutation Rate($token: String!, $rating: Int!, $comment: String) {
+      rateTicket(token: $token, rating: $rating, comment: $comment) {
         status
-        overdue
-        location(precision: 6, crs: $crs)
+        satisfaction
       }
     }
-  }
-`;
-
-/** The resident page behind a compound's QR code: which compound, and its buildings (no sign-in). */
-export const QR_COMPOUND_QUERY = /* GraphQL */ `
-  query QrCompound($code: String!) {
-    qrCompound(code: $code) {
-      code
-      name
-      buildings(first: 200) {
-        nodes {
-          number
-        }
-      }
-    }
-  }
-`;
-
-export const REPORT_MUTATION = /* GraphQL */ `
-  mutation Report($input: ReportTicketInput!) {
-    reportTicket(input: $input) {
-      followToken
-      ticket {
-        code
-        status
-      }
-    }
-  }
-`;
-
-/** The resident's follow page (private link). */
-export const FOLLOW_QUERY = /* GraphQL */ `
-  query Follow($token: String!) {
-    followTicket(token: $token) {
-      code
-      status
-      description
-      reportedAt
-      respondBy
-      satisfaction
-      events(first: 100) {
-        nodes {
-          type
-          toStatus
-          at
-        }
-      }
-    }
-  }
-`;
-
-export const RATE_MUTATION = /* GraphQL */ `
-  mutation Rate($token: String!, $rating: Int!, $comment: String) {
-    rateTicket(token: $token, rating: $rating, comment: $comment) {
-      status
-      satisfaction
-    }
-  }
-`;
+  `),
+);
 
 /** The top bar's search: compounds and grids by name or code, tickets by code or text. */
-export const SEARCH_QUERY = /* GraphQL */ `
-  query Search($text: String!) {
-    compounds(filter: { search: $text }, first: 5) {
-      nodes {
-        code
-        name
+export const SEARCH_QUERY = operation(
+  graphql(`
+    query Search($text: String!) {
+      compounds(filter: { search: $text }, first: 5) {
+        nodes {
+          code
+          name
+        }
+      }
+      grids(filter: { search: $text }, first: 5) {
+        nodes {
+          code
+          name
+        }
+      }
+      tickets(filter: { search: $text }, first: 5) {
+        nodes {
+          id
+          code
+          description
+        }
       }
     }
-    grids(filter: { search: $text }, first: 5) {
-      nodes {
-        code
-        name
-      }
-    }
-    tickets(filter: { search: $text }, first: 5) {
-      nodes {
-        id
-        code
-        description
-      }
-    }
-  }
-`;
+  `),
+);
 
 /** Each community's shortfall (三清单 gap) for the map's gap layer. */
-export const COMMUNITY_GAPS_QUERY = /* GraphQL */ `
-  query CommunityGaps {
-    communityLists {
-      shortfall
-      community {
-        code
+export const COMMUNITY_GAPS_QUERY = operation(
+  graphql(`
+    query CommunityGaps {
+      communityLists {
+        shortfall
+        community {
+          code
+        }
       }
     }
-  }
-`;
+  `),
+);
 
 /** The dashboard: the ticket figures per street and community. */
-export const DASHBOARD_QUERY = /* GraphQL */ `
-  query Dashboard {
-    regions(first: 100) {
-      nodes {
-        id
-        code
-        name
-        level
-        stats {
-          openTickets
-          overdueTickets
-          closedTickets
-          resolutionRate
-          onTimeRate
-          satisfactionRate
-          meanResolutionHours
+export const DASHBOARD_QUERY = operation(
+  graphql(`
+    query Dashboard {
+      regions(first: 100) {
+        nodes {
+          id
+          code
+          name
+          level
+          stats {
+            openTickets
+            overdueTickets
+            closedTickets
+            resolutionRate
+            onTimeRate
+            satisfactionRate
+            meanResolutionHours
+          }
         }
       }
     }
-  }
-`;
+  `),
+);
 
 /** One community's three lists, for the dashboard. */
-export const COMMUNITY_LISTS_QUERY = /* GraphQL */ `
-  query CommunityListsOf($id: ID!) {
-    node(id: $id) {
-      ... on Region {
-        name
-        lists {
-          shortfall
-          gaps {
-            category {
-              nameZh
+export const COMMUNITY_LISTS_QUERY = operation(
+  graphql(`
+    query CommunityListsOf($id: ID!) {
+      node(id: $id) {
+        __typename
+        ... on Region {
+          name
+          lists {
+            shortfall
+            gaps {
+              category {
+                nameZh
+              }
+              openTickets
+              freeCapacity
+              gap
             }
-            openTickets
-            freeCapacity
-            gap
-          }
-          services {
-            capability
-            resourceCount
+            services {
+              capability
+              resourceCount
+            }
           }
         }
       }
     }
-  }
-`;
+  `),
+);
 
-export const CATEGORIES_QUERY = /* GraphQL */ `
-  query Categories {
-    categories {
-      code
-      nameZh
+export const CATEGORIES_QUERY = operation(
+  graphql(`
+    query Categories {
+      categories {
+        code
+        nameZh
+      }
     }
-  }
-`;
+  `),
+);
 
-export const CLASSIFY_MUTATION = /* GraphQL */ `
-  mutation Classify($input: ClassifyTicketInput!) {
-    classifyTicket(input: $input) {
-      id
-      status
-      version
+export const CLASSIFY_MUTATION = operation(
+  graphql(`
+    mutation Classify($input: ClassifyTicketInput!) {
+      classifyTicket(input: $input) {
+        id
+        status
+        version
+      }
     }
-  }
-`;
+  `),
+);
 
 /** Resources in the map's view (the resource layer, from zoom 14). */
-export const RESOURCES_IN_VIEW_QUERY = /* GraphQL */ `
-  query ResourcesInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
-    resources(filter: { bbox: $bbox }, first: 500) {
-      totalCount
-      nodes {
-        id
-        code
-        name
-        kind
-        location(precision: 6, crs: $crs)
+export const RESOURCES_IN_VIEW_QUERY = operation(
+  graphql(`
+    query ResourcesInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
+      resources(filter: { bbox: $bbox }, first: 500) {
+        totalCount
+        nodes {
+          id
+          code
+          name
+          kind
+          location(precision: 6, crs: $crs)
+        }
       }
     }
-  }
-`;
+  `),
+);
 
 /** Buildings in the map's view (the building layer, from zoom 16). */
-export const BUILDINGS_IN_VIEW_QUERY = /* GraphQL */ `
-  query BuildingsInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
-    buildings(filter: { bbox: $bbox }, first: 500) {
-      nodes {
-        id
-        number
-        floors
-        location(precision: 6, crs: $crs)
+export const BUILDINGS_IN_VIEW_QUERY = operation(
+  graphql(`
+    query BuildingsInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
+      buildings(filter: { bbox: $bbox }, first: 500) {
+        nodes {
+          id
+          number
+          floors
+          location(precision: 6, crs: $crs)
+        }
       }
     }
-  }
-`;
+  `),
+);
 
 /** Who is signed in (null: nobody), with the role's permissions and ticket actions. */
-export const VIEWER_FRAGMENT = /* GraphQL */ `
+export const VIEWER_FRAGMENT = graphql(`
   fragment SignedIn on Viewer {
     username
     displayName
@@ -441,114 +523,138 @@ export const VIEWER_FRAGMENT = /* GraphQL */ `
     actions
     expiresAt
   }
-`;
+`);
 
-export const VIEWER_QUERY = /* GraphQL */ `
-  query Viewer {
-    viewer {
-      ...SignedIn
-    }
-  }
-  ${VIEWER_FRAGMENT}
-`;
+export const VIEWER_QUERY = operation(
+  graphql(
+    `
+      query Viewer {
+        viewer {
+          ...SignedIn
+        }
+      }
+    `,
+    [VIEWER_FRAGMENT],
+  ),
+);
 
 /** Sign in: the API sets the http-only session cookie (yitu_session). */
-export const SIGN_IN_MUTATION = /* GraphQL */ `
-  mutation SignIn($username: String!, $password: String!) {
-    signIn(username: $username, password: $password) {
-      expiresAt
-      viewer {
-        ...SignedIn
+export const SIGN_IN_MUTATION = operation(
+  graphql(
+    `
+      mutation SignIn($username: String!, $password: String!) {
+        signIn(username: $username, password: $password) {
+          expiresAt
+          viewer {
+            ...SignedIn
+          }
+        }
       }
-    }
-  }
-  ${VIEWER_FRAGMENT}
-`;
+    `,
+    [VIEWER_FRAGMENT],
+  ),
+);
 
-export const SIGN_OUT_MUTATION = /* GraphQL */ `
-  mutation SignOut {
-    signOut
-  }
-`;
+export const SIGN_OUT_MUTATION = operation(
+  graphql(`
+    mutation SignOut {
+      signOut
+    }
+  `),
+);
 
 /** A reporter's whole phone number (PERSONAL_REVEAL only); the API audits every such read. */
-export const REVEAL_PHONE_QUERY = /* GraphQL */ `
-  query RevealPhone($id: ID!) {
-    node(id: $id) {
-      ... on Ticket {
-        id
-        reporterPhone(unmasked: true)
-      }
-    }
-  }
-`;
-
-/** A compound's vulnerable households (重点人群): its own community's staff only, audited. */
-export const HOUSEHOLDS_QUERY = /* GraphQL */ `
-  query Households($id: ID!) {
-    node(id: $id) {
-      ... on Compound {
-        id
-        vulnerableHouseholds {
-          unit
-          tags
-          contactName
-          contactPhone
-          note
+export const REVEAL_PHONE_QUERY = operation(
+  graphql(`
+    query RevealPhone($id: ID!) {
+      node(id: $id) {
+        __typename
+        ... on Ticket {
+          id
+          reporterPhone(unmasked: true)
         }
       }
     }
-  }
-`;
+  `),
+);
 
-/** The audit log (审计日志), newest first, exact actor/action filters, paged back by seq. */
-export const AUDIT_LOG_QUERY = /* GraphQL */ `
-  query AuditLog($last: Int! = 50, $beforeSeq: Int, $actor: String, $action: String) {
-    auditLog(last: $last, beforeSeq: $beforeSeq, actor: $actor, action: $action) {
-      seq
-      at
-      actor
-      action
-      target
-      result
-      details
-    }
-  }
-`;
-
-/** Third-party API tokens (TOKENS_MANAGE), newest first; never their secrets. */
-export const API_TOKENS_QUERY = /* GraphQL */ `
-  query ApiTokens {
-    apiTokens {
-      id
-      name
-      username
-      scopes
-      ratePerMinute
-      createdAt
-      expiresAt
-      revokedAt
-    }
-  }
-`;
-
-/** Issue a token: its secret comes back this once only. */
-export const ISSUE_TOKEN_MUTATION = /* GraphQL */ `
-  mutation IssueApiToken($input: IssueApiTokenInput!) {
-    issueApiToken(input: $input) {
-      token
-      apiToken {
-        id
+/** A compound's vulnerable households (重点人群): its own community's staff only, audited. */
+export const HOUSEHOLDS_QUERY = operation(
+  graphql(`
+    query Households($id: ID!) {
+      node(id: $id) {
+        __typename
+        ... on Compound {
+          id
+          vulnerableHouseholds {
+            unit
+            tags
+            contactName
+            contactPhone
+            note
+          }
+        }
       }
     }
-  }
-`;
+  `),
+);
 
-export const REVOKE_TOKEN_MUTATION = /* GraphQL */ `
-  mutation RevokeApiToken($id: ID!) {
-    revokeApiToken(id: $id) {
-      id
-      revokedAt
+/** The audit log (审计日志), newest first, exact actor/action filters, paged back by seq. */
+export const AUDIT_LOG_QUERY = operation(
+  graphql(`
+    query AuditLog($last: Int! = 50, $beforeSeq: Int, $actor: String, $action: String) {
+      auditLog(last: $last, beforeSeq: $beforeSeq, actor: $actor, action: $action) {
+        seq
+        at
+        actor
+        action
+        target
+        result
+        details
+      }
     }
-  }
-`;
+  `),
+);
+
+/** Third-party API tokens (TOKENS_MANAGE), newest first; never their secrets. */
+export const API_TOKENS_QUERY = operation(
+  graphql(`
+    query ApiTokens {
+      apiTokens {
+        id
+        name
+        username
+        scopes
+        ratePerMinute
+        createdAt
+        expiresAt
+        revokedAt
+      }
+    }
+  `),
+);
+
+/** Issue a token: its secret comes back this once only. */
+export const ISSUE_TOKEN_MUTATION = operation(
+  graphql(`
+    mutation IssueApiToken($input: IssueApiTokenInput!) {
+      issueApiToken(input: $input) {
+        token
+        apiToken {
+          id
+        }
+      }
+    }
+  `),
+);
+
+export const REVOKE_TOKEN_MUTATION = operation(
+  graphql(`
+    mutation RevokeApiToken($id: ID!) {
+      revokeApiToken(id: $id) {
+        id
+        revokedAt
+      }
+    }
+  `),
+);

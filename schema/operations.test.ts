@@ -8,7 +8,10 @@ const schema = buildSchema(fs.readFileSync(path.join(__dirname, 'schema.graphql'
 const examples = fs.readFileSync(path.join(__dirname, 'examples.graphql'), 'utf8');
 
 describe('the committed contract', () => {
-  const documents = Object.entries(operations).filter(([name]) => !name.endsWith('_FRAGMENT'));
+  // operations are strings; fragments (documents) are checked inside the operations using them
+  const documents = Object.entries(operations).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
 
   it.each(documents)('accepts the web client’s %s', (_name, document) => {
     expect(validate(schema, parse(document)).map((e) => e.message)).toEqual([]);

@@ -4,16 +4,24 @@ import {
   COMMUNITY_GAPS_QUERY,
   OPEN_TICKETS_QUERY,
   RESOURCES_IN_VIEW_QUERY,
+  type GeoJsonGeometry,
 } from '@yitu/schema';
-import { displayCrs, fetchAppConfig, fetchBaseStyle, type AppConfig } from './data/app-config';
+import {
+  displayCrs,
+  fetchAppConfig,
+  fetchBaseStyle,
+  type AppConfig,
+  type Crs,
+} from './data/app-config';
 import { request } from './data/graphql';
+import { useQuery } from './data/use-query';
 import { can } from './data/session';
 import { subscribeTicketEvents } from './data/live';
 import {
   fetchMapData,
-  type BuildingPoint,
+  located,
+  type Located,
   type MapData,
-  type ResourcePoint,
   type TicketPoint,
 } from './data/map-data';
 import {
@@ -45,7 +53,6 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [visible, setVisible] = useState(INITIALLY_VISIBLE);
   const [measure, setMeasure] = useState<CompoundMeasure>('open');
-  const [gaps, setGaps] = useState<Map<string, number> | null>(null);
   const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
   // One overlay at a time over the map: the figures (统计) or the administrator's panel (系统管理).
   const [overlay, setOverlay] = useState<'dashboard' | 'admin' | null>(null);
@@ -88,8 +95,8 @@ export function App() {
   }, []);
 
   const reloadTickets = useCallback(async () => {
-    const d = await request<{ tickets: { nodes: TicketPoint[] } }>(OPEN_TICKETS_QUERY, { crs });
-    setTickets(d.tickets.nodes);
+    const d = await request(OPEN_TICKETS_QUERY, { crs });
+    setTickets(located(d.tickets.nodes));
     setRefresh((n) => n + 1);
   }, [crs]);
 
@@ -105,31 +112,23 @@ export function App() {
     [reloadTickets, crs],
   );
 
-  // The gap layer's figures are fetched the first time it is turned on.
-  useEffect(() => {
-    if (!visible.gap || gaps) return;
-    request<{ communityLists: { shortfall: number; community: { code: string } }[] }>(
-      COMMUNITY_GAPS_QUERY,
-    ).then(
-      (d) => setGaps(new Map(d.communityLists.map((l) => [l.community.code, l.shortfall]))),
-      () => undefined,
-    );
-  }, [visible.gap, gaps]);
+  // The gap layer's figures are fetched while it is on.
+  const communityLists = useQuery(COMMUNITY_GAPS_QUERY, visible.gap ? {} : null).data;
+  const gaps = useMemo(
+    () =>
+      communityLists &&
+      new Map(communityLists.communityLists.map((l) => [l.community.code, l.shortfall])),
+    [communityLists],
+  );
 
   // Resources (thousands of party members) and buildings come for the view only, when zoomed in.
-  const resources = useInView<ResourcePoint>(
-    RESOURCES_IN_VIEW_QUERY,
-    'resources',
-    viewport,
-    visible.resource ? RESOURCE_MIN_ZOOM : Infinity,
-    crs,
+  const resourcesBox = viewBox(viewport, visible.resource ? RESOURCE_MIN_ZOOM : Infinity, crs);
+  const resources = useLastRows(
+    useQuery(RESOURCES_IN_VIEW_QUERY, resourcesBox && { bbox: resourcesBox, crs }).data?.resources,
   );
-  const buildings = useInView<BuildingPoint>(
-    BUILDINGS_IN_VIEW_QUERY,
-    'buildings',
-    viewport,
-    visible.building ? BUILDING_MIN_ZOOM : Infinity,
-    crs,
+  const buildingsBox = viewBox(viewport, visible.building ? BUILDING_MIN_ZOOM : Infinity, crs);
+  const buildings = useLastRows(
+    useQuery(BUILDINGS_IN_VIEW_QUERY, buildingsBox && { bbox: buildingsBox, crs }).data?.buildings,
   );
 
   const select = useCallback((next: Selection) => {
@@ -221,34 +220,22 @@ export function App() {
 }
 
 /**
- * The rows of a "…InView" query for the current view, once zoomed in to minZoom (Infinity: the
- * layer is off). The view is in the display CRS and the filter takes WGS84: GCJ-02 is at most
- * ~0.007° off in China, so a 0.01° margin covers the view either way.
+ * The box to ask an "…InView" query for, once zoomed in to minZoom (Infinity: the layer is off).
+ * The view is in the display CRS and the filter takes WGS84: GCJ-02 is at most ~0.007° off in
+ * China, so a 0.01° margin covers the view either way.
  */
-function useInView<T>(
-  query: string,
-  field: string,
-  viewport: Viewport | null,
-  minZoom: number,
-  crs: string,
-): T[] {
-  const [rows, setRows] = useState<T[]>([]);
+function viewBox(viewport: Viewport | null, minZoom: number, crs: Crs) {
+  if (!viewport || viewport.zoom < minZoom) return null;
+  const pad = crs === 'GCJ02' ? 0.01 : 0;
+  const b = viewport.bbox;
+  return { west: b.west - pad, south: b.south - pad, east: b.east + pad, north: b.north + pad };
+}
+
+/** The last rows that came, as points: kept while the next view's rows are on their way. */
+function useLastRows<T extends { location: GeoJsonGeometry }>(rows: { nodes: T[] } | undefined) {
+  const [last, setLast] = useState<Located<T>[]>([]);
   useEffect(() => {
-    if (!viewport || viewport.zoom < minZoom) return;
-    const abort = new AbortController();
-    const pad = crs === 'GCJ02' ? 0.01 : 0;
-    const b = viewport.bbox;
-    const bbox = {
-      west: b.west - pad,
-      south: b.south - pad,
-      east: b.east + pad,
-      north: b.north + pad,
-    };
-    request<Record<string, { nodes: T[] }>>(query, { bbox, crs }, abort.signal).then(
-      (d) => setRows(d[field]?.nodes ?? []),
-      () => undefined,
-    );
-    return () => abort.abort();
-  }, [query, field, viewport, minZoom, crs]);
-  return rows;
+    if (rows) setLast(located(rows.nodes));
+  }, [rows]);
+  return last;
 }

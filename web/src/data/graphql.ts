@@ -1,5 +1,7 @@
 // One way to talk to the API: POST /graphql with plain fetch, errors kept with their codes so
-// panels can say why something was refused (e.g. a resource at capacity).
+// panels can say why something was refused (e.g. a resource at capacity). Results and variables
+// are typed by the operation (see @yitu/schema).
+import type { Operation } from '@yitu/schema';
 
 export class ApiError extends Error {
   constructor(
@@ -45,20 +47,25 @@ interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
-export async function request<T>(
-  query: string,
-  variables: Record<string, unknown> = {},
-  signal?: AbortSignal,
-): Promise<T> {
+/** Variables may be left out only when none is required (all optional: Partial changes nothing). */
+type VariablesArg<V> =
+  Partial<V> extends V
+    ? [variables?: V, signal?: AbortSignal]
+    : [variables: V, signal?: AbortSignal];
+
+export async function request<Result, Variables>(
+  query: Operation<Result, Variables>,
+  ...[variables, signal]: VariablesArg<Variables>
+): Promise<Result> {
   const startedAt = performance.now();
   const res = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables: variables ?? {} }),
     signal: signal ?? null,
   });
   // GraphQL errors can come with 200 or 4xx; read the body either way
-  const body = (await res.json().catch(() => ({}))) as GraphQLResponse<T>;
+  const body = (await res.json().catch(() => ({}))) as GraphQLResponse<Result>;
   const first = body.errors?.[0];
   if (first) {
     const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'ERROR';

@@ -1,15 +1,11 @@
 // Live ticket events over graphql-ws (the API relays PostgreSQL NOTIFY), so every open browser
 // sees a dispatch or a new report at once.
 import { createClient } from 'graphql-ws';
-import { TICKET_EVENTS_SUBSCRIPTION } from '@yitu/schema';
+import { TICKET_EVENTS_SUBSCRIPTION, type ResultOf } from '@yitu/schema';
 import type { Crs } from './app-config';
-import type { TicketPoint } from './map-data';
 import { sessionLost } from './graphql';
 
-export interface LiveTicketEvent {
-  type: string;
-  ticket: TicketPoint;
-}
+export type LiveTicketEvent = ResultOf<typeof TICKET_EVENTS_SUBSCRIPTION>['ticketEvents'];
 
 const open = new Set<{ dispose(): void | Promise<void> }>();
 
@@ -38,7 +34,7 @@ export function subscribeTicketEvents(
       },
     },
   });
-  const stop = client.subscribe<{ ticketEvents: LiveTicketEvent }>(
+  const stop = client.subscribe<ResultOf<typeof TICKET_EVENTS_SUBSCRIPTION>>(
     { query: TICKET_EVENTS_SUBSCRIPTION, variables: { crs } },
     {
       next: (message) => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { SEARCH_QUERY } from '@yitu/schema';
-import { request } from '../data/graphql';
+import { useQuery } from '../data/use-query';
 import { COMPOUND_MEASURES, type CompoundMeasure, type LayerGroup } from '../map/layers';
 import type { Selection } from '../map/map-adapter';
 import type { Viewer } from '../data/session';
@@ -116,37 +116,21 @@ export function TopBar(p: Props) {
   );
 }
 
-interface Hits {
-  compounds: { nodes: { code: string; name: string }[] };
-  grids: { nodes: { code: string; name: string }[] };
-  tickets: { nodes: { id: string; code: string; description: string }[] };
-}
-
 /** Compound, grid or ticket by name or code; picking one selects it and moves the map there. */
 function Search({ onPick }: { onPick: (selection: Selection) => void }) {
   const [text, setText] = useState('');
-  const [hits, setHits] = useState<Hits | null>(null);
-
+  // what was typed, once typing pauses for 200 ms
+  const [term, setTerm] = useState('');
   useEffect(() => {
-    const term = text.trim();
-    if (term.length < 2) {
-      setHits(null);
-      return;
-    }
-    const abort = new AbortController();
-    const timer = setTimeout(() => {
-      request<Hits>(SEARCH_QUERY, { text: term }, abort.signal).then(setHits, () => setHits(null));
-    }, 200);
-    return () => {
-      clearTimeout(timer);
-      abort.abort();
-    };
+    const timer = setTimeout(() => setTerm(text.trim()), 200);
+    return () => clearTimeout(timer);
   }, [text]);
+  const found = useQuery(SEARCH_QUERY, term.length >= 2 ? { text: term } : null).data;
+  const hits = text.trim().length >= 2 ? found : null;
 
   const pick = (selection: Selection) => {
     onPick(selection);
     setText('');
-    setHits(null);
   };
   const rows = hits
     ? [

@@ -1,20 +1,17 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { API_TOKENS_QUERY, ISSUE_TOKEN_MUTATION, REVOKE_TOKEN_MUTATION } from '@yitu/schema';
+import { useState, type FormEvent } from 'react';
+import {
+  API_TOKENS_QUERY,
+  ISSUE_TOKEN_MUTATION,
+  REVOKE_TOKEN_MUTATION,
+  type ResultOf,
+} from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
+import { useQuery } from '../../data/use-query';
 import { formatTime } from '../tickets/labels';
 import { CopyButton } from '../../ui/CopyButton';
 import { tr } from '../../i18n';
 
-interface ApiToken {
-  id: string;
-  name: string;
-  username: string;
-  scopes: string[];
-  ratePerMinute: number;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-}
+type ApiToken = ResultOf<typeof API_TOKENS_QUERY>['apiTokens'][number];
 
 /** The scopes a token may hold (the API refuses others); none reads personal data. */
 const SCOPES = ['read:places', 'read:tickets', 'write:tickets', 'introspection'] as const;
@@ -23,23 +20,12 @@ const live = (t: ApiToken, now: number) => !t.revokedAt && new Date(t.expiresAt)
 
 /** Third-party API tokens (API 令牌): the list, issuing one (its secret shown once), revoking. */
 export function ApiTokens() {
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const list = useQuery(API_TOKENS_QUERY, {});
+  const tokens = list.data?.apiTokens ?? null;
+  const reload = list.reload;
+  const [failed, setError] = useState<string | null>(null);
+  const error = failed ?? (list.error === null ? null : describeError(list.error));
   const [issued, setIssued] = useState<{ id: string; token: string } | null>(null);
-
-  const reload = useCallback(async (signal?: AbortSignal) => {
-    try {
-      setTokens((await request<{ apiTokens: ApiToken[] }>(API_TOKENS_QUERY, {}, signal)).apiTokens);
-    } catch (e) {
-      if (!signal?.aborted) setError(describeError(e));
-    }
-  }, []);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    void reload(abort.signal);
-    return () => abort.abort();
-  }, [reload]);
 
   const revoke = async (t: ApiToken) => {
     if (!confirm(tr('吊销令牌“{name}”？使用它的系统将立即无法访问。', { name: t.name }))) return;
@@ -152,18 +138,15 @@ function IssueForm({ onIssued }: { onIssued: (issued: { id: string; token: strin
     setBusy(true);
     setError(null);
     try {
-      const d = await request<{ issueApiToken: { token: string; apiToken: { id: string } } }>(
-        ISSUE_TOKEN_MUTATION,
-        {
-          input: {
-            name: name.trim(),
-            username: username.trim(),
-            scopes,
-            expiresInDays: Number(days),
-            ratePerMinute: Number(rate),
-          },
+      const d = await request(ISSUE_TOKEN_MUTATION, {
+        input: {
+          name: name.trim(),
+          username: username.trim(),
+          scopes,
+          expiresInDays: Number(days),
+          ratePerMinute: Number(rate),
         },
-      );
+      });
       onIssued({ id: d.issueApiToken.apiToken.id, token: d.issueApiToken.token });
       setName('');
     } catch (err) {

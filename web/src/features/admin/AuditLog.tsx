@@ -1,18 +1,11 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { AUDIT_LOG_QUERY } from '@yitu/schema';
+import { useState, type FormEvent } from 'react';
+import { AUDIT_LOG_QUERY, type ResultOf } from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
+import { useQuery } from '../../data/use-query';
 import { formatTime } from '../tickets/labels';
 import { tr } from '../../i18n';
 
-interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  result: string;
-  details: string | null;
-}
+type AuditEntry = ResultOf<typeof AUDIT_LOG_QUERY>['auditLog'][number];
 
 const PAGE = 50;
 
@@ -25,43 +18,38 @@ interface Filter {
 export function AuditLog() {
   const [draft, setDraft] = useState<Filter>({ actor: '', action: '' });
   const [filter, setFilter] = useState<Filter>(draft);
-  const [rows, setRows] = useState<AuditEntry[] | null>(null);
-  const [more, setMore] = useState(false);
+  const variables = {
+    last: PAGE,
+    actor: filter.actor.trim() || null,
+    action: filter.action.trim() || null,
+  };
+  const newest = useQuery(AUDIT_LOG_QUERY, variables);
+  // pages before the newest, fetched with 更早, for the filter they were fetched with
+  const [olderPages, setOlder] = useState<{ filter: Filter; rows: AuditEntry[]; more: boolean }>();
+  const older = olderPages?.filter === filter ? olderPages : undefined;
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [olderError, setError] = useState<string | null>(null);
+  const error = olderError ?? (newest.error === null ? null : describeError(newest.error));
 
-  const load = useCallback(
-    async (beforeSeq: number | null, signal?: AbortSignal) => {
-      setBusy(true);
-      setError(null);
-      try {
-        const d = await request<{ auditLog: AuditEntry[] }>(
-          AUDIT_LOG_QUERY,
-          {
-            last: PAGE,
-            beforeSeq,
-            actor: filter.actor.trim() || null,
-            action: filter.action.trim() || null,
-          },
-          signal,
-        );
-        setRows((old) => (beforeSeq === null ? d.auditLog : [...(old ?? []), ...d.auditLog]));
-        setMore(d.auditLog.length === PAGE);
-      } catch (e) {
-        if (!signal?.aborted) setError(describeError(e));
-      } finally {
-        if (!signal?.aborted) setBusy(false);
-      }
-    },
-    [filter],
-  );
+  const rows = newest.data && [...newest.data.auditLog, ...(older?.rows ?? [])];
+  const more = older ? older.more : newest.data?.auditLog.length === PAGE;
 
-  useEffect(() => {
-    const abort = new AbortController();
-    setRows(null);
-    void load(null, abort.signal);
-    return () => abort.abort();
-  }, [load]);
+  const loadOlder = async (beforeSeq: number) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const d = await request(AUDIT_LOG_QUERY, { ...variables, beforeSeq });
+      setOlder({
+        filter,
+        rows: [...(older?.rows ?? []), ...d.auditLog],
+        more: d.auditLog.length === PAGE,
+      });
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
@@ -144,7 +132,7 @@ export function AuditLog() {
           className="admin-more"
           disabled={busy}
           data-testid="audit-older"
-          onClick={() => void load(last.seq)}
+          onClick={() => void loadOlder(last.seq)}
         >
           {tr('更早')}
         </button>

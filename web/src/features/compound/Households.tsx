@@ -1,50 +1,35 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { HOUSEHOLDS_QUERY } from '@yitu/schema';
-import { ApiError, describeError, request } from '../../data/graphql';
+import { ApiError, describeError } from '../../data/graphql';
+import { useQuery } from '../../data/use-query';
 import { tr } from '../../i18n';
-
-interface Household {
-  unit: string;
-  tags: string[];
-  contactName: string;
-  contactPhone: string | null;
-  note: string | null;
-}
 
 /**
  * A compound's vulnerable households (重点人群), for its own community's staff. Personal data:
  * fetched only when asked for, since the API audits every read.
  */
 export function Households({ compoundId }: { compoundId: string }) {
-  const [rows, setRows] = useState<Household[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  // another compound: ask again
-  useEffect(() => {
-    setRows(null);
-    setError(null);
-  }, [compoundId]);
-
-  const load = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const d = await request<{ node: { vulnerableHouseholds: Household[] } | null }>(
-        HOUSEHOLDS_QUERY,
-        { id: compoundId },
-      );
-      setRows(d.node?.vulnerableHouseholds ?? []);
-    } catch (e) {
-      setError(
-        e instanceof ApiError && e.extensions.reason === 'OUTSIDE_JURISDICTION'
-          ? tr('仅本社区工作人员可查看')
-          : describeError(e),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+  // the compound asked for: another compound asks again
+  const [asked, setAsked] = useState<string | null>(null);
+  const {
+    data,
+    error: failed,
+    reload,
+  } = useQuery(HOUSEHOLDS_QUERY, asked === compoundId ? { id: compoundId } : null);
+  const rows = data
+    ? data.node?.__typename === 'Compound'
+      ? data.node.vulnerableHouseholds
+      : []
+    : null;
+  const busy = asked === compoundId && !data && !failed;
+  const error =
+    failed === null
+      ? null
+      : failed instanceof ApiError && failed.extensions.reason === 'OUTSIDE_JURISDICTION'
+        ? tr('仅本社区工作人员可查看')
+        : describeError(failed);
+  // after a refusal the button asks again
+  const load = () => (asked === compoundId ? void reload() : setAsked(compoundId));
 
   return (
     <div className="households" data-testid="households">

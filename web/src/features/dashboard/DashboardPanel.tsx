@@ -1,62 +1,20 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { COMMUNITY_LISTS_QUERY, DASHBOARD_QUERY } from '@yitu/schema';
-import { describeError, request } from '../../data/graphql';
+import { describeError } from '../../data/graphql';
+import { useQuery } from '../../data/use-query';
 import { pct } from '../tickets/labels';
 import { tr } from '../../i18n';
-
-interface RegionFigures {
-  id: string;
-  code: string;
-  name: string;
-  level: string;
-  stats: {
-    openTickets: number;
-    overdueTickets: number;
-    closedTickets: number;
-    resolutionRate: number | null;
-    onTimeRate: number | null;
-    satisfactionRate: number | null;
-    meanResolutionHours: number | null;
-  };
-}
-
-interface Lists {
-  name: string;
-  lists: {
-    shortfall: number;
-    gaps: {
-      category: { nameZh: string };
-      openTickets: number;
-      freeCapacity: number;
-      gap: number;
-    }[];
-    services: { capability: string; resourceCount: number }[];
-  } | null;
-}
 
 /** The figures every report quotes (办结率, 按期办结率, 满意率 …) per street and community, and a
  * community's three lists (三清单) on click. All from the data the system holds. */
 export function DashboardPanel({ refresh }: { refresh: number }) {
-  const [regions, setRegions] = useState<RegionFigures[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const figures = useQuery(DASHBOARD_QUERY, {}, refresh);
+  const regions = figures.data?.regions.nodes ?? null;
   const [community, setCommunity] = useState<string | null>(null);
-  const [lists, setLists] = useState<Lists | null>(null);
-
-  useEffect(() => {
-    request<{ regions: { nodes: RegionFigures[] } }>(DASHBOARD_QUERY).then(
-      (d) => setRegions(d.regions.nodes),
-      (e: unknown) => setError(describeError(e)),
-    );
-  }, [refresh]);
-
-  useEffect(() => {
-    if (!community) return;
-    setLists(null);
-    request<{ node: Lists }>(COMMUNITY_LISTS_QUERY, { id: community }).then(
-      (d) => setLists(d.node),
-      (e: unknown) => setError(describeError(e)),
-    );
-  }, [community]);
+  const three = useQuery(COMMUNITY_LISTS_QUERY, community ? { id: community } : null);
+  const lists = three.data?.node?.__typename === 'Region' ? three.data.node : null;
+  const failed = figures.error ?? three.error;
+  const error = failed === null ? null : describeError(failed);
 
   const order = ['DISTRICT', 'STREET', 'COMMUNITY'];
   const rows = [...(regions ?? [])].sort(

@@ -1,39 +1,13 @@
-import { useEffect, useState } from 'react';
-import { GRID_PANEL_QUERY } from '@yitu/schema';
-import { describeError, request } from '../../data/graphql';
+import { GRID_PANEL_QUERY, type ResultOf } from '@yitu/schema';
+import { describeError } from '../../data/graphql';
+import { useQuery } from '../../data/use-query';
 import { countdown, pct, STATUS_LABEL } from '../tickets/labels';
 import { tr } from '../../i18n';
 
-interface GridDetails {
-  id: string;
-  code: string;
-  name: string;
-  micro: boolean;
-  worker: { name: string } | null;
-  partyGroup: { name: string } | null;
-  stats: {
-    openTickets: number;
-    overdueTickets: number;
-    resolutionRate: number | null;
-    onTimeRate: number | null;
-    satisfactionRate: number | null;
-  };
-  compounds: { nodes: { code: string; name: string }[] };
-  tickets: {
-    nodes: {
-      id: string;
-      code: string;
-      status: string;
-      overdue: boolean;
-      respondBy: string | null;
-      resolveBy: string | null;
-      description: string;
-      category: { nameZh: string } | null;
-    }[];
-  };
-}
+type Grid = Extract<ResultOf<typeof GRID_PANEL_QUERY>['node'], { __typename: 'Grid' }>;
+type GridTicket = Grid['tickets']['nodes'][number];
 
-const deadlineOf = (t: GridDetails['tickets']['nodes'][number]) =>
+const deadlineOf = (t: GridTicket) =>
   new Date(t.resolveBy ?? t.respondBy ?? '9999-12-31').getTime();
 
 /** A grid: who works it, its party group, its compounds, and its open tickets by deadline. */
@@ -47,19 +21,10 @@ export function GridPanel({
   refresh: number;
   onPickTicket: (ticketId: string) => void;
 }) {
-  const [grid, setGrid] = useState<GridDetails | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data, error } = useQuery(GRID_PANEL_QUERY, { id }, refresh);
+  const grid = data?.node?.__typename === 'Grid' ? data.node : null;
 
-  useEffect(() => {
-    const abort = new AbortController();
-    request<{ node: GridDetails | null }>(GRID_PANEL_QUERY, { id }, abort.signal).then(
-      (d) => setGrid(d.node),
-      (e: unknown) => !abort.signal.aborted && setError(describeError(e)),
-    );
-    return () => abort.abort();
-  }, [id, refresh]);
-
-  if (error) return <p className="error">{error}</p>;
+  if (error) return <p className="error">{describeError(error)}</p>;
   if (!grid) return <p className="status">{tr('正在加载网格…')}</p>;
   const now = Date.now();
   const tickets = [...grid.tickets.nodes].sort((a, b) => deadlineOf(a) - deadlineOf(b));

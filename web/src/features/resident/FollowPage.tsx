@@ -1,38 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { FOLLOW_QUERY, RATE_MUTATION } from '@yitu/schema';
 import { describeError, request } from '../../data/graphql';
+import { useQuery } from '../../data/use-query';
 import { ACTION_LABEL, formatTime, STATUS_LABEL } from '../tickets/labels';
 import { tr } from '../../i18n';
 
-interface Followed {
-  code: string;
-  status: string;
-  description: string;
-  reportedAt: string;
-  respondBy: string | null;
-  satisfaction: number | null;
-  events: { nodes: { type: string; toStatus: string | null; at: string }[] };
-}
-
 /** The resident's private link: progress of their ticket, and a rating once it is checked. */
 export function FollowPage({ token }: { token: string }) {
-  const [ticket, setTicket] = useState<Followed | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(
-    () =>
-      request<{ followTicket: Followed }>(FOLLOW_QUERY, { token }).then(
-        (d) => setTicket(d.followTicket),
-        (e: unknown) => setError(describeError(e)),
-      ),
-    [token],
-  );
-  useEffect(() => void load(), [load]);
+  const followed = useQuery(FOLLOW_QUERY, { token });
+  const ticket = followed.data?.followTicket ?? null;
+  const [rateError, setError] = useState<string | null>(null);
+  const error = rateError ?? (followed.error === null ? null : describeError(followed.error));
 
   const rate = async (rating: number) => {
     try {
       await request(RATE_MUTATION, { token, rating });
-      await load();
+      await followed.reload();
     } catch (e) {
       setError(describeError(e));
     }

@@ -1,13 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { QR_COMPOUND_QUERY, REPORT_MUTATION } from '@yitu/schema';
 import { ApiError, describeError, request, uploadPhoto } from '../../data/graphql';
+import { useQuery } from '../../data/use-query';
 import { tr } from '../../i18n';
-
-interface QrCompound {
-  code: string;
-  name: string;
-  buildings: { nodes: { number: string }[] };
-}
 
 const MAX_PHOTOS = 9;
 
@@ -20,9 +15,12 @@ const FIELD_LABEL: Record<string, string> = {
 
 /** The page behind a compound's QR code: a resident reports a problem, no sign-in. */
 export function ReportPage({ compoundCode }: { compoundCode: string }) {
-  const [compound, setCompound] = useState<QrCompound | null | undefined>(undefined);
+  const qr = useQuery(QR_COMPOUND_QUERY, { code: compoundCode });
+  // undefined: still asking; null: no such compound
+  const compound = qr.data ? qr.data.qrCompound : undefined;
   const [form, setForm] = useState({ name: '', phone: '', building: '', description: '' });
-  const [error, setError] = useState<string | null>(null);
+  const [failed, setError] = useState<string | null>(null);
+  const error = failed ?? (qr.error === null ? null : describeError(qr.error));
   const [sending, setSending] = useState(false);
   const [done, setDone] = useState<{ code: string; followToken: string } | null>(null);
   // Photos are uploaded as they are chosen (即拍即传); the report carries their keys.
@@ -30,13 +28,6 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
   const [uploading, setUploading] = useState(false);
   // One key per submission attempt: a double tap or a retry never makes two tickets.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-
-  useEffect(() => {
-    request<{ qrCompound: QrCompound | null }>(QR_COMPOUND_QUERY, { code: compoundCode }).then(
-      (d) => setCompound(d.qrCompound),
-      (e: unknown) => setError(describeError(e)),
-    );
-  }, [compoundCode]);
 
   const addPhotos = async (files: FileList | null) => {
     if (!files?.length) return;
@@ -59,9 +50,7 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
     setSending(true);
     setError(null);
     try {
-      const d = await request<{
-        reportTicket: { followToken: string; ticket: { code: string } };
-      }>(REPORT_MUTATION, {
+      const d = await request(REPORT_MUTATION, {
         input: {
           compoundCode,
           reporterName: form.name,
