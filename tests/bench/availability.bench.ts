@@ -23,8 +23,8 @@ const ring = Array.from({ length: 1_999 }, (_, i) => {
 ring.push(ring[0]!);
 
 const candidates: Record<string, { query: string; variables?: object }> = {
-  'ranking for 90 tickets (90 × Ticket.matches)': {
-    query: '{ tickets(first: 90) { nodes { code matches(first: 3) { score } } } }',
+  'ranking for 24 tickets (24 × Ticket.matches)': {
+    query: '{ tickets(first: 24) { nodes { code matches(first: 3) { score } } } }',
   },
   'every region with its figures': {
     query:

@@ -155,12 +155,12 @@ export const MAX_NODE_IDS = 100;
  * Fields that do real work per row, by what one call costs: ranking resources scores a pool
  * of candidates in PostGIS (matchResources, Ticket.matches), a grid's plan ranks for each of its
  * tickets, a region's figures aggregate every ticket below it, the three lists join demand,
- * supply and services for each community. So matches under a page of 100 tickets is refused;
- * for one ticket, or 20, it is not.
+ * supply and services for each community. So matches under a page of 25 tickets is refused (on
+ * the embedded engine that one statement is what others wait for); for one ticket, or 20, it is not.
  */
 const FIELD_WEIGHTS: Record<string, number> = {
-  matches: 1_000,
-  matchResources: 1_000,
+  matches: 4_000,
+  matchResources: 4_000,
   gridDispatchPlan: 5_000,
   communityLists: 1_000,
   // a region's figures aggregate every ticket below it; a compound's or grid's, its own few
