@@ -1,5 +1,4 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { testClockOffsetMs, testNow } from './clock';
 
 // Debian's Chromium, headless, as this machine can run it (../shared/STACK-NOTES.md): software
 // WebGL for MapLibre, and none of the background traffic the closed network would refuse.
@@ -22,10 +21,11 @@ const FLAGS = [
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 
-/** A page whose clock agrees with the product's: pinned too when the suites' clock is. */
-export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
-  const page = await browser.newPage(options);
-  // time flows on from the pinned instant, as it does for the servers
-  if (testClockOffsetMs !== 0) await page.clock.install({ time: testNow() });
-  return page;
-}
+/**
+ * A page for the suites. Its clock stays the machine's even when the suites' clock is pinned:
+ * Playwright's fake clock also fakes the timers the map and its live socket run on (signing out
+ * then raced the socket's close). What is overdue comes from the API; the browser's clock only
+ * counts down to deadlines, as a person's own would.
+ */
+export const openPage = (browser: Browser, options: BrowserContextOptions): Promise<Page> =>
+  browser.newPage(options);
