@@ -4,7 +4,8 @@
 # time zone or the turn of a month or year. Usage:
 #   bash tests/clock-sweep.sh                 # every instant, both engines
 #   ENGINES=pglite bash tests/clock-sweep.sh  # one engine (pglite | postgres)
-#   INSTANTS='2026-11-30T05:00:00+08:00' bash tests/clock-sweep.sh
+#   INSTANTS=2026-11-30T05:00:00+08:00 TZ_SWEEP=UTC HOLIDAYS_SWEEP= bash tests/clock-sweep.sh
+#   PROJECTS='unit integration' bash tests/clock-sweep.sh   # without the e2e project
 # Prints one line per run: instant, TZ, engine, the test counts; exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ DEFAULT_RUNS="
 2026-12-31T23:59:59+08:00|UTC|
 "
 if [ -n "${INSTANTS:-}" ]; then
-  RUNS=$(for i in $INSTANTS; do echo "$i|${TZ_SWEEP:-UTC}|"; done)
+  RUNS=$(for i in $INSTANTS; do echo "$i|${TZ_SWEEP:-UTC}|${HOLIDAYS_SWEEP:-}"; done)
 else
   RUNS="$DEFAULT_RUNS"
 fi
@@ -32,10 +33,13 @@ for run in $RUNS; do
     log="$logs/$(echo "$instant-$tz-$engine" | tr -c 'A-Za-z0-9\n-' _).log"
     if [ "$engine" = postgres ]; then db=(env DATABASE_URL="$PG_URL"); else db=(env -u DATABASE_URL); fi
     started=$(date +%s)
-    "${db[@]}" TZ="$tz" YITU_TEST_NOW="$instant" YITU_HOLIDAYS="$holidays" pnpm test >"$log" 2>&1
+    projects=()
+    for p in ${PROJECTS:-}; do projects+=(--project "$p"); done
+    "${db[@]}" TZ="$tz" YITU_TEST_NOW="$instant" YITU_HOLIDAYS="$holidays" \
+      pnpm test "${projects[@]}" >"$log" 2>&1
     rc=$?
     counts=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ +Tests ' | tail -1 | sed 's/^ *//')
-    line="$instant TZ=$tz holidays=${holidays:-none} $engine: ${counts:-no count} ($(($(date +%s) - started)) s)"
+    line="$instant TZ=$tz holidays=${holidays:-none} $engine ${PROJECTS:-all projects}: ${counts:-no count} ($(($(date +%s) - started)) s)"
     [ "$rc" = 0 ] || { line="$line FAILED, log: $log"; failed=1; }
     echo "$line"
     summary+=("$line")
