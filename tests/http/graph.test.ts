@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName, testDb } from '../support/db';
 import { FX, insertFixture } from '../support/fixture';
 import { startServer, type RunningServer } from '../support/server';
+import { testNow } from '../support/clock';
 
 // What a third party would do: a real GraphQL client over HTTP against the running product
 // (production mode, its own migrated + seeded database plus hand-made fixture geometry).
@@ -140,6 +141,8 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
   describe('the demo city as a third party reads it', () => {
     it('lists all compounds of a community with geometry, as many as the database holds', async () => {
       const database = await testDb();
+      // what was due is judged at the product's clock, as the server judges it (not the database's)
+      const now = testNow().toISOString();
       const [expected] = await database.rows<{ n: number }>(sql`
         SELECT count(*)::int AS n FROM compounds c JOIN regions r ON r.id = c.community_id WHERE r.name = '东园社区'`);
       const community = await q<{ regions: { nodes: { id: string }[] } }>(
@@ -225,6 +228,8 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
 
     it('computes figures in SQL that match the ticket rows', async () => {
       const database = await testDb();
+      // what was due is judged at the product's clock, as the server judges it (not the database's)
+      const now = testNow().toISOString();
       const [expected] = await database.rows<{
         closed: number;
         due: number;
@@ -233,7 +238,7 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
       }>(sql`
         SELECT count(*) FILTER (WHERE status = 'CLOSED')::int AS closed,
           count(*) FILTER (WHERE status NOT IN ('SUSPENDED', 'REJECTED', 'TRANSFERRED')
-                           AND (status = 'CLOSED' OR resolve_by < now()))::int AS due,
+                           AND (status = 'CLOSED' OR resolve_by < ${now}::timestamptz))::int AS due,
           count(*) FILTER (WHERE satisfaction >= 4)::int AS happy, count(satisfaction)::int AS rated
         FROM tickets WHERE community_id IS NOT NULL`);
       const data = await q<{
@@ -251,6 +256,8 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
 
     it('breaks figures down by category and measures mean response time, consistent with SQL', async () => {
       const database = await testDb();
+      // what was due is judged at the product's clock, as the server judges it (not the database's)
+      const now = testNow().toISOString();
       const [expected] = await database.rows<{ response: number; rework: number }>(sql`
         SELECT (avg(extract(epoch FROM accepted_at - reported_at)) / 3600)::float8 AS response,
           (count(*) FILTER (WHERE status = 'CLOSED' AND EXISTS (SELECT 1 FROM ticket_events e
