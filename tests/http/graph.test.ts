@@ -141,8 +141,6 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
   describe('the demo city as a third party reads it', () => {
     it('lists all compounds of a community with geometry, as many as the database holds', async () => {
       const database = await testDb();
-      // what was due is judged at the product's clock, as the server judges it (not the database's)
-      const now = testNow().toISOString();
       const [expected] = await database.rows<{ n: number }>(sql`
         SELECT count(*)::int AS n FROM compounds c JOIN regions r ON r.id = c.community_id WHERE r.name = '东园社区'`);
       const community = await q<{ regions: { nodes: { id: string }[] } }>(
@@ -256,8 +254,6 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
 
     it('breaks figures down by category and measures mean response time, consistent with SQL', async () => {
       const database = await testDb();
-      // what was due is judged at the product's clock, as the server judges it (not the database's)
-      const now = testNow().toISOString();
       const [expected] = await database.rows<{ response: number; rework: number }>(sql`
         SELECT (avg(extract(epoch FROM accepted_at - reported_at)) / 3600)::float8 AS response,
           (count(*) FILTER (WHERE status = 'CLOSED' AND EXISTS (SELECT 1 FROM ticket_events e
