@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import type { Database } from '../db';
 import type { Context } from '../graphql/context';
-import { YituError } from '../graphql/errors';
+import { YituError } from '../errors';
 import { fromGlobalId } from '../graphql/ids';
 import { fragmentsOf } from '../graphql/limits';
 import { storableText } from '../graphql/text';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { regionAndBelow } from '../graphql/filter';
-import { ErrorCode, YituError, badInput } from '../graphql/errors';
+import { ErrorCode, YituError, badInput } from '../errors';
 import { ROLE_ACTIONS, ROLE_PERMISSIONS, TOKEN_SCOPES, tokenRights, type Role } from './roles';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import { anonymousViewer, type Account, type Viewer } from './viewer';

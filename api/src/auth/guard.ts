@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
-import { ErrorCode, YituError } from '../graphql/errors';
+import { ErrorCode, YituError } from '../errors';
 import { appendAudit, type AuditEntry } from './audit';
 import type { Permission } from './roles';
 import { actorOf, coversTicket, type Viewer } from './viewer';

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { badInput } from './errors';
+import { badInput } from '../errors';
 import { integerKey } from './ids';
 
 export const MAX_PAGE_SIZE = 500;

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import type { Database } from '../db';
-import { badInput } from './errors';
+import { badInput } from '../errors';
 import { expectId } from './ids';
 import { GeoJSONScalar } from './scalars';
 

@@ -2,7 +2,7 @@ import gcoord from 'gcoord';
 import { sql, type SQL } from 'drizzle-orm';
 import { ArgsType, Field, Float, Int, registerEnumType } from 'type-graphql';
 import type { GeoJsonGeometry } from '../db/postgis';
-import { badInput } from './errors';
+import { badInput } from '../errors';
 import { alignOne, intArray } from './loaders';
 import type { Context } from './context';
 

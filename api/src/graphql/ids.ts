@@ -1,4 +1,4 @@
-import { badInput, notFound } from './errors';
+import { badInput, notFound } from '../errors';
 
 // Global object identification: an id is base64("Type:key"), opaque to clients.
 export type NodeType =

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { YituError } from './errors';
+import { YituError } from '../errors';
 import { invalidTextRefusal, isValidText, storableText } from './text';
 
 const fieldOf = (query: string, variables: Record<string, unknown> = {}) => {

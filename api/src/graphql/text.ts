@@ -1,5 +1,5 @@
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
-import { badInput } from './errors';
+import { badInput } from '../errors';
 
 // PostgreSQL's text and jsonb cannot hold U+0000, and a lone UTF-16 surrogate is no character:
 // such a string fails in SQL halfway through a request (after earlier writes) or is silently

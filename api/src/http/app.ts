@@ -11,7 +11,7 @@ import { repoRoot, type Config } from '../config';
 import { QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
 import type { Database } from '../db';
 import { createContext, type Context } from '../graphql/context';
-import { formatError } from '../graphql/errors';
+import { formatError } from '../errors';
 import { photoStorageIn } from '../modules/photo/photo.storage';
 import { graphiqlHandler } from './graphiql';
 import { securityHeaders } from './headers';

@@ -18,7 +18,7 @@ import { readCookie } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { createContext } from '../graphql/context';
-import { YituError } from '../graphql/errors';
+import { YituError } from '../errors';
 import { costRefusal, QUERY_LIMITS, queryLimitRules, SOCKET_LIMITS } from '../graphql/limits';
 
 // Live ticket events over graphql-ws on /graphql. The socket is held to the same rules as HTTP:

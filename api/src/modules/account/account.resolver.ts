@@ -13,7 +13,7 @@ import type { Context } from '../../graphql/context';
 import { forbidden } from '../../auth/guard';
 import { verifyPassword } from '../../auth/password';
 import { roleCovers, TOKEN_SCOPES, type Role, type TokenScope } from '../../auth/roles';
-import { badInput, ErrorCode, notFound, YituError } from '../../graphql/errors';
+import { badInput, ErrorCode, notFound, YituError } from '../../errors';
 import { expectId, toGlobalId } from '../../graphql/ids';
 import {
   ApiToken,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { badInput, ErrorCode, YituError } from '../../graphql/errors';
+import { badInput, ErrorCode, YituError } from '../../errors';
 import { toGlobalId } from '../../graphql/ids';
 import { intArray } from '../../graphql/loaders';
 import type { TicketStatus } from '../ticket/ticket-status';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { badInput, ErrorCode, YituError } from '../../graphql/errors';
+import { badInput, ErrorCode, YituError } from '../../errors';
 import { decideAnswer, type OfferAnswer } from '../ticket/ticket-machine';
 import type { TicketStatus } from '../ticket/ticket-status';
 import { actOnTicket } from '../ticket/ticket.service';

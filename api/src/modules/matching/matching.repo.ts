@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Context } from '../../graphql/context';
-import { badInput } from '../../graphql/errors';
+import { badInput } from '../../errors';
 import { toGlobalId } from '../../graphql/ids';
 import { alignMany, alignOne, intArray, loadMany, loadOne } from '../../graphql/loaders';
 import { checkRadius } from '../../graphql/filter';

@@ -11,7 +11,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { notFound } from '../../graphql/errors';
+import { notFound } from '../../errors';
 import { expectId } from '../../graphql/ids';
 import { categoryByCode } from '../category/category.repo';
 import { Category } from '../category/category.type';

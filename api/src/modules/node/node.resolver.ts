@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { badInput, notFound } from '../../graphql/errors';
+import { badInput, notFound } from '../../errors';
 import { fromGlobalId, integerKey, type NodeType } from '../../graphql/ids';
 import { MAX_NODE_IDS } from '../../graphql/limits';
 import { buildingById } from '../building/building.repo';

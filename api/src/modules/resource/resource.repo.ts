@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { badInput } from '../../graphql/errors';
+import { badInput } from '../../errors';
 import {
   checkLonLat,
   checkRadius,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { badInput } from '../../graphql/errors';
+import { badInput } from '../../errors';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
 import { toGlobalId } from '../../graphql/ids';
 import { loadMany, loadOne } from '../../graphql/loaders';

@@ -31,7 +31,7 @@ import { expectId, toGlobalId } from '../../graphql/ids';
 import { forbidden } from '../../auth/guard';
 import { maskName, maskPhone } from '../../auth/mask';
 import { coversGrid, coversTicket, personOf } from '../../auth/viewer';
-import { badInput } from '../../graphql/errors';
+import { badInput } from '../../errors';
 import { suggestCategory } from './classifier';
 import { TICKET_ACTIONS, TRANSITIONS } from './ticket-machine';
 import type { TicketStatus as TicketStatusName } from './ticket-status';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { badInput, ErrorCode, YituError } from '../../graphql/errors';
+import { badInput, ErrorCode, YituError } from '../../errors';
 import { checkDispatch, writeAssignments } from '../matching/assignments';
 import { decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';

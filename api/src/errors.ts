@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { timeBudgetOf } from '../db/budget';
+import { timeBudgetOf } from './db/budget';
 
 // One error type for the API, with a code enum; mapped to GraphQL errors in formatError below.
 export enum ErrorCode {
