@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
-// Debian's Chromium, headless, as this machine can run it (../shared/STACK-NOTES.md): software
+// Debian's Chromium, headless, as this machine can run it (README, "The map"): software
 // WebGL for MapLibre, and none of the background traffic the closed network would refuse.
 export const CHROMIUM = process.env.YITU_CHROMIUM ?? '/usr/bin/chromium';
 

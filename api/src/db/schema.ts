@@ -272,7 +272,7 @@ export const resourceClaims = pgTable(
 
 export const ticketLevel = pgEnum('ticket_level', LADDER);
 
-/** Ticket taxonomy, seeded from shared/data/categories.json. */
+/** Ticket taxonomy, seeded from api/src/seed/data/categories.json. */
 export const categories = pgTable('categories', {
   code: text('code').primaryKey(),
   nameZh: text('name_zh').notNull(),

@@ -8,8 +8,8 @@ import {
 } from './ticket-machine';
 import { TICKET_STATUSES, type TicketStatus } from './ticket-status';
 
-// The loop as the domain states it (../shared/DOMAIN.md), written out independently of the
-// table in ticket-machine.ts: every (action, from) → to that is allowed. Everything else is refused.
+// The loop as the domain states it (五步闭环, README "The ticket loop"), written out apart from
+// the table in ticket-machine.ts: every (action, from) → to that is allowed. Everything else is refused.
 const ALLOWED: [string, TicketStatus, TicketStatus][] = [
   ['ACCEPT', 'REPORTED', 'ACCEPTED'],
   ['DISPATCH', 'ACCEPTED', 'DISPATCHED'],
