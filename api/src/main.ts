@@ -6,16 +6,13 @@ import { startApp } from './http/app';
 import { startPhotoRetentionJob } from './modules/photo/photo.retention';
 import { photoStorageIn } from './modules/photo/photo.storage';
 import { startEscalationJob } from './modules/ticket/escalation';
-import { configureWorkingCalendar, createCalendar } from './modules/ticket/working-calendar';
+import { createCalendar } from './modules/ticket/working-calendar';
 import { seedIfEmpty } from './seed';
 import { DEMO_PASSWORD, listDemoAccounts } from './seed/accounts';
 
 async function main() {
   const started = Date.now();
   const config = loadConfig();
-  configureWorkingCalendar(
-    createCalendar({ holidays: config.holidays, workingWeekends: config.workingWeekends }),
-  );
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   console.log(
     database.engine === 'pglite'
@@ -27,8 +24,13 @@ async function main() {
     console.log('demo city seeded (天长市, synthetic streets and compounds)');
   const app = await startApp(config, database);
   const clock = () => new Date(Date.now() + config.clockOffsetMs);
-  const stopJob = startEscalationJob(database, clock, config.escalationIntervalMs, (m) =>
-    console.log(m),
+  // the job counts deadlines on the calendar the API's requests use (startApp builds its own)
+  const stopJob = startEscalationJob(
+    database,
+    clock,
+    createCalendar(config),
+    config.escalationIntervalMs,
+    (m) => console.log(m),
   );
   const stopPhotoJob = await startPhotoRetentionJob(
     database,

@@ -13,6 +13,7 @@ export {
 } from './modules/matching/dispatch.service';
 export { communityLists } from './modules/matching/lists.repo';
 export { createContext } from './graphql/context';
+export { createCalendar } from './modules/ticket/working-calendar';
 export { createAccount, issueToken } from './auth/credentials';
 export { DEMO_PASSWORD } from './seed/accounts';
 export { ROOT_RULES, TYPE_RULES } from './auth/policy';

@@ -5,6 +5,7 @@ import {
   answerDispatch,
   applyDispatchPlan,
   communityLists,
+  createCalendar,
   createContext,
   gridDispatchPlan,
   matchTickets,
@@ -307,7 +308,7 @@ describe(`matching on ${engineName()}`, () => {
         sql`SELECT id FROM regions WHERE code = 'MX-C'`,
       );
       const [lists] = await communityLists(
-        createContext(tx, () => MX_NOW),
+        createContext(tx, () => MX_NOW, createCalendar()),
         {
           communityPks: [community!.id],
         },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { actOnTicket, reportTicket, type Database } from '@yitu/api/testing';
+import { actOnTicket, createCalendar, reportTicket, type Database } from '@yitu/api/testing';
 
 // Hand-placed resources around a ticket whose right ranking is known, far from the demo city and
 // from ./fixture (around 101°E, 21°N). x, y in 0.001°: 0.001° of longitude ≈ 104 m here.
@@ -112,6 +112,7 @@ export async function acceptedTicket(
       actor: 'resident:测试居民',
     },
     MX_NOW,
+    createCalendar(),
   );
   const version = await actOnTicket(db, {
     ticketId,

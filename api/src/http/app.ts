@@ -18,6 +18,7 @@ import { securityHeaders } from './headers';
 import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
+import { createCalendar } from '../modules/ticket/working-calendar';
 import { appendAudit } from '../auth/audit';
 import { authenticate, securityPlugin } from '../auth/http';
 import { SESSION_COOKIE } from '../auth/credentials';
@@ -52,8 +53,10 @@ export async function startApp(
   const pubSub = createTicketPubSub();
   const schema = await buildYituSchema(pubSub);
   const now = () => new Date(Date.now() + config.clockOffsetMs);
+  // deadlines count working hours on the configured holidays (YITU_HOLIDAYS, …WORKING_WEEKENDS)
+  const calendar = createCalendar(config);
   // Subscriptions: graphql-ws on the same path; events arrive through LISTEN/NOTIFY.
-  const live = serveLiveEvents(server, schema, database, now);
+  const live = serveLiveEvents(server, schema, database, now, calendar);
   const stopRelay =
     options.liveEvents === false
       ? async () => {}
@@ -134,7 +137,7 @@ export async function startApp(
         const { viewer, sessionSecret } = await outsideTimeBudget(() =>
           authenticate(database, req.headers, now(), `${req.method} /graphql`),
         );
-        return createContext(database, now, viewer, {
+        return createContext(database, now, calendar, viewer, {
           secret: sessionSecret,
           client: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           set: (secret, expiresAt) =>

@@ -18,6 +18,7 @@ import { readCookie } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { createContext } from '../graphql/context';
+import type { WorkingCalendar } from '../modules/ticket/working-calendar';
 import { YituError } from '../errors';
 import { costRefusal, QUERY_LIMITS, queryLimitRules, SOCKET_LIMITS } from '../graphql/limits';
 
@@ -46,6 +47,7 @@ export function serveLiveEvents(
   schema: GraphQLSchema,
   database: Database,
   now: () => Date,
+  calendar: WorkingCalendar,
 ): { dispose(): Promise<void>; closeCredential(credentialPk: number): void } {
   const held = new WeakMap<object, Held>();
   const byCredential = new Map<number, Set<WebSocket>>();
@@ -219,7 +221,7 @@ export function serveLiveEvents(
       onComplete: (ctx, id) => {
         held.get(ctx.extra.socket)?.live.delete(id);
       },
-      context: (ctx) => createContext(database, now, held.get(ctx.extra.socket)!.viewer),
+      context: (ctx) => createContext(database, now, calendar, held.get(ctx.extra.socket)!.viewer),
       onError: () => undefined,
     },
     wsServer,

@@ -785,6 +785,7 @@ function generateCopy(
   generateTickets(city, rng, copy, categories, allBuildings, streetCodes);
 }
 
+// the demo city is the same whatever holidays a deployment configures: the plain calendar
 const calendar = createCalendar();
 const HOUR = 3600_000;
 

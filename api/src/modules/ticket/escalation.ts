@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { addWorkingHours, workingCalendar } from './working-calendar';
+import { addWorkingHours, type WorkingCalendar } from './working-calendar';
 import { LADDER, TRANSITIONS } from './ticket-machine';
 
 // The deadline job: a ticket whose deadline has passed climbs one rung of the ladder
@@ -13,8 +13,12 @@ import { LADDER, TRANSITIONS } from './ticket-machine';
 export const ESCALATED_RESOLVE_HOURS = 24;
 const BATCH = 200;
 
-export async function escalateOverdue(database: Database, now: Date): Promise<number> {
-  const deadline = addWorkingHours(workingCalendar(), now, ESCALATED_RESOLVE_HOURS).toISOString();
+export async function escalateOverdue(
+  database: Database,
+  now: Date,
+  calendar: WorkingCalendar,
+): Promise<number> {
+  const deadline = addWorkingHours(calendar, now, ESCALATED_RESOLVE_HOURS).toISOString();
   const at = now.toISOString();
   const rows = await database.rows<{ ticketId: number }>(sql`
     WITH due AS (
@@ -47,6 +51,7 @@ export async function escalateOverdue(database: Database, now: Date): Promise<nu
 export function startEscalationJob(
   database: Database,
   clock: () => Date,
+  calendar: WorkingCalendar,
   intervalMs: number,
   log: (message: string) => void,
 ): () => void {
@@ -58,7 +63,7 @@ export function startEscalationJob(
     try {
       let moved = 0;
       for (;;) {
-        const n = await escalateOverdue(database, clock());
+        const n = await escalateOverdue(database, clock(), calendar);
         moved += n;
         if (n < BATCH) break;
       }

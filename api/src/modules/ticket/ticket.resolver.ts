@@ -115,6 +115,7 @@ export class TicketResolver {
       ctx.database,
       { ...input, gridWorkerCode: input.gridWorkerCode?.trim() ?? null, channel, actor },
       ctx.now(),
+      ctx.calendar,
     );
     // the reporter may read back what they just filed, as through their private link
     ctx.auth.grant(result.ticketId);
@@ -195,6 +196,7 @@ export class TicketResolver {
       ticketId,
       actor: ctx.auth.actor,
       now: ctx.now(),
+      calendar: ctx.calendar,
     });
     return ticketById(ctx, ticketId);
   }

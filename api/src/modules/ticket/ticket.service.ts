@@ -5,7 +5,7 @@ import { badInput, ErrorCode, YituError } from '../../errors';
 import { checkDispatch, writeAssignments } from '../matching/assignments';
 import { decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
-import { addWorkingHours, localDate, workingCalendar } from './working-calendar';
+import { addWorkingHours, localDate, type WorkingCalendar } from './working-calendar';
 
 // The ticket rules over the database: every change is one transaction that updates the ticket
 // under a version check and appends its event. No GraphQL here.
@@ -131,7 +131,8 @@ async function place(tx: Database, input: ReportInput): Promise<Placement> {
 export async function reportTicket(
   database: Database,
   input: ReportInput,
-  now = new Date(),
+  now: Date,
+  calendar: WorkingCalendar,
 ): Promise<Reported> {
   validateReport(input);
   const hash = requestHash(input);
@@ -160,9 +161,8 @@ export async function reportTicket(
       ({ level, respondHours, resolveHours } = await categoryRules(tx, input.categoryCode));
     }
     const followToken = crypto.randomBytes(18).toString('base64url');
-    const respondBy = addWorkingHours(workingCalendar(), now, respondHours);
-    const resolveBy =
-      resolveHours === null ? null : addWorkingHours(workingCalendar(), now, resolveHours);
+    const respondBy = addWorkingHours(calendar, now, respondHours);
+    const resolveBy = resolveHours === null ? null : addWorkingHours(calendar, now, resolveHours);
     const local = localDate(now).replaceAll('-', '');
     const inserted = await tx.rows<{ id: number }>(sql`
       INSERT INTO tickets (code, category_code, status, level, location, compound_id, grid_id, building_id,
@@ -377,6 +377,8 @@ export interface ClassifyRequest {
   categoryCode: string;
   actor: string;
   now?: Date;
+  /** The calendar the deadlines are counted on. */
+  calendar: WorkingCalendar;
 }
 
 /**
@@ -415,12 +417,12 @@ export async function classifyTicket(database: Database, request: ClassifyReques
     const level = LADDER[Math.max(LADDER.indexOf(category.level), LADDER.indexOf(ticket.level))]!;
     const reported = new Date(ticket.reportedAt);
     const respondBy = addWorkingHours(
-      workingCalendar(),
+      request.calendar,
       reported,
       category.respondHours,
     ).toISOString();
     const resolveBy = addWorkingHours(
-      workingCalendar(),
+      request.calendar,
       reported,
       category.resolveHours,
     ).toISOString();

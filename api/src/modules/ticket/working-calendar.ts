@@ -77,15 +77,3 @@ export function addWorkingHours(calendar: WorkingCalendar, start: Date, hours: n
   }
   throw new Error('no working time found within 20 years: check the calendar');
 }
-
-// The calendar deadlines are counted on: set once at start-up from configuration (holidays
-// change yearly, by State Council notice), read by the ticket service and the deadline job.
-let configured: WorkingCalendar = createCalendar();
-
-export function configureWorkingCalendar(calendar: WorkingCalendar): void {
-  configured = calendar;
-}
-
-export function workingCalendar(): WorkingCalendar {
-  return configured;
-}
