@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import type { Database } from '../db';
+import { regions } from '../db/schema';
 import { badInput } from '../errors';
 import { expectId } from './ids';
 import { GeoJSONScalar } from './scalars';
@@ -76,10 +78,14 @@ export function checkRadius(radius: number, field: string) {
 export const pointSql = (lon: number, lat: number) =>
   sql`ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326)`;
 
+// aliases of their own, so a caller's region in regionPk is never taken for one of these
+const below = alias(regions, 'below');
+const child = alias(regions, 'child');
+
 /** The ids of a region and every region below it. */
 export const regionAndBelow = (regionPk: number | SQL) => sql`(
-  SELECT id FROM regions WHERE id = ${regionPk} OR parent_id = ${regionPk}
-    OR parent_id IN (SELECT id FROM regions WHERE parent_id = ${regionPk}))`;
+  SELECT ${below.id} FROM ${regions} ${below} WHERE ${below.id} = ${regionPk} OR ${below.parentId} = ${regionPk}
+    OR ${below.parentId} IN (SELECT ${child.id} FROM ${regions} ${child} WHERE ${child.parentId} = ${regionPk}))`;
 
 export interface FilterTarget {
   geometry: SQL;

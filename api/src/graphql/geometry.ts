@@ -1,9 +1,10 @@
 import gcoord from 'gcoord';
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { ArgsType, Field, Float, Int, registerEnumType } from 'type-graphql';
 import type { GeoJsonGeometry } from '../db/postgis';
 import { badInput } from '../errors';
-import { alignOne, intArray } from './loaders';
+import { alignOne, defineLoader, intArray } from './loaders';
 import type { Context } from './context';
 
 export enum Crs {
@@ -56,32 +57,45 @@ export function inCrs<T extends GeoJsonGeometry>(geometry: T, crs: Crs, precisio
   return { ...copy, coordinates: round(copy.coordinates) } as T;
 }
 
+/** A table's shape column and the key of its rows, for loadBoundary. */
+export interface Outline {
+  table: PgTable;
+  id: PgColumn;
+  shape: PgColumn;
+}
+
+const boundaries = defineLoader<
+  number,
+  { key: number; g: GeoJsonGeometry } | null,
+  { outline: Outline; precision: number; degrees: number }
+>(
+  async (ctx, keys, { outline, precision, degrees }) => {
+    const simplified: SQL =
+      degrees > 0
+        ? sql`ST_SimplifyPreserveTopology(${outline.shape}, ${degrees})`
+        : sql`${outline.shape}`;
+    const rows = await ctx.database.rows<{ key: number; g: GeoJsonGeometry }>(sql`
+      SELECT ${outline.id} AS key, ST_AsGeoJSON(${simplified}, ${sql.raw(String(precision))})::json AS g
+      FROM ${outline.table} WHERE ${outline.id} = ANY(${intArray(keys)}::int[])`);
+    return alignOne(keys, rows, (r) => r.key);
+  },
+  ({ outline, precision, degrees }) =>
+    `${getTableName(outline.table)}.${outline.shape.name}:${precision}:${degrees}`,
+);
+
 /**
  * Loads the boundaries of many rows of one table in one statement, simplified and rounded by
- * PostGIS as asked. `table` and `column` come from code, never from input.
+ * PostGIS as asked.
  */
 export async function loadBoundary(
   ctx: Context,
-  table: 'regions' | 'compounds' | 'grids' | 'resources',
-  column: 'boundary' | 'service_area',
+  outline: Outline,
   pk: number,
   args: GeometryArgs,
 ): Promise<GeoJsonGeometry | null> {
   validate(args);
   const degrees = args.simplifyMeters / METRES_PER_DEGREE;
-  const loader = ctx.loaders.get<number, { key: number; g: GeoJsonGeometry } | null>(
-    `geometry:${table}.${column}:${args.precision}:${degrees}`,
-    async (keys) => {
-      const geom = sql.identifier(column);
-      const simplified: SQL =
-        degrees > 0 ? sql`ST_SimplifyPreserveTopology(${geom}, ${degrees})` : sql`${geom}`;
-      const rows = await ctx.database.rows<{ key: number; g: GeoJsonGeometry }>(sql`
-        SELECT id AS key, ST_AsGeoJSON(${simplified}, ${sql.raw(String(args.precision))})::json AS g
-        FROM ${sql.identifier(table)} WHERE id = ANY(${intArray(keys)}::int[])`);
-      return alignOne(keys, rows, (r) => r.key);
-    },
-  );
-  const row = await loader.load(pk);
+  const row = await boundaries(ctx, { outline, precision: args.precision, degrees }).load(pk);
   return row?.g ? inCrs(row.g, args.crs, args.precision) : null;
 }
 

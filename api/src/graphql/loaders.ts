@@ -3,24 +3,47 @@ import type { Context } from './context';
 import DataLoader from 'dataloader';
 
 // Per-request batching: every edge and aggregate goes through a loader, so a nested query costs
-// one statement per field per level, whatever the number of rows.
-export class Loaders {
-  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+// one statement per field per level, whatever the number of rows. A loader is declared once, at
+// module level (defineLoader); its key and value types travel with the declaration, and the
+// request holds one DataLoader per declaration and variant (a page size, a filter). No names:
+// two modules cannot share, or collide on, a loader by spelling the same string.
 
-  /** The request's loader named `name`, created on first use with `batch`. */
-  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
-    let loader = this.loaders.get(name);
-    if (!loader) {
-      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 }) as DataLoader<unknown, unknown>;
-      this.loaders.set(name, loader);
-    }
-    return loader as DataLoader<K, V>;
-  }
+const made = Symbol('loaders');
+
+export class Loaders {
+  /** The request's DataLoaders, by declaration, then by variant. */
+  readonly [made] = new Map<object, Map<string, DataLoader<unknown, unknown>>>();
 
   /** Forget everything loaded so far: what a mutation returns must be read after it ran. */
   clear(): void {
-    this.loaders.clear();
+    this[made].clear();
   }
+}
+
+/**
+ * Declares a loader: `batch` answers many keys at once (one value per key, in key order); the
+ * request's DataLoader for `options` is made on first use. Options that change the answer must
+ * change `variant` too, so each gets a loader of its own.
+ */
+export function defineLoader<K, V, O = void>(
+  batch: (ctx: Context, keys: readonly K[], options: O) => Promise<V[]>,
+  variant: (options: O) => string = () => '',
+): (ctx: Context, options: O) => DataLoader<K, V> {
+  const declaration = {};
+  return (ctx, options) => {
+    let variants = ctx.loaders[made].get(declaration);
+    if (!variants) {
+      variants = new Map();
+      ctx.loaders[made].set(declaration, variants);
+    }
+    const name = variant(options);
+    let loader = variants.get(name) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<K, V>((keys) => batch(ctx, keys, options), { maxBatchSize: 1000 });
+      variants.set(name, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  };
 }
 
 /** Order rows as keys (missing → null). */
@@ -45,34 +68,26 @@ export function alignMany<K, R>(keys: readonly K[], rows: R[], keyOf: (row: R) =
 export const intArray = (keys: readonly number[]) =>
   `{${keys.map((k) => Math.trunc(k)).join(',')}}`;
 
-/** Load one row per key through the request's loader `name`; query gets an int[] literal. */
-export function loadOne<T>(
-  ctx: Context,
-  name: string,
-  query: (keys: string) => SQL,
+/** One row per int key (or null): `query` gets the keys as an int[] literal. */
+export function oneByKey<T>(
+  query: (keys: string, ctx: Context) => SQL,
   keyOf: (row: T) => number,
   map: (row: T) => T,
-) {
-  return (key: number) =>
-    ctx.loaders
-      .get<number, T | null>(name, async (keys) =>
-        alignOne(keys, (await ctx.database.rows<T>(query(intArray(keys)))).map(map), keyOf),
-      )
-      .load(key);
+): (ctx: Context, key: number) => Promise<T | null> {
+  const loader = defineLoader<number, T | null>(async (ctx, keys) =>
+    alignOne(keys, (await ctx.database.rows<T>(query(intArray(keys), ctx))).map(map), keyOf),
+  );
+  return (ctx, key) => loader(ctx).load(key);
 }
 
-/** Load the rows of many parents at once, grouped by keyOf. */
-export function loadMany<T>(
-  ctx: Context,
-  name: string,
-  query: (keys: string) => SQL,
+/** The rows of many parents at once, grouped by keyOf. */
+export function manyByKey<T>(
+  query: (keys: string, ctx: Context) => SQL,
   keyOf: (row: T) => number,
   map: (row: T) => T,
-) {
-  return (key: number) =>
-    ctx.loaders
-      .get<number, T[]>(name, async (keys) =>
-        alignMany(keys, (await ctx.database.rows<T>(query(intArray(keys)))).map(map), keyOf),
-      )
-      .load(key);
+): (ctx: Context, key: number) => Promise<T[]> {
+  const loader = defineLoader<number, T[]>(async (ctx, keys) =>
+    alignMany(keys, (await ctx.database.rows<T>(query(intArray(keys), ctx))).map(map), keyOf),
+  );
+  return (ctx, key) => loader(ctx).load(key);
 }

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
 import { keyset, toPage, type KeysetPage, type Page, type PageArgs } from './connection';
 import type { Context } from './context';
-import { alignMany, intArray } from './loaders';
+import { alignMany, defineLoader, intArray } from './loaders';
 
 /**
  * One statement per page: `base` selects the filtered rows with a `pk` column; the page is the
@@ -28,31 +28,30 @@ export async function fetchPage<T extends { pk: number }>(
 /**
  * A page per parent for many parents in one statement: `query` selects rows with `pk` and the
  * parent's key in column `keyColumn`; each parent gets its own totalCount, cursor and page.
+ * Options (a filter) that change the rows must show in `variant`.
  */
-export function loadPage<T extends { pk: number }>(
-  ctx: Context,
-  name: string,
-  args: PageArgs,
+export function pageByKey<T extends { pk: number }, O = void>(
   keyColumn: string,
-  query: (keys: string) => SQL,
+  query: (keys: string, ctx: Context, options: O) => SQL,
   map: (row: T) => T,
-) {
-  const page = keyset(args);
+  variant: (options: O) => string = () => '',
+): (ctx: Context, parent: number, args: PageArgs, options: O) => Promise<Page<T>> {
   const key = sql.identifier(keyColumn);
-  const after = page.afterKey === null ? sql`true` : sql`b.pk > ${page.afterKey}`;
-  return (parent: number) =>
-    ctx.loaders
-      .get<number, Page<T>>(`${name}:${page.limit}:${page.afterKey}`, async (keys) => {
-        const rows = await ctx.database.rows<T & { groupKey: number; groupTotal: number }>(sql`
-          WITH b AS (${query(intArray(keys))}),
-            t AS (SELECT ${key} AS "groupKey", count(*)::int AS "groupTotal" FROM b GROUP BY 1)
-          SELECT t."groupKey", t."groupTotal", p.*
-          FROM t LEFT JOIN LATERAL (
-            SELECT * FROM b WHERE b.${key} = t."groupKey" AND ${after} ORDER BY b.pk LIMIT ${page.limit + 1}
-          ) p ON true`);
-        return alignMany(keys, rows, (r) => r.groupKey).map((group) =>
-          toPage(group.filter((r) => r.pk !== null).map(map), page, group[0]?.groupTotal ?? 0),
-        );
-      })
-      .load(parent);
+  const loader = defineLoader<number, Page<T>, { page: KeysetPage; options: O }>(
+    async (ctx, keys, { page, options }) => {
+      const after = page.afterKey === null ? sql`true` : sql`b.pk > ${page.afterKey}`;
+      const rows = await ctx.database.rows<T & { groupKey: number; groupTotal: number }>(sql`
+        WITH b AS (${query(intArray(keys), ctx, options)}),
+          t AS (SELECT ${key} AS "groupKey", count(*)::int AS "groupTotal" FROM b GROUP BY 1)
+        SELECT t."groupKey", t."groupTotal", p.*
+        FROM t LEFT JOIN LATERAL (
+          SELECT * FROM b WHERE b.${key} = t."groupKey" AND ${after} ORDER BY b.pk LIMIT ${page.limit + 1}
+        ) p ON true`);
+      return alignMany(keys, rows, (r) => r.groupKey).map((group) =>
+        toPage(group.filter((r) => r.pk !== null).map(map), page, group[0]?.groupTotal ?? 0),
+      );
+    },
+    ({ page, options }) => `${page.limit}:${page.afterKey}:${variant(options)}`,
+  );
+  return (ctx, parent, args, options) => loader(ctx, { page: keyset(args), options }).load(parent);
 }

@@ -1,37 +1,34 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { buildings, compounds } from '../../db/schema';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/ids';
-import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
+import type { KeysetPage, Page } from '../../graphql/connection';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
-import { fetchPage } from '../../graphql/page';
-import { loadOne } from '../../graphql/loaders';
-import { loadPage } from '../../graphql/page';
+import { fetchPage, pageByKey } from '../../graphql/page';
+import { oneByKey } from '../../graphql/loaders';
 import type { Building } from './building.type';
 
-const columns = sql`b.id AS pk, b.compound_id AS "compoundPk", b.number, b.floors, b.households,
-  json_build_array(ST_X(b.location), ST_Y(b.location)) AS "lonLat"`;
-const withId = (b: Building): Building => ({ ...b, id: toGlobalId('Building', b.pk) });
+const b = alias(buildings, 'b');
+const c = alias(compounds, 'c');
 
-export const buildingById = (ctx: Context, pk: number) =>
-  loadOne<Building>(
-    ctx,
-    'building:id',
-    (keys) => sql`
-    SELECT ${columns} FROM buildings b WHERE b.id = ANY(${keys}::int[])`,
-    (b) => b.pk,
-    withId,
-  )(pk);
+const columns = sql`${b.id} AS pk, ${b.compoundId} AS "compoundPk", ${b.number}, ${b.floors}, ${b.households},
+  json_build_array(ST_X(${b.location}), ST_Y(${b.location})) AS "lonLat"`;
+const withId = (row: Building): Building => ({ ...row, id: toGlobalId('Building', row.pk) });
 
-export const buildingsOfCompound = (ctx: Context, compoundPk: number, args: PageArgs) =>
-  loadPage<Building>(
-    ctx,
-    'building:compound',
-    args,
-    'compoundPk',
-    (keys) => sql`
-    SELECT ${columns} FROM buildings b WHERE b.compound_id = ANY(${keys}::int[])`,
-    withId,
-  )(compoundPk);
+export const buildingById = oneByKey<Building>(
+  (keys) => sql`
+    SELECT ${columns} FROM ${buildings} ${b} WHERE ${b.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  withId,
+);
+
+export const buildingsOfCompound = pageByKey<Building>(
+  'compoundPk',
+  (keys) => sql`
+    SELECT ${columns} FROM ${buildings} ${b} WHERE ${b.compoundId} = ANY(${keys}::int[])`,
+  withId,
+);
 
 /** Buildings by place (bbox for the map's building layer, search by number), with the compound's
  * community standing in for regionId. */
@@ -41,13 +38,13 @@ export async function listBuildings(
   page: KeysetPage,
 ): Promise<Page<Building>> {
   const where = await filterSql(ctx.database, filter, {
-    geometry: sql`b.location`,
-    community: sql`(SELECT c.community_id FROM compounds c WHERE c.id = b.compound_id)`,
-    searchable: [sql`b.number`],
+    geometry: sql`${b.location}`,
+    community: sql`(SELECT ${c.communityId} FROM ${compounds} ${c} WHERE ${c.id} = ${b.compoundId})`,
+    searchable: [sql`${b.number}`],
   });
   return fetchPage<Building>(
     ctx.database,
-    sql`SELECT ${columns} FROM buildings b WHERE ${where}`,
+    sql`SELECT ${columns} FROM ${buildings} ${b} WHERE ${where}`,
     page,
     withId,
   );

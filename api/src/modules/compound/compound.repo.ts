@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
+import { alias } from 'drizzle-orm/pg-core';
+import { compounds, grids, regions, vulnerableHouseholds } from '../../db/schema';
+import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import {
   checkLonLat,
@@ -8,17 +10,24 @@ import {
   regionAndBelow,
   type PlaceFilter,
 } from '../../graphql/filter';
+import { loadBoundary, type GeometryArgs } from '../../graphql/geometry';
 import { toGlobalId } from '../../graphql/ids';
-import { loadOne } from '../../graphql/loaders';
-import { fetchPage, loadPage } from '../../graphql/page';
+import { manyByKey, oneByKey } from '../../graphql/loaders';
+import { fetchPage, pageByKey } from '../../graphql/page';
 import type { Compound } from './compound.type';
+import type { VulnerableHousehold } from './household.type';
 
-export const compoundColumns = sql`c.id AS pk, c.code, c.name, c.community_id AS "communityPk",
-  c.property_company_id AS "propertyCompanyPk", c.households, c.year_built AS "yearBuilt", c.tags,
-  COALESCE((c.metadata->>'synthetic')::boolean, false) AS synthetic`;
-export const compoundWithId = <T extends Compound>(c: T): T => ({
-  ...c,
-  id: toGlobalId('Compound', c.pk),
+const c = alias(compounds, 'c');
+const r = alias(regions, 'r');
+const g = alias(grids, 'g');
+const h = alias(vulnerableHouseholds, 'h');
+
+const columns = sql`${c.id} AS pk, ${c.code}, ${c.name}, ${c.communityId} AS "communityPk",
+  ${c.propertyCompanyId} AS "propertyCompanyPk", ${c.households}, ${c.yearBuilt} AS "yearBuilt", ${c.tags},
+  COALESCE((${c.metadata}->>'synthetic')::boolean, false) AS synthetic`;
+const withId = <T extends Compound>(row: T): T => ({
+  ...row,
+  id: toGlobalId('Compound', row.pk),
 });
 
 export async function listCompounds(
@@ -27,72 +36,79 @@ export async function listCompounds(
   page: KeysetPage,
 ): Promise<Page<Compound>> {
   const where = await filterSql(ctx.database, filter, {
-    geometry: sql`c.boundary`,
-    community: sql`c.community_id`,
-    searchable: [sql`c.name`, sql`c.code`],
+    geometry: sql`${c.boundary}`,
+    community: sql`${c.communityId}`,
+    searchable: [sql`${c.name}`, sql`${c.code}`],
   });
   return fetchPage<Compound>(
     ctx.database,
-    sql`SELECT ${compoundColumns} FROM compounds c WHERE ${where}`,
+    sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ${where}`,
     page,
-    compoundWithId,
+    withId,
   );
 }
 
-export const compoundById = (ctx: Context, pk: number) =>
-  loadOne<Compound>(
-    ctx,
-    'compound:id',
-    (keys) => sql`
-    SELECT ${compoundColumns} FROM compounds c WHERE c.id = ANY(${keys}::int[])`,
-    (c) => c.pk,
-    compoundWithId,
-  )(pk);
+/** A compound's boundary, for the GeoJSON field. */
+export const compoundBoundary = (ctx: Context, pk: number, args: GeometryArgs) =>
+  loadBoundary(ctx, { table: compounds, id: compounds.id, shape: compounds.boundary }, pk, args);
+
+export const compoundById = oneByKey<Compound>(
+  (keys) => sql`
+    SELECT ${columns} FROM ${compounds} ${c} WHERE ${c.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  withId,
+);
+
+/** The compound behind a QR code (its code), if any. */
+export async function compoundByCode(ctx: Context, code: string): Promise<Compound | null> {
+  const [row] = await ctx.database.rows<Compound>(
+    sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ${c.code} = ${code.trim().slice(0, 40)}`,
+  );
+  return row ? withId(row) : null;
+}
 
 /** The compound whose boundary covers the point, if any. */
 export async function compoundAt(ctx: Context, lon: number, lat: number): Promise<Compound | null> {
   checkLonLat(lon, lat);
   const rows = await ctx.database.rows<Compound>(sql`
-    SELECT ${compoundColumns} FROM compounds c WHERE ST_Covers(c.boundary, ${pointSql(lon, lat)})
-    ORDER BY c.id LIMIT 1`);
-  return rows[0] ? compoundWithId(rows[0]) : null;
+    SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
+    ORDER BY ${c.id} LIMIT 1`);
+  return rows[0] ? withId(rows[0]) : null;
 }
 
 /** Compounds of a region and everything below it (a community's, a street's, the district's). */
-export const compoundsOfRegion = (ctx: Context, regionPk: number, args: PageArgs) =>
-  loadPage<Compound>(
-    ctx,
-    'compound:region',
-    args,
-    'regionPk',
-    (keys) => sql`
-    SELECT r.id AS "regionPk", ${compoundColumns}
-    FROM regions r JOIN compounds c ON c.community_id IN ${regionAndBelow(sql`r.id`)}
-    WHERE r.id = ANY(${keys}::int[])`,
-    compoundWithId,
-  )(regionPk);
+export const compoundsOfRegion = pageByKey<Compound>(
+  'regionPk',
+  (keys) => sql`
+    SELECT ${r.id} AS "regionPk", ${columns}
+    FROM ${regions} ${r} JOIN ${compounds} ${c} ON ${c.communityId} IN ${regionAndBelow(sql`${r.id}`)}
+    WHERE ${r.id} = ANY(${keys}::int[])`,
+  withId,
+);
 
-export const compoundsOfPropertyCompany = (ctx: Context, pk: number, args: PageArgs) =>
-  loadPage<Compound>(
-    ctx,
-    'compound:property',
-    args,
-    'propertyCompanyPk',
-    (keys) => sql`
-    SELECT ${compoundColumns} FROM compounds c WHERE c.property_company_id = ANY(${keys}::int[])`,
-    compoundWithId,
-  )(pk);
+export const compoundsOfPropertyCompany = pageByKey<Compound>(
+  'propertyCompanyPk',
+  (keys) => sql`
+    SELECT ${columns} FROM ${compounds} ${c} WHERE ${c.propertyCompanyId} = ANY(${keys}::int[])`,
+  withId,
+);
 
 /** Spatial edge: compounds sharing area with a grid (touching edges do not count). */
-export const compoundsOfGrid = (ctx: Context, gridPk: number, args: PageArgs) =>
-  loadPage<Compound>(
-    ctx,
-    'compound:grid',
-    args,
-    'gridPk',
-    (keys) => sql`
-    SELECT g.id AS "gridPk", ${compoundColumns}
-    FROM grids g JOIN compounds c ON ST_Intersects(g.boundary, c.boundary) AND NOT ST_Touches(g.boundary, c.boundary)
-    WHERE g.id = ANY(${keys}::int[])`,
-    compoundWithId,
-  )(gridPk);
+export const compoundsOfGrid = pageByKey<Compound>(
+  'gridPk',
+  (keys) => sql`
+    SELECT ${g.id} AS "gridPk", ${columns}
+    FROM ${grids} ${g} JOIN ${compounds} ${c} ON ST_Intersects(${g.boundary}, ${c.boundary}) AND NOT ST_Touches(${g.boundary}, ${c.boundary})
+    WHERE ${g.id} = ANY(${keys}::int[])`,
+  withId,
+);
+
+/** A compound's vulnerable households (personal data: the caller has checked who asks). */
+export const householdsOfCompound = manyByKey<VulnerableHousehold>(
+  (keys) => sql`
+    SELECT ${h.compoundId} AS "compoundPk", ${h.unit}, ${h.tags}, ${h.contactName} AS "contactName",
+      ${h.contactPhone} AS "contactPhone", ${h.note}
+    FROM ${vulnerableHouseholds} ${h} WHERE ${h.compoundId} = ANY(${keys}::int[]) ORDER BY ${h.id}`,
+  (row) => row.compoundPk,
+  (row) => row,
+);

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'typ
 import { keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
-import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
+import { GeometryArgs } from '../../graphql/geometry';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { buildingsOfCompound } from '../building/building.repo';
 import { BuildingConnection } from '../building/building.type';
@@ -20,13 +20,17 @@ import { compoundStats } from '../stats/stats.repo';
 import { PlaceStats } from '../stats/stats.type';
 import { ticketsOf } from '../ticket/ticket.repo';
 import { TicketConnection } from '../ticket/ticket.type';
-import { compoundAt, compoundColumns, compoundWithId, listCompounds } from './compound.repo';
+import {
+  compoundAt,
+  compoundBoundary,
+  compoundByCode,
+  householdsOfCompound,
+  listCompounds,
+} from './compound.repo';
 import { Compound, CompoundConnection } from './compound.type';
 import { VulnerableHousehold } from './household.type';
 import { forbidden } from '../../auth/guard';
 import { toGlobalId } from '../../graphql/ids';
-import { loadMany } from '../../graphql/loaders';
-import { sql } from 'drizzle-orm';
 
 @Resolver(() => Compound)
 export class CompoundResolver {
@@ -57,11 +61,8 @@ export class CompoundResolver {
       'The compound behind a QR code (/r/<code>), for the resident’s report page: its name and ' +
       'buildings only, without sign-in.',
   })
-  async qrCompound(@Ctx() ctx: Context, @Arg('code', () => String) code: string) {
-    const [row] = await ctx.database.rows<Compound>(
-      sql`SELECT ${compoundColumns} FROM compounds c WHERE c.code = ${code.trim().slice(0, 40)}`,
-    );
-    return row ? compoundWithId(row) : null;
+  qrCompound(@Ctx() ctx: Context, @Arg('code', () => String) code: string) {
+    return compoundByCode(ctx, code);
   }
 
   @FieldResolver(() => [VulnerableHousehold], {
@@ -83,21 +84,12 @@ export class CompoundResolver {
       );
     }
     await ctx.auth.audit({ action: 'read Compound.vulnerableHouseholds', target, result: 'OK' });
-    return loadMany<VulnerableHousehold>(
-      ctx,
-      'household:compound',
-      (keys) => sql`
-        SELECT compound_id AS "compoundPk", unit, tags, contact_name AS "contactName",
-          contact_phone AS "contactPhone", note
-        FROM vulnerable_households WHERE compound_id = ANY(${keys}::int[]) ORDER BY id`,
-      (h) => h.compoundPk,
-      (h) => h,
-    )(c.pk);
+    return householdsOfCompound(ctx, c.pk);
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Boundary (Polygon).' })
   boundary(@Root() c: Compound, @Ctx() ctx: Context, @Args(() => GeometryArgs) args: GeometryArgs) {
-    return loadBoundary(ctx, 'compounds', 'boundary', c.pk, args);
+    return compoundBoundary(ctx, c.pk, args);
   }
 
   @FieldResolver(() => Region, { description: 'Its community (社区).' })

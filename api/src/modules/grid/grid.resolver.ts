@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'typ
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
-import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
+import { GeometryArgs } from '../../graphql/geometry';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { compoundsOfGrid } from '../compound/compound.repo';
 import { CompoundConnection } from '../compound/compound.type';
@@ -16,7 +16,15 @@ import { gridStats } from '../stats/stats.repo';
 import { PlaceStats } from '../stats/stats.type';
 import { ticketsOf } from '../ticket/ticket.repo';
 import { TicketConnection } from '../ticket/ticket.type';
-import { gridAt, gridById, listGrids, microGridsOf, workerById, workersOfGrid } from './grid.repo';
+import {
+  gridAt,
+  gridBoundary,
+  gridById,
+  listGrids,
+  microGridsOf,
+  workerById,
+  workersOfGrid,
+} from './grid.repo';
 import { Grid, GridWorker } from './grid.type';
 
 const GridConnection = Connection(Grid, 'Grid');
@@ -56,7 +64,7 @@ export class GridResolver {
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Boundary (Polygon).' })
   boundary(@Root() g: Grid, @Ctx() ctx: Context, @Args(() => GeometryArgs) args: GeometryArgs) {
-    return loadBoundary(ctx, 'grids', 'boundary', g.pk, args);
+    return gridBoundary(ctx, g.pk, args);
   }
 
   @FieldResolver(() => Region, { description: 'Its community (社区).' })

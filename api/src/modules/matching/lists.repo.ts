@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { categories, regions, resources, tickets } from '../../db/schema';
 import type { Context } from '../../graphql/context';
 import { regionAndBelow } from '../../graphql/filter';
 import { intArray } from '../../graphql/loaders';
@@ -33,19 +35,25 @@ export interface CommunityLists {
   services: ServiceOffer[];
 }
 
+// `c` is a community; sv, demand and supply (its `s` included) are computed, not tables
+const c = alias(regions, 'c');
+const s = alias(resources, 's');
+const t = alias(tickets, 't');
+const k = alias(categories, 'k');
+
 const serving = sql`
   sv AS (
     SELECT community, id, capabilities, capacity, load,
       1.0 / count(*) OVER (PARTITION BY id) AS share
     FROM (
-      SELECT c.id AS community, s.id, s.capabilities, s.capacity, ${loadOf(sql`s.id`)} AS load
-      FROM regions c JOIN resources s ON s.community_id = c.id
-      WHERE c.level = 'COMMUNITY'
+      SELECT ${c.id} AS community, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)} AS load
+      FROM ${regions} ${c} JOIN ${resources} ${s} ON ${s.communityId} = ${c.id}
+      WHERE ${c.level} = 'COMMUNITY'
       UNION ALL
-      SELECT c.id, s.id, s.capabilities, s.capacity, ${loadOf(sql`s.id`)}
-      FROM regions c JOIN resources s
-        ON s.community_id IS NULL AND ST_Covers(s.service_area, ST_PointOnSurface(c.boundary))
-      WHERE c.level = 'COMMUNITY'
+      SELECT ${c.id}, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)}
+      FROM ${regions} ${c} JOIN ${resources} ${s}
+        ON ${s.communityId} IS NULL AND ST_Covers(${s.serviceArea}, ST_PointOnSurface(${c.boundary}))
+      WHERE ${c.level} = 'COMMUNITY'
     ) x
   )`;
 
@@ -55,42 +63,42 @@ export async function communityLists(
   scope: { underRegionPk?: number; communityPks?: readonly number[] },
 ): Promise<CommunityLists[]> {
   const communities = scope.communityPks
-    ? sql`c.id = ANY(${intArray(scope.communityPks)}::int[])`
+    ? sql`${c.id} = ANY(${intArray(scope.communityPks)}::int[])`
     : scope.underRegionPk !== undefined
-      ? sql`c.id IN ${regionAndBelow(scope.underRegionPk)}`
+      ? sql`${c.id} IN ${regionAndBelow(scope.underRegionPk)}`
       : sql`true`;
   const since = new Date(ctx.now().getTime() - 90 * 86_400_000).toISOString();
   const balances = await ctx.database.rows<CategoryBalance & { communityPk: number }>(sql`
     WITH ${serving},
     demand AS (
-      SELECT t.community_id AS community, t.category_code AS category,
-        count(*) FILTER (WHERE t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED', 'RESOLVED', 'VERIFIED', 'FEEDBACK'))::int AS open,
-        count(*) FILTER (WHERE t.reported_at >= ${since}::timestamptz)::int AS last90
-      FROM tickets t WHERE t.category_code IS NOT NULL GROUP BY 1, 2
+      SELECT ${t.communityId} AS community, ${t.categoryCode} AS category,
+        count(*) FILTER (WHERE ${t.status} NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED', 'RESOLVED', 'VERIFIED', 'FEEDBACK'))::int AS open,
+        count(*) FILTER (WHERE ${t.reportedAt} >= ${since}::timestamptz)::int AS last90
+      FROM ${tickets} ${t} WHERE ${t.categoryCode} IS NOT NULL GROUP BY 1, 2
     ),
     supply AS (
-      SELECT sv.community, k.code AS category, count(*)::int AS resources,
+      SELECT sv.community, ${k.code} AS category, count(*)::int AS resources,
         sum(sv.capacity * sv.share)::float8 AS capacity,
         sum(greatest(sv.capacity - sv.load, 0) * sv.share)::float8 AS free
-      FROM sv JOIN categories k ON sv.capabilities && k.capabilities GROUP BY 1, 2
+      FROM sv JOIN ${categories} ${k} ON sv.capabilities && ${k.capabilities} GROUP BY 1, 2
     )
-    SELECT c.id AS "communityPk", k.code AS "categoryCode",
+    SELECT ${c.id} AS "communityPk", ${k.code} AS "categoryCode",
       COALESCE(d.open, 0) AS "openTickets", COALESCE(d.last90, 0) AS "last90Days",
       COALESCE(s.resources, 0) AS "resourceCount",
       round(COALESCE(s.capacity, 0)::numeric, 1)::float8 AS capacity,
       round(COALESCE(s.free, 0)::numeric, 1)::float8 AS "freeCapacity",
       round((COALESCE(d.open, 0) - COALESCE(s.free, 0))::numeric, 1)::float8 AS gap
-    FROM regions c CROSS JOIN categories k
-    LEFT JOIN demand d ON d.community = c.id AND d.category = k.code
-    LEFT JOIN supply s ON s.community = c.id AND s.category = k.code
-    WHERE c.level = 'COMMUNITY' AND ${communities}
-    ORDER BY c.code, gap DESC, k.code`);
+    FROM ${regions} ${c} CROSS JOIN ${categories} ${k}
+    LEFT JOIN demand d ON d.community = ${c.id} AND d.category = ${k.code}
+    LEFT JOIN supply s ON s.community = ${c.id} AND s.category = ${k.code}
+    WHERE ${c.level} = 'COMMUNITY' AND ${communities}
+    ORDER BY ${c.code}, gap DESC, ${k.code}`);
   const services = await ctx.database.rows<ServiceOffer & { communityPk: number }>(sql`
     WITH ${serving}
     SELECT sv.community AS "communityPk", cap AS capability, count(*)::int AS "resourceCount",
       round(sum(sv.capacity * sv.share)::numeric, 1)::float8 AS capacity
     FROM sv CROSS JOIN LATERAL unnest(sv.capabilities) AS cap
-    JOIN regions c ON c.id = sv.community
+    JOIN ${regions} ${c} ON ${c.id} = sv.community
     WHERE ${communities}
     GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2`);
   const byCommunity = new Map<number, CommunityLists>();

@@ -1,5 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db';
+import { categories, resourceClaims, resources, ticketAssignments, tickets } from '../../db/schema';
 import { intArray } from '../../graphql/loaders';
 import type { ResourceKind } from '../resource/resource.type';
 
@@ -11,6 +13,15 @@ import type { ResourceKind } from '../resource/resource.type';
 // is farther than all of the first three kinds and gets no zone points, so it can only outrank
 // them on record and load; the benchmark counts how often the pool's top 10 equals the top 10 of
 // scoring every capable resource.
+
+// `t` is the tickets matched: the CTE below keeps their columns under their own names, with the
+// category's capabilities as `needs`; `c`, `r`, `p0` and `p` are computed, not tables.
+const t = alias(tickets, 't');
+const u = alias(tickets, 'u');
+const cat = alias(categories, 'c');
+const s = alias(resources, 's');
+const a = alias(ticketAssignments, 'a');
+const k = alias(resourceClaims, 'k');
 
 /**
  * Points out of 100. Being available now is a tier of its own (50): every resource that can
@@ -34,9 +45,9 @@ export const HOLDING_STATUSES = sql`('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')`;
 
 /** Open tickets a resource holds now: offered or taken, on tickets still being handled. */
 export const loadOf = (resource: SQL) => sql`(
-  SELECT count(*)::int FROM ticket_assignments a JOIN tickets u ON u.id = a.ticket_id
-  WHERE a.resource_id = ${resource} AND a.status IN ('OFFERED', 'ACCEPTED')
-    AND u.status IN ${HOLDING_STATUSES})`;
+  SELECT count(*)::int FROM ${ticketAssignments} ${a} JOIN ${tickets} ${u} ON ${u.id} = ${a.ticketId}
+  WHERE ${a.resourceId} = ${resource} AND ${a.status} IN ('OFFERED', 'ACCEPTED')
+    AND ${u.status} IN ${HOLDING_STATUSES})`;
 
 /**
  * Whether a resource may not be offered a ticket: it declined it, or it already holds it in this
@@ -108,27 +119,27 @@ export function matchSql(ticketPks: number[], o: MatchOptions): SQL {
   const now = sql`${o.now.toISOString()}::timestamptz`;
   const pool = Math.max(2 * o.first, 20);
   const eligible = sql`
-    (cardinality(t.needs) = 0 OR s.capabilities && t.needs)
-    ${o.kind ? sql`AND s.kind = ${o.kind}` : sql``}
+    (cardinality(t.needs) = 0 OR ${s.capabilities} && t.needs)
+    ${o.kind ? sql`AND ${s.kind} = ${o.kind}` : sql``}
     ${
       o.maxDistanceMeters !== undefined
-        ? sql`AND ST_DWithin(s.location::geography, t.location::geography, ${o.maxDistanceMeters}::float8)`
+        ? sql`AND ST_DWithin(${s.location}::geography, ${t.location}::geography, ${o.maxDistanceMeters}::float8)`
         : sql``
     }
-    ${o.availableNow ? sql`AND yitu_available_at(s.availability, ${now})` : sql``}
-    AND NOT ${barredFromTicket(sql`t.id`, sql`t.status`, sql`s.id`)}
-    AND ${loadOf(sql`s.id`)} < s.capacity`;
+    ${o.availableNow ? sql`AND yitu_available_at(${s.availability}, ${now})` : sql``}
+    AND NOT ${barredFromTicket(sql`${t.id}`, sql`${t.status}`, sql`${s.id}`)}
+    AND ${loadOf(sql`${s.id}`)} < ${s.capacity}`;
   const W = WEIGHTS;
   return sql`
     WITH t AS (
-      SELECT t.id, t.status, t.location, t.grid_id, t.compound_id, COALESCE(c.capabilities, '{}'::text[]) AS needs
-      FROM tickets t LEFT JOIN categories c ON c.code = t.category_code
-      WHERE t.id = ANY(${intArray(ticketPks)}::int[])
+      SELECT ${t.id}, ${t.status}, ${t.location}, ${t.gridId}, ${t.compoundId}, COALESCE(${cat.capabilities}, '{}'::text[]) AS needs
+      FROM ${tickets} ${t} LEFT JOIN ${categories} ${cat} ON ${cat.code} = ${t.categoryCode}
+      WHERE ${t.id} = ANY(${intArray(ticketPks)}::int[])
     )
-    SELECT t.id AS "ticketPk", m.* FROM t CROSS JOIN LATERAL (
-      SELECT s.id AS "resourcePk", round(p.total::numeric, 2)::float8 AS score,
+    SELECT ${t.id} AS "ticketPk", m.* FROM t CROSS JOIN LATERAL (
+      SELECT ${s.id} AS "resourcePk", round(p.total::numeric, 2)::float8 AS score,
         c.fit AS "capabilityFit", c.matched AS "matchedCapabilities", c.distance AS "distanceMeters",
-        c.claimed AS "inClaimedZone", c.in_area AS "inServiceArea", c.load, s.capacity,
+        c.claimed AS "inClaimedZone", c.in_area AS "inServiceArea", c.load, ${s.capacity},
         c.next_at = ${now} AS "availableNow", c.next_at AS "nextAvailableAt",
         r.n AS "recordSample", r.on_time AS "onTimeRate", r.sat AS "satisfaction",
         r.n >= ${MIN_RECORD_SAMPLE} AS "recordCounts",
@@ -137,61 +148,61 @@ export function matchSql(ticketPks: number[], o: MatchOptions): SQL {
           'record', round(p.record::numeric, 2)) AS points
       FROM (${
         o.exhaustive
-          ? sql`SELECT s.id FROM resources s WHERE ${eligible}`
+          ? sql`SELECT ${s.id} FROM ${resources} ${s} WHERE ${eligible}`
           : sql`
-        (SELECT s.id FROM resources s WHERE ${eligible}
-         ORDER BY s.location <-> t.location LIMIT ${pool})
+        (SELECT ${s.id} FROM ${resources} ${s} WHERE ${eligible}
+         ORDER BY ${s.location} <-> ${t.location} LIMIT ${pool})
         UNION
-        (SELECT s.id FROM resources s WHERE ${eligible}
-           AND yitu_available_at(s.availability, ${now})
-         ORDER BY s.location <-> t.location LIMIT ${pool})
+        (SELECT ${s.id} FROM ${resources} ${s} WHERE ${eligible}
+           AND yitu_available_at(${s.availability}, ${now})
+         ORDER BY ${s.location} <-> ${t.location} LIMIT ${pool})
         UNION
-        (SELECT s.id FROM resources s WHERE ${eligible} AND cardinality(t.needs) > 1
+        (SELECT ${s.id} FROM ${resources} ${s} WHERE ${eligible} AND cardinality(t.needs) > 1
            -- Beyond ~3 km (0.03°) the distance points lost outweigh the full fit's gain; the box
            -- lets the planner combine the GIN (capabilities) and GiST (location) indexes.
-           AND s.capabilities @> t.needs AND s.location && ST_Expand(t.location, 0.03)
-         ORDER BY s.location <-> t.location LIMIT ${pool})
+           AND ${s.capabilities} @> t.needs AND ${s.location} && ST_Expand(${t.location}, 0.03)
+         ORDER BY ${s.location} <-> ${t.location} LIMIT ${pool})
         UNION
-        (SELECT s.id FROM resources s WHERE ${eligible} AND ST_Covers(s.service_area, t.location)
-         ORDER BY s.location <-> t.location LIMIT ${pool})
+        (SELECT ${s.id} FROM ${resources} ${s} WHERE ${eligible} AND ST_Covers(${s.serviceArea}, ${t.location})
+         ORDER BY ${s.location} <-> ${t.location} LIMIT ${pool})
         UNION
-        (SELECT s.id FROM resource_claims k JOIN resources s ON s.id = k.resource_id
-         WHERE (k.grid_id = t.grid_id OR k.compound_id = t.compound_id) AND ${eligible})`
+        (SELECT ${s.id} FROM ${resourceClaims} ${k} JOIN ${resources} ${s} ON ${s.id} = ${k.resourceId}
+         WHERE (${k.gridId} = ${t.gridId} OR ${k.compoundId} = ${t.compoundId}) AND ${eligible})`
       }) pool
-      JOIN resources s ON s.id = pool.id
+      JOIN ${resources} ${s} ON ${s.id} = pool.id
       CROSS JOIN LATERAL (SELECT
         CASE WHEN cardinality(t.needs) = 0 THEN NULL
-          ELSE (SELECT count(*) FROM unnest(t.needs) n WHERE n = ANY(s.capabilities))::float8 / cardinality(t.needs)
+          ELSE (SELECT count(*) FROM unnest(t.needs) n WHERE n = ANY(${s.capabilities}))::float8 / cardinality(t.needs)
         END AS fit,
-        ARRAY(SELECT n FROM unnest(t.needs) n WHERE n = ANY(s.capabilities) ORDER BY n) AS matched,
-        ST_Distance(s.location::geography, t.location::geography) AS distance,
-        EXISTS (SELECT 1 FROM resource_claims k WHERE k.resource_id = s.id
-          AND (k.grid_id = t.grid_id OR k.compound_id = t.compound_id)) AS claimed,
-        COALESCE(ST_Covers(s.service_area, t.location), false) AS in_area,
-        ${loadOf(sql`s.id`)} AS load,
-        CASE WHEN yitu_available_at(s.availability, ${now}) THEN ${now}
-          ELSE yitu_next_available(s.availability, ${now}) END AS next_at
+        ARRAY(SELECT n FROM unnest(t.needs) n WHERE n = ANY(${s.capabilities}) ORDER BY n) AS matched,
+        ST_Distance(${s.location}::geography, ${t.location}::geography) AS distance,
+        EXISTS (SELECT 1 FROM ${resourceClaims} ${k} WHERE ${k.resourceId} = ${s.id}
+          AND (${k.gridId} = ${t.gridId} OR ${k.compoundId} = ${t.compoundId})) AS claimed,
+        COALESCE(ST_Covers(${s.serviceArea}, ${t.location}), false) AS in_area,
+        ${loadOf(sql`${s.id}`)} AS load,
+        CASE WHEN yitu_available_at(${s.availability}, ${now}) THEN ${now}
+          ELSE yitu_next_available(${s.availability}, ${now}) END AS next_at
       ) c
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS n,
-          avg(CASE WHEN u.resolve_by IS NULL THEN NULL WHEN u.resolved_at <= u.resolve_by THEN 1.0 ELSE 0.0 END)::float8 AS on_time,
-          avg(u.satisfaction)::float8 AS sat
-        FROM ticket_assignments a JOIN tickets u ON u.id = a.ticket_id
-        WHERE a.resource_id = s.id AND a.status IN ('ACCEPTED', 'RELEASED') AND u.resolved_at IS NOT NULL
+          avg(CASE WHEN ${u.resolveBy} IS NULL THEN NULL WHEN ${u.resolvedAt} <= ${u.resolveBy} THEN 1.0 ELSE 0.0 END)::float8 AS on_time,
+          avg(${u.satisfaction})::float8 AS sat
+        FROM ${ticketAssignments} ${a} JOIN ${tickets} ${u} ON ${u.id} = ${a.ticketId}
+        WHERE ${a.resourceId} = ${s.id} AND ${a.status} IN ('ACCEPTED', 'RELEASED') AND ${u.resolvedAt} IS NOT NULL
       ) r
       CROSS JOIN LATERAL (SELECT
         CASE WHEN c.next_at = ${now} THEN ${W.availableNow} ELSE 0 END AS availability,
         ${W.capability}::float8 * COALESCE(c.fit, 0) AS capability,
         ${W.distance}::float8 / (1 + c.distance / 1000) AS distance,
         CASE WHEN c.claimed THEN ${W.claimedZone} WHEN c.in_area THEN ${W.serviceArea} ELSE 0 END AS zone,
-        ${W.load}::float8 * (1 - c.load::float8 / greatest(s.capacity, 1)) AS load,
+        ${W.load}::float8 * (1 - c.load::float8 / greatest(${s.capacity}, 1)) AS load,
         ${W.record}::float8 * CASE WHEN r.n < ${MIN_RECORD_SAMPLE} THEN 0.5
           ELSE (COALESCE(r.on_time, 0.5) + COALESCE((r.sat - 1) / 4, COALESCE(r.on_time, 0.5))) / 2 END AS record
       ) p0
       CROSS JOIN LATERAL (SELECT p0.*,
         p0.availability + p0.capability + p0.distance + p0.zone + p0.load + p0.record AS total) p
-      ORDER BY p.total DESC, c.next_at NULLS LAST, c.distance, s.id
+      ORDER BY p.total DESC, c.next_at NULLS LAST, c.distance, ${s.id}
       LIMIT ${o.first}
     ) m
-    ORDER BY t.id, m.score DESC, m."nextAvailableAt" NULLS LAST, m."distanceMeters", m."resourcePk"`;
+    ORDER BY ${t.id}, m.score DESC, m."nextAvailableAt" NULLS LAST, m."distanceMeters", m."resourcePk"`;
 }

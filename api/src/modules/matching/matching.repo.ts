@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { resources, ticketAssignments } from '../../db/schema';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../errors';
 import { toGlobalId } from '../../graphql/ids';
-import { alignMany, alignOne, intArray, loadMany, loadOne } from '../../graphql/loaders';
+import { alignMany, alignOne, defineLoader, manyByKey, oneByKey } from '../../graphql/loaders';
 import { checkRadius } from '../../graphql/filter';
 import type { ResourceKind } from '../resource/resource.type';
 import { communityLists, type CommunityLists as Lists } from './lists.repo';
@@ -11,45 +13,42 @@ import type { CommunityLists, ResourceMatch, TicketAssignment } from './matching
 
 // Reads for the matching GraphQL types: assignments, load, ranked matches and the lists.
 
-const assignmentColumns = sql`a.id AS pk, a.ticket_id AS "ticketPk", a.resource_id AS "resourcePk",
-  a.status, a.assigned_by AS "assignedBy", a.assigned_at AS "assignedAt",
-  a.responded_at AS "respondedAt", a.decline_reason AS "declineReason"`;
-const assignmentWithId = (a: TicketAssignment): TicketAssignment => ({
-  ...a,
-  id: toGlobalId('TicketAssignment', a.pk),
+const a = alias(ticketAssignments, 'a');
+const s = alias(resources, 's');
+
+const assignmentColumns = sql`${a.id} AS pk, ${a.ticketId} AS "ticketPk", ${a.resourceId} AS "resourcePk",
+  ${a.status}, ${a.assignedBy} AS "assignedBy", ${a.assignedAt} AS "assignedAt",
+  ${a.respondedAt} AS "respondedAt", ${a.declineReason} AS "declineReason"`;
+const assignmentWithId = (row: TicketAssignment): TicketAssignment => ({
+  ...row,
+  id: toGlobalId('TicketAssignment', row.pk),
 });
 
-export const assignmentById = (ctx: Context, pk: number) =>
-  loadOne<TicketAssignment>(
-    ctx,
-    'assignment:id',
-    (keys) => sql`
-    SELECT ${assignmentColumns} FROM ticket_assignments a WHERE a.id = ANY(${keys}::int[])`,
-    (a) => a.pk,
-    assignmentWithId,
-  )(pk);
+export const assignmentById = oneByKey<TicketAssignment>(
+  (keys) => sql`
+    SELECT ${assignmentColumns} FROM ${ticketAssignments} ${a} WHERE ${a.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  assignmentWithId,
+);
 
-export const assignmentsOfTicket = (ctx: Context, ticketPk: number) =>
-  loadMany<TicketAssignment>(
-    ctx,
-    'assignment:ticket',
-    (keys) => sql`
-    SELECT ${assignmentColumns} FROM ticket_assignments a WHERE a.ticket_id = ANY(${keys}::int[])
-    ORDER BY a.assigned_at, a.id`,
-    (a) => a.ticketPk,
-    assignmentWithId,
-  )(ticketPk);
+export const assignmentsOfTicket = manyByKey<TicketAssignment>(
+  (keys) => sql`
+    SELECT ${assignmentColumns} FROM ${ticketAssignments} ${a} WHERE ${a.ticketId} = ANY(${keys}::int[])
+    ORDER BY ${a.assignedAt}, ${a.id}`,
+  (row) => row.ticketPk,
+  assignmentWithId,
+);
 
 /** Open tickets each resource holds now, batched per request. */
-export const loadOfResource = (ctx: Context, resourcePk: number) =>
-  ctx.loaders
-    .get<number, number>('resource:load', async (keys) => {
-      const rows = await ctx.database.rows<{ pk: number; load: number }>(sql`
-        SELECT s.id AS pk, ${loadOf(sql`s.id`)} AS load FROM resources s
-        WHERE s.id = ANY(${intArray(keys)}::int[])`);
-      return alignOne(keys, rows, (r) => r.pk).map((r) => r?.load ?? 0);
-    })
-    .load(resourcePk);
+const loads = oneByKey<{ pk: number; load: number }>(
+  (keys) => sql`
+    SELECT ${s.id} AS pk, ${loadOf(sql`${s.id}`)} AS load FROM ${resources} ${s}
+    WHERE ${s.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  (row) => row,
+);
+export const loadOfResource = async (ctx: Context, resourcePk: number) =>
+  (await loads(ctx, resourcePk))?.load ?? 0;
 
 export interface MatchArgs {
   first: number;
@@ -69,6 +68,15 @@ export const toResourceMatch = (m: MatchRow): ResourceMatch =>
     },
   }) as unknown as ResourceMatch;
 
+// Batched per request: a list of tickets asking for their matches runs one statement.
+const matches = defineLoader<number, ResourceMatch[], MatchArgs & { now: Date }>(
+  async (ctx, keys, options) =>
+    alignMany(keys, await matchTickets(ctx.database, [...keys], options), (m) => m.ticketPk).map(
+      (rows) => rows.map(toResourceMatch),
+    ),
+  ({ now: _now, ...args }) => JSON.stringify(args),
+);
+
 /** Ranked candidates for one ticket (NOT_FOUND checked by the caller). */
 export async function matchesForTicket(
   ctx: Context,
@@ -80,15 +88,7 @@ export async function matchesForTicket(
   }
   if (args.maxDistanceMeters !== undefined)
     checkRadius(args.maxDistanceMeters, 'maxDistanceMeters');
-  // Batched per request: a list of tickets asking for their matches runs one statement.
-  const options = { ...args, now: ctx.now() };
-  return ctx.loaders
-    .get<number, ResourceMatch[]>(`ticket:matches:${JSON.stringify(args)}`, async (keys) =>
-      alignMany(keys, await matchTickets(ctx.database, [...keys], options), (m) => m.ticketPk).map(
-        (rows) => rows.map(toResourceMatch),
-      ),
-    )
-    .load(ticketPk);
+  return matches(ctx, { ...args, now: ctx.now() }).load(ticketPk);
 }
 
 const toGraph = (l: Lists): CommunityLists => {
@@ -126,14 +126,14 @@ export async function listsUnder(ctx: Context, regionPk: number | undefined) {
   return (await communityLists(ctx, { underRegionPk: regionPk })).map(toGraph);
 }
 
+const communityListsLoader = defineLoader<number, CommunityLists | null>(async (ctx, keys) =>
+  alignOne(
+    keys,
+    (await communityLists(ctx, { communityPks: keys })).map(toGraph),
+    (l) => l.communityPk,
+  ),
+);
+
 /** One community's lists, batched when a page of regions asks for them. */
 export const listsOfCommunity = (ctx: Context, communityPk: number) =>
-  ctx.loaders
-    .get<number, CommunityLists | null>('community:lists', async (keys) =>
-      alignOne(
-        keys,
-        (await communityLists(ctx, { communityPks: keys })).map(toGraph),
-        (l) => l.communityPk,
-      ),
-    )
-    .load(communityPk);
+  communityListsLoader(ctx).load(communityPk);

@@ -1,15 +1,19 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { propertyCompanies } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/ids';
-import { loadOne } from '../../graphql/loaders';
+import { oneByKey } from '../../graphql/loaders';
 import { fetchPage } from '../../graphql/page';
 import type { PropertyCompany } from './property.type';
 
-const columns = sql`p.id AS pk, p.code, p.name, p.has_party_branch AS "hasPartyBranch", p.phone`;
-const withId = (p: PropertyCompany): PropertyCompany => ({
-  ...p,
-  id: toGlobalId('PropertyCompany', p.pk),
+const p = alias(propertyCompanies, 'p');
+
+const columns = sql`${p.id} AS pk, ${p.code}, ${p.name}, ${p.hasPartyBranch} AS "hasPartyBranch", ${p.phone}`;
+const withId = (row: PropertyCompany): PropertyCompany => ({
+  ...row,
+  id: toGlobalId('PropertyCompany', row.pk),
 });
 
 export const listPropertyCompanies = (
@@ -20,17 +24,14 @@ export const listPropertyCompanies = (
   fetchPage<PropertyCompany>(
     ctx.database,
     sql`
-    SELECT ${columns} FROM property_companies p ${redOnly === undefined ? sql`` : sql`WHERE p.has_party_branch = ${redOnly}`}`,
+    SELECT ${columns} FROM ${propertyCompanies} ${p} ${redOnly === undefined ? sql`` : sql`WHERE ${p.hasPartyBranch} = ${redOnly}`}`,
     page,
     withId,
   );
 
-export const propertyCompanyById = (ctx: Context, pk: number) =>
-  loadOne<PropertyCompany>(
-    ctx,
-    'property:id',
-    (keys) => sql`
-    SELECT ${columns} FROM property_companies p WHERE p.id = ANY(${keys}::int[])`,
-    (p) => p.pk,
-    withId,
-  )(pk);
+export const propertyCompanyById = oneByKey<PropertyCompany>(
+  (keys) => sql`
+    SELECT ${columns} FROM ${propertyCompanies} ${p} WHERE ${p.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  withId,
+);

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
-import { GeometryArgs, loadBoundary } from '../../graphql/geometry';
+import { GeometryArgs } from '../../graphql/geometry';
 import { PlaceFilter } from '../../graphql/filter';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { compoundsOfRegion } from '../compound/compound.repo';
@@ -10,7 +10,7 @@ import { gridsOfCommunity } from '../grid/grid.repo';
 import { Grid } from '../grid/grid.type';
 import { figuresByCategory, regionStats } from '../stats/stats.repo';
 import { CategoryFigures, PlaceStats } from '../stats/stats.type';
-import { listRegions, regionById, regionChildren } from './region.repo';
+import { listRegions, regionBoundary, regionById, regionChildren } from './region.repo';
 import { Region, RegionLevel } from './region.type';
 
 const RegionConnection = Connection(Region, 'Region');
@@ -35,7 +35,7 @@ export class RegionResolver {
     @Ctx() ctx: Context,
     @Args(() => GeometryArgs) args: GeometryArgs,
   ) {
-    return loadBoundary(ctx, 'regions', 'boundary', region.pk, args);
+    return regionBoundary(ctx, region.pk, args);
   }
 
   @FieldResolver(() => Region, {

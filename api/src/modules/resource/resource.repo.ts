@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { resourceClaims, resources } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../errors';
@@ -9,15 +11,19 @@ import {
   pointSql,
   type PlaceFilter,
 } from '../../graphql/filter';
+import { loadBoundary, type GeometryArgs } from '../../graphql/geometry';
 import { toGlobalId } from '../../graphql/ids';
-import { loadMany, loadOne } from '../../graphql/loaders';
+import { manyByKey, oneByKey } from '../../graphql/loaders';
 import { fetchPage } from '../../graphql/page';
 import type { NearbyResource, Resource, ResourceClaim, ResourceKind } from './resource.type';
 
-const columns = sql`s.id AS pk, s.code, s.kind, s.name, s.community_id AS "communityPk",
-  s.property_company_id AS "propertyCompanyPk", s.capabilities, s.capacity, s.availability,
-  s.may_decline AS "mayDecline", json_build_array(ST_X(s.location), ST_Y(s.location)) AS "lonLat"`;
-const withId = (r: Resource): Resource => ({ ...r, id: toGlobalId('Resource', r.pk) });
+const s = alias(resources, 's');
+const k = alias(resourceClaims, 'k');
+
+const columns = sql`${s.id} AS pk, ${s.code}, ${s.kind}, ${s.name}, ${s.communityId} AS "communityPk",
+  ${s.propertyCompanyId} AS "propertyCompanyPk", ${s.capabilities}, ${s.capacity}, ${s.availability},
+  ${s.mayDecline} AS "mayDecline", json_build_array(ST_X(${s.location}), ST_Y(${s.location})) AS "lonLat"`;
+const withId = (row: Resource): Resource => ({ ...row, id: toGlobalId('Resource', row.pk) });
 
 export interface ResourceQuery {
   filter?: PlaceFilter | undefined;
@@ -30,7 +36,7 @@ const capabilitySql = (capability: string | undefined) => {
   if (!/^[a-z_]{2,40}$/.test(capability)) {
     throw badInput('capability', 'FORMAT', 'capability is a snake_case word such as elderly_care');
   }
-  return sql`${capability} = ANY(s.capabilities)`;
+  return sql`${capability} = ANY(${s.capabilities})`;
 };
 
 export async function listResources(
@@ -39,15 +45,15 @@ export async function listResources(
   page: KeysetPage,
 ): Promise<Page<Resource>> {
   const where = await filterSql(ctx.database, q.filter, {
-    geometry: sql`s.location`,
-    community: sql`s.community_id`,
-    searchable: [sql`s.name`, sql`s.code`],
+    geometry: sql`${s.location}`,
+    community: sql`${s.communityId}`,
+    searchable: [sql`${s.name}`, sql`${s.code}`],
   });
   return fetchPage<Resource>(
     ctx.database,
     sql`
-    SELECT ${columns} FROM resources s
-    WHERE ${where} AND ${capabilitySql(q.capability)} ${q.kind ? sql`AND s.kind = ${q.kind}` : sql``}`,
+    SELECT ${columns} FROM ${resources} ${s}
+    WHERE ${where} AND ${capabilitySql(q.capability)} ${q.kind ? sql`AND ${s.kind} = ${q.kind}` : sql``}`,
     page,
     withId,
   );
@@ -75,11 +81,11 @@ export async function resourcesNear(
   }
   const here = pointSql(args.lon, args.lat);
   const rows = await ctx.database.rows<Resource & { distanceMeters: number }>(sql`
-    SELECT ${columns}, ST_Distance(s.location::geography, ${here}::geography) AS "distanceMeters"
-    FROM resources s
-    WHERE ST_DWithin(s.location::geography, ${here}::geography, ${args.radiusMeters}::float8)
-      AND ${capabilitySql(args.capability)} ${args.kind ? sql`AND s.kind = ${args.kind}` : sql``}
-    ORDER BY s.location <-> ${here}, s.id
+    SELECT ${columns}, ST_Distance(${s.location}::geography, ${here}::geography) AS "distanceMeters"
+    FROM ${resources} ${s}
+    WHERE ST_DWithin(${s.location}::geography, ${here}::geography, ${args.radiusMeters}::float8)
+      AND ${capabilitySql(args.capability)} ${args.kind ? sql`AND ${s.kind} = ${args.kind}` : sql``}
+    ORDER BY ${s.location} <-> ${here}, ${s.id}
     LIMIT ${args.first}`);
   // <-> orders by planar degrees; re-sort by metres on the sphere for exact nearest-first.
   return rows
@@ -90,59 +96,48 @@ export async function resourcesNear(
     .sort((a, b) => a.distanceMeters - b.distanceMeters || a.resource.pk - b.resource.pk);
 }
 
-export const resourceById = (ctx: Context, pk: number) =>
-  loadOne<Resource>(
-    ctx,
-    'resource:id',
-    (keys) => sql`
-    SELECT ${columns} FROM resources s WHERE s.id = ANY(${keys}::int[])`,
-    (r) => r.pk,
-    withId,
-  )(pk);
+/** A resource's service area (null for none), for the GeoJSON field. */
+export const serviceAreaOf = (ctx: Context, pk: number, args: GeometryArgs) =>
+  loadBoundary(ctx, { table: resources, id: resources.id, shape: resources.serviceArea }, pk, args);
 
-const claimColumns = sql`k.id AS pk, k.resource_id AS "resourcePk", k.grid_id AS "gridPk",
-  k.compound_id AS "compoundPk", k.claimed_at AS "claimedAt"`;
-const claimWithId = (k: ResourceClaim): ResourceClaim => ({
-  ...k,
-  id: toGlobalId('ResourceClaim', k.pk),
+export const resourceById = oneByKey<Resource>(
+  (keys) => sql`
+    SELECT ${columns} FROM ${resources} ${s} WHERE ${s.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  withId,
+);
+
+const claimColumns = sql`${k.id} AS pk, ${k.resourceId} AS "resourcePk", ${k.gridId} AS "gridPk",
+  ${k.compoundId} AS "compoundPk", ${k.claimedAt} AS "claimedAt"`;
+const claimWithId = (row: ResourceClaim): ResourceClaim => ({
+  ...row,
+  id: toGlobalId('ResourceClaim', row.pk),
 });
 
-export const claimById = (ctx: Context, pk: number) =>
-  loadOne<ResourceClaim>(
-    ctx,
-    'claim:id',
-    (keys) => sql`
-    SELECT ${claimColumns} FROM resource_claims k WHERE k.id = ANY(${keys}::int[])`,
-    (k) => k.pk,
-    claimWithId,
-  )(pk);
+export const claimById = oneByKey<ResourceClaim>(
+  (keys) => sql`
+    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  claimWithId,
+);
 
-export const claimsOfResource = (ctx: Context, pk: number) =>
-  loadMany<ResourceClaim>(
-    ctx,
-    'claim:resource',
-    (keys) => sql`
-    SELECT ${claimColumns} FROM resource_claims k WHERE k.resource_id = ANY(${keys}::int[]) ORDER BY k.id`,
-    (k) => k.resourcePk,
-    claimWithId,
-  )(pk);
+export const claimsOfResource = manyByKey<ResourceClaim>(
+  (keys) => sql`
+    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.resourceId} = ANY(${keys}::int[]) ORDER BY ${k.id}`,
+  (row) => row.resourcePk,
+  claimWithId,
+);
 
-export const claimsOfGrid = (ctx: Context, pk: number) =>
-  loadMany<ResourceClaim>(
-    ctx,
-    'claim:grid',
-    (keys) => sql`
-    SELECT ${claimColumns} FROM resource_claims k WHERE k.grid_id = ANY(${keys}::int[]) ORDER BY k.id`,
-    (k) => k.gridPk!,
-    claimWithId,
-  )(pk);
+export const claimsOfGrid = manyByKey<ResourceClaim>(
+  (keys) => sql`
+    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.gridId} = ANY(${keys}::int[]) ORDER BY ${k.id}`,
+  (row) => row.gridPk!,
+  claimWithId,
+);
 
-export const claimsOfCompound = (ctx: Context, pk: number) =>
-  loadMany<ResourceClaim>(
-    ctx,
-    'claim:compound',
-    (keys) => sql`
-    SELECT ${claimColumns} FROM resource_claims k WHERE k.compound_id = ANY(${keys}::int[]) ORDER BY k.id`,
-    (k) => k.compoundPk!,
-    claimWithId,
-  )(pk);
+export const claimsOfCompound = manyByKey<ResourceClaim>(
+  (keys) => sql`
+    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.compoundId} = ANY(${keys}::int[]) ORDER BY ${k.id}`,
+  (row) => row.compoundPk!,
+  claimWithId,
+);

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
-import { GeometryArgs, loadBoundary, pointGeometry } from '../../graphql/geometry';
+import { GeometryArgs, pointGeometry } from '../../graphql/geometry';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { maskName } from '../../auth/mask';
 import { compoundById } from '../compound/compound.repo';
@@ -15,7 +15,13 @@ import { regionById } from '../region/region.repo';
 import { resourceStats } from '../stats/stats.repo';
 import { PlaceStats } from '../stats/stats.type';
 import { Region } from '../region/region.type';
-import { claimsOfResource, listResources, resourceById, resourcesNear } from './resource.repo';
+import {
+  claimsOfResource,
+  listResources,
+  resourceById,
+  resourcesNear,
+  serviceAreaOf,
+} from './resource.repo';
 import { NearbyResource, Resource, ResourceClaim, ResourceKind } from './resource.type';
 
 const ResourceConnection = Connection(Resource, 'Resource');
@@ -80,7 +86,7 @@ export class ResourceResolver {
     @Ctx() ctx: Context,
     @Args(() => GeometryArgs) args: GeometryArgs,
   ) {
-    return loadBoundary(ctx, 'resources', 'service_area', r.pk, args);
+    return serviceAreaOf(ctx, r.pk, args);
   }
 
   @FieldResolver(() => Region, {

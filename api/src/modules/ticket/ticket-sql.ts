@@ -1,12 +1,16 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { tickets } from '../../db/schema';
 
 // What "open" and "overdue" mean, once, for every query over tickets `t` (lists, the ticket's own
 // overdue flag, the figures of places). Overdue is judged at the product's clock (ctx.now(),
 // which YITU_CLOCK_OFFSET_MS shifts), the same clock the services set deadlines with.
 
+const t = alias(tickets, 't');
+
 /** 未办结: every status but closed, rejected as a duplicate and transferred out. */
-export const openTicket = sql`t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')`;
+export const openTicket = sql`${t.status} NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')`;
 
 /** 超期: open, not suspended, and past its resolve-by deadline at `now`. */
 export const overdueTicket = (now: Date) =>
-  sql`(${openTicket} AND t.status <> 'SUSPENDED' AND COALESCE(t.resolve_by < ${now.toISOString()}::timestamptz, false))`;
+  sql`(${openTicket} AND ${t.status} <> 'SUSPENDED' AND COALESCE(${t.resolveBy} < ${now.toISOString()}::timestamptz, false))`;

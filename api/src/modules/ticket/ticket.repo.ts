@@ -1,27 +1,34 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { photos, ticketEvents, tickets } from '../../db/schema';
 import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../errors';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
 import { toGlobalId } from '../../graphql/ids';
-import { loadMany, loadOne } from '../../graphql/loaders';
+import { manyByKey, oneByKey } from '../../graphql/loaders';
 import type { Photo } from './ticket.input';
-import { fetchPage, loadPage } from '../../graphql/page';
+import { fetchPage, pageByKey } from '../../graphql/page';
 import { TICKET_STATUSES } from './ticket-status';
 import { openTicket, overdueTicket } from './ticket-sql';
 import type { Ticket, TicketEvent } from './ticket.type';
 
+// `t` as ticket-sql.ts and the viewer's ticket scope (auth/guard.ts) name it
+const t = alias(tickets, 't');
+const e = alias(ticketEvents, 'e');
+const p = alias(photos, 'p');
+
 const columns = (
   now: Date,
-) => sql`t.id AS pk, t.code, t.category_code AS "categoryCode", t.status, t.level, t.channel,
-  t.compound_id AS "compoundPk", t.grid_id AS "gridPk", t.building_id AS "buildingPk",
-  t.community_id AS "communityPk", t.description, t.reported_at AS "reportedAt", t.respond_by AS "respondBy",
-  t.resolve_by AS "resolveBy", t.accepted_at AS "acceptedAt", t.resolved_at AS "resolvedAt",
-  t.closed_at AS "closedAt", t.satisfaction, t.version,
-  t.reporter_name AS "reporterName", t.reporter_phone AS "reporterPhone",
+) => sql`${t.id} AS pk, ${t.code}, ${t.categoryCode} AS "categoryCode", ${t.status}, ${t.level}, ${t.channel},
+  ${t.compoundId} AS "compoundPk", ${t.gridId} AS "gridPk", ${t.buildingId} AS "buildingPk",
+  ${t.communityId} AS "communityPk", ${t.description}, ${t.reportedAt} AS "reportedAt", ${t.respondBy} AS "respondBy",
+  ${t.resolveBy} AS "resolveBy", ${t.acceptedAt} AS "acceptedAt", ${t.resolvedAt} AS "resolvedAt",
+  ${t.closedAt} AS "closedAt", ${t.satisfaction}, ${t.version},
+  ${t.reporterName} AS "reporterName", ${t.reporterPhone} AS "reporterPhone",
   ${overdueTicket(now)} AS overdue,
-  json_build_array(ST_X(t.location), ST_Y(t.location)) AS "lonLat"`;
-const withId = (t: Ticket): Ticket => ({ ...t, id: toGlobalId('Ticket', t.pk) });
+  json_build_array(ST_X(${t.location}), ST_Y(${t.location})) AS "lonLat"`;
+const withId = (row: Ticket): Ticket => ({ ...row, id: toGlobalId('Ticket', row.pk) });
 
 export interface TicketQuery {
   filter?: PlaceFilter | undefined;
@@ -38,9 +45,9 @@ function conditions(q: TicketQuery, now: Date) {
       if (!(TICKET_STATUSES as readonly string[]).includes(s))
         throw badInput('status', 'UNKNOWN', `unknown status ${s}`);
     }
-    parts.push(sql`t.status::text = ANY(${`{${q.statuses.join(',')}}`}::text[])`);
+    parts.push(sql`${t.status}::text = ANY(${`{${q.statuses.join(',')}}`}::text[])`);
   }
-  if (q.categoryCode) parts.push(sql`t.category_code = ${q.categoryCode}`);
+  if (q.categoryCode) parts.push(sql`${t.categoryCode} = ${q.categoryCode}`);
   if (q.openOnly) parts.push(openTicket);
   if (q.overdueOnly) parts.push(overdueTicket(now));
   return sql.join(parts, sql` AND `);
@@ -52,88 +59,76 @@ export async function listTickets(
   page: KeysetPage,
 ): Promise<Page<Ticket>> {
   const where = await filterSql(ctx.database, q.filter, {
-    geometry: sql`t.location`,
-    community: sql`t.community_id`,
-    searchable: [sql`t.code`, sql`t.description`],
+    geometry: sql`${t.location}`,
+    community: sql`${t.communityId}`,
+    searchable: [sql`${t.code}`, sql`${t.description}`],
   });
   return fetchPage<Ticket>(
     ctx.database,
-    sql`SELECT ${columns(ctx.now())} FROM tickets t
+    sql`SELECT ${columns(ctx.now())} FROM ${tickets} ${t}
       WHERE ${where} AND ${conditions(q, ctx.now())} AND ${ctx.auth.ticketScope()}`,
     page,
     withId,
   );
 }
 
-export const ticketById = (ctx: Context, pk: number) =>
-  loadOne<Ticket>(
-    ctx,
-    'ticket:id',
-    (keys) => sql`SELECT ${columns(ctx.now())} FROM tickets t WHERE t.id = ANY(${keys}::int[])`,
-    (t) => t.pk,
-    withId,
-  )(pk);
+export const ticketById = oneByKey<Ticket>(
+  (keys, ctx) =>
+    sql`SELECT ${columns(ctx.now())} FROM ${tickets} ${t} WHERE ${t.id} = ANY(${keys}::int[])`,
+  (row) => row.pk,
+  withId,
+);
+
+type TicketPlace = 'compound' | 'grid' | 'community';
+const placeColumn = { compound: t.compoundId, grid: t.gridId, community: t.communityId };
+
+const ticketPages = pageByKey<Ticket, { place: TicketPlace; q: TicketQuery }>(
+  'placeKey',
+  (keys, ctx, { place, q }) => sql`
+    SELECT ${placeColumn[place]} AS "placeKey", ${columns(ctx.now())}
+    FROM ${tickets} ${t} WHERE ${placeColumn[place]} = ANY(${keys}::int[]) AND ${conditions(q, ctx.now())}
+      AND ${ctx.auth.ticketScope()}`,
+  withId,
+  ({ place, q }) =>
+    `${place}:${JSON.stringify([q.statuses, q.categoryCode, q.openOnly, q.overdueOnly])}`,
+);
 
 /** The tickets of many places at once (a page per place), so a list of places with their tickets is one statement. */
-export function ticketsOf(
+export const ticketsOf = (
   ctx: Context,
-  place: 'compound' | 'grid' | 'community',
+  place: TicketPlace,
   pk: number,
   args: PageArgs,
   q: TicketQuery,
-) {
-  const column = sql.identifier(`${place}_id`);
-  const name = `ticket:${place}:${JSON.stringify([q.statuses, q.categoryCode, q.openOnly, q.overdueOnly])}`;
-  return loadPage<Ticket>(
-    ctx,
-    name,
-    args,
-    'placeKey',
-    (keys) => sql`
-    SELECT t.${column} AS "placeKey", ${columns(ctx.now())}
-    FROM tickets t WHERE t.${column} = ANY(${keys}::int[]) AND ${conditions(q, ctx.now())}
-      AND ${ctx.auth.ticketScope()}`,
-    withId,
-  )(pk);
-}
+) => ticketPages(ctx, pk, args, { place, q });
 
-const eventColumns = sql`e.id::int AS pk, e.ticket_id AS "ticketPk", e.type, e.from_status AS "fromStatus",
-  e.to_status AS "toStatus", e.actor, e.reason, e.data, e.at`;
-const eventWithId = (e: TicketEvent): TicketEvent => ({
-  ...e,
-  id: toGlobalId('TicketEvent', e.pk),
+const eventColumns = sql`${e.id}::int AS pk, ${e.ticketId} AS "ticketPk", ${e.type}, ${e.fromStatus} AS "fromStatus",
+  ${e.toStatus} AS "toStatus", ${e.actor}, ${e.reason}, ${e.data}, ${e.at}`;
+const eventWithId = (row: TicketEvent): TicketEvent => ({
+  ...row,
+  id: toGlobalId('TicketEvent', row.pk),
 });
 
-export const eventById = (ctx: Context, pk: number) =>
-  loadOne<TicketEvent>(
-    ctx,
-    'event:id',
-    (keys) => sql`
-    SELECT ${eventColumns} FROM ticket_events e WHERE e.id = ANY(${keys}::bigint[])`,
-    (e) => e.pk,
-    eventWithId,
-  )(pk);
+export const eventById = oneByKey<TicketEvent>(
+  (keys) => sql`
+    SELECT ${eventColumns} FROM ${ticketEvents} ${e} WHERE ${e.id} = ANY(${keys}::bigint[])`,
+  (row) => row.pk,
+  eventWithId,
+);
 
 /** The event log, in the order it was written (ids grow with time). */
-export const eventsOfTicket = (ctx: Context, pk: number, args: PageArgs) =>
-  loadPage<TicketEvent>(
-    ctx,
-    'event:ticket',
-    args,
-    'ticketPk',
-    (keys) => sql`
-    SELECT ${eventColumns} FROM ticket_events e WHERE e.ticket_id = ANY(${keys}::int[])`,
-    eventWithId,
-  )(pk);
+export const eventsOfTicket = pageByKey<TicketEvent>(
+  'ticketPk',
+  (keys) => sql`
+    SELECT ${eventColumns} FROM ${ticketEvents} ${e} WHERE ${e.ticketId} = ANY(${keys}::int[])`,
+  eventWithId,
+);
 
-export const photosOfTicket = (ctx: Context, pk: number) =>
-  loadMany<Photo>(
-    ctx,
-    'photo:ticket',
-    (keys) => sql`
-    SELECT ticket_id AS "ticketPk", '/photos/' || key AS url, '/photos/' || key || '/thumbnail' AS "thumbnailUrl",
-      content_type AS "contentType", width, height
-    FROM photos WHERE ticket_id = ANY(${keys}::int[]) ORDER BY id`,
-    (p) => p.ticketPk,
-    (p) => p,
-  )(pk);
+export const photosOfTicket = manyByKey<Photo>(
+  (keys) => sql`
+    SELECT ${p.ticketId} AS "ticketPk", '/photos/' || ${p.key} AS url, '/photos/' || ${p.key} || '/thumbnail' AS "thumbnailUrl",
+      ${p.contentType} AS "contentType", ${p.width}, ${p.height}
+    FROM ${photos} ${p} WHERE ${p.ticketId} = ANY(${keys}::int[]) ORDER BY ${p.id}`,
+  (row) => row.ticketPk,
+  (row) => row,
+);
