@@ -29,7 +29,8 @@ export interface AuditEntry {
 export const MAX_DETAILS_CHARS = 3_000;
 const MAX_TARGET_IDS = 20;
 
-export async function appendAudit(
+/** Writes one line as `viewer`: the guard, sign-in, refused tokens and uploads all write here. */
+export async function writeAudit(
   database: Database,
   viewer: Viewer,
   at: Date,
@@ -172,7 +173,7 @@ export async function auditedChange<T>(
       const release = guard.writeThrough(tx);
       try {
         const answer = await run();
-        if (!selfAudited) await appendAudit(tx, guard.viewer, context.now(), line('OK', answer));
+        if (!selfAudited) await writeAudit(tx, guard.viewer, context.now(), line('OK', answer));
         return answer;
       } finally {
         context.database = outer;

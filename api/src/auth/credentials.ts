@@ -11,6 +11,15 @@ import { anonymousViewer, type Account, type Viewer } from './viewer';
 // A credential's secret is shown once and stored only as its sha256.
 
 export const SESSION_COOKIE = 'yitu_session';
+
+/** An HTTP request's session cookie: set at sign-in, cleared at sign-out. */
+export interface SessionCookie {
+  set(secret: string, expiresAt: Date): void;
+  clear(): void;
+  secret: string | null;
+  /** The client's address, for throttling sign-in. */
+  client: string;
+}
 const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
 

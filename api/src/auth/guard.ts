@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { ErrorCode, YituError } from '../errors';
-import { appendAudit, type AuditEntry } from './audit';
+import { writeAudit, type AuditEntry } from './audit';
 import type { Permission } from './roles';
 import { actorOf, coversTicket, type Viewer } from './viewer';
 
@@ -94,7 +94,7 @@ export class Guard {
 
   /** Appends to the audit log; awaited, so a read of personal data is recorded before it is shown. */
   async audit(entry: AuditEntry): Promise<void> {
-    await appendAudit(this.database, this.viewer, this.now(), entry);
+    await writeAudit(this.database, this.viewer, this.now(), entry);
     this.journal?.push(entry);
   }
 

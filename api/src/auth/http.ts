@@ -5,7 +5,7 @@ import type { Database } from '../db';
 import type { Context } from '../graphql/context';
 import { costRefusal } from '../graphql/limits';
 import { invalidTextRefusal } from '../graphql/text';
-import { appendAudit, redact, resultOf, rootFields, targetOf } from './audit';
+import { writeAudit, redact, resultOf, rootFields, targetOf } from './audit';
 import {
   anonymousViewer,
   authenticateSecret,
@@ -60,7 +60,7 @@ export async function authenticate(
   if (authorization) {
     const refused = async (viewer: Viewer, error: GraphQLError) => {
       const { code, reason } = error.extensions;
-      await appendAudit(database, viewer, now, {
+      await writeAudit(database, viewer, now, {
         action: 'token request',
         result: `${String(code)} ${String(reason)}`,
         details: { request },

@@ -1,4 +1,5 @@
 import type { Database } from '../db';
+import type { SessionCookie } from '../auth/credentials';
 import { Guard } from '../auth/guard';
 import { anonymousViewer, type Viewer } from '../auth/viewer';
 import type { WorkingCalendar } from '../modules/ticket/working-calendar';
@@ -14,13 +15,7 @@ export interface Context {
   /** Who asks, and the request's authorization state (auth/policy.ts decides). */
   auth: Guard;
   /** Sets or clears the session cookie (HTTP requests only). */
-  session?: {
-    set(secret: string, expiresAt: Date): void;
-    clear(): void;
-    secret: string | null;
-    /** The client's address, for throttling sign-in. */
-    client: string;
-  };
+  session?: SessionCookie;
 }
 
 export const createContext = (

@@ -19,7 +19,7 @@ import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
-import { appendAudit } from '../auth/audit';
+import { writeAudit } from '../auth/audit';
 import { authenticate, securityPlugin } from '../auth/http';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
@@ -121,7 +121,7 @@ export async function startApp(
       },
       async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
       now,
-      (viewer, entry) => appendAudit(database, viewer, now(), entry),
+      (viewer, entry) => writeAudit(database, viewer, now(), entry),
     ),
   );
   const webDist = path.join(repoRoot, 'web', 'dist');

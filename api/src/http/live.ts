@@ -12,7 +12,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticateSecret, countTokenRequest, SESSION_COOKIE } from '../auth/credentials';
-import { appendAudit, redact, resultOf, rootFields, targetOf } from '../auth/audit';
+import { writeAudit, redact, resultOf, rootFields, targetOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
 import { readCookie } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
@@ -81,7 +81,7 @@ export function serveLiveEvents(
       const answer = await subscribe(ctx, id, payload);
       const viewer = held.get(ctx.extra.socket)?.viewer;
       if (viewer?.via === 'token')
-        await appendAudit(database, viewer, now(), {
+        await writeAudit(database, viewer, now(), {
           action: `subscription ${subscribedFields(payload)}`,
           target: targetOf(payload.variables),
           result: Array.isArray(answer) ? [...new Set(answer.map(resultOf))].join('; ') : 'OK',
