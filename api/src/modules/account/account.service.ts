@@ -18,7 +18,8 @@ import { expectId, toGlobalId } from '../../graphql/ids';
 import { accountByUsername, apiTokenById, countFailedSignIns } from './account.repo';
 
 // Sign-in (throttled), sign-out and API tokens: the account rules over the credential store
-// (auth/credentials.ts), each refusal and change with its audit line. No GraphQL here.
+// (auth/credentials.ts), each refusal and change with its audit line. No resolvers or schema
+// types here.
 
 /** Session length: one working day; the SPA asks to sign in again after it. */
 export const SESSION_HOURS = 12;
