@@ -2,6 +2,7 @@
 export { loadConfig, repoRoot } from './config';
 export { createDb, migrate, tables, type Database } from './db';
 export { seedDemoCity } from './seed';
+export { SEEDED_TABLES } from './seed/insert';
 export { tilingProblems } from './modules/region/integrity';
 export { startApp } from './http/app';
 export { reportTicket, actOnTicket } from './modules/ticket/ticket.service';

@@ -1,4 +1,4 @@
-import type { TicketAction } from '../modules/ticket/ticket-machine';
+import type { TicketStep } from '../modules/ticket/ticket-machine';
 import type { Permission, Role } from './roles';
 
 export interface Account {
@@ -30,7 +30,7 @@ export interface Viewer {
   tokenName: string | null;
   expiresAt: Date | null;
   permissions: ReadonlySet<Permission>;
-  actions: ReadonlySet<TicketAction>;
+  actions: ReadonlySet<TicketStep>;
   /** Introspection and field suggestions (sessions, and tokens given the scope). */
   introspection: boolean;
   jurisdiction: Jurisdiction;

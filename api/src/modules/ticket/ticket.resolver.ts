@@ -33,7 +33,7 @@ import { maskName, maskPhone } from '../../auth/mask';
 import { coversGrid, coversTicket, personOf } from '../../auth/viewer';
 import { badInput } from '../../errors';
 import { suggestCategory } from './classifier';
-import { TICKET_ACTIONS, TRANSITIONS } from './ticket-machine';
+import { statusAllows, TICKET_STEPS } from './ticket-machine';
 import type { TicketStatus as TicketStatusName } from './ticket-status';
 import {
   CategorySuggestion,
@@ -133,10 +133,18 @@ export class TicketResolver {
     @Arg('input', () => TicketActionInput) input: TicketActionInput,
   ) {
     const ticketId = expectId(input.ticketId, 'Ticket', 'ticketId');
+    const action = input.action;
+    if (action === 'CLASSIFY') {
+      throw badInput(
+        'input.action',
+        'USE_CLASSIFY_TICKET',
+        'classify with classifyTicket: it names the category',
+      );
+    }
     await actOnTicket(ctx.database, {
       ticketId,
       expectedVersion: input.expectedVersion,
-      action: input.action,
+      action,
       actor: ctx.auth.actor,
       person: personOf(ctx.auth.viewer),
       reason: input.reason ?? null,
@@ -206,10 +214,8 @@ export class TicketResolver {
   })
   allowedActions(@Root() t: Ticket, @Ctx() ctx: Context) {
     // what the status allows, and the viewer's role may take (none through a resident's link)
-    return TICKET_ACTIONS.filter(
-      (a) =>
-        TRANSITIONS[a][t.status as TicketStatusName] !== undefined &&
-        ctx.auth.viewer.actions.has(a),
+    return TICKET_STEPS.filter(
+      (a) => statusAllows(a, t.status as TicketStatusName) && ctx.auth.viewer.actions.has(a),
     );
   }
 

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { badInput, ErrorCode, YituError } from '../../errors';
 import { checkDispatch, writeAssignments } from '../matching/assignments';
-import { decide, LADDER, type Level, type TicketAction } from './ticket-machine';
+import { CLASSIFIABLE, decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
 import { addWorkingHours, localDate, workingCalendar } from './working-calendar';
 
@@ -403,7 +403,7 @@ export async function classifyTicket(database: Database, request: ClassifyReques
         `ticket changed (version ${ticket.version}); reload and retry`,
       );
     }
-    if (!['REPORTED', 'ACCEPTED'].includes(ticket.status)) {
+    if (!CLASSIFIABLE.includes(ticket.status)) {
       throw new YituError(
         ErrorCode.BAD_TRANSITION,
         `a ${ticket.status} ticket cannot be reclassified`,
