@@ -19,7 +19,8 @@ import type { Viewer } from './viewer';
 // From a request to a Viewer: `Authorization: Bearer <token>` for third parties, the http-only
 // session cookie for the map app, nobody otherwise. Token problems fail the whole request (401 /
 // 429); an expired session only makes an HTTP caller anonymous, so public calls still work and
-// protected ones answer SESSION_EXPIRED. Every refusal is a YituError with its audit line.
+// protected ones answer SESSION_EXPIRED. A socket is refused without a valid token or session.
+// Every refusal is a YituError with its audit line.
 
 const unauthenticated = (reason: string, message: string) =>
   new YituError(ErrorCode.UNAUTHENTICATED, message, undefined, reason);
@@ -128,6 +129,44 @@ export async function authenticate(
   return found.ok
     ? { viewer: found.viewer, sessionSecret: secret }
     : { viewer: anonymousViewer(true), sessionSecret: secret };
+}
+
+/**
+ * A socket's credential: the token in its connectionParams, else its session cookie. Without
+ * either, or with either refused, it throws the refusal, audited like a refused token request.
+ */
+export async function authenticateSocket(
+  database: Database,
+  authorization: unknown,
+  cookie: string | undefined,
+  now: Date,
+): Promise<Credential> {
+  const request = 'WebSocket /graphql';
+  if (typeof authorization === 'string' && authorization)
+    return bearerCredential(database, authorization, now, request);
+  const secret = readCookie(cookie, SESSION_COOKIE);
+  const found = !secret
+    ? null
+    : secret.length > 200
+      ? ({ ok: false, reason: 'INVALID' } as const)
+      : await authenticateSecret(database, secret, 'SESSION', now);
+  if (found?.ok) return found;
+  throw await refused(
+    database,
+    anonymousViewer(),
+    now,
+    'session request',
+    request,
+    found
+      ? unauthenticated(
+          `SESSION_${found.reason}`,
+          `this session is ${found.reason.toLowerCase()}; sign in again`,
+        )
+      : unauthenticated(
+          'SIGN_IN_REQUIRED',
+          'sign in, or send a token as connectionParams.authorization',
+        ),
+  );
 }
 
 const usesIntrospection = (document: DocumentNode) => {

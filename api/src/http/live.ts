@@ -11,10 +11,10 @@ import {
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticateSecret, countTokenRequest, SESSION_COOKIE } from '../auth/credentials';
+import { countTokenRequest } from '../auth/credentials';
 import { appendAudit, redact, resultOf, rootFields, targetOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
-import { readCookie, tokenRateRefusal } from '../auth/http';
+import { authenticateSocket, tokenRateRefusal } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { createContext } from '../graphql/context';
@@ -164,19 +164,19 @@ export function serveLiveEvents(
     {
       schema,
       onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const bearer = typeof params.authorization === 'string' ? params.authorization : undefined;
-        const secret = bearer
-          ? /^Bearer\s+([\w-]{10,200})$/i.exec(bearer.trim())?.[1]
-          : readCookie(ctx.extra.request.headers.cookie, SESSION_COOKIE);
-        if (!secret) return false; // nothing to see without signing in: 4403 Forbidden
-        const found = await authenticateSecret(
-          database,
-          secret,
-          bearer ? 'API_TOKEN' : 'SESSION',
-          now(),
-        );
-        if (!found.ok) return false;
+        let found;
+        try {
+          found = await authenticateSocket(
+            database,
+            ctx.connectionParams?.authorization,
+            ctx.extra.request.headers.cookie,
+            now(),
+          );
+        } catch (error) {
+          // nothing to see without signing in: 4403 Forbidden (the refusal has its audit line)
+          if (error instanceof YituError) return false;
+          throw error;
+        }
         const socket = ctx.extra.socket;
         held.set(socket, {
           viewer: found.viewer,
