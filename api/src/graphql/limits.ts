@@ -1,7 +1,7 @@
 import {
   getNamedType,
   getNullableType,
-  GraphQLError,
+  type GraphQLError,
   isCompositeType,
   isListType,
   isUnionType,
@@ -19,6 +19,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
+import { asGraphQLError, ErrorCode, YituError } from '../errors';
 
 // Limits on what one request may ask, checked before anything runs: a deep, wide or repetitive
 // query is refused with its reason instead of costing the database. The map app's own queries
@@ -53,8 +54,11 @@ export const SOCKET_LIMITS = {
   cost: QUERY_LIMITS.cost / 100,
 } as const;
 
+/** A limit's refusal: GRAPHQL_VALIDATION_FAILED with its reason and the limit. */
 const refuse = (message: string, reason: string, limit: number) =>
-  new GraphQLError(message, { extensions: { reason, limit } });
+  asGraphQLError(
+    new YituError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message, undefined, reason, { limit }),
+  );
 
 function depthOf(
   selectionSet: SelectionSetNode | undefined,
@@ -320,16 +324,6 @@ export function operationCost(
   return costOf(schema, root, operation.selectionSet, fragmentsOf(document), variables);
 }
 
-const costError = (message: string, limit: number) =>
-  new GraphQLError(message, {
-    extensions: {
-      code: 'GRAPHQL_VALIDATION_FAILED',
-      reason: 'COST_LIMIT',
-      limit,
-      http: { status: 400 },
-    },
-  });
-
 /**
  * The refusal for an operation whose estimated cost is over limit (QUERY_LIMITS.cost unless
  * said), or null. Checked once the variables are known (a page size is often one), so not as a
@@ -344,8 +338,9 @@ export function costRefusal(
 ): GraphQLError | null {
   const cost = operationCost(schema, document, operation, variables);
   if (cost <= limit) return null;
-  return costError(
+  return refuse(
     `query would cost about ${cost} (pages and lists multiply what is under them); at most ${limit} is allowed: ask smaller pages or fewer levels`,
+    'COST_LIMIT',
     limit,
   );
 }
