@@ -69,9 +69,14 @@ function depthOf(
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      const inner = selection.selectionSet
-        ? 1 + depthOf(selection.selectionSet, fragments, visiting)
-        : 1;
+      // Introspection (__schema, __type) reads the schema, not data: its size is the schema's,
+      // its cycles are capped by graphql-js's MaxIntrospectionDepthRule, and tokens need the
+      // introspection scope. GraphiQL's own query nests type references 15 deep.
+      const introspection = selection.name.value.startsWith('__');
+      const inner =
+        selection.selectionSet && !introspection
+          ? 1 + depthOf(selection.selectionSet, fragments, visiting)
+          : 1;
       deepest = Math.max(deepest, inner);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
@@ -252,6 +257,9 @@ function typeUnder(
 }
 
 /** The estimated cost of a selection on parent (see QUERY_LIMITS.cost). */
+/** What reading the schema (__schema, __type) costs: bounded by the schema, not by data. */
+const INTROSPECTION_COST = 1_000;
+
 function costOf(
   schema: GraphQLSchema,
   parent: GraphQLCompositeType | undefined,
@@ -270,6 +278,11 @@ function costOf(
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
+      if (name.startsWith('__') && selection.selectionSet) {
+        // introspection walks the schema, whatever is selected under it: one flat price
+        total += multiplier * INTROSPECTION_COST;
+        continue;
+      }
       const weight = FIELD_WEIGHTS[`${parent?.name}.${name}`] ?? FIELD_WEIGHTS[name] ?? 1;
       total += multiplier * weight;
       if (selection.selectionSet)
