@@ -4,9 +4,9 @@ import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AuditEntry } from '../auth/audit';
 import { Guard } from '../auth/guard';
-import { coversTicket, type Viewer } from '../auth/viewer';
+import { mayReadTicket } from '../auth/policy';
+import type { Viewer } from '../auth/viewer';
 import { toGlobalId } from '../graphql/ids';
 import {
   PhotoRejected,
@@ -64,7 +64,6 @@ export function photoRoutes(
   /** Who is asking; the request is named for the audit line of a refused token. */
   viewerOf: (headers: IncomingHttpHeaders, request: string) => Promise<Viewer>,
   now: () => Date,
-  audit: (viewer: Viewer, entry: AuditEntry) => Promise<void>,
 ): express.Router {
   const router = express.Router();
   const countAttempt = attemptCounter();
@@ -196,7 +195,7 @@ export function photoRoutes(
           FROM photos p LEFT JOIN tickets t ON t.id = p.ticket_id WHERE p.key = ${key}`,
     );
     if (row && row.ticketPk !== null) {
-      // A ticket's photos: staff whose jurisdiction holds it, or the resident's private link.
+      // a ticket's photos are read as the ticket is (the policy's mayReadTicket)
       let viewer: Viewer;
       try {
         viewer = await viewerOf(req.headers, 'GET /photos');
@@ -204,16 +203,15 @@ export function photoRoutes(
         return refuse(res, 401, 'UNAUTHENTICATED', 'invalid credentials');
       }
       const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
-      const byRole =
-        viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
+      const allowed = mayReadTicket(viewer, row, now(), { byLink });
       // a token's every download is audited, as its GraphQL requests are
       if (viewer.via === 'token')
-        await audit(viewer, {
+        await new Guard(viewer, database, now).audit({
           action: 'GET /photos',
           target: toGlobalId('Ticket', row.ticketPk),
-          result: byLink || byRole ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
+          result: allowed ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
         });
-      if (!byLink && !byRole) {
+      if (!allowed) {
         const anonymous = viewer.via === 'anonymous';
         return refuse(
           res,
