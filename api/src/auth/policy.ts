@@ -174,7 +174,7 @@ interface FieldRule {
   audit?: boolean;
 }
 
-export const FIELD_RULES: Record<string, FieldRule> = {
+const FIELD_RULES: Record<string, FieldRule> = {
   'Ticket.matches': { need: 'tickets:dispatch' },
   'Ticket.categorySuggestions': { need: 'tickets:classify' },
   // masked for everyone; whole, on request, to the roles that call residents back
