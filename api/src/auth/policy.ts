@@ -18,7 +18,8 @@ import type { Permission } from './roles';
 // tickets a mutation names are judged before it runs. A root field or type without a rule is
 // refused, and a unit test checks that every one in the schema has a rule. Outside GraphQL, the
 // live events and the photo route ask mayReadTicket, and ticket lists filter by ticketScope: the
-// one jurisdiction rule, in JavaScript and in SQL (a unit test keeps the two in step).
+// one jurisdiction rule, in JavaScript and in SQL (tests/db/ticket-scope.test.ts keeps the two
+// in step).
 
 type Args = Record<string, unknown>;
 type Need = Permission | 'signedIn' | 'public';
@@ -50,7 +51,7 @@ export const ROOT_RULES: Record<string, RootRule> = {
   // a resident's QR report needs nothing; staff's other channels and patrols are judged
   'Mutation.reportTicket': {
     need: 'public',
-    check: (context, args) => mayReport(context, input(args)),
+    check: (context, args) => checkReport(context, input(args)),
   },
   'Query.followTicket': PUBLIC,
   'Mutation.rateTicket': PUBLIC,
@@ -407,7 +408,7 @@ function ids(values: unknown[] | undefined, type: string): number[] {
  * a grid in their jurisdiction. A missing or unknown grid worker is the resolver's
  * BAD_USER_INPUT.
  */
-async function mayReport(context: Context, report: Args): Promise<void> {
+async function checkReport(context: Context, report: Args): Promise<void> {
   const guard = context.auth;
   const anonymous = guard.viewer.via === 'anonymous';
   // a patrol report names its grid worker: only a signed-in account may file one
@@ -466,9 +467,9 @@ declare const readable: unique symbol;
 export type TicketScope = SQL & { readonly [readable]: true };
 
 /** mayReadTicket as a SQL condition on the tickets table (alias t), for lists. */
-export function ticketScope(viewer: Viewer, at: Date, alias = 't'): TicketScope {
+export function ticketScope(viewer: Viewer, at: Date): TicketScope {
   const j = readableBy(viewer, at);
-  const col = (c: string) => sql.raw(`${alias}.${c}`);
+  const col = (c: string) => sql.raw(`t.${c}`);
   const place = !j
     ? sql`false`
     : j.all
