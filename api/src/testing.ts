@@ -1,4 +1,6 @@
 // The explicit entry through which tests reach into the API package (nothing else imports api).
+// An entry, as main.ts is: decorator metadata before the first GraphQL type is declared.
+import 'reflect-metadata';
 export { loadConfig, repoRoot } from './config';
 export { createDb, migrate, tables, type Database } from './db';
 export { seedDemoCity } from './seed';
@@ -16,4 +18,4 @@ export { communityLists } from './modules/matching/lists.repo';
 export { createContext } from './graphql/context';
 export { createAccount, issueToken } from './auth/credentials';
 export { DEMO_PASSWORD } from './seed/accounts';
-export { ROOT_RULES, TYPE_RULES } from './auth/policy';
+export { mayReadTicket, ROOT_RULES, ticketScope, TYPE_RULES } from './auth/policy';

@@ -1,7 +1,7 @@
 import { TICKET_STEPS, type TicketStep } from '../modules/ticket/ticket-machine';
 
 // Who may do what, as data: the policy (policy.ts) and the SPA read these tables, so a role's
-// rights are written once. Jurisdiction (which tickets) is separate: see jurisdiction.ts.
+// rights are written once. Jurisdiction (which tickets) is separate: see policy.ts.
 
 export const ROLES = [
   'GRID_WORKER', // 网格员: own grid (and its micro-grids)

@@ -64,21 +64,3 @@ export function actorOf(viewer: Viewer): string {
 export function personOf(viewer: Viewer): string {
   return viewer.account ? `account:${viewer.account.username}` : actorOf(viewer);
 }
-
-/** Whether a ticket, by its place and level, is inside the viewer's jurisdiction. */
-export function coversTicket(
-  j: Jurisdiction,
-  t: { communityPk: number | null; gridPk: number | null; level: string },
-): boolean {
-  if (j.departmentOnly && t.level !== 'DEPARTMENT') return false;
-  if (j.all) return true;
-  return (
-    (t.communityPk !== null && j.communityPks.includes(t.communityPk)) ||
-    (t.gridPk !== null && j.gridPks.includes(t.gridPk))
-  );
-}
-
-/** Whether a grid (and so its tickets and plan) is inside the viewer's jurisdiction. */
-export function coversGrid(j: Jurisdiction, g: { pk: number; communityPk: number }): boolean {
-  return j.all || j.communityPks.includes(g.communityPk) || j.gridPks.includes(g.pk);
-}

@@ -3,9 +3,10 @@ import express from 'express';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { IncomingHttpHeaders } from 'node:http';
-import { resultOf, type AuditEntry } from '../auth/audit';
+import { resultOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
-import { coversTicket, type Viewer } from '../auth/viewer';
+import { mayReadTicket } from '../auth/policy';
+import type { Viewer } from '../auth/viewer';
 import { ErrorCode, YituError } from '../errors';
 import { toGlobalId } from '../graphql/ids';
 import {
@@ -55,7 +56,6 @@ export function photoRoutes(
   /** Who is asking; the request is named for the audit line of a refused token. */
   viewerOf: (headers: IncomingHttpHeaders, request: string) => Promise<Viewer>,
   now: () => Date,
-  audit: (viewer: Viewer, entry: AuditEntry) => Promise<void>,
 ): express.Router {
   const router = express.Router();
   const countAttempt = attemptCounter();
@@ -171,24 +171,26 @@ export function photoRoutes(
           FROM photos p LEFT JOIN tickets t ON t.id = p.ticket_id WHERE p.key = ${key}`,
     );
     if (row && row.ticketPk !== null) {
-      // A ticket's photos: staff whose jurisdiction holds it, or the resident's private link.
+      // a ticket's photos are read as the ticket is (the policy's mayReadTicket)
       let viewer: Viewer;
       try {
         viewer = await viewerOf(req.headers, 'GET /photos');
-      } catch {
-        return refuse(res, new YituError(ErrorCode.UNAUTHENTICATED, 'invalid credentials'));
+      } catch (error) {
+        // a refused credential answers its own code (401, 429 for a token over its rate);
+        // anything else is the server's fault, for the 500 handler
+        if (!(error instanceof YituError)) throw error;
+        return refuse(res, error);
       }
       const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
-      const byRole =
-        viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
+      const allowed = mayReadTicket(viewer, row, now(), { byLink });
       // a token's every download is audited, as its GraphQL requests are
       if (viewer.via === 'token')
-        await audit(viewer, {
+        await new Guard(viewer, database, now).audit({
           action: 'GET /photos',
           target: toGlobalId('Ticket', row.ticketPk),
-          result: byLink || byRole ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
+          result: allowed ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
         });
-      if (!byLink && !byRole) {
+      if (!allowed) {
         const anonymous = viewer.via === 'anonymous';
         return refuse(
           res,

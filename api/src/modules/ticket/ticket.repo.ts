@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
+import type { TicketScope } from '../../auth/policy';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../errors';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
@@ -46,8 +47,10 @@ function conditions(q: TicketQuery, now: Date) {
   return sql.join(parts, sql` AND `);
 }
 
+/** The tickets `readable` lets the viewer see (the policy's ticketScope), filtered by `q`. */
 export async function listTickets(
   ctx: Context,
+  readable: TicketScope,
   q: TicketQuery,
   page: KeysetPage,
 ): Promise<Page<Ticket>> {
@@ -59,7 +62,7 @@ export async function listTickets(
   return fetchPage<Ticket>(
     ctx.database,
     sql`SELECT ${columns(ctx.now())} FROM tickets t
-      WHERE ${where} AND ${conditions(q, ctx.now())} AND ${ctx.auth.ticketScope()}`,
+      WHERE ${where} AND ${conditions(q, ctx.now())} AND ${readable}`,
     page,
     withId,
   );
@@ -77,6 +80,7 @@ export const ticketById = (ctx: Context, pk: number) =>
 /** The tickets of many places at once (a page per place), so a list of places with their tickets is one statement. */
 export function ticketsOf(
   ctx: Context,
+  readable: TicketScope,
   place: 'compound' | 'grid' | 'community',
   pk: number,
   args: PageArgs,
@@ -92,7 +96,7 @@ export function ticketsOf(
     (keys) => sql`
     SELECT t.${column} AS "placeKey", ${columns(ctx.now())}
     FROM tickets t WHERE t.${column} = ANY(${keys}::int[]) AND ${conditions(q, ctx.now())}
-      AND ${ctx.auth.ticketScope()}`,
+      AND ${readable}`,
     withId,
   )(pk);
 }
