@@ -223,7 +223,11 @@ describe('Compound.vulnerableHouseholds: the policy’s field rule', () => {
   });
 
   it('refuses a street whose jurisdiction holds the community: households:read is the community’s', async () => {
-    expect(await read(street)).toMatchObject({ answer: 'FORBIDDEN NO_PERMISSION', ran: false });
+    expect(await read(street)).toEqual({
+      answer: 'FORBIDDEN NO_PERMISSION',
+      ran: false,
+      lines: [line('FORBIDDEN NO_PERMISSION')],
+    });
   });
 });
 

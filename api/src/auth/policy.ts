@@ -1,12 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { MiddlewareFn } from 'type-graphql';
+import { YituError } from '../errors';
 import type { Context } from '../graphql/context';
 import { integerKey, fromGlobalId, toGlobalId, type NodeType } from '../graphql/ids';
 import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
 import { ticketById } from '../modules/ticket/ticket.repo';
 import { patrolGrid } from '../modules/ticket/ticket.service';
-import { auditedChange } from './audit';
+import { auditedChange, resultOf } from './audit';
 import { forbidden, type Guard } from './guard';
 import type { Jurisdiction, Viewer } from './viewer';
 import type { Permission } from './roles';
@@ -285,7 +286,7 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
       guard.isGranted((root as { pk: number }).pk) &&
       guard.viewer.via === 'anonymous';
     if (!granted) {
-      await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN' });
+      await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN PERSONAL_DATA' });
       throw forbidden(
         'PERSONAL_DATA',
         `${field} is personal data: not available to ${guard.viewer.via === 'token' ? 'API tokens' : 'anonymous callers'}`,
@@ -305,14 +306,24 @@ async function checkField(
   rule: FieldRule,
   root: unknown,
 ) {
-  if (rule.need) guard.require(rule.need, field);
-  const allowed = rule.only?.allows(guard.viewer, root as never) ?? true;
-  if (rule.audit) {
-    const target = toGlobalId(type as NodeType, (root as { pk: number }).pk);
-    const result = allowed ? 'OK' : `FORBIDDEN ${rule.only!.reason}`;
-    await guard.audit({ action: `read ${field}`, target, result });
+  const target = toGlobalId(type as NodeType, (root as { pk: number }).pk);
+  let refusal: YituError | null = null;
+  try {
+    if (rule.need) guard.require(rule.need, field);
+  } catch (error) {
+    if (!(error instanceof YituError)) throw error;
+    refusal = error;
   }
-  if (!allowed) throw forbidden(rule.only!.reason, rule.only!.message);
+  if (!refusal && !(rule.only?.allows(guard.viewer, root as never) ?? true))
+    refusal = forbidden(rule.only!.reason, rule.only!.message);
+  // an audited field's every read is written, the refused ones too
+  if (rule.audit)
+    await guard.audit({
+      action: `read ${field}`,
+      target,
+      result: refusal ? resultOf(refusal) : 'OK',
+    });
+  if (refusal) throw refusal;
 }
 
 function denied(guard: Guard, what: string) {
