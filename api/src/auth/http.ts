@@ -64,26 +64,20 @@ async function bearerCredential(
   now: Date,
   request: string,
 ): Promise<Credential> {
-  const match = /^Bearer\s+([\w-]{10,200})$/i.exec(authorization.trim());
-  if (!match)
-    throw await refused(
+  const refuse = (reason: string, message: string) =>
+    refused(
       database,
       anonymousViewer(),
       now,
       'token request',
       request,
-      unauthenticated('TOKEN_INVALID', 'send Authorization: Bearer <token>'),
+      unauthenticated(reason, message),
     );
+  const match = /^Bearer\s+([\w-]{10,200})$/i.exec(authorization.trim());
+  if (!match) throw await refuse('TOKEN_INVALID', 'send Authorization: Bearer <token>');
   const found = await authenticateSecret(database, match[1]!, 'API_TOKEN', now);
   if (!found.ok)
-    throw await refused(
-      database,
-      anonymousViewer(),
-      now,
-      'token request',
-      request,
-      unauthenticated(`TOKEN_${found.reason}`, `this API token is ${found.reason.toLowerCase()}`),
-    );
+    throw await refuse(`TOKEN_${found.reason}`, `this API token is ${found.reason.toLowerCase()}`);
   return found;
 }
 

@@ -30,17 +30,18 @@ export type Permission = (typeof PERMISSIONS)[number];
 // FEEDBACK and REOPEN are the resident's, through the private link; staff record a return visit
 const STAFF_ACTIONS = TICKET_STEPS.filter((a) => a !== 'REOPEN' && a !== 'FEEDBACK');
 
-// what staff who run the loop may do, for a street or a community alike
-const LOOP_STAFF: readonly Permission[] = [
-  'places:read',
+// working tickets: what staff who run the loop do, and what a write:tickets token may
+const TICKET_WORK: readonly Permission[] = [
   'tickets:read',
   'tickets:classify',
   'tickets:dispatch',
   'tickets:answer',
   'tickets:report',
   'tickets:revisit',
-  'personal:reveal',
 ];
+
+// what staff who run the loop may do, for a street or a community alike
+const LOOP_STAFF: readonly Permission[] = ['places:read', ...TICKET_WORK, 'personal:reveal'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   GRID_WORKER: [
@@ -87,14 +88,7 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
   'read:places': ['places:read'],
   'read:tickets': ['tickets:read'],
-  'write:tickets': [
-    'tickets:read',
-    'tickets:classify',
-    'tickets:dispatch',
-    'tickets:answer',
-    'tickets:report',
-    'tickets:revisit',
-  ],
+  'write:tickets': TICKET_WORK,
   introspection: [],
 };
 
