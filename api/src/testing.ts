@@ -1,7 +1,10 @@
 // The explicit entry through which tests reach into the API package (nothing else imports api).
+// An entry, as main.ts is: decorator metadata before the first GraphQL type is declared.
+import 'reflect-metadata';
 export { loadConfig, repoRoot } from './config';
 export { createDb, migrate, tables, type Database } from './db';
 export { seedDemoCity } from './seed';
+export { SEEDED_TABLES } from './seed/insert';
 export { tilingProblems } from './modules/region/integrity';
 export { startApp } from './http/app';
 export { reportTicket, actOnTicket } from './modules/ticket/ticket.service';
@@ -16,4 +19,4 @@ export { createContext } from './graphql/context';
 export { createCalendar } from './modules/ticket/working-calendar';
 export { createAccount, issueToken } from './auth/credentials';
 export { DEMO_PASSWORD } from './seed/accounts';
-export { ROOT_RULES, TYPE_RULES } from './auth/policy';
+export { mayReadTicket, ROOT_RULES, ticketScope, TYPE_RULES } from './auth/policy';

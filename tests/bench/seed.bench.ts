@@ -4,27 +4,11 @@
 // (a new database there) or PGlite in a temporary directory.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { migrate, seedDemoCity } from '@yitu/api/testing';
+import { migrate, seedDemoCity, SEEDED_TABLES } from '@yitu/api/testing';
 import { openBenchDatabase } from './support';
 
 const { values } = parseArgs({ options: { scales: { type: 'string', default: '10,100' } } });
 const scales = values.scales.split(',').map(Number);
-
-const TABLES = [
-  'regions',
-  'property_companies',
-  'compounds',
-  'buildings',
-  'grids',
-  'grid_workers',
-  'party_organizations',
-  'resources',
-  'resource_claims',
-  'tickets',
-  'ticket_events',
-  'ticket_assignments',
-  'vulnerable_households',
-];
 
 console.log(`seed on ${process.env.DATABASE_URL ? 'postgres' : 'pglite'}`);
 for (const scale of scales) {
@@ -35,7 +19,9 @@ for (const scale of scales) {
     await seedDemoCity(database, { scale, asOf: new Date('2026-11-23T00:00:00Z') });
     const seconds = (performance.now() - started) / 1000;
     const [counts] = await database.rows<Record<string, number>>(
-      sql.raw(`SELECT ${TABLES.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`),
+      sql.raw(
+        `SELECT ${SEEDED_TABLES.map((t) => `(SELECT count(*)::int FROM ${t}) AS ${t}`).join(', ')}`,
+      ),
     );
     const rows = Object.values(counts!).reduce((a, b) => a + b, 0);
     console.log(

@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
@@ -91,6 +92,15 @@ describe(`query limits over HTTP on ${engineName()}`, () => {
       limit: 12,
     });
     expect(r.data).toBeUndefined();
+  });
+
+  it("answers GraphiQL's introspection query (15 deep in type references) for a session", async () => {
+    const r = await post({ query: getIntrospectionQuery({ descriptions: true }) });
+    expect(r.errors).toBeUndefined();
+    expect(r.status).toBe(200);
+    expect((r.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(
+      50,
+    );
   });
 
   it('refuses an alias bomb and a directive bomb', async () => {

@@ -280,6 +280,52 @@ describe(`roles do what they may on ${engineName()}`, () => {
     });
   });
 
+  it('refuses a grid worker’s patrol report naming a grid worker outside their jurisdiction', async () => {
+    const grid = await clientAs(server.url, 'grid');
+    const { viewer } = await grid.request<{ viewer: { jurisdictionId: string } }>(
+      `{ viewer { jurisdictionId } }`,
+    );
+    interface GridView {
+      community: { id: string };
+      workers: { code: string }[];
+    }
+    const GRID = 'community { id } workers { code }';
+    const { node: home } = await grid.request<{ node: GridView }>(
+      `query($id: ID!) { node(id: $id) { ... on Grid { ${GRID} } } }`,
+      { id: viewer.jurisdictionId },
+    );
+    // a grid worker of another community's grid: outside the grid worker's own grid
+    const { grids } = await command.request<{ grids: { nodes: GridView[] } }>(
+      `{ grids(first: 50) { nodes { ${GRID} } } }`,
+    );
+    const foreign = grids.nodes.find(
+      (g) => g.community.id !== home.community.id && g.workers.length > 0,
+    )!.workers[0]!.code;
+    const count = async () =>
+      (
+        await command.request<{ tickets: { totalCount: number } }>(
+          `{ tickets(first: 1) { totalCount } }`,
+        )
+      ).tickets.totalCount;
+    const before = await count();
+    expect(
+      await errorOf(report(grid, { channel: 'PATROL', gridWorkerCode: foreign })),
+    ).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_JURISDICTION' });
+    expect(await count()).toBe(before);
+    expect((await audit('mutation reportTicket'))[0]).toMatchObject({
+      actor: 'account:grid',
+      result: 'FORBIDDEN OUTSIDE_JURISDICTION',
+    });
+    // their own grid's worker they may name (positive control)
+    const mine = home.workers[0]!.code;
+    const own = await report(grid, { channel: 'PATROL', gridWorkerCode: mine });
+    expect((await ticket(own.ticket.id)).events.nodes[0]!.data).toMatchObject({
+      channel: 'PATROL',
+      gridWorker: mine,
+    });
+    expect(await count()).toBe(before + 1);
+  });
+
   it('serves a ticket’s photo to a token only with read:tickets', async () => {
     const upload = new FormData();
     upload.append(

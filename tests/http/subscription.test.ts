@@ -222,6 +222,76 @@ describe(`live ticket events on ${engineName()}`, () => {
     expect(await closed).toBe(4401);
   });
 
+  it('refuses a socket with a revoked token or an ended session, each refusal audited', async () => {
+    const admin = await clientAs(server.url, 'admin');
+    const { issueApiToken } = await admin.request<{
+      issueApiToken: { token: string; apiToken: { id: string } };
+    }>(
+      'mutation($input: IssueApiTokenInput!) { issueApiToken(input: $input) { token apiToken { id } } }',
+      {
+        input: {
+          name: 'revoked feed',
+          username: 'command',
+          scopes: ['read:tickets'],
+          expiresInDays: 1,
+          ratePerMinute: 100,
+        },
+      },
+    );
+    await admin.request('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', {
+      id: issueApiToken.apiToken.id,
+    });
+    const session = await signIn(server.url, 'grid');
+    await new GraphQLClient(`${server.url}/graphql`, { headers: { cookie: session } }).request(
+      'mutation { signOut }',
+    );
+    /** How the server closed a socket opened with these credentials. */
+    const closedWith = (connectionParams: Record<string, unknown>, cookie?: string) =>
+      new Promise<number>((resolve) => {
+        createClient({
+          url: server.url.replace('http', 'ws') + '/graphql',
+          webSocketImpl: class extends WebSocket {
+            constructor(address: string, protocols?: string | string[]) {
+              super(address, protocols, cookie ? { headers: { cookie } } : {});
+            }
+          },
+          connectionParams,
+          lazy: false,
+          retryAttempts: 0,
+          onNonLazyError: () => undefined, // the refusal is what this test waits for
+          on: { closed: (event) => resolve((event as { code: number }).code) },
+        });
+      });
+    const refusals = async (action: string) =>
+      (
+        await admin.request<{
+          auditLog: { actor: string; result: string; details: string | null }[];
+        }>(
+          'query($action: String) { auditLog(last: 50, action: $action) { actor result details } }',
+          { action },
+        )
+      ).auditLog.filter((l) => l.details?.includes('WebSocket /graphql')); // newest first
+    const tokenLinesBefore = (await refusals('token request')).length;
+    const sessionLinesBefore = (await refusals('session request')).length;
+
+    expect(await closedWith({ authorization: `Bearer ${issueApiToken.token}` })).toBe(4403);
+    expect(await closedWith({}, session)).toBe(4403);
+
+    const tokenLines = await refusals('token request');
+    expect(tokenLines).toHaveLength(tokenLinesBefore + 1);
+    expect(tokenLines[0]).toMatchObject({
+      actor: 'anonymous',
+      result: 'UNAUTHENTICATED TOKEN_REVOKED',
+    });
+    expect(JSON.parse(tokenLines[0]!.details!)).toEqual({ request: 'WebSocket /graphql' });
+    const sessionLines = await refusals('session request');
+    expect(sessionLines).toHaveLength(sessionLinesBefore + 1);
+    expect(sessionLines[0]).toMatchObject({
+      actor: 'anonymous',
+      result: 'UNAUTHENTICATED SESSION_REVOKED',
+    });
+  });
+
   it('holds a socket to 5 subscriptions and each to a hundredth of a query’s cost, audited', async () => {
     const session = await signIn(server.url, 'grid');
     const socket = createClient({

@@ -4,7 +4,7 @@ import { errorOf } from '../support/graphql';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 import { testNow } from '../support/clock';
-import { anonymousClient, clientAs, DEMO_PASSWORD } from '../support/auth';
+import { anonymousClient, clientAs, DEMO_PASSWORD, issueToken } from '../support/auth';
 import { createAccount } from '@yitu/api/testing';
 
 const REPORT = `mutation($input: ReportTicketInput!) {
@@ -346,6 +346,36 @@ describe(`the ticket loop over HTTP on ${engineName()}`, () => {
         ),
       ),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'categoryCode' });
+  });
+
+  it('offers CLASSIFY in allowedActions while the status allows it, taken only by classifyTicket', async () => {
+    const { reportTicket: r } = await report();
+    const allowed = async (who: GraphQLClient) =>
+      (
+        await who.request<{ node: { allowedActions: string[] } }>(
+          `query($id: ID!) { node(id: $id) { ... on Ticket { allowedActions } } }`,
+          { id: r.ticket.id },
+        )
+      ).node.allowedActions;
+    expect(await allowed(client)).toContain('CLASSIFY');
+    // the command centre may classify; its read-only token may not
+    const readOnly = new GraphQLClient(`${server.url}/graphql`, {
+      headers: {
+        authorization: `Bearer ${await issueToken(server.url, { username: 'command', scopes: ['read:tickets'] })}`,
+      },
+    });
+    expect(await allowed(readOnly)).not.toContain('CLASSIFY');
+    expect(await codeOf(act(r.ticket.id, 1, 'CLASSIFY'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.action',
+      reason: 'USE_CLASSIFY_TICKET',
+    });
+    const accepted = await act(r.ticket.id, 1, 'ACCEPT');
+    expect(await allowed(client)).toContain('CLASSIFY');
+    await act(r.ticket.id, accepted.actOnTicket.version, 'DISPATCH');
+    // dispatched work keeps its category: the status no longer allows classifying
+    expect(await allowed(client)).not.toContain('CLASSIFY');
+    expect((await events(r.ticket.id)).version).toBe(3);
   });
 
   it('escalates up the ladder with a reason, recorded in the log', async () => {

@@ -1,24 +1,15 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { ErrorCode, YituError } from '../errors';
 import { writeAudit, type AuditEntry } from './audit';
 import type { Permission } from './roles';
-import { actorOf, coversTicket, type Viewer } from './viewer';
+import { actorOf, type Viewer } from './viewer';
 
 // One guard per request: the viewer, what this request was shown by private link, and the
 // audit writer. policy.ts decides when to ask it; resolvers only call grant() and audit().
 
-export interface TicketPlace {
-  communityPk: number | null;
-  gridPk: number | null;
-  level: string;
-}
-
 export class Guard {
   /** Tickets opened through their private follow link in this request (the resident's own). */
   private readonly granted = new Set<number>();
-  /** Ticket pks already judged for this viewer. */
-  private readonly judged = new Map<number, boolean>();
   /** Lines written inside a change's transaction: written again should it roll back. */
   private journal: AuditEntry[] | null = null;
   /** Root mutation fields run in this request (each writes its own line: audit.ts). */
@@ -57,39 +48,12 @@ export class Guard {
         );
   }
 
-  /** Forget judgements (with the loaders) after a mutation: a ticket may have moved. */
-  forget(): void {
-    this.judged.clear();
-  }
-
   grant(ticketPk: number): void {
     this.granted.add(ticketPk);
   }
 
   isGranted(ticketPk: number): boolean {
     return this.granted.has(ticketPk);
-  }
-
-  /** Whether the viewer's jurisdiction holds this ticket (remembered for the request). */
-  covers(ticketPk: number, place: TicketPlace): boolean {
-    let ok = this.judged.get(ticketPk);
-    if (ok === undefined) {
-      ok = coversTicket(this.viewer.jurisdiction, place);
-      this.judged.set(ticketPk, ok);
-    }
-    return ok;
-  }
-
-  /** A SQL condition keeping only the tickets (alias t) this viewer may see, for lists. */
-  ticketScope(alias = 't') {
-    const j = this.viewer.jurisdiction;
-    const col = (c: string) => sql.raw(`${alias}.${c}`);
-    if (!this.viewer.permissions.has('tickets:read')) return sql`false`;
-    const place = j.all
-      ? sql`true`
-      : sql`(${col('community_id')} = ANY(${`{${j.communityPks.join(',')}}`}::int[])
-          OR ${col('grid_id')} = ANY(${`{${j.gridPks.join(',')}}`}::int[]))`;
-    return j.departmentOnly ? sql`(${place} AND ${col('level')} = 'DEPARTMENT')` : place;
   }
 
   /** Appends to the audit log; awaited, so a read of personal data is recorded before it is shown. */

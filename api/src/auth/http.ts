@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import { Kind, visit, type DocumentNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../db';
+import { asGraphQLError, ErrorCode, YituError } from '../errors';
 import type { Context } from '../graphql/context';
 import { costRefusal } from '../graphql/limits';
 import { invalidTextRefusal } from '../graphql/text';
@@ -12,33 +13,73 @@ import {
   countTokenRequest,
   SESSION_COOKIE,
 } from './credentials';
+import { forbidden } from './guard';
 import type { Viewer } from './viewer';
 
-// From an HTTP request to a Viewer: `Authorization: Bearer <token>` for third parties, the
-// http-only session cookie for the map app, nobody otherwise. Token problems fail the whole
-// request (401 / 429); an expired session only makes the caller anonymous, so public calls still
-// work and protected ones answer SESSION_EXPIRED.
+// From a request to a Viewer: `Authorization: Bearer <token>` for third parties, the http-only
+// session cookie for the map app, nobody otherwise. Token problems fail the whole request (401 /
+// 429); an expired session only makes an HTTP caller anonymous, so public calls still work and
+// protected ones answer SESSION_EXPIRED. A socket is refused without a valid token or session.
+// Every refusal is a YituError with its audit line.
 
-const httpError = (
-  status: number,
-  code: string,
-  reason: string,
-  message: string,
-  more: Record<string, unknown> = {},
-) =>
-  new GraphQLError(message, {
-    extensions: {
-      code,
-      reason,
-      ...more,
-      http: {
-        status,
-        headers: new Map(
-          more.retryAfterSeconds ? [['retry-after', String(more.retryAfterSeconds)]] : [],
-        ),
-      },
-    },
+const unauthenticated = (reason: string, message: string) =>
+  new YituError(ErrorCode.UNAUTHENTICATED, message, undefined, reason);
+
+/** A token over its requests a minute, over HTTP or the socket. */
+export const tokenRateRefusal = (ratePerMinute: number, retryAfterSeconds: number) =>
+  new YituError(
+    ErrorCode.RATE_LIMITED,
+    `this token may make ${ratePerMinute} requests a minute; try again in ${retryAfterSeconds} s`,
+    undefined,
+    'TOKEN_RATE',
+    { limit: ratePerMinute, retryAfterSeconds },
+  );
+
+/** Writes a refused credential's line (what was asked, no client address: personal data). */
+async function refused(
+  database: Database,
+  viewer: Viewer,
+  now: Date,
+  action: 'token request' | 'session request',
+  request: string,
+  error: YituError,
+): Promise<YituError> {
+  await writeAudit(database, viewer, now, {
+    action,
+    result: resultOf(error),
+    details: { request },
   });
+  return error;
+}
+
+interface Credential {
+  viewer: Viewer;
+  ratePerMinute: number | null;
+}
+
+/** The API token an Authorization value names; malformed, unknown, revoked or expired: refused. */
+async function bearerCredential(
+  database: Database,
+  authorization: string,
+  now: Date,
+  request: string,
+): Promise<Credential> {
+  const refuse = (reason: string, message: string) =>
+    refused(
+      database,
+      anonymousViewer(),
+      now,
+      'token request',
+      request,
+      unauthenticated(reason, message),
+    );
+  const match = /^Bearer\s+([\w-]{10,200})$/i.exec(authorization.trim());
+  if (!match) throw await refuse('TOKEN_INVALID', 'send Authorization: Bearer <token>');
+  const found = await authenticateSecret(database, match[1]!, 'API_TOKEN', now);
+  if (!found.ok)
+    throw await refuse(`TOKEN_${found.reason}`, `this API token is ${found.reason.toLowerCase()}`);
+  return found;
+}
 
 export function readCookie(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
@@ -49,7 +90,10 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
-/** `request` names what was asked ("POST /graphql") for the audit line of a refused token. */
+/**
+ * `request` names what was asked ("POST /graphql") for the audit line of a refused token.
+ * A refused token throws its YituError.
+ */
 export async function authenticate(
   database: Database,
   headers: IncomingHttpHeaders,
@@ -58,44 +102,17 @@ export async function authenticate(
 ): Promise<{ viewer: Viewer; sessionSecret: string | null }> {
   const authorization = headers.authorization;
   if (authorization) {
-    const refused = async (viewer: Viewer, error: GraphQLError) => {
-      const { code, reason } = error.extensions;
-      await writeAudit(database, viewer, now, {
-        action: 'token request',
-        result: `${String(code)} ${String(reason)}`,
-        details: { request },
-      });
-      return error;
-    };
-    const match = /^Bearer\s+([\w-]{10,200})$/i.exec(authorization.trim());
-    if (!match)
-      throw await refused(
-        anonymousViewer(),
-        httpError(401, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'send Authorization: Bearer <token>'),
-      );
-    const found = await authenticateSecret(database, match[1]!, 'API_TOKEN', now);
-    if (!found.ok)
-      throw await refused(
-        anonymousViewer(),
-        httpError(
-          401,
-          'UNAUTHENTICATED',
-          `TOKEN_${found.reason}`,
-          `this API token is ${found.reason.toLowerCase()}`,
-        ),
-      );
+    const found = await bearerCredential(database, authorization, now, request);
     if (found.ratePerMinute !== null) {
       const used = await countTokenRequest(database, found.viewer.credentialPk!, now);
       if (used.requests > found.ratePerMinute)
         throw await refused(
+          database,
           found.viewer,
-          httpError(
-            429,
-            'RATE_LIMITED',
-            'TOKEN_RATE',
-            `this token may make ${found.ratePerMinute} requests a minute; try again in ${used.retryAfterSeconds} s`,
-            { limit: found.ratePerMinute, retryAfterSeconds: used.retryAfterSeconds },
-          ),
+          now,
+          'token request',
+          request,
+          tokenRateRefusal(found.ratePerMinute, used.retryAfterSeconds),
         );
     }
     return { viewer: found.viewer, sessionSecret: null };
@@ -106,6 +123,44 @@ export async function authenticate(
   return found.ok
     ? { viewer: found.viewer, sessionSecret: secret }
     : { viewer: anonymousViewer(true), sessionSecret: secret };
+}
+
+/**
+ * A socket's credential: the token in its connectionParams, else its session cookie. Without
+ * either, or with either refused, it throws the refusal, audited like a refused token request.
+ */
+export async function authenticateSocket(
+  database: Database,
+  authorization: unknown,
+  cookie: string | undefined,
+  now: Date,
+): Promise<Credential> {
+  const request = 'WebSocket /graphql';
+  if (typeof authorization === 'string' && authorization)
+    return bearerCredential(database, authorization, now, request);
+  const secret = readCookie(cookie, SESSION_COOKIE);
+  const found = !secret
+    ? null
+    : secret.length > 200
+      ? ({ ok: false, reason: 'INVALID' } as const)
+      : await authenticateSecret(database, secret, 'SESSION', now);
+  if (found?.ok) return found;
+  throw await refused(
+    database,
+    anonymousViewer(),
+    now,
+    'session request',
+    request,
+    found
+      ? unauthenticated(
+          `SESSION_${found.reason}`,
+          `this session is ${found.reason.toLowerCase()}; sign in again`,
+        )
+      : unauthenticated(
+          'SIGN_IN_REQUIRED',
+          'sign in, or send a token as connectionParams.authorization',
+        ),
+  );
 }
 
 const usesIntrospection = (document: DocumentNode) => {
@@ -132,13 +187,13 @@ export const securityPlugin: ApolloServerPlugin<Context> = {
           operation && costRefusal(schema, document, operation, request.variables ?? {});
         if (tooCostly) throw tooCostly;
         if (!contextValue.auth.viewer.introspection && usesIntrospection(document))
-          throw httpError(
-            403,
-            'FORBIDDEN',
-            'INTROSPECTION_DISABLED',
-            contextValue.auth.viewer.via === 'token'
-              ? 'introspection needs the introspection scope; the schema is published as schema.graphql'
-              : 'sign in to introspect the schema',
+          throw asGraphQLError(
+            forbidden(
+              'INTROSPECTION_DISABLED',
+              contextValue.auth.viewer.via === 'token'
+                ? 'introspection needs the introspection scope; the schema is published as schema.graphql'
+                : 'sign in to introspect the schema',
+            ),
           );
       },
       async willSendResponse({ contextValue, response, operation, document, request, errors }) {

@@ -1,12 +1,15 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { MiddlewareFn } from 'type-graphql';
+import { YituError } from '../errors';
 import type { Context } from '../graphql/context';
-import { integerKey, fromGlobalId } from '../graphql/ids';
+import { integerKey, fromGlobalId, toGlobalId, type NodeType } from '../graphql/ids';
 import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
 import { ticketById } from '../modules/ticket/ticket.repo';
-import { auditedChange } from './audit';
+import { patrolGrid } from '../modules/ticket/ticket.service';
+import { auditedChange, resultOf } from './audit';
 import { forbidden, type Guard } from './guard';
-import { coversGrid } from './viewer';
+import type { Jurisdiction, Viewer } from './viewer';
 import type { Permission } from './roles';
 
 // Authorization in one place. Every field the API resolves passes `authorize` (a global
@@ -14,7 +17,10 @@ import type { Permission } from './roles';
 // to (TYPE_RULES) and, for personal data, FIELD_RULES. A ticket is judged against the viewer's
 // jurisdiction whatever path reached it (list, node(id), nested edge, mutation result), and the
 // tickets a mutation names are judged before it runs. A root field or type without a rule is
-// refused, and a unit test checks that every one in the schema has a rule.
+// refused, and a unit test checks that every one in the schema has a rule. Outside GraphQL, the
+// live events and the photo route ask mayReadTicket, and ticket lists filter by ticketScope: the
+// one jurisdiction rule, in JavaScript and in SQL (tests/db/ticket-scope.test.ts keeps the two
+// in step).
 
 type Args = Record<string, unknown>;
 type Need = Permission | 'signedIn' | 'public';
@@ -29,6 +35,8 @@ interface RootRule {
   assignments?: (args: Args) => unknown[];
   /** The ticket action taken, checked against the role's actions. */
   action?: (args: Args) => unknown;
+  /** A decision that needs more than the ids above, taken before the resolver runs. */
+  check?: (context: Context, args: Args) => Promise<void>;
 }
 
 const input = (args: Args) => (args.input ?? {}) as Args;
@@ -41,7 +49,11 @@ export const ROOT_RULES: Record<string, RootRule> = {
   'Mutation.signOut': PUBLIC,
   'Query.categories': PUBLIC,
   'Query.qrCompound': PUBLIC,
-  'Mutation.reportTicket': PUBLIC,
+  // a resident's QR report needs nothing; staff's other channels and patrols are judged
+  'Mutation.reportTicket': {
+    need: 'public',
+    check: (context, args) => checkReport(context, input(args)),
+  },
   'Query.followTicket': PUBLIC,
   'Mutation.rateTicket': PUBLIC,
   'Mutation.reopenTicket': PUBLIC,
@@ -150,11 +162,46 @@ export const PERSONAL_FIELDS = new Set([
   'Compound.vulnerableHouseholds',
 ]);
 
-/** Fields that need more than their type's rule. */
-const FIELD_RULES: Record<string, Permission> = {
-  'Ticket.matches': 'tickets:dispatch',
-  'Ticket.categorySuggestions': 'tickets:classify',
-  'Compound.vulnerableHouseholds': 'households:read',
+/**
+ * A field that needs more than its type's rule. `when` limits the rule to the reads that ask for
+ * more (an argument); `need` is a permission, refused as a type's is; `only` is a test of the
+ * viewer against the object read, refused with its reason; with `audit`, every read the rule
+ * judges writes a line naming the object (`read Type.field`), allowed or refused, before the
+ * value is shown.
+ */
+interface FieldRule {
+  when?: (args: Args, root: never) => boolean;
+  need?: Permission;
+  only?: { allows: (viewer: Viewer, root: never) => boolean; reason: string; message: string };
+  audit?: boolean;
+}
+
+const FIELD_RULES: Record<string, FieldRule> = {
+  'Ticket.matches': { need: 'tickets:dispatch' },
+  'Ticket.categorySuggestions': { need: 'tickets:classify' },
+  // masked for everyone; whole, on request, to the roles that call residents back
+  'Ticket.reporterPhone': {
+    // nothing to reveal without a number
+    when: (args, t: { reporterPhone: string | null }) =>
+      args.unmasked === true && t.reporterPhone !== null,
+    only: {
+      allows: (viewer) => viewer.permissions.has('personal:reveal'),
+      reason: 'NO_PERMISSION',
+      message: 'your role sees reporters’ phone numbers masked',
+    },
+    audit: true,
+  },
+  // the community's own staff only: a street or the district does not see them
+  'Compound.vulnerableHouseholds': {
+    need: 'households:read',
+    only: {
+      allows: (viewer, c: { communityPk: number }) =>
+        viewer.jurisdiction.communityPks.includes(c.communityPk),
+      reason: 'OUTSIDE_JURISDICTION',
+      message: 'vulnerable households are for this community’s own staff',
+    },
+    audit: true,
+  },
 };
 
 /** What a resident sees of the ticket opened by their private link (and nothing else). */
@@ -210,7 +257,6 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
       await checkRoot(context, field, args);
       // the checks read tickets through the request's loaders; a mutation must return them fresh
       context.loaders.clear();
-      guard.forget();
       return next();
     });
   if (ROOTS.has(type)) {
@@ -240,7 +286,7 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
       guard.isGranted((root as { pk: number }).pk) &&
       guard.viewer.via === 'anonymous';
     if (!granted) {
-      await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN' });
+      await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN PERSONAL_DATA' });
       throw forbidden(
         'PERSONAL_DATA',
         `${field} is personal data: not available to ${guard.viewer.via === 'token' ? 'API tokens' : 'anonymous callers'}`,
@@ -248,9 +294,37 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
     }
   }
   const extra = FIELD_RULES[field];
-  if (extra) guard.require(extra, field);
+  if (extra && (extra.when?.(args, root as never) ?? true))
+    await checkField(guard, type, field, extra, root);
   return next();
 };
+
+async function checkField(
+  guard: Guard,
+  type: string,
+  field: string,
+  rule: FieldRule,
+  root: unknown,
+) {
+  const target = toGlobalId(type as NodeType, (root as { pk: number }).pk);
+  let refusal: YituError | null = null;
+  try {
+    if (rule.need) guard.require(rule.need, field);
+  } catch (error) {
+    if (!(error instanceof YituError)) throw error;
+    refusal = error;
+  }
+  if (!refusal && !(rule.only?.allows(guard.viewer, root as never) ?? true))
+    refusal = forbidden(rule.only!.reason, rule.only!.message);
+  // an audited field's every read is written, the refused ones too
+  if (rule.audit)
+    await guard.audit({
+      action: `read ${field}`,
+      target,
+      result: refusal ? resultOf(refusal) : 'OK',
+    });
+  if (refusal) throw refusal;
+}
 
 function denied(guard: Guard, what: string) {
   if (guard.viewer.via === 'anonymous') return guard.unauthenticated(what);
@@ -265,13 +339,8 @@ async function ticketAllowed(
   fieldName: string,
 ): Promise<boolean> {
   const guard = context.auth;
-  if (guard.viewer.permissions.has('tickets:read')) {
-    const place =
-      type === 'Ticket'
-        ? (root as { communityPk: number | null; gridPk: number | null; level: string })
-        : await ticketById(context, ticketPk);
-    if (place && guard.covers(ticketPk, place)) return true;
-  }
+  const place = type === 'Ticket' ? (root as TicketPlace) : await ticketById(context, ticketPk);
+  if (place && mayReadTicket(guard.viewer, place, context.now())) return true;
   // the resident's own ticket, through its private link: a few fields only
   return guard.isGranted(ticketPk) && (RESIDENT_FIELDS[type]?.has(fieldName) ?? false);
 }
@@ -285,6 +354,7 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
   if (typeof action === 'string' && !guard.viewer.actions.has(action as never)) {
     throw await refuse(guard, field, 'ACTION_NOT_ALLOWED', `your role may not ${action} tickets`);
   }
+  await rule.check?.(context, args);
   // everything the call names, loaded together (one batched statement per kind), then judged
   const [tickets, dispatched, grids] = await Promise.all([
     Promise.all(ids(rule.tickets?.(args), 'Ticket').map((pk) => ticketById(context, pk))),
@@ -297,10 +367,13 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
     Promise.all(ids(rule.grids?.(args), 'Grid').map((pk) => gridById(context, pk))),
   ]);
   // a missing one is the resolver's NOT_FOUND
+  const at = context.now();
   const outside = [
-    ...tickets.map((t) => ['ticket', t && !guard.covers(t.pk, t) && t.id] as const),
-    ...dispatched.map((t) => ['dispatch', t && !guard.covers(t.pk, t) && t.id] as const),
-    ...grids.map((g) => ['grid', g && !coversGrid(guard.viewer.jurisdiction, g) && g.id] as const),
+    ...tickets.map((t) => ['ticket', t && !mayReadTicket(guard.viewer, t, at) && t.id] as const),
+    ...dispatched.map(
+      (t) => ['dispatch', t && !mayReadTicket(guard.viewer, t, at) && t.id] as const,
+    ),
+    ...grids.map((g) => ['grid', g && !holdsGrid(guard.viewer.jurisdiction, g) && g.id] as const),
   ].find(([, id]) => id);
   if (outside) {
     const [what, id] = outside;
@@ -338,4 +411,88 @@ function ids(values: unknown[] | undefined, type: string): number[] {
     }
   }
   return keys;
+}
+
+/**
+ * Who may file what report: a resident anything through the QR page (the resolver sets its
+ * channel), staff another channel with tickets:report, and a patrol only for a grid worker of
+ * a grid in their jurisdiction. A missing or unknown grid worker is the resolver's
+ * BAD_USER_INPUT.
+ */
+async function checkReport(context: Context, report: Args): Promise<void> {
+  const guard = context.auth;
+  const anonymous = guard.viewer.via === 'anonymous';
+  // a patrol report names its grid worker: only a signed-in account may file one
+  if (report.gridWorkerCode && anonymous)
+    throw guard.unauthenticated('a grid worker’s patrol report');
+  if (anonymous || report.channel === 'QR') return;
+  guard.require('tickets:report', `a ${String(report.channel)} report`);
+  const code = typeof report.gridWorkerCode === 'string' ? report.gridWorkerCode.trim() : '';
+  if (report.channel !== 'PATROL' || !code) return;
+  const grid = await patrolGrid(context.database, code);
+  if (grid && !holdsGrid(guard.viewer.jurisdiction, grid))
+    throw forbidden('OUTSIDE_JURISDICTION', 'this grid worker’s grid is outside your jurisdiction');
+}
+
+// ---- The jurisdiction rule: which tickets a viewer may read, in JavaScript and in SQL ----
+
+export interface TicketPlace {
+  communityPk: number | null;
+  gridPk: number | null;
+  level: string;
+}
+
+/**
+ * The jurisdiction whose tickets the viewer may read: none without tickets:read or once the
+ * credential has expired (a live subscription outlasts the request that opened it).
+ */
+function readableBy(viewer: Viewer, at: Date): Jurisdiction | null {
+  if (!viewer.permissions.has('tickets:read')) return null;
+  if (viewer.expiresAt !== null && viewer.expiresAt <= at) return null;
+  return viewer.jurisdiction;
+}
+
+/**
+ * Whether the viewer may read a ticket: staff whose jurisdiction holds it by its place (a
+ * department only what was sent on to departments), while their credential lasts; or anyone
+ * who opened it through its private follow link (GraphQL then shows a few fields only).
+ */
+export function mayReadTicket(
+  viewer: Viewer,
+  ticket: TicketPlace,
+  at: Date,
+  options: { byLink?: boolean } = {},
+): boolean {
+  if (options.byLink) return true;
+  const j = readableBy(viewer, at);
+  if (!j || (j.departmentOnly && ticket.level !== 'DEPARTMENT')) return false;
+  return (
+    j.all ||
+    (ticket.communityPk !== null && j.communityPks.includes(ticket.communityPk)) ||
+    (ticket.gridPk !== null && j.gridPks.includes(ticket.gridPk))
+  );
+}
+
+declare const readable: unique symbol;
+/** A SQL condition made by ticketScope only: the ticket lists cannot be handed another. */
+export type TicketScope = SQL & { readonly [readable]: true };
+
+/** mayReadTicket as a SQL condition on the tickets table (alias t), for lists. */
+export function ticketScope(viewer: Viewer, at: Date): TicketScope {
+  const j = readableBy(viewer, at);
+  const col = (c: string) => sql.raw(`t.${c}`);
+  const place = !j
+    ? sql`false`
+    : j.all
+      ? sql`true`
+      : sql`(${col('community_id')} = ANY(${`{${j.communityPks.join(',')}}`}::int[])
+          OR ${col('grid_id')} = ANY(${`{${j.gridPks.join(',')}}`}::int[]))`;
+  return (
+    j?.departmentOnly ? sql`(${place} AND ${col('level')} = 'DEPARTMENT')` : place
+  ) as TicketScope;
+}
+
+/** Whether a grid (and so its tickets, plan and patrols) is inside the jurisdiction. */
+function holdsGrid(j: Jurisdiction, g: { pk: number; communityPk: number }): boolean {
+  return j.all || j.communityPks.includes(g.communityPk) || j.gridPks.includes(g.pk);
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_ACTIONS, ROLE_PERMISSIONS, ROLES, tokenRights, TOKEN_SCOPES } from './roles';
-import { coversTicket } from './viewer';
 
 describe('roles and token scopes', () => {
   it('never lets a token read personal data, whatever its account and scopes', () => {
@@ -31,26 +30,5 @@ describe('roles and token scopes', () => {
     for (const role of ROLES) expect(ROLE_ACTIONS[role]).not.toContain('REOPEN');
     expect(ROLE_PERMISSIONS.COMMUNITY_STAFF).toContain('households:read');
     expect(ROLE_PERMISSIONS.STREET_STAFF).not.toContain('households:read');
-  });
-});
-
-describe('jurisdiction', () => {
-  const community = { all: false, communityPks: [7], gridPks: [], departmentOnly: false };
-  it('covers its own community’s tickets only', () => {
-    expect(coversTicket(community, { communityPk: 7, gridPk: 70, level: 'COMPOUND' })).toBe(true);
-    expect(coversTicket(community, { communityPk: 8, gridPk: 80, level: 'COMPOUND' })).toBe(false);
-    expect(coversTicket(community, { communityPk: null, gridPk: null, level: 'COMPOUND' })).toBe(
-      false,
-    );
-  });
-  it('covers a grid worker’s grid, and a department only what was sent to departments', () => {
-    const grid = { all: false, communityPks: [], gridPks: [70, 71], departmentOnly: false };
-    expect(coversTicket(grid, { communityPk: 7, gridPk: 71, level: 'COMPOUND' })).toBe(true);
-    expect(coversTicket(grid, { communityPk: 7, gridPk: 72, level: 'COMPOUND' })).toBe(false);
-    const department = { all: true, communityPks: [], gridPks: [], departmentOnly: true };
-    expect(coversTicket(department, { communityPk: 7, gridPk: 70, level: 'STREET' })).toBe(false);
-    expect(coversTicket(department, { communityPk: 7, gridPk: 70, level: 'DEPARTMENT' })).toBe(
-      true,
-    );
   });
 });

@@ -1,7 +1,7 @@
-import { TICKET_ACTIONS, type TicketAction } from '../modules/ticket/ticket-machine';
+import { TICKET_STEPS, type TicketStep } from '../modules/ticket/ticket-machine';
 
 // Who may do what, as data: the policy (policy.ts) and the SPA read these tables, so a role's
-// rights are written once. Jurisdiction (which tickets) is separate: Jurisdiction in viewer.ts.
+// rights are written once. Jurisdiction (which tickets) is separate: see policy.ts.
 
 export const ROLES = [
   'GRID_WORKER', // 网格员: own grid (and its micro-grids)
@@ -28,19 +28,20 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 // FEEDBACK and REOPEN are the resident's, through the private link; staff record a return visit
-const STAFF_ACTIONS = TICKET_ACTIONS.filter((a) => a !== 'REOPEN' && a !== 'FEEDBACK');
+const STAFF_ACTIONS = TICKET_STEPS.filter((a) => a !== 'REOPEN' && a !== 'FEEDBACK');
 
-// what staff who run the loop may do, for a street or a community alike
-const LOOP_STAFF: readonly Permission[] = [
-  'places:read',
+// working tickets: what staff who run the loop do, and what a write:tickets token may
+const TICKET_WORK: readonly Permission[] = [
   'tickets:read',
   'tickets:classify',
   'tickets:dispatch',
   'tickets:answer',
   'tickets:report',
   'tickets:revisit',
-  'personal:reveal',
 ];
+
+// what staff who run the loop may do, for a street or a community alike
+const LOOP_STAFF: readonly Permission[] = ['places:read', ...TICKET_WORK, 'personal:reveal'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   GRID_WORKER: [
@@ -58,7 +59,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 };
 
 /** Ticket actions per role (REOPEN is the resident's, through the private link). */
-export const ROLE_ACTIONS: Record<Role, readonly TicketAction[]> = {
+export const ROLE_ACTIONS: Record<Role, readonly TicketStep[]> = {
   GRID_WORKER: [
     'ACCEPT',
     'START',
@@ -87,14 +88,7 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
   'read:places': ['places:read'],
   'read:tickets': ['tickets:read'],
-  'write:tickets': [
-    'tickets:read',
-    'tickets:classify',
-    'tickets:dispatch',
-    'tickets:answer',
-    'tickets:report',
-    'tickets:revisit',
-  ],
+  'write:tickets': TICKET_WORK,
   introspection: [],
 };
 
@@ -102,7 +96,7 @@ const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
 export function tokenRights(
   role: Role,
   scopes: readonly string[],
-): { permissions: Permission[]; actions: TicketAction[]; introspection: boolean } {
+): { permissions: Permission[]; actions: TicketStep[]; introspection: boolean } {
   const granted = new Set(scopes.flatMap((s) => SCOPE_PERMISSIONS[s as TokenScope] ?? []));
   return {
     permissions: ROLE_PERMISSIONS[role].filter((p) => granted.has(p)),

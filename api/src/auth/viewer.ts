@@ -1,4 +1,4 @@
-import type { TicketAction } from '../modules/ticket/ticket-machine';
+import type { TicketStep } from '../modules/ticket/ticket-machine';
 import type { Permission, Role } from './roles';
 
 export interface Account {
@@ -30,7 +30,7 @@ export interface Viewer {
   tokenName: string | null;
   expiresAt: Date | null;
   permissions: ReadonlySet<Permission>;
-  actions: ReadonlySet<TicketAction>;
+  actions: ReadonlySet<TicketStep>;
   /** Introspection and field suggestions (sessions, and tokens given the scope). */
   introspection: boolean;
   jurisdiction: Jurisdiction;
@@ -63,22 +63,4 @@ export function actorOf(viewer: Viewer): string {
 /** The person behind the credential (a token acts for its account): who handled a ticket. */
 export function personOf(viewer: Viewer): string {
   return viewer.account ? `account:${viewer.account.username}` : actorOf(viewer);
-}
-
-/** Whether a ticket, by its place and level, is inside the viewer's jurisdiction. */
-export function coversTicket(
-  j: Jurisdiction,
-  t: { communityPk: number | null; gridPk: number | null; level: string },
-): boolean {
-  if (j.departmentOnly && t.level !== 'DEPARTMENT') return false;
-  if (j.all) return true;
-  return (
-    (t.communityPk !== null && j.communityPks.includes(t.communityPk)) ||
-    (t.gridPk !== null && j.gridPks.includes(t.gridPk))
-  );
-}
-
-/** Whether a grid (and so its tickets and plan) is inside the viewer's jurisdiction. */
-export function coversGrid(j: Jurisdiction, g: { pk: number; communityPk: number }): boolean {
-  return j.all || j.communityPks.includes(g.communityPk) || j.gridPks.includes(g.pk);
 }

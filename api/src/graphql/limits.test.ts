@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import {
   buildSchema,
+  getIntrospectionQuery,
   getNamedType,
   getNullableType,
   isCompositeType,
@@ -10,9 +11,10 @@ import {
   Kind,
   parse,
   type OperationDefinitionNode,
+  validate,
 } from 'graphql';
 import * as operations from '../../../schema/index';
-import { LIST_BOUNDS, operationCost, QUERY_LIMITS } from './limits';
+import { LIST_BOUNDS, operationCost, QUERY_LIMITS, queryLimitRules } from './limits';
 
 const schema = buildSchema(
   fs.readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'),
@@ -109,5 +111,26 @@ describe('query cost', () => {
       .map(([name, source]) => ({ name, cost: costOfDocument(source as string) }));
     expect(costs.length).toBeGreaterThan(10);
     expect(costs.filter((c) => c.cost > QUERY_LIMITS.cost)).toEqual([]);
+  });
+});
+
+describe('query depth', () => {
+  const reasons = (source: string) =>
+    validate(schema, parse(source), queryLimitRules).map((e) => e.extensions.reason);
+
+  it('lets GraphiQL introspect: the schema bounds introspection, graphql-js caps its cycles', () => {
+    const introspection = getIntrospectionQuery({
+      descriptions: true,
+      inputValueDeprecation: true,
+    });
+    expect(reasons(introspection)).toEqual([]);
+    expect(costOfDocument(introspection)).toBeLessThanOrEqual(QUERY_LIMITS.cost);
+  });
+
+  it('still refuses data nested past the limit, with or without introspection beside it', () => {
+    let nested = 'code';
+    for (let i = 0; i < 7; i++) nested = `community { grids { ${nested} } }`;
+    const bomb = `{ __typename grids(first: 1) { nodes { ${nested} } } }`;
+    expect(reasons(bomb)).toContain('DEPTH_LIMIT');
   });
 });

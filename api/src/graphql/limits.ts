@@ -1,7 +1,7 @@
 import {
   getNamedType,
   getNullableType,
-  GraphQLError,
+  type GraphQLError,
   isCompositeType,
   isListType,
   isUnionType,
@@ -19,6 +19,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
+import { asGraphQLError, ErrorCode, YituError } from '../errors';
 
 // Limits on what one request may ask, checked before anything runs: a deep, wide or repetitive
 // query is refused with its reason instead of costing the database. The map app's own queries
@@ -53,8 +54,11 @@ export const SOCKET_LIMITS = {
   cost: QUERY_LIMITS.cost / 100,
 } as const;
 
+/** A limit's refusal: GRAPHQL_VALIDATION_FAILED with its reason and the limit. */
 const refuse = (message: string, reason: string, limit: number) =>
-  new GraphQLError(message, { extensions: { reason, limit } });
+  asGraphQLError(
+    new YituError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message, undefined, reason, { limit }),
+  );
 
 function depthOf(
   selectionSet: SelectionSetNode | undefined,
@@ -65,9 +69,14 @@ function depthOf(
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      const inner = selection.selectionSet
-        ? 1 + depthOf(selection.selectionSet, fragments, visiting)
-        : 1;
+      // Introspection (__schema, __type) reads the schema, not data: its size is the schema's,
+      // its cycles are capped by graphql-js's MaxIntrospectionDepthRule, and tokens need the
+      // introspection scope. GraphiQL's own query nests type references 15 deep.
+      const introspection = selection.name.value.startsWith('__');
+      const inner =
+        selection.selectionSet && !introspection
+          ? 1 + depthOf(selection.selectionSet, fragments, visiting)
+          : 1;
       deepest = Math.max(deepest, inner);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
@@ -248,6 +257,9 @@ function typeUnder(
 }
 
 /** The estimated cost of a selection on parent (see QUERY_LIMITS.cost). */
+/** What reading the schema (__schema, __type) costs: bounded by the schema, not by data. */
+const INTROSPECTION_COST = 1_000;
+
 function costOf(
   schema: GraphQLSchema,
   parent: GraphQLCompositeType | undefined,
@@ -266,6 +278,11 @@ function costOf(
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
+      if (name.startsWith('__') && selection.selectionSet) {
+        // introspection walks the schema, whatever is selected under it: one flat price
+        total += multiplier * INTROSPECTION_COST;
+        continue;
+      }
       const weight = FIELD_WEIGHTS[`${parent?.name}.${name}`] ?? FIELD_WEIGHTS[name] ?? 1;
       total += multiplier * weight;
       if (selection.selectionSet)
@@ -320,16 +337,6 @@ export function operationCost(
   return costOf(schema, root, operation.selectionSet, fragmentsOf(document), variables);
 }
 
-const costError = (message: string, limit: number) =>
-  new GraphQLError(message, {
-    extensions: {
-      code: 'GRAPHQL_VALIDATION_FAILED',
-      reason: 'COST_LIMIT',
-      limit,
-      http: { status: 400 },
-    },
-  });
-
 /**
  * The refusal for an operation whose estimated cost is over limit (QUERY_LIMITS.cost unless
  * said), or null. Checked once the variables are known (a page size is often one), so not as a
@@ -344,8 +351,9 @@ export function costRefusal(
 ): GraphQLError | null {
   const cost = operationCost(schema, document, operation, variables);
   if (cost <= limit) return null;
-  return costError(
+  return refuse(
     `query would cost about ${cost} (pages and lists multiply what is under them); at most ${limit} is allowed: ask smaller pages or fewer levels`,
+    'COST_LIMIT',
     limit,
   );
 }

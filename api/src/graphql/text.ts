@@ -1,5 +1,5 @@
-import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
-import { badInput } from '../errors';
+import { Kind, visit, type DocumentNode, type GraphQLError } from 'graphql';
+import { asGraphQLError, badInput } from '../errors';
 
 // PostgreSQL's text and jsonb cannot hold U+0000, and a lone UTF-16 surrogate is no character:
 // such a string fails in SQL halfway through a request (after earlier writes) or is silently
@@ -61,13 +61,11 @@ export function invalidTextRefusal(
 ): GraphQLError | null {
   const field = invalidPath(variables) ?? invalidLiteral(document);
   if (field === null) return null;
-  const error = badInput(
-    field,
-    'INVALID_TEXT',
-    `${field} holds U+0000 or a lone surrogate, which is not text; nothing was done`,
+  return asGraphQLError(
+    badInput(
+      field,
+      'INVALID_TEXT',
+      `${field} holds U+0000 or a lone surrogate, which is not text; nothing was done`,
+    ),
   );
-  return new GraphQLError(error.message, {
-    originalError: error,
-    extensions: { http: { status: 400 } },
-  });
 }

@@ -11,22 +11,20 @@ import { repoRoot, type Config } from '../config';
 import { QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
 import type { Database } from '../db';
 import { createContext, type Context } from '../graphql/context';
-import { formatError } from '../errors';
+import { asGraphQLError, ErrorCode, formatError, logInternalError, YituError } from '../errors';
 import { photoStorageIn } from '../modules/photo/photo.storage';
 import { graphiqlHandler } from './graphiql';
 import { securityHeaders } from './headers';
+import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
-import { writeAudit } from '../auth/audit';
 import { authenticate, securityPlugin } from '../auth/http';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
 import { requestTimeBudget, timeBudgetPlugin } from './budget';
 import { outsideTimeBudget } from '../db/budget';
-
-const logInternalError = (error: unknown) => console.error('internal error:', error);
 
 /** Largest GraphQL request body: far above any real query, far below a memory problem. */
 const BODY_LIMIT = '256kb';
@@ -121,7 +119,6 @@ export async function startApp(
       },
       async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
       now,
-      (viewer, entry) => writeAudit(database, viewer, now(), entry),
     ),
   );
   const webDist = path.join(repoRoot, 'web', 'dist');
@@ -136,7 +133,10 @@ export async function startApp(
       context: async ({ req, res }) => {
         const { viewer, sessionSecret } = await outsideTimeBudget(() =>
           authenticate(database, req.headers, now(), `${req.method} /graphql`),
-        );
+        ).catch((error: unknown) => {
+          // Apollo answers a context's GraphQLError with its status, anything else with 500
+          throw error instanceof YituError ? asGraphQLError(error) : error;
+        });
         return createContext(database, now, calendar, viewer, {
           secret: sessionSecret,
           client: req.ip ?? req.socket.remoteAddress ?? 'unknown',
@@ -162,34 +162,27 @@ export async function startApp(
       res: express.Response,
       next: express.NextFunction,
     ) => {
-      if (error.type === 'entity.too.large') {
-        res.status(413).json({
-          errors: [
-            {
-              message: `the request body is over ${BODY_LIMIT}`,
-              extensions: { code: 'PAYLOAD_TOO_LARGE', limit: BODY_LIMIT },
-            },
-          ],
-        });
-      } else if (error.type === 'entity.parse.failed') {
-        res.status(400).json({
-          errors: [
-            { message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
-          ],
-        });
-      } else next(error);
+      if (error.type === 'entity.too.large')
+        refuse(
+          res,
+          new YituError(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            `the request body is over ${BODY_LIMIT}`,
+            undefined,
+            undefined,
+            { limit: BODY_LIMIT },
+          ),
+        );
+      else if (error.type === 'entity.parse.failed')
+        refuse(res, new YituError(ErrorCode.BAD_REQUEST, 'the request body is not valid JSON'));
+      else next(error);
     },
   );
   // anything else that fails: logged here, a bare 500 to the caller (never express's stack page)
   app.use(
     (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       logInternalError(error);
-      if (!res.headersSent)
-        res.status(500).json({
-          errors: [
-            { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-          ],
-        });
+      refuse(res, new YituError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
     },
   );
 

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { settleTimeBudget, timeBudgetOf, withTimeBudget } from '../db/budget';
+import { settleTimeBudget, withTimeBudget } from '../db/budget';
+import { ErrorCode, formatYituError, HTTP_STATUS, yituErrorOf } from '../errors';
 
 // The time budget of each GraphQL request over HTTP (db/budget.ts): a request stopped at its
 // budget answers 503 with code TIMEOUT, reason TIME_BUDGET and the budget as limit (its audit
@@ -18,20 +19,17 @@ export const timeBudgetPlugin: ApolloServerPlugin = {
     return {
       async didEncounterErrors({ errors }) {
         for (const error of errors) {
-          const budget = timeBudgetOf(error.originalError);
-          if (!budget) continue;
+          const refusal = yituErrorOf(error);
+          if (refusal?.code !== ErrorCode.TIMEOUT) continue;
           spent = true;
-          Object.assign(error.extensions, {
-            code: 'TIMEOUT',
-            reason: 'TIME_BUDGET',
-            limit: budget.budgetMs,
-          });
+          // its audit line reads the extensions (auth/audit.ts resultOf)
+          Object.assign(error.extensions, formatYituError(refusal).extensions);
         }
       },
       // first among the plugins: the budget is settled before the audit line is written
       async willSendResponse({ response }) {
         settleTimeBudget();
-        if (spent) response.http.status = 503;
+        if (spent) response.http.status = HTTP_STATUS[ErrorCode.TIMEOUT];
       },
     };
   },

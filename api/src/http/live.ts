@@ -1,25 +1,25 @@
 import type http from 'node:http';
 import {
   getOperationAST,
-  GraphQLError,
   parse,
   specifiedRules,
   validate,
   type DocumentNode,
+  type GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticateSecret, countTokenRequest, SESSION_COOKIE } from '../auth/credentials';
+import { countTokenRequest } from '../auth/credentials';
 import { writeAudit, redact, resultOf, rootFields, targetOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
-import { readCookie } from '../auth/http';
+import { authenticateSocket, tokenRateRefusal } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { createContext } from '../graphql/context';
 import type { WorkingCalendar } from '../modules/ticket/working-calendar';
-import { YituError } from '../errors';
+import { asGraphQLError, ErrorCode, formatError, YituError } from '../errors';
 import { costRefusal, QUERY_LIMITS, queryLimitRules, SOCKET_LIMITS } from '../graphql/limits';
 
 // Live ticket events over graphql-ws on /graphql. The socket is held to the same rules as HTTP:
@@ -39,8 +39,11 @@ interface Held {
   live: Set<string>;
 }
 
-const refusal = (message: string, code: string, reason: string) =>
-  new GraphQLError(message, { extensions: { code, reason } });
+const refusal = (message: string, code: ErrorCode, reason: string) =>
+  asGraphQLError(new YituError(code, message, undefined, reason));
+
+/** What the client sees of an error: what /graphql would answer (no internals, codes on all). */
+const formatted = (error: GraphQLError) => formatError(error.toJSON(), error);
 
 export function serveLiveEvents(
   server: http.Server,
@@ -95,7 +98,7 @@ export function serveLiveEvents(
     await new Guard(state.viewer, database, now).audit({
       action: 'subscription',
       target: payload.operationName ?? null,
-      result: `${String(error.extensions.code)} ${String(error.extensions.reason)}`,
+      result: resultOf(error),
       details: { live: state.live.size },
     });
     return [error];
@@ -110,14 +113,14 @@ export function serveLiveEvents(
     try {
       document = parse(payload.query, { maxTokens: QUERY_LIMITS.tokens });
     } catch (error) {
-      return [refusal((error as Error).message, 'GRAPHQL_PARSE_FAILED', 'SYNTAX')];
+      return [refusal((error as Error).message, ErrorCode.GRAPHQL_PARSE_FAILED, 'SYNTAX')];
     }
     const operation = getOperationAST(document, payload.operationName ?? undefined);
     if (operation?.operation !== 'subscription')
       return [
         refusal(
           'only subscriptions run over the socket: send queries and mutations to POST /graphql',
-          'BAD_REQUEST',
+          ErrorCode.BAD_REQUEST,
           'SUBSCRIPTIONS_ONLY',
         ),
       ];
@@ -130,32 +133,31 @@ export function serveLiveEvents(
     );
     if (tooCostly) return refusedAudited(state, payload, tooCostly);
     const errors = validate(schema, document, [...specifiedRules, ...queryLimitRules]);
+    // a limit's refusal is a YituError already; graphql's own rules get their code here
     if (errors.length > 0)
       return errors.map((e) =>
-        state.viewer.introspection
+        e.originalError instanceof YituError
           ? e
-          : new GraphQLError(e.message.replace(/ ?Did you mean .*\?$/, ''), {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
-            }),
+          : asGraphQLError(
+              new YituError(
+                ErrorCode.GRAPHQL_VALIDATION_FAILED,
+                state.viewer.introspection
+                  ? e.message
+                  : e.message.replace(/ ?Did you mean .*\?$/, ''),
+              ),
+              e.nodes,
+            ),
       );
     if (state.ratePerMinute !== null) {
       const used = await countTokenRequest(database, state.viewer.credentialPk!, now());
       if (used.requests > state.ratePerMinute)
-        return [
-          new GraphQLError(`this token may make ${state.ratePerMinute} requests a minute`, {
-            extensions: {
-              code: 'RATE_LIMITED',
-              reason: 'TOKEN_RATE',
-              retryAfterSeconds: used.retryAfterSeconds,
-            },
-          }),
-        ];
+        return [asGraphQLError(tokenRateRefusal(state.ratePerMinute, used.retryAfterSeconds))];
     }
     try {
       new Guard(state.viewer, database, now).require('tickets:read', 'live ticket events');
     } catch (error) {
       if (!(error instanceof YituError)) throw error;
-      return [refusal(error.message, error.code, error.reason ?? 'NO_PERMISSION')];
+      return [asGraphQLError(error)];
     }
     return undefined;
   };
@@ -164,19 +166,19 @@ export function serveLiveEvents(
     {
       schema,
       onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const bearer = typeof params.authorization === 'string' ? params.authorization : undefined;
-        const secret = bearer
-          ? /^Bearer\s+([\w-]{10,200})$/i.exec(bearer.trim())?.[1]
-          : readCookie(ctx.extra.request.headers.cookie, SESSION_COOKIE);
-        if (!secret) return false; // nothing to see without signing in: 4403 Forbidden
-        const found = await authenticateSecret(
-          database,
-          secret,
-          bearer ? 'API_TOKEN' : 'SESSION',
-          now(),
-        );
-        if (!found.ok) return false;
+        let found;
+        try {
+          found = await authenticateSocket(
+            database,
+            ctx.connectionParams?.authorization,
+            ctx.extra.request.headers.cookie,
+            now(),
+          );
+        } catch (error) {
+          // nothing to see without signing in: 4403 Forbidden (the refusal has its audit line)
+          if (error instanceof YituError) return false;
+          throw error;
+        }
         const socket = ctx.extra.socket;
         held.set(socket, {
           viewer: found.viewer,
@@ -201,14 +203,15 @@ export function serveLiveEvents(
       },
       onSubscribe: auditedForTokens(async (ctx, id, payload) => {
         const state = held.get(ctx.extra.socket);
-        if (!state) return [refusal('sign in first', 'UNAUTHENTICATED', 'SIGN_IN_REQUIRED')];
+        if (!state)
+          return [refusal('sign in first', ErrorCode.UNAUTHENTICATED, 'SIGN_IN_REQUIRED')];
         if (state.live.size >= SOCKET_LIMITS.subscriptions)
           return refusedAudited(
             state,
             payload,
             refusal(
               `a socket may hold ${SOCKET_LIMITS.subscriptions} subscriptions at once: complete one first`,
-              'BAD_REQUEST',
+              ErrorCode.BAD_REQUEST,
               'SUBSCRIPTION_LIMIT',
             ),
           );
@@ -222,7 +225,10 @@ export function serveLiveEvents(
         held.get(ctx.extra.socket)?.live.delete(id);
       },
       context: (ctx) => createContext(database, now, calendar, held.get(ctx.extra.socket)!.viewer),
-      onError: () => undefined,
+      // refusals and errors in events are formatted as /graphql formats them
+      onError: (_ctx, _id, _payload, errors) => errors.map(formatted),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map(formatted) } : undefined,
     },
     wsServer,
   );

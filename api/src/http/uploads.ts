@@ -1,21 +1,22 @@
 import Busboy from 'busboy';
 import express from 'express';
-import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AuditEntry } from '../auth/audit';
+import { resultOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
-import { coversTicket, type Viewer } from '../auth/viewer';
+import { mayReadTicket } from '../auth/policy';
+import type { Viewer } from '../auth/viewer';
+import { ErrorCode, YituError } from '../errors';
 import { toGlobalId } from '../graphql/ids';
 import {
-  PhotoRejected,
   sizeRefusal,
   storePhoto,
   unattachedPhotoBytes,
   type PhotoLimits,
 } from '../modules/photo/photo.service';
 import type { PhotoStorage } from '../modules/photo/photo.storage';
+import { refuse } from './refuse';
 
 export interface UploadRules extends PhotoLimits {
   /** Upload attempts a client address may make an hour without signing in (per process). */
@@ -24,17 +25,8 @@ export interface UploadRules extends PhotoLimits {
   unattachedQuotaBytes: number;
 }
 
-// Refusals in the same shape as /graphql's: {errors: [{message, extensions: {code, …}}]}.
-const refuse = (
-  res: express.Response,
-  status: number,
-  code: string,
-  message: string,
-  extensions: Record<string, unknown> = {},
-) => {
-  if (!res.headersSent)
-    res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
-};
+const badRequest = (reason: string, message: string) =>
+  new YituError(ErrorCode.BAD_REQUEST, message, undefined, reason);
 
 const HOUR_MS = 3600_000;
 
@@ -64,7 +56,6 @@ export function photoRoutes(
   /** Who is asking; the request is named for the audit line of a refused token. */
   viewerOf: (headers: IncomingHttpHeaders, request: string) => Promise<Viewer>,
   now: () => Date,
-  audit: (viewer: Viewer, entry: AuditEntry) => Promise<void>,
 ): express.Router {
   const router = express.Router();
   const countAttempt = attemptCounter();
@@ -74,57 +65,41 @@ export function photoRoutes(
       viewer = await viewerOf(req.headers, 'POST /uploads/photos');
     } catch (error) {
       req.resume();
-      const extensions = error instanceof GraphQLError ? error.extensions : {};
-      const { http, code, ...rest } = extensions as {
-        http?: { status?: number };
-        code?: string;
-      };
-      return refuse(
-        res,
-        http?.status ?? 401,
-        code ?? 'UNAUTHENTICATED',
-        (error as Error).message,
-        rest,
-      );
+      if (!(error instanceof YituError)) throw error;
+      return refuse(res, error);
     }
     const guard = new Guard(viewer, database, now);
     // every refusal is audited like the API's own (no client address: it is personal data)
-    const refuseAudited = async (
-      status: number,
-      code: string,
-      reason: string,
-      message: string,
-      more: Record<string, unknown> = {},
-    ) => {
+    const refuseAudited = async (error: YituError) => {
       req.resume();
       // the refusal changed nothing: it is answered even if the audit line cannot be written
-      await guard.audit({ action: 'uploadPhoto', result: `${code} ${reason}` }).catch(() => {});
-      refuse(res, status, code, message, { reason, ...more });
+      await guard.audit({ action: 'uploadPhoto', result: resultOf(error) }).catch(() => {});
+      refuse(res, error);
     };
     // Residents upload without an account: each address has an hourly rate, and all uploads
     // waiting for their report share a disk quota. Staff and tokens are accountable: exempt.
     if (viewer.via === 'anonymous') {
       const attempt = countAttempt(req.ip ?? 'unknown', Date.now(), rules.anonymousPerHour);
-      if (!attempt.allowed) {
-        res.set('Retry-After', String(attempt.retryAfterSeconds));
+      if (!attempt.allowed)
         return refuseAudited(
-          429,
-          'RATE_LIMITED',
-          'UPLOAD_RATE',
-          `at most ${rules.anonymousPerHour} photos an hour without signing in; try again in ${attempt.retryAfterSeconds} s`,
-          { limit: rules.anonymousPerHour, retryAfterSeconds: attempt.retryAfterSeconds },
+          new YituError(
+            ErrorCode.RATE_LIMITED,
+            `at most ${rules.anonymousPerHour} photos an hour without signing in; try again in ${attempt.retryAfterSeconds} s`,
+            undefined,
+            'UPLOAD_RATE',
+            { limit: rules.anonymousPerHour, retryAfterSeconds: attempt.retryAfterSeconds },
+          ),
         );
-      }
-      if ((await unattachedPhotoBytes(database)) >= rules.unattachedQuotaBytes) {
-        res.set('Retry-After', '3600');
+      if ((await unattachedPhotoBytes(database)) >= rules.unattachedQuotaBytes)
         return refuseAudited(
-          429,
-          'RATE_LIMITED',
-          'UPLOAD_QUOTA',
-          'too many photos are waiting for their report; try again later',
-          { retryAfterSeconds: 3600 },
+          new YituError(
+            ErrorCode.RATE_LIMITED,
+            'too many photos are waiting for their report; try again later',
+            undefined,
+            'UPLOAD_QUOTA',
+            { retryAfterSeconds: 3600 },
+          ),
         );
-      }
     }
     let busboy: Busboy.Busboy;
     try {
@@ -134,10 +109,7 @@ export function photoRoutes(
       });
     } catch {
       return refuseAudited(
-        400,
-        'BAD_REQUEST',
-        'NOT_MULTIPART',
-        'send multipart/form-data with one file field named photo',
+        badRequest('NOT_MULTIPART', 'send multipart/form-data with one file field named photo'),
       );
     }
     let handled = false;
@@ -165,18 +137,21 @@ export function photoRoutes(
             thumbnailUrl: `/photos/${photo.key}/thumbnail`,
           });
         } catch (error) {
-          if (error instanceof PhotoRejected)
-            await refuseAudited(error.status, error.code, error.reason, error.message);
-          else refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'could not store the photo');
+          if (error instanceof YituError) await refuseAudited(error);
+          else
+            refuse(
+              res,
+              new YituError(ErrorCode.INTERNAL_SERVER_ERROR, 'could not store the photo'),
+            );
         }
       });
     });
     busboy.on('close', () => {
-      if (!handled) void refuseAudited(400, 'BAD_REQUEST', 'NO_PHOTO', 'no file field named photo');
+      if (!handled) void refuseAudited(badRequest('NO_PHOTO', 'no file field named photo'));
     });
     busboy.on(
       'error',
-      () => void refuseAudited(400, 'BAD_REQUEST', 'MALFORMED', 'malformed multipart body'),
+      () => void refuseAudited(badRequest('MALFORMED', 'malformed multipart body')),
     );
     req.pipe(busboy);
   });
@@ -196,36 +171,39 @@ export function photoRoutes(
           FROM photos p LEFT JOIN tickets t ON t.id = p.ticket_id WHERE p.key = ${key}`,
     );
     if (row && row.ticketPk !== null) {
-      // A ticket's photos: staff whose jurisdiction holds it, or the resident's private link.
+      // a ticket's photos are read as the ticket is (the policy's mayReadTicket)
       let viewer: Viewer;
       try {
         viewer = await viewerOf(req.headers, 'GET /photos');
-      } catch {
-        return refuse(res, 401, 'UNAUTHENTICATED', 'invalid credentials');
+      } catch (error) {
+        // a refused credential answers its own code (401, 429 for a token over its rate);
+        // anything else is the server's fault, for the 500 handler
+        if (!(error instanceof YituError)) throw error;
+        return refuse(res, error);
       }
       const byLink = typeof req.query.follow === 'string' && req.query.follow === row.followToken;
-      const byRole =
-        viewer.permissions.has('tickets:read') && coversTicket(viewer.jurisdiction, row);
+      const allowed = mayReadTicket(viewer, row, now(), { byLink });
       // a token's every download is audited, as its GraphQL requests are
       if (viewer.via === 'token')
-        await audit(viewer, {
+        await new Guard(viewer, database, now).audit({
           action: 'GET /photos',
           target: toGlobalId('Ticket', row.ticketPk),
-          result: byLink || byRole ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
+          result: allowed ? 'OK' : 'FORBIDDEN OUTSIDE_JURISDICTION',
         });
-      if (!byLink && !byRole) {
+      if (!allowed) {
         const anonymous = viewer.via === 'anonymous';
         return refuse(
           res,
-          anonymous ? 401 : 403,
-          anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN',
-          'this photo belongs to a ticket you may not see',
+          new YituError(
+            anonymous ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN,
+            'this photo belongs to a ticket you may not see',
+          ),
         );
       }
     }
     const bytes = row ? await storage.get(thumbnail ? `${key}.thumb.jpg` : key) : null;
     if (!row || !bytes) {
-      return refuse(res, 404, 'NOT_FOUND', 'no such photo');
+      return refuse(res, new YituError(ErrorCode.NOT_FOUND, 'no such photo'));
     }
     res
       .type(thumbnail ? 'image/jpeg' : row.contentType)

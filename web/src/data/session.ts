@@ -27,3 +27,13 @@ export async function signOut(): Promise<void> {
 /** Whether the viewer's role holds a permission. */
 export const can = (viewer: Viewer | null, permission: Permission): boolean =>
   !!viewer?.permissions.includes(permission);
+
+/**
+ * Whether a request refused for want of a session (started at `startedAt`, performance.now())
+ * means this page's session ended. Not when it started before the last sign-in (the old
+ * session's answer), nor once the person signed out themselves: requests and the live socket
+ * still in flight then fail too, and the sign-in screen must not say the session expired.
+ */
+export function sessionLossCounts(startedAt: number, signedInAt: number, signedOutAt: number) {
+  return startedAt >= signedInAt && signedOutAt < signedInAt;
+}

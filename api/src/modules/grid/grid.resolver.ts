@@ -15,6 +15,7 @@ import { ResourceClaim } from '../resource/resource.type';
 import { gridStats } from '../stats/stats.repo';
 import { PlaceStats } from '../stats/stats.type';
 import { ticketsOf } from '../ticket/ticket.repo';
+import { ticketScope } from '../../auth/policy';
 import { TicketConnection } from '../ticket/ticket.type';
 import {
   gridAt,
@@ -124,7 +125,9 @@ export class GridResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('openOnly', () => Boolean, { defaultValue: false }) openOnly: boolean,
   ) {
-    return ticketsOf(ctx, 'grid', g.pk, page, { openOnly });
+    return ticketsOf(ctx, ticketScope(ctx.auth.viewer, ctx.now()), 'grid', g.pk, page, {
+      openOnly,
+    });
   }
 
   @FieldResolver(() => PlaceStats)

@@ -4,7 +4,7 @@ import { badInput, ErrorCode, YituError } from '../../errors';
 import { toGlobalId } from '../../graphql/ids';
 import { intArray } from '../../graphql/loaders';
 import type { TicketStatus } from '../ticket/ticket-status';
-import { loadOf } from './match.sql';
+import { barredReason, loadOf } from './match.sql';
 
 // Who a DISPATCH sends, checked and written inside the ticket's transaction. Lock order is always
 // resources (by id) before tickets, so concurrent dispatches queue on the resources they share
@@ -54,10 +54,13 @@ export async function checkDispatch(
     throw badInput('resourceIds', 'REQUIRED', 'dispatch to at least one resource');
   if (ids.length > 20) throw badInput('resourceIds', 'TOO_MANY', 'at most 20 resources at once');
   await lockResources(tx, ids);
-  // A fresh round (from ACCEPTED) releases the earlier round's resources, so they may be sent again.
-  const freshRound = ticketStatus === 'ACCEPTED';
   const rows = await tx.rows<
-    CheckedResource & { name: string; capable: boolean; prior: string | null; needs: string[] }
+    CheckedResource & {
+      name: string;
+      capable: boolean;
+      barred: 'DECLINED_BEFORE' | 'ALREADY_ASSIGNED' | null;
+      needs: string[];
+    }
   >(sql`
     WITH t AS (
       SELECT t.id, t.location, COALESCE(c.capabilities, '{}'::text[]) AS needs
@@ -66,7 +69,7 @@ export async function checkDispatch(
       ${loadOf(sql`s.id`)} AS load,
       (cardinality(t.needs) = 0 OR s.capabilities && t.needs) AS capable,
       ST_Distance(s.location::geography, t.location::geography) AS "distanceMeters",
-      x.status AS prior
+      ${barredReason(sql`x.status`, sql`${ticketStatus}::text`)} AS barred
     FROM resources s CROSS JOIN t
     LEFT JOIN ticket_assignments x ON x.ticket_id = t.id AND x.resource_id = s.id
     WHERE s.id = ANY(${intArray(ids)}::int[])
@@ -83,9 +86,9 @@ export async function checkDispatch(
         message,
       });
     if (!r) refuse('UNKNOWN_RESOURCE', 'a resource does not exist');
-    else if (r.prior === 'DECLINED') refuse('DECLINED_BEFORE', `${r.name} declined this ticket`);
-    else if ((r.prior === 'OFFERED' || r.prior === 'ACCEPTED') && !freshRound)
-      refuse('ALREADY_ASSIGNED', `${r.name} is already on this ticket`);
+    else if (r.barred === 'DECLINED_BEFORE') refuse(r.barred, `${r.name} declined this ticket`);
+    else if (r.barred === 'ALREADY_ASSIGNED')
+      refuse(r.barred, `${r.name} is already on this ticket`);
     else if (!r.capable)
       refuse('NOT_CAPABLE', `${r.name} cannot do what this ticket needs (${r.needs.join(', ')})`);
     else if (r.load >= r.capacity)

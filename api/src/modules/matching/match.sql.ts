@@ -22,6 +22,7 @@ const cat = alias(categories, 'c');
 const s = alias(resources, 's');
 const a = alias(ticketAssignments, 'a');
 const k = alias(resourceClaims, 'k');
+const x = alias(ticketAssignments, 'x');
 
 /**
  * Points out of 100. Being available now is a tier of its own (50): every resource that can
@@ -50,13 +51,20 @@ export const loadOf = (resource: SQL) => sql`(
     AND ${u.status} IN ${HOLDING_STATUSES})`;
 
 /**
- * Whether a resource may not be offered a ticket: it declined it, or it already holds it in this
- * round. A ticket back at ACCEPTED (after all declined, or a reopen) starts a new round, in which
- * earlier holders may be sent again. The same rule, with a reason per case, is checkDispatch's.
+ * Why a resource may not be sent to a ticket again, by its earlier assignment's status, or NULL:
+ * it declined it (DECLINED_BEFORE), or it already holds it in this round (ALREADY_ASSIGNED). A
+ * ticket back at ACCEPTED (after all declined, or a reopen) starts a new round, in which earlier
+ * holders may be sent again. Matching leaves the barred out; checkDispatch names the reason.
  */
+export const barredReason = (assignmentStatus: SQL, ticketStatus: SQL) => sql`CASE
+  WHEN ${assignmentStatus} = 'DECLINED' THEN 'DECLINED_BEFORE'
+  WHEN ${assignmentStatus} IN ('OFFERED', 'ACCEPTED') AND ${ticketStatus} <> 'ACCEPTED' THEN 'ALREADY_ASSIGNED'
+  END`;
+
+/** Whether barredReason bars a resource from a ticket. */
 export const barredFromTicket = (ticket: SQL, ticketStatus: SQL, resource: SQL) => sql`EXISTS (
-  SELECT 1 FROM ticket_assignments x WHERE x.ticket_id = ${ticket} AND x.resource_id = ${resource}
-    AND (x.status = 'DECLINED' OR (x.status IN ('OFFERED', 'ACCEPTED') AND ${ticketStatus} <> 'ACCEPTED')))`;
+  SELECT 1 FROM ${ticketAssignments} ${x} WHERE ${x.ticketId} = ${ticket} AND ${x.resourceId} = ${resource}
+    AND ${barredReason(sql`${x.status}`, ticketStatus)} IS NOT NULL)`;
 
 export interface MatchOptions {
   now: Date;

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { Database } from '../../db';
+import { ErrorCode, YituError } from '../../errors';
 import type { PhotoStorage } from './photo.storage';
 
 // Photos are checked by their content, not their name or declared type: the first bytes must
@@ -30,17 +31,11 @@ export function sniffImageType(bytes: Buffer): PhotoType | null {
   return null;
 }
 
-export class PhotoRejected extends Error {
-  constructor(
-    readonly status: 413 | 415,
-    readonly code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE',
-    /** FILE_SIZE, PIXEL_LIMIT, NOT_AN_IMAGE or UNDECODABLE. */
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Refusals of an upload: reason FILE_SIZE, PIXEL_LIMIT, NOT_AN_IMAGE or UNDECODABLE. */
+const tooLarge = (reason: 'FILE_SIZE' | 'PIXEL_LIMIT', message: string) =>
+  new YituError(ErrorCode.PAYLOAD_TOO_LARGE, message, undefined, reason);
+const notAPhoto = (reason: 'NOT_AN_IMAGE' | 'UNDECODABLE', message: string) =>
+  new YituError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message, undefined, reason);
 
 export interface PhotoLimits {
   maxBytes: number;
@@ -60,12 +55,7 @@ export interface StoredPhoto {
 }
 
 export const sizeRefusal = (maxBytes: number) =>
-  new PhotoRejected(
-    413,
-    'PAYLOAD_TOO_LARGE',
-    'FILE_SIZE',
-    `photo is over ${Math.round(maxBytes / 1024 / 1024)} MB`,
-  );
+  tooLarge('FILE_SIZE', `photo is over ${Math.round(maxBytes / 1024 / 1024)} MB`);
 
 // Decoding costs memory in proportion to pixels: two photos at a time per process (two cores).
 const DECODERS = 2;
@@ -96,20 +86,8 @@ export async function storePhoto(
 ): Promise<StoredPhoto> {
   if (bytes.length > limits.maxBytes) throw sizeRefusal(limits.maxBytes);
   const contentType = sniffImageType(bytes);
-  if (!contentType)
-    throw new PhotoRejected(
-      415,
-      'UNSUPPORTED_MEDIA_TYPE',
-      'NOT_AN_IMAGE',
-      'only JPEG, PNG or WebP photos',
-    );
-  const undecodable = () =>
-    new PhotoRejected(
-      415,
-      'UNSUPPORTED_MEDIA_TYPE',
-      'UNDECODABLE',
-      'the photo could not be decoded',
-    );
+  if (!contentType) throw notAPhoto('NOT_AN_IMAGE', 'only JPEG, PNG or WebP photos');
+  const undecodable = () => notAPhoto('UNDECODABLE', 'the photo could not be decoded');
   // the header alone: a 16000×16000 PNG of a few hundred kB is refused here, never decoded
   const header = await sharp(bytes, { limitInputPixels: false })
     .metadata()
@@ -118,9 +96,7 @@ export async function storePhoto(
     });
   const pixels = (header.width ?? 0) * (header.height ?? 0);
   if (pixels > limits.maxPixels) {
-    throw new PhotoRejected(
-      413,
-      'PAYLOAD_TOO_LARGE',
+    throw tooLarge(
       'PIXEL_LIMIT',
       `photo is ${header.width}×${header.height}; at most ${(limits.maxPixels / 1e6).toFixed(0)} megapixels`,
     );

@@ -13,7 +13,7 @@ export interface TicketEventMessage {
   /** Places the ticket belongs to, for subscription filters. */
   regionPks: number[];
   gridPk: number | null;
-  /** For the subscriber's jurisdiction (auth/viewer.ts coversTicket). */
+  /** For the subscriber's jurisdiction (auth/policy.ts mayReadTicket). */
   communityPk: number | null;
   level: string;
 }

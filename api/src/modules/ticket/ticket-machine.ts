@@ -22,6 +22,19 @@ export const TICKET_ACTIONS = [
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
+/**
+ * Classifying (分类) leaves the status as it is, so it is no transition; it is open while the
+ * ticket waits to be worked, and taken with classifyTicket (it needs a category). A step is
+ * anything a role may be allowed to do to a ticket: the transitions and CLASSIFY.
+ */
+export const CLASSIFIABLE: readonly TicketStatus[] = ['REPORTED', 'ACCEPTED'];
+export const TICKET_STEPS = [...TICKET_ACTIONS, 'CLASSIFY'] as const;
+export type TicketStep = (typeof TICKET_STEPS)[number];
+
+/** Whether the ticket's status allows the step now (who takes it is judged elsewhere). */
+export const statusAllows = (step: TicketStep, status: TicketStatus): boolean =>
+  step === 'CLASSIFY' ? CLASSIFIABLE.includes(status) : TRANSITIONS[step][status] !== undefined;
+
 /** Where an action leads from each status it allows. 'SAME' keeps the status; 'RESUMED' returns
  * to the status held before the suspension. */
 type Target = TicketStatus | 'SAME' | 'RESUMED';

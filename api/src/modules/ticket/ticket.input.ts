@@ -1,16 +1,17 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { TICKET_ACTIONS } from './ticket-machine';
+import { TICKET_STEPS, type TicketStep } from './ticket-machine';
 import { Ticket, TicketChannel } from './ticket.type';
 
-export const TicketActionEnum = Object.fromEntries(TICKET_ACTIONS.map((a) => [a, a])) as {
-  [K in (typeof TICKET_ACTIONS)[number]]: K;
+export const TicketActionEnum = Object.fromEntries(TICKET_STEPS.map((a) => [a, a])) as {
+  [K in TicketStep]: K;
 };
 registerEnumType(TicketActionEnum, {
   name: 'TicketAction',
   description:
     'A step of the closed loop: ACCEPT 受理, DISPATCH 派单, START, RESOLVE 办结, VERIFY_PASS / ' +
     'VERIFY_FAIL 核查 (fail = rework 返工), FEEDBACK 评价, CLOSE 归档, ESCALATE 上报, TRANSFER 转办, ' +
-    'SUSPEND 缓办, RESUME, REJECT_DUPLICATE 重复件, REOPEN 重新打开.',
+    'SUSPEND 缓办, RESUME, REJECT_DUPLICATE 重复件, REOPEN 重新打开, CLASSIFY 分类 (taken with ' +
+    'classifyTicket, which names the category).',
 });
 
 @InputType({
@@ -66,7 +67,7 @@ export class TicketActionInput {
   @Field(() => ID) ticketId!: string;
   @Field(() => Int, { description: 'The version you saw; a stale one gets CONFLICT.' })
   expectedVersion!: number;
-  @Field(() => TicketActionEnum) action!: (typeof TICKET_ACTIONS)[number];
+  @Field(() => TicketActionEnum) action!: TicketStep;
   @Field(() => String, { nullable: true }) reason?: string;
   @Field(() => Int, { nullable: true, description: 'FEEDBACK: 1–5.' }) rating?: number;
   @Field(() => ID, { nullable: true, description: 'REJECT_DUPLICATE: the original ticket.' })

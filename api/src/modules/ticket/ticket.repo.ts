@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { photos, ticketEvents, tickets } from '../../db/schema';
 import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
+import type { TicketScope } from '../../auth/policy';
 import type { Context } from '../../graphql/context';
 import { badInput } from '../../errors';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
@@ -13,7 +14,7 @@ import { TICKET_STATUSES } from './ticket-status';
 import { openTicket, overdueTicket } from './ticket-sql';
 import type { Ticket, TicketEvent } from './ticket.type';
 
-// `t` as ticket-sql.ts and the viewer's ticket scope (auth/guard.ts) name it
+// `t` as ticket-sql.ts and the viewer's ticket scope (auth/policy.ts) name it
 const t = alias(tickets, 't');
 const e = alias(ticketEvents, 'e');
 const p = alias(photos, 'p');
@@ -53,8 +54,10 @@ function conditions(q: TicketQuery, now: Date) {
   return sql.join(parts, sql` AND `);
 }
 
+/** The tickets `readable` lets the viewer see (the policy's ticketScope), filtered by `q`. */
 export async function listTickets(
   ctx: Context,
+  readable: TicketScope,
   q: TicketQuery,
   page: KeysetPage,
 ): Promise<Page<Ticket>> {
@@ -66,7 +69,7 @@ export async function listTickets(
   return fetchPage<Ticket>(
     ctx.database,
     sql`SELECT ${columns(ctx.now())} FROM ${tickets} ${t}
-      WHERE ${where} AND ${conditions(q, ctx.now())} AND ${ctx.auth.ticketScope()}`,
+      WHERE ${where} AND ${conditions(q, ctx.now())} AND ${readable}`,
     page,
     withId,
   );
@@ -82,12 +85,16 @@ export const ticketById = oneByKey<Ticket>(
 type TicketPlace = 'compound' | 'grid' | 'community';
 const placeColumn = { compound: t.compoundId, grid: t.gridId, community: t.communityId };
 
-const ticketPages = pageByKey<Ticket, { place: TicketPlace; q: TicketQuery }>(
+// the viewer's scope is the same all through a request: it makes no loader of its own
+const ticketPages = pageByKey<
+  Ticket,
+  { readable: TicketScope; place: TicketPlace; q: TicketQuery }
+>(
   'placeKey',
-  (keys, ctx, { place, q }) => sql`
+  (keys, ctx, { readable, place, q }) => sql`
     SELECT ${placeColumn[place]} AS "placeKey", ${columns(ctx.now())}
     FROM ${tickets} ${t} WHERE ${placeColumn[place]} = ANY(${keys}::int[]) AND ${conditions(q, ctx.now())}
-      AND ${ctx.auth.ticketScope()}`,
+      AND ${readable}`,
   withId,
   ({ place, q }) =>
     `${place}:${JSON.stringify([q.statuses, q.categoryCode, q.openOnly, q.overdueOnly])}`,
@@ -96,11 +103,12 @@ const ticketPages = pageByKey<Ticket, { place: TicketPlace; q: TicketQuery }>(
 /** The tickets of many places at once (a page per place), so a list of places with their tickets is one statement. */
 export const ticketsOf = (
   ctx: Context,
+  readable: TicketScope,
   place: TicketPlace,
   pk: number,
   args: PageArgs,
   q: TicketQuery,
-) => ticketPages(ctx, pk, args, { place, q });
+) => ticketPages(ctx, pk, args, { readable, place, q });
 
 const eventColumns = sql`${e.id}::int AS pk, ${e.ticketId} AS "ticketPk", ${e.type}, ${e.fromStatus} AS "fromStatus",
   ${e.toStatus} AS "toStatus", ${e.actor}, ${e.reason}, ${e.data}, ${e.at}`;

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { badInput, ErrorCode, YituError } from '../../errors';
 import { checkDispatch, writeAssignments } from '../matching/assignments';
-import { decide, LADDER, type Level, type TicketAction } from './ticket-machine';
+import { CLASSIFIABLE, decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
 import { addWorkingHours, localDate, type WorkingCalendar } from './working-calendar';
 
@@ -196,17 +196,15 @@ export async function reportTicket(
   });
 }
 
-/** The grid a patrolling grid worker works, by the worker's code; BAD_USER_INPUT if none. */
+/** The grid a patrolling grid worker works, by the worker's code; null if there is none. */
 export async function patrolGrid(
   database: Database,
   gridWorkerCode: string,
-): Promise<{ pk: number; communityPk: number }> {
+): Promise<{ pk: number; communityPk: number } | null> {
   const [grid] = await database.rows<{ pk: number; communityPk: number }>(sql`
     SELECT g.id AS pk, g.community_id AS "communityPk"
     FROM grid_workers w JOIN grids g ON g.id = w.grid_id WHERE w.code = ${gridWorkerCode.slice(0, 100)}`);
-  if (!grid)
-    throw badInput('gridWorkerCode', 'UNKNOWN', `no grid worker ${gridWorkerCode.slice(0, 100)}`);
-  return grid;
+  return grid ?? null;
 }
 
 export interface ActionRequest {
@@ -405,7 +403,7 @@ export async function classifyTicket(database: Database, request: ClassifyReques
         `ticket changed (version ${ticket.version}); reload and retry`,
       );
     }
-    if (!['REPORTED', 'ACCEPTED'].includes(ticket.status)) {
+    if (!CLASSIFIABLE.includes(ticket.status)) {
       throw new YituError(
         ErrorCode.BAD_TRANSITION,
         `a ${ticket.status} ticket cannot be reclassified`,

@@ -196,30 +196,20 @@ function IssueForm({ onIssued }: { onIssued: (issued: { id: string; token: strin
           </label>
         ))}
       </fieldset>
-      <label>
-        {tr('有效天数')}
-        <input
-          type="number"
-          required
-          min={1}
-          max={365}
-          value={days}
-          data-testid="token-days"
-          onChange={(e) => setDays(e.target.value)}
-        />
-      </label>
-      <label>
-        {tr('每分钟请求')}
-        <input
-          type="number"
-          required
-          min={1}
-          max={10000}
-          value={rate}
-          data-testid="token-rate"
-          onChange={(e) => setRate(e.target.value)}
-        />
-      </label>
+      <CountField
+        label={tr('有效天数')}
+        max={365}
+        value={days}
+        onChange={setDays}
+        testId="token-days"
+      />
+      <CountField
+        label={tr('每分钟请求')}
+        max={10000}
+        value={rate}
+        onChange={setRate}
+        testId="token-rate"
+      />
       <button type="submit" disabled={busy || scopes.length === 0} data-testid="token-issue">
         {busy ? tr('签发中…') : tr('签发')}
       </button>
@@ -229,5 +219,29 @@ function IssueForm({ onIssued }: { onIssued: (issued: { id: string; token: strin
         </p>
       )}
     </form>
+  );
+}
+
+/** A whole number from 1 to max, kept as typed (the form checks it on submit). */
+function CountField(props: {
+  label: string;
+  max: number;
+  value: string;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="number"
+        required
+        min={1}
+        max={props.max}
+        value={props.value}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }

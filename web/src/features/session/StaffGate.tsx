@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { describeError, onSignInRequired } from '../../data/graphql';
-import { fetchViewer, signOut, type Viewer } from '../../data/session';
+import { fetchViewer, sessionLossCounts, signOut, type Viewer } from '../../data/session';
 import { tr } from '../../i18n';
 import { SessionContext } from './session';
 import { SignInPage } from './SignInPage';
@@ -15,8 +15,10 @@ export function StaffGate({ children }: { children: ReactNode }) {
   // undefined: still asking the API who this is
   const [viewer, setViewer] = useState<Viewer | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
-  // Requests started before the last sign-in may still fail with the old session's error.
+  // Requests started before the last sign-in may still fail with the old session's error, and
+  // signing out closes the live socket, whose close may arrive after the sign-out's answer.
   const signedInAt = useRef(0);
+  const signedOutAt = useRef(-1);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -31,7 +33,7 @@ export function StaffGate({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onSignInRequired((reason, startedAt) => {
-        if (startedAt < signedInAt.current) return;
+        if (!sessionLossCounts(startedAt, signedInAt.current, signedOutAt.current)) return;
         setViewer(null);
         setNotice(
           reason === 'SESSION_EXPIRED'
@@ -55,6 +57,7 @@ export function StaffGate({ children }: { children: ReactNode }) {
             viewer,
             signOut: () => {
               // whatever the API answers, this page is signed out
+              signedOutAt.current = performance.now();
               void signOut()
                 .catch(() => undefined)
                 .then(() => {

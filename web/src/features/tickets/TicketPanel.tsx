@@ -22,8 +22,9 @@ let categoriesOnce: Promise<Category[]> | undefined;
 const allCategories = () =>
   (categoriesOnce ??= request(CATEGORIES_QUERY).then((d) => d.categories));
 
-// Steps taken elsewhere: dispatching below the matches, feedback and reopening by the resident.
-const NOT_HERE = new Set<TicketAction>(['DISPATCH', 'FEEDBACK', 'REOPEN']);
+// Steps taken elsewhere: classifying in the facts, dispatching below the matches, feedback and
+// reopening by the resident.
+const NOT_HERE = new Set<TicketAction>(['CLASSIFY', 'DISPATCH', 'FEEDBACK', 'REOPEN']);
 
 const loadError = (e: unknown) =>
   e instanceof ApiError && e.extensions.reason === 'OUTSIDE_JURISDICTION'
@@ -92,8 +93,7 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
       </section>
     );
   }
-  // TicketAction has no CLASSIFY: which statuses may be classified is the API's classifyTicket rule.
-  const canClassify = mayClassify && ['REPORTED', 'ACCEPTED'].includes(ticket.status);
+  const canClassify = ticket.allowedActions.includes('CLASSIFY');
   return (
     <section data-testid="ticket-panel" className="ticket-panel">
       <TicketFacts
