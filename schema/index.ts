@@ -521,6 +521,7 @@ export const VIEWER_FRAGMENT = graphql(`
     jurisdictionId
     permissions
     actions
+    tokenScopes
     expiresAt
   }
 `);

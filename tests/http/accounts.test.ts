@@ -94,6 +94,22 @@ describe(`accounts and the audit log on ${engineName()}`, () => {
   });
   afterAll(() => server?.stop());
 
+  it('tells each viewer which token scopes its role may grant (an administrator no write:tickets)', async () => {
+    const scopes = async (username: string) =>
+      (
+        await (
+          await clientAs(server.url, username)
+        ).request<{ viewer: { tokenScopes: string[] } }>('{ viewer { tokenScopes } }')
+      ).viewer.tokenScopes;
+    expect(await scopes('admin')).toEqual(['read:places', 'read:tickets', 'introspection']);
+    expect(await scopes('command')).toEqual([
+      'read:places',
+      'read:tickets',
+      'write:tickets',
+      'introspection',
+    ]);
+  });
+
   it('refuses an account after 10 wrong passwords in 15 minutes, even with the right one', async () => {
     for (let i = 0; i < 10; i++)
       expect(await errorOf(attempt('street', `wrong-${i}`))).toMatchObject({

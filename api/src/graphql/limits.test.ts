@@ -133,4 +133,14 @@ describe('query depth', () => {
     const bomb = `{ __typename grids(first: 1) { nodes { ${nested} } } }`;
     expect(reasons(bomb)).toContain('DEPTH_LIMIT');
   });
+
+  it('limits introspection at the standard query’s depth (15), no deeper', () => {
+    const chain = (n: number) => {
+      let inner = 'name';
+      for (let i = 0; i < n; i++) inner = `ofType { ${inner} }`;
+      return `{ __schema { types { fields { type { ${inner} } } } } }`;
+    };
+    expect(reasons(chain(10))).toEqual([]);
+    expect(reasons(chain(11))).toEqual(['DEPTH_LIMIT']);
+  });
 });

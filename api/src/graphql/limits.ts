@@ -28,6 +28,11 @@ import { asGraphQLError, ErrorCode, YituError } from '../errors';
 export const QUERY_LIMITS = {
   /** Nested fields, e.g. compounds → grids → compounds … */
   depth: 12,
+  /**
+   * Nesting under introspection (__schema, __type): it reads the schema, not data, and the
+   * standard introspection query (graphql-js's, GraphiQL's) nests type references 15 deep.
+   */
+  introspectionDepth: 15,
   /** Aliased fields in one operation (the same field asked many times under other names). */
   aliases: 30,
   /** Directives in one operation. */
@@ -60,33 +65,36 @@ const refuse = (message: string, reason: string, limit: number) =>
     new YituError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message, undefined, reason, { limit }),
   );
 
+/**
+ * How deep a selection nests: over data only (what is under an introspection field counts one
+ * level), or over everything. Introspection has its own, larger limit: it reads the schema,
+ * whose size bounds it, and graphql-js's MaxIntrospectionDepthRule caps its cycles.
+ */
 function depthOf(
   selectionSet: SelectionSetNode | undefined,
   fragments: Record<string, FragmentDefinitionNode>,
   visiting: Set<string>,
+  over: 'data' | 'all',
 ): number {
   if (!selectionSet) return 0;
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      // Introspection (__schema, __type) reads the schema, not data: its size is the schema's,
-      // its cycles are capped by graphql-js's MaxIntrospectionDepthRule, and tokens need the
-      // introspection scope. GraphiQL's own query nests type references 15 deep.
-      const introspection = selection.name.value.startsWith('__');
+      const skip = over === 'data' && selection.name.value.startsWith('__');
       const inner =
-        selection.selectionSet && !introspection
-          ? 1 + depthOf(selection.selectionSet, fragments, visiting)
+        selection.selectionSet && !skip
+          ? 1 + depthOf(selection.selectionSet, fragments, visiting, over)
           : 1;
       deepest = Math.max(deepest, inner);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting, over));
     } else {
       const name = selection.name.value;
       const fragment = fragments[name];
       // a fragment spread inside itself is refused by graphql's own rules; do not loop here
       if (!fragment || visiting.has(name)) continue;
       visiting.add(name);
-      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, visiting));
+      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, visiting, over));
       visiting.delete(name);
     }
   }
@@ -101,18 +109,23 @@ export function fragmentsOf(document: DocumentNode): Record<string, FragmentDefi
   return fragments;
 }
 
-/** Refuses operations nested deeper than QUERY_LIMITS.depth. */
+/** Refuses operations nested deeper than QUERY_LIMITS.depth (introspectionDepth under __). */
 export function depthLimit(context: ValidationContext): ASTVisitor {
   const fragments = fragmentsOf(context.getDocument());
   return {
     OperationDefinition(operation) {
-      const depth = depthOf(operation.selectionSet, fragments, new Set());
-      if (depth > QUERY_LIMITS.depth) {
+      const data = depthOf(operation.selectionSet, fragments, new Set(), 'data');
+      const all = depthOf(operation.selectionSet, fragments, new Set(), 'all');
+      const [depth, limit] =
+        data > QUERY_LIMITS.depth
+          ? [data, QUERY_LIMITS.depth]
+          : [all, QUERY_LIMITS.introspectionDepth];
+      if (depth > limit) {
         context.reportError(
           refuse(
-            `query is ${depth} levels deep; at most ${QUERY_LIMITS.depth} are allowed`,
+            `query is ${depth} levels deep; at most ${limit} are allowed`,
             'DEPTH_LIMIT',
-            QUERY_LIMITS.depth,
+            limit,
           ),
         );
       }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Role } from '../../auth/roles';
+import { roleCovers, TOKEN_SCOPES, type Role } from '../../auth/roles';
 import type { Viewer as SignedIn } from '../../auth/viewer';
 import type { Database } from '../../db';
 import { accounts, auditLog, credentials, grids, regions } from '../../db/schema';
@@ -43,6 +43,7 @@ export async function describeViewer(database: Database, v: SignedIn): Promise<V
         : null,
     permissions: [...v.permissions],
     actions: [...v.actions],
+    tokenScopes: TOKEN_SCOPES.filter((scope) => roleCovers(account.role, scope)),
     expiresAt: v.expiresAt,
   };
 }

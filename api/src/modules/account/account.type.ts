@@ -31,6 +31,12 @@ export class Viewer {
   @Field(() => [PermissionEnum]) permissions!: string[];
   @Field(() => [TicketActionEnum], { description: 'Ticket actions the role may take.' })
   actions!: string[];
+  @Field(() => [String], {
+    description:
+      'The scopes this account’s role may put in an API token it issues (issueApiToken also ' +
+      'holds each to what the token’s own account may do).',
+  })
+  tokenScopes!: string[];
   @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
 }
 

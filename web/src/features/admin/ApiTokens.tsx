@@ -9,12 +9,10 @@ import { describeError, request } from '../../data/graphql';
 import { useQuery } from '../../data/use-query';
 import { formatTime } from '../tickets/labels';
 import { CopyButton } from '../../ui/CopyButton';
+import { useSession } from '../session/session';
 import { tr } from '../../i18n';
 
 type ApiToken = ResultOf<typeof API_TOKENS_QUERY>['apiTokens'][number];
-
-/** The scopes a token may hold (the API refuses others); none reads personal data. */
-const SCOPES = ['read:places', 'read:tickets', 'write:tickets', 'introspection'] as const;
 
 const live = (t: ApiToken, now: number) => !t.revokedAt && new Date(t.expiresAt).getTime() > now;
 
@@ -125,6 +123,7 @@ export function ApiTokens() {
 }
 
 function IssueForm({ onIssued }: { onIssued: (issued: { id: string; token: string }) => void }) {
+  const viewer = useSession()?.viewer ?? null;
   const [name, setName] = useState('');
   const [username, setUsername] = useState('');
   const [scopes, setScopes] = useState<string[]>(['read:places']);
@@ -182,7 +181,8 @@ function IssueForm({ onIssued }: { onIssued: (issued: { id: string; token: strin
       </label>
       <fieldset data-testid="token-scopes">
         <legend>{tr('权限范围')}</legend>
-        {SCOPES.map((s) => (
+        {/* the scopes this role may grant, as the API says (none reads personal data) */}
+        {(viewer?.tokenScopes ?? []).map((s) => (
           <label key={s}>
             <input
               type="checkbox"
