@@ -119,7 +119,7 @@ const fakeDatabase: Database = {
   engine: 'pglite',
   rows: async <T>(query: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(query);
-    const grid = /FROM grid_workers/.test(text) ? WORKERS[String(params[0])] : undefined;
+    const grid = /FROM "?grid_workers"?/.test(text) ? WORKERS[String(params[0])] : undefined;
     return (grid ? [grid] : []) as T[];
   },
   transaction: (fn) => fn(fakeDatabase),

@@ -5,8 +5,9 @@ import type { Context } from '../graphql/context';
 import { integerKey, fromGlobalId, toGlobalId, type NodeType } from '../graphql/ids';
 import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
-import { ticketById } from '../modules/ticket/ticket.repo';
-import { patrolGrid } from '../modules/ticket/ticket.service';
+import { patrolGrid, ticketById } from '../modules/ticket/ticket.repo';
+import { t } from '../modules/ticket/ticket-sql';
+import { intArray } from '../graphql/loaders';
 import { auditedChange, resultOf } from './audit';
 import { forbidden, type Guard } from './guard';
 import type { Jurisdiction, Viewer } from './viewer';
@@ -429,7 +430,7 @@ async function checkReport(context: Context, report: Args): Promise<void> {
   guard.require('tickets:report', `a ${String(report.channel)} report`);
   const code = typeof report.gridWorkerCode === 'string' ? report.gridWorkerCode.trim() : '';
   if (report.channel !== 'PATROL' || !code) return;
-  const grid = await patrolGrid(context.database, code);
+  const grid = await patrolGrid(context, code);
   if (grid && !holdsGrid(guard.viewer.jurisdiction, grid))
     throw forbidden('OUTSIDE_JURISDICTION', 'this grid worker’s grid is outside your jurisdiction');
 }
@@ -480,16 +481,13 @@ export type TicketScope = SQL & { readonly [readable]: true };
 /** mayReadTicket as a SQL condition on the tickets table (alias t), for lists. */
 export function ticketScope(viewer: Viewer, at: Date): TicketScope {
   const j = readableBy(viewer, at);
-  const col = (c: string) => sql.raw(`t.${c}`);
   const place = !j
     ? sql`false`
     : j.all
       ? sql`true`
-      : sql`(${col('community_id')} = ANY(${`{${j.communityPks.join(',')}}`}::int[])
-          OR ${col('grid_id')} = ANY(${`{${j.gridPks.join(',')}}`}::int[]))`;
-  return (
-    j?.departmentOnly ? sql`(${place} AND ${col('level')} = 'DEPARTMENT')` : place
-  ) as TicketScope;
+      : sql`(${t.communityId} = ANY(${intArray(j.communityPks)}::int[])
+          OR ${t.gridId} = ANY(${intArray(j.gridPks)}::int[]))`;
+  return (j?.departmentOnly ? sql`(${place} AND ${t.level} = 'DEPARTMENT')` : place) as TicketScope;
 }
 
 /** Whether a grid (and so its tickets, plan and patrols) is inside the jurisdiction. */

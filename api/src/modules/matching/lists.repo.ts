@@ -4,6 +4,7 @@ import { categories, regions, resources, tickets } from '../../db/schema';
 import type { Context } from '../../graphql/context';
 import { regionAndBelow } from '../../graphql/filter';
 import { intArray } from '../../graphql/loaders';
+import { t } from '../ticket/ticket-sql';
 import { loadOf } from './match.sql';
 
 // 三清单 per community: demand (需求清单), resources (资源清单), services (服务清单) and the gap.
@@ -38,7 +39,6 @@ export interface CommunityLists {
 // `c` is a community; sv, demand and supply (its `s` included) are computed, not tables
 const c = alias(regions, 'c');
 const s = alias(resources, 's');
-const t = alias(tickets, 't');
 const k = alias(categories, 'k');
 
 const serving = sql`

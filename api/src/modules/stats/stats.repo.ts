@@ -13,11 +13,9 @@ import {
 import type { Context } from '../../graphql/context';
 import { alignOne, defineLoader, intArray, manyByKey } from '../../graphql/loaders';
 import { regionAndBelow } from '../../graphql/filter';
-import { openTicket, overdueTicket } from '../ticket/ticket-sql';
+import { openTicket, overdueTicket, t } from '../ticket/ticket-sql';
 import type { CategoryFigures, PlaceStats } from './stats.type';
 
-// `t` as ticket-sql.ts names it
-const t = alias(tickets, 't');
 const v = alias(ticketEvents, 'v');
 const f = alias(ticketEvents, 'f');
 const c = alias(compounds, 'c');

@@ -6,7 +6,8 @@ import { tickets } from '../../db/schema';
 // overdue flag, the figures of places). Overdue is judged at the product's clock (ctx.now(),
 // which YITU_CLOCK_OFFSET_MS shifts), the same clock the services set deadlines with.
 
-const t = alias(tickets, 't');
+/** The tickets alias (`t`) these conditions are written over: queries that use them import it. */
+export const t = alias(tickets, 't');
 
 /** 未办结: every status but closed, rejected as a duplicate and transferred out. */
 export const openTicket = sql`${t.status} NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')`;

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { photos, ticketEvents, tickets } from '../../db/schema';
+import { grids, gridWorkers, photos, ticketEvents, tickets } from '../../db/schema';
+
+const g = alias(grids, 'g');
+const w = alias(gridWorkers, 'w');
 import type { KeysetPage, Page, PageArgs } from '../../graphql/connection';
 import type { TicketScope } from '../../auth/policy';
 import type { Context } from '../../graphql/context';
@@ -11,11 +14,10 @@ import { manyByKey, oneByKey } from '../../graphql/loaders';
 import type { Photo } from './ticket.input';
 import { fetchPage, pageByKey } from '../../graphql/page';
 import { TICKET_STATUSES } from './ticket-status';
-import { openTicket, overdueTicket } from './ticket-sql';
+import { openTicket, overdueTicket, t } from './ticket-sql';
 import type { Ticket, TicketEvent } from './ticket.type';
 
 // `t` as ticket-sql.ts and the viewer's ticket scope (auth/policy.ts) name it
-const t = alias(tickets, 't');
 const e = alias(ticketEvents, 'e');
 const p = alias(photos, 'p');
 
@@ -140,3 +142,19 @@ export const photosOfTicket = manyByKey<Photo>(
   (row) => row.ticketPk,
   (row) => row,
 );
+
+/**
+ * The grid (and its community) of the grid worker a patrol report names; null for none. The
+ * policy asks (whose jurisdiction) and the resolver asks (does it exist): one indexed row each,
+ * on patrol reports only; a loader would not save it, since a mutation's checks clear them.
+ */
+export async function patrolGrid(
+  ctx: Context,
+  gridWorkerCode: string,
+): Promise<{ pk: number; communityPk: number } | null> {
+  const [grid] = await ctx.database.rows<{ pk: number; communityPk: number }>(sql`
+    SELECT ${g.id} AS pk, ${g.communityId} AS "communityPk"
+    FROM ${gridWorkers} ${w} JOIN ${grids} ${g} ON ${g.id} = ${w.gridId}
+    WHERE ${w.code} = ${gridWorkerCode.slice(0, 100)}`);
+  return grid ?? null;
+}

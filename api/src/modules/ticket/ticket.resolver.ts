@@ -45,11 +45,10 @@ import {
   TicketActionEnum,
   TicketActionInput,
 } from './ticket.input';
-import { eventsOfTicket, listTickets, photosOfTicket, ticketById } from './ticket.repo';
+import { eventsOfTicket, listTickets, patrolGrid, photosOfTicket, ticketById } from './ticket.repo';
 import {
   actOnTicket,
   classifyTicket,
-  patrolGrid,
   recordReturnVisit,
   reportTicket,
   ticketIdByFollowToken,
@@ -100,7 +99,7 @@ export class TicketResolver {
       const code = input.gridWorkerCode?.trim();
       if (!code)
         throw badInput('gridWorkerCode', 'REQUIRED', 'a patrol report names its grid worker');
-      if (!(await patrolGrid(ctx.database, code)))
+      if (!(await patrolGrid(ctx, code)))
         throw badInput('gridWorkerCode', 'UNKNOWN', `no grid worker ${code.slice(0, 100)}`);
     } else if (input.gridWorkerCode) {
       throw badInput('gridWorkerCode', 'PATROL_ONLY', 'only a PATROL report names a grid worker');

@@ -197,16 +197,6 @@ export async function reportTicket(
 }
 
 /** The grid a patrolling grid worker works, by the worker's code; null if there is none. */
-export async function patrolGrid(
-  database: Database,
-  gridWorkerCode: string,
-): Promise<{ pk: number; communityPk: number } | null> {
-  const [grid] = await database.rows<{ pk: number; communityPk: number }>(sql`
-    SELECT g.id AS pk, g.community_id AS "communityPk"
-    FROM grid_workers w JOIN grids g ON g.id = w.grid_id WHERE w.code = ${gridWorkerCode.slice(0, 100)}`);
-  return grid ?? null;
-}
-
 export interface ActionRequest {
   ticketId: number;
   expectedVersion: number;
