@@ -99,6 +99,9 @@ export const ROOT_RULES: Record<string, RootRule> = {
     need: 'tickets:answer',
     assignments: (a) => [input(a).assignmentId],
   },
+  // 建档: imports (the upload itself is POST /imports, judged there)
+  'Mutation.applyImport': { need: 'places:write' },
+  'Mutation.discardImport': { need: 'places:write' },
   // administration
   'Query.auditLog': { need: 'audit:read' },
   'Query.apiTokens': { need: 'tokens:manage' },
@@ -143,6 +146,8 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   UnplannedTicket: 'tickets:dispatch',
   VulnerableHousehold: 'households:read',
   AuditEntry: 'audit:read',
+  DataImport: 'places:write',
+  ImportProblem: 'places:write',
   // reached only through apiTokens, issueApiToken and revokeApiToken, judged at the root
   ApiToken: 'signedIn',
   IssuedApiToken: 'signedIn',

@@ -14,6 +14,7 @@ export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
   'places:read', // regions, compounds, grids, buildings, resources, statistics
+  'places:write', // import and edit them (建档), within the jurisdiction
   'tickets:read',
   'tickets:classify',
   'tickets:dispatch',
@@ -53,9 +54,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   // vulnerable households belong to the community's own staff only
   COMMUNITY_STAFF: [...LOOP_STAFF, 'households:read'],
-  STREET_STAFF: LOOP_STAFF,
+  // a street keeps its own map: its communities, compounds, grids, buildings and resources
+  STREET_STAFF: [...LOOP_STAFF, 'places:write'],
   DEPARTMENT: ['places:read', 'tickets:read', 'tickets:answer'],
-  ADMIN: ['places:read', 'tickets:read', 'audit:read', 'tokens:manage'],
+  // an administrator sets a deployment up: on an empty start the first import is theirs
+  ADMIN: ['places:read', 'places:write', 'tickets:read', 'audit:read', 'tokens:manage'],
 };
 
 /** Ticket actions per role (REOPEN is the resident's, through the private link). */

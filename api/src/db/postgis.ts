@@ -11,7 +11,7 @@ export type GeoJsonGeometry =
   | { type: 'MultiPolygon'; coordinates: number[][][][] }
   | { type: 'LineString'; coordinates: number[][] };
 
-const geometryColumn = (geometryType: 'Point' | 'Polygon' | 'MultiPolygon') =>
+const geometryColumn = (geometryType: 'Point' | 'Polygon' | 'MultiPolygon' | 'Geometry') =>
   customType<{ data: GeoJsonGeometry; driverData: string }>({
     dataType: () => `geometry(${geometryType},4326)`,
     toDriver: (value) => sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(value)}), 4326)`,
@@ -20,6 +20,8 @@ const geometryColumn = (geometryType: 'Point' | 'Polygon' | 'MultiPolygon') =>
 export const point = geometryColumn('Point');
 export const polygon = geometryColumn('Polygon');
 export const multiPolygon = geometryColumn('MultiPolygon');
+/** Any type (an import's staged shape, before it is judged for its table). */
+export const anyGeometry = geometryColumn('Geometry');
 
 /** Select a geometry column as parsed GeoJSON. */
 export const asGeoJson = (column: SQLWrapper, maxDecimals = 7): SQL<GeoJsonGeometry> =>

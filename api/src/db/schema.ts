@@ -17,7 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { LADDER } from '../modules/ticket/ticket-machine';
 import { TICKET_STATUSES } from '../modules/ticket/ticket-status';
-import { multiPolygon, point, polygon } from './postgis';
+import { anyGeometry, multiPolygon, point, polygon } from './postgis';
 
 // Table definitions: the single source for drizzle-kit's migrations in ../../../migrations.
 // Every geometry is SRID 4326 and passes yitu_valid_geometry() (defined in migration 0000),
@@ -551,4 +551,65 @@ export const vulnerableHouseholds = pgTable(
     note: text('note'),
   },
   (t) => [index('vulnerable_households_compound_idx').on(t.compoundId)],
+);
+
+// ---- Imports (建档, issue 14) ----
+
+export const importStatus = pgEnum('import_status', ['PREVIEWED', 'APPLIED', 'DISCARDED']);
+
+/**
+ * One uploaded file, read and checked (the dry run), waiting to be applied or discarded. Its
+ * rows are staged in import_rows, already in WGS84, so the checks and the apply are SQL.
+ */
+export const imports = pgTable(
+  'imports',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').references(() => accounts.id),
+    actor: text('actor').notNull(),
+    kind: text('kind').notNull(),
+    fileName: text('file_name').notNull(),
+    format: text('format').notNull(),
+    crs: text('crs').notNull(),
+    notes: text('notes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    status: importStatus('status').notNull().default('PREVIEWED'),
+    // the counts the apply wrote (create, update, unchanged), for the record and the audit line
+    applied: jsonb('applied').$type<Record<string, number>>(),
+    createdAt: createdAt(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+  },
+  (t) => [index('imports_account_idx').on(t.accountId)],
+);
+
+export const importRows = pgTable(
+  'import_rows',
+  {
+    importId: integer('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    // where the row is in the file: "feature 3", "row 5"
+    at: text('at').notNull(),
+    code: text('code'),
+    name: text('name'),
+    parentCode: text('parent_code'),
+    placeBy: text('place_by'),
+    // WGS84, as judged and (where repaired) made valid for its table
+    geom: anyGeometry('geom'),
+    attrs: jsonb('attrs').$type<Record<string, unknown>>().notNull().default({}),
+    problems: jsonb('problems')
+      .$type<{ severity: string; field: string; reason: string; message: string }[]>()
+      .notNull()
+      .default([]),
+    // CREATE, UPDATE or UNCHANGED once judged; the row it creates or updates
+    action: text('action'),
+    targetId: integer('target_id'),
+  },
+  (t) => [
+    uniqueIndex('import_rows_pk').on(t.importId, t.seq),
+    index('import_rows_geom_gist').using('gist', t.geom),
+  ],
 );

@@ -15,7 +15,8 @@ export type NodeType =
   | 'Ticket'
   | 'TicketEvent'
   | 'TicketAssignment'
-  | 'ApiToken';
+  | 'ApiToken'
+  | 'DataImport';
 
 const NODE_TYPES = new Set<string>([
   'ApiToken',
@@ -32,6 +33,7 @@ const NODE_TYPES = new Set<string>([
   'Ticket',
   'TicketEvent',
   'TicketAssignment',
+  'DataImport',
 ]);
 
 export const toGlobalId = (type: NodeType, key: number | string): string =>

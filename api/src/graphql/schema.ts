@@ -1,3 +1,4 @@
+import { DataImportResolver } from '../modules/import/import.resolver';
 import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { DateTimeScalar } from './scalars';
@@ -54,6 +55,7 @@ export const resolvers = [
   CategorySupplyResolver,
   CategoryGapResolver,
   CommunityListsResolver,
+  DataImportResolver,
 ] as const;
 
 export function buildYituSchema(

@@ -13,6 +13,7 @@ import { regionById } from '../region/region.repo';
 import { claimById, resourceById } from '../resource/resource.repo';
 import { assignmentById } from '../matching/matching.repo';
 import { eventById, ticketById } from '../ticket/ticket.repo';
+import { dataImportById } from '../import/import.resolver';
 import { Node, NODE_TYPE } from './node.type';
 
 const byType: Record<NodeType, (ctx: Context, key: string) => Promise<object | null>> = {
@@ -31,6 +32,7 @@ const byType: Record<NodeType, (ctx: Context, key: string) => Promise<object | n
   TicketAssignment: (ctx, key) => assignmentById(ctx, Number(key)),
   // tokens are listed by apiTokens (administrators), not fetched as nodes
   ApiToken: async () => null,
+  DataImport: (ctx, key) => dataImportById(ctx, Number(key)),
 };
 
 async function load(ctx: Context, id: string, field: string) {

@@ -1,0 +1,121 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db';
+import type { ImportKind } from './fields';
+
+// The apply: every checked row written to its table in one statement per kind (upsert by code),
+// inside the caller's transaction. Rows whose action is UNCHANGED are not touched, so importing
+// the same file twice writes nothing the second time. Attributes a file leaves out keep the
+// values already there. Ids stay, so tickets keep their places.
+
+// the rows to write, each beside the row it updates (t) so absent attributes keep theirs
+const todo = (importId: number, table: string) =>
+  sql`import_rows r LEFT JOIN ${sql.raw(table)} t ON t.id = r.target_id
+    WHERE r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE')`;
+const attr = (key: string, type = 'text') => sql`(r.attrs->>${key})::${sql.raw(type)}`;
+const attrArray = (key: string) =>
+  sql`(SELECT array_agg(v ORDER BY o) FROM jsonb_array_elements_text(r.attrs->${key}) WITH ORDINALITY AS a(v, o))`;
+/** The file's value where it gave one, else the row's own, else the default. */
+const keep = (key: string, value: SQL, column: string, otherwise: SQL = sql`NULL`) =>
+  sql`CASE WHEN r.attrs ? ${key} THEN ${value} ELSE coalesce(t.${sql.raw(column)}, ${otherwise}) END`;
+
+/** Writes the import's CREATE/UPDATE rows of `kind`. */
+export async function applyRows(database: Database, importId: number, kind: ImportKind) {
+  await WRITE[kind](database, importId);
+}
+
+const WRITE: Record<ImportKind, (database: Database, importId: number) => Promise<void>> = {
+  async REGION(database, importId) {
+    // higher levels first, so a community finds the street this file creates
+    for (const level of ['DISTRICT', 'STREET', 'COMMUNITY']) {
+      await database.rows(sql`
+        UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', p.id)
+        FROM regions p WHERE r.import_id = ${importId} AND p.code = r.parent_code AND NOT r.attrs ? 'parentId'`);
+      await database.rows(sql`
+        INSERT INTO regions (code, name, level, parent_id, boundary)
+        SELECT r.code, r.name, (r.attrs->>'level')::region_level, ${attr('parentId', 'int')}, r.geom
+        FROM ${todo(importId, 'regions')} AND r.attrs->>'level' = ${level}
+        ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id,
+          boundary = excluded.boundary`);
+    }
+  },
+  async PROPERTY_COMPANY(database, importId) {
+    await database.rows(sql`
+      INSERT INTO property_companies (code, name, phone, has_party_branch)
+      SELECT r.code, r.name, ${keep('phone', attr('phone'), 'phone')},
+        ${keep('hasPartyBranch', attr('hasPartyBranch', 'boolean'), 'has_party_branch', sql`false`)}
+      FROM ${todo(importId, 'property_companies')}
+      ON CONFLICT (code) DO UPDATE SET name = excluded.name, phone = excluded.phone,
+        has_party_branch = excluded.has_party_branch`);
+  },
+  async COMPOUND(database, importId) {
+    await database.rows(sql`
+      INSERT INTO compounds (code, name, community_id, boundary, households, year_built, property_company_id, tags)
+      SELECT r.code, r.name, ${attr('parentId', 'int')}, r.geom,
+        ${keep('households', attr('households', 'int'), 'households', sql`0`)},
+        ${keep('yearBuilt', attr('yearBuilt', 'smallint'), 'year_built')},
+        ${keep('propertyCompanyId', attr('propertyCompanyId', 'int'), 'property_company_id')},
+        ${keep('tags', attrArray('tags'), 'tags', sql`'{}'`)}
+      FROM ${todo(importId, 'compounds')}
+      ON CONFLICT (code) DO UPDATE SET name = excluded.name, community_id = excluded.community_id,
+        boundary = excluded.boundary, households = excluded.households, year_built = excluded.year_built,
+        property_company_id = excluded.property_company_id, tags = excluded.tags`);
+  },
+  async GRID(database, importId) {
+    // grids before their micro-grids (a micro-grid may name a grid this file creates)
+    for (const micro of [false, true]) {
+      await database.rows(sql`
+        UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentGridId', g.id)
+        FROM grids g WHERE r.import_id = ${importId} AND g.code = r.attrs->>'parentGrid'`);
+      await database.rows(sql`
+        INSERT INTO grids (code, name, community_id, parent_id, kinds, boundary)
+        SELECT r.code, r.name, ${attr('parentId', 'int')}, ${attr('parentGridId', 'int')},
+          ${keep('kinds', attrArray('kinds'), 'kinds', sql`'{}'`)}, r.geom
+        FROM ${todo(importId, 'grids')} AND (r.attrs ? 'parentGrid') = ${micro}
+        ON CONFLICT (code) DO UPDATE SET name = excluded.name, community_id = excluded.community_id,
+          parent_id = excluded.parent_id, boundary = excluded.boundary, kinds = excluded.kinds`);
+    }
+  },
+  async BUILDING(database, importId) {
+    await database.rows(sql`
+      INSERT INTO buildings (compound_id, number, floors, households, location)
+      SELECT ${attr('parentId', 'int')}, r.attrs->>'number',
+        ${keep('floors', attr('floors', 'smallint'), 'floors', sql`1`)},
+        ${keep('households', attr('households', 'int'), 'households', sql`0`)},
+        coalesce(r.geom, t.location)
+      FROM ${todo(importId, 'buildings')}
+      ON CONFLICT (compound_id, number) DO UPDATE SET floors = excluded.floors,
+        households = excluded.households, location = excluded.location`);
+  },
+  async RESOURCE(database, importId) {
+    await database.rows(sql`
+      INSERT INTO resources (code, kind, name, community_id, location, service_area, capabilities, capacity,
+        availability, may_decline, contact_name, contact_phone)
+      SELECT r.code, ${keep('kind', sql`(r.attrs->>'kind')::resource_kind`, 'kind')}, r.name,
+        ${keep('parentId', attr('parentId', 'int'), 'community_id')},
+        (r.attrs->>'locationWkt')::geometry,
+        ${keep('serviceAreaWkt', sql`(r.attrs->>'serviceAreaWkt')::geometry`, 'service_area')},
+        ${keep('capabilities', attrArray('capabilities'), 'capabilities', sql`'{}'`)},
+        ${keep('capacity', attr('capacity', 'int'), 'capacity', sql`1`)},
+        ${keep('availability', sql`r.attrs->'availability'`, 'availability', sql`'{"always": true}'::jsonb`)},
+        ${keep('mayDecline', attr('mayDecline', 'boolean'), 'may_decline', sql`(r.attrs->>'kind') NOT IN ('LAW_ENFORCEMENT', 'DEPARTMENT')`)},
+        ${keep('contactName', attr('contactName'), 'contact_name')},
+        ${keep('contactPhone', attr('contactPhone'), 'contact_phone')}
+      FROM ${todo(importId, 'resources')}
+      ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+        community_id = excluded.community_id, location = excluded.location,
+        service_area = excluded.service_area, capabilities = excluded.capabilities,
+        capacity = excluded.capacity, availability = excluded.availability,
+        may_decline = excluded.may_decline, contact_name = excluded.contact_name,
+        contact_phone = excluded.contact_phone`);
+    // a claims column replaces the resource's claimed zones (认领责任区) with the ones listed
+    const claiming = sql`import_rows r JOIN resources s ON s.code = r.code
+      WHERE r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE') AND r.attrs ? 'claims'`;
+    await database.rows(sql`DELETE FROM resource_claims WHERE resource_id IN (SELECT s.id FROM ${claiming})`);
+    await database.rows(sql`
+      INSERT INTO resource_claims (resource_id, grid_id, compound_id)
+      SELECT s.id, g.id, CASE WHEN g.id IS NULL THEN c.id END
+      FROM ${claiming}
+      CROSS JOIN LATERAL jsonb_array_elements_text(r.attrs->'claims') v
+      LEFT JOIN grids g ON g.code = v LEFT JOIN compounds c ON c.code = v`);
+  },
+};

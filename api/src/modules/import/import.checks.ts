@@ -1,0 +1,585 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db';
+import type { ImportKind } from './fields';
+
+// The dry run, in PostGIS: every staged row of an import is shaped for its table (types,
+// repairs), placed (parents, positions), checked against the rows already there (overlaps,
+// gaps, containment) and given its action (CREATE, UPDATE, UNCHANGED). Each check adds
+// problems to the rows it finds; nothing outside import_rows is written. The apply runs the
+// same checks again in its own transaction, so what it writes is what they passed.
+
+/** Where the import may write: everything, or these regions (the viewer's and its communities). */
+export type RegionScope = { all: true } | { all: false; regionPks: readonly number[] };
+
+// China's extent with a margin (WGS84): a point outside it is a wrong system or swapped axes
+const CHINA = sql`ST_MakeEnvelope(73.0, 3.5, 135.5, 54.0, 4326)`;
+// overlaps and gaps smaller than this are drawing noise, not a problem (square metres)
+const OVERLAP_M2 = 1;
+const GAP_SHARE = 0.01;
+
+interface Found {
+  severity: 'ERROR' | 'WARNING';
+  field: string;
+  reason: string;
+  /** SELECT seq, message FROM … (r is import_rows of this import) */
+  rows: SQL;
+}
+
+/** Adds one problem to every row `found.rows` names (several messages for a row are joined). */
+async function flag(database: Database, importId: number, found: Found) {
+  await database.rows(sql`
+    UPDATE import_rows r
+    SET problems = r.problems || jsonb_build_array(jsonb_build_object(
+      'severity', ${found.severity}::text, 'field', ${found.field}::text,
+      'reason', ${found.reason}::text, 'message', r.at || ': ' || f.message))
+    FROM (SELECT seq, string_agg(message, '; ') AS message FROM (${found.rows}) x GROUP BY seq) f
+    WHERE r.import_id = ${importId} AND r.seq = f.seq`);
+}
+
+const rowsOf = (importId: number) => sql`import_rows r WHERE r.import_id = ${importId}`;
+const hasError = sql`r.problems @> '[{"severity":"ERROR"}]'`;
+const areaM2 = (g: SQL) => sql`ST_Area((${g})::geography)`;
+
+const TABLE: Record<ImportKind, string> = {
+  REGION: 'regions',
+  COMPOUND: 'compounds',
+  GRID: 'grids',
+  BUILDING: 'buildings',
+  PROPERTY_COMPANY: 'property_companies',
+  RESOURCE: 'resources',
+};
+
+/** Runs every check of `kind` on the staged rows of `importId`; returns nothing (rows hold it). */
+export async function checkImport(
+  database: Database,
+  importId: number,
+  kind: ImportKind,
+  scope: RegionScope,
+): Promise<void> {
+  const rows = rowsOf(importId);
+  // start over: a re-check (at apply) must not keep the first run's findings
+  await database.rows(sql`
+    UPDATE import_rows r SET problems = (SELECT coalesce(jsonb_agg(p), '[]'::jsonb)
+      FROM jsonb_array_elements(r.problems) p WHERE p->>'stage' = 'read'),
+      action = NULL, target_id = NULL
+    WHERE r.import_id = ${importId}`);
+
+  // ---- codes ----
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '编码',
+    reason: 'DUPLICATE_CODE',
+    rows: sql`SELECT r.seq, 'code ' || r.code || ' also at ' || string_agg(o.at, ', ' ORDER BY o.seq) AS message
+      FROM ${rows} AND r.code IS NOT NULL
+      JOIN import_rows o ON o.import_id = r.import_id AND o.code = r.code AND o.seq <> r.seq
+      GROUP BY r.seq, r.code`,
+  });
+
+  // ---- shape for the table ----
+  const polygonal = kind === 'REGION' || kind === 'COMPOUND' || kind === 'GRID';
+  const pointlike = kind === 'BUILDING' || kind === 'RESOURCE';
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: 'geometry',
+    reason: 'UNREADABLE_GEOMETRY',
+    rows: sql`SELECT r.seq, 'the geometry cannot be read or transformed from the file''s coordinate system' AS message
+      FROM ${rows} AND r.geom IS NULL AND r.attrs ? '_geometry'`,
+  });
+  if (polygonal) {
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: 'geometry',
+      reason: 'MISSING_GEOMETRY',
+      rows: sql`SELECT r.seq, 'no boundary: ' || ${kind.toLowerCase()}::text || 's are drawn as polygons' AS message
+        FROM ${rows} AND r.geom IS NULL AND NOT r.attrs ? '_geometry'`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: 'geometry',
+      reason: 'WRONG_GEOMETRY_TYPE',
+      rows: sql`SELECT r.seq, 'a ' || ${kind.toLowerCase()}::text || ' is a polygon, found ' || ST_GeometryType(r.geom) AS message
+        FROM ${rows} AND r.geom IS NOT NULL AND ST_Dimension(r.geom) <> 2`,
+    });
+    // repair what GEOS can (self-intersections, ring order), saying what it was
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: 'geometry',
+      reason: 'REPAIRED',
+      rows: sql`SELECT r.seq, 'invalid polygon repaired (' || ST_IsValidReason(r.geom) || ')' AS message
+        FROM ${rows} AND ST_Dimension(r.geom) = 2 AND NOT ST_IsValid(r.geom)`,
+    });
+    await database.rows(sql`
+      UPDATE import_rows r SET geom = ST_CollectionExtract(ST_MakeValid(r.geom), 3)
+      WHERE r.import_id = ${importId} AND ST_Dimension(r.geom) = 2 AND NOT ST_IsValid(r.geom)`);
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: 'geometry',
+      reason: 'INVALID_GEOMETRY',
+      rows: sql`SELECT r.seq, 'the polygon has no area once made valid' AS message
+        FROM ${rows} AND ST_Dimension(r.geom) = 2 AND (ST_IsEmpty(r.geom) OR ST_Area(r.geom) = 0)`,
+    });
+    if (kind !== 'REGION') {
+      await flag(database, importId, {
+        severity: 'ERROR',
+        field: 'geometry',
+        reason: 'MULTIPART',
+        rows: sql`SELECT r.seq, 'the polygon has ' || ST_NumGeometries(r.geom) || ' separate parts: a ' || ${kind.toLowerCase()}::text || ' is one polygon' AS message
+          FROM ${rows} AND ST_Dimension(r.geom) = 2 AND ST_NumGeometries(r.geom) > 1`,
+      });
+      await database.rows(sql`
+        UPDATE import_rows r SET geom = ST_GeometryN(r.geom, 1)
+        WHERE r.import_id = ${importId} AND ST_GeometryType(r.geom) = 'ST_MultiPolygon' AND ST_NumGeometries(r.geom) = 1`);
+    } else
+      await database.rows(sql`
+        UPDATE import_rows r SET geom = ST_Multi(r.geom)
+        WHERE r.import_id = ${importId} AND ST_GeometryType(r.geom) = 'ST_Polygon'`);
+  }
+  if (pointlike) {
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: 'geometry',
+      reason: 'WRONG_GEOMETRY_TYPE',
+      rows: sql`SELECT r.seq, 'a ' || ${kind.toLowerCase()}::text || ' is a point (or, for a resource, its service area), found ' || ST_GeometryType(r.geom) AS message
+        FROM ${rows} AND r.geom IS NOT NULL AND ST_Dimension(r.geom) = 1`,
+    });
+  }
+  // in China, or the axes are swapped, or the system is wrong
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: 'geometry',
+    reason: 'SWAPPED_LON_LAT',
+    rows: sql`SELECT r.seq, 'lies outside China at ' || ST_AsText(ST_PointOnSurface(r.geom), 5) || ', but inside it with longitude and latitude swapped: swap the columns' AS message
+      FROM ${rows} AND r.geom IS NOT NULL AND NOT ST_Intersects(r.geom, ${CHINA})
+        AND ST_Intersects(ST_FlipCoordinates(r.geom), ${CHINA})`,
+  });
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: 'geometry',
+    reason: 'OUTSIDE_CHINA',
+    rows: sql`SELECT r.seq, 'lies outside China at ' || ST_AsText(ST_PointOnSurface(r.geom), 5) || ': is the coordinate system right?' AS message
+      FROM ${rows} AND r.geom IS NOT NULL AND NOT ST_Intersects(r.geom, ${CHINA})
+        AND NOT ST_Intersects(ST_FlipCoordinates(r.geom), ${CHINA})`,
+  });
+
+  // ---- the existing row each updates ----
+  if (kind === 'BUILDING')
+    await database.rows(sql`
+      UPDATE import_rows r SET target_id = b.id
+      FROM buildings b JOIN compounds c ON c.id = b.compound_id
+      WHERE r.import_id = ${importId} AND c.code = r.parent_code AND b.number = r.attrs->>'number'`);
+  else
+    await database.rows(sql`
+      UPDATE import_rows r SET target_id = t.id FROM ${sql.raw(TABLE[kind])} t
+      WHERE r.import_id = ${importId} AND t.code = r.code`);
+
+  await KIND_CHECKS[kind](database, importId, scope);
+
+  // ---- action ----
+  await database.rows(sql`
+    UPDATE import_rows r SET action = CASE
+      WHEN r.target_id IS NULL THEN 'CREATE'
+      WHEN ${UNCHANGED[kind]} THEN 'UNCHANGED'
+      ELSE 'UPDATE' END
+    WHERE r.import_id = ${importId} AND NOT ${hasError}`);
+}
+
+/** The row is the same as the one it would update (absent attributes keep theirs). */
+const same = (column: string, value: SQL) =>
+  sql`(${value} IS NULL OR t.${sql.raw(column)} IS NOT DISTINCT FROM ${value})`;
+const attr = (key: string, type = 'text') => sql`(r.attrs->>${key})::${sql.raw(type)}`;
+const attrArray = (key: string) =>
+  sql`(SELECT array_agg(v ORDER BY o) FROM jsonb_array_elements_text(r.attrs->${key}) WITH ORDINALITY AS a(v, o))`;
+const sameGeometry = (column: string) =>
+  sql`(r.geom IS NULL OR ST_Equals(t.${sql.raw(column)}, r.geom))`;
+
+const UNCHANGED: Record<ImportKind, SQL> = {
+  REGION: sql`EXISTS (SELECT 1 FROM regions t WHERE t.id = r.target_id AND t.name = r.name
+    AND ${same('parent_id', attr('parentId', 'int'))} AND ${sameGeometry('boundary')})`,
+  COMPOUND: sql`EXISTS (SELECT 1 FROM compounds t WHERE t.id = r.target_id AND t.name = r.name
+    AND ${same('community_id', attr('parentId', 'int'))} AND ${sameGeometry('boundary')}
+    AND ${same('households', attr('households', 'int'))} AND ${same('year_built', attr('yearBuilt', 'smallint'))}
+    AND ${same('property_company_id', attr('propertyCompanyId', 'int'))} AND ${same('tags', attrArray('tags'))})`,
+  GRID: sql`EXISTS (SELECT 1 FROM grids t WHERE t.id = r.target_id AND t.name = r.name
+    AND ${same('community_id', attr('parentId', 'int'))} AND t.parent_id IS NOT DISTINCT FROM ${attr('parentGridId', 'int')}
+    AND ${same('kinds', attrArray('kinds'))} AND ${sameGeometry('boundary')})`,
+  BUILDING: sql`EXISTS (SELECT 1 FROM buildings t WHERE t.id = r.target_id
+    AND ${same('floors', attr('floors', 'smallint'))} AND ${same('households', attr('households', 'int'))}
+    AND ${sameGeometry('location')})`,
+  PROPERTY_COMPANY: sql`EXISTS (SELECT 1 FROM property_companies t WHERE t.id = r.target_id AND t.name = r.name
+    AND ${same('phone', attr('phone'))} AND ${same('has_party_branch', attr('hasPartyBranch', 'boolean'))})`,
+  RESOURCE: sql`EXISTS (SELECT 1 FROM resources t WHERE t.id = r.target_id AND t.name = r.name
+    AND ${same('kind', sql`${attr('kind')}::resource_kind`)} AND ${same('community_id', attr('parentId', 'int'))}
+    AND ST_Equals(t.location, ${attr('locationWkt')}::geometry)
+    AND ${same('capabilities', attrArray('capabilities'))} AND ${same('capacity', attr('capacity', 'int'))}
+    AND ${same('availability', sql`r.attrs->'availability'`)} AND ${same('may_decline', attr('mayDecline', 'boolean'))}
+    AND ${same('contact_name', attr('contactName'))} AND ${same('contact_phone', attr('contactPhone'))}
+    AND (r.attrs->'serviceAreaWkt' IS NULL OR ST_Equals(t.service_area, ${attr('serviceAreaWkt')}::geometry))
+    AND (r.attrs->'claims' IS NULL OR (SELECT array_agg(coalesce(g.code, c.code) ORDER BY coalesce(g.code, c.code))
+          FROM resource_claims rc LEFT JOIN grids g ON g.id = rc.grid_id LEFT JOIN compounds c ON c.id = rc.compound_id
+          WHERE rc.resource_id = t.id) IS NOT DISTINCT FROM
+        (SELECT array_agg(v ORDER BY v) FROM jsonb_array_elements_text(r.attrs->'claims') v)))`,
+};
+
+/** The rows of the file that name no region the viewer may write. */
+const outsideScope = (scope: RegionScope, regionPk: SQL) =>
+  scope.all
+    ? sql`false`
+    : scope.regionPks.length === 0
+      ? sql`true`
+      : sql`NOT (${regionPk} = ANY(ARRAY[${sql.join(
+          scope.regionPks.map((pk) => sql`${pk}`),
+          sql`, `,
+        )}]::int[]))`;
+
+/**
+ * A compound's or grid's community: the code it names, or else the community its shape lies in
+ * (found by PostGIS, and said as a warning so the user sees the guess).
+ */
+async function placeInCommunity(database: Database, importId: number, scope: RegionScope) {
+  const rows = rowsOf(importId);
+  await database.rows(sql`
+    UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', c.id)
+    FROM regions c WHERE r.import_id = ${importId} AND c.code = r.parent_code AND c.level = 'COMMUNITY'`);
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '所属社区',
+    reason: 'UNKNOWN_COMMUNITY',
+    rows: sql`SELECT r.seq, 'no community has the code ' || r.parent_code AS message
+      FROM ${rows} AND r.parent_code IS NOT NULL AND NOT r.attrs ? 'parentId'`,
+  });
+  await database.rows(sql`
+    UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', c.id, 'parentByPosition', c.code)
+    FROM regions c
+    WHERE r.import_id = ${importId} AND r.parent_code IS NULL AND r.geom IS NOT NULL
+      AND c.level = 'COMMUNITY' AND ST_Intersects(c.boundary, ST_PointOnSurface(r.geom))`);
+  await flag(database, importId, {
+    severity: 'WARNING',
+    field: '所属社区',
+    reason: 'COMMUNITY_BY_POSITION',
+    rows: sql`SELECT r.seq, 'no community named: placed in ' || (r.attrs->>'parentByPosition') || ', the community it lies in' AS message
+      FROM ${rows} AND r.attrs ? 'parentByPosition'`,
+  });
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '所属社区',
+    reason: 'NO_COMMUNITY',
+    rows: sql`SELECT r.seq, 'no community named and none contains it: add a 所属社区 column or import the communities first' AS message
+      FROM ${rows} AND r.parent_code IS NULL AND r.geom IS NOT NULL AND NOT r.attrs ? 'parentId'`,
+  });
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '所属社区',
+    reason: 'OUTSIDE_JURISDICTION',
+    rows: sql`SELECT r.seq, 'community ' || c.code || ' is outside your jurisdiction' AS message
+      FROM ${rows} AND r.attrs ? 'parentId' JOIN regions c ON c.id = (r.attrs->>'parentId')::int
+      WHERE ${outsideScope(scope, sql`c.id`)}`,
+  });
+  // lies in the community it names (its inner point, and most of its area)
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: 'geometry',
+    reason: 'OUTSIDE_COMMUNITY',
+    rows: sql`SELECT r.seq, 'lies outside its community ' || c.code || ' (' || c.name || ')' AS message
+      FROM ${rows} AND r.geom IS NOT NULL AND r.parent_code IS NOT NULL
+      JOIN regions c ON c.id = (r.attrs->>'parentId')::int
+      WHERE NOT ST_Intersects(c.boundary, ST_PointOnSurface(r.geom))`,
+  });
+  await flag(database, importId, {
+    severity: 'WARNING',
+    field: 'geometry',
+    reason: 'PARTLY_OUTSIDE_COMMUNITY',
+    rows: sql`SELECT r.seq, round((100 * (1 - ST_Area(ST_Intersection(c.boundary, r.geom)) / ST_Area(r.geom)))::numeric, 1)
+        || '% of it lies outside its community ' || c.code AS message
+      FROM ${rows} AND ST_Dimension(r.geom) = 2 AND NOT ${hasError}
+      JOIN regions c ON c.id = (r.attrs->>'parentId')::int
+      WHERE ST_Intersects(c.boundary, ST_PointOnSurface(r.geom)) AND NOT ST_Within(r.geom, c.boundary)
+        AND ST_Area(ST_Intersection(c.boundary, r.geom)) < 0.9 * ST_Area(r.geom)`,
+  });
+}
+
+const KIND_CHECKS: Record<
+  ImportKind,
+  (database: Database, importId: number, scope: RegionScope) => Promise<void>
+> = {
+  async REGION(database, importId, scope) {
+    const rows = rowsOf(importId);
+    // level: as written, else by the name's ending (街道/镇/乡, 社区/村, 区/县/市)
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('level', CASE
+        WHEN r.name ~ '(街道|镇|乡)$' THEN 'STREET' WHEN r.name ~ '(社区|村|居委会)$' THEN 'COMMUNITY'
+        WHEN r.name ~ '(区|县|市)$' THEN 'DISTRICT' END)
+      WHERE r.import_id = ${importId} AND NOT r.attrs ? 'level' AND r.name IS NOT NULL`);
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '级别',
+      reason: 'UNKNOWN_LEVEL',
+      rows: sql`SELECT r.seq, 'is it a street or a community? add a 级别 column (街道/社区)' AS message
+        FROM ${rows} AND (r.attrs->>'level') IS NULL`,
+    });
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', p.id)
+      FROM regions p WHERE r.import_id = ${importId} AND p.code = r.parent_code`);
+    const expectedParent = sql`CASE r.attrs->>'level' WHEN 'STREET' THEN 'DISTRICT' WHEN 'COMMUNITY' THEN 'STREET' END`;
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '上级编码',
+      reason: 'UNKNOWN_PARENT',
+      rows: sql`SELECT r.seq, CASE WHEN r.parent_code IS NULL THEN 'a ' || lower(r.attrs->>'level') || ' needs its parent (上级编码)'
+          ELSE 'no region has the code ' || r.parent_code END AS message
+        FROM ${rows} AND r.attrs->>'level' <> 'DISTRICT' AND NOT r.attrs ? 'parentId'
+          AND NOT EXISTS (SELECT 1 FROM import_rows p WHERE p.import_id = r.import_id AND p.code = r.parent_code
+            AND p.attrs->>'level' = ${expectedParent})`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '上级编码',
+      reason: 'WRONG_PARENT_LEVEL',
+      rows: sql`SELECT r.seq, r.parent_code || ' is a ' || lower(p.level::text) || ', not the ' || lower(${expectedParent}) || ' a ' || lower(r.attrs->>'level') || ' belongs to' AS message
+        FROM ${rows} JOIN regions p ON p.id = (r.attrs->>'parentId')::int
+        WHERE p.level::text <> ${expectedParent} OR r.attrs->>'level' = 'DISTRICT'`,
+    });
+    // a street's staff may keep their communities; a district's, their streets; all, anything
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '上级编码',
+      reason: 'OUTSIDE_JURISDICTION',
+      rows: sql`SELECT r.seq, 'outside your jurisdiction' AS message FROM ${rows}
+        AND ${scope.all ? sql`false` : sql`(r.attrs->>'level' = 'DISTRICT'
+          OR (r.target_id IS NOT NULL AND ${outsideScope(scope, sql`r.target_id`)})
+          OR (r.target_id IS NULL AND (NOT r.attrs ? 'parentId' OR ${outsideScope(scope, sql`(r.attrs->>'parentId')::int`)})))`}`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: 'geometry',
+      reason: 'OUTSIDE_PARENT',
+      rows: sql`SELECT r.seq, 'lies outside its parent ' || p.code || ' (' || p.name || ')' AS message
+        FROM ${rows} AND ST_Dimension(r.geom) = 2 JOIN regions p ON p.id = (r.attrs->>'parentId')::int
+        WHERE NOT ST_Intersects(p.boundary, ST_PointOnSurface(r.geom))`,
+    });
+  },
+
+  async COMPOUND(database, importId, scope) {
+    const rows = rowsOf(importId);
+    await placeInCommunity(database, importId, scope);
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('propertyCompanyId', p.id)
+      FROM property_companies p
+      WHERE r.import_id = ${importId} AND (p.code = r.attrs->>'propertyCompany' OR p.name = r.attrs->>'propertyCompany')`);
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '物业公司',
+      reason: 'UNKNOWN_PROPERTY_COMPANY',
+      rows: sql`SELECT r.seq, 'no property company has the code or name ' || (r.attrs->>'propertyCompany') || ': import the property companies first' AS message
+        FROM ${rows} AND r.attrs ? 'propertyCompany' AND NOT r.attrs ? 'propertyCompanyId'`,
+    });
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: 'geometry',
+      reason: 'NOT_IN_GRID',
+      rows: sql`SELECT r.seq, 'no grid covers it: nobody is on duty for it until a grid is drawn' AS message
+        FROM ${rows} AND ST_Dimension(r.geom) = 2 AND NOT ${hasError}
+          AND NOT EXISTS (SELECT 1 FROM grids g WHERE g.parent_id IS NULL AND ST_Intersects(g.boundary, ST_PointOnSurface(r.geom)))`,
+    });
+  },
+
+  async GRID(database, importId, scope) {
+    const rows = rowsOf(importId);
+    await placeInCommunity(database, importId, scope);
+    // a micro-grid names its grid (in the database or in this file)
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentGridId', g.id)
+      FROM grids g WHERE r.import_id = ${importId} AND g.code = r.attrs->>'parentGrid'`);
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '上级网格',
+      reason: 'UNKNOWN_GRID',
+      rows: sql`SELECT r.seq, 'no grid has the code ' || (r.attrs->>'parentGrid') AS message
+        FROM ${rows} AND r.attrs ? 'parentGrid' AND NOT r.attrs ? 'parentGridId'
+          AND NOT EXISTS (SELECT 1 FROM import_rows p WHERE p.import_id = r.import_id AND p.code = r.attrs->>'parentGrid')`,
+    });
+    // the grids as they will be: this file's, and those already there that it does not replace
+    const after = sql`(
+      SELECT r.code, r.seq, r.geom, r.attrs->>'parentGrid' AS parent_code, (r.attrs->>'parentId')::int AS community_id
+        FROM import_rows r WHERE r.import_id = ${importId} AND ST_Dimension(r.geom) = 2
+      UNION ALL
+      SELECT g.code, NULL, g.boundary, p.code, g.community_id FROM grids g LEFT JOIN grids p ON p.id = g.parent_id
+        WHERE NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = ${importId} AND r.code = g.code))`;
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: 'geometry',
+      reason: 'GRID_OVERLAP',
+      rows: sql`SELECT r.seq, 'overlaps grid ' || o.code || ' by ' || round(${areaM2(sql`ST_Intersection(r.geom, o.geom)`)}::numeric) || ' m²' AS message
+        FROM ${rows} AND ST_Dimension(r.geom) = 2 AND NOT ${hasError}
+        JOIN ${after} o ON o.code IS DISTINCT FROM r.code AND o.parent_code IS NOT DISTINCT FROM r.attrs->>'parentGrid'
+          AND ST_Intersects(o.geom, r.geom) AND NOT ST_Touches(o.geom, r.geom)
+        WHERE ${areaM2(sql`ST_Intersection(r.geom, o.geom)`)} > ${OVERLAP_M2}`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: 'geometry',
+      reason: 'OUTSIDE_GRID',
+      rows: sql`SELECT r.seq, 'a micro-grid must lie in its grid ' || (r.attrs->>'parentGrid') AS message
+        FROM ${rows} AND ST_Dimension(r.geom) = 2 AND r.attrs ? 'parentGrid'
+        JOIN ${after} p ON p.code = r.attrs->>'parentGrid'
+        WHERE ${areaM2(sql`ST_Difference(r.geom, p.geom)`)} > ${OVERLAP_M2}`,
+    });
+    // each community the file touches: the part its grids leave uncovered, and the compounds no
+    // grid covers, said on the file's first grid of that community
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: 'geometry',
+      reason: 'GRID_GAP',
+      rows: sql`SELECT first.seq, 'the grids leave ' || round(gap.m2::numeric) || ' m² (' || round((100 * gap.m2 / gap.total)::numeric, 1)
+          || '%) of community ' || c.code || ' uncovered' AS message
+        FROM regions c
+        JOIN LATERAL (SELECT min(r.seq) AS seq FROM import_rows r WHERE r.import_id = ${importId}
+          AND (r.attrs->>'parentId')::int = c.id AND r.attrs->>'parentGrid' IS NULL) first ON first.seq IS NOT NULL
+        JOIN LATERAL (SELECT ${areaM2(sql`ST_Difference(c.boundary, coalesce(ST_Union(a.geom), 'GEOMETRYCOLLECTION EMPTY'::geometry))`)} AS m2,
+            ${areaM2(sql`c.boundary`)} AS total
+          FROM ${after} a WHERE a.community_id = c.id AND a.parent_code IS NULL) gap ON true
+        WHERE gap.m2 > ${GAP_SHARE} * gap.total`,
+    });
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: 'geometry',
+      reason: 'COMPOUNDS_NOT_IN_GRID',
+      rows: sql`SELECT first.seq, count(*) || ' compounds of community ' || c.code || ' lie in no grid: '
+          || string_agg(k.name, '、' ORDER BY k.code) AS message
+        FROM regions c
+        JOIN LATERAL (SELECT min(r.seq) AS seq FROM import_rows r WHERE r.import_id = ${importId}
+          AND (r.attrs->>'parentId')::int = c.id AND r.attrs->>'parentGrid' IS NULL) first ON first.seq IS NOT NULL
+        JOIN compounds k ON k.community_id = c.id
+        WHERE NOT EXISTS (SELECT 1 FROM ${after} a WHERE a.parent_code IS NULL
+          AND ST_Intersects(a.geom, ST_PointOnSurface(k.boundary)))
+        GROUP BY first.seq, c.code`,
+    });
+  },
+
+  async BUILDING(database, importId, scope) {
+    const rows = rowsOf(importId);
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', c.id, 'communityId', c.community_id)
+      FROM compounds c WHERE r.import_id = ${importId} AND c.code = r.parent_code`);
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '所属小区',
+      reason: 'UNKNOWN_COMPOUND',
+      rows: sql`SELECT r.seq, CASE WHEN r.parent_code IS NULL THEN 'a building needs its compound (所属小区编码)'
+          ELSE 'no compound has the code ' || r.parent_code END AS message
+        FROM ${rows} AND NOT r.attrs ? 'parentId'`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '所属小区',
+      reason: 'OUTSIDE_JURISDICTION',
+      rows: sql`SELECT r.seq, 'compound ' || r.parent_code || ' is outside your jurisdiction' AS message
+        FROM ${rows} AND r.attrs ? 'communityId' AND ${outsideScope(scope, sql`(r.attrs->>'communityId')::int`)}`,
+    });
+    // a footprint stands for its inner point; no position at all: its compound's
+    await database.rows(sql`
+      UPDATE import_rows r SET geom = ST_PointOnSurface(r.geom)
+      WHERE r.import_id = ${importId} AND ST_Dimension(r.geom) = 2`);
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: 'geometry',
+      reason: 'PLACED_AT_COMPOUND',
+      rows: sql`SELECT r.seq, 'no position: placed at the middle of compound ' || r.parent_code AS message
+        FROM ${rows} AND r.geom IS NULL AND NOT r.attrs ? '_geometry' AND r.target_id IS NULL AND r.attrs ? 'parentId'`,
+    });
+    await database.rows(sql`
+      UPDATE import_rows r SET geom = ST_PointOnSurface(c.boundary) FROM compounds c
+      WHERE r.import_id = ${importId} AND r.geom IS NULL AND NOT r.attrs ? '_geometry' AND r.target_id IS NULL
+        AND c.id = (r.attrs->>'parentId')::int`);
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: 'geometry',
+      reason: 'OUTSIDE_COMPOUND',
+      rows: sql`SELECT r.seq, 'stands outside its compound ' || c.code AS message
+        FROM ${rows} AND r.geom IS NOT NULL JOIN compounds c ON c.id = (r.attrs->>'parentId')::int
+        WHERE NOT ST_Intersects(c.boundary, r.geom)`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '层数',
+      reason: 'MISSING_FLOORS',
+      rows: sql`SELECT r.seq, 'a new building needs its number of floors (层数)' AS message
+        FROM ${rows} AND r.target_id IS NULL AND NOT r.attrs ? 'floors'`,
+    });
+  },
+
+  async PROPERTY_COMPANY() {
+    // no place: a property company serves compounds anywhere in the district
+  },
+
+  async RESOURCE(database, importId, scope) {
+    const rows = rowsOf(importId);
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', c.id)
+      FROM regions c WHERE r.import_id = ${importId} AND c.code = r.parent_code AND c.level = 'COMMUNITY'`);
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '所属社区',
+      reason: 'UNKNOWN_COMMUNITY',
+      rows: sql`SELECT r.seq, 'no community has the code ' || r.parent_code AS message
+        FROM ${rows} AND r.parent_code IS NOT NULL AND NOT r.attrs ? 'parentId'`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '所属社区',
+      reason: 'OUTSIDE_JURISDICTION',
+      rows: sql`SELECT r.seq, 'outside your jurisdiction' AS message FROM ${rows}
+        AND ${scope.all ? sql`false` : sql`(NOT r.attrs ? 'parentId' OR ${outsideScope(scope, sql`(r.attrs->>'parentId')::int`)})`}`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '类型',
+      reason: 'MISSING_KIND',
+      rows: sql`SELECT r.seq, 'a new resource needs its kind (类型: 在职党员, 志愿服务队, 社会组织 …)' AS message
+        FROM ${rows} AND r.target_id IS NULL AND NOT r.attrs ? 'kind'`,
+    });
+    // a polygon is the service area, the resource stands at its inner point
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('serviceAreaWkt', ST_AsEWKT(ST_Multi(ST_CollectionExtract(ST_MakeValid(r.geom), 3)))),
+        geom = ST_PointOnSurface(ST_MakeValid(r.geom))
+      WHERE r.import_id = ${importId} AND ST_Dimension(r.geom) = 2`);
+    // no position: the building or compound it names (code, or a compound's unique name)
+    await database.rows(sql`
+      UPDATE import_rows r SET geom = coalesce(
+        (SELECT b.location FROM buildings b JOIN compounds c ON c.id = b.compound_id WHERE c.code || '/' || b.number = r.place_by),
+        (SELECT ST_PointOnSurface(c.boundary) FROM compounds c WHERE c.code = r.place_by),
+        (SELECT ST_PointOnSurface(min(c.boundary::text)::geometry) FROM compounds c WHERE c.name = r.place_by HAVING count(*) = 1))
+      WHERE r.import_id = ${importId} AND r.geom IS NULL AND r.place_by IS NOT NULL`);
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '所属小区',
+      reason: 'UNPLACEABLE',
+      rows: sql`SELECT r.seq, CASE WHEN r.place_by IS NULL THEN 'no position: give 经度/纬度, WKT, or the compound or building it is in'
+          ELSE 'cannot place it: no building or compound (code, or a name only one compound has) is ' || r.place_by END AS message
+        FROM ${rows} AND r.geom IS NULL AND NOT r.attrs ? '_geometry' AND r.target_id IS NULL`,
+    });
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('locationWkt', ST_AsEWKT(r.geom))
+      WHERE r.import_id = ${importId} AND r.geom IS NOT NULL`);
+    await database.rows(sql`
+      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('locationWkt', ST_AsEWKT(t.location))
+      FROM resources t WHERE r.import_id = ${importId} AND r.geom IS NULL AND t.id = r.target_id`);
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: '能力',
+      reason: 'UNKNOWN_CAPABILITY',
+      rows: sql`SELECT r.seq, 'capabilities no category asks for: ' || string_agg(v, '、') AS message
+        FROM ${rows} AND r.attrs ? 'capabilities', jsonb_array_elements_text(r.attrs->'capabilities') v
+        WHERE NOT EXISTS (SELECT 1 FROM categories k WHERE v = ANY(k.capabilities))
+        GROUP BY r.seq`,
+    });
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '认领责任区',
+      reason: 'UNKNOWN_ZONE',
+      rows: sql`SELECT r.seq, 'claims ' || string_agg(v, '、') || ': no grid or compound has that code' AS message
+        FROM ${rows} AND r.attrs ? 'claims', jsonb_array_elements_text(r.attrs->'claims') v
+        WHERE NOT EXISTS (SELECT 1 FROM grids g WHERE g.code = v) AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.code = v)
+        GROUP BY r.seq`,
+    });
+  },
+};

@@ -1,0 +1,107 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import type { Context } from '../../graphql/context';
+import { fromGlobalId, integerKey, toGlobalId } from '../../graphql/ids';
+import { badInput } from '../../errors';
+import {
+  applyImport,
+  assertImportVisible,
+  discardImport,
+  importFeatures,
+  importProblems,
+  importSummary,
+  type ImportSummary,
+} from './import.service';
+import { ApplyImportInput, DataImport, ImportProblem } from './import.type';
+
+const MAX_PROBLEMS = 1_000;
+const MAX_FEATURES = 20_000;
+
+export const asDataImport = (s: ImportSummary): DataImport =>
+  Object.assign(new DataImport(), { ...s, pk: s.id, id: toGlobalId('DataImport', s.id) });
+
+function importPk(id: string, field: string): number {
+  const { type, key } = fromGlobalId(id, field);
+  const pk = integerKey(key);
+  if (type !== 'DataImport' || pk === null)
+    throw badInput(field, 'INVALID_ID', `${field}: "${id}" is not an import's id`);
+  return pk;
+}
+
+/** An import by its key, or null when it is not there or not the viewer's (node(id)). */
+export async function dataImportById(ctx: Context, pk: number): Promise<DataImport | null> {
+  try {
+    await assertImportVisible(ctx.database, ctx.auth.viewer, pk);
+  } catch {
+    return null;
+  }
+  return asDataImport(await importSummary(ctx.database, pk));
+}
+
+@Resolver(() => DataImport)
+export class DataImportResolver {
+  @Mutation(() => DataImport, {
+    description:
+      'Writes a previewed import in one transaction, after running its checks again: upsert by code, ' +
+      'unchanged rows untouched (so the same file twice changes nothing). Refused with ' +
+      'IMPORT_HAS_ERRORS, writing nothing, while any row has an error.',
+  })
+  async applyImport(@Ctx() ctx: Context, @Arg('input', () => ApplyImportInput) input: ApplyImportInput) {
+    const pk = importPk(input.importId, 'input.importId');
+    const summary = await applyImport(ctx.database, ctx.auth.viewer, pk, {
+      rederiveTickets: input.rederiveTickets,
+      now: ctx.now(),
+    });
+    // the line that names who imported what, with its counts (in the change's transaction)
+    await ctx.auth.audit({
+      action: 'import',
+      target: `DataImport:${pk}`,
+      result: 'OK',
+      details: {
+        fileName: summary.fileName,
+        kind: summary.kind,
+        crs: summary.crs,
+        create: summary.create,
+        update: summary.update,
+        unchanged: summary.unchanged,
+        rederiveTickets: input.rederiveTickets,
+      },
+    });
+    return asDataImport(summary);
+  }
+
+  @Mutation(() => DataImport, { description: 'Drops a previewed import without writing anything.' })
+  async discardImport(@Ctx() ctx: Context, @Arg('importId', () => ID) importId: string) {
+    const pk = importPk(importId, 'importId');
+    return asDataImport(await discardImport(ctx.database, ctx.auth.viewer, pk));
+  }
+
+  @FieldResolver(() => [ImportProblem], {
+    description: 'Problems found, errors first, in file order.',
+  })
+  problems(
+    @Root() imp: DataImport,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { defaultValue: 200 }) first: number,
+  ) {
+    if (first < 0 || first > MAX_PROBLEMS)
+      throw badInput('first', 'OUT_OF_RANGE', `first: 0 to ${MAX_PROBLEMS}`);
+    return importProblems(ctx.database, imp.pk, first);
+  }
+
+  @FieldResolver(() => GraphQLJSON, {
+    description:
+      'The staged features (WGS84) as a GeoJSON FeatureCollection for the map: properties seq, at, ' +
+      'code, name, action (CREATE/UPDATE/UNCHANGED, null with errors) and severity (worst problem).',
+  })
+  features(
+    @Root() imp: DataImport,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { defaultValue: 5_000 }) first: number,
+  ) {
+    if (first < 0 || first > MAX_FEATURES)
+      throw badInput('first', 'OUT_OF_RANGE', `first: 0 to ${MAX_FEATURES}`);
+    return importFeatures(ctx.database, imp.pk, first);
+  }
+}
+

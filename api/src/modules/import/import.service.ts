@@ -1,0 +1,309 @@
+import gcoord from 'gcoord';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db';
+import { badInput, ErrorCode, notFound, YituError } from '../../errors';
+import type { Viewer } from '../../auth/viewer';
+import { actorOf } from '../../auth/viewer';
+import { crsFromName, crsFromPrj, type SourceCrs } from './crs';
+import { itemOf, type ImportItem, type ImportKind } from './fields';
+import { readImportFile, type GeoJSONGeometry, type SourceFile } from './read';
+import { checkImport, type RegionScope } from './import.checks';
+import { applyRows } from './import.apply';
+
+// An import's life: upload → read (read.ts) → items (fields.ts) → staged in WGS84 (here) →
+// checked (import.checks.ts): the dry run, shown to the user → applied in one transaction
+// (import.apply.ts) after the checks run again, or discarded. No table outside import_rows is
+// written until the apply.
+
+const STAGE_BATCH = 2_000;
+
+export interface UploadedFile {
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+export interface ImportSummary {
+  id: number;
+  kind: ImportKind;
+  fileName: string;
+  format: string;
+  crs: string;
+  status: 'PREVIEWED' | 'APPLIED' | 'DISCARDED';
+  notes: string[];
+  rows: number;
+  create: number;
+  update: number;
+  unchanged: number;
+  errors: number;
+  warnings: number;
+  createdAt: Date;
+  appliedAt: Date | null;
+}
+
+/** Where the viewer may import: every region, or its own and the regions under it. */
+async function scopeOf(database: Database, viewer: Viewer): Promise<RegionScope> {
+  if (viewer.jurisdiction.all) return { all: true };
+  const own = viewer.account?.regionPk;
+  const rows = own
+    ? await database.rows<{ id: number }>(sql`
+        SELECT r.id FROM regions r WHERE r.id = ${own} OR r.parent_id = ${own}
+          OR r.parent_id IN (SELECT id FROM regions WHERE parent_id = ${own})`)
+    : [];
+  return {
+    all: false,
+    regionPks: [...new Set([...rows.map((r) => r.id), ...viewer.jurisdiction.communityPks])],
+  };
+}
+
+/** The file's system: the one the user named, else the one the file declares. */
+function crsOf(file: SourceFile, chosen: string | undefined | null): { crs: SourceCrs; note?: string } {
+  if (chosen) return { crs: crsFromName(chosen) };
+  const declared = file.declaredCrs;
+  if (declared && 'prj' in declared) return { crs: crsFromPrj(file.fileName, declared.prj) };
+  if (declared) return { crs: crsFromName(declared.name, 'crs') };
+  if (file.format === 'SHAPEFILE')
+    throw badInput(
+      'crs',
+      'NO_PRJ',
+      `${file.fileName}: the shapefile has no .prj: name its coordinate system (crs: WGS84, GCJ02, BD09, CGCS2000, EPSG:4528 …)`,
+    );
+  return {
+    crs: crsFromName('WGS84'),
+    note:
+      file.format === 'GEOJSON'
+        ? 'no coordinate system named: read as WGS84, as GeoJSON is; if it was drawn on a Gaode or Tencent map choose GCJ-02, on Baidu BD-09'
+        : 'no coordinate system named: 经度/纬度 read as WGS84; if they come from Gaode or Tencent choose GCJ-02, from Baidu BD-09',
+  };
+}
+
+async function sridOf(database: Database, crs: SourceCrs): Promise<number> {
+  if (crs.kind === 'EPSG') return crs.srid;
+  if (crs.kind !== 'GAUSS_KRUGER') return 4326; // GCJ-02 and BD-09 are undone before staging
+  // PostGIS's own catalogue names the zone: CGCS2000 (GRS80) transverse Mercator at that meridian
+  const [row] = await database.rows<{ srid: number }>(sql`
+    SELECT srid FROM spatial_ref_sys WHERE srid BETWEEN 4491 AND 4554
+      AND proj4text LIKE ${`%+lon_0=${crs.centralMeridian} +k=1 +x_0=${crs.falseEasting} +y_0=0 +ellps=GRS80 %`}
+    ORDER BY srid LIMIT 1`);
+  if (!row)
+    throw badInput(
+      'crs',
+      'UNKNOWN_PRJ',
+      `${crs.label}: no CGCS2000 Gauss-Krüger zone has central meridian ${crs.centralMeridian}° and false easting ${crs.falseEasting}: name the system (crs: EPSG:4491–4554)`,
+    );
+  return row.srid;
+}
+
+/** GCJ-02 / BD-09 → WGS84 in place, by gcoord (PROJ has no such systems). */
+function undoOffset(geometry: GeoJSONGeometry, crs: SourceCrs): GeoJSONGeometry {
+  if (crs.kind !== 'GCJ02' && crs.kind !== 'BD09') return geometry;
+  const from = crs.kind === 'GCJ02' ? gcoord.GCJ02 : gcoord.BD09;
+  return gcoord.transform(
+    structuredClone(geometry) as Parameters<typeof gcoord.transform>[0],
+    from,
+    gcoord.WGS84,
+  ) as GeoJSONGeometry;
+}
+
+/**
+ * Reads, stages and checks one file: the dry run. Returns the import's id; nothing but the
+ * import's own rows is written. A file that cannot be read at all is refused (BAD_USER_INPUT
+ * naming the file, and the row and field where there is one) and leaves nothing behind.
+ */
+export async function previewImport(
+  database: Database,
+  viewer: Viewer,
+  upload: UploadedFile,
+  options: { kind: ImportKind; crs?: string | null },
+): Promise<number> {
+  const file = await readImportFile(upload.fileName, upload.bytes);
+  const { crs, note } = crsOf(file, options.crs);
+  const srid = await sridOf(database, crs);
+  const items = file.records.map((record) => itemOf(options.kind, record));
+  const scope = await scopeOf(database, viewer);
+  return database.transaction(async (tx) => {
+    const [created] = await tx.rows<{ id: number }>(sql`
+      INSERT INTO imports (account_id, actor, kind, file_name, format, crs, notes)
+      VALUES (${viewer.account?.pk ?? null}, ${actorOf(viewer)}, ${options.kind}, ${file.fileName},
+        ${file.format}, ${srid === 4326 && crs.kind !== 'EPSG' ? crs.label : `${crs.label}${crs.kind === 'GAUSS_KRUGER' ? ` = EPSG:${srid}` : ''}`},
+        ${`{${[...file.notes, ...(note ? [note] : [])].map((n) => JSON.stringify(n)).join(',')}}`}::text[])
+      RETURNING id`);
+    const importId = created!.id;
+    for (let i = 0; i < items.length; i += STAGE_BATCH)
+      await stage(tx, importId, srid, crs, items.slice(i, i + STAGE_BATCH), i);
+    await tx.rows(sql`ANALYZE import_rows`);
+    await checkImport(tx, importId, options.kind, scope);
+    return importId;
+  });
+}
+
+async function stage(
+  database: Database,
+  importId: number,
+  srid: number,
+  crs: SourceCrs,
+  items: ImportItem[],
+  offset: number,
+) {
+  const rows = items.map((item, i) => ({
+    seq: offset + i + 1,
+    at: item.at,
+    code: item.code,
+    name: item.name,
+    parent_code: item.parentCode,
+    place_by: item.placeBy,
+    geojson: item.geometry ? JSON.stringify(undoOffset(item.geometry, crs)) : null,
+    wkt: item.wkt,
+    attrs: {
+      ...Object.fromEntries(Object.entries(item.attrs).filter(([, v]) => v != null)),
+      // the row had a shape in the file: a NULL geom then means it could not be read
+      ...(item.geometry || item.wkt ? { _geometry: true } : {}),
+    },
+    problems: item.problems.map((p) => ({ ...p, stage: 'read', message: p.message })),
+  }));
+  await database.rows(sql`
+    INSERT INTO import_rows (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems)
+    SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by,
+      yitu_import_geometry(r.geojson, r.wkt, ${srid}), r.attrs, r.problems
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(seq int, at text, code text, name text,
+      parent_code text, place_by text, geojson text, wkt text, attrs jsonb, problems jsonb)`);
+}
+
+/** One import's summary: counts by action and by severity. */
+export async function importSummary(database: Database, importId: number): Promise<ImportSummary> {
+  const [row] = await database.rows<ImportSummary>(sql`
+    SELECT i.id, i.kind, i.file_name AS "fileName", i.format, i.crs, i.status, i.notes,
+      i.created_at AS "createdAt", i.applied_at AS "appliedAt",
+      count(r.seq)::int AS rows,
+      count(*) FILTER (WHERE r.action = 'CREATE')::int AS "create",
+      count(*) FILTER (WHERE r.action = 'UPDATE')::int AS update,
+      count(*) FILTER (WHERE r.action = 'UNCHANGED')::int AS unchanged,
+      coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'ERROR')), 0)::int AS errors,
+      coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'WARNING')), 0)::int AS warnings
+    FROM imports i LEFT JOIN import_rows r ON r.import_id = i.id
+    WHERE i.id = ${importId} GROUP BY i.id`);
+  if (!row) throw notFound('import');
+  return { ...row, createdAt: new Date(row.createdAt), appliedAt: row.appliedAt && new Date(row.appliedAt) };
+}
+
+export interface ImportProblemRow {
+  seq: number;
+  at: string;
+  code: string | null;
+  severity: string;
+  field: string;
+  reason: string;
+  message: string;
+}
+
+/** The problems found, errors first, in file order. */
+export async function importProblems(
+  database: Database,
+  importId: number,
+  limit: number,
+): Promise<ImportProblemRow[]> {
+  return database.rows<ImportProblemRow>(sql`
+    SELECT r.seq, r.at, r.code, p->>'severity' AS severity, p->>'field' AS field, p->>'reason' AS reason,
+      p->>'message' AS message
+    FROM import_rows r, jsonb_array_elements(r.problems) p
+    WHERE r.import_id = ${importId}
+    ORDER BY p->>'severity' = 'ERROR' DESC, r.seq
+    LIMIT ${limit}`);
+}
+
+/** The staged rows as GeoJSON for the map: action and the worst problem on each feature. */
+export async function importFeatures(database: Database, importId: number, limit: number) {
+  const [row] = await database.rows<{ collection: unknown }>(sql`
+    SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+      'type', 'Feature', 'id', f.seq,
+      'geometry', ST_AsGeoJSON(f.geom, 7)::json,
+      'properties', json_build_object('seq', f.seq, 'at', f.at, 'code', f.code, 'name', f.name,
+        'action', f.action, 'severity', CASE WHEN f.problems @> '[{"severity":"ERROR"}]' THEN 'ERROR'
+          WHEN f.problems @> '[{"severity":"WARNING"}]' THEN 'WARNING' END)) ORDER BY f.seq), '[]'::json)) AS collection
+    FROM (SELECT * FROM import_rows r WHERE r.import_id = ${importId} AND r.geom IS NOT NULL
+      ORDER BY r.seq LIMIT ${limit}) f`);
+  return row!.collection;
+}
+
+async function importOf(database: Database, viewer: Viewer, importId: number, lock = false) {
+  const [row] = await database.rows<{ kind: ImportKind; status: string; accountId: number | null; fileName: string }>(sql`
+    SELECT kind, status, account_id AS "accountId", file_name AS "fileName" FROM imports WHERE id = ${importId}
+    ${lock ? sql`FOR UPDATE` : sql``}`);
+  // an import is its uploader's (another account's work in progress is not there to see)
+  if (!row || (row.accountId !== (viewer.account?.pk ?? null) && !viewer.jurisdiction.all))
+    throw notFound('import');
+  return row;
+}
+
+/** Whether the viewer may see this import (its uploader, or someone with every region). */
+export async function assertImportVisible(database: Database, viewer: Viewer, importId: number) {
+  await importOf(database, viewer, importId);
+}
+
+/**
+ * Applies a previewed import inside the caller's transaction: the checks run again (the map may
+ * have changed since the preview), then every CREATE/UPDATE row is written. Refused, changing
+ * nothing, while any row has an error.
+ */
+export async function applyImport(
+  database: Database,
+  viewer: Viewer,
+  importId: number,
+  options: { rederiveTickets: boolean; now: Date },
+): Promise<ImportSummary> {
+  const imp = await importOf(database, viewer, importId, true);
+  if (imp.status !== 'PREVIEWED')
+    throw new YituError(
+      ErrorCode.CONFLICT,
+      `${imp.fileName} was already ${imp.status.toLowerCase()}`,
+      'importId',
+      `ALREADY_${imp.status}`,
+    );
+  await checkImport(database, importId, imp.kind, await scopeOf(database, viewer));
+  const before = await importSummary(database, importId);
+  if (before.errors > 0)
+    throw new YituError(
+      ErrorCode.BAD_USER_INPUT,
+      `${imp.fileName} has ${before.errors} problem${before.errors === 1 ? '' : 's'} to fix first (see the import's problems); nothing was written`,
+      'importId',
+      'IMPORT_HAS_ERRORS',
+      { errors: before.errors },
+    );
+  await applyRows(database, importId, imp.kind);
+  if (options.rederiveTickets) await rederiveTickets(database, importId, imp.kind);
+  await database.rows(sql`
+    UPDATE imports SET status = 'APPLIED', applied_at = ${options.now.toISOString()},
+      applied = ${JSON.stringify({ create: before.create, update: before.update, unchanged: before.unchanged })}::jsonb
+    WHERE id = ${importId}`);
+  // later queries plan on the new rows (autovacuum may be off: STACK-NOTES)
+  return importSummary(database, importId);
+}
+
+/**
+ * Open tickets in the places this import changed take the compound and grid they now lie in
+ * (only when asked: otherwise a ticket keeps the place it was reported in).
+ */
+async function rederiveTickets(database: Database, importId: number, kind: ImportKind) {
+  if (kind !== 'COMPOUND' && kind !== 'GRID') return;
+  await database.rows(sql`
+    UPDATE tickets t SET
+      compound_id = coalesce((SELECT c.id FROM compounds c WHERE ST_Intersects(c.boundary, t.location) ORDER BY c.id LIMIT 1), t.compound_id),
+      grid_id = coalesce((SELECT g.id FROM grids g WHERE ST_Intersects(g.boundary, t.location) ORDER BY g.parent_id NULLS FIRST, g.id LIMIT 1), t.grid_id),
+      version = t.version + 1, updated_at = now()
+    WHERE t.status NOT IN ('CLOSED') AND EXISTS (SELECT 1 FROM import_rows r
+      WHERE r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE') AND ST_Intersects(r.geom, t.location))`);
+}
+
+/** Drops a previewed import's staged rows. */
+export async function discardImport(database: Database, viewer: Viewer, importId: number) {
+  const imp = await importOf(database, viewer, importId, true);
+  if (imp.status !== 'PREVIEWED')
+    throw new YituError(
+      ErrorCode.CONFLICT,
+      `${imp.fileName} was already ${imp.status.toLowerCase()}`,
+      'importId',
+      `ALREADY_${imp.status}`,
+    );
+  await database.rows(sql`DELETE FROM import_rows WHERE import_id = ${importId}`);
+  await database.rows(sql`UPDATE imports SET status = 'DISCARDED' WHERE id = ${importId}`);
+  return importSummary(database, importId);
+}

@@ -1,0 +1,75 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../node/node.type';
+import { IMPORT_KINDS, type ImportKind } from './fields';
+
+export const ImportKindEnum = Object.fromEntries(IMPORT_KINDS.map((k) => [k, k])) as {
+  [K in ImportKind]: K;
+};
+registerEnumType(ImportKindEnum, {
+  name: 'ImportKind',
+  description:
+    'What a file holds: REGION (streets 街道 and communities 社区), COMPOUND (小区/院落), GRID (网格 ' +
+    'and micro-grids 微网格), BUILDING (楼栋), PROPERTY_COMPANY (物业公司), RESOURCE (党员, 志愿服务队, ' +
+    '社会组织, 社区合伙人, 综合执法, 职能部门).',
+});
+
+export enum ImportStatus {
+  PREVIEWED = 'PREVIEWED',
+  APPLIED = 'APPLIED',
+  DISCARDED = 'DISCARDED',
+}
+registerEnumType(ImportStatus, {
+  name: 'ImportStatus',
+  description: 'PREVIEWED: read and checked, nothing written yet (the dry run); then APPLIED or DISCARDED.',
+});
+
+@ObjectType({ description: 'One problem the dry run found, located in the file.' })
+export class ImportProblem {
+  @Field(() => String, { description: '"feature 3", "row 5": where it is in the file.' }) at!: string;
+  @Field(() => String, { nullable: true }) code!: string | null;
+  @Field(() => String, { description: 'ERROR (the import cannot be applied) or WARNING.' })
+  severity!: string;
+  @Field(() => String, { description: 'The column or part at fault (编码, 所属社区, geometry …).' })
+  field!: string;
+  @Field(() => String, { description: 'Machine-readable, e.g. GRID_OVERLAP, DUPLICATE_CODE.' })
+  reason!: string;
+  @Field(() => String) message!: string;
+}
+
+@ObjectType({
+  implements: Node,
+  description:
+    'An uploaded file of places or people (POST /imports), read, checked and waiting to be applied: ' +
+    'the dry run report. Visible to its uploader (and to those with every region).',
+})
+export class DataImport extends Node {
+  pk!: number;
+  @Field(() => ImportKindEnum) kind!: ImportKind;
+  @Field(() => String) fileName!: string;
+  @Field(() => String, { description: 'GEOJSON, SHAPEFILE, CSV or XLSX.' }) format!: string;
+  @Field(() => String, { description: 'The coordinate system the file was read in.' }) crs!: string;
+  @Field(() => ImportStatus) status!: ImportStatus;
+  @Field(() => [String], { description: 'What the reader assumed (encoding, system).' })
+  notes!: string[];
+  @Field(() => Int, { description: 'Features or rows in the file.' }) rows!: number;
+  @Field(() => Int, { description: 'Rows that create a new place or resource.' }) create!: number;
+  @Field(() => Int, { description: 'Rows that change one (matched by code).' }) update!: number;
+  @Field(() => Int, { description: 'Rows identical to what is there.' }) unchanged!: number;
+  @Field(() => Int) errors!: number;
+  @Field(() => Int) warnings!: number;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) appliedAt!: Date | null;
+}
+
+@InputType()
+export class ApplyImportInput {
+  @Field(() => ID) importId!: string;
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description:
+      'Open tickets inside the changed compounds or grids take the compound and grid they now lie in ' +
+      '(otherwise every ticket keeps the place it was reported in).',
+  })
+  rederiveTickets!: boolean;
+}
+
