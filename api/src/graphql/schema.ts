@@ -1,4 +1,3 @@
-import { DataImportResolver } from '../modules/import/import.resolver';
 import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { DateTimeScalar } from './scalars';
@@ -19,6 +18,7 @@ import {
   TicketAssignmentResolver,
   TicketMatchingResolver,
 } from '../modules/matching/matching.resolver';
+import { DataImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { AccountResolver } from '../modules/account/account.resolver';
 import { authorize } from '../auth/policy';

@@ -35,7 +35,11 @@ export function importRoutes(
     const refuseAudited = async (error: YituError, details?: Record<string, unknown>) => {
       req.resume();
       await guard
-        .audit({ action: 'POST /imports', result: resultOf(error), ...(details ? { details } : {}) })
+        .audit({
+          action: 'POST /imports',
+          result: resultOf(error),
+          ...(details ? { details } : {}),
+        })
         .catch(() => {});
       refuse(res, error);
     };
@@ -52,7 +56,12 @@ export function importRoutes(
       });
     } catch {
       return refuseAudited(
-        new YituError(ErrorCode.BAD_REQUEST, 'send multipart/form-data with a field kind and a file field named file', undefined, 'NOT_MULTIPART'),
+        new YituError(
+          ErrorCode.BAD_REQUEST,
+          'send multipart/form-data with a field kind and a file field named file',
+          undefined,
+          'NOT_MULTIPART',
+        ),
       );
     }
     const fields: Record<string, string> = {};
@@ -60,13 +69,21 @@ export function importRoutes(
     busboy.on('field', (name, value) => (fields[name] = value));
     busboy.on('file', (name, stream, info) => {
       if (name !== 'file' || file) return stream.resume();
-      const current = { fileName: info.filename || 'upload', chunks: [] as Buffer[], truncated: false };
+      const current = {
+        fileName: info.filename || 'upload',
+        chunks: [] as Buffer[],
+        truncated: false,
+      };
       file = current;
       stream.on('data', (chunk: Buffer) => current.chunks.push(chunk));
       stream.on('limit', () => (current.truncated = true));
     });
-    busboy.on('error', () =>
-      void refuseAudited(new YituError(ErrorCode.BAD_REQUEST, 'malformed multipart body', undefined, 'MALFORMED')),
+    busboy.on(
+      'error',
+      () =>
+        void refuseAudited(
+          new YituError(ErrorCode.BAD_REQUEST, 'malformed multipart body', undefined, 'MALFORMED'),
+        ),
     );
     busboy.on('close', async () => {
       const named = { fileName: file?.fileName, kind: fields.kind, crs: fields.crs };

@@ -1,4 +1,3 @@
-/// <reference path="./vendor.d.ts" />
 import parseWkt from 'wkt-parser';
 import { badInput } from '../../errors';
 
@@ -95,7 +94,7 @@ export function crsFromPrj(fileName: string, prj: string): SourceCrs {
     return CRS_CHOICES.WEB_MERCATOR;
   if (['transverse_mercator', 'gauss_kruger', 'tmerc'].includes(proj)) {
     if (!sameEllipsoid(p, GRS80)) throw unknown(`${name} (a Gauss-Krüger zone not on CGCS2000)`);
-    const centralMeridian = Math.round(((p.long0 ?? 0) * 180) / Math.PI * 1e6) / 1e6;
+    const centralMeridian = Math.round((((p.long0 ?? 0) * 180) / Math.PI) * 1e6) / 1e6;
     if ((p.k0 ?? 1) !== 1 || Math.abs(p.lat0 ?? 0) > 1e-9 || (p.y0 ?? 0) !== 0)
       throw unknown(`${name} (a transverse Mercator that is not a standard Gauss-Krüger zone)`);
     return {

@@ -45,9 +45,30 @@ const ALIASES: Record<string, string[]> = {
   code: ['code', '编码', '代码', '编号', 'id', 'bm'],
   name: ['name', '名称', '名字', '姓名', 'mc'],
   level: ['level', '级别', '层级', '类型级别'],
-  parent: ['parent', 'parentcode', '上级', '上级编码', '所属街道', '所属街道编码', '街道编码', '上级网格', '所属网格', '所属网格编码', 'parentgrid'],
+  parent: [
+    'parent',
+    'parentcode',
+    '上级',
+    '上级编码',
+    '所属街道',
+    '所属街道编码',
+    '街道编码',
+    '上级网格',
+    '所属网格',
+    '所属网格编码',
+    'parentgrid',
+  ],
   community: ['community', 'communitycode', '所属社区', '所属社区编码', '社区', '社区编码'],
-  compound: ['compound', 'compoundcode', '所属小区', '所属小区编码', '小区', '小区编码', '所属院落', '院落'],
+  compound: [
+    'compound',
+    'compoundcode',
+    '所属小区',
+    '所属小区编码',
+    '小区',
+    '小区编码',
+    '所属院落',
+    '院落',
+  ],
   building: ['building', 'buildingcode', '楼栋', '楼栋编码', '所属楼栋'],
   number: ['number', '楼号', '楼栋号', '栋号'],
   floors: ['floors', '层数', '楼层', '楼层数'],
@@ -79,7 +100,8 @@ const normaliseHeader = (h: string) =>
 
 const HEADER_INDEX = new Map<string, string>();
 for (const [field, names] of Object.entries(ALIASES))
-  for (const n of names) if (!HEADER_INDEX.has(normaliseHeader(n))) HEADER_INDEX.set(normaliseHeader(n), field);
+  for (const n of names)
+    if (!HEADER_INDEX.has(normaliseHeader(n))) HEADER_INDEX.set(normaliseHeader(n), field);
 
 // "小区编码" in a compounds file is the compound's own code, in a buildings file its compound's.
 const OWN_NOUNS: Record<ImportKind, string[]> = {
@@ -115,20 +137,44 @@ const RESOURCE_KIND_WORDS: [RegExp, string][] = [
   [/department|部门|局|委/i, 'DEPARTMENT'],
 ];
 
+// Capabilities as resource lists write them → the taxonomy's codes (categories.json); a word not
+// here is kept as written and reported if no category asks for it
+const CAPABILITY_WORDS: [RegExp, string][] = [
+  [/调解|纠纷/, 'mediation'],
+  [/政策|宣传|咨询/, 'policy_advice'],
+  [/卫生|保洁|清扫|垃圾/, 'cleaning'],
+  [/助老|养老|为老|照护|照料/, 'elderly_care'],
+  [/送餐|助餐|餐/, 'meal_delivery'],
+  [/电工|电路|电气/, 'electrical'],
+  [/维修|修理|修缮/, 'repair'],
+  [/消防/, 'fire_safety'],
+  [/绿化|园林/, 'greening'],
+  [/执法|城管/, 'law_enforcement'],
+  [/停车/, 'parking_management'],
+  [/巡逻|治安|安保/, 'security_patrol'],
+  [/物业/, 'property_management'],
+  [/水电|供水|供电|燃气|供暖/, 'utilities'],
+  [/动物|犬/, 'animal_control'],
+  [/警/, 'police'],
+];
+const capabilityOf = (word: string) =>
+  /^[a-z_]+$/.test(word) ? word : (CAPABILITY_WORDS.find(([re]) => re.test(word))?.[1] ?? word);
+
 const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
 
 /**
  * "周一至周五 9:00-17:00；周六 9:00-12:00", "每月8、18、28日", "全天": the availability Yitu's
  * matching reads. Undefined when the text says none of these.
  */
-export function parseSchedule(text: string):
-  | { always?: boolean; weekly?: [number, string, string][]; monthlyDays?: number[] }
-  | undefined {
+export function parseSchedule(
+  text: string,
+): { always?: boolean; weekly?: [number, string, string][]; monthlyDays?: number[] } | undefined {
   const t = text.normalize('NFKC').replace(/\s+/g, ' ').trim();
   if (/^(全天|24小时|随时|always|24\/7)$/i.test(t)) return { always: true };
   const weekly: [number, string, string][] = [];
   const pad = (hm: string) => hm.padStart(5, '0');
-  const re = /周([一二三四五六日天])(?:\s*[至到~-]\s*周?([一二三四五六日天]))?\s*(\d{1,2}:\d{2})\s*[-~至到]\s*(\d{1,2}:\d{2})/g;
+  const re =
+    /周([一二三四五六日天])(?:\s*[至到~-]\s*周?([一二三四五六日天]))?\s*(\d{1,2}:\d{2})\s*[-~至到]\s*(\d{1,2}:\d{2})/g;
   for (const m of t.matchAll(re)) {
     const from = WEEKDAY[m[1]!]!;
     const to = m[2] ? WEEKDAY[m[2]]! : from;
@@ -169,7 +215,9 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
   for (const [header, raw] of Object.entries(record.properties)) {
     const own = fieldOfHeader(header, kind);
     const field =
-      communityRows && normaliseHeader(header).startsWith('街道') && own === 'code' ? 'parent' : own;
+      communityRows && normaliseHeader(header).startsWith('街道') && own === 'code'
+        ? 'parent'
+        : own;
     if (!field || values.has(field) || raw == null) continue;
     let text = String(raw).trim();
     if (FULL_WIDTH.test(text)) {
@@ -190,7 +238,11 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
     const v = values.get(field);
     if (!v) return undefined;
     const n = Number(v.text.replace(/,/g, ''));
-    if (!Number.isFinite(n) || (options.integer && !Number.isInteger(n)) || n < (options.min ?? -Infinity)) {
+    if (
+      !Number.isFinite(n) ||
+      (options.integer && !Number.isInteger(n)) ||
+      n < (options.min ?? -Infinity)
+    ) {
       problems.push({
         severity: 'ERROR',
         field: v.header,
@@ -283,7 +335,9 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
           message: `${record.at}: "${kindText}" is not a kind of resource (在职党员, 志愿服务队, 社会组织, 社区合伙人, 物业公司, 综合执法, 职能部门)`,
         });
       attrs.kind = resourceKind;
-      attrs.capabilities = get('capabilities') ? list(get('capabilities')!) : undefined;
+      attrs.capabilities = get('capabilities')
+        ? [...new Set(list(get('capabilities')!).map(capabilityOf))]
+        : undefined;
       attrs.capacity = number('capacity', { integer: true, min: 0 });
       attrs.contactName = get('contactName');
       attrs.contactPhone = get('phone');
@@ -327,7 +381,8 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
   if (!geometry) {
     const lon = number('lon');
     const lat = number('lat');
-    if (lon !== undefined && lat !== undefined) geometry = { type: 'Point', coordinates: [lon, lat] };
+    if (lon !== undefined && lat !== undefined)
+      geometry = { type: 'Point', coordinates: [lon, lat] };
     else if (get('wkt')) wkt = get('wkt');
   }
   return { at: record.at, code, name, parentCode, geometry, wkt, placeBy, attrs, problems };

@@ -110,7 +110,9 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
     // a claims column replaces the resource's claimed zones (认领责任区) with the ones listed
     const claiming = sql`import_rows r JOIN resources s ON s.code = r.code
       WHERE r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE') AND r.attrs ? 'claims'`;
-    await database.rows(sql`DELETE FROM resource_claims WHERE resource_id IN (SELECT s.id FROM ${claiming})`);
+    await database.rows(
+      sql`DELETE FROM resource_claims WHERE resource_id IN (SELECT s.id FROM ${claiming})`,
+    );
     await database.rows(sql`
       INSERT INTO resource_claims (resource_id, grid_id, compound_id)
       SELECT s.id, g.id, CASE WHEN g.id IS NULL THEN c.id END

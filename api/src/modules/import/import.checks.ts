@@ -36,7 +36,10 @@ async function flag(database: Database, importId: number, found: Found) {
     WHERE r.import_id = ${importId} AND r.seq = f.seq`);
 }
 
-const rowsOf = (importId: number) => sql`import_rows r WHERE r.import_id = ${importId}`;
+// This import's rows as r, in a FROM: the join's ON clause holds the import's id, so a check may
+// go on with "AND <condition>" and then join other tables
+const rowsOf = (importId: number) =>
+  sql`import_rows r JOIN (SELECT 1) AS this_import ON r.import_id = ${importId}`;
 const hasError = sql`r.problems @> '[{"severity":"ERROR"}]'`;
 const areaM2 = (g: SQL) => sql`ST_Area((${g})::geography)`;
 
@@ -344,9 +347,18 @@ const KIND_CHECKS: Record<
       field: '上级编码',
       reason: 'OUTSIDE_JURISDICTION',
       rows: sql`SELECT r.seq, 'outside your jurisdiction' AS message FROM ${rows}
-        AND ${scope.all ? sql`false` : sql`(r.attrs->>'level' = 'DISTRICT'
+        AND ${
+          scope.all
+            ? sql`false`
+            : sql`(r.attrs->>'level' = 'DISTRICT'
           OR (r.target_id IS NOT NULL AND ${outsideScope(scope, sql`r.target_id`)})
-          OR (r.target_id IS NULL AND (NOT r.attrs ? 'parentId' OR ${outsideScope(scope, sql`(r.attrs->>'parentId')::int`)})))`}`,
+          OR (r.target_id IS NULL AND NOT coalesce(
+            NOT ${outsideScope(scope, sql`(r.attrs->>'parentId')::int`)},
+            -- a community of a street this file creates: judged by that street's parent
+            (SELECT NOT ${outsideScope(scope, sql`(p.attrs->>'parentId')::int`)} FROM import_rows p
+              WHERE p.import_id = r.import_id AND p.code = r.parent_code AND p.target_id IS NULL),
+            false)))`
+        }`,
     });
     await flag(database, importId, {
       severity: 'ERROR',

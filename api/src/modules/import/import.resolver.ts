@@ -46,7 +46,10 @@ export class DataImportResolver {
       'unchanged rows untouched (so the same file twice changes nothing). Refused with ' +
       'IMPORT_HAS_ERRORS, writing nothing, while any row has an error.',
   })
-  async applyImport(@Ctx() ctx: Context, @Arg('input', () => ApplyImportInput) input: ApplyImportInput) {
+  async applyImport(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ApplyImportInput) input: ApplyImportInput,
+  ) {
     const pk = importPk(input.importId, 'input.importId');
     const summary = await applyImport(ctx.database, ctx.auth.viewer, pk, {
       rederiveTickets: input.rederiveTickets,
@@ -104,4 +107,3 @@ export class DataImportResolver {
     return importFeatures(ctx.database, imp.pk, first);
   }
 }
-

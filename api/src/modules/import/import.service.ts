@@ -56,7 +56,10 @@ async function scopeOf(database: Database, viewer: Viewer): Promise<RegionScope>
 }
 
 /** The file's system: the one the user named, else the one the file declares. */
-function crsOf(file: SourceFile, chosen: string | undefined | null): { crs: SourceCrs; note?: string } {
+function crsOf(
+  file: SourceFile,
+  chosen: string | undefined | null,
+): { crs: SourceCrs; note?: string } {
   if (chosen) return { crs: crsFromName(chosen) };
   const declared = file.declaredCrs;
   if (declared && 'prj' in declared) return { crs: crsFromPrj(file.fileName, declared.prj) };
@@ -182,7 +185,11 @@ export async function importSummary(database: Database, importId: number): Promi
     FROM imports i LEFT JOIN import_rows r ON r.import_id = i.id
     WHERE i.id = ${importId} GROUP BY i.id`);
   if (!row) throw notFound('import');
-  return { ...row, createdAt: new Date(row.createdAt), appliedAt: row.appliedAt && new Date(row.appliedAt) };
+  return {
+    ...row,
+    createdAt: new Date(row.createdAt),
+    appliedAt: row.appliedAt && new Date(row.appliedAt),
+  };
 }
 
 export interface ImportProblemRow {
@@ -225,7 +232,12 @@ export async function importFeatures(database: Database, importId: number, limit
 }
 
 async function importOf(database: Database, viewer: Viewer, importId: number, lock = false) {
-  const [row] = await database.rows<{ kind: ImportKind; status: string; accountId: number | null; fileName: string }>(sql`
+  const [row] = await database.rows<{
+    kind: ImportKind;
+    status: string;
+    accountId: number | null;
+    fileName: string;
+  }>(sql`
     SELECT kind, status, account_id AS "accountId", file_name AS "fileName" FROM imports WHERE id = ${importId}
     ${lock ? sql`FOR UPDATE` : sql``}`);
   // an import is its uploader's (another account's work in progress is not there to see)

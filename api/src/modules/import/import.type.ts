@@ -20,12 +20,14 @@ export enum ImportStatus {
 }
 registerEnumType(ImportStatus, {
   name: 'ImportStatus',
-  description: 'PREVIEWED: read and checked, nothing written yet (the dry run); then APPLIED or DISCARDED.',
+  description:
+    'PREVIEWED: read and checked, nothing written yet (the dry run); then APPLIED or DISCARDED.',
 });
 
 @ObjectType({ description: 'One problem the dry run found, located in the file.' })
 export class ImportProblem {
-  @Field(() => String, { description: '"feature 3", "row 5": where it is in the file.' }) at!: string;
+  @Field(() => String, { description: '"feature 3", "row 5": where it is in the file.' })
+  at!: string;
   @Field(() => String, { nullable: true }) code!: string | null;
   @Field(() => String, { description: 'ERROR (the import cannot be applied) or WARNING.' })
   severity!: string;
@@ -72,4 +74,3 @@ export class ApplyImportInput {
   })
   rederiveTickets!: boolean;
 }
-

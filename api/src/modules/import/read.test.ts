@@ -37,7 +37,10 @@ describe('reading the files offices hold', () => {
     const file = await readImportFile('communities.zip', sample('2-communities-gk-gbk.zip'));
     expect(file.format).toBe('SHAPEFILE');
     expect(file.records).toHaveLength(3);
-    expect(file.records[0]!.properties).toMatchObject({ 社区名称: '丰乐社区', 街道编码: '341102900' });
+    expect(file.records[0]!.properties).toMatchObject({
+      社区名称: '丰乐社区',
+      街道编码: '341102900',
+    });
     expect(file.notes.join(' ')).toMatch(/GB18030|GBK/);
     // coordinates stay in the zone (metres, with the zone number in front of the easting)
     const ring = (file.records[0]!.geometry!.coordinates as number[][][])[0]!;
@@ -87,13 +90,19 @@ describe('reading the files offices hold', () => {
       s.addRow(['编码', '户数']);
       s.addRow(['A', { formula: '1+1', result: 2 }]);
     });
-    expect(await refusal('f.xlsx', formula)).toMatchObject({ reason: 'FORMULA', field: 'Sheet1!B2' });
+    expect(await refusal('f.xlsx', formula)).toMatchObject({
+      reason: 'FORMULA',
+      field: 'Sheet1!B2',
+    });
     const merged = await xlsx((s) => {
       s.addRow(['小区', '', '经度']);
       s.addRow(['A', 'B', 1]);
       s.mergeCells('A1:B1');
     });
-    expect(await refusal('m.xlsx', merged)).toMatchObject({ reason: 'MERGED_HEADER', field: 'Sheet1!A1' });
+    expect(await refusal('m.xlsx', merged)).toMatchObject({
+      reason: 'MERGED_HEADER',
+      field: 'Sheet1!A1',
+    });
     const million = {
       type: 'Feature',
       properties: {},
@@ -106,7 +115,9 @@ describe('reading the files offices hold', () => {
       reason: 'TOO_MANY_VERTICES',
       field: 'feature 1.geometry',
     });
-    expect(await refusal('a.shp', Buffer.from('x'))).toMatchObject({ reason: 'SHAPEFILE_NOT_ZIPPED' });
+    expect(await refusal('a.shp', Buffer.from('x'))).toMatchObject({
+      reason: 'SHAPEFILE_NOT_ZIPPED',
+    });
   });
 });
 
@@ -144,13 +155,28 @@ describe('columns as offices name them', () => {
     const item = itemOf('RESOURCE', {
       at: 'row 2',
       geometry: null,
-      properties: { 编码: 'R1', 名称: '甲', 类型: '在职党员', 经度: '１１８．３', 纬度: '32.3', 服务时间: '周一至周三 9:00-12:00' },
+      properties: {
+        编码: 'R1',
+        名称: '甲',
+        类型: '在职党员',
+        经度: '１１８．３',
+        纬度: '32.3',
+        服务时间: '周一至周三 9:00-12:00',
+      },
     });
     expect(item.geometry).toEqual({ type: 'Point', coordinates: [118.3, 32.3] });
-    expect(item.problems).toMatchObject([{ severity: 'WARNING', reason: 'FULL_WIDTH', field: '经度' }]);
+    expect(item.problems).toMatchObject([
+      { severity: 'WARNING', reason: 'FULL_WIDTH', field: '经度' },
+    ]);
     expect(item.attrs).toMatchObject({
       kind: 'PARTY_MEMBER',
-      availability: { weekly: [[1, '09:00', '12:00'], [2, '09:00', '12:00'], [3, '09:00', '12:00']] },
+      availability: {
+        weekly: [
+          [1, '09:00', '12:00'],
+          [2, '09:00', '12:00'],
+          [3, '09:00', '12:00'],
+        ],
+      },
     });
     expect(parseSchedule('每月8、18、28日')).toEqual({ monthlyDays: [8, 18, 28] });
     expect(parseSchedule('有空就来')).toBeUndefined();

@@ -1,4 +1,3 @@
-/// <reference path="./vendor.d.ts" />
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
@@ -94,7 +93,10 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * GIS tools on Chinese Windows, GB18030/GBK. A file that starts with the UTF-8 mark but is not
  * UTF-8 after it was re-encoded halfway: refused, naming the first line that does not decode.
  */
-export function decodeText(fileName: string, bytes: Uint8Array): { text: string; encoding: string } {
+export function decodeText(
+  fileName: string,
+  bytes: Uint8Array,
+): { text: string; encoding: string } {
   const hasBom = UTF8_BOM.every((b, i) => bytes[i] === b);
   const body = hasBom ? bytes.subarray(3) : bytes;
   try {
@@ -222,12 +224,20 @@ function readZippedShapefile(fileName: string, bytes: Uint8Array): SourceFile {
   try {
     shapes = parseShp(toView(entries[shps[0]!]!)) as (GeoJSONGeometry | null)[];
   } catch (error) {
-    throw refuse(fileName, 'CORRUPT_SHP', `${shps[0]} cannot be read (${(error as Error).message})`);
+    throw refuse(
+      fileName,
+      'CORRUPT_SHP',
+      `${shps[0]} cannot be read (${(error as Error).message})`,
+    );
   }
   try {
     rows = parseDbf(toView(dbf), encoding) as Record<string, unknown>[];
   } catch (error) {
-    throw refuse(fileName, 'CORRUPT_DBF', `${base}.dbf cannot be read (${(error as Error).message})`);
+    throw refuse(
+      fileName,
+      'CORRUPT_DBF',
+      `${base}.dbf cannot be read (${(error as Error).message})`,
+    );
   }
   if (rows.length !== shapes.length)
     throw refuse(
@@ -276,7 +286,11 @@ function dbfEncoding(dbf: Uint8Array, note: (why: string) => void): string {
 function tableRecords(fileName: string, rows: unknown[][], firstRow: number): SourceRecord[] {
   const header = (rows[0] ?? []).map((h) => (h == null ? '' : String(h).trim()));
   if (header.every((h) => h === ''))
-    throw refuse(fileName, 'NO_HEADER', 'the first row must name the columns (名称, 编码, 经度, 纬度 …)');
+    throw refuse(
+      fileName,
+      'NO_HEADER',
+      'the first row must name the columns (名称, 编码, 经度, 纬度 …)',
+    );
   const seen = new Map<string, number>();
   header.forEach((h, i) => {
     if (h === '') return;
@@ -327,7 +341,11 @@ async function readXlsx(fileName: string, bytes: Uint8Array): Promise<SourceFile
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (error) {
-    throw refuse(fileName, 'CORRUPT_XLSX', `not a readable xlsx workbook (${(error as Error).message})`);
+    throw refuse(
+      fileName,
+      'CORRUPT_XLSX',
+      `not a readable xlsx workbook (${(error as Error).message})`,
+    );
   }
   const sheet = workbook.worksheets.find((s) => s.actualRowCount > 0);
   if (!sheet) throw refuse(fileName, 'EMPTY_FILE', 'every sheet is empty');
@@ -400,10 +418,14 @@ function checkGeometry(fileName: string, record: SourceRecord, maxVertices: numb
     throw fail('UNSUPPORTED_GEOMETRY', `geometry type ${String(g.type)} is not one Yitu stores`);
   let vertices = 0;
   const walk = (c: unknown, depth: number): void => {
-    if (!Array.isArray(c)) throw fail('INVALID_COORDINATES', 'coordinates are not arrays of numbers');
+    if (!Array.isArray(c))
+      throw fail('INVALID_COORDINATES', 'coordinates are not arrays of numbers');
     if (depth === 0) {
       if (c.length < 2 || !c.every((n) => typeof n === 'number' && Number.isFinite(n)))
-        throw fail('INVALID_COORDINATES', `a position must be [x, y] numbers, found ${JSON.stringify(c).slice(0, 60)}`);
+        throw fail(
+          'INVALID_COORDINATES',
+          `a position must be [x, y] numbers, found ${JSON.stringify(c).slice(0, 60)}`,
+        );
       if (++vertices > maxVertices)
         throw fail(
           'TOO_MANY_VERTICES',
@@ -413,8 +435,13 @@ function checkGeometry(fileName: string, record: SourceRecord, maxVertices: numb
     }
     for (const child of c) walk(child, depth - 1);
   };
-  const depth = { Point: 0, MultiPoint: 1, LineString: 1, MultiLineString: 2, Polygon: 2, MultiPolygon: 3 }[
-    g.type as 'Point'
-  ];
+  const depth = {
+    Point: 0,
+    MultiPoint: 1,
+    LineString: 1,
+    MultiLineString: 2,
+    Polygon: 2,
+    MultiPolygon: 3,
+  }[g.type as 'Point'];
   walk(g.coordinates, depth);
 }
