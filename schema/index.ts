@@ -75,6 +75,7 @@ export const MAP_LAYERS_QUERY = operation(
             code
             name
             level
+            synthetic
             boundary(precision: 6, crs: $crs)
           }
         }
@@ -655,6 +656,66 @@ export const REVOKE_TOKEN_MUTATION = operation(
       revokeApiToken(id: $id) {
         id
         revokedAt
+      }
+    }
+  `),
+);
+
+// ---- 建档: imports (the upload itself is POST /imports, multipart) ----
+
+export const IMPORT_REPORT_QUERY = operation(
+  graphql(`
+    query ImportReport($id: ID!, $crs: Crs! = WGS84) {
+      node(id: $id) {
+        ... on DataImport {
+          id
+          kind
+          fileName
+          format
+          crs
+          status
+          notes
+          rows
+          create
+          update
+          unchanged
+          errors
+          warnings
+          problems(first: 500) {
+            at
+            code
+            severity
+            field
+            reason
+            message
+          }
+          features(crs: $crs)
+        }
+      }
+    }
+  `),
+);
+
+export const APPLY_IMPORT_MUTATION = operation(
+  graphql(`
+    mutation ApplyImport($input: ApplyImportInput!) {
+      applyImport(input: $input) {
+        id
+        status
+        create
+        update
+        unchanged
+      }
+    }
+  `),
+);
+
+export const DISCARD_IMPORT_MUTATION = operation(
+  graphql(`
+    mutation DiscardImport($id: ID!) {
+      discardImport(importId: $id) {
+        id
+        status
       }
     }
   `),

@@ -7,7 +7,7 @@ import { startPhotoRetentionJob } from './modules/photo/photo.retention';
 import { photoStorageIn } from './modules/photo/photo.storage';
 import { startEscalationJob } from './modules/ticket/escalation';
 import { createCalendar } from './modules/ticket/working-calendar';
-import { seedIfEmpty } from './seed';
+import { ensureCategories, seedIfEmpty } from './seed';
 import { DEMO_PASSWORD, listDemoAccounts } from './seed/accounts';
 
 async function main() {
@@ -22,6 +22,8 @@ async function main() {
   await migrate(database);
   if (config.seedDemo && (await seedIfEmpty(database)))
     console.log('demo city seeded (天长市, synthetic streets and compounds)');
+  // an empty start still needs the ticket taxonomy: residents report from the first import on
+  else if (!config.seedDemo) await ensureCategories(database);
   const app = await startApp(config, database);
   const clock = () => new Date(Date.now() + config.clockOffsetMs);
   // the job counts deadlines on the calendar the API's requests use (startApp builds its own)

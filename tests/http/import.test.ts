@@ -127,10 +127,17 @@ describe(`importing a district's places and people over HTTP (${engineName()})`,
     return report(body.id!);
   };
   const apply = (id: string, client = command) =>
-    client.request<{ applyImport: Report }>(
-      `mutation($input: ApplyImportInput!) { applyImport(input: $input) { ${REPORT} } }`,
-      { input: { importId: id } },
-    );
+    client
+      .request<{ applyImport: Report }>(
+        `mutation($input: ApplyImportInput!) { applyImport(input: $input) { ${REPORT} } }`,
+        { input: { importId: id } },
+      )
+      .catch((error: Error) => {
+        // a server fault shows what the server logged
+        if (/Internal server error/.test(error.message))
+          error.message += `\n${server.output().slice(-3000)}`;
+        throw error;
+      });
   const codesOf = async (query: string) =>
     (
       await command.request<{ q: { nodes: { code: string }[] } }>(
@@ -353,6 +360,34 @@ describe(`importing a district's places and people over HTTP (${engineName()})`,
     expect(
       metres(people.features.features[0]!.geometry.coordinates as number[], [118.843, 32.843]),
     ).toBeLessThan(150);
+    // placed, the people come in with their claimed zone (认领责任区) and their schedule
+    const placed = await preview(
+      'RESOURCE',
+      'dy.csv',
+      Buffer.from(book.replace('没有这个小区', '岗西新村')),
+    );
+    expect(placed, JSON.stringify(placed.problems)).toMatchObject({ create: 2, errors: 0 });
+    await apply(placed.id);
+    const member = await command.request<{
+      resources: {
+        nodes: {
+          code: string;
+          capabilities: string[];
+          availability: unknown;
+          claims: { compound: { code: string } | null }[];
+        }[];
+      };
+    }>(
+      `{ resources(first: 5, filter: { search: "T-DY1" }) { nodes { code capabilities availability claims { compound { code } } } } }`,
+    );
+    expect(member.resources.nodes).toEqual([
+      {
+        code: 'T-DY1',
+        capabilities: ['mediation', 'policy_advice'],
+        availability: { monthlyDays: [8, 18, 28] },
+        claims: [{ compound: { code: 'T-K1' } }],
+      },
+    ]);
   });
 
   it('refuses bad files, naming the file, and writes nothing but the refusal’s audit line', async () => {

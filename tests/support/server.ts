@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
-import { createDb, type Database } from '@yitu/api/testing';
+import { createDb, migrate, type Database } from '@yitu/api/testing';
 import { testClockOffsetMs } from './clock';
-import { cloneDatabase, databaseUrlFor } from './engine';
+import { cloneDatabase, databaseUrlFor, withAdmin } from './engine';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let serverCount = 0;
@@ -66,6 +66,49 @@ export async function startServer(
     } finally {
       await database.close();
     }
+  }
+  return spawnServer({ ...base, ...env }, dataDir);
+}
+
+/**
+ * Starts the product on an empty, migrated database with the demo city off (YITU_SEED_DEMO=
+ * false), as a real street's first day: the fixture adds the accounts it needs.
+ */
+export async function startEmptyServer(
+  fixture: (database: Database) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  const info = inject('yituTemplate');
+  const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    YITU_ESCALATION_INTERVAL_MS: '0',
+    YITU_SEED_DEMO: 'false',
+  };
+  delete base.NODE_ENV;
+  let dataDir: string | undefined;
+  if (info.engine === 'postgres') {
+    const name = `${info.prefix}empty_srv${id}`;
+    await withAdmin(info.adminUrl, async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS "${name}"`);
+      await c.query(`CREATE DATABASE "${name}" TEMPLATE template0`);
+    });
+    base.DATABASE_URL = databaseUrlFor(info.adminUrl, name);
+    base.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'yitu-srv-'));
+  } else {
+    dataDir = path.join(info.workDir, `empty-server-${id}`);
+    fs.mkdirSync(dataDir, { recursive: true });
+    delete base.DATABASE_URL;
+    base.DATA_DIR = dataDir;
+  }
+  const database = await createDb({ databaseUrl: base.DATABASE_URL, dataDir });
+  try {
+    await migrate(database);
+    await fixture(database);
+  } finally {
+    await database.close();
   }
   return spawnServer({ ...base, ...env }, dataDir);
 }

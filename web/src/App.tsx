@@ -35,6 +35,7 @@ import type { Selection, Viewport } from './map/map-adapter';
 import { MapView } from './map/MapView';
 import { readSelection, writeSelection } from './selection-url';
 import { AdminPanel, canAdminister } from './features/admin/AdminPanel';
+import { ImportPanel, type ImportPreview } from './features/import/ImportPanel';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
 import { useSession } from './features/session/session';
 import { SidePanel } from './ui/SidePanel';
@@ -54,8 +55,10 @@ export function App() {
   const [visible, setVisible] = useState(INITIALLY_VISIBLE);
   const [measure, setMeasure] = useState<CompoundMeasure>('open');
   const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
-  // One overlay at a time over the map: the figures (统计) or the administrator's panel (系统管理).
-  const [overlay, setOverlay] = useState<'dashboard' | 'admin' | null>(null);
+  // One overlay at a time over the map: the figures (统计), the administrator's panel (系统管理)
+  // or bringing places in (数据管理).
+  const [overlay, setOverlay] = useState<'dashboard' | 'admin' | 'import' | null>(null);
+  const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
   const dashboard = overlay === 'dashboard';
   const setDashboard = useCallback((open: boolean) => setOverlay(open ? 'dashboard' : null), []);
   const viewer = session?.viewer ?? null;
@@ -74,6 +77,8 @@ export function App() {
   const [baseStyle, setBaseStyle] = useState<unknown>(null);
   const crs = config ? displayCrs(config) : 'WGS84';
 
+  // the places are fetched again after an import is applied (placesVersion)
+  const [placesVersion, setPlacesVersion] = useState(0);
   useEffect(() => {
     const abort = new AbortController();
     fetchAppConfig(abort.signal)
@@ -92,7 +97,16 @@ export function App() {
         },
       );
     return () => abort.abort();
-  }, []);
+  }, [placesVersion]);
+
+  // An empty start (no demo city, nothing imported yet) opens on the import panel for those
+  // who may bring places in.
+  const empty = data !== null && data.regions.length === 0;
+  const mayImport = can(viewer, 'PLACES_WRITE');
+  useEffect(() => {
+    if (empty && mayImport) setOverlay('import');
+  }, [empty, mayImport]);
+  const district = data?.regions.find((r) => r.level === 'DISTRICT')?.name ?? null;
 
   const reloadTickets = useCallback(async () => {
     const d = await request(OPEN_TICKETS_QUERY, { crs });
@@ -164,6 +178,16 @@ export function App() {
         onDashboard={setDashboard}
         admin={overlay === 'admin'}
         onAdmin={canAdminister(viewer) ? (open) => setOverlay(open ? 'admin' : null) : undefined}
+        importing={overlay === 'import'}
+        onImport={
+          mayImport
+            ? (open) => {
+                setOverlay(open ? 'import' : null);
+                if (!open) setImportPreview(null);
+              }
+            : undefined
+        }
+        district={district}
         viewer={viewer}
         onSignOut={() => session?.signOut()}
       />
@@ -185,10 +209,19 @@ export function App() {
             onViewport={setViewport}
             basemap={config?.basemap ?? null}
             baseStyle={baseStyle}
+            importPreview={overlay === 'import' ? importPreview : null}
           />
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}
         {overlay === 'admin' && <AdminPanel viewer={viewer} />}
+        {overlay === 'import' && (
+          <ImportPanel
+            crs={crs}
+            empty={empty}
+            onPreview={setImportPreview}
+            onApplied={() => setPlacesVersion((v) => v + 1)}
+          />
+        )}
         <SidePanel
           compound={
             selection?.kind === 'compound' ? byCode.compounds.get(selection.code) : undefined
@@ -198,9 +231,11 @@ export function App() {
           status={
             error
               ? tr('数据加载失败：{error}', { error })
-              : data
-                ? undefined
-                : tr('正在加载地图数据…')
+              : !data
+                ? tr('正在加载地图数据…')
+                : empty && !mayImport
+                  ? tr('地图上还没有数据：请街道或系统管理员在“数据管理”中导入。')
+                  : undefined
           }
           refresh={refresh}
           measure={measure}

@@ -22,6 +22,8 @@ interface Props {
   basemap: Basemap | null;
   /** A vector basemap's style, already fetched. */
   baseStyle: unknown;
+  /** An import's dry run to draw over the map. */
+  importPreview: { type: 'FeatureCollection'; features: unknown[] } | null;
 }
 
 // React owns the container; the adapter owns the map. Props are pushed into the adapter.
@@ -38,6 +40,7 @@ export function MapView({
   onViewport,
   basemap,
   baseStyle,
+  importPreview,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<YituMap | null>(null);
@@ -48,8 +51,10 @@ export function MapView({
   const onViewportRef = useRef(onViewport);
   onViewportRef.current = onViewport;
 
-  // The map is built once per boundary set; ticket points are pushed in as they change.
+  // The map is built once per boundary set (again after an import); ticket points are pushed in
+  // as they change.
   const initial = useRef(data);
+  initial.current = data;
   const boundaries = data.regions;
   useEffect(() => {
     if (!container.current) return;
@@ -85,6 +90,7 @@ export function MapView({
   }, [focus]);
   useEffect(() => map.current?.setResources(resources), [resources]);
   useEffect(() => map.current?.setBuildings(buildings), [buildings]);
+  useEffect(() => map.current?.setImportPreview(importPreview), [boundaries, importPreview]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

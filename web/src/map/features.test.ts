@@ -34,7 +34,16 @@ const ell: Geometry = {
 
 describe('toCollections', () => {
   const data: MapData = {
-    regions: [{ id: '1', code: 'S1', name: '广陵街道', level: 'STREET', boundary: square(0, 0) }],
+    regions: [
+      {
+        id: '1',
+        code: 'S1',
+        name: '广陵街道',
+        level: 'STREET',
+        synthetic: true,
+        boundary: square(0, 0),
+      },
+    ],
     compounds: [
       {
         id: '2',

@@ -25,6 +25,8 @@ export interface RegionProps {
   code: string;
   name: string;
   level: string;
+  /** Made-up demo data (the map then says so). */
+  synthetic: boolean;
 }
 export interface CompoundProps {
   code: string;
@@ -93,7 +95,9 @@ export const ticketCollection = (tickets: TicketPoint[]): TicketCollection =>
 export function toCollections(data: MapData): MapCollections {
   return {
     regions: collection(
-      data.regions.map((r) => feature(r.boundary, { code: r.code, name: r.name, level: r.level })),
+      data.regions.map((r) =>
+        feature(r.boundary, { code: r.code, name: r.name, level: r.level, synthetic: r.synthetic }),
+      ),
     ),
     compounds: collection(
       data.compounds.map((c) =>
@@ -119,21 +123,23 @@ export function toCollections(data: MapData): MapCollections {
 const polygonsOf = (g: Geometry): Position[][][] =>
   g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
 
-/** [[west, south], [east, north]] of all geometries, or null when there are none. */
-export function boundsOf(geometries: Geometry[]): [Position, Position] | null {
+/** [[west, south], [east, north]] of all geometries (any type), or null when there are none. */
+export function boundsOf(geometries: { coordinates: unknown }[]): [Position, Position] | null {
   let w = Infinity;
   let s = Infinity;
   let e = -Infinity;
   let n = -Infinity;
-  for (const g of geometries)
-    for (const polygon of polygonsOf(g))
-      for (const ring of polygon)
-        for (const [x, y] of ring) {
-          w = Math.min(w, x);
-          s = Math.min(s, y);
-          e = Math.max(e, x);
-          n = Math.max(n, y);
-        }
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] === 'number') {
+      const [x, y] = c as Position;
+      w = Math.min(w, x);
+      s = Math.min(s, y);
+      e = Math.max(e, x);
+      n = Math.max(n, y);
+    } else c.forEach(visit);
+  };
+  for (const g of geometries) visit(g.coordinates);
   return w <= e
     ? [
         [w, s],

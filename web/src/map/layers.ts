@@ -466,7 +466,10 @@ function buildOwnStyle(
       [SOURCE.regions]: {
         type: 'geojson',
         data: data.regions,
-        attribution: tr('演示数据（虚构）'),
+        // the demo city says it is made up; a real district's own places need no such line
+        ...(data.regions.features.some((f) => f.properties?.synthetic)
+          ? { attribution: tr('演示数据（虚构）') }
+          : {}),
         promoteId: 'code', // feature-state (the gap layer) is keyed by region code
       },
       [SOURCE.grids]: { type: 'geojson', data: data.grids },
@@ -503,4 +506,55 @@ function buildOwnStyle(
       ...buildTicketLayers(theme),
     ],
   };
+}
+
+/** An import's dry run on the map: worst problem first (error, warning), else what it will do. */
+export const IMPORT_PREVIEW_SOURCE = 'import-preview';
+const IMPORT_COLOUR = [
+  'case',
+  ['==', ['get', 'severity'], 'ERROR'],
+  '#d32f2f',
+  ['==', ['get', 'severity'], 'WARNING'],
+  '#f57c00',
+  ['==', ['get', 'action'], 'CREATE'],
+  '#2e7d32',
+  ['==', ['get', 'action'], 'UPDATE'],
+  '#1565c0',
+  '#757575',
+] as const;
+
+export function buildImportPreviewLayers(): LayerSpecification[] {
+  const polygon = ['==', ['geometry-type'], 'Polygon'] as const;
+  return [
+    {
+      id: 'import-preview-fill',
+      type: 'fill',
+      source: IMPORT_PREVIEW_SOURCE,
+      filter: polygon as never,
+      paint: { 'fill-color': IMPORT_COLOUR as never, 'fill-opacity': 0.25 },
+    },
+    {
+      id: 'import-preview-line',
+      type: 'line',
+      source: IMPORT_PREVIEW_SOURCE,
+      filter: ['!=', ['geometry-type'], 'Point'] as never,
+      paint: {
+        'line-color': IMPORT_COLOUR as never,
+        'line-width': ['case', ['has', 'severity'], 3, 2] as never,
+        'line-dasharray': [2, 1],
+      },
+    },
+    {
+      id: 'import-preview-point',
+      type: 'circle',
+      source: IMPORT_PREVIEW_SOURCE,
+      filter: ['==', ['geometry-type'], 'Point'] as never,
+      paint: {
+        'circle-color': IMPORT_COLOUR as never,
+        'circle-radius': 6,
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1.5,
+      },
+    },
+  ];
 }

@@ -18,8 +18,10 @@ import {
   toCollections,
 } from './features';
 import {
+  buildImportPreviewLayers,
   buildStyle,
   compoundFillColour,
+  IMPORT_PREVIEW_SOURCE,
   defaultTheme,
   type CompoundMeasure,
   GROUP_KEY,
@@ -59,6 +61,8 @@ export interface YituMap {
   setResources(resources: ResourcePoint[]): void;
   /** Replace the building points (fetched for the current view). */
   setBuildings(buildings: BuildingPoint[]): void;
+  /** An import's dry run drawn over the map (null: none), and the view moved to it. */
+  setImportPreview(collection: { type: 'FeatureCollection'; features: unknown[] } | null): void;
   select(selection: Selection): void;
   destroy(): void;
 }
@@ -168,7 +172,28 @@ export function createYituMap(
   let measure: CompoundMeasure = 'open';
   let currentTickets = data.tickets;
   let gaps = new Map<string, number>();
+  let preview: { type: 'FeatureCollection'; features: unknown[] } | null = null;
   let loaded = false;
+  const showPreview = () => {
+    if (!loaded) return;
+    const data = preview ?? { type: 'FeatureCollection', features: [] };
+    const source = map.getSource<maplibregl.GeoJSONSource>(IMPORT_PREVIEW_SOURCE);
+    if (source) source.setData(data as never);
+    else {
+      map.addSource(IMPORT_PREVIEW_SOURCE, { type: 'geojson', data: data as never });
+      for (const layer of buildImportPreviewLayers()) map.addLayer(layer as never);
+    }
+    const features = (preview?.features ?? []) as { geometry: { coordinates: unknown } | null }[];
+    const bounds = boundsOf(features.flatMap((f) => (f.geometry ? [f.geometry] : [])));
+    // the import panel covers the left of the map (up to 45%): keep the features right of it
+    const left = Math.min(600, container.clientWidth * 0.47);
+    if (bounds)
+      map.fitBounds(bounds, {
+        padding: { top: 60, bottom: 60, right: 60, left },
+        maxZoom: 17,
+        duration: 0,
+      });
+  };
   const apply = () => {
     if (!loaded) return;
     if (pendingTickets) {
@@ -209,6 +234,7 @@ export function createYituMap(
   map.once('load', () => {
     loaded = true;
     apply();
+    if (preview) showPreview();
     reportViewport();
   });
 
@@ -239,6 +265,10 @@ export function createYituMap(
     setBuildings(buildings) {
       const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.buildings);
       source?.setData(buildingCollection(buildings) as never);
+    },
+    setImportPreview(collection) {
+      preview = collection;
+      showPreview();
     },
     setCommunityGaps(next) {
       gaps = next;

@@ -29,6 +29,11 @@ interface Props {
   /** The administrator's panel (系统管理): open or not; no button without onAdmin. */
   admin: boolean;
   onAdmin?: ((open: boolean) => void) | undefined;
+  /** Bringing places in (数据管理): open or not; no button without onImport. */
+  importing: boolean;
+  onImport?: ((open: boolean) => void) | undefined;
+  /** The district on the map, for the title (none yet on an empty start). */
+  district: string | null;
   /** Who is signed in, and how to sign out. */
   viewer: Pick<Viewer, 'displayName' | 'role' | 'jurisdictionName'> | null;
   onSignOut: () => void;
@@ -37,7 +42,7 @@ interface Props {
 export function TopBar(p: Props) {
   return (
     <header className="topbar">
-      <h1>{tr('一图 · 天长市社区治理')}</h1>
+      <h1>{p.district ? tr('一图 · {district}社区治理', { district: p.district }) : tr('一图')}</h1>
       <Search onPick={p.onPick} />
       <fieldset className="layer-list" data-testid="layer-list">
         <legend>{tr('图层')}</legend>
@@ -83,6 +88,16 @@ export function TopBar(p: Props) {
       >
         {tr('统计')}
       </button>
+      {p.onImport && (
+        <button
+          type="button"
+          className={p.importing ? 'active' : ''}
+          data-testid="import-toggle"
+          onClick={() => p.onImport?.(!p.importing)}
+        >
+          {tr('数据管理')}
+        </button>
+      )}
       {p.onAdmin && (
         <button
           type="button"

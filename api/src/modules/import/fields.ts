@@ -277,12 +277,13 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
       if (level) {
         if (/街道|乡|镇|street/i.test(level)) attrs.level = 'STREET';
         else if (/社区|村|community/i.test(level)) attrs.level = 'COMMUNITY';
+        else if (/区|县|市|district|county/i.test(level)) attrs.level = 'DISTRICT';
         else
           problems.push({
             severity: 'ERROR',
             field: values.get('level')!.header,
             reason: 'UNKNOWN_LEVEL',
-            message: `${record.at}: level "${level}" is neither 街道 (street) nor 社区 (community)`,
+            message: `${record.at}: level "${level}" is not 区/县 (district), 街道 (street) or 社区 (community)`,
           });
       }
       parentCode = get('parent');

@@ -108,8 +108,9 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
         may_decline = excluded.may_decline, contact_name = excluded.contact_name,
         contact_phone = excluded.contact_phone`);
     // a claims column replaces the resource's claimed zones (认领责任区) with the ones listed
+    // (the rows' conditions sit in the join, so other tables can be joined after it)
     const claiming = sql`import_rows r JOIN resources s ON s.code = r.code
-      WHERE r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE') AND r.attrs ? 'claims'`;
+      AND r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE') AND r.attrs ? 'claims'`;
     await database.rows(
       sql`DELETE FROM resource_claims WHERE resource_id IN (SELECT s.id FROM ${claiming})`,
     );

@@ -1,7 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
+import { Crs, inCrs } from '../../graphql/geometry';
 import { fromGlobalId, integerKey, toGlobalId } from '../../graphql/ids';
+import type { GeoJsonGeometry } from '../../db/postgis';
 import { badInput } from '../../errors';
 import {
   applyImport,
@@ -97,13 +99,18 @@ export class DataImportResolver {
       'The staged features (WGS84) as a GeoJSON FeatureCollection for the map: properties seq, at, ' +
       'code, name, action (CREATE/UPDATE/UNCHANGED, null with errors) and severity (worst problem).',
   })
-  features(
+  async features(
     @Root() imp: DataImport,
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { defaultValue: 5_000 }) first: number,
+    @Arg('crs', () => Crs, { defaultValue: Crs.WGS84 }) crs: Crs,
   ) {
     if (first < 0 || first > MAX_FEATURES)
       throw badInput('first', 'OUT_OF_RANGE', `first: 0 to ${MAX_FEATURES}`);
-    return importFeatures(ctx.database, imp.pk, first);
+    const collection = (await importFeatures(ctx.database, imp.pk, first)) as {
+      features: { geometry: GeoJsonGeometry }[];
+    };
+    if (crs !== Crs.WGS84) for (const f of collection.features) f.geometry = inCrs(f.geometry, crs);
+    return collection;
   }
 }

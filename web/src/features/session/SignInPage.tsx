@@ -38,7 +38,7 @@ export function SignInPage({
     <main className="signin">
       <form className="signin-card" onSubmit={(e) => void submit(e)} data-testid="signin-form">
         <header>
-          <h1>{tr('一图 · 天长市社区治理')}</h1>
+          <h1>{tr('一图 · 社区治理')}</h1>
           <button
             type="button"
             className="signin-lang"

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '@yitu/api/testing';
+import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
+import { engineName } from '../support/db';
+import { startEmptyServer, type RunningServer } from '../support/server';
+
+// A real street's first day, in Chromium: an empty start (no demo city), an administrator signs
+// in, lands on 数据管理, and brings the sample district in file by file (tests/fixtures/district,
+// the README's "your district in ten minutes"), reading each dry run before confirming it.
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const samples = path.join(repoRoot, 'tests/fixtures/district');
+const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName(), 'import');
+const PASSWORD = 'first-day-2026';
+
+interface InPage {
+  __yituMap?: import('maplibre-gl').Map;
+}
+
+const mapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = (globalThis as unknown as InPage).__yituMap;
+      return !!map && map.loaded() && map.isStyleLoaded() && !map.isMoving();
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+
+/** The codes a map layer has drawn. */
+const rendered = (page: Page, layer: string) =>
+  page.evaluate((l) => {
+    const map = (globalThis as unknown as InPage).__yituMap!;
+    return [...new Set(map.queryRenderedFeatures({ layers: [l] }).map((f) => f.properties.code))];
+  }, layer);
+
+describe(`an empty start brings its district in through 数据管理 (${engineName()})`, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    fs.mkdirSync(shots, { recursive: true });
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: apt-get install chromium (or set YITU_CHROMIUM)`,
+      );
+    server = await startEmptyServer((database) =>
+      createAccount(database, {
+        username: 'chief',
+        displayName: '系统管理员',
+        role: 'ADMIN',
+        password: PASSWORD,
+      }).then(() => undefined),
+    );
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** One sample file through the panel: choose, preview, read the counts, confirm. */
+  async function importSample(
+    file: string,
+    kind: string,
+    crs: string,
+    expected: { create: number; errors?: number },
+    shot: string,
+  ) {
+    await page.getByTestId('import-kind').selectOption(kind);
+    await page.getByTestId('import-crs').selectOption(crs);
+    await page.getByTestId('import-file').setInputFiles(path.join(samples, file));
+    await page.getByTestId('import-preview').click();
+    await page.getByTestId('import-report').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-count-create').textContent()).toContain(
+      String(expected.create),
+    );
+    expect(await page.getByTestId('import-count-errors').textContent()).toContain(
+      String(expected.errors ?? 0),
+    );
+    await mapIdle(page);
+    await page.screenshot({ path: path.join(shots, `${shot}-preview.png`) });
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-done').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-done').textContent()).toContain(file);
+  }
+
+  it('opens on the import panel, and the sample district comes in file by file', async () => {
+    await page.goto(server.url);
+    await page.getByTestId('signin-username').fill('chief');
+    await page.getByTestId('signin-password').fill(PASSWORD);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('import-empty').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(shots, '0-empty-start.png') });
+
+    await importSample('1-regions-gcj02.geojson', 'REGION', 'GCJ02', { create: 2 }, '1-regions');
+    await importSample('2-communities-gk-gbk.zip', 'REGION', '', { create: 3 }, '2-communities');
+    await importSample(
+      '3-property-companies-gbk.csv',
+      'PROPERTY_COMPANY',
+      '',
+      { create: 2 },
+      '3-companies',
+    );
+    await importSample(
+      '4-compounds-gcj02.geojson',
+      'COMPOUND',
+      'GCJ02',
+      { create: 6 },
+      '4-compounds',
+    );
+    await importSample('5-grids-wkt.csv', 'GRID', '', { create: 6 }, '5-grids');
+    await importSample('6-buildings.csv', 'BUILDING', '', { create: 18 }, '6-buildings');
+    await importSample('7-resources.xlsx', 'RESOURCE', 'BD09', { create: 7 }, '7-resources');
+
+    // the map now holds the district: its title, its compounds and grids
+    await page.getByTestId('import-toggle').click();
+    await mapIdle(page);
+    expect(await page.locator('h1').first().textContent()).toBe('一图 · 琅琊区社区治理');
+    await page.evaluate(() =>
+      (globalThis as unknown as InPage).__yituMap!.fitBounds(
+        [
+          [118.299, 32.339],
+          [118.321, 32.361],
+        ],
+        { duration: 0 },
+      ),
+    );
+    await mapIdle(page);
+    expect((await rendered(page, 'compound-fill')).length).toBe(6);
+    expect((await rendered(page, 'grid-hit')).length).toBe(6);
+    await page.screenshot({ path: path.join(shots, '8-district.png') });
+  });
+
+  it('shows a file’s problems on the map and refuses to apply it until they are fixed', async () => {
+    await page.getByTestId('import-toggle').click();
+    // a grid drawn over its neighbour: refused, with the overlap named
+    const overlapping =
+      '网格编码,网格名称,所属社区,WKT\n' +
+      'SF-G99,越界网格,341102900001,"POLYGON((118.303 32.341, 118.309 32.341, 118.309 32.343, 118.303 32.343, 118.303 32.341))"\n';
+    const file = path.join(shots, 'overlap.csv');
+    fs.writeFileSync(file, overlapping);
+    await page.getByTestId('import-kind').selectOption('GRID');
+    await page.getByTestId('import-crs').selectOption('');
+    await page.getByTestId('import-file').setInputFiles(file);
+    await page.getByTestId('import-preview').click();
+    await page.getByTestId('import-problem-GRID_OVERLAP').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-apply').isDisabled()).toBe(true);
+    await mapIdle(page);
+    await page.screenshot({ path: path.join(shots, '9-overlap-refused.png') });
+    const shown = await page.evaluate(() =>
+      (globalThis as unknown as InPage)
+        .__yituMap!.querySourceFeatures('import-preview')
+        .map((f) => f.properties.severity),
+    );
+    expect(shown).toContain('ERROR');
+    await page.getByTestId('import-discard').click();
+    expect(await page.getByTestId('import-report').count()).toBe(0);
+  });
+});
