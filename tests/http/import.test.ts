@@ -297,6 +297,131 @@ describe(`importing a district's places and people over HTTP (${engineName()})`,
     expect(at.gridAt.code).toBe('T-G2');
   });
 
+  it('edits grids on the map under the import’s checks: overlaps refused, versions kept', async () => {
+    const edit = (input: Record<string, unknown>, client = command) =>
+      client.request<{
+        editPlace: {
+          code: string;
+          action: string | null;
+          saved: boolean;
+          version: number | null;
+          problems: { reason: string; severity: string; message: string }[];
+        };
+      }>(
+        `mutation($input: EditPlaceInput!) { editPlace(input: $input) { code action saved version problems { reason severity message } } }`,
+        { input },
+      );
+    const versionOf = async (code: string) =>
+      (
+        await command.request<{ grids: { nodes: { code: string; version: number }[] } }>(
+          `query($s: String!) { grids(first: 5, filter: { search: $s }) { nodes { code version } } }`,
+          { s: code },
+        )
+      ).grids.nodes.find((g) => g.code === code)!.version;
+    const north = polygon(square(118.84, 32.85, 118.85, 32.86));
+    // drawing a new grid over T-G1: the dry run names the overlap, nothing is saved
+    const dry = await edit({
+      kind: 'GRID',
+      code: 'T-G3',
+      name: '东岗二网格',
+      community: C1,
+      geometry: north,
+      dryRun: true,
+    });
+    expect(dry.editPlace).toMatchObject({ saved: false, action: null });
+    expect(dry.editPlace.problems).toContainEqual(
+      expect.objectContaining({
+        reason: 'GRID_OVERLAP',
+        severity: 'ERROR',
+        message: expect.stringMatching(/overlaps grid T-G1/),
+      }),
+    );
+    expect(await codesOf('grids(first: 500)')).not.toContain('T-G3');
+    // saving it anyway is refused with the same problem
+    expect(
+      await errorOf(
+        edit({ kind: 'GRID', code: 'T-G3', name: '东岗二网格', community: C1, geometry: north }),
+      ),
+    ).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'EDIT_HAS_ERRORS',
+      problems: [expect.objectContaining({ reason: 'GRID_OVERLAP' })],
+    });
+
+    // the fix: T-G1 gives up its north half (at the version seen), then T-G3 takes it
+    const v1 = await versionOf('T-G1');
+    const shrunk = await edit({
+      kind: 'GRID',
+      code: 'T-G1',
+      geometry: polygon(square(118.84, 32.84, 118.85, 32.85)),
+      expectedVersion: v1,
+    });
+    expect(shrunk.editPlace).toMatchObject({ saved: true, action: 'UPDATE', version: v1 + 1 });
+    expect(shrunk.editPlace.problems).toContainEqual(
+      expect.objectContaining({ reason: 'GRID_GAP', severity: 'WARNING' }),
+    );
+    // drawn on a Gaode map (GCJ-02): converted before it is judged
+    const gcjNorth = polygon(
+      square(118.84, 32.85, 118.85, 32.86).map((p) =>
+        gcoord.transform(p, gcoord.WGS84, gcoord.GCJ02),
+      ),
+    );
+    const created = await edit({
+      kind: 'GRID',
+      code: 'T-G3',
+      name: '东岗二网格',
+      community: C1,
+      geometry: gcjNorth,
+      crs: 'GCJ02',
+    });
+    expect(created.editPlace).toMatchObject({ saved: true, action: 'CREATE', version: 1 });
+    const at = await command.request<{ gridAt: { code: string } }>(
+      `{ gridAt(lon: 118.845, lat: 32.855) { code } }`,
+    );
+    expect(at.gridAt.code).toBe('T-G3');
+
+    // an edit over one made since is refused, and changes nothing
+    expect(
+      await errorOf(edit({ kind: 'GRID', code: 'T-G1', name: '改名', expectedVersion: v1 })),
+    ).toMatchObject({ code: 'CONFLICT', reason: 'STALE_VERSION' });
+    // a rename alone keeps the shape
+    const renamed = await edit({
+      kind: 'GRID',
+      code: 'T-G1',
+      name: '东岗一网格（南）',
+      expectedVersion: v1 + 1,
+    });
+    expect(renamed.editPlace).toMatchObject({ saved: true, action: 'UPDATE' });
+    expect(
+      (
+        await command.request<{ gridAt: { name: string } }>(
+          `{ gridAt(lon: 118.845, lat: 32.845) { name } }`,
+        )
+      ).gridAt.name,
+    ).toBe('东岗一网格（南）');
+
+    // a street's staff may not draw in another street's community
+    const street = new GraphQLClient(`${server.url}/graphql`, {
+      headers: { cookie: await signIn(server.url, 'street') },
+    });
+    expect(
+      await errorOf(
+        edit({ kind: 'GRID', code: 'T-G1', name: '越权', expectedVersion: v1 + 2 }, street),
+      ),
+    ).toMatchObject({
+      reason: 'EDIT_HAS_ERRORS',
+      problems: [expect.objectContaining({ reason: 'OUTSIDE_JURISDICTION' })],
+    });
+    const admin = await clientAs(server.url, 'admin');
+    const lines = (
+      await admin.request<{ auditLog: { result: string; actor: string }[] }>(
+        `{ auditLog(action: "mutation editPlace", last: 20) { result actor } }`,
+      )
+    ).auditLog;
+    expect(lines.filter((l) => l.result === 'OK').length).toBeGreaterThanOrEqual(4);
+    expect(lines.map((l) => l.result)).toContain('BAD_USER_INPUT EDIT_HAS_ERRORS');
+  });
+
   it('imports compounds drawn on Gaode, property companies from a GBK CSV, and people placed by compound name', async () => {
     const companies = await preview(
       'PROPERTY_COMPANY',

@@ -102,6 +102,7 @@ export const ROOT_RULES: Record<string, RootRule> = {
   // 建档: imports (the upload itself is POST /imports, judged there)
   'Mutation.applyImport': { need: 'places:write' },
   'Mutation.discardImport': { need: 'places:write' },
+  'Mutation.editPlace': { need: 'places:write' },
   // administration
   'Query.auditLog': { need: 'audit:read' },
   'Query.apiTokens': { need: 'tokens:manage' },
@@ -148,6 +149,7 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   AuditEntry: 'audit:read',
   DataImport: 'places:write',
   ImportProblem: 'places:write',
+  PlaceEditResult: 'places:write',
   // reached only through apiTokens, issueApiToken and revokeApiToken, judged at the root
   ApiToken: 'signedIn',
   IssuedApiToken: 'signedIn',

@@ -84,6 +84,8 @@ export const compounds = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    // optimistic concurrency for edits on the map and imports (as for tickets)
+    version: integer('version').notNull().default(1),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
@@ -108,6 +110,8 @@ export const buildings = pgTable(
     floors: smallint('floors').notNull(),
     households: integer('households').notNull().default(0),
     location: point('location').notNull(),
+    // optimistic concurrency for edits on the map and imports (as for tickets)
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [
@@ -136,6 +140,8 @@ export const grids = pgTable(
       .default(sql`'{}'::text[]`),
     boundary: polygon('boundary').notNull(),
     workerId: integer('worker_id').references((): AnyPgColumn => gridWorkers.id),
+    // optimistic concurrency for edits on the map and imports (as for tickets)
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [
@@ -236,6 +242,8 @@ export const resources = pgTable(
     mayDecline: boolean('may_decline').notNull().default(true),
     contactName: text('contact_name'),
     contactPhone: text('contact_phone'),
+    // optimistic concurrency for edits on the map and imports (as for tickets)
+    version: integer('version').notNull().default(1),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },

@@ -57,6 +57,14 @@ export function inCrs<T extends GeoJsonGeometry>(geometry: T, crs: Crs, precisio
   return { ...copy, coordinates: round(copy.coordinates) } as T;
 }
 
+/** Converts a client's geometry in `crs` to the WGS84 Yitu stores; never mutates its input. */
+export function fromCrs<T extends { type: string; coordinates?: unknown }>(geometry: T, crs: Crs): T {
+  if (crs === Crs.WGS84) return geometry;
+  const copy = structuredClone(geometry);
+  gcoord.transform(copy as never, gcoord.GCJ02, gcoord.WGS84);
+  return copy;
+}
+
 /** A table's shape column and the key of its rows, for loadBoundary. */
 export interface Outline {
   table: PgTable;

@@ -13,7 +13,7 @@ const b = alias(buildings, 'b');
 const c = alias(compounds, 'c');
 
 const columns = sql`${b.id} AS pk, ${b.compoundId} AS "compoundPk", ${b.number}, ${b.floors}, ${b.households},
-  json_build_array(ST_X(${b.location}), ST_Y(${b.location})) AS "lonLat"`;
+  json_build_array(ST_X(${b.location}), ST_Y(${b.location})) AS "lonLat", ${b.version}`;
 const withId = (row: Building): Building => ({ ...row, id: toGlobalId('Building', row.pk) });
 
 export const buildingById = oneByKey<Building>(

@@ -11,6 +11,10 @@ export class Building extends Node {
   number!: string;
   @Field(() => Int, { description: 'Floors (层数).' }) floors!: number;
   @Field(() => Int, { description: 'Households (户数).' }) households!: number;
+  @Field(() => Int, {
+    description: 'Changes with every edit or import; pass it as expectedVersion to editPlace.',
+  })
+  version!: number;
 }
 
 export const BuildingConnection = Connection(Building, 'Building');

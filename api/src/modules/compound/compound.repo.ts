@@ -24,7 +24,7 @@ const h = alias(vulnerableHouseholds, 'h');
 
 const columns = sql`${c.id} AS pk, ${c.code}, ${c.name}, ${c.communityId} AS "communityPk",
   ${c.propertyCompanyId} AS "propertyCompanyPk", ${c.households}, ${c.yearBuilt} AS "yearBuilt", ${c.tags},
-  COALESCE((${c.metadata}->>'synthetic')::boolean, false) AS synthetic`;
+  COALESCE((${c.metadata}->>'synthetic')::boolean, false) AS synthetic, ${c.version}`;
 const withId = <T extends Compound>(row: T): T => ({
   ...row,
   id: toGlobalId('Compound', row.pk),

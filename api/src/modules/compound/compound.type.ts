@@ -12,6 +12,10 @@ export class Compound extends Node {
   communityPk!: number;
   propertyCompanyPk!: number | null;
   @Field(() => String) code!: string;
+  @Field(() => Int, {
+    description: 'Changes with every edit or import; pass it as expectedVersion to editPlace.',
+  })
+  version!: number;
   @Field(() => String) name!: string;
   @Field(() => Int, { description: 'Households (户数).' }) households!: number;
   @Field(() => Int, { nullable: true, description: 'Year built (建成年份).' }) yearBuilt!:

@@ -15,7 +15,7 @@ const c = alias(compounds, 'c');
 const w = alias(gridWorkers, 'w');
 
 const columns = sql`${g.id} AS pk, ${g.code}, ${g.name}, ${g.communityId} AS "communityPk", ${g.parentId} AS "parentPk",
-  ${g.workerId} AS "workerPk", ${g.kinds}, ${g.parentId} IS NOT NULL AS micro`;
+  ${g.workerId} AS "workerPk", ${g.kinds}, ${g.parentId} IS NOT NULL AS micro, ${g.version}`;
 const withId = <T extends Grid>(row: T): T => ({ ...row, id: toGlobalId('Grid', row.pk) });
 
 export async function listGrids(

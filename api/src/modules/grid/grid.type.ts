@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Node } from '../node/node.type';
 
 @ObjectType({
@@ -13,6 +13,10 @@ export class Grid extends Node {
   parentPk!: number | null;
   workerPk!: number | null;
   @Field(() => String) code!: string;
+  @Field(() => Int, {
+    description: 'Changes with every edit or import; pass it as expectedVersion to editPlace.',
+  })
+  version!: number;
   @Field(() => String) name!: string;
   @Field(() => [String], {
     description:

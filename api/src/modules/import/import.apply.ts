@@ -58,7 +58,8 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
       FROM ${todo(importId, 'compounds')}
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, community_id = excluded.community_id,
         boundary = excluded.boundary, households = excluded.households, year_built = excluded.year_built,
-        property_company_id = excluded.property_company_id, tags = excluded.tags`);
+        property_company_id = excluded.property_company_id, tags = excluded.tags,
+        version = compounds.version + 1`);
   },
   async GRID(database, importId) {
     // grids before their micro-grids (a micro-grid may name a grid this file creates)
@@ -72,7 +73,8 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
           ${keep('kinds', attrArray('kinds'), 'kinds', sql`'{}'`)}, r.geom
         FROM ${todo(importId, 'grids')} AND (r.attrs ? 'parentGrid') = ${micro}
         ON CONFLICT (code) DO UPDATE SET name = excluded.name, community_id = excluded.community_id,
-          parent_id = excluded.parent_id, boundary = excluded.boundary, kinds = excluded.kinds`);
+          parent_id = excluded.parent_id, boundary = excluded.boundary, kinds = excluded.kinds,
+          version = grids.version + 1`);
     }
   },
   async BUILDING(database, importId) {
@@ -84,7 +86,8 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
         coalesce(r.geom, t.location)
       FROM ${todo(importId, 'buildings')}
       ON CONFLICT (compound_id, number) DO UPDATE SET floors = excluded.floors,
-        households = excluded.households, location = excluded.location`);
+        households = excluded.households, location = excluded.location,
+        version = buildings.version + 1`);
   },
   async RESOURCE(database, importId) {
     await database.rows(sql`
@@ -106,7 +109,7 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
         service_area = excluded.service_area, capabilities = excluded.capabilities,
         capacity = excluded.capacity, availability = excluded.availability,
         may_decline = excluded.may_decline, contact_name = excluded.contact_name,
-        contact_phone = excluded.contact_phone`);
+        contact_phone = excluded.contact_phone, version = resources.version + 1`);
     // a claims column replaces the resource's claimed zones (认领责任区) with the ones listed
     // (the rows' conditions sit in the join, so other tables can be joined after it)
     const claiming = sql`import_rows r JOIN resources s ON s.code = r.code

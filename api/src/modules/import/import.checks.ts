@@ -13,8 +13,10 @@ export type RegionScope = { all: true } | { all: false; regionPks: readonly numb
 
 // China's extent with a margin (WGS84): a point outside it is a wrong system or swapped axes
 const CHINA = sql`ST_MakeEnvelope(73.0, 3.5, 135.5, 54.0, 4326)`;
-// overlaps and gaps smaller than this are drawing noise, not a problem (square metres)
+// Overlaps smaller than this, or thinner on average, are drawing noise (a shared edge drawn twice,
+// a GCJ-02 round trip), not a problem: square metres, and metres of mean width
 const OVERLAP_M2 = 1;
+const SLIVER_M = 0.5;
 const GAP_SHARE = 0.01;
 
 interface Found {
@@ -420,11 +422,12 @@ const KIND_CHECKS: Record<
       severity: 'ERROR',
       field: 'geometry',
       reason: 'GRID_OVERLAP',
-      rows: sql`SELECT r.seq, 'overlaps grid ' || o.code || ' by ' || round(${areaM2(sql`ST_Intersection(r.geom, o.geom)`)}::numeric) || ' m²' AS message
+      rows: sql`SELECT r.seq, 'overlaps grid ' || o.code || ' by ' || round(ST_Area(i.shared)::numeric) || ' m²' AS message
         FROM ${rows} AND ST_Dimension(r.geom) = 2 AND NOT ${hasError}
         JOIN ${after} o ON o.code IS DISTINCT FROM r.code AND o.parent_code IS NOT DISTINCT FROM r.attrs->>'parentGrid'
           AND ST_Intersects(o.geom, r.geom) AND NOT ST_Touches(o.geom, r.geom)
-        WHERE ${areaM2(sql`ST_Intersection(r.geom, o.geom)`)} > ${OVERLAP_M2}`,
+        CROSS JOIN LATERAL (SELECT ST_Intersection(r.geom, o.geom)::geography AS shared) i
+        WHERE ST_Area(i.shared) > ${OVERLAP_M2} AND ST_Area(i.shared) > ${SLIVER_M} * ST_Perimeter(i.shared) / 2`,
     });
     await flag(database, importId, {
       severity: 'ERROR',

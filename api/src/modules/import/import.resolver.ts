@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
-import { Crs, inCrs } from '../../graphql/geometry';
+import { Crs, fromCrs, inCrs } from '../../graphql/geometry';
 import { fromGlobalId, integerKey, toGlobalId } from '../../graphql/ids';
 import type { GeoJsonGeometry } from '../../db/postgis';
 import { badInput } from '../../errors';
@@ -14,7 +14,14 @@ import {
   importSummary,
   type ImportSummary,
 } from './import.service';
-import { ApplyImportInput, DataImport, ImportProblem } from './import.type';
+import { editPlace, EDITABLE_KINDS, type EditableKind } from './edit.service';
+import {
+  ApplyImportInput,
+  DataImport,
+  EditPlaceInput,
+  ImportProblem,
+  PlaceEditResult,
+} from './import.type';
 
 const MAX_PROBLEMS = 1_000;
 const MAX_FEATURES = 20_000;
@@ -73,6 +80,32 @@ export class DataImportResolver {
       },
     });
     return asDataImport(summary);
+  }
+
+  @Mutation(() => PlaceEditResult, {
+    description:
+      'Draws, reshapes, moves or renames one place, judged by the checks an import runs (overlaps, ' +
+      'gaps, containment, jurisdiction); refused with EDIT_HAS_ERRORS (the problems in ' +
+      'extensions.problems), or CONFLICT STALE_VERSION over a later edit. dryRun only checks.',
+  })
+  async editPlace(@Ctx() ctx: Context, @Arg('input', () => EditPlaceInput) input: EditPlaceInput) {
+    if (!(EDITABLE_KINDS as readonly string[]).includes(input.kind))
+      throw badInput('input.kind', 'NOT_EDITABLE', `kind: one of ${EDITABLE_KINDS.join(', ')}`);
+    return editPlace(
+      ctx.database,
+      ctx.auth.viewer,
+      {
+        kind: input.kind as EditableKind,
+        code: input.code,
+        name: input.name ?? null,
+        geometry: input.geometry ? fromCrs(input.geometry, input.crs) : null,
+        community: input.community ?? null,
+        ...(input.parentGrid !== undefined ? { parentGrid: input.parentGrid } : {}),
+        expectedVersion: input.expectedVersion ?? null,
+        dryRun: input.dryRun,
+      },
+      ctx.now(),
+    );
   }
 
   @Mutation(() => DataImport, { description: 'Drops a previewed import without writing anything.' })

@@ -41,7 +41,7 @@ export interface ImportSummary {
 }
 
 /** Where the viewer may import: every region, or its own and the regions under it. */
-async function scopeOf(database: Database, viewer: Viewer): Promise<RegionScope> {
+export async function scopeOf(database: Database, viewer: Viewer): Promise<RegionScope> {
   if (viewer.jurisdiction.all) return { all: true };
   const own = viewer.account?.regionPk;
   const rows = own
@@ -138,6 +138,12 @@ export async function previewImport(
     return importId;
   });
 }
+
+/** Stages items already in WGS84 (an edit on the map) as rows of `importId`. */
+export const stageItems = (database: Database, importId: number, items: ImportItem[]) =>
+  stage(database, importId, 4326, CRS_WGS84, items, 0);
+
+const CRS_WGS84 = crsFromName('WGS84');
 
 async function stage(
   database: Database,

@@ -1,4 +1,6 @@
+import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Crs } from '../../graphql/geometry';
 import { Node } from '../node/node.type';
 import { IMPORT_KINDS, type ImportKind } from './fields';
 
@@ -73,4 +75,55 @@ export class ApplyImportInput {
       '(otherwise every ticket keeps the place it was reported in).',
   })
   rederiveTickets!: boolean;
+}
+
+@InputType({
+  description:
+    'One change drawn on the map: a grid, micro-grid or compound outline (new or reshaped), a ' +
+    'building or resource moved, a rename. Judged by the checks an import runs.',
+})
+export class EditPlaceInput {
+  @Field(() => ImportKindEnum, { description: 'GRID, COMPOUND, BUILDING or RESOURCE.' })
+  kind!: ImportKind;
+  @Field(() => String, { description: 'Its code; a building’s is "<compound code>/<number>".' })
+  code!: string;
+  @Field(() => String, { nullable: true, description: 'A new name (a new place needs one).' })
+  name?: string | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'GeoJSON Polygon (grid, compound) or Point (building, resource), in crs.',
+  })
+  geometry?: { type: string; coordinates?: unknown } | null;
+  @Field(() => Crs, { defaultValue: Crs.WGS84 }) crs!: Crs;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new grid’s or compound’s community code.',
+  })
+  community?: string | null;
+  @Field(() => String, { nullable: true, description: 'A new micro-grid’s grid code.' })
+  parentGrid?: string | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The version you edited: CONFLICT STALE_VERSION if it has changed since.',
+  })
+  expectedVersion?: number | null;
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Only check (while drawing): the problems, nothing saved.',
+  })
+  dryRun!: boolean;
+}
+
+@ObjectType({ description: 'What an edit did, or would do (dryRun), and the problems found.' })
+export class PlaceEditResult {
+  @Field(() => String) code!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'CREATE, UPDATE or UNCHANGED; null with errors.',
+  })
+  action!: string | null;
+  @Field(() => Boolean) saved!: boolean;
+  @Field(() => Int, { nullable: true, description: 'Its version now (after a save).' })
+  version!: number | null;
+  @Field(() => [ImportProblem]) problems!: ImportProblem[];
 }

@@ -26,6 +26,10 @@ export class Resource extends Node {
   propertyCompanyPk!: number | null;
   lonLat!: [number, number];
   @Field(() => String) code!: string;
+  @Field(() => Int, {
+    description: 'Changes with every edit or import; pass it as expectedVersion to editPlace.',
+  })
+  version!: number;
   @Field(() => ResourceKind) kind!: ResourceKind;
   name!: string;
   @Field(() => [String], {
