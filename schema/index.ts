@@ -720,3 +720,48 @@ export const DISCARD_IMPORT_MUTATION = operation(
     }
   `),
 );
+
+/** A grid's or compound's outline and version, to reshape it on the map (editPlace). */
+export const PLACE_OUTLINE_QUERY = operation(
+  graphql(`
+    query PlaceOutline($code: String!, $crs: Crs! = WGS84) {
+      grids(first: 5, filter: { search: $code }) {
+        nodes {
+          code
+          name
+          version
+          boundary(crs: $crs, precision: 7)
+        }
+      }
+      compounds(first: 5, filter: { search: $code }) {
+        nodes {
+          code
+          name
+          version
+          boundary(crs: $crs, precision: 7)
+        }
+      }
+    }
+  `),
+);
+
+/** Check (dryRun) or save one outline drawn on the map. */
+export const EDIT_PLACE_MUTATION = operation(
+  graphql(`
+    mutation EditPlace($input: EditPlaceInput!) {
+      editPlace(input: $input) {
+        code
+        action
+        saved
+        version
+        problems {
+          at
+          severity
+          field
+          reason
+          message
+        }
+      }
+    }
+  `),
+);

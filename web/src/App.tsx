@@ -31,7 +31,8 @@ import {
   type CompoundMeasure,
   type LayerGroup,
 } from './map/layers';
-import type { Selection, Viewport } from './map/map-adapter';
+import type { Selection, Viewport, YituMap } from './map/map-adapter';
+import type { Polygon } from './map/draw';
 import { MapView } from './map/MapView';
 import { readSelection, writeSelection } from './selection-url';
 import { AdminPanel, canAdminister } from './features/admin/AdminPanel';
@@ -59,6 +60,7 @@ export function App() {
   // or bringing places in (数据管理).
   const [overlay, setOverlay] = useState<'dashboard' | 'admin' | 'import' | null>(null);
   const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
+  const yituMap = useRef<YituMap | null>(null);
   const dashboard = overlay === 'dashboard';
   const setDashboard = useCallback((open: boolean) => setOverlay(open ? 'dashboard' : null), []);
   const viewer = session?.viewer ?? null;
@@ -161,6 +163,22 @@ export function App() {
     [data],
   );
   const mapData = useMemo(() => (data ? { ...data, tickets } : null), [data, tickets]);
+  // outlines drawn on the map snap to the corners and edges of regions, grids and compounds
+  const neighbours = useMemo(
+    () =>
+      [...(data?.regions ?? []), ...(data?.grids ?? []), ...(data?.compounds ?? [])].flatMap(
+        (p): Polygon[] =>
+          p.boundary.type === 'Polygon'
+            ? [p.boundary as Polygon]
+            : p.boundary.type === 'MultiPolygon'
+              ? (p.boundary.coordinates as number[][][][]).map((coordinates) => ({
+                  type: 'Polygon' as const,
+                  coordinates,
+                }))
+              : [],
+      ),
+    [data],
+  );
 
   return (
     <div className="app">
@@ -199,7 +217,8 @@ export function App() {
             selection={selection}
             onSelect={(s) => {
               select(s);
-              setDashboard(false);
+              // a click on the map closes the figures, not a panel being worked in
+              setOverlay((o) => (o === 'dashboard' ? null : o));
             }}
             measure={measure}
             gaps={gaps}
@@ -210,6 +229,7 @@ export function App() {
             basemap={config?.basemap ?? null}
             baseStyle={baseStyle}
             importPreview={overlay === 'import' ? importPreview : null}
+            onMap={(m) => (yituMap.current = m)}
           />
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}
@@ -220,6 +240,8 @@ export function App() {
             empty={empty}
             onPreview={setImportPreview}
             onApplied={() => setPlacesVersion((v) => v + 1)}
+            map={() => yituMap.current}
+            neighbours={neighbours}
           />
         )}
         <SidePanel

@@ -44,6 +44,16 @@ export const EN: Record<string, string> = {
   '≥{n} 件未办结': '≥{n} open',
   '、': ', ',
   '一图 · 社区治理': 'Yitu · community governance',
+  '没有编码为 {code} 的{kind}': 'No {kind} has the code {code}',
+  '已保存 {code}（版本 {version}）': 'Saved {code} (version {version})',
+  在地图上绘制: 'Draw on the map',
+  类型: 'Kind',
+  画新边界: 'Draw a new outline',
+  修改已有边界: 'Reshape an existing outline',
+  保存: 'Save',
+  '点击地图画出各个角点，点回第一个点结束；拐点会吸附到相邻边界。':
+    'Click each corner on the map and the first one again to finish; corners snap to neighbouring outlines.',
+  '检查通过，可以保存。': 'Checked: ready to save.',
   '一图 · {district}社区治理': 'Yitu · {district}',
   一图: 'Yitu',
   '地图上还没有数据：请街道或系统管理员在“数据管理”中导入。':

@@ -24,6 +24,8 @@ interface Props {
   baseStyle: unknown;
   /** An import's dry run to draw over the map. */
   importPreview: { type: 'FeatureCollection'; features: unknown[] } | null;
+  /** The adapter, each time one is built (null when it goes): panels that draw on the map. */
+  onMap?: (map: YituMap | null) => void;
 }
 
 // React owns the container; the adapter owns the map. Props are pushed into the adapter.
@@ -41,6 +43,7 @@ export function MapView({
   basemap,
   baseStyle,
   importPreview,
+  onMap,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<YituMap | null>(null);
@@ -49,6 +52,8 @@ export function MapView({
   const basemapRef = useRef(basemap);
   const baseStyleRef = useRef(baseStyle);
   const onViewportRef = useRef(onViewport);
+  const onMapRef = useRef(onMap);
+  onMapRef.current = onMap;
   onViewportRef.current = onViewport;
 
   // The map is built once per boundary set (again after an import); ticket points are pushed in
@@ -67,7 +72,9 @@ export function MapView({
       baseStyleRef.current as StyleSpecification | null,
     );
     map.current = m;
+    onMapRef.current?.(m);
     return () => {
+      onMapRef.current?.(null);
       m.destroy();
       map.current = null;
     };

@@ -9,6 +9,7 @@ export interface Viewport {
   bbox: { west: number; south: number; east: number; north: number };
   zoom: number;
 }
+import { startDrawSession, type DrawSession, type Polygon } from './draw';
 import {
   boundsOf,
   buildingCollection,
@@ -61,6 +62,11 @@ export interface YituMap {
   setResources(resources: ResourcePoint[]): void;
   /** Replace the building points (fetched for the current view). */
   setBuildings(buildings: BuildingPoint[]): void;
+  /** Draw or reshape an outline, snapping to the neighbours' (null until the map has loaded). */
+  startDrawing(
+    neighbours: Polygon[],
+    onChange: (outline: Polygon | null) => void,
+  ): DrawSession | null;
   /** An import's dry run drawn over the map (null: none), and the view moved to it. */
   setImportPreview(collection: { type: 'FeatureCollection'; features: unknown[] } | null): void;
   select(selection: Selection): void;
@@ -120,7 +126,10 @@ export function createYituMap(
   map.on('zoom', crowded);
   crowded();
 
+  // while an outline is being drawn, clicks place its corners: they select nothing
+  let drawing = false;
   map.on('click', (e) => {
+    if (drawing) return;
     const hits = map.queryRenderedFeatures(e.point, { layers: CLICKABLE });
     // a ticket point above all; compounds sit inside grids; within grids prefer the micro-grid
     const cluster = hits.find((f) => f.layer.id === LAYER.ticketCluster);
@@ -265,6 +274,18 @@ export function createYituMap(
     setBuildings(buildings) {
       const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.buildings);
       source?.setData(buildingCollection(buildings) as never);
+    },
+    startDrawing(neighbours, onChange) {
+      if (!loaded) return null;
+      const session = startDrawSession(map, neighbours, onChange);
+      drawing = true;
+      return {
+        ...session,
+        stop() {
+          drawing = false;
+          session.stop();
+        },
+      };
     },
     setImportPreview(collection) {
       preview = collection;

@@ -8,6 +8,9 @@ import {
 import { ApiError, describeError, request } from '../../data/graphql';
 import type { Crs } from '../../data/app-config';
 import { tr } from '../../i18n';
+import type { Polygon } from '../../map/draw';
+import type { YituMap } from '../../map/map-adapter';
+import { DrawPlace } from './DrawPlace';
 
 type Report = Extract<ResultOf<typeof IMPORT_REPORT_QUERY>['node'], { kind: unknown }>;
 export type ImportPreview = { type: 'FeatureCollection'; features: unknown[] };
@@ -65,6 +68,8 @@ export function ImportPanel({
   empty,
   onPreview,
   onApplied,
+  map,
+  neighbours,
 }: {
   /** The map's system: the preview's features come in it. */
   crs: Crs;
@@ -72,6 +77,9 @@ export function ImportPanel({
   empty: boolean;
   onPreview: (features: ImportPreview | null) => void;
   onApplied: () => void;
+  /** The map, to draw on; and the outlines new corners snap to. */
+  map: () => YituMap | null;
+  neighbours: Polygon[];
 }) {
   const [kind, setKind] = useState('REGION');
   const [system, setSystem] = useState('');
@@ -296,6 +304,9 @@ export function ImportPanel({
             </button>
           </div>
         </div>
+      )}
+      {!empty && !report && (
+        <DrawPlace map={map} neighbours={neighbours} crs={displayCrs} onSaved={onApplied} />
       )}
     </section>
   );

@@ -1,0 +1,200 @@
+import { useEffect, useRef, useState } from 'react';
+import { EDIT_PLACE_MUTATION, PLACE_OUTLINE_QUERY, type ResultOf } from '@yitu/schema';
+import { ApiError, describeError, request } from '../../data/graphql';
+import type { Crs } from '../../data/app-config';
+import type { DrawSession, Polygon } from '../../map/draw';
+import type { YituMap } from '../../map/map-adapter';
+import { tr } from '../../i18n';
+
+type Problem = ResultOf<typeof EDIT_PLACE_MUTATION>['editPlace']['problems'][number];
+
+const withoutAt = (message: string) => message.replace(/^edit: /, '');
+
+/**
+ * 在地图上绘制: a new grid or compound outline, or an existing one reshaped. Every change is
+ * checked by the API as it is drawn (editPlace, dryRun) and saved only when it passes.
+ */
+export function DrawPlace({
+  map,
+  neighbours,
+  crs,
+  onSaved,
+}: {
+  map: () => YituMap | null;
+  /** The outlines new corners snap to (grids and compounds, in the map's system). */
+  neighbours: Polygon[];
+  crs: Crs;
+  onSaved: () => void;
+}) {
+  const [kind, setKind] = useState<'GRID' | 'COMPOUND'>('GRID');
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [version, setVersion] = useState<number | null>(null);
+  const [outline, setOutline] = useState<Polygon | null>(null);
+  const [problems, setProblems] = useState<Problem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const session = useRef<DrawSession | null>(null);
+  useEffect(() => () => session.current?.stop(), []);
+
+  const open = (): DrawSession | null => {
+    if (!session.current) session.current = map()?.startDrawing(neighbours, setOutline) ?? null;
+    return session.current;
+  };
+
+  const input = (dryRun: boolean) => ({
+    kind,
+    code: code.trim(),
+    name: name.trim() || null,
+    geometry: outline,
+    crs,
+    expectedVersion: version,
+    dryRun,
+  });
+
+  // each outline is checked as soon as it is drawn (or reshaped)
+  useEffect(() => {
+    if (!outline || !code.trim()) return setProblems(null);
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      request(EDIT_PLACE_MUTATION, { input: input(true) }, abort.signal).then(
+        (r) => setProblems(r.editPlace.problems),
+        (e: unknown) => !abort.signal.aborted && setError(describeError(e)),
+      );
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+    // input() reads the fields listed here
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [outline, code, name, kind]);
+
+  const load = async () => {
+    setError(null);
+    setSaved(null);
+    const found = await request(PLACE_OUTLINE_QUERY, { code: code.trim(), crs });
+    const rows = kind === 'GRID' ? found.grids.nodes : found.compounds.nodes;
+    const row = rows.find((r) => r.code === code.trim());
+    if (!row) return setError(tr('没有编码为 {code} 的{kind}', { code, kind: kindLabel(kind) }));
+    setName(row.name);
+    setVersion(row.version);
+    open()?.reshape(row.boundary as Polygon);
+  };
+
+  const save = async () => {
+    setError(null);
+    try {
+      const r = await request(EDIT_PLACE_MUTATION, { input: input(false) });
+      setSaved(
+        tr('已保存 {code}（版本 {version}）', {
+          code: r.editPlace.code,
+          version: r.editPlace.version ?? '',
+        }),
+      );
+      setProblems(null);
+      setVersion(null);
+      session.current?.stop();
+      session.current = null;
+      onSaved();
+    } catch (e) {
+      const listed =
+        e instanceof ApiError ? (e.extensions.problems as Problem[] | undefined) : undefined;
+      if (listed) setProblems(listed.map((p) => ({ ...p, severity: 'ERROR', at: 'edit' })));
+      setError(describeError(e));
+    }
+  };
+
+  const errors = problems?.filter((p) => p.severity === 'ERROR') ?? [];
+  return (
+    <div className="draw-place" data-testid="draw-place">
+      <h3>{tr('在地图上绘制')}</h3>
+      <div className="import-form">
+        <label>
+          {tr('类型')}
+          <select
+            value={kind}
+            data-testid="draw-kind"
+            onChange={(e) => setKind(e.target.value as 'GRID' | 'COMPOUND')}
+          >
+            <option value="GRID">{kindLabel('GRID')}</option>
+            <option value="COMPOUND">{kindLabel('COMPOUND')}</option>
+          </select>
+        </label>
+        <label>
+          {tr('编码')}
+          <input value={code} data-testid="draw-code" onChange={(e) => setCode(e.target.value)} />
+        </label>
+        <label>
+          {tr('名称')}
+          <input value={name} data-testid="draw-name" onChange={(e) => setName(e.target.value)} />
+        </label>
+      </div>
+      <div className="import-actions">
+        <button
+          type="button"
+          data-testid="draw-new"
+          disabled={!code.trim()}
+          onClick={() => {
+            setVersion(null);
+            setSaved(null);
+            open()?.drawNew();
+          }}
+        >
+          {tr('画新边界')}
+        </button>
+        <button
+          type="button"
+          data-testid="draw-load"
+          disabled={!code.trim()}
+          onClick={() => void load()}
+        >
+          {tr('修改已有边界')}
+        </button>
+        <button
+          type="button"
+          data-testid="draw-save"
+          disabled={!outline || !code.trim() || errors.length > 0}
+          onClick={() => void save()}
+        >
+          {tr('保存')}
+        </button>
+      </div>
+      {outline === null && session.current && (
+        <p className="hint">
+          {tr('点击地图画出各个角点，点回第一个点结束；拐点会吸附到相邻边界。')}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert" data-testid="draw-error">
+          {error}
+        </p>
+      )}
+      {saved && (
+        <p className="status" role="status" data-testid="draw-saved">
+          {saved}
+        </p>
+      )}
+      {problems && problems.length > 0 && (
+        <ul className="draw-problems">
+          {problems.map((p, i) => (
+            <li
+              key={i}
+              className={p.severity === 'ERROR' ? 'bad' : 'warn'}
+              data-testid={`draw-problem-${p.reason}`}
+            >
+              {withoutAt(p.message)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {problems && problems.length === 0 && (
+        <p className="status" data-testid="draw-ok">
+          {tr('检查通过，可以保存。')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const kindLabel = (kind: 'GRID' | 'COMPOUND') => (kind === 'GRID' ? tr('网格') : tr('小区'));
