@@ -67,7 +67,6 @@ export function DrawPlace({
       abort.abort();
     };
     // input() reads the fields listed here
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [outline, code, name, kind]);
 
   const load = async () => {
