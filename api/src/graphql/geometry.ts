@@ -58,7 +58,10 @@ export function inCrs<T extends GeoJsonGeometry>(geometry: T, crs: Crs, precisio
 }
 
 /** Converts a client's geometry in `crs` to the WGS84 Yitu stores; never mutates its input. */
-export function fromCrs<T extends { type: string; coordinates?: unknown }>(geometry: T, crs: Crs): T {
+export function fromCrs<T extends { type: string; coordinates?: unknown }>(
+  geometry: T,
+  crs: Crs,
+): T {
   if (crs === Crs.WGS84) return geometry;
   const copy = structuredClone(geometry);
   gcoord.transform(copy as never, gcoord.GCJ02, gcoord.WGS84);
