@@ -42,7 +42,9 @@ interface Props {
 export function TopBar(p: Props) {
   return (
     <header className="topbar">
-      <h1>{p.district ? tr('一图 · {district}社区治理', { district: p.district }) : tr('一图')}</h1>
+      <h1 title={p.district ?? undefined}>
+        {p.district ? tr('一图 · {district}社区治理', { district: p.district }) : tr('一图')}
+      </h1>
       <Search onPick={p.onPick} />
       <fieldset className="layer-list" data-testid="layer-list">
         <legend>{tr('图层')}</legend>
