@@ -8,6 +8,7 @@ import {
 import { ApiError, describeError, request } from '../../data/graphql';
 import type { Crs } from '../../data/app-config';
 import { tr } from '../../i18n';
+import { ExportLinks } from './ExportLinks';
 
 type Report = Extract<ResultOf<typeof IMPORT_REPORT_QUERY>['node'], { kind: unknown }>;
 export type ImportPreview = { type: 'FeatureCollection'; features: unknown[] };
@@ -297,6 +298,7 @@ export function ImportPanel({
           </div>
         </div>
       )}
+      <ExportLinks />
     </section>
   );
 }
