@@ -95,6 +95,9 @@ export const EN: Record<string, string> = {
   '每个文件先预览、检查，再确认导入。': 'Each file is previewed and checked before it is imported.',
   '支持 GeoJSON、Shapefile（.zip）、CSV、xlsx。': 'GeoJSON, shapefiles (.zip), CSV and xlsx.',
   '无 .cpg 的 Shapefile 按 GBK 读取。': 'A shapefile without .cpg is read as GBK.',
+  导出: 'Export',
+  '本辖区的数据，表头与导入相同，可直接再导入；无权查看的个人信息已遮蔽。':
+    'Your jurisdiction’s data, with the headers the import reads, so the file imports again as it is; personal details you may not see are masked.',
   '表格可用“经度/纬度”或 WKT 列，或只写所属小区/楼栋。':
     'Tables give 经度/纬度 or WKT, or just the compound or building a row is in.',
   三清单: 'three lists',

@@ -18,6 +18,7 @@ import { securityHeaders } from './headers';
 import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
+import { exportRoutes } from './exports';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
@@ -130,6 +131,13 @@ export async function startApp(
       now,
     ),
   );
+  app.use(
+    exportRoutes(
+      database,
+      async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
+      now,
+    ),
+  );
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));
@@ -198,7 +206,7 @@ export async function startApp(
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
-    app.get(/^\/(?!graphql|health|photos|uploads|imports).*/, (_req, res) =>
+    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports).*/, (_req, res) =>
       res.sendFile(path.join(webDist, 'index.html')),
     );
   } else {

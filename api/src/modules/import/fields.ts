@@ -267,6 +267,19 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
     return undefined;
   };
 
+  // a masked export (138****1234, 张**) imported again keeps the values already stored
+  const unmasked = (field: string) => {
+    const v = values.get(field);
+    if (!v || !/\*{2,}|^.\*+$/u.test(v.text)) return get(field);
+    problems.push({
+      severity: 'WARNING',
+      field: v.header,
+      reason: 'MASKED',
+      message: `${record.at}: ${v.header} "${v.text}" was masked when it was exported: the value already stored is kept`,
+    });
+    return null;
+  };
+
   const attrs: Record<string, unknown> = {};
   let code = get('code');
   let parentCode: string | null = null;
@@ -340,8 +353,8 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
         ? [...new Set(list(get('capabilities')!).map(capabilityOf))]
         : undefined;
       attrs.capacity = number('capacity', { integer: true, min: 0 });
-      attrs.contactName = get('contactName');
-      attrs.contactPhone = get('phone');
+      attrs.contactName = unmasked('contactName');
+      attrs.contactPhone = unmasked('phone');
       attrs.mayDecline = bool('mayDecline');
       attrs.claims = get('claims') ? list(get('claims')!) : undefined;
       const schedule = get('schedule');

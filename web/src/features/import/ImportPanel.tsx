@@ -11,6 +11,7 @@ import { tr } from '../../i18n';
 import type { Polygon } from '../../map/draw';
 import type { YituMap } from '../../map/map-adapter';
 import { DrawPlace } from './DrawPlace';
+import { ExportLinks } from './ExportLinks';
 
 type Report = Extract<ResultOf<typeof IMPORT_REPORT_QUERY>['node'], { kind: unknown }>;
 export type ImportPreview = { type: 'FeatureCollection'; features: unknown[] };
@@ -308,6 +309,7 @@ export function ImportPanel({
       {!empty && !report && (
         <DrawPlace map={map} neighbours={neighbours} crs={displayCrs} onSaved={onApplied} />
       )}
+      {!empty && <ExportLinks />}
     </section>
   );
 }
