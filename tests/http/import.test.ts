@@ -606,6 +606,21 @@ describe(`importing a district's places and people over HTTP (${engineName()})`,
     expect(seen.problems).toContainEqual(
       expect.objectContaining({ reason: 'OUTSIDE_JURISDICTION' }),
     );
+    // a team of no community is judged by where it stands: in the district for its command
+    // centre, outside the street's own streets for the street's staff
+    const team = Buffer.from(
+      '编码,名称,类型,经度,纬度\nT-TEAM,街道巡查队,综合执法,118.845,32.845\n',
+    );
+    const ours = await preview('RESOURCE', 'team.csv', team);
+    expect(ours.problems.map((p) => p.reason)).not.toContain('OUTSIDE_JURISDICTION');
+    const theirs = await upload('RESOURCE', 'team.csv', team, { as: street });
+    const theirReport = (
+      await streetClient.request<{ node: Report }>(
+        `query($id: ID!) { node(id: $id) { ... on DataImport { ${REPORT} } } }`,
+        { id: theirs.body.id },
+      )
+    ).node;
+    expect(theirReport.problems.map((p) => p.reason)).toContain('OUTSIDE_JURISDICTION');
     // and another account's import is not there to see or apply
     expect(await errorOf(apply(body.id!))).toMatchObject({ code: 'NOT_FOUND' });
   });

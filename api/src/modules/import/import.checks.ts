@@ -540,13 +540,6 @@ const KIND_CHECKS: Record<
     });
     await flag(database, importId, {
       severity: 'ERROR',
-      field: '所属社区',
-      reason: 'OUTSIDE_JURISDICTION',
-      rows: sql`SELECT r.seq, 'outside your jurisdiction' AS message FROM ${rows}
-        AND ${scope.all ? sql`false` : sql`(NOT r.attrs ? 'parentId' OR ${outsideScope(scope, sql`(r.attrs->>'parentId')::int`)})`}`,
-    });
-    await flag(database, importId, {
-      severity: 'ERROR',
       field: '类型',
       reason: 'MISSING_KIND',
       rows: sql`SELECT r.seq, 'a new resource needs its kind (类型: 在职党员, 志愿服务队, 社会组织 …)' AS message
@@ -578,6 +571,20 @@ const KIND_CHECKS: Record<
     await database.rows(sql`
       UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('locationWkt', ST_AsEWKT(t.location))
       FROM resources t WHERE r.import_id = ${importId} AND r.geom IS NULL AND t.id = r.target_id`);
+    // a resource of no community (a street's or department's team) is judged by where it stands
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '所属社区',
+      reason: 'OUTSIDE_JURISDICTION',
+      rows: sql`SELECT r.seq, 'outside your jurisdiction' AS message FROM ${rows}
+        AND ${
+          scope.all
+            ? sql`false`
+            : sql`(CASE WHEN r.attrs ? 'parentId' THEN ${outsideScope(scope, sql`(r.attrs->>'parentId')::int`)}
+                ELSE NOT EXISTS (SELECT 1 FROM regions g WHERE NOT ${outsideScope(scope, sql`g.id`)}
+                  AND r.geom IS NOT NULL AND ST_Intersects(g.boundary, r.geom)) END)`
+        }`,
+    });
     await flag(database, importId, {
       severity: 'WARNING',
       field: '能力',
