@@ -5,6 +5,7 @@ import type { Crs } from '../../data/app-config';
 import type { DrawSession, Polygon } from '../../map/draw';
 import type { YituMap } from '../../map/map-adapter';
 import { tr } from '../../i18n';
+import { problemLabel } from './problems';
 
 type Problem = ResultOf<typeof EDIT_PLACE_MUTATION>['editPlace']['problems'][number];
 
@@ -182,7 +183,7 @@ export function DrawPlace({
               className={p.severity === 'ERROR' ? 'bad' : 'warn'}
               data-testid={`draw-problem-${p.reason}`}
             >
-              {withoutAt(p.message)}
+              <strong>{problemLabel(p.reason)}</strong> {withoutAt(p.message)}
             </li>
           ))}
         </ul>

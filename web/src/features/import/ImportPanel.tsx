@@ -11,6 +11,7 @@ import { tr } from '../../i18n';
 import type { Polygon } from '../../map/draw';
 import type { YituMap } from '../../map/map-adapter';
 import { DrawPlace } from './DrawPlace';
+import { problemLabel } from './problems';
 import { ExportLinks } from './ExportLinks';
 
 type Report = Extract<ResultOf<typeof IMPORT_REPORT_QUERY>['node'], { kind: unknown }>;
@@ -273,6 +274,7 @@ export function ImportPanel({
                     <td>{p.code}</td>
                     <td>{p.field}</td>
                     <td>
+                      <strong>{problemLabel(p.reason)}</strong>{' '}
                       {p.message.startsWith(`${p.at}: `)
                         ? p.message.slice(p.at.length + 2)
                         : p.message}

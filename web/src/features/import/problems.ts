@@ -1,0 +1,52 @@
+import { tr } from '../../i18n';
+
+// A dry run's problems in the staff's words: the API says each in English with its details
+// (codes, areas); the panel leads with what kind of problem it is, by its reason.
+const LABELS: Record<string, string> = {
+  DUPLICATE_CODE: tr('编码重复'),
+  MISSING_CODE: tr('缺少编码'),
+  MISSING_NAME: tr('缺少名称'),
+  MISSING_NUMBER: tr('缺少楼号'),
+  MISSING_FLOORS: tr('缺少层数'),
+  MISSING_KIND: tr('缺少类型'),
+  MISSING_GEOMETRY: tr('缺少边界'),
+  UNREADABLE_GEOMETRY: tr('几何无法读取'),
+  WRONG_GEOMETRY_TYPE: tr('几何类型不对'),
+  INVALID_GEOMETRY: tr('几何无效'),
+  REPAIRED: tr('几何已修复'),
+  MULTIPART: tr('多个分块'),
+  SWAPPED_LON_LAT: tr('经纬度颠倒'),
+  OUTSIDE_CHINA: tr('位置不在中国境内'),
+  UNKNOWN_COMMUNITY: tr('社区不存在'),
+  NO_COMMUNITY: tr('无法确定社区'),
+  COMMUNITY_BY_POSITION: tr('按位置归入社区'),
+  OUTSIDE_COMMUNITY: tr('不在所属社区内'),
+  PARTLY_OUTSIDE_COMMUNITY: tr('部分超出社区'),
+  OUTSIDE_PARENT: tr('不在上级区域内'),
+  OUTSIDE_JURISDICTION: tr('超出管辖范围'),
+  UNKNOWN_PARENT: tr('上级不存在'),
+  WRONG_PARENT_LEVEL: tr('上级级别不对'),
+  UNKNOWN_LEVEL: tr('级别不明'),
+  GRID_OVERLAP: tr('网格重叠'),
+  GRID_GAP: tr('网格未覆盖全社区'),
+  OUTSIDE_GRID: tr('微网格超出网格'),
+  UNKNOWN_GRID: tr('上级网格不存在'),
+  NOT_IN_GRID: tr('小区不在任何网格内'),
+  COMPOUNDS_NOT_IN_GRID: tr('有小区不在任何网格内'),
+  UNKNOWN_PROPERTY_COMPANY: tr('物业公司不存在'),
+  UNKNOWN_COMPOUND: tr('小区不存在'),
+  OUTSIDE_COMPOUND: tr('楼栋不在小区内'),
+  PLACED_AT_COMPOUND: tr('按小区中心定位'),
+  UNPLACEABLE: tr('无法定位'),
+  UNKNOWN_CAPABILITY: tr('未知服务能力'),
+  UNKNOWN_ZONE: tr('认领责任区不存在'),
+  UNKNOWN_RESOURCE_KIND: tr('资源类型不明'),
+  UNREADABLE_SCHEDULE: tr('服务时间无法识别'),
+  NOT_A_NUMBER: tr('不是数字'),
+  NOT_YES_NO: tr('应为是或否'),
+  FULL_WIDTH: tr('全角字符已转换'),
+  MASKED: tr('已脱敏的联系方式未导入'),
+};
+
+/** What kind of problem a reason is, in the UI's language (the reason itself if unknown). */
+export const problemLabel = (reason: string): string => LABELS[reason] ?? reason;
