@@ -234,6 +234,27 @@ describe(`importing a district's places and people over HTTP (${engineName()})`,
       'EPSG:4527',
     );
     expect(metres(at(surveyed, 0), [118.85, 32.85])).toBeLessThan(0.01);
+    // Web Mercator metres (a web map's export) and CGCS2000 degrees, as PostGIS transforms them
+    const [wm] = await db.rows<{ x: number; y: number }>(
+      sql`SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint(118.85, 32.85), 4326), 3857) p`,
+    );
+    const mercator = await preview(
+      'RESOURCE',
+      'wm.csv',
+      Buffer.from(`编码,名称,类型,X,Y\nP-WM,网页点,志愿服务队,${wm!.x},${wm!.y}\n`),
+      'WEB_MERCATOR',
+    );
+    expect(metres(at(mercator, 0), [118.85, 32.85])).toBeLessThan(0.01);
+    const [cgcs] = await db.rows<{ x: number; y: number }>(
+      sql`SELECT ST_X(p) AS x, ST_Y(p) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint(118.85, 32.85), 4326), 4490) p`,
+    );
+    const geodetic = await preview(
+      'RESOURCE',
+      'cgcs.csv',
+      Buffer.from(`编码,名称,类型,经度,纬度\nP-CG,国家点,志愿服务队,${cgcs!.x},${cgcs!.y}\n`),
+      'CGCS2000',
+    );
+    expect(metres(at(geodetic, 0), [118.85, 32.85])).toBeLessThan(0.01);
 
     // the sample shapefile: a .prj in ESRI's words, found as EPSG:4527 in spatial_ref_sys
     const shp = await preview(
