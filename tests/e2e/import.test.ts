@@ -255,4 +255,46 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
     expect((await rendered(page, 'grid-hit')).length).toBe(6);
     await page.screenshot({ path: path.join(shots, '12-grid-drawn.png') });
   });
+
+  it('moves a resource to where it now is, with one click', async () => {
+    await page.getByTestId('import-toggle').click();
+    await page.getByTestId('draw-place').waitFor();
+    await page.evaluate(() =>
+      (globalThis as unknown as InPage).__yituMap!.fitBounds(
+        [
+          [118.299, 32.339],
+          [118.321, 32.361],
+        ],
+        { padding: { left: 640, top: 40, right: 40, bottom: 40 }, duration: 0 },
+      ),
+    );
+    await mapIdle(page);
+    await page.getByTestId('draw-kind').selectOption('RESOURCE');
+    await page.getByTestId('draw-code').fill('SF-ZY-1');
+    await page.getByTestId('draw-move').click();
+    await clickAt([[118.3165, 32.3555]]);
+    await expect
+      .poll(() => page.getByTestId('draw-save').isDisabled(), { timeout: 30_000 })
+      .toBe(false);
+    await page.getByTestId('draw-save').click();
+    await page.getByTestId('draw-saved').waitFor({ timeout: 30_000 });
+    const where = await page.evaluate(async () => {
+      const res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: '{ resources(first: 1, filter: { search: "SF-ZY-1" }) { nodes { location } } }',
+        }),
+      });
+      const body = (await res.json()) as {
+        data: { resources: { nodes: { location: { coordinates: number[] } }[] } };
+      };
+      return body.data.resources.nodes[0]!.location.coordinates;
+    });
+    // a click lands within a few metres at this zoom
+    expect(Math.abs(where[0]! - 118.3165)).toBeLessThan(0.0001);
+    expect(Math.abs(where[1]! - 32.3555)).toBeLessThan(0.0001);
+    await mapIdle(page);
+    await page.screenshot({ path: path.join(shots, '13-resource-moved.png') });
+  });
 });

@@ -1,6 +1,7 @@
 import type * as maplibregl from 'maplibre-gl';
 import {
   TerraDraw,
+  TerraDrawPointMode,
   TerraDrawPolygonMode,
   TerraDrawRenderMode,
   TerraDrawSelectMode,
@@ -13,12 +14,15 @@ import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 // shared boundary is drawn once. What is drawn is only a proposal: the API judges it (editPlace).
 
 export type Polygon = { type: 'Polygon'; coordinates: number[][][] };
+export type Point = { type: 'Point'; coordinates: number[] };
 
 export interface DrawSession {
   /** Draw a new outline (click the corners; click the first one, or double-click, to close). */
   drawNew(): void;
   /** Reshape an outline: drag its corners, drag a midpoint to add one. */
   reshape(outline: Polygon): void;
+  /** Place a point (a building or resource moved): one click. */
+  placePoint(): void;
   clear(): void;
   stop(): void;
 }
@@ -28,7 +32,7 @@ const NEIGHBOURS = 'neighbours';
 export function startDrawSession(
   map: maplibregl.Map,
   neighbours: Polygon[],
-  onChange: (outline: Polygon | null) => void,
+  onChange: (shape: Polygon | Point | null) => void,
 ): DrawSession {
   const draw = new TerraDraw({
     adapter: new TerraDrawMapLibreGLAdapter({ map }),
@@ -57,6 +61,14 @@ export function startDrawSession(
           outlineWidth: 2,
         },
       }),
+      new TerraDrawPointMode({
+        styles: {
+          pointColor: '#1565c0',
+          pointWidth: 7,
+          pointOutlineColor: '#ffffff',
+          pointOutlineWidth: 2,
+        },
+      }),
       new TerraDrawSelectMode({
         flags: {
           polygon: {
@@ -78,17 +90,22 @@ export function startDrawSession(
     })),
   );
   const drawn = () =>
-    draw
-      .getSnapshot()
-      .find(
-        (f) =>
-          (f.properties as { mode?: string }).mode === 'polygon' && f.geometry.type === 'Polygon',
+    draw.getSnapshot().find((f) => {
+      const mode = (f.properties as { mode?: string }).mode;
+      return (
+        (mode === 'polygon' && f.geometry.type === 'Polygon') ||
+        (mode === 'point' && f.geometry.type === 'Point')
       );
+    });
   const report = () => {
     const f = drawn();
-    onChange(f ? (f.geometry as Polygon) : null);
+    onChange(f ? (f.geometry as Polygon | Point) : null);
   };
-  draw.on('finish', report);
+  draw.on('finish', () => {
+    // a point is placed with one click: then stop placing more
+    if (draw.getMode() === 'point') draw.setMode('static');
+    report();
+  });
   draw.on('change', (_ids, type) => {
     // vertex drags of a selected outline arrive as changes
     if (type === 'update' && draw.getMode() === 'select') report();
@@ -114,6 +131,11 @@ export function startDrawSession(
       draw.setMode('select');
       if (added?.id !== undefined) draw.selectFeature(added.id);
       report();
+    },
+    placePoint() {
+      removeDrawn();
+      onChange(null);
+      draw.setMode('point');
     },
     clear() {
       removeDrawn();

@@ -9,7 +9,7 @@ export interface Viewport {
   bbox: { west: number; south: number; east: number; north: number };
   zoom: number;
 }
-import { startDrawSession, type DrawSession, type Polygon } from './draw';
+import { startDrawSession, type DrawSession, type Point, type Polygon } from './draw';
 import {
   boundsOf,
   buildingCollection,
@@ -65,7 +65,7 @@ export interface YituMap {
   /** Draw or reshape an outline, snapping to the neighbours' (null until the map has loaded). */
   startDrawing(
     neighbours: Polygon[],
-    onChange: (outline: Polygon | null) => void,
+    onChange: (shape: Polygon | Point | null) => void,
   ): DrawSession | null;
   /** An import's dry run drawn over the map (null: none), and the view moved to it. */
   setImportPreview(collection: { type: 'FeatureCollection'; features: unknown[] } | null): void;

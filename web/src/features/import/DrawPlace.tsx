@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { EDIT_PLACE_MUTATION, PLACE_OUTLINE_QUERY, type ResultOf } from '@yitu/schema';
 import { ApiError, describeError, request } from '../../data/graphql';
 import type { Crs } from '../../data/app-config';
-import type { DrawSession, Polygon } from '../../map/draw';
+import type { DrawSession, Point, Polygon } from '../../map/draw';
 import type { YituMap } from '../../map/map-adapter';
 import { tr } from '../../i18n';
 import { problemLabel } from './problems';
@@ -27,11 +27,12 @@ export function DrawPlace({
   crs: Crs;
   onSaved: () => void;
 }) {
-  const [kind, setKind] = useState<'GRID' | 'COMPOUND'>('GRID');
+  const [kind, setKind] = useState<Kind>('GRID');
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [version, setVersion] = useState<number | null>(null);
-  const [outline, setOutline] = useState<Polygon | null>(null);
+  const [outline, setOutline] = useState<Polygon | Point | null>(null);
+  const point = kind === 'BUILDING' || kind === 'RESOURCE';
   const [problems, setProblems] = useState<Problem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -115,15 +116,26 @@ export function DrawPlace({
           <select
             value={kind}
             data-testid="draw-kind"
-            onChange={(e) => setKind(e.target.value as 'GRID' | 'COMPOUND')}
+            onChange={(e) => {
+              setKind(e.target.value as Kind);
+              session.current?.clear();
+            }}
           >
-            <option value="GRID">{kindLabel('GRID')}</option>
-            <option value="COMPOUND">{kindLabel('COMPOUND')}</option>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {kindLabel(k)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           {tr('编码')}
-          <input value={code} data-testid="draw-code" onChange={(e) => setCode(e.target.value)} />
+          <input
+            value={code}
+            data-testid="draw-code"
+            placeholder={kind === 'BUILDING' ? tr('小区编码/楼号') : ''}
+            onChange={(e) => setCode(e.target.value)}
+          />
         </label>
         <label>
           {tr('名称')}
@@ -131,26 +143,43 @@ export function DrawPlace({
         </label>
       </div>
       <div className="import-actions">
-        <button
-          type="button"
-          data-testid="draw-new"
-          disabled={!code.trim()}
-          onClick={() => {
-            setVersion(null);
-            setSaved(null);
-            open()?.drawNew();
-          }}
-        >
-          {tr('画新边界')}
-        </button>
-        <button
-          type="button"
-          data-testid="draw-load"
-          disabled={!code.trim()}
-          onClick={() => void load()}
-        >
-          {tr('修改已有边界')}
-        </button>
+        {point ? (
+          <button
+            type="button"
+            data-testid="draw-move"
+            disabled={!code.trim()}
+            onClick={() => {
+              setVersion(null);
+              setSaved(null);
+              open()?.placePoint();
+            }}
+          >
+            {tr('点选新位置')}
+          </button>
+        ) : (
+          <>
+            <button
+              type="button"
+              data-testid="draw-new"
+              disabled={!code.trim()}
+              onClick={() => {
+                setVersion(null);
+                setSaved(null);
+                open()?.drawNew();
+              }}
+            >
+              {tr('画新边界')}
+            </button>
+            <button
+              type="button"
+              data-testid="draw-load"
+              disabled={!code.trim()}
+              onClick={() => void load()}
+            >
+              {tr('修改已有边界')}
+            </button>
+          </>
+        )}
         <button
           type="button"
           data-testid="draw-save"
@@ -162,7 +191,9 @@ export function DrawPlace({
       </div>
       {outline === null && session.current && (
         <p className="hint">
-          {tr('点击地图画出各个角点，点回第一个点结束；拐点会吸附到相邻边界。')}
+          {point
+            ? tr('点击地图选择新位置。')
+            : tr('点击地图画出各个角点，点回第一个点结束；拐点会吸附到相邻边界。')}
         </p>
       )}
       {error && (
@@ -197,4 +228,7 @@ export function DrawPlace({
   );
 }
 
-const kindLabel = (kind: 'GRID' | 'COMPOUND') => (kind === 'GRID' ? tr('网格') : tr('小区'));
+type Kind = 'GRID' | 'COMPOUND' | 'BUILDING' | 'RESOURCE';
+const KINDS: Kind[] = ['GRID', 'COMPOUND', 'BUILDING', 'RESOURCE'];
+const kindLabel = (kind: Kind) =>
+  ({ GRID: tr('网格'), COMPOUND: tr('小区'), BUILDING: tr('楼栋'), RESOURCE: tr('资源') })[kind];
