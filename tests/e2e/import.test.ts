@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '@yitu/api/testing';
-import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
+import { CHROMIUM, launchChromium, mapIdle, openPage, type InPage } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startEmptyServer, type RunningServer } from '../support/server';
 
@@ -16,20 +16,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const samples = path.join(repoRoot, 'tests/fixtures/district');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName(), 'import');
 const PASSWORD = 'first-day-2026';
-
-interface InPage {
-  __yituMap?: import('maplibre-gl').Map;
-}
-
-const mapIdle = (page: Page) =>
-  page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as InPage).__yituMap;
-      return !!map && map.loaded() && map.isStyleLoaded() && !map.isMoving();
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
 
 /** The codes a map layer has drawn. */
 const rendered = (page: Page, layer: string) =>
@@ -124,16 +110,7 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
     await page.getByTestId('import-toggle').click();
     await mapIdle(page);
     expect(await page.locator('h1').first().textContent()).toBe('一图 · 琅琊区社区治理');
-    await page.evaluate(() =>
-      (globalThis as unknown as InPage).__yituMap!.fitBounds(
-        [
-          [118.299, 32.339],
-          [118.321, 32.361],
-        ],
-        { duration: 0 },
-      ),
-    );
-    await mapIdle(page);
+    await showArea([118.299, 32.339, 118.321, 32.361]);
     expect((await rendered(page, 'compound-fill')).length).toBe(6);
     expect((await rendered(page, 'grid-hit')).length).toBe(5);
     await page.screenshot({ path: path.join(shots, '8-district.png') });
@@ -164,6 +141,22 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
     await page.getByTestId('import-discard').click();
     await page.getByTestId('import-report').waitFor({ state: 'detached' });
   });
+
+  /** Moves the map to [west, south, east, north], right of the import panel when it is open. */
+  async function showArea(box: [number, number, number, number], besidePanel = false) {
+    await page.evaluate(
+      ([[w, s, e, n], beside]) =>
+        (globalThis as unknown as InPage).__yituMap!.fitBounds(
+          [
+            [w, s],
+            [e, n],
+          ],
+          { padding: beside ? { left: 640, top: 40, right: 40, bottom: 40 } : 40, duration: 0 },
+        ),
+      [box, besidePanel] as const,
+    );
+    await mapIdle(page);
+  }
 
   /** Clicks the map at WGS84 points (the map shows WGS84 here: no basemap is configured). */
   async function clickAt(points: [number, number][]) {
@@ -198,16 +191,7 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
     if ((await page.getByTestId('draw-place').count()) === 0)
       await page.getByTestId('import-toggle').click();
     await page.getByTestId('draw-place').waitFor();
-    await page.evaluate(() =>
-      (globalThis as unknown as InPage).__yituMap!.fitBounds(
-        [
-          [118.312, 32.338],
-          [118.321, 32.362],
-        ],
-        { padding: { left: 640, top: 40, right: 40, bottom: 40 }, duration: 0 },
-      ),
-    );
-    await mapIdle(page);
+    await showArea([118.312, 32.338, 118.321, 32.362], true);
     await page.getByTestId('draw-code').fill('SF-G32');
     await page.getByTestId('draw-name').fill('清流社区第2网格(示例)');
     // drawn too far south: it overlaps 清流社区第1网格
@@ -242,16 +226,7 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
     expect((await gridAt(118.3165, 32.355))?.code).toBe('SF-G32');
     await page.getByTestId('import-toggle').click();
     await mapIdle(page);
-    await page.evaluate(() =>
-      (globalThis as unknown as InPage).__yituMap!.fitBounds(
-        [
-          [118.299, 32.339],
-          [118.321, 32.361],
-        ],
-        { duration: 0 },
-      ),
-    );
-    await mapIdle(page);
+    await showArea([118.299, 32.339, 118.321, 32.361]);
     expect((await rendered(page, 'grid-hit')).length).toBe(6);
     await page.screenshot({ path: path.join(shots, '12-grid-drawn.png') });
   });
@@ -259,16 +234,7 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
   it('moves a resource to where it now is, with one click', async () => {
     await page.getByTestId('import-toggle').click();
     await page.getByTestId('draw-place').waitFor();
-    await page.evaluate(() =>
-      (globalThis as unknown as InPage).__yituMap!.fitBounds(
-        [
-          [118.299, 32.339],
-          [118.321, 32.361],
-        ],
-        { padding: { left: 640, top: 40, right: 40, bottom: 40 }, duration: 0 },
-      ),
-    );
-    await mapIdle(page);
+    await showArea([118.299, 32.339, 118.321, 32.361], true);
     await page.getByTestId('draw-kind').selectOption('RESOURCE');
     await page.getByTestId('draw-code').fill('SF-ZY-1');
     await page.getByTestId('draw-move').click();

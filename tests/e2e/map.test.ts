@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createAccount, type Database } from '@yitu/api/testing';
 import { DEMO_PASSWORD, signIn } from '../support/auth';
-import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
+import { CHROMIUM, launchChromium, mapIdle, openPage, type InPage } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 import { testNow } from '../support/clock';
@@ -17,23 +17,6 @@ import { testNow } from '../support/clock';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
-
-/** What the page exposes, as seen from code that page.evaluate runs in the browser. */
-interface InPage {
-  __yituMap?: import('maplibre-gl').Map;
-  __xss?: number;
-}
-
-/** Resolves when the map has drawn everything it has (MapLibre's idle). */
-const mapIdle = (page: Page) =>
-  page.waitForFunction(
-    () => {
-      const map = (globalThis as unknown as InPage).__yituMap;
-      return !!map && map.loaded() && map.isStyleLoaded() && !map.isMoving();
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
 
 /** The status the map's ticket layer holds for a ticket (null if it is not there). */
 const mapTicketStatus = (page: Page, code: string) =>

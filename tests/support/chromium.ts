@@ -29,3 +29,20 @@ export const launchChromium = (): Promise<Browser> =>
  */
 export const openPage = (browser: Browser, options: BrowserContextOptions): Promise<Page> =>
   browser.newPage(options);
+
+/** What the map page exposes, as seen from code that page.evaluate runs in the browser. */
+export interface InPage {
+  __yituMap?: import('maplibre-gl').Map;
+  __xss?: number;
+}
+
+/** Resolves when the map has drawn everything it has (MapLibre's idle). */
+export const mapIdle = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const map = (globalThis as unknown as InPage).__yituMap;
+      return !!map && map.loaded() && map.isStyleLoaded() && !map.isMoving();
+    },
+    undefined,
+    { timeout: 30_000 },
+  );

@@ -26,6 +26,19 @@ export interface RunningServer {
   another(): Promise<RunningServer>;
 }
 
+/** A server's environment: a free port on loopback, the deadline job off. */
+function serverEnv(): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    YITU_ESCALATION_INTERVAL_MS: '0',
+  };
+  // As `pnpm start` runs it: vitest's NODE_ENV=test changes library defaults (Apollo's signals).
+  delete base.NODE_ENV;
+  return base;
+}
+
 /**
  * Starts the real product (api/src/main.ts) as its own process on a free port, on its own copy
  * of the seeded template database: the engine follows DATABASE_URL like everything else. The
@@ -38,14 +51,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const info = inject('yituTemplate');
   const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
-  const base: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    YITU_ESCALATION_INTERVAL_MS: '0',
-  };
-  // As `pnpm start` runs it: vitest's NODE_ENV=test changes library defaults (Apollo's signals).
-  delete base.NODE_ENV;
+  const base = serverEnv();
   let dataDir: string | undefined;
   if (info.engine === 'postgres') {
     const name = `${info.prefix}srv${id}`;
@@ -80,14 +86,7 @@ export async function startEmptyServer(
 ): Promise<RunningServer> {
   const info = inject('yituTemplate');
   const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
-  const base: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    YITU_ESCALATION_INTERVAL_MS: '0',
-    YITU_SEED_DEMO: 'false',
-  };
-  delete base.NODE_ENV;
+  const base: NodeJS.ProcessEnv = { ...serverEnv(), YITU_SEED_DEMO: 'false' };
   let dataDir: string | undefined;
   if (info.engine === 'postgres') {
     const name = `${info.prefix}empty_srv${id}`;

@@ -236,12 +236,8 @@ const outsideScope = (scope: RegionScope, regionPk: SQL) =>
           sql`, `,
         )}]::int[]))`;
 
-/**
- * A compound's or grid's community: the code it names, or else the community its shape lies in
- * (found by PostGIS, and said as a warning so the user sees the guess).
- */
-async function placeInCommunity(database: Database, importId: number, scope: RegionScope) {
-  const rows = rowsOf(importId);
+/** The community a row names by its code (attrs.parentId), or the row's UNKNOWN_COMMUNITY. */
+async function namedCommunity(database: Database, importId: number) {
   await database.rows(sql`
     UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', c.id)
     FROM regions c WHERE r.import_id = ${importId} AND c.code = r.parent_code AND c.level = 'COMMUNITY'`);
@@ -250,8 +246,17 @@ async function placeInCommunity(database: Database, importId: number, scope: Reg
     field: '所属社区',
     reason: 'UNKNOWN_COMMUNITY',
     rows: sql`SELECT r.seq, 'no community has the code ' || r.parent_code AS message
-      FROM ${rows} AND r.parent_code IS NOT NULL AND NOT r.attrs ? 'parentId'`,
+      FROM ${rowsOf(importId)} AND r.parent_code IS NOT NULL AND NOT r.attrs ? 'parentId'`,
   });
+}
+
+/**
+ * A compound's or grid's community: the code it names, or else the community its shape lies in
+ * (found by PostGIS, and said as a warning so the user sees the guess).
+ */
+async function placeInCommunity(database: Database, importId: number, scope: RegionScope) {
+  const rows = rowsOf(importId);
+  await namedCommunity(database, importId);
   await database.rows(sql`
     UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', c.id, 'parentByPosition', c.code)
     FROM regions c
@@ -528,16 +533,7 @@ const KIND_CHECKS: Record<
 
   async RESOURCE(database, importId, scope) {
     const rows = rowsOf(importId);
-    await database.rows(sql`
-      UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('parentId', c.id)
-      FROM regions c WHERE r.import_id = ${importId} AND c.code = r.parent_code AND c.level = 'COMMUNITY'`);
-    await flag(database, importId, {
-      severity: 'ERROR',
-      field: '所属社区',
-      reason: 'UNKNOWN_COMMUNITY',
-      rows: sql`SELECT r.seq, 'no community has the code ' || r.parent_code AS message
-        FROM ${rows} AND r.parent_code IS NOT NULL AND NOT r.attrs ? 'parentId'`,
-    });
+    await namedCommunity(database, importId);
     await flag(database, importId, {
       severity: 'ERROR',
       field: '类型',

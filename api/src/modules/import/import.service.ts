@@ -252,6 +252,19 @@ async function importOf(database: Database, viewer: Viewer, importId: number, lo
   return row;
 }
 
+/** The import, locked, while it is still a dry run (applied or discarded: CONFLICT). */
+async function previewedImport(database: Database, viewer: Viewer, importId: number) {
+  const imp = await importOf(database, viewer, importId, true);
+  if (imp.status !== 'PREVIEWED')
+    throw new YituError(
+      ErrorCode.CONFLICT,
+      `${imp.fileName} was already ${imp.status.toLowerCase()}`,
+      'importId',
+      `ALREADY_${imp.status}`,
+    );
+  return imp;
+}
+
 /** Whether the viewer may see this import (its uploader, or someone with every region). */
 export async function assertImportVisible(database: Database, viewer: Viewer, importId: number) {
   await importOf(database, viewer, importId);
@@ -268,14 +281,7 @@ export async function applyImport(
   importId: number,
   options: { rederiveTickets: boolean; now: Date },
 ): Promise<ImportSummary> {
-  const imp = await importOf(database, viewer, importId, true);
-  if (imp.status !== 'PREVIEWED')
-    throw new YituError(
-      ErrorCode.CONFLICT,
-      `${imp.fileName} was already ${imp.status.toLowerCase()}`,
-      'importId',
-      `ALREADY_${imp.status}`,
-    );
+  const imp = await previewedImport(database, viewer, importId);
   await checkImport(database, importId, imp.kind, await scopeOf(database, viewer));
   const before = await importSummary(database, importId);
   if (before.errors > 0)
@@ -313,14 +319,7 @@ async function rederiveTickets(database: Database, importId: number, kind: Impor
 
 /** Drops a previewed import's staged rows. */
 export async function discardImport(database: Database, viewer: Viewer, importId: number) {
-  const imp = await importOf(database, viewer, importId, true);
-  if (imp.status !== 'PREVIEWED')
-    throw new YituError(
-      ErrorCode.CONFLICT,
-      `${imp.fileName} was already ${imp.status.toLowerCase()}`,
-      'importId',
-      `ALREADY_${imp.status}`,
-    );
+  await previewedImport(database, viewer, importId);
   await database.rows(sql`DELETE FROM import_rows WHERE import_id = ${importId}`);
   await database.rows(sql`UPDATE imports SET status = 'DISCARDED' WHERE id = ${importId}`);
   return importSummary(database, importId);
