@@ -121,7 +121,6 @@ export async function previewImport(
   const file = await readImportFile(upload.fileName, upload.bytes);
   const { crs, note } = crsOf(file, options.crs);
   const srid = await sridOf(database, crs);
-  const items = file.records.map((record) => itemOf(options.kind, record));
   const scope = await scopeOf(database, viewer);
   return database.transaction(async (tx) => {
     const [created] = await tx.rows<{ id: number }>(sql`
@@ -132,8 +131,20 @@ export async function previewImport(
       RETURNING id`);
     const importId = created!.id;
     await checkImport(tx, importId, options.kind, scope, async (into) => {
-      for (let i = 0; i < items.length; i += STAGE_BATCH)
-        await stage(tx, into, importId, srid, crs, items.slice(i, i + STAGE_BATCH), i);
+      // each batch is read and encoded while the database stores the one before
+      let storing: Promise<unknown> = Promise.resolve();
+      for (let i = 0; i < file.records.length; i += STAGE_BATCH) {
+        const records = file.records.slice(i, i + STAGE_BATCH);
+        const batch = stagedRows(
+          records.map((record) => itemOf(options.kind, record)),
+          i,
+          crs,
+        );
+        await storing;
+        storing = stage(tx, into, importId, srid, batch);
+        storing.catch(() => {}); // awaited above or below; not an unhandled rejection meanwhile
+      }
+      await storing;
     });
     // the apply and the report read this import's rows by plans made on them
     await analyzeSampled(tx, sql`import_rows`);
@@ -141,15 +152,8 @@ export async function previewImport(
   });
 }
 
-async function stage(
-  database: Database,
-  into: SQL,
-  importId: number,
-  srid: number,
-  crs: SourceCrs,
-  items: ImportItem[],
-  offset: number,
-) {
+/** Items as the JSON rows stage() sends: numbered from `offset`, geometries in WGS84. */
+function stagedRows(items: ImportItem[], offset: number, crs: SourceCrs): string {
   const rows = items.map((item, i) => {
     const attrs: Record<string, unknown> = {};
     for (const key in item.attrs) if (item.attrs[key] != null) attrs[key] = item.attrs[key];
@@ -168,12 +172,16 @@ async function stage(
       problems: item.problems.map((p) => ({ ...p, stage: 'read' })),
     };
   });
+  return JSON.stringify(rows);
+}
+
+async function stage(database: Database, into: SQL, importId: number, srid: number, rows: string) {
   // json, not jsonb: each geometry reaches PostGIS as the text it was sent as, never re-encoded
   await database.rows(sql`
     INSERT INTO ${into} (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems)
     SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by,
       yitu_import_geometry(r.geojson::text, r.wkt, ${srid}), r.attrs, r.problems
-    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(seq int, at text, code text, name text,
+    FROM json_to_recordset(${rows}::json) AS r(seq int, at text, code text, name text,
       parent_code text, place_by text, geojson json, wkt text, attrs jsonb, problems jsonb)`);
 }
 
