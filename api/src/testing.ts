@@ -3,10 +3,12 @@
 import 'reflect-metadata';
 export { loadConfig, repoRoot } from './config';
 export { createDb, migrate, tables, type Database } from './db';
-export { seedDemoCity } from './seed';
+export { ensureCategories, seedDemoCity } from './seed';
 export { SEEDED_TABLES } from './seed/insert';
 export { tilingProblems } from './modules/region/integrity';
 export { startApp } from './http/app';
+export { applyImport, previewImport } from './modules/import/import.service';
+export type { Viewer } from './auth/viewer';
 export { reportTicket, actOnTicket } from './modules/ticket/ticket.service';
 export { matchSql, matchTickets } from './modules/matching/match.sql';
 export {

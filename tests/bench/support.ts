@@ -6,31 +6,49 @@ import path from 'node:path';
 import { createDb, type Database } from '@yitu/api/testing';
 import { databaseUrlFor, withAdmin } from '../support/engine';
 
+/** Where a bench database is, as createDb takes it, so child processes can open it too. */
+export type BenchPlace = Parameters<typeof createDb>[0];
+
+/**
+ * DATABASE_URL: a new database there (`name`, a copy of `template` if given); otherwise a PGlite
+ * directory (a copy of the template's). Nothing holds it open; `drop` removes it.
+ */
+export async function makeBenchPlace(
+  name = `yitu_bench_${process.pid}`,
+  template?: BenchPlace,
+): Promise<{ place: BenchPlace; drop: () => Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    const from = template?.databaseUrl
+      ? ` TEMPLATE "${new URL(template.databaseUrl).pathname.slice(1)}"`
+      : '';
+    await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"${from}`));
+    return {
+      place: { databaseUrl: databaseUrlFor(adminUrl, name) },
+      drop: () =>
+        withAdmin(adminUrl, (c) => c.query(`DROP DATABASE "${name}" WITH (FORCE)`)).then(() => {}),
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yitu-bench-'));
+  if (template?.dataDir) fs.cpSync(template.dataDir, dir, { recursive: true });
+  return {
+    place: { dataDir: dir },
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /** DATABASE_URL: a new database there (dropped after); otherwise PGlite in a temporary directory. */
 export async function openBenchDatabase(): Promise<{
   database: Database;
   cleanup: () => Promise<void>;
 }> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (adminUrl) {
-    const name = `yitu_bench_${process.pid}`;
-    await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
-    const database = await createDb({ databaseUrl: databaseUrlFor(adminUrl, name) });
-    return {
-      database,
-      cleanup: async () => {
-        await database.close();
-        await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE "${name}" WITH (FORCE)`));
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yitu-bench-'));
-  const database = await createDb({ dataDir: dir });
+  const { place, drop } = await makeBenchPlace();
+  const database = await createDb(place);
   return {
     database,
     cleanup: async () => {
       await database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await drop();
     },
   };
 }

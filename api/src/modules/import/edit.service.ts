@@ -3,11 +3,11 @@ import type { Database } from '../../db';
 import { badInput, ErrorCode, notFound, YituError } from '../../errors';
 import type { Viewer } from '../../auth/viewer';
 import { actorOf } from '../../auth/viewer';
-import type { ImportKind } from './fields';
+import type { ImportItem, ImportKind } from './fields';
 import type { GeoJSONGeometry } from './read';
 import { checkImport } from './import.checks';
 import { applyRows } from './import.apply';
-import { importProblems, scopeOf, stageItems, type ImportProblemRow } from './import.service';
+import { importProblems, scopeOf, stagingOf, type ImportProblemRow } from './import.service';
 
 // An edit on the map is a one-row import: the row is staged and judged by the very checks a
 // file's rows pass (overlaps, gaps, containment, jurisdiction), so the map refuses what an import
@@ -131,24 +131,22 @@ async function editIn(
     RETURNING id`);
   const importId = created!.id;
   const parentGrid = edit.parentGrid !== undefined ? edit.parentGrid : (was?.parentGrid ?? null);
-  await stageItems(tx, importId, [
-    {
-      at: 'edit',
-      code: edit.code,
-      name: edit.name?.trim() || was?.name || null,
-      parentCode: building ?? edit.community ?? was?.community ?? null,
-      geometry: edit.geometry ?? was?.geometry ?? null,
-      wkt: null,
-      placeBy: null,
-      attrs: {
-        ...(parentGrid ? { parentGrid } : {}),
-        ...(number ? { number } : {}),
-        ...(was?.floors ? { floors: was.floors } : {}),
-      },
-      problems: [],
+  const item: ImportItem = {
+    at: 'edit',
+    code: edit.code,
+    name: edit.name?.trim() || was?.name || null,
+    parentCode: building ?? edit.community ?? was?.community ?? null,
+    geometry: edit.geometry ?? was?.geometry ?? null,
+    wkt: null,
+    placeBy: null,
+    attrs: {
+      ...(parentGrid ? { parentGrid } : {}),
+      ...(number ? { number } : {}),
+      ...(was?.floors ? { floors: was.floors } : {}),
     },
-  ]);
-  await checkImport(tx, importId, kind, await scopeOf(tx, viewer));
+    problems: [],
+  };
+  await checkImport(tx, importId, kind, await scopeOf(tx, viewer), stagingOf(tx, importId, [item]));
   const problems = await importProblems(tx, importId, 100);
   const [row] = await tx.rows<{ action: string | null }>(
     sql`SELECT action FROM import_rows WHERE import_id = ${importId}`,

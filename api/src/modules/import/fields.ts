@@ -91,12 +91,20 @@ const ALIASES: Record<string, string[]> = {
   wkt: ['wkt', 'geometry', 'geom', 'shape', '几何', '坐标', '范围', '边界'],
 };
 
-const normaliseHeader = (h: string) =>
-  h
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s_()（）[\]【】\-:：]/g, '')
-    .replace(/\(.*\)$/, '');
+// a file repeats its few headers on every record: each is normalised once
+const NORMALISED = new Map<string, string>();
+const normaliseHeader = (h: string) => {
+  let n = NORMALISED.get(h);
+  if (n === undefined) {
+    n = h
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\s_()（）[\]【】\-:：]/g, '')
+      .replace(/\(.*\)$/, '');
+    if (NORMALISED.size < 10_000) NORMALISED.set(h, n);
+  }
+  return n;
+};
 
 const HEADER_INDEX = new Map<string, string>();
 for (const [field, names] of Object.entries(ALIASES))
@@ -204,10 +212,68 @@ const list = (v: string) =>
 const YES = /^(是|有|y|yes|true|1|√)$/i;
 const NO = /^(否|无|n|no|false|0|×)$/i;
 
+/** One record's values by field, and the problems of reading them. */
+class Reading {
+  readonly problems: Problem[] = [];
+  readonly values = new Map<string, { header: string; text: string }>();
+  constructor(private readonly at: string) {}
+
+  text(field: string) {
+    return this.values.get(field)?.text ?? null;
+  }
+
+  number(field: string, options: { integer?: boolean; min?: number } = {}) {
+    const v = this.values.get(field);
+    if (!v) return undefined;
+    const n = Number(v.text.replace(/,/g, ''));
+    if (
+      !Number.isFinite(n) ||
+      (options.integer && !Number.isInteger(n)) ||
+      n < (options.min ?? -Infinity)
+    ) {
+      this.problems.push({
+        severity: 'ERROR',
+        field: v.header,
+        reason: 'NOT_A_NUMBER',
+        message: `${this.at}: ${v.header} "${v.text}" is not ${options.integer ? 'a whole number' : 'a number'}${options.min !== undefined ? ` ≥ ${options.min}` : ''}`,
+      });
+      return undefined;
+    }
+    return n;
+  }
+
+  yesNo(field: string) {
+    const v = this.values.get(field);
+    if (!v) return undefined;
+    if (YES.test(v.text)) return true;
+    if (NO.test(v.text)) return false;
+    this.problems.push({
+      severity: 'ERROR',
+      field: v.header,
+      reason: 'NOT_YES_NO',
+      message: `${this.at}: ${v.header} "${v.text}" is neither 是 nor 否`,
+    });
+    return undefined;
+  }
+
+  /** A masked export (138****1234, 张**) imported again keeps the values already stored. */
+  unmasked(field: string) {
+    const v = this.values.get(field);
+    if (!v || !/\*{2,}|^.\*+$/u.test(v.text)) return this.text(field);
+    this.problems.push({
+      severity: 'WARNING',
+      field: v.header,
+      reason: 'MASKED',
+      message: `${this.at}: ${v.header} "${v.text}" was masked when it was exported: the value already stored is kept`,
+    });
+    return null;
+  }
+}
+
 /** One source record → the fields of one item of `kind`, with the problems of reading them. */
 export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
-  const problems: Problem[] = [];
-  const values = new Map<string, { header: string; text: string }>();
+  const reading = new Reading(record.at);
+  const { problems, values } = reading;
   const headers = Object.keys(record.properties);
   // a communities table with both 社区编码 and 街道编码: the row is the community, the street its parent
   const communityRows =
@@ -233,60 +299,13 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
     }
     if (text !== '') values.set(field, { header, text });
   }
-  const get = (field: string) => values.get(field)?.text ?? null;
-  const number = (field: string, options: { integer?: boolean; min?: number } = {}) => {
-    const v = values.get(field);
-    if (!v) return undefined;
-    const n = Number(v.text.replace(/,/g, ''));
-    if (
-      !Number.isFinite(n) ||
-      (options.integer && !Number.isInteger(n)) ||
-      n < (options.min ?? -Infinity)
-    ) {
-      problems.push({
-        severity: 'ERROR',
-        field: v.header,
-        reason: 'NOT_A_NUMBER',
-        message: `${record.at}: ${v.header} "${v.text}" is not ${options.integer ? 'a whole number' : 'a number'}${options.min !== undefined ? ` ≥ ${options.min}` : ''}`,
-      });
-      return undefined;
-    }
-    return n;
-  };
-  const bool = (field: string) => {
-    const v = values.get(field);
-    if (!v) return undefined;
-    if (YES.test(v.text)) return true;
-    if (NO.test(v.text)) return false;
-    problems.push({
-      severity: 'ERROR',
-      field: v.header,
-      reason: 'NOT_YES_NO',
-      message: `${record.at}: ${v.header} "${v.text}" is neither 是 nor 否`,
-    });
-    return undefined;
-  };
-
-  // a masked export (138****1234, 张**) imported again keeps the values already stored
-  const unmasked = (field: string) => {
-    const v = values.get(field);
-    if (!v || !/\*{2,}|^.\*+$/u.test(v.text)) return get(field);
-    problems.push({
-      severity: 'WARNING',
-      field: v.header,
-      reason: 'MASKED',
-      message: `${record.at}: ${v.header} "${v.text}" was masked when it was exported: the value already stored is kept`,
-    });
-    return null;
-  };
-
   const attrs: Record<string, unknown> = {};
-  let code = get('code');
+  let code = reading.text('code');
   let parentCode: string | null = null;
   let placeBy: string | null = null;
   switch (kind) {
     case 'REGION': {
-      const level = get('level');
+      const level = reading.text('level');
       if (level) {
         if (/街道|乡|镇|street/i.test(level)) attrs.level = 'STREET';
         else if (/社区|村|community/i.test(level)) attrs.level = 'COMMUNITY';
@@ -299,27 +318,27 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
             message: `${record.at}: level "${level}" is not 区/县 (district), 街道 (street) or 社区 (community)`,
           });
       }
-      parentCode = get('parent');
+      parentCode = reading.text('parent');
       break;
     }
     case 'COMPOUND':
-      parentCode = get('community');
-      attrs.households = number('households', { integer: true, min: 0 });
-      attrs.yearBuilt = number('yearBuilt', { integer: true, min: 1800 });
-      attrs.propertyCompany = get('propertyCompany');
-      attrs.tags = get('tags') ? list(get('tags')!) : undefined;
+      parentCode = reading.text('community');
+      attrs.households = reading.number('households', { integer: true, min: 0 });
+      attrs.yearBuilt = reading.number('yearBuilt', { integer: true, min: 1800 });
+      attrs.propertyCompany = reading.text('propertyCompany');
+      attrs.tags = reading.text('tags') ? list(reading.text('tags')!) : undefined;
       break;
     case 'GRID':
-      parentCode = get('community');
-      attrs.parentGrid = get('parent');
-      attrs.kinds = get('kinds') ? list(get('kinds')!) : undefined;
+      parentCode = reading.text('community');
+      attrs.parentGrid = reading.text('parent');
+      attrs.kinds = reading.text('kinds') ? list(reading.text('kinds')!) : undefined;
       break;
     case 'BUILDING': {
-      parentCode = get('compound');
-      const n = get('number') ?? get('name');
+      parentCode = reading.text('compound');
+      const n = reading.text('number') ?? reading.text('name');
       attrs.number = n;
-      attrs.floors = number('floors', { integer: true, min: 1 });
-      attrs.households = number('households', { integer: true, min: 0 });
+      attrs.floors = reading.number('floors', { integer: true, min: 1 });
+      attrs.households = reading.number('households', { integer: true, min: 0 });
       code = parentCode && n ? `${parentCode}/${n}` : null;
       if (!n)
         problems.push({
@@ -331,12 +350,12 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
       break;
     }
     case 'PROPERTY_COMPANY':
-      attrs.phone = get('phone');
-      attrs.hasPartyBranch = bool('redProperty');
+      attrs.phone = reading.text('phone');
+      attrs.hasPartyBranch = reading.yesNo('redProperty');
       break;
     case 'RESOURCE': {
-      parentCode = get('community');
-      const kindText = get('resourceKind');
+      parentCode = reading.text('community');
+      const kindText = reading.text('resourceKind');
       const resourceKind = kindText
         ? (RESOURCE_KIND_WORDS.find(([re]) => re.test(kindText))?.[1] ??
           (kindText.toUpperCase().replace(/\s/g, '_') as string))
@@ -349,15 +368,15 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
           message: `${record.at}: "${kindText}" is not a kind of resource (在职党员, 志愿服务队, 社会组织, 社区合伙人, 物业公司, 综合执法, 职能部门)`,
         });
       attrs.kind = resourceKind;
-      attrs.capabilities = get('capabilities')
-        ? [...new Set(list(get('capabilities')!).map(capabilityOf))]
+      attrs.capabilities = reading.text('capabilities')
+        ? [...new Set(list(reading.text('capabilities')!).map(capabilityOf))]
         : undefined;
-      attrs.capacity = number('capacity', { integer: true, min: 0 });
-      attrs.contactName = unmasked('contactName');
-      attrs.contactPhone = unmasked('phone');
-      attrs.mayDecline = bool('mayDecline');
-      attrs.claims = get('claims') ? list(get('claims')!) : undefined;
-      const schedule = get('schedule');
+      attrs.capacity = reading.number('capacity', { integer: true, min: 0 });
+      attrs.contactName = reading.unmasked('contactName');
+      attrs.contactPhone = reading.unmasked('phone');
+      attrs.mayDecline = reading.yesNo('mayDecline');
+      attrs.claims = reading.text('claims') ? list(reading.text('claims')!) : undefined;
+      const schedule = reading.text('schedule');
       if (schedule) {
         const availability = parseSchedule(schedule);
         if (availability) attrs.availability = availability;
@@ -369,7 +388,7 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
             message: `${record.at}: cannot read the schedule "${schedule}" (write e.g. "周一至周五 9:00-17:00", "每月8、18、28日" or "全天")`,
           });
       }
-      placeBy = get('building') ?? get('compound');
+      placeBy = reading.text('building') ?? reading.text('compound');
       break;
     }
   }
@@ -380,7 +399,7 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
       reason: 'MISSING_CODE',
       message: `${record.at}: no code (编码): every place and resource is matched by its code`,
     });
-  const name = get('name');
+  const name = reading.text('name');
   if (!name && kind !== 'BUILDING')
     problems.push({
       severity: 'ERROR',
@@ -393,11 +412,11 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
   let geometry = record.geometry;
   let wkt: string | null = null;
   if (!geometry) {
-    const lon = number('lon');
-    const lat = number('lat');
+    const lon = reading.number('lon');
+    const lat = reading.number('lat');
     if (lon !== undefined && lat !== undefined)
       geometry = { type: 'Point', coordinates: [lon, lat] };
-    else if (get('wkt')) wkt = get('wkt');
+    else if (reading.text('wkt')) wkt = reading.text('wkt');
   }
   return { at: record.at, code, name, parentCode, geometry, wkt, placeBy, attrs, problems };
 }

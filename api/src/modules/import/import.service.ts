@@ -1,5 +1,5 @@
 import gcoord from 'gcoord';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { badInput, ErrorCode, notFound, YituError } from '../../errors';
 import type { Viewer } from '../../auth/viewer';
@@ -7,7 +7,7 @@ import { actorOf } from '../../auth/viewer';
 import { crsFromName, crsFromPrj, type SourceCrs } from './crs';
 import { itemOf, type ImportItem, type ImportKind } from './fields';
 import { readImportFile, type GeoJSONGeometry, type SourceFile } from './read';
-import { checkImport, type RegionScope } from './import.checks';
+import { analyzeSampled, checkImport, type RegionScope } from './import.checks';
 import { applyRows } from './import.apply';
 
 // An import's life: upload → read (read.ts) → items (fields.ts) → staged in WGS84 (here) →
@@ -121,7 +121,6 @@ export async function previewImport(
   const file = await readImportFile(upload.fileName, upload.bytes);
   const { crs, note } = crsOf(file, options.crs);
   const srid = await sridOf(database, crs);
-  const items = file.records.map((record) => itemOf(options.kind, record));
   const scope = await scopeOf(database, viewer);
   return database.transaction(async (tx) => {
     const [created] = await tx.rows<{ id: number }>(sql`
@@ -131,50 +130,66 @@ export async function previewImport(
         ${`{${[...file.notes, ...(note ? [note] : [])].map((n) => JSON.stringify(n)).join(',')}}`}::text[])
       RETURNING id`);
     const importId = created!.id;
-    for (let i = 0; i < items.length; i += STAGE_BATCH)
-      await stage(tx, importId, srid, crs, items.slice(i, i + STAGE_BATCH), i);
-    await tx.rows(sql`ANALYZE import_rows`);
-    await checkImport(tx, importId, options.kind, scope);
+    await checkImport(tx, importId, options.kind, scope, async (into) => {
+      // each batch is read and encoded while the database stores the one before
+      let storing: Promise<unknown> = Promise.resolve();
+      for (let i = 0; i < file.records.length; i += STAGE_BATCH) {
+        const records = file.records.slice(i, i + STAGE_BATCH);
+        const batch = stagedRows(
+          records.map((record) => itemOf(options.kind, record)),
+          i,
+          crs,
+        );
+        await storing;
+        storing = stage(tx, into, importId, srid, batch);
+        storing.catch(() => {}); // awaited above or below; not an unhandled rejection meanwhile
+      }
+      await storing;
+    });
+    // the apply and the report read this import's rows by plans made on them
+    await analyzeSampled(tx, sql`import_rows`);
     return importId;
   });
 }
 
-/** Stages items already in WGS84 (an edit on the map) as rows of `importId`. */
-export const stageItems = (database: Database, importId: number, items: ImportItem[]) =>
-  stage(database, importId, 4326, CRS_WGS84, items, 0);
+/** checkImport's stage step for items already in WGS84 (an edit on the map). */
+export const stagingOf =
+  (database: Database, importId: number, items: ImportItem[]) => (into: SQL) =>
+    stage(database, into, importId, 4326, stagedRows(items, 0, CRS_WGS84));
 
 const CRS_WGS84 = crsFromName('WGS84');
 
-async function stage(
-  database: Database,
-  importId: number,
-  srid: number,
-  crs: SourceCrs,
-  items: ImportItem[],
-  offset: number,
-) {
-  const rows = items.map((item, i) => ({
-    seq: offset + i + 1,
-    at: item.at,
-    code: item.code,
-    name: item.name,
-    parent_code: item.parentCode,
-    place_by: item.placeBy,
-    geojson: item.geometry ? JSON.stringify(undoOffset(item.geometry, crs)) : null,
-    wkt: item.wkt,
-    attrs: {
-      ...Object.fromEntries(Object.entries(item.attrs).filter(([, v]) => v != null)),
-      // the row had a shape in the file: a NULL geom then means it could not be read
-      ...(item.geometry || item.wkt ? { _geometry: true } : {}),
-    },
-    problems: item.problems.map((p) => ({ ...p, stage: 'read', message: p.message })),
-  }));
+/** Items as the JSON rows stage() sends: numbered from `offset`, geometries in WGS84. */
+function stagedRows(items: ImportItem[], offset: number, crs: SourceCrs): string {
+  const rows = items.map((item, i) => {
+    const attrs: Record<string, unknown> = {};
+    for (const key in item.attrs) if (item.attrs[key] != null) attrs[key] = item.attrs[key];
+    // the row had a shape in the file: a NULL geom then means it could not be read
+    if (item.geometry || item.wkt) attrs._geometry = true;
+    return {
+      seq: offset + i + 1,
+      at: item.at,
+      code: item.code,
+      name: item.name,
+      parent_code: item.parentCode,
+      place_by: item.placeBy,
+      geojson: item.geometry && undoOffset(item.geometry, crs),
+      wkt: item.wkt,
+      attrs,
+      problems: item.problems.map((p) => ({ ...p, stage: 'read' })),
+    };
+  });
+  return JSON.stringify(rows);
+}
+
+async function stage(database: Database, into: SQL, importId: number, srid: number, rows: string) {
+  // json, not jsonb: each geometry reaches PostGIS as the text it was sent as, never re-encoded
   await database.rows(sql`
-    INSERT INTO import_rows (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems)
+    INSERT INTO ${into} (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems)
     SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by,
-      yitu_import_geometry(r.geojson, r.wkt, ${srid}), r.attrs, r.problems
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(seq int, at text, code text, name text,
-      parent_code text, place_by text, geojson text, wkt text, attrs jsonb, problems jsonb)`);
+      yitu_import_geometry(r.geojson::text, r.wkt, ${srid}), r.attrs, r.problems
+    FROM json_to_recordset(${rows}::json) AS r(seq int, at text, code text, name text,
+      parent_code text, place_by text, geojson json, wkt text, attrs jsonb, problems jsonb)`);
 }
 
 /** One import's summary: counts by action and by severity. */
@@ -186,8 +201,10 @@ export async function importSummary(database: Database, importId: number): Promi
       count(*) FILTER (WHERE r.action = 'CREATE')::int AS "create",
       count(*) FILTER (WHERE r.action = 'UPDATE')::int AS update,
       count(*) FILTER (WHERE r.action = 'UNCHANGED')::int AS unchanged,
-      coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'ERROR')), 0)::int AS errors,
-      coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'WARNING')), 0)::int AS warnings
+      coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'ERROR'))
+        FILTER (WHERE r.problems <> '[]'), 0)::int AS errors,
+      coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'WARNING'))
+        FILTER (WHERE r.problems <> '[]'), 0)::int AS warnings
     FROM imports i LEFT JOIN import_rows r ON r.import_id = i.id
     WHERE i.id = ${importId} GROUP BY i.id`);
   if (!row) throw notFound('import');
