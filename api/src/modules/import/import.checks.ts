@@ -177,7 +177,45 @@ export async function checkImport(
       UPDATE import_rows r SET target_id = t.id FROM ${sql.raw(TABLE[kind])} t
       WHERE r.import_id = ${importId} AND t.code = r.code`);
 
+  const table = sql.raw(TABLE[kind]);
+  // what each row's target was when the file was first checked (the dry run the user saw)
+  const fingerprint = sql`coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = r.target_id), '')`;
+  await database.rows(sql`
+    UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('_seen', ${fingerprint})
+    WHERE r.import_id = ${importId} AND NOT r.attrs ? '_seen'`);
+
+  // a code kept by another jurisdiction is not taken over by naming one's own community
+  if (!scope.all && (kind === 'COMPOUND' || kind === 'GRID' || kind === 'RESOURCE'))
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '编码',
+      reason: 'OUTSIDE_JURISDICTION',
+      rows: sql`SELECT r.seq, 'code ' || r.code || ' is ' || t.name || ' of ' || coalesce('community ' || c.code, 'no community')
+          || ', outside your jurisdiction' AS message
+        FROM ${rows} AND r.target_id IS NOT NULL JOIN ${table} t ON t.id = r.target_id
+        LEFT JOIN regions c ON c.id = t.community_id
+        WHERE ${
+          kind === 'RESOURCE'
+            ? sql`CASE WHEN t.community_id IS NOT NULL THEN ${outsideScope(scope, sql`c.id`)}
+                ELSE NOT EXISTS (SELECT 1 FROM regions g WHERE NOT ${outsideScope(scope, sql`g.id`)}
+                  AND ST_Intersects(g.boundary, t.location)) END`
+            : outsideScope(scope, sql`c.id`)
+        }`,
+    });
+
   await KIND_CHECKS[kind](database, importId, scope);
+
+  // the apply writes what the dry run showed: a target changed (or created) since then by
+  // someone else would be overwritten unseen, so the row is refused until the file is checked again
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '编码',
+    reason: 'CHANGED_SINCE_PREVIEW',
+    rows: sql`SELECT r.seq, 'code ' || r.code || CASE WHEN r.attrs->>'_seen' = '' THEN ' was created' ELSE ' was changed' END
+        || ' by someone else after this file was checked: upload it again to see what it would change now' AS message
+      FROM ${rows} AND r.attrs->>'_seen' <> ${fingerprint}
+        AND NOT (r.target_id IS NOT NULL AND ${UNCHANGED[kind]})`,
+  });
 
   // ---- action ----
   await database.rows(sql`
