@@ -184,7 +184,10 @@ export async function checkImport(
     UPDATE import_rows r SET attrs = r.attrs || jsonb_build_object('_seen', ${fingerprint})
     WHERE r.import_id = ${importId} AND NOT r.attrs ? '_seen'`);
 
-  // a code kept by another jurisdiction is not taken over by naming one's own community
+  await KIND_CHECKS[kind](database, importId, scope);
+
+  // a code kept by another jurisdiction is not taken over by naming one's own community (said
+  // once: a row outside by its own community already says so)
   if (!scope.all && (kind === 'COMPOUND' || kind === 'GRID' || kind === 'RESOURCE'))
     await flag(database, importId, {
       severity: 'ERROR',
@@ -192,7 +195,9 @@ export async function checkImport(
       reason: 'OUTSIDE_JURISDICTION',
       rows: sql`SELECT r.seq, 'code ' || r.code || ' is ' || t.name || ' of ' || coalesce('community ' || c.code, 'no community')
           || ', outside your jurisdiction' AS message
-        FROM ${rows} AND r.target_id IS NOT NULL JOIN ${table} t ON t.id = r.target_id
+        FROM ${rows} AND r.target_id IS NOT NULL
+          AND NOT r.problems @> '[{"reason": "OUTSIDE_JURISDICTION"}]'
+        JOIN ${table} t ON t.id = r.target_id
         LEFT JOIN regions c ON c.id = t.community_id
         WHERE ${
           kind === 'RESOURCE'
@@ -202,8 +207,6 @@ export async function checkImport(
             : outsideScope(scope, sql`c.id`)
         }`,
     });
-
-  await KIND_CHECKS[kind](database, importId, scope);
 
   // the apply writes what the dry run showed: a target changed (or created) since then by
   // someone else would be overwritten unseen, so the row is refused until the file is checked again
