@@ -197,6 +197,34 @@ describe(`importing and editing places under attack (${engineName()})`, () => {
     ).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_APPLIED' });
   });
 
+  it('refuses micro-grids that name themselves or each other as their grid', async () => {
+    const shape = (await compound(OWN_COMPOUND)).boundary;
+    const micro = (code: string, parent: string) => ({
+      type: 'Feature',
+      properties: { 网格编码: code, 网格名称: code, 所属社区: OWN_COMMUNITY, 上级网格: parent },
+      geometry: shape,
+    });
+    const file = Buffer.from(
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [micro('RT-M1', 'RT-M2'), micro('RT-M2', 'RT-M1'), micro('RT-M3', 'RT-M3')],
+      }),
+    );
+    const { body } = await upload('GRID', 'cycle.geojson', file, commandCookie);
+    const found = (await problemsOf(body.id!, command)).filter(
+      (p) => p.reason === 'PARENT_NOT_A_GRID',
+    );
+    expect(found.map((p) => [p.at, p.field])).toEqual([
+      ['feature 1', '上级网格'],
+      ['feature 2', '上级网格'],
+      ['feature 3', '上级网格'],
+    ]);
+    expect(found[2]!.message).toMatch(/cannot lie in itself/);
+    expect(await errorOf(apply(body.id!, command))).toMatchObject({
+      reason: 'IMPORT_HAS_ERRORS',
+    });
+  });
+
   it('answers NUL, overlong codes, zip bombs and broken edit shapes with a code, not a 500', async () => {
     const nul = await upload(
       'PROPERTY_COMPANY',

@@ -470,6 +470,18 @@ const KIND_CHECKS: Record<
         CROSS JOIN LATERAL (SELECT ST_Intersection(r.geom, o.geom)::geography AS shared) i
         WHERE ST_Area(i.shared) > ${OVERLAP_M2} AND ST_Area(i.shared) > ${SLIVER_M} * ST_Perimeter(i.shared) / 2`,
     });
+    // one level: a micro-grid naming itself, another micro-grid, or one that names it back would
+    // be written with no parent at all (a top-level grid no overlap check has seen)
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '上级网格',
+      reason: 'PARENT_NOT_A_GRID',
+      rows: sql`SELECT r.seq, CASE WHEN p.code = r.code THEN 'a micro-grid cannot lie in itself'
+          ELSE (r.attrs->>'parentGrid') || ' is itself a micro-grid (of ' || p.parent_code || '): a micro-grid lies in a grid' END AS message
+        FROM ${rows} AND r.attrs ? 'parentGrid'
+        JOIN ${after} p ON p.code = r.attrs->>'parentGrid'
+        WHERE p.parent_code IS NOT NULL`,
+    });
     await flag(database, importId, {
       severity: 'ERROR',
       field: 'geometry',
