@@ -87,6 +87,15 @@ export async function editPlace(
 ): Promise<EditOutcome> {
   const code = edit.code.trim();
   if (!code) throw badInput('input.code', 'MISSING_CODE', 'code: every place is kept by its code');
+  // the limits a file's row has (fields.ts): a longer code would fail the write with a 500
+  if (code.length > 100)
+    throw badInput('input.code', 'TOO_LONG', `code: ${code.length} characters, more than 100`);
+  if ((edit.name?.length ?? 0) > 1_000)
+    throw badInput(
+      'input.name',
+      'TOO_LONG',
+      `name: ${edit.name!.length} characters, more than 1000`,
+    );
   try {
     return await database.transaction((tx) => editIn(tx, viewer, { ...edit, code }, now));
   } catch (error) {
@@ -173,5 +182,13 @@ async function editIn(
     sql`UPDATE imports SET status = 'APPLIED', applied_at = ${now.toISOString()} WHERE id = ${importId}`,
   );
   const after = await current(tx, edit.kind, edit.code);
+  // drawn as new while another editor saved the same code: the upsert updated theirs
+  if (!was && after && after.version !== 1)
+    throw new YituError(
+      ErrorCode.CONFLICT,
+      `${edit.code} was just created by someone else: reload and edit it`,
+      'input.code',
+      'ALREADY_EXISTS',
+    );
   return outcome(true, after?.version ?? null);
 }

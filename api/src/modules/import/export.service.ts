@@ -436,12 +436,12 @@ export async function exportPlaces(
       ...spec.columns.map((c) => valueOf(c, row)),
       ...shapeColumns.map((c) => c.value(row)),
     ];
-    const long = values.find((v) => typeof v === 'string' && v.length > XLSX_CELL_CHARS);
-    if (long !== undefined)
+    const long = values.findIndex((v) => typeof v === 'string' && v.length > XLSX_CELL_CHARS);
+    if (long >= 0)
       throw badInput(
         'format',
         'CELL_TOO_LONG',
-        `${String(row.code ?? '')}: its shape is ${(long as string).length} characters of WKT, more than an xlsx cell holds (${XLSX_CELL_CHARS}): export GeoJSON`,
+        `${String(row.code ?? '')}: its ${headers[long]} is ${(values[long] as string).length} characters, more than an xlsx cell holds (${XLSX_CELL_CHARS}): export GeoJSON`,
       );
     sheet.addRow(values);
   }

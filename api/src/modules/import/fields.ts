@@ -135,6 +135,19 @@ export function fieldOfHeader(header: string, kind?: ImportKind) {
 
 const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/;
 
+// Codes and the codes or names of what a row belongs to; every other text but a WKT shape
+const KEY_FIELDS = new Set([
+  'code',
+  'parent',
+  'community',
+  'compound',
+  'building',
+  'number',
+  'propertyCompany',
+]);
+const MAX_CODE = 100;
+const MAX_TEXT = 1_000;
+
 const RESOURCE_KIND_WORDS: [RegExp, string][] = [
   [/party.?member|党员|双报到/i, 'PARTY_MEMBER'],
   [/volunteer|志愿/i, 'VOLUNTEER_TEAM'],
@@ -296,6 +309,17 @@ export function itemOf(kind: ImportKind, record: SourceRecord): ImportItem {
           message: `${record.at}: ${header} "${text}" has full-width characters, read as "${ascii}"`,
         });
       text = field === 'name' ? text : ascii;
+    }
+    const limit = field === 'wkt' ? Infinity : KEY_FIELDS.has(field) ? MAX_CODE : MAX_TEXT;
+    if (text.length > limit) {
+      // kept out: a code past the index's limit fails the write, a long text every xlsx export
+      problems.push({
+        severity: 'ERROR',
+        field: header,
+        reason: 'TOO_LONG',
+        message: `${record.at}: ${header} is ${text.length} characters long, more than the ${limit} it may have`,
+      });
+      continue;
     }
     if (text !== '') values.set(field, { header, text });
   }

@@ -239,7 +239,48 @@ async function runChecks(
     FROM (SELECT w.seq, b.id FROM ${WORK} w ${target} WHERE w.import_id = ${importId}) m
     WHERE r.import_id = ${importId} AND r.seq = m.seq AND r.target_id IS DISTINCT FROM m.id`);
 
+  const table = sql.raw(TABLE[kind]);
+  // what each row's target was when the file was first checked (the dry run the user saw)
+  const fingerprint = sql`coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = r.target_id), '')`;
+  await database.rows(sql`
+    UPDATE ${WORK} r SET attrs = r.attrs || jsonb_build_object('_seen', ${fingerprint})
+    WHERE r.import_id = ${importId} AND NOT r.attrs ? '_seen'`);
+
   await KIND_CHECKS[kind](database, importId, scope);
+
+  // a code kept by another jurisdiction is not taken over by naming one's own community (said
+  // once: a row outside by its own community already says so)
+  if (!scope.all && (kind === 'COMPOUND' || kind === 'GRID' || kind === 'RESOURCE'))
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '编码',
+      reason: 'OUTSIDE_JURISDICTION',
+      rows: sql`SELECT r.seq, 'code ' || r.code || ' is ' || t.name || ' of ' || coalesce('community ' || c.code, 'no community')
+          || ', outside your jurisdiction' AS message
+        FROM ${rows} AND r.target_id IS NOT NULL
+          AND NOT r.problems @> '[{"reason": "OUTSIDE_JURISDICTION"}]'
+        JOIN ${table} t ON t.id = r.target_id
+        LEFT JOIN regions c ON c.id = t.community_id
+        WHERE ${
+          kind === 'RESOURCE'
+            ? sql`CASE WHEN t.community_id IS NOT NULL THEN ${outsideScope(scope, sql`c.id`)}
+                ELSE NOT EXISTS (SELECT 1 FROM regions g WHERE NOT ${outsideScope(scope, sql`g.id`)}
+                  AND ST_Intersects(g.boundary, t.location)) END`
+            : outsideScope(scope, sql`c.id`)
+        }`,
+    });
+
+  // the apply writes what the dry run showed: a target changed (or created) since then by
+  // someone else would be overwritten unseen, so the row is refused until the file is checked again
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '编码',
+    reason: 'CHANGED_SINCE_PREVIEW',
+    rows: sql`SELECT r.seq, 'code ' || r.code || CASE WHEN r.attrs->>'_seen' = '' THEN ' was created' ELSE ' was changed' END
+        || ' by someone else after this file was checked: upload it again to see what it would change now' AS message
+      FROM ${rows} AND r.attrs->>'_seen' <> ${fingerprint}
+        AND NOT (r.target_id IS NOT NULL AND ${UNCHANGED[kind]})`,
+  });
 
   // ---- action (none while the row has an error) ----
   await database.rows(sql`
@@ -503,6 +544,18 @@ const KIND_CHECKS: Record<
           AND ST_Intersects(o.geom, r.geom) AND NOT ST_Touches(o.geom, r.geom)
         CROSS JOIN LATERAL (SELECT ST_Intersection(r.geom, o.geom)::geography AS shared) i
         WHERE ST_Area(i.shared) > ${OVERLAP_M2} AND ST_Area(i.shared) > ${SLIVER_M} * ST_Perimeter(i.shared) / 2`,
+    });
+    // one level: a micro-grid naming itself, another micro-grid, or one that names it back would
+    // be written with no parent at all (a top-level grid no overlap check has seen)
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '上级网格',
+      reason: 'PARENT_NOT_A_GRID',
+      rows: sql`SELECT r.seq, CASE WHEN p.code = r.code THEN 'a micro-grid cannot lie in itself'
+          ELSE (r.attrs->>'parentGrid') || ' is itself a micro-grid (of ' || p.parent_code || '): a micro-grid lies in a grid' END AS message
+        FROM ${rows} AND r.attrs ? 'parentGrid'
+        JOIN ${after} p ON p.code = r.attrs->>'parentGrid'
+        WHERE p.parent_code IS NOT NULL`,
     });
     await flag(database, importId, {
       severity: 'ERROR',

@@ -15,6 +15,7 @@ import {
   type ImportSummary,
 } from './import.service';
 import { editPlace, EDITABLE_KINDS, type EditableKind } from './edit.service';
+import { checkGeometry, READ_LIMITS } from './read';
 import {
   ApplyImportInput,
   DataImport,
@@ -91,6 +92,9 @@ export class DataImportResolver {
   async editPlace(@Ctx() ctx: Context, @Arg('input', () => EditPlaceInput) input: EditPlaceInput) {
     if (!(EDITABLE_KINDS as readonly string[]).includes(input.kind))
       throw badInput('input.kind', 'NOT_EDITABLE', `kind: one of ${EDITABLE_KINDS.join(', ')}`);
+    // the shape guard a file's features pass, before gcoord or PostGIS see it
+    if (input.geometry)
+      checkGeometry(input.geometry, 'input.geometry', input.code, READ_LIMITS.maxVertices);
     return editPlace(
       ctx.database,
       ctx.auth.viewer,

@@ -301,14 +301,26 @@ export async function applyImport(
   const imp = await previewedImport(database, viewer, importId);
   await checkImport(database, importId, imp.kind, await scopeOf(database, viewer));
   const before = await importSummary(database, importId);
-  if (before.errors > 0)
+  if (before.errors > 0) {
+    // the re-check is rolled back with the refusal: its findings travel in the error (the map
+    // may have changed since the dry run the user saw)
+    const found = (await importProblems(database, importId, 20)).filter(
+      (p) => p.severity === 'ERROR',
+    );
     throw new YituError(
       ErrorCode.BAD_USER_INPUT,
-      `${imp.fileName} has ${before.errors} problem${before.errors === 1 ? '' : 's'} to fix first (see the import's problems); nothing was written`,
+      `${imp.fileName} has ${before.errors} problem${before.errors === 1 ? '' : 's'} to fix first; nothing was written: ${found
+        .slice(0, 3)
+        .map((p) => p.message)
+        .join('; ')}${before.errors > 3 ? ' …' : ''}`,
       'importId',
       'IMPORT_HAS_ERRORS',
-      { errors: before.errors },
+      {
+        errors: before.errors,
+        problems: found.map(({ at, field, reason, message }) => ({ at, field, reason, message })),
+      },
     );
+  }
   await applyRows(database, importId, imp.kind);
   if (options.rederiveTickets) await rederiveTickets(database, importId, imp.kind);
   await database.rows(sql`

@@ -1,8 +1,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { parseShp, parseDbf } from 'shpjs';
-import { badInput } from '../../errors';
+import { badInput, ErrorCode, YituError } from '../../errors';
 
 // Files as offices hold them → one list of records, each with a geometry (or none: a table
 // placed later by code or name) and its attributes as written. Formats are read by maintained
@@ -36,9 +36,15 @@ export interface ReadLimits {
   /** Vertices one feature may have; a hand-drawn compound has tens, a street a few thousand. */
   maxVertices: number;
   maxRecords: number;
+  /** Bytes the parts of a zip (shapefile, xlsx) may unpack to: a zip bomb stops here. */
+  maxUnzippedBytes: number;
 }
 
-export const READ_LIMITS: ReadLimits = { maxVertices: 100_000, maxRecords: 500_000 };
+export const READ_LIMITS: ReadLimits = {
+  maxVertices: 100_000,
+  maxRecords: 500_000,
+  maxUnzippedBytes: 256 * 1024 * 1024,
+};
 
 const refuse = (fileName: string, reason: string, message: string, field = 'file') =>
   badInput(field, reason, `${fileName}: ${message}`);
@@ -53,9 +59,9 @@ export async function readImportFile(
   const lower = fileName.toLowerCase();
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b; // "PK": zip, and so also xlsx
   let file: SourceFile;
-  if (lower.endsWith('.xlsx')) file = await readXlsx(fileName, bytes);
+  if (lower.endsWith('.xlsx')) file = await readXlsx(fileName, bytes, limits);
   else if (lower.endsWith('.zip') || (isZip && !lower.endsWith('.csv')))
-    file = readZippedShapefile(fileName, bytes);
+    file = readZippedShapefile(fileName, bytes, limits);
   else if (lower.endsWith('.shp'))
     throw refuse(
       fileName,
@@ -79,9 +85,39 @@ export async function readImportFile(
       'TOO_MANY_RECORDS',
       `${file.records.length} records, more than the ${limits.maxRecords} one import takes: split the file`,
     );
-  for (const record of file.records)
-    if (record.geometry) checkGeometry(fileName, record, limits.maxVertices);
+  for (const record of file.records) {
+    checkText(fileName, record);
+    if (record.geometry)
+      checkGeometry(
+        record.geometry,
+        `${record.at}.geometry`,
+        `${fileName}: ${record.at}`,
+        limits.maxVertices,
+      );
+  }
   return file;
+}
+
+// U+0000 and lone surrogates are not text to PostgreSQL (a 500 at the insert): said here instead
+// eslint-disable-next-line no-control-regex -- U+0000 is what it looks for
+const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function checkText(fileName: string, record: SourceRecord) {
+  for (const [key, value] of Object.entries(record.properties)) {
+    const where = `${record.at}.${key.replace(NOT_TEXT, '?')}`;
+    if (NOT_TEXT.test(key) || (typeof value === 'string' && NOT_TEXT.test(value)))
+      throw badInput(
+        where,
+        'INVALID_TEXT',
+        `${fileName}: ${where} holds U+0000 or a lone surrogate, which is not text: remove it`,
+      );
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      throw badInput(
+        where,
+        'NOT_A_VALUE',
+        `${fileName}: ${where} is an object, not a value (text, number, 是/否 or a list)`,
+      );
+  }
 }
 
 // ---- text ----
@@ -181,14 +217,56 @@ function readGeoJson(fileName: string, bytes: Uint8Array): SourceFile {
 
 // ---- zipped shapefile ----
 
-function readZippedShapefile(fileName: string, bytes: Uint8Array): SourceFile {
-  let entries: Record<string, Uint8Array>;
+/** A zip's entries as its central directory lists them: nothing is unpacked. */
+function zipEntries(fileName: string, bytes: Uint8Array) {
+  const entries: { name: string; size: number }[] = [];
   try {
-    entries = unzipSync(bytes);
+    unzipSync(bytes, {
+      filter: (entry) => {
+        entries.push({ name: entry.name, size: entry.originalSize });
+        return false;
+      },
+    });
   } catch (error) {
     throw refuse(fileName, 'CORRUPT_ZIP', `not a readable zip (${(error as Error).message})`);
   }
-  const names = Object.keys(entries).filter((n) => !n.startsWith('__MACOSX') && !n.endsWith('/'));
+  return entries;
+}
+
+/**
+ * The entries `names` of a zip, unpacked. fflate unpacks each into a buffer of the size its
+ * header declares (never more), so the declared sizes bound the memory: a zip bomb is refused
+ * before anything is unpacked.
+ */
+function unzipBounded(
+  fileName: string,
+  bytes: Uint8Array,
+  names: readonly string[],
+  limits: ReadLimits,
+): Record<string, Uint8Array> {
+  const wanted = new Set(names);
+  const total = zipEntries(fileName, bytes)
+    .filter((e) => wanted.has(e.name))
+    .reduce((sum, e) => sum + e.size, 0);
+  if (total > limits.maxUnzippedBytes)
+    throw new YituError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `${fileName}: unzips to ${Math.ceil(total / 1024 / 1024)} MB, more than the ${Math.floor(limits.maxUnzippedBytes / 1024 / 1024)} MB one import takes: split it`,
+      'file',
+      'UNZIPPED_TOO_LARGE',
+      { limit: limits.maxUnzippedBytes },
+    );
+  try {
+    return unzipSync(bytes, { filter: (entry) => wanted.has(entry.name) });
+  } catch (error) {
+    throw refuse(fileName, 'CORRUPT_ZIP', `not a readable zip (${(error as Error).message})`);
+  }
+}
+
+function readZippedShapefile(fileName: string, bytes: Uint8Array, limits: ReadLimits): SourceFile {
+  const names = zipEntries(fileName, bytes)
+    .map((e) => e.name)
+    .filter((n) => !n.startsWith('__MACOSX') && !n.endsWith('/'));
   const shps = names.filter((n) => n.toLowerCase().endsWith('.shp'));
   if (shps.length === 0)
     throw refuse(
@@ -203,8 +281,16 @@ function readZippedShapefile(fileName: string, bytes: Uint8Array): SourceFile {
       `the zip holds ${shps.length} shapefiles (${shps.join(', ')}): upload one layer per zip`,
     );
   const base = shps[0]!.slice(0, -4);
+  const partName = (ext: string) =>
+    names.find((n) => n.toLowerCase() === `${base}.${ext}`.toLowerCase());
+  const entries = unzipBounded(
+    fileName,
+    bytes,
+    ['shp', 'shx', 'dbf', 'prj', 'cpg'].flatMap((ext) => partName(ext) ?? []),
+    limits,
+  );
   const part = (ext: string) => {
-    const name = names.find((n) => n.toLowerCase() === `${base}.${ext}`.toLowerCase());
+    const name = partName(ext);
     return name ? entries[name] : undefined;
   };
   const dbf = part('dbf');
@@ -217,8 +303,9 @@ function readZippedShapefile(fileName: string, bytes: Uint8Array): SourceFile {
   const notes: string[] = [];
   const cpg = part('cpg');
   const encoding = cpg
-    ? new TextDecoder().decode(cpg).trim()
+    ? cpgEncoding(fileName, `${base}.cpg`, new TextDecoder().decode(cpg))
     : dbfEncoding(dbf, (why) => notes.push(`${base}.dbf: ${why}`));
+  checkDbfHeader(fileName, `${base}.dbf`, dbf, limits);
   let shapes: (GeoJSONGeometry | null)[];
   let rows: Record<string, unknown>[];
   try {
@@ -262,6 +349,58 @@ function readZippedShapefile(fileName: string, bytes: Uint8Array): SourceFile {
 const toView = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 /**
+ * The encoding a .cpg names, as TextDecoder knows it. Windows code pages are written as numbers
+ * ("936", "ANSI 936"), which TextDecoder does not take; a name nobody knows is refused, since
+ * parsedbf would read the text as UTF-8 and the names would come in garbled.
+ */
+function cpgEncoding(fileName: string, cpgName: string, text: string): string {
+  const label = text.trim();
+  const page = /^(?:ANSI\s*|CP|windows-)?(\d+)$/i.exec(label)?.[1];
+  const byPage: Record<string, string> = {
+    '936': 'gb18030',
+    '54936': 'gb18030',
+    '65001': 'utf-8',
+    '950': 'big5',
+  };
+  const candidate = page ? (byPage[page] ?? `windows-${page}`) : label;
+  try {
+    new TextDecoder(candidate);
+    return candidate;
+  } catch {
+    throw refuse(
+      fileName,
+      'UNKNOWN_ENCODING',
+      `${cpgName} names the text encoding "${label.slice(0, 40)}", which Yitu does not know: write UTF-8 or GBK in it`,
+    );
+  }
+}
+
+/**
+ * parsedbf believes the header's record count and length: a header claiming 2³¹ records in a
+ * 1 kB file would make it loop until the process runs out of memory. Checked against the bytes.
+ */
+function checkDbfHeader(fileName: string, dbfName: string, dbf: Uint8Array, limits: ReadLimits) {
+  const corrupt = (why: string) =>
+    refuse(fileName, 'CORRUPT_DBF', `${dbfName} cannot be read (${why})`);
+  if (dbf.length < 32) throw corrupt('shorter than its 32-byte header');
+  const view = toView(dbf);
+  const records = view.getUint32(4, true);
+  const headerLength = view.getUint16(8, true);
+  const recordLength = view.getUint16(10, true);
+  if (records > limits.maxRecords)
+    throw refuse(
+      fileName,
+      'TOO_MANY_RECORDS',
+      `${dbfName} says it has ${records} records, more than the ${limits.maxRecords} one import takes: split the file`,
+    );
+  // the last record may lack its end-of-file byte (0x1A) but not its own bytes
+  if (records > 0 && (recordLength === 0 || headerLength + records * recordLength > dbf.length))
+    throw corrupt(
+      `its header says ${records} records of ${recordLength} bytes after ${headerLength} bytes of header, but it has ${dbf.length} bytes`,
+    );
+}
+
+/**
  * The text encoding of a .dbf without a .cpg: its language driver byte when it names one
  * (0x4D = GB2312/936, what ArcGIS writes on Chinese Windows), else UTF-8 if every byte decodes
  * as UTF-8, else GB18030 (a superset of GBK) — Chinese offices' files usually are.
@@ -283,7 +422,12 @@ function dbfEncoding(dbf: Uint8Array, note: (why: string) => void): string {
 
 // ---- tables (CSV, xlsx) ----
 
-function tableRecords(fileName: string, rows: unknown[][], firstRow: number): SourceRecord[] {
+/** rows[0] is the header; lineOf(i) is the line or sheet row the user sees rows[i] on. */
+function tableRecords(
+  fileName: string,
+  rows: unknown[][],
+  lineOf: (index: number) => number,
+): SourceRecord[] {
   const header = (rows[0] ?? []).map((h) => (h == null ? '' : String(h).trim()));
   if (header.every((h) => h === ''))
     throw refuse(
@@ -309,7 +453,7 @@ function tableRecords(fileName: string, rows: unknown[][], firstRow: number): So
     header.forEach((h, c) => {
       if (h !== '' && row[c] != null && String(row[c]).trim() !== '') properties[h] = row[c];
     });
-    records.push({ at: `row ${i + firstRow + 1}`, geometry: null, properties });
+    records.push({ at: `row ${lineOf(i + 1)}`, geometry: null, properties });
   });
   return records;
 }
@@ -331,15 +475,28 @@ function readCsv(fileName: string, bytes: Uint8Array): SourceFile {
     fileName,
     format: 'CSV',
     declaredCrs: undefined,
-    records: tableRecords(fileName, rows, 1),
+    records: tableRecords(fileName, rows, (i) => i + 1),
     notes: encoding === 'UTF-8' ? [] : [`read as ${encoding} (not UTF-8)`],
   };
 }
 
-async function readXlsx(fileName: string, bytes: Uint8Array): Promise<SourceFile> {
+async function readXlsx(
+  fileName: string,
+  bytes: Uint8Array,
+  limits: ReadLimits,
+): Promise<SourceFile> {
+  // exceljs's unzipper trusts no size: the parts are unpacked here, bounded, and handed over stored
+  let stored: Uint8Array;
+  try {
+    const parts = zipEntries(fileName, bytes).map((e) => e.name);
+    stored = zipSync(unzipBounded(fileName, bytes, parts, limits), { level: 0 });
+  } catch (error) {
+    if (!(error instanceof YituError) || error.reason !== 'CORRUPT_ZIP') throw error;
+    throw refuse(fileName, 'CORRUPT_XLSX', 'not a readable xlsx workbook (not a zip)');
+  }
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    await workbook.xlsx.load(Buffer.from(stored) as unknown as ArrayBuffer);
   } catch (error) {
     throw refuse(
       fileName,
@@ -349,15 +506,18 @@ async function readXlsx(fileName: string, bytes: Uint8Array): Promise<SourceFile
   }
   const sheet = workbook.worksheets.find((s) => s.actualRowCount > 0);
   if (!sheet) throw refuse(fileName, 'EMPTY_FILE', 'every sheet is empty');
-  // the header is the first row with any value; merged header cells hide which column is which
-  let headerRow = 0;
-  sheet.eachRow((row, n) => {
-    if (!headerRow && row.actualCellCount > 0) headerRow = n;
-  });
+  // only the rows that hold something (a stray cell at XFD1048576 must not make a million), and
+  // the columns up to the header's last cell: a column without a header is not read anyway
+  // (actualColumnCount counts the columns used, so a blank column would hide the last one)
   const rows: unknown[][] = [];
-  const width = sheet.actualColumnCount || sheet.columnCount;
-  for (let r = headerRow; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
+  const sheetRows: number[] = [];
+  let headerRow = 0;
+  let width = 0;
+  sheet.eachRow((row, r) => {
+    if (!headerRow) {
+      headerRow = r;
+      width = row.cellCount;
+    }
     const values: unknown[] = [];
     for (let c = 1; c <= width; c++) {
       const cell = row.getCell(c);
@@ -377,12 +537,13 @@ async function readXlsx(fileName: string, bytes: Uint8Array): Promise<SourceFile
       values.push(cellValue(cell.value));
     }
     rows.push(values);
-  }
+    sheetRows.push(r);
+  });
   return {
     fileName,
     format: 'XLSX',
     declaredCrs: undefined,
-    records: tableRecords(fileName, rows, headerRow),
+    records: tableRecords(fileName, rows, (i) => sheetRows[i]!),
     notes: [],
   };
 }
@@ -420,13 +581,23 @@ const POSITION_DEPTH: Record<string, number> = {
   MultiPolygon: 3,
 };
 
-function checkGeometry(fileName: string, record: SourceRecord, maxVertices: number) {
-  const g = record.geometry!;
-  const walk = new CoordinateWalk(fileName, record, maxVertices);
-  if (!GEOMETRY_TYPES.has(g.type))
+/**
+ * Refuses a geometry PostGIS should not be handed: an unknown type, positions that are not
+ * finite [x, y] numbers, rings that are not closed (GEOS cannot judge them: PGlite's PostGIS then
+ * answers no row at all), too many vertices. `field` names it in the error, `where` starts the
+ * message.
+ */
+export function checkGeometry(
+  g: GeoJSONGeometry,
+  field: string,
+  where: string,
+  maxVertices: number,
+) {
+  const walk = new CoordinateWalk(field, where, maxVertices, g?.type);
+  if (g === null || typeof g !== 'object' || !GEOMETRY_TYPES.has(g.type))
     throw walk.fail(
       'UNSUPPORTED_GEOMETRY',
-      `geometry type ${String(g.type)} is not one Yitu stores`,
+      `geometry type ${String((g as GeoJSONGeometry | null)?.type)} is not one Yitu stores`,
     );
   walk.visit(g.coordinates, POSITION_DEPTH[g.type]!);
 }
@@ -434,15 +605,18 @@ function checkGeometry(fileName: string, record: SourceRecord, maxVertices: numb
 // (methods, not closures made per feature: a file has 100,000 features)
 class CoordinateWalk {
   private vertices = 0;
+  private readonly polygonal: boolean;
   constructor(
-    private readonly fileName: string,
-    private readonly record: SourceRecord,
+    private readonly field: string,
+    private readonly where: string,
     private readonly maxVertices: number,
-  ) {}
+    type: string | undefined,
+  ) {
+    this.polygonal = type === 'Polygon' || type === 'MultiPolygon';
+  }
 
   fail(reason: string, message: string) {
-    const at = this.record.at;
-    return badInput(`${at}.geometry`, reason, `${this.fileName}: ${at}: ${message}`);
+    return badInput(this.field, reason, `${this.where}: ${message}`);
   }
 
   visit(c: unknown, depth: number): void {
@@ -452,7 +626,8 @@ class CoordinateWalk {
       if (c.length < 2 || !c.every((n) => typeof n === 'number' && Number.isFinite(n)))
         throw this.fail(
           'INVALID_COORDINATES',
-          `a position must be [x, y] numbers, found ${JSON.stringify(c).slice(0, 60)}`,
+          // nested arrays are not printed: a deep one would overflow the stack
+          `a position must be [x, y] numbers, found ${c.every((n) => !Array.isArray(n)) ? JSON.stringify(c).slice(0, 60) : 'nested arrays'}`,
         );
       if (++this.vertices > this.maxVertices)
         throw this.fail(
@@ -462,5 +637,15 @@ class CoordinateWalk {
       return;
     }
     for (const child of c) this.visit(child, depth - 1);
+    // a ring (the arrays of positions in a polygon) closes on its first position
+    if (depth === 1 && this.polygonal) {
+      const first = c[0] as number[] | undefined;
+      const last = c[c.length - 1] as number[] | undefined;
+      if (c.length < 4 || first![0] !== last![0] || first![1] !== last![1])
+        throw this.fail(
+          'UNCLOSED_RING',
+          `a polygon's ring must have at least 4 positions and end where it starts (${c.length} positions${c.length ? `, from ${JSON.stringify(first)} to ${JSON.stringify(last)}` : ''})`,
+        );
+    }
   }
 }
