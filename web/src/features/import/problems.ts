@@ -46,6 +46,10 @@ const LABELS: Record<string, string> = {
   NOT_YES_NO: tr('应为是或否'),
   FULL_WIDTH: tr('全角字符已转换'),
   MASKED: tr('已脱敏的联系方式未导入'),
+  CHANGED_SINCE_PREVIEW: tr('预览后已被他人修改'),
+  PARENT_NOT_A_GRID: tr('上级网格无效'),
+  TOO_LONG: tr('内容过长'),
+  NOT_A_VALUE: tr('不是单个值'),
 };
 
 /** What kind of problem a reason is, in the UI's language (the reason itself if unknown). */
