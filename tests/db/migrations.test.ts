@@ -31,6 +31,8 @@ describe(`migrations on ${engineName()}`, () => {
       'credentials',
       'grid_workers',
       'grids',
+      'import_rows',
+      'imports',
       'party_organizations',
       'photos',
       'property_companies',
@@ -75,6 +77,8 @@ describe(`migrations on ${engineName()}`, () => {
       'buildings.location',
       'compounds.boundary',
       'grids.boundary',
+      // an import's staged rows, judged before they reach their table
+      'import_rows.geom',
       'regions.boundary',
       'resources.location',
       'resources.service_area',

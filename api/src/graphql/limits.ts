@@ -222,6 +222,8 @@ export const LIST_BOUNDS: Record<string, number> = {
   'DispatchPlan.items': 200,
   'DispatchPlan.unplanned': 200,
   'Mutation.applyDispatchPlan': 200,
+  // one drawn place's problems (edit.service.ts answers at most 100)
+  'PlaceEditResult.problems': 100,
 };
 
 const valueOf = (node: ValueNode, variables: Record<string, unknown>): unknown =>
