@@ -51,7 +51,8 @@ const rowsOf = (importId: number) =>
 const hasError = sql`r.problems @> '[{"severity":"ERROR"}]'`;
 const areaM2 = (g: SQL) => sql`ST_Area((${g})::geography)`;
 
-const TABLE: Record<ImportKind, string> = {
+/** The table each kind of import writes. */
+export const TABLE: Record<ImportKind, string> = {
   REGION: 'regions',
   COMPOUND: 'compounds',
   GRID: 'grids',

@@ -7,7 +7,7 @@ import { actorOf } from '../../auth/viewer';
 import { crsFromName, crsFromPrj, type SourceCrs } from './crs';
 import { itemOf, type ImportItem, type ImportKind } from './fields';
 import { readImportFile, type GeoJSONGeometry, type SourceFile } from './read';
-import { analyzeSampled, checkImport, type RegionScope } from './import.checks';
+import { analyzeSampled, checkImport, TABLE, type RegionScope } from './import.checks';
 import { applyRows } from './import.apply';
 
 // An import's life: upload → read (read.ts) → items (fields.ts) → staged in WGS84 (here) →
@@ -327,9 +327,15 @@ export async function applyImport(
     UPDATE imports SET status = 'APPLIED', applied_at = ${options.now.toISOString()},
       applied = ${JSON.stringify({ create: before.create, update: before.update, unchanged: before.unchanged })}::jsonb
     WHERE id = ${importId}`);
-  // later queries plan on the new rows (autovacuum may be off: STACK-NOTES)
-  return importSummary(database, importId);
+  // after a bulk write, later queries must plan on the new rows (autovacuum may be off:
+  // STACK-NOTES); an edit or a small file changes no plan
+  if (before.create + before.update >= ANALYZE_AFTER)
+    await database.rows(sql`ANALYZE ${sql.raw(TABLE[imp.kind])}`);
+  // the counts are the ones just checked: only the status and the time are new
+  return { ...before, status: 'APPLIED', appliedAt: options.now };
 }
+
+const ANALYZE_AFTER = 1_000;
 
 /**
  * Open tickets in the places this import changed take the compound and grid they now lie in
