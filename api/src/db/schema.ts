@@ -86,6 +86,9 @@ export const compounds = pgTable(
       .default(sql`'{}'::text[]`),
     // optimistic concurrency for edits on the map and imports (as for tickets)
     version: integer('version').notNull().default(1),
+    // 撤销: a retired place keeps its row (tickets and history point at it) but leaves the map,
+    // lookups, matching and topology checks; importing its code again brings it back
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
@@ -112,6 +115,9 @@ export const buildings = pgTable(
     location: point('location').notNull(),
     // optimistic concurrency for edits on the map and imports (as for tickets)
     version: integer('version').notNull().default(1),
+    // 撤销: a retired place keeps its row (tickets and history point at it) but leaves the map,
+    // lookups, matching and topology checks; importing its code again brings it back
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -142,6 +148,9 @@ export const grids = pgTable(
     workerId: integer('worker_id').references((): AnyPgColumn => gridWorkers.id),
     // optimistic concurrency for edits on the map and imports (as for tickets)
     version: integer('version').notNull().default(1),
+    // 撤销: a retired place keeps its row (tickets and history point at it) but leaves the map,
+    // lookups, matching and topology checks; importing its code again brings it back
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -244,6 +253,9 @@ export const resources = pgTable(
     contactPhone: text('contact_phone'),
     // optimistic concurrency for edits on the map and imports (as for tickets)
     version: integer('version').notNull().default(1),
+    // 撤销: a retired place keeps its row (tickets and history point at it) but leaves the map,
+    // lookups, matching and topology checks; importing its code again brings it back
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
