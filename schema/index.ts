@@ -679,6 +679,7 @@ export const IMPORT_REPORT_QUERY = operation(
           create
           update
           unchanged
+          retire
           errors
           warnings
           problems(first: 500) {
@@ -705,6 +706,7 @@ export const APPLY_IMPORT_MUTATION = operation(
         create
         update
         unchanged
+        retire
       }
     }
   `),

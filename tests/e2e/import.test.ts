@@ -263,4 +263,33 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
     await mapIdle(page);
     await page.screenshot({ path: path.join(shots, '13-resource-moved.png') });
   });
+
+  it('retires the drawn grid after showing what it leaves behind, and brings it back', async () => {
+    await page.getByTestId('draw-kind').selectOption('GRID');
+    await page.getByTestId('draw-code').fill('SF-G32');
+    await page.getByTestId('draw-retire').click();
+    // the dry run first: the gap it would leave in its community, then the confirmation
+    await page.getByTestId('draw-retire-confirm').waitFor({ timeout: 30_000 });
+    await page.getByTestId('draw-problem-GRID_GAP').waitFor();
+    expect((await gridAt(118.3165, 32.355))?.code).toBe('SF-G32');
+    await page.screenshot({ path: path.join(shots, '14-retire-check.png') });
+    await page.getByTestId('draw-retire-confirmed').click();
+    await page.getByTestId('draw-saved').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('draw-saved').textContent()).toContain('已撤销 SF-G32');
+    expect(await gridAt(118.3165, 32.355)).toBeNull();
+    await page.getByTestId('import-toggle').click();
+    await mapIdle(page);
+    await showArea([118.299, 32.339, 118.321, 32.361]);
+    expect(await rendered(page, 'grid-hit')).not.toContain('SF-G32');
+    await page.screenshot({ path: path.join(shots, '15-grid-retired.png') });
+
+    await page.getByTestId('import-toggle').click();
+    await page.getByTestId('draw-place').waitFor();
+    await page.getByTestId('draw-kind').selectOption('GRID');
+    await page.getByTestId('draw-code').fill('SF-G32');
+    await page.getByTestId('draw-restore').click();
+    await page.getByTestId('draw-saved').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('draw-saved').textContent()).toContain('已恢复 SF-G32');
+    expect((await gridAt(118.3165, 32.355))?.code).toBe('SF-G32');
+  });
 });

@@ -120,8 +120,26 @@ export const EN: Record<string, string> = {
   新建: 'new',
   更新: 'changed',
   不变: 'unchanged',
-  '已导入 {file}：新建 {create}，更新 {update}，不变 {unchanged}':
-    'Imported {file}: {create} new, {update} changed, {unchanged} unchanged',
+  '已导入 {file}：新建 {create}，更新 {update}，不变 {unchanged}，撤销 {retire}':
+    'Imported {file}: {create} new, {update} changed, {unchanged} unchanged, {retire} retired',
+  撤销: 'retire',
+  '只撤销文件所涉社区内的同类数据，预览先列出':
+    'Retires only places of the same kind in the communities (or compounds) the file covers, within your jurisdiction; the preview lists them first.',
+  '文件是完整名单：撤销文件中没有的': 'The file is the whole list: retire what it leaves out',
+  编码不存在: 'No such code',
+  此类数据不能撤销: 'Not retired here',
+  已撤销: 'Already retired',
+  仍有在办工单: 'Still holds open tickets',
+  在办工单保留原地点: 'Open tickets keep their place',
+  楼栋一并撤销: 'Its buildings retire with it',
+  微网格一并撤销: 'Its micro-grids retire with it',
+  '撤销…': 'Retire…',
+  确认撤销: 'Confirm retiring',
+  恢复: 'Bring back',
+  '已撤销 {code}': 'Retired {code}',
+  '已恢复 {code}（版本 {version}）': 'Brought back {code} (version {version})',
+  '撤销后不再出现在地图、查询和派单中，历史工单仍保留。请确认下列提示后再撤销。':
+    'Once retired it leaves the map, lookups and dispatch; its past tickets keep it. Read the notes below, then confirm.',
   数据管理: 'Data',
   数据类型: 'What the file holds',
   坐标系: 'Coordinate system',

@@ -52,6 +52,13 @@ export class PlaceFilter {
     description: 'Name or code contains this text (中文 ok).',
   })
   search?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Retired (撤销) places: absent or false lists the live ones, true only the retired (to bring one back). Compounds, grids, buildings and resources only.',
+  })
+  retired?: boolean;
 }
 
 /** prefix names the argument object ("filter.near"); top-level lon/lat arguments pass none. */
@@ -94,6 +101,8 @@ export interface FilterTarget {
   /** Or a region's own id (regions are filtered by their place in the tree). */
   regionSelf?: SQL;
   searchable: SQL[];
+  /** The row's retired_at, for places that can be retired: the live ones are listed unless asked. */
+  retiredAt?: SQL;
 }
 
 /**
@@ -150,6 +159,16 @@ export async function filterSql(
       )})`,
     );
   }
+  if (target.retiredAt)
+    conditions.push(
+      filter?.retired ? sql`${target.retiredAt} IS NOT NULL` : sql`${target.retiredAt} IS NULL`,
+    );
+  else if (filter?.retired)
+    throw badInput(
+      'filter.retired',
+      'NOT_APPLICABLE',
+      'filter.retired: only compounds, grids, buildings and resources are retired',
+    );
   return conditions.length ? sql.join(conditions, sql` AND `) : sql`true`;
 }
 

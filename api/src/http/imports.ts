@@ -86,7 +86,12 @@ export function importRoutes(
         ),
     );
     busboy.on('close', async () => {
-      const named = { fileName: file?.fileName, kind: fields.kind, crs: fields.crs };
+      const named = {
+        fileName: file?.fileName,
+        kind: fields.kind,
+        crs: fields.crs,
+        retireMissing: fields.retireMissing,
+      };
       try {
         if (!file) throw badInput('file', 'NO_FILE', 'no file field named file');
         if (file.truncated)
@@ -100,11 +105,15 @@ export function importRoutes(
         const kind = fields.kind as ImportKind;
         if (!IMPORT_KINDS.includes(kind))
           throw badInput('kind', 'UNKNOWN_KIND', `kind must be one of ${IMPORT_KINDS.join(', ')}`);
+        // "the file is the whole list": what it leaves out is retired (shown in the dry run first)
+        const retireMissing = fields.retireMissing ?? 'false';
+        if (retireMissing !== 'true' && retireMissing !== 'false')
+          throw badInput('retireMissing', 'NOT_BOOLEAN', 'retireMissing is true or false');
         const importId = await previewImport(
           database,
           viewer,
           { fileName: file.fileName, bytes: Buffer.concat(file.chunks) },
-          { kind, crs: fields.crs || null },
+          { kind, crs: fields.crs || null, retireMissing: retireMissing === 'true' },
         );
         const summary = await importSummary(database, importId);
         await guard.audit({

@@ -520,6 +520,8 @@ const IMPORT_COLOUR = [
   '#2e7d32',
   ['==', ['get', 'action'], 'UPDATE'],
   '#1565c0',
+  ['==', ['get', 'action'], 'RETIRE'],
+  '#6a1b9a',
   '#757575',
 ] as const;
 

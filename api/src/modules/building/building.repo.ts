@@ -13,7 +13,8 @@ const b = alias(buildings, 'b');
 const c = alias(compounds, 'c');
 
 const columns = sql`${b.id} AS pk, ${b.compoundId} AS "compoundPk", ${b.number}, ${b.floors}, ${b.households},
-  json_build_array(ST_X(${b.location}), ST_Y(${b.location})) AS "lonLat", ${b.version}`;
+  json_build_array(ST_X(${b.location}), ST_Y(${b.location})) AS "lonLat", ${b.version},
+  ${b.retiredAt} AS "retiredAt"`;
 const withId = (row: Building): Building => ({ ...row, id: toGlobalId('Building', row.pk) });
 
 export const buildingById = oneByKey<Building>(
@@ -26,7 +27,8 @@ export const buildingById = oneByKey<Building>(
 export const buildingsOfCompound = pageByKey<Building>(
   'compoundPk',
   (keys) => sql`
-    SELECT ${columns} FROM ${buildings} ${b} WHERE ${b.compoundId} = ANY(${keys}::int[])`,
+    SELECT ${columns} FROM ${buildings} ${b} WHERE ${b.compoundId} = ANY(${keys}::int[])
+      AND ${b.retiredAt} IS NULL`,
   withId,
 );
 
@@ -41,6 +43,7 @@ export async function listBuildings(
     geometry: sql`${b.location}`,
     community: sql`(SELECT ${c.communityId} FROM ${compounds} ${c} WHERE ${c.id} = ${b.compoundId})`,
     searchable: [sql`${b.number}`],
+    retiredAt: sql`${b.retiredAt}`,
   });
   return fetchPage<Building>(
     ctx.database,

@@ -24,7 +24,8 @@ const h = alias(vulnerableHouseholds, 'h');
 
 const columns = sql`${c.id} AS pk, ${c.code}, ${c.name}, ${c.communityId} AS "communityPk",
   ${c.propertyCompanyId} AS "propertyCompanyPk", ${c.households}, ${c.yearBuilt} AS "yearBuilt", ${c.tags},
-  COALESCE((${c.metadata}->>'synthetic')::boolean, false) AS synthetic, ${c.version}`;
+  COALESCE((${c.metadata}->>'synthetic')::boolean, false) AS synthetic, ${c.version},
+  ${c.retiredAt} AS "retiredAt"`;
 const withId = <T extends Compound>(row: T): T => ({
   ...row,
   id: toGlobalId('Compound', row.pk),
@@ -39,6 +40,7 @@ export async function listCompounds(
     geometry: sql`${c.boundary}`,
     community: sql`${c.communityId}`,
     searchable: [sql`${c.name}`, sql`${c.code}`],
+    retiredAt: sql`${c.retiredAt}`,
   });
   return fetchPage<Compound>(
     ctx.database,
@@ -59,19 +61,21 @@ export const compoundById = oneByKey<Compound>(
   withId,
 );
 
-/** The compound behind a QR code (its code), if any. */
+/** The live compound behind a QR code (its code), if any: a retired compound's poster leads nowhere. */
 export async function compoundByCode(ctx: Context, code: string): Promise<Compound | null> {
   const [row] = await ctx.database.rows<Compound>(
-    sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ${c.code} = ${code.trim().slice(0, 40)}`,
+    sql`SELECT ${columns} FROM ${compounds} ${c}
+      WHERE ${c.code} = ${code.trim().slice(0, 40)} AND ${c.retiredAt} IS NULL`,
   );
   return row ? withId(row) : null;
 }
 
-/** The compound whose boundary covers the point, if any. */
+/** The live compound whose boundary covers the point, if any. */
 export async function compoundAt(ctx: Context, lon: number, lat: number): Promise<Compound | null> {
   checkLonLat(lon, lat);
   const rows = await ctx.database.rows<Compound>(sql`
     SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
+      AND ${c.retiredAt} IS NULL
     ORDER BY ${c.id} LIMIT 1`);
   return rows[0] ? withId(rows[0]) : null;
 }
@@ -82,14 +86,15 @@ export const compoundsOfRegion = pageByKey<Compound>(
   (keys) => sql`
     SELECT ${r.id} AS "regionPk", ${columns}
     FROM ${regions} ${r} JOIN ${compounds} ${c} ON ${c.communityId} IN ${regionAndBelow(sql`${r.id}`)}
-    WHERE ${r.id} = ANY(${keys}::int[])`,
+    WHERE ${r.id} = ANY(${keys}::int[]) AND ${c.retiredAt} IS NULL`,
   withId,
 );
 
 export const compoundsOfPropertyCompany = pageByKey<Compound>(
   'propertyCompanyPk',
   (keys) => sql`
-    SELECT ${columns} FROM ${compounds} ${c} WHERE ${c.propertyCompanyId} = ANY(${keys}::int[])`,
+    SELECT ${columns} FROM ${compounds} ${c} WHERE ${c.propertyCompanyId} = ANY(${keys}::int[])
+      AND ${c.retiredAt} IS NULL`,
   withId,
 );
 
@@ -99,7 +104,7 @@ export const compoundsOfGrid = pageByKey<Compound>(
   (keys) => sql`
     SELECT ${g.id} AS "gridPk", ${columns}
     FROM ${grids} ${g} JOIN ${compounds} ${c} ON ST_Intersects(${g.boundary}, ${c.boundary}) AND NOT ST_Touches(${g.boundary}, ${c.boundary})
-    WHERE ${g.id} = ANY(${keys}::int[])`,
+    WHERE ${g.id} = ANY(${keys}::int[]) AND ${c.retiredAt} IS NULL`,
   withId,
 );
 

@@ -16,6 +16,12 @@ export class Compound extends Node {
     description: 'Changes with every edit or import; pass it as expectedVersion to editPlace.',
   })
   version!: number;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When it was retired (撤销): it stays for the tickets and history that name it, off the map and out of matching. Null while live.',
+  })
+  retiredAt!: Date | null;
   @Field(() => String) name!: string;
   @Field(() => Int, { description: 'Households (户数).' }) households!: number;
   @Field(() => Int, { nullable: true, description: 'Year built (建成年份).' }) yearBuilt!:

@@ -15,7 +15,8 @@ const c = alias(compounds, 'c');
 const w = alias(gridWorkers, 'w');
 
 const columns = sql`${g.id} AS pk, ${g.code}, ${g.name}, ${g.communityId} AS "communityPk", ${g.parentId} AS "parentPk",
-  ${g.workerId} AS "workerPk", ${g.kinds}, ${g.parentId} IS NOT NULL AS micro, ${g.version}`;
+  ${g.workerId} AS "workerPk", ${g.kinds}, ${g.parentId} IS NOT NULL AS micro, ${g.version},
+  ${g.retiredAt} AS "retiredAt"`;
 const withId = <T extends Grid>(row: T): T => ({ ...row, id: toGlobalId('Grid', row.pk) });
 
 export async function listGrids(
@@ -28,6 +29,7 @@ export async function listGrids(
     geometry: sql`${g.boundary}`,
     community: sql`${g.communityId}`,
     searchable: [sql`${g.name}`, sql`${g.code}`],
+    retiredAt: sql`${g.retiredAt}`,
   });
   const tier =
     micro === undefined
@@ -63,6 +65,7 @@ export async function gridAt(
   checkLonLat(lon, lat);
   const rows = await ctx.database.rows<Grid>(sql`
     SELECT ${columns} FROM ${grids} ${g} WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)})
+      AND ${g.retiredAt} IS NULL
     ORDER BY (${g.parentId} IS NOT NULL) = ${micro} DESC, ${g.id} LIMIT 1`);
   const grid = rows[0];
   // Asked for a top-level grid: never answer with a micro-grid.
@@ -72,14 +75,16 @@ export async function gridAt(
 
 export const microGridsOf = manyByKey<Grid>(
   (keys) => sql`
-    SELECT ${columns} FROM ${grids} ${g} WHERE ${g.parentId} = ANY(${keys}::int[]) ORDER BY ${g.code}`,
+    SELECT ${columns} FROM ${grids} ${g} WHERE ${g.parentId} = ANY(${keys}::int[])
+      AND ${g.retiredAt} IS NULL ORDER BY ${g.code}`,
   (row) => row.parentPk!,
   withId,
 );
 
 export const gridsOfCommunity = manyByKey<Grid>(
   (keys) => sql`
-    SELECT ${columns} FROM ${grids} ${g} WHERE ${g.communityId} = ANY(${keys}::int[]) AND ${g.parentId} IS NULL ORDER BY ${g.code}`,
+    SELECT ${columns} FROM ${grids} ${g} WHERE ${g.communityId} = ANY(${keys}::int[]) AND ${g.parentId} IS NULL
+      AND ${g.retiredAt} IS NULL ORDER BY ${g.code}`,
   (row) => row.communityPk,
   withId,
 );
@@ -88,7 +93,7 @@ export const gridsOfCommunity = manyByKey<Grid>(
 export const gridsOfCompound = manyByKey<Grid & { compoundPk: number }>(
   (keys) => sql`
     SELECT ${c.id} AS "compoundPk", ${columns}
-    FROM ${compounds} ${c} JOIN ${grids} ${g} ON ${g.parentId} IS NULL
+    FROM ${compounds} ${c} JOIN ${grids} ${g} ON ${g.parentId} IS NULL AND ${g.retiredAt} IS NULL
       AND ST_Intersects(${g.boundary}, ${c.boundary}) AND NOT ST_Touches(${g.boundary}, ${c.boundary})
     WHERE ${c.id} = ANY(${keys}::int[]) ORDER BY ${g.code}`,
   (row) => row.compoundPk,

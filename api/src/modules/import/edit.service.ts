@@ -12,7 +12,9 @@ import { importProblems, scopeOf, stagingOf, type ImportProblemRow } from './imp
 // An edit on the map is a one-row import: the row is staged and judged by the very checks a
 // file's rows pass (overlaps, gaps, containment, jurisdiction), so the map refuses what an import
 // would. A dry run (while drawing) rolls everything back and answers the problems; a save writes
-// the row in the same transaction as its checks, at the version the editor saw.
+// the row in the same transaction as its checks, at the version the editor saw. Retiring is a
+// one-row import too (a RETIRE row); restoring is an edit that draws the place again, so it meets
+// the overlap and containment checks of whatever was drawn while it was retired.
 
 export const EDITABLE_KINDS = ['GRID', 'COMPOUND', 'BUILDING', 'RESOURCE'] as const;
 export type EditableKind = (typeof EDITABLE_KINDS)[number];
@@ -30,6 +32,8 @@ export interface PlaceEdit {
   parentGrid?: string | null;
   /** The version the editor saw: a save over a later one is refused (CONFLICT). */
   expectedVersion?: number | null;
+  /** true retires the place; false brings a retired one back. */
+  retired?: boolean | null;
   dryRun: boolean;
 }
 
@@ -48,24 +52,25 @@ interface Current {
   parentGrid: string | null;
   geometry: GeoJSONGeometry;
   floors: number | null;
+  retired: boolean;
 }
 
 /** The row as it is, in the terms of an import row (codes, GeoJSON). */
 async function current(database: Database, kind: EditableKind, code: string) {
   const query = {
     GRID: sql`SELECT t.name, t.version, c.code AS community, p.code AS "parentGrid",
-        ST_AsGeoJSON(t.boundary)::json AS geometry, NULL AS floors
+        ST_AsGeoJSON(t.boundary)::json AS geometry, NULL AS floors, t.retired_at IS NOT NULL AS retired
       FROM grids t JOIN regions c ON c.id = t.community_id LEFT JOIN grids p ON p.id = t.parent_id
       WHERE t.code = ${code} FOR UPDATE OF t`,
     COMPOUND: sql`SELECT t.name, t.version, c.code AS community, NULL AS "parentGrid",
-        ST_AsGeoJSON(t.boundary)::json AS geometry, NULL AS floors
+        ST_AsGeoJSON(t.boundary)::json AS geometry, NULL AS floors, t.retired_at IS NOT NULL AS retired
       FROM compounds t JOIN regions c ON c.id = t.community_id WHERE t.code = ${code} FOR UPDATE OF t`,
     BUILDING: sql`SELECT t.number AS name, t.version, k.code AS community, NULL AS "parentGrid",
-        ST_AsGeoJSON(t.location)::json AS geometry, t.floors
+        ST_AsGeoJSON(t.location)::json AS geometry, t.floors, t.retired_at IS NOT NULL AS retired
       FROM buildings t JOIN compounds k ON k.id = t.compound_id
       WHERE k.code || '/' || t.number = ${code} FOR UPDATE OF t`,
     RESOURCE: sql`SELECT t.name, t.version, c.code AS community, NULL AS "parentGrid",
-        ST_AsGeoJSON(t.location)::json AS geometry, NULL AS floors
+        ST_AsGeoJSON(t.location)::json AS geometry, NULL AS floors, t.retired_at IS NOT NULL AS retired
       FROM resources t LEFT JOIN regions c ON c.id = t.community_id WHERE t.code = ${code} FOR UPDATE OF t`,
   }[kind];
   const [row] = await database.rows<Current>(query);
@@ -124,6 +129,16 @@ async function editIn(
     throw notFound(
       `${edit.kind.toLowerCase()} ${edit.code} (buildings and resources are added by import)`,
     );
+  if (!was && edit.retired != null) throw notFound(`${edit.kind.toLowerCase()} ${edit.code}`);
+  // a retired place is edited only by bringing it back first: no silent restore by a move
+  if (was?.retired && edit.retired !== false && edit.retired !== true)
+    throw badInput(
+      'input.retired',
+      'RETIRED',
+      `${edit.code} is retired (撤销): bring it back (retired: false) to edit it`,
+    );
+  if (was && !was.retired && edit.retired === false)
+    throw badInput('input.retired', 'NOT_RETIRED', `${edit.code} is not retired`);
   if (!was && !edit.name?.trim())
     throw badInput('input.name', 'MISSING_NAME', `a new ${edit.kind.toLowerCase()} needs its name`);
   const [building, number] =
@@ -140,15 +155,17 @@ async function editIn(
     RETURNING id`);
   const importId = created!.id;
   const parentGrid = edit.parentGrid !== undefined ? edit.parentGrid : (was?.parentGrid ?? null);
+  const retire = edit.retired === true;
   const item: ImportItem = {
     at: 'edit',
     code: edit.code,
     name: edit.name?.trim() || was?.name || null,
     parentCode: building ?? edit.community ?? was?.community ?? null,
-    geometry: edit.geometry ?? was?.geometry ?? null,
+    geometry: retire ? null : (edit.geometry ?? was?.geometry ?? null),
     wkt: null,
     placeBy: null,
     attrs: {
+      ...(retire ? { _retire: true } : {}),
       ...(parentGrid ? { parentGrid } : {}),
       ...(number ? { number } : {}),
       ...(was?.floors ? { floors: was.floors } : {}),
@@ -177,7 +194,7 @@ async function editIn(
       'EDIT_HAS_ERRORS',
       { problems: errors.map(({ reason, field, message }) => ({ reason, field, message })) },
     );
-  await applyRows(tx, importId, kind);
+  await applyRows(tx, importId, kind, now);
   await tx.rows(
     sql`UPDATE imports SET status = 'APPLIED', applied_at = ${now.toISOString()} WHERE id = ${importId}`,
   );

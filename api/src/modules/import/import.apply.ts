@@ -5,7 +5,9 @@ import type { ImportKind } from './fields';
 // The apply: every checked row written to its table in one statement per kind (upsert by code),
 // inside the caller's transaction. Rows whose action is UNCHANGED are not touched, so importing
 // the same file twice writes nothing the second time. Attributes a file leaves out keep the
-// values already there. Ids stay, so tickets keep their places.
+// values already there. Ids stay, so tickets keep their places. A place written again is live
+// again (retired_at cleared); RETIRE rows set retired_at, and a compound's buildings and a grid's
+// micro-grids retire with it.
 
 // the rows to write, each beside the row it updates (t) so absent attributes keep theirs
 const todo = (importId: number, table: string) =>
@@ -18,10 +20,35 @@ const attrArray = (key: string) =>
 const keep = (key: string, value: SQL, column: string, otherwise: SQL = sql`NULL`) =>
   sql`CASE WHEN r.attrs ? ${key} THEN ${value} ELSE coalesce(t.${sql.raw(column)}, ${otherwise}) END`;
 
-/** Writes the import's CREATE/UPDATE rows of `kind`. */
-export async function applyRows(database: Database, importId: number, kind: ImportKind) {
+/** Writes the import's CREATE/UPDATE rows of `kind`, then retires its RETIRE rows' places. */
+export async function applyRows(database: Database, importId: number, kind: ImportKind, now: Date) {
   await WRITE[kind](database, importId);
+  const table = RETIRABLE[kind];
+  if (!table) return;
+  const at = now.toISOString();
+  const retired = await database.rows<{ id: number }>(sql`
+    UPDATE ${sql.raw(table)} t SET retired_at = ${at}::timestamptz, version = t.version + 1
+    FROM import_rows r
+    WHERE r.import_id = ${importId} AND r.action = 'RETIRE' AND t.id = r.target_id AND t.retired_at IS NULL
+    RETURNING t.id`);
+  if (retired.length === 0) return;
+  const ids = sql`${`{${retired.map((r) => r.id).join(',')}}`}::int[]`;
+  if (kind === 'COMPOUND')
+    await database.rows(sql`
+      UPDATE buildings SET retired_at = ${at}::timestamptz, version = version + 1
+      WHERE compound_id = ANY(${ids}) AND retired_at IS NULL`);
+  if (kind === 'GRID')
+    await database.rows(sql`
+      UPDATE grids SET retired_at = ${at}::timestamptz, version = version + 1
+      WHERE parent_id = ANY(${ids}) AND retired_at IS NULL`);
 }
+
+const RETIRABLE: Partial<Record<ImportKind, string>> = {
+  COMPOUND: 'compounds',
+  GRID: 'grids',
+  BUILDING: 'buildings',
+  RESOURCE: 'resources',
+};
 
 const WRITE: Record<ImportKind, (database: Database, importId: number) => Promise<void>> = {
   async REGION(database, importId) {
@@ -59,7 +86,7 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, community_id = excluded.community_id,
         boundary = excluded.boundary, households = excluded.households, year_built = excluded.year_built,
         property_company_id = excluded.property_company_id, tags = excluded.tags,
-        version = compounds.version + 1`);
+        retired_at = NULL, version = compounds.version + 1`);
   },
   async GRID(database, importId) {
     // grids before their micro-grids (a micro-grid may name a grid this file creates)
@@ -74,7 +101,7 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
         FROM ${todo(importId, 'grids')} AND (r.attrs ? 'parentGrid') = ${micro}
         ON CONFLICT (code) DO UPDATE SET name = excluded.name, community_id = excluded.community_id,
           parent_id = excluded.parent_id, boundary = excluded.boundary, kinds = excluded.kinds,
-          version = grids.version + 1`);
+          retired_at = NULL, version = grids.version + 1`);
     }
   },
   async BUILDING(database, importId) {
@@ -87,7 +114,7 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
       FROM ${todo(importId, 'buildings')}
       ON CONFLICT (compound_id, number) DO UPDATE SET floors = excluded.floors,
         households = excluded.households, location = excluded.location,
-        version = buildings.version + 1`);
+        retired_at = NULL, version = buildings.version + 1`);
   },
   async RESOURCE(database, importId) {
     await database.rows(sql`
@@ -109,7 +136,7 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
         service_area = excluded.service_area, capabilities = excluded.capabilities,
         capacity = excluded.capacity, availability = excluded.availability,
         may_decline = excluded.may_decline, contact_name = excluded.contact_name,
-        contact_phone = excluded.contact_phone, version = resources.version + 1`);
+        contact_phone = excluded.contact_phone, retired_at = NULL, version = resources.version + 1`);
     // a claims column replaces the resource's claimed zones (认领责任区) with the ones listed
     // (the rows' conditions sit in the join, so other tables can be joined after it)
     const claiming = sql`import_rows r JOIN resources s ON s.code = r.code

@@ -4,7 +4,7 @@ import type { ImportKind } from './fields';
 
 // The dry run, in PostGIS: every staged row of an import is shaped for its table (types,
 // repairs), placed (parents, positions), checked against the rows already there (overlaps,
-// gaps, containment) and given its action (CREATE, UPDATE, UNCHANGED). Each check adds
+// gaps, containment) and given its action (CREATE, UPDATE, UNCHANGED, RETIRE). Each check adds
 // problems to the rows it finds; nothing outside import_rows is written. The apply runs the
 // same checks again in its own transaction, so what it writes is what they passed.
 //
@@ -45,9 +45,12 @@ async function flag(database: Database, importId: number, found: Found) {
 }
 
 // This import's rows as r, in a FROM: the join's ON clause holds the import's id, so a check may
-// go on with "AND <condition>" and then join other tables
+// go on with "AND <condition>" and then join other tables. Rows that retire a place (attrs
+// _retire: no shape, nothing to write) are judged by the retirement checks alone
 const rowsOf = (importId: number) =>
-  sql`${WORK} r JOIN (SELECT 1) AS this_import ON r.import_id = ${importId}`;
+  sql`${WORK} r JOIN (SELECT 1) AS this_import ON r.import_id = ${importId} AND NOT r.attrs ? '_retire'`;
+const retiringOf = (importId: number) =>
+  sql`${WORK} r JOIN (SELECT 1) AS this_import ON r.import_id = ${importId} AND r.attrs ? '_retire'`;
 const hasError = sql`r.problems @> '[{"severity":"ERROR"}]'`;
 const areaM2 = (g: SQL) => sql`ST_Area((${g})::geography)`;
 
@@ -79,13 +82,16 @@ export async function checkImport(
   kind: ImportKind,
   scope: RegionScope,
   stage?: (into: SQL) => Promise<void>,
+  options: { retireMissing?: boolean } = {},
 ): Promise<void> {
   await database.transaction(async (tx) => {
     await tx.rows(
       sql`CREATE TEMP TABLE import_work (LIKE import_rows INCLUDING DEFAULTS) ON COMMIT DROP`,
     );
-    if (stage) await stage(WORK);
-    else
+    if (stage) {
+      await stage(WORK);
+      if (options.retireMissing) await stageRetirements(tx, importId, kind, scope);
+    } else
       await tx.rows(sql`
         INSERT INTO ${WORK} (${COLUMNS}) SELECT ${COLUMNS} FROM import_rows WHERE import_id = ${importId}`);
     // plans for the checks' joins (a temporary table is never analysed by itself)
@@ -248,6 +254,7 @@ async function runChecks(
     WHERE r.import_id = ${importId} AND NOT r.attrs ? '_seen'`);
 
   await KIND_CHECKS[kind](database, importId, scope);
+  await retirementChecks(database, importId, kind, scope);
 
   // a code kept by another jurisdiction is not taken over by naming one's own community (said
   // once: a row outside by its own community already says so)
@@ -288,11 +295,157 @@ async function runChecks(
     UPDATE ${WORK} r SET action = m.action
     FROM (SELECT r.seq, CASE
         WHEN ${hasError} THEN NULL
+        WHEN r.attrs ? '_retire' THEN 'RETIRE'
         WHEN r.target_id IS NULL THEN 'CREATE'
         WHEN ${UNCHANGED[kind]} THEN 'UNCHANGED'
         ELSE 'UPDATE' END AS action
       FROM ${WORK} r WHERE r.import_id = ${importId}) m
     WHERE r.import_id = ${importId} AND r.seq = m.seq AND r.action IS DISTINCT FROM m.action`);
+}
+
+/**
+ * "The file is the whole list": the live places of the file's kind that it leaves out are staged
+ * as rows that retire them (撤销), numbered after the file's rows. Only places the file speaks for
+ * are candidates, so a file of one community never retires another's: compounds and top-level
+ * grids of the communities its rows lie in, micro-grids of the grids it names, buildings of the
+ * compounds it names, resources of the same kind in the same community — and only within the
+ * importer's jurisdiction.
+ */
+async function stageRetirements(
+  database: Database,
+  importId: number,
+  kind: ImportKind,
+  scope: RegionScope,
+) {
+  const file = sql`(SELECT * FROM ${WORK} f WHERE f.import_id = ${importId})`;
+  // the community each file row names or lies in
+  const communities = (where: SQL) => sql`(
+    SELECT c.id FROM ${file} r JOIN regions c ON c.level = 'COMMUNITY'
+      AND (c.code = r.parent_code OR (r.parent_code IS NULL AND r.geom IS NOT NULL
+        AND ST_Intersects(c.boundary, ST_PointOnSurface(r.geom))))
+    WHERE ${where})`;
+  const notInFile = (code: SQL) => sql`NOT EXISTS (SELECT 1 FROM ${file} r WHERE r.code = ${code})`;
+  const candidates: Partial<Record<ImportKind, SQL>> = {
+    COMPOUND: sql`SELECT t.code, t.name, NULL AS parent_code, t.community_id, NULL AS number
+      FROM compounds t WHERE t.retired_at IS NULL AND ${notInFile(sql`t.code`)}
+        AND t.community_id IN ${communities(sql`true`)} AND NOT ${outsideScope(scope, sql`t.community_id`)}`,
+    GRID: sql`SELECT t.code, t.name, NULL AS parent_code, t.community_id, NULL AS number
+      FROM grids t LEFT JOIN grids p ON p.id = t.parent_id
+      WHERE t.retired_at IS NULL AND ${notInFile(sql`t.code`)} AND NOT ${outsideScope(scope, sql`t.community_id`)}
+        AND CASE WHEN t.parent_id IS NULL
+          THEN t.community_id IN ${communities(sql`NOT r.attrs ? 'parentGrid'`)}
+          ELSE p.code IN (SELECT r.attrs->>'parentGrid' FROM ${file} r) END`,
+    BUILDING: sql`SELECT c.code || '/' || t.number AS code, t.number AS name, c.code AS parent_code,
+        c.community_id, t.number
+      FROM buildings t JOIN compounds c ON c.id = t.compound_id
+      WHERE t.retired_at IS NULL AND ${notInFile(sql`c.code || '/' || t.number`)}
+        AND c.code IN (SELECT r.parent_code FROM ${file} r) AND NOT ${outsideScope(scope, sql`c.community_id`)}`,
+    RESOURCE: sql`SELECT t.code, t.name, NULL AS parent_code, t.community_id, NULL AS number
+      FROM resources t WHERE t.retired_at IS NULL AND ${notInFile(sql`t.code`)}
+        AND NOT ${outsideScope(scope, sql`t.community_id`)}
+        AND (t.community_id, t.kind::text) IN (
+          SELECT c.id, coalesce(r.attrs->>'kind', (SELECT e.kind::text FROM resources e WHERE e.code = r.code))
+          FROM ${file} r JOIN regions c ON c.code = r.parent_code AND c.level = 'COMMUNITY')`,
+  };
+  const candidatesOf = candidates[kind];
+  if (!candidatesOf) return;
+  await database.rows(sql`
+    INSERT INTO ${WORK} (import_id, seq, at, code, name, parent_code, attrs, problems)
+    SELECT ${importId}, base.seq + row_number() OVER (ORDER BY x.code), 'not in the file: ' || x.code,
+      x.code, x.name, x.parent_code,
+      jsonb_strip_nulls(jsonb_build_object('_retire', true, 'parentId', x.community_id, 'number', x.number)),
+      '[]'::jsonb
+    FROM (${candidatesOf}) x
+    CROSS JOIN (SELECT coalesce(max(seq), 0) AS seq FROM ${file} f) base`);
+}
+
+/** What retiring each place would leave behind: refused while a resource holds open work. */
+async function retirementChecks(
+  database: Database,
+  importId: number,
+  kind: ImportKind,
+  scope: RegionScope,
+) {
+  const retiring = retiringOf(importId);
+  const table = sql.raw(TABLE[kind]);
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '编码',
+    reason: 'CHANGED_SINCE_PREVIEW',
+    rows: sql`SELECT r.seq, r.code || ' was changed by someone else after this file was checked: upload it again to see what it would change now' AS message
+      FROM ${retiring} AND r.attrs->>'_seen' <> coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = r.target_id), '')`,
+  });
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '编码',
+    reason: 'UNKNOWN_CODE',
+    rows: sql`SELECT r.seq, 'nothing has the code ' || r.code || ' to retire' AS message
+      FROM ${retiring} AND r.target_id IS NULL`,
+  });
+  if (kind === 'REGION' || kind === 'PROPERTY_COMPANY') {
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '编码',
+      reason: 'NOT_RETIRABLE',
+      rows: sql`SELECT r.seq, 'regions and property companies are not retired here' AS message
+        FROM ${retiring}`,
+    });
+    return;
+  }
+  await flag(database, importId, {
+    severity: 'ERROR',
+    field: '编码',
+    reason: 'ALREADY_RETIRED',
+    rows: sql`SELECT r.seq, r.code || ' was retired on ' || to_char(t.retired_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS message
+      FROM ${retiring} JOIN ${table} t ON t.id = r.target_id WHERE t.retired_at IS NOT NULL`,
+  });
+  const community =
+    kind === 'BUILDING'
+      ? sql`(SELECT c.community_id FROM compounds c WHERE c.id = t.compound_id)`
+      : sql`t.community_id`;
+  if (!scope.all)
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '编码',
+      reason: 'OUTSIDE_JURISDICTION',
+      rows: sql`SELECT r.seq, r.code || ' is outside your jurisdiction' AS message
+        FROM ${retiring} JOIN ${table} t ON t.id = r.target_id
+        WHERE CASE WHEN ${community} IS NOT NULL THEN ${outsideScope(scope, community)}
+          -- a resource of no community (a street's or department's team): where it stands
+          ELSE NOT EXISTS (SELECT 1 FROM regions g WHERE NOT ${outsideScope(scope, sql`g.id`)}
+            AND ST_Intersects(g.boundary, t.${sql.raw(kind === 'RESOURCE' ? 'location' : 'boundary')})) END`,
+    });
+  if (kind === 'RESOURCE')
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '编码',
+      reason: 'HAS_OPEN_WORK',
+      rows: sql`SELECT r.seq, r.code || ' still holds ' || count(*) || ' open ticket(s) (' || string_agg(u.code, '、' ORDER BY u.code)
+          || '): send them to someone else first' AS message
+        FROM ${retiring} JOIN ticket_assignments a ON a.resource_id = r.target_id AND a.status IN ('OFFERED', 'ACCEPTED')
+        JOIN tickets u ON u.id = a.ticket_id AND u.status IN ('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')
+        GROUP BY r.seq, r.code`,
+    });
+  if (kind === 'COMPOUND' || kind === 'GRID')
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: '编码',
+      reason: 'OPEN_TICKETS_STAY',
+      rows: sql`SELECT r.seq, count(*) || ' open ticket(s) stay with ' || r.code || ' until closed (or re-placed with rederiveTickets)' AS message
+        FROM ${retiring} JOIN tickets u ON u.${sql.raw(kind === 'COMPOUND' ? 'compound_id' : 'grid_id')} = r.target_id
+          AND u.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')
+        GROUP BY r.seq, r.code`,
+    });
+  if (kind === 'COMPOUND' || kind === 'GRID')
+    await flag(database, importId, {
+      severity: 'WARNING',
+      field: '编码',
+      reason: kind === 'COMPOUND' ? 'BUILDINGS_RETIRE' : 'MICRO_GRIDS_RETIRE',
+      rows: sql`SELECT r.seq, 'its ' || count(*) || ${kind === 'COMPOUND' ? ' building(s)' : ' micro-grid(s)'}::text || ' retire with it' AS message
+        FROM ${retiring} JOIN ${sql.raw(kind === 'COMPOUND' ? 'buildings' : 'grids')} x
+          ON x.${sql.raw(kind === 'COMPOUND' ? 'compound_id' : 'parent_id')} = r.target_id AND x.retired_at IS NULL
+        GROUP BY r.seq`,
+    });
 }
 
 /** The row is the same as the one it would update (absent attributes keep theirs). */
@@ -307,19 +460,19 @@ const sameGeometry = (column: string) =>
 const UNCHANGED: Record<ImportKind, SQL> = {
   REGION: sql`EXISTS (SELECT 1 FROM regions t WHERE t.id = r.target_id AND t.name = r.name
     AND ${same('parent_id', attr('parentId', 'int'))} AND ${sameGeometry('boundary')})`,
-  COMPOUND: sql`EXISTS (SELECT 1 FROM compounds t WHERE t.id = r.target_id AND t.name = r.name
+  COMPOUND: sql`EXISTS (SELECT 1 FROM compounds t WHERE t.id = r.target_id AND t.name = r.name AND t.retired_at IS NULL
     AND ${same('community_id', attr('parentId', 'int'))} AND ${sameGeometry('boundary')}
     AND ${same('households', attr('households', 'int'))} AND ${same('year_built', attr('yearBuilt', 'smallint'))}
     AND ${same('property_company_id', attr('propertyCompanyId', 'int'))} AND ${same('tags', attrArray('tags'))})`,
-  GRID: sql`EXISTS (SELECT 1 FROM grids t WHERE t.id = r.target_id AND t.name = r.name
+  GRID: sql`EXISTS (SELECT 1 FROM grids t WHERE t.id = r.target_id AND t.name = r.name AND t.retired_at IS NULL
     AND ${same('community_id', attr('parentId', 'int'))} AND t.parent_id IS NOT DISTINCT FROM ${attr('parentGridId', 'int')}
     AND ${same('kinds', attrArray('kinds'))} AND ${sameGeometry('boundary')})`,
-  BUILDING: sql`EXISTS (SELECT 1 FROM buildings t WHERE t.id = r.target_id
+  BUILDING: sql`EXISTS (SELECT 1 FROM buildings t WHERE t.id = r.target_id AND t.retired_at IS NULL
     AND ${same('floors', attr('floors', 'smallint'))} AND ${same('households', attr('households', 'int'))}
     AND ${sameGeometry('location')})`,
   PROPERTY_COMPANY: sql`EXISTS (SELECT 1 FROM property_companies t WHERE t.id = r.target_id AND t.name = r.name
     AND ${same('phone', attr('phone'))} AND ${same('has_party_branch', attr('hasPartyBranch', 'boolean'))})`,
-  RESOURCE: sql`EXISTS (SELECT 1 FROM resources t WHERE t.id = r.target_id AND t.name = r.name
+  RESOURCE: sql`EXISTS (SELECT 1 FROM resources t WHERE t.id = r.target_id AND t.name = r.name AND t.retired_at IS NULL
     AND ${same('kind', sql`${attr('kind')}::resource_kind`)} AND ${same('community_id', attr('parentId', 'int'))}
     AND ST_Equals(t.location, ${attr('locationWkt')}::geometry)
     AND ${same('capabilities', attrArray('capabilities'))} AND ${same('capacity', attr('capacity', 'int'))}
@@ -508,7 +661,8 @@ const KIND_CHECKS: Record<
       reason: 'NOT_IN_GRID',
       rows: sql`SELECT r.seq, 'no grid covers it: nobody is on duty for it until a grid is drawn' AS message
         FROM ${rows} AND ST_Dimension(r.geom) = 2 AND NOT ${hasError}
-          AND NOT EXISTS (SELECT 1 FROM grids g WHERE g.parent_id IS NULL AND ST_Intersects(g.boundary, ST_PointOnSurface(r.geom)))`,
+          AND NOT EXISTS (SELECT 1 FROM grids g WHERE g.parent_id IS NULL AND g.retired_at IS NULL
+            AND ST_Intersects(g.boundary, ST_PointOnSurface(r.geom)))`,
     });
   },
 
@@ -518,13 +672,13 @@ const KIND_CHECKS: Record<
     // a micro-grid names its grid (in the database or in this file)
     await database.rows(sql`
       UPDATE ${WORK} r SET attrs = r.attrs || jsonb_build_object('parentGridId', g.id)
-      FROM grids g WHERE r.import_id = ${importId} AND g.code = r.attrs->>'parentGrid'
+      FROM grids g WHERE r.import_id = ${importId} AND g.code = r.attrs->>'parentGrid' AND g.retired_at IS NULL
         AND NOT r.attrs @> jsonb_build_object('parentGridId', g.id)`);
     await flag(database, importId, {
       severity: 'ERROR',
       field: '上级网格',
       reason: 'UNKNOWN_GRID',
-      rows: sql`SELECT r.seq, 'no grid has the code ' || (r.attrs->>'parentGrid') AS message
+      rows: sql`SELECT r.seq, 'no grid in use has the code ' || (r.attrs->>'parentGrid') AS message
         FROM ${rows} AND r.attrs ? 'parentGrid' AND NOT r.attrs ? 'parentGridId'
           AND NOT EXISTS (SELECT 1 FROM ${WORK} p WHERE p.import_id = r.import_id AND p.code = r.attrs->>'parentGrid')`,
     });
@@ -534,7 +688,7 @@ const KIND_CHECKS: Record<
         FROM ${WORK} r WHERE r.import_id = ${importId} AND ST_Dimension(r.geom) = 2
       UNION ALL
       SELECT g.code, NULL, g.boundary, p.code, g.community_id FROM grids g LEFT JOIN grids p ON p.id = g.parent_id
-        WHERE NOT EXISTS (SELECT 1 FROM ${WORK} r WHERE r.import_id = ${importId} AND r.code = g.code))`;
+        WHERE g.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM ${WORK} r WHERE r.import_id = ${importId} AND r.code = g.code))`;
     await flag(database, importId, {
       severity: 'ERROR',
       field: 'geometry',
@@ -592,7 +746,7 @@ const KIND_CHECKS: Record<
         FROM regions c
         JOIN LATERAL (SELECT min(r.seq) AS seq FROM ${WORK} r WHERE r.import_id = ${importId}
           AND (r.attrs->>'parentId')::int = c.id AND r.attrs->>'parentGrid' IS NULL) first ON first.seq IS NOT NULL
-        JOIN compounds k ON k.community_id = c.id
+        JOIN compounds k ON k.community_id = c.id AND k.retired_at IS NULL
         WHERE NOT EXISTS (SELECT 1 FROM ${after} a WHERE a.parent_code IS NULL
           AND ST_Intersects(a.geom, ST_PointOnSurface(k.boundary)))
         GROUP BY first.seq, c.code`,
@@ -604,13 +758,14 @@ const KIND_CHECKS: Record<
     await database.rows(sql`
       UPDATE ${WORK} r SET attrs = r.attrs || jsonb_build_object('parentId', c.id, 'communityId', c.community_id)
       FROM compounds c WHERE r.import_id = ${importId} AND c.code = r.parent_code
+        AND (c.retired_at IS NULL OR r.attrs ? '_retire')
         AND NOT r.attrs @> jsonb_build_object('parentId', c.id, 'communityId', c.community_id)`);
     await flag(database, importId, {
       severity: 'ERROR',
       field: '所属小区',
       reason: 'UNKNOWN_COMPOUND',
       rows: sql`SELECT r.seq, CASE WHEN r.parent_code IS NULL THEN 'a building needs its compound (所属小区编码)'
-          ELSE 'no compound has the code ' || r.parent_code END AS message
+          ELSE 'no compound in use has the code ' || r.parent_code END AS message
         FROM ${rows} AND NOT r.attrs ? 'parentId'`,
     });
     await flag(database, importId, {
@@ -674,9 +829,11 @@ const KIND_CHECKS: Record<
     // no position: the building or compound it names (code, or a compound's unique name)
     await database.rows(sql`
       UPDATE ${WORK} r SET geom = coalesce(
-        (SELECT b.location FROM buildings b JOIN compounds c ON c.id = b.compound_id WHERE c.code || '/' || b.number = r.place_by),
-        (SELECT ST_PointOnSurface(c.boundary) FROM compounds c WHERE c.code = r.place_by),
-        (SELECT ST_PointOnSurface(min(c.boundary::text)::geometry) FROM compounds c WHERE c.name = r.place_by HAVING count(*) = 1))
+        (SELECT b.location FROM buildings b JOIN compounds c ON c.id = b.compound_id
+          WHERE c.code || '/' || b.number = r.place_by AND b.retired_at IS NULL),
+        (SELECT ST_PointOnSurface(c.boundary) FROM compounds c WHERE c.code = r.place_by AND c.retired_at IS NULL),
+        (SELECT ST_PointOnSurface(min(c.boundary::text)::geometry) FROM compounds c
+          WHERE c.name = r.place_by AND c.retired_at IS NULL HAVING count(*) = 1))
       WHERE r.import_id = ${importId} AND r.geom IS NULL AND r.place_by IS NOT NULL`);
     await flag(database, importId, {
       severity: 'ERROR',
@@ -723,7 +880,8 @@ const KIND_CHECKS: Record<
       reason: 'UNKNOWN_ZONE',
       rows: sql`SELECT r.seq, 'claims ' || string_agg(v, '、') || ': no grid or compound has that code' AS message
         FROM ${rows} AND r.attrs ? 'claims', jsonb_array_elements_text(r.attrs->'claims') v
-        WHERE NOT EXISTS (SELECT 1 FROM grids g WHERE g.code = v) AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.code = v)
+        WHERE NOT EXISTS (SELECT 1 FROM grids g WHERE g.code = v AND g.retired_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.code = v AND c.retired_at IS NULL)
         GROUP BY r.seq`,
     });
   },

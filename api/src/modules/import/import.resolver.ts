@@ -77,6 +77,7 @@ export class DataImportResolver {
         create: summary.create,
         update: summary.update,
         unchanged: summary.unchanged,
+        retire: summary.retire,
         rederiveTickets: input.rederiveTickets,
       },
     });
@@ -85,7 +86,7 @@ export class DataImportResolver {
 
   @Mutation(() => PlaceEditResult, {
     description:
-      'Draws, reshapes, moves or renames one place, judged by the checks an import runs (overlaps, ' +
+      'Draws, reshapes, moves, renames, retires (撤销) or restores one place, judged by the checks an import runs (overlaps, ' +
       'gaps, containment, jurisdiction); refused with EDIT_HAS_ERRORS (the problems in ' +
       'extensions.problems), or CONFLICT STALE_VERSION over a later edit. dryRun only checks.',
   })
@@ -106,6 +107,7 @@ export class DataImportResolver {
         community: input.community ?? null,
         ...(input.parentGrid !== undefined ? { parentGrid: input.parentGrid } : {}),
         expectedVersion: input.expectedVersion ?? null,
+        retired: input.retired ?? null,
         dryRun: input.dryRun,
       },
       ctx.now(),
@@ -134,7 +136,8 @@ export class DataImportResolver {
   @FieldResolver(() => GraphQLJSON, {
     description:
       'The staged features (WGS84) as a GeoJSON FeatureCollection for the map: properties seq, at, ' +
-      'code, name, action (CREATE/UPDATE/UNCHANGED, null with errors) and severity (worst problem).',
+      'code, name, action (CREATE/UPDATE/UNCHANGED/RETIRE, null with errors) and severity (worst problem). ' +
+      'A place to retire is shown where it is now.',
   })
   async features(
     @Root() imp: DataImport,
@@ -144,7 +147,7 @@ export class DataImportResolver {
   ) {
     if (first < 0 || first > MAX_FEATURES)
       throw badInput('first', 'OUT_OF_RANGE', `first: 0 to ${MAX_FEATURES}`);
-    const collection = (await importFeatures(ctx.database, imp.pk, first)) as {
+    const collection = (await importFeatures(ctx.database, imp.pk, imp.kind, first)) as {
       features: { geometry: GeoJsonGeometry }[];
     };
     if (crs !== Crs.WGS84) for (const f of collection.features) f.geometry = inCrs(f.geometry, crs);

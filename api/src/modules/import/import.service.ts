@@ -34,6 +34,7 @@ export interface ImportSummary {
   create: number;
   update: number;
   unchanged: number;
+  retire: number;
   errors: number;
   warnings: number;
   createdAt: Date;
@@ -116,8 +117,14 @@ export async function previewImport(
   database: Database,
   viewer: Viewer,
   upload: UploadedFile,
-  options: { kind: ImportKind; crs?: string | null },
+  options: { kind: ImportKind; crs?: string | null; retireMissing?: boolean },
 ): Promise<number> {
+  if (options.retireMissing && (options.kind === 'REGION' || options.kind === 'PROPERTY_COMPANY'))
+    throw badInput(
+      'retireMissing',
+      'NOT_RETIRABLE',
+      'retireMissing: only compounds, grids, buildings and resources are retired by an import',
+    );
   const file = await readImportFile(upload.fileName, upload.bytes);
   const { crs, note } = crsOf(file, options.crs);
   const srid = await sridOf(database, crs);
@@ -130,22 +137,29 @@ export async function previewImport(
         ${`{${[...file.notes, ...(note ? [note] : [])].map((n) => JSON.stringify(n)).join(',')}}`}::text[])
       RETURNING id`);
     const importId = created!.id;
-    await checkImport(tx, importId, options.kind, scope, async (into) => {
-      // each batch is read and encoded while the database stores the one before
-      let storing: Promise<unknown> = Promise.resolve();
-      for (let i = 0; i < file.records.length; i += STAGE_BATCH) {
-        const records = file.records.slice(i, i + STAGE_BATCH);
-        const batch = stagedRows(
-          records.map((record) => itemOf(options.kind, record)),
-          i,
-          crs,
-        );
+    await checkImport(
+      tx,
+      importId,
+      options.kind,
+      scope,
+      async (into) => {
+        // each batch is read and encoded while the database stores the one before
+        let storing: Promise<unknown> = Promise.resolve();
+        for (let i = 0; i < file.records.length; i += STAGE_BATCH) {
+          const records = file.records.slice(i, i + STAGE_BATCH);
+          const batch = stagedRows(
+            records.map((record) => itemOf(options.kind, record)),
+            i,
+            crs,
+          );
+          await storing;
+          storing = stage(tx, into, importId, srid, batch);
+          storing.catch(() => {}); // awaited above or below; not an unhandled rejection meanwhile
+        }
         await storing;
-        storing = stage(tx, into, importId, srid, batch);
-        storing.catch(() => {}); // awaited above or below; not an unhandled rejection meanwhile
-      }
-      await storing;
-    });
+      },
+      { retireMissing: options.retireMissing ?? false },
+    );
     // the apply and the report read this import's rows by plans made on them
     await analyzeSampled(tx, sql`import_rows`);
     return importId;
@@ -201,6 +215,7 @@ export async function importSummary(database: Database, importId: number): Promi
       count(*) FILTER (WHERE r.action = 'CREATE')::int AS "create",
       count(*) FILTER (WHERE r.action = 'UPDATE')::int AS update,
       count(*) FILTER (WHERE r.action = 'UNCHANGED')::int AS unchanged,
+      count(*) FILTER (WHERE r.action = 'RETIRE')::int AS retire,
       coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'ERROR'))
         FILTER (WHERE r.problems <> '[]'), 0)::int AS errors,
       coalesce(sum((SELECT count(*) FROM jsonb_array_elements(r.problems) p WHERE p->>'severity' = 'WARNING'))
@@ -240,8 +255,23 @@ export async function importProblems(
     LIMIT ${limit}`);
 }
 
+const retiredShape = (kind: ImportKind) =>
+  ({
+    COMPOUND: sql`(SELECT t.boundary FROM compounds t WHERE t.id = r.target_id)`,
+    GRID: sql`(SELECT t.boundary FROM grids t WHERE t.id = r.target_id)`,
+    BUILDING: sql`(SELECT t.location FROM buildings t WHERE t.id = r.target_id)`,
+    RESOURCE: sql`(SELECT t.location FROM resources t WHERE t.id = r.target_id)`,
+    REGION: sql`NULL::geometry`,
+    PROPERTY_COMPANY: sql`NULL::geometry`,
+  })[kind];
+
 /** The staged rows as GeoJSON for the map: action and the worst problem on each feature. */
-export async function importFeatures(database: Database, importId: number, limit: number) {
+export async function importFeatures(
+  database: Database,
+  importId: number,
+  kind: ImportKind,
+  limit: number,
+) {
   const [row] = await database.rows<{ collection: unknown }>(sql`
     SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
       'type', 'Feature', 'id', f.seq,
@@ -249,7 +279,11 @@ export async function importFeatures(database: Database, importId: number, limit
       'properties', json_build_object('seq', f.seq, 'at', f.at, 'code', f.code, 'name', f.name,
         'action', f.action, 'severity', CASE WHEN f.problems @> '[{"severity":"ERROR"}]' THEN 'ERROR'
           WHEN f.problems @> '[{"severity":"WARNING"}]' THEN 'WARNING' END)) ORDER BY f.seq), '[]'::json)) AS collection
-    FROM (SELECT * FROM import_rows r WHERE r.import_id = ${importId} AND r.geom IS NOT NULL
+    FROM (SELECT r.seq, r.at, r.code, r.name, r.action, r.problems,
+        -- a place to retire is shown where it is now
+        coalesce(r.geom, ${retiredShape(kind)}) AS geom
+      FROM import_rows r WHERE r.import_id = ${importId}
+        AND (r.geom IS NOT NULL OR (r.attrs ? '_retire' AND r.target_id IS NOT NULL))
       ORDER BY r.seq LIMIT ${limit}) f`);
   return row!.collection;
 }
@@ -321,15 +355,15 @@ export async function applyImport(
       },
     );
   }
-  await applyRows(database, importId, imp.kind);
+  await applyRows(database, importId, imp.kind, options.now);
   if (options.rederiveTickets) await rederiveTickets(database, importId, imp.kind);
   await database.rows(sql`
     UPDATE imports SET status = 'APPLIED', applied_at = ${options.now.toISOString()},
-      applied = ${JSON.stringify({ create: before.create, update: before.update, unchanged: before.unchanged })}::jsonb
+      applied = ${JSON.stringify({ create: before.create, update: before.update, unchanged: before.unchanged, retire: before.retire })}::jsonb
     WHERE id = ${importId}`);
   // after a bulk write, later queries must plan on the new rows (autovacuum may be off:
   // STACK-NOTES); an edit or a small file changes no plan
-  if (before.create + before.update >= ANALYZE_AFTER)
+  if (before.create + before.update + before.retire >= ANALYZE_AFTER)
     await database.rows(sql`ANALYZE ${sql.raw(TABLE[imp.kind])}`);
   // the counts are the ones just checked: only the status and the time are new
   return { ...before, status: 'APPLIED', appliedAt: options.now };
@@ -345,11 +379,16 @@ async function rederiveTickets(database: Database, importId: number, kind: Impor
   if (kind !== 'COMPOUND' && kind !== 'GRID') return;
   await database.rows(sql`
     UPDATE tickets t SET
-      compound_id = coalesce((SELECT c.id FROM compounds c WHERE ST_Intersects(c.boundary, t.location) ORDER BY c.id LIMIT 1), t.compound_id),
-      grid_id = coalesce((SELECT g.id FROM grids g WHERE ST_Intersects(g.boundary, t.location) ORDER BY g.parent_id NULLS FIRST, g.id LIMIT 1), t.grid_id),
+      compound_id = coalesce((SELECT c.id FROM compounds c WHERE c.retired_at IS NULL
+        AND ST_Intersects(c.boundary, t.location) ORDER BY c.id LIMIT 1), t.compound_id),
+      grid_id = coalesce((SELECT g.id FROM grids g WHERE g.retired_at IS NULL
+        AND ST_Intersects(g.boundary, t.location) ORDER BY g.parent_id NULLS FIRST, g.id LIMIT 1), t.grid_id),
       version = t.version + 1, updated_at = now()
     WHERE t.status NOT IN ('CLOSED') AND EXISTS (SELECT 1 FROM import_rows r
-      WHERE r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE') AND ST_Intersects(r.geom, t.location))`);
+      WHERE r.import_id = ${importId} AND (
+        (r.action IN ('CREATE', 'UPDATE') AND ST_Intersects(r.geom, t.location))
+        -- a retired place's tickets move to whatever place now covers them
+        OR (r.action = 'RETIRE' AND r.target_id = ${sql.raw(kind === 'COMPOUND' ? 't.compound_id' : 't.grid_id')})))`);
 }
 
 /** Drops a previewed import's staged rows. */

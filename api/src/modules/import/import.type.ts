@@ -59,6 +59,11 @@ export class DataImport extends Node {
   @Field(() => Int, { description: 'Rows that create a new place or resource.' }) create!: number;
   @Field(() => Int, { description: 'Rows that change one (matched by code).' }) update!: number;
   @Field(() => Int, { description: 'Rows identical to what is there.' }) unchanged!: number;
+  @Field(() => Int, {
+    description:
+      'Places the file leaves out that it retires (撤销): only when uploaded with retireMissing=true.',
+  })
+  retire!: number;
   @Field(() => Int) errors!: number;
   @Field(() => Int) warnings!: number;
   @Field(() => Date) createdAt!: Date;
@@ -108,6 +113,12 @@ export class EditPlaceInput {
   })
   expectedVersion?: number | null;
   @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true retires the place (撤销: off the map, lookups and matching; kept for its tickets); false brings a retired one back, checked as if drawn again.',
+  })
+  retired?: boolean | null;
+  @Field(() => Boolean, {
     defaultValue: false,
     description: 'Only check (while drawing): the problems, nothing saved.',
   })
@@ -119,7 +130,7 @@ export class PlaceEditResult {
   @Field(() => String) code!: string;
   @Field(() => String, {
     nullable: true,
-    description: 'CREATE, UPDATE or UNCHANGED; null with errors.',
+    description: 'CREATE, UPDATE, UNCHANGED or RETIRE; null with errors.',
   })
   action!: string | null;
   @Field(() => Boolean) saved!: boolean;

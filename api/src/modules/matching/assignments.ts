@@ -12,7 +12,12 @@ import { barredReason, loadOf } from './match.sql';
 // statement of its own (a fresh snapshot): capacity is never exceeded.
 
 export type RefusalReason =
-  'UNKNOWN_RESOURCE' | 'DECLINED_BEFORE' | 'ALREADY_ASSIGNED' | 'NOT_CAPABLE' | 'AT_CAPACITY';
+  | 'UNKNOWN_RESOURCE'
+  | 'RETIRED'
+  | 'DECLINED_BEFORE'
+  | 'ALREADY_ASSIGNED'
+  | 'NOT_CAPABLE'
+  | 'AT_CAPACITY';
 
 export interface Refusal {
   /** The resource's global id, as the client sent it. */
@@ -60,12 +65,14 @@ export async function checkDispatch(
       capable: boolean;
       barred: 'DECLINED_BEFORE' | 'ALREADY_ASSIGNED' | null;
       needs: string[];
+      retired: boolean;
     }
   >(sql`
     WITH t AS (
       SELECT t.id, t.location, COALESCE(c.capabilities, '{}'::text[]) AS needs
       FROM tickets t LEFT JOIN categories c ON c.code = t.category_code WHERE t.id = ${ticketPk})
     SELECT s.id AS pk, s.code, s.name, s.capacity, s.may_decline AS "mayDecline", t.needs,
+      s.retired_at IS NOT NULL AS retired,
       ${loadOf(sql`s.id`)} AS load,
       (cardinality(t.needs) = 0 OR s.capabilities && t.needs) AS capable,
       ST_Distance(s.location::geography, t.location::geography) AS "distanceMeters",
@@ -86,6 +93,7 @@ export async function checkDispatch(
         message,
       });
     if (!r) refuse('UNKNOWN_RESOURCE', 'a resource does not exist');
+    else if (r.retired) refuse('RETIRED', `${r.name} has been retired (撤销)`);
     else if (r.barred === 'DECLINED_BEFORE') refuse(r.barred, `${r.name} declined this ticket`);
     else if (r.barred === 'ALREADY_ASSIGNED')
       refuse(r.barred, `${r.name} is already on this ticket`);

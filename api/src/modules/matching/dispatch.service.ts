@@ -100,7 +100,7 @@ export async function gridDispatchPlan(
   now: Date,
 ): Promise<DispatchPlan> {
   const [grid] = await database.rows<{ id: number }>(
-    sql`SELECT id FROM grids WHERE id = ${gridPk}`,
+    sql`SELECT id FROM grids WHERE id = ${gridPk} AND retired_at IS NULL`,
   );
   if (!grid) throw new YituError(ErrorCode.NOT_FOUND, 'grid not found');
   const tickets = await database.rows<{

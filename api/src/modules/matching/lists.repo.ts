@@ -47,12 +47,12 @@ const serving = sql`
       1.0 / count(*) OVER (PARTITION BY id) AS share
     FROM (
       SELECT ${c.id} AS community, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)} AS load
-      FROM ${regions} ${c} JOIN ${resources} ${s} ON ${s.communityId} = ${c.id}
+      FROM ${regions} ${c} JOIN ${resources} ${s} ON ${s.communityId} = ${c.id} AND ${s.retiredAt} IS NULL
       WHERE ${c.level} = 'COMMUNITY'
       UNION ALL
       SELECT ${c.id}, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)}
       FROM ${regions} ${c} JOIN ${resources} ${s}
-        ON ${s.communityId} IS NULL AND ST_Covers(${s.serviceArea}, ST_PointOnSurface(${c.boundary}))
+        ON ${s.communityId} IS NULL AND ${s.retiredAt} IS NULL AND ST_Covers(${s.serviceArea}, ST_PointOnSurface(${c.boundary}))
       WHERE ${c.level} = 'COMMUNITY'
     ) x
   )`;

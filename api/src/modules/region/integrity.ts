@@ -30,14 +30,17 @@ export async function tilingProblems(database: Database): Promise<TilingProblem[
              ELSE ST_Area(ST_Union(r.boundary, u.covered)::geography) - ST_Area(u.covered::geography) END AS area
       FROM regions r
       LEFT JOIN LATERAL (SELECT ST_Union(g.boundary) AS covered FROM grids g
-                         WHERE g.community_id = r.id AND g.parent_id IS NULL) u ON true
+                         WHERE g.community_id = r.id AND g.parent_id IS NULL
+                           AND g.retired_at IS NULL) u ON true
       WHERE r.level = 'COMMUNITY'
       UNION ALL
       SELECT 'grid ' || p.code,
         ST_Area(ST_Union(p.boundary, u.covered)::geography) - ST_Area(u.covered::geography)
       FROM grids p
-      JOIN LATERAL (SELECT ST_Union(m.boundary) AS covered FROM grids m WHERE m.parent_id = p.id) u
+      JOIN LATERAL (SELECT ST_Union(m.boundary) AS covered FROM grids m
+                    WHERE m.parent_id = p.id AND m.retired_at IS NULL) u
         ON u.covered IS NOT NULL
+      WHERE p.retired_at IS NULL
     ) p WHERE area > ${tolerance}`);
   const overlaps = await database.rows<TilingProblem>(sql`
     SELECT 'OVERLAP' AS kind, 'grids ' || a.code || ' and ' || b.code AS "where",
@@ -46,6 +49,7 @@ export async function tilingProblems(database: Database): Promise<TilingProblem[
       ON a.community_id = b.community_id AND a.id < b.id
       AND a.parent_id IS NOT DISTINCT FROM b.parent_id -- siblings: same community, same parent
       AND ST_Intersects(a.boundary, b.boundary)
+      AND a.retired_at IS NULL AND b.retired_at IS NULL
     WHERE ST_Area(ST_Intersection(a.boundary, b.boundary)::geography) > ${tolerance}`);
   const outside = await database.rows<TilingProblem>(sql`
     SELECT 'OUTSIDE' AS kind, label AS "where", round(area::numeric, 2)::float8 AS "squareMetres"
@@ -53,7 +57,7 @@ export async function tilingProblems(database: Database): Promise<TilingProblem[
       SELECT 'compound ' || c.code AS label,
         ST_Area(ST_Union(c.boundary, r.boundary)::geography) - ST_Area(r.boundary::geography) AS area
       FROM compounds c JOIN regions r ON r.id = c.community_id
-      WHERE NOT ST_CoveredBy(c.boundary, r.boundary)
+      WHERE c.retired_at IS NULL AND NOT ST_CoveredBy(c.boundary, r.boundary)
       UNION ALL
       SELECT 'region ' || child.code,
         ST_Area(ST_Union(child.boundary, parent.boundary)::geography) - ST_Area(parent.boundary::geography)

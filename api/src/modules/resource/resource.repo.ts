@@ -23,7 +23,7 @@ const k = alias(resourceClaims, 'k');
 const columns = sql`${s.id} AS pk, ${s.code}, ${s.kind}, ${s.name}, ${s.communityId} AS "communityPk",
   ${s.propertyCompanyId} AS "propertyCompanyPk", ${s.capabilities}, ${s.capacity}, ${s.availability},
   ${s.mayDecline} AS "mayDecline", json_build_array(ST_X(${s.location}), ST_Y(${s.location})) AS "lonLat",
-  ${s.version}`;
+  ${s.version}, ${s.retiredAt} AS "retiredAt"`;
 const withId = (row: Resource): Resource => ({ ...row, id: toGlobalId('Resource', row.pk) });
 
 export interface ResourceQuery {
@@ -49,6 +49,7 @@ export async function listResources(
     geometry: sql`${s.location}`,
     community: sql`${s.communityId}`,
     searchable: [sql`${s.name}`, sql`${s.code}`],
+    retiredAt: sql`${s.retiredAt}`,
   });
   return fetchPage<Resource>(
     ctx.database,
@@ -85,6 +86,7 @@ export async function resourcesNear(
     SELECT ${columns}, ST_Distance(${s.location}::geography, ${here}::geography) AS "distanceMeters"
     FROM ${resources} ${s}
     WHERE ST_DWithin(${s.location}::geography, ${here}::geography, ${args.radiusMeters}::float8)
+      AND ${s.retiredAt} IS NULL
       AND ${capabilitySql(args.capability)} ${args.kind ? sql`AND ${s.kind} = ${args.kind}` : sql``}
     ORDER BY ${s.location} <-> ${here}, ${s.id}
     LIMIT ${args.first}`);

@@ -30,6 +30,12 @@ export class Resource extends Node {
     description: 'Changes with every edit or import; pass it as expectedVersion to editPlace.',
   })
   version!: number;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When it was retired (撤销): it stays for the tickets and history that name it, off the map and out of matching. Null while live.',
+  })
+  retiredAt!: Date | null;
   @Field(() => ResourceKind) kind!: ResourceKind;
   name!: string;
   @Field(() => [String], {

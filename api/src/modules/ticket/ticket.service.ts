@@ -89,8 +89,8 @@ interface Placement {
 /** Where the report is: its point, else its building, else its compound's centre; PostGIS finds
  * the compound, the grid and the nearest building of that compound. */
 async function place(tx: Database, input: ReportInput): Promise<Placement> {
-  const [qr] = await tx.rows<{ id: number }>(
-    sql`SELECT id FROM compounds WHERE code = ${input.compoundCode}`,
+  const [qr] = await tx.rows<{ id: number; retired: boolean }>(
+    sql`SELECT id, retired_at IS NOT NULL AS retired FROM compounds WHERE code = ${input.compoundCode}`,
   );
   if (!qr)
     throw badInput(
@@ -98,12 +98,20 @@ async function place(tx: Database, input: ReportInput): Promise<Placement> {
       'UNKNOWN_COMPOUND',
       `no compound has the code ${input.compoundCode}`,
     );
+  // an old poster still on a wall: say so rather than file against a place nobody keeps
+  if (qr.retired)
+    throw badInput(
+      'compoundCode',
+      'RETIRED_COMPOUND',
+      `compound ${input.compoundCode} has been retired (撤销): report from the compound's new poster`,
+    );
   let point;
   if (input.lon != null && input.lat != null) {
     point = sql`ST_SetSRID(ST_MakePoint(${input.lon}::float8, ${input.lat}::float8), 4326)`;
   } else if (input.buildingNumber) {
     const [b] = await tx.rows<{ id: number }>(
-      sql`SELECT id FROM buildings WHERE compound_id = ${qr.id} AND number = ${input.buildingNumber}`,
+      sql`SELECT id FROM buildings WHERE compound_id = ${qr.id} AND number = ${input.buildingNumber}
+        AND retired_at IS NULL`,
     );
     if (!b)
       throw badInput(
@@ -118,10 +126,11 @@ async function place(tx: Database, input: ReportInput): Promise<Placement> {
   const [found] = await tx.rows<Placement>(sql`
     WITH p AS (SELECT ${point} AS g)
     SELECT ST_X(p.g) AS lon, ST_Y(p.g) AS lat, c.id AS "compoundId", c.community_id AS "communityId",
-      (SELECT g.id FROM grids g WHERE g.parent_id IS NULL AND ST_Covers(g.boundary, p.g) ORDER BY g.id LIMIT 1) AS "gridId",
-      (SELECT b.id FROM buildings b WHERE b.compound_id = c.id
+      (SELECT g.id FROM grids g WHERE g.parent_id IS NULL AND g.retired_at IS NULL
+         AND ST_Covers(g.boundary, p.g) ORDER BY g.id LIMIT 1) AS "gridId",
+      (SELECT b.id FROM buildings b WHERE b.compound_id = c.id AND b.retired_at IS NULL
          AND ST_DWithin(b.location::geography, p.g::geography, 60) ORDER BY b.location <-> p.g LIMIT 1) AS "buildingId"
-    FROM p JOIN compounds c ON ST_Covers(c.boundary, p.g)
+    FROM p JOIN compounds c ON ST_Covers(c.boundary, p.g) AND c.retired_at IS NULL
     ORDER BY (c.id = ${qr.id}) DESC, c.id LIMIT 1`);
   if (!found) throw badInput('lon', 'OUTSIDE_COMPOUNDS', 'the point is not inside any compound');
   return found;

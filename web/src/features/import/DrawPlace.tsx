@@ -12,8 +12,9 @@ type Problem = ResultOf<typeof EDIT_PLACE_MUTATION>['editPlace']['problems'][num
 const withoutAt = (message: string) => message.replace(/^edit: /, '');
 
 /**
- * 在地图上绘制: a new grid or compound outline, or an existing one reshaped. Every change is
- * checked by the API as it is drawn (editPlace, dryRun) and saved only when it passes.
+ * 在地图上绘制: a new grid or compound outline, or an existing one reshaped; a place retired
+ * (撤销) or brought back. Every change is checked by the API first (editPlace, dryRun) and saved
+ * only when it passes.
  */
 export function DrawPlace({
   map,
@@ -36,6 +37,8 @@ export function DrawPlace({
   const [problems, setProblems] = useState<Problem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // a retirement checked (dry run) and waiting for the user's confirmation
+  const [retiring, setRetiring] = useState(false);
   const session = useRef<DrawSession | null>(null);
   useEffect(() => () => session.current?.stop(), []);
 
@@ -106,6 +109,40 @@ export function DrawPlace({
     }
   };
 
+  /** Retire (撤销) or bring back the place by its code; a retirement is checked and shown first. */
+  const retire = async (retired: boolean, confirmed: boolean) => {
+    setError(null);
+    setSaved(null);
+    const dryRun = retired && !confirmed;
+    try {
+      const r = await request(EDIT_PLACE_MUTATION, {
+        input: { kind, code: code.trim(), crs, retired, dryRun },
+      });
+      if (dryRun) {
+        setProblems(r.editPlace.problems);
+        setRetiring(!r.editPlace.problems.some((p) => p.severity === 'ERROR'));
+        return;
+      }
+      setRetiring(false);
+      setProblems(null);
+      setSaved(
+        retired
+          ? tr('已撤销 {code}', { code: r.editPlace.code })
+          : tr('已恢复 {code}（版本 {version}）', {
+              code: r.editPlace.code,
+              version: r.editPlace.version ?? '',
+            }),
+      );
+      onSaved();
+    } catch (e) {
+      setRetiring(false);
+      const listed =
+        e instanceof ApiError ? (e.extensions.problems as Problem[] | undefined) : undefined;
+      if (listed) setProblems(listed.map((p) => ({ ...p, severity: 'ERROR', at: 'edit' })));
+      setError(describeError(e));
+    }
+  };
+
   const errors = problems?.filter((p) => p.severity === 'ERROR') ?? [];
   return (
     <div className="draw-place" data-testid="draw-place">
@@ -134,7 +171,10 @@ export function DrawPlace({
             value={code}
             data-testid="draw-code"
             placeholder={kind === 'BUILDING' ? tr('小区编码/楼号') : ''}
-            onChange={(e) => setCode(e.target.value)}
+            onChange={(e) => {
+              setCode(e.target.value);
+              setRetiring(false);
+            }}
           />
         </label>
         <label>
@@ -188,7 +228,38 @@ export function DrawPlace({
         >
           {tr('保存')}
         </button>
+        <button
+          type="button"
+          data-testid="draw-retire"
+          disabled={!code.trim()}
+          onClick={() => void retire(true, false)}
+        >
+          {tr('撤销…')}
+        </button>
+        <button
+          type="button"
+          data-testid="draw-restore"
+          disabled={!code.trim()}
+          onClick={() => void retire(false, true)}
+        >
+          {tr('恢复')}
+        </button>
       </div>
+      {retiring && (
+        <div className="draw-retire-confirm" role="alertdialog" data-testid="draw-retire-confirm">
+          <p className="hint">
+            {tr('撤销后不再出现在地图、查询和派单中，历史工单仍保留。请确认下列提示后再撤销。')}
+          </p>
+          <button
+            type="button"
+            className="danger"
+            data-testid="draw-retire-confirmed"
+            onClick={() => void retire(true, true)}
+          >
+            {tr('确认撤销')}
+          </button>
+        </div>
+      )}
       {outline === null && session.current && (
         <p className="hint">
           {point

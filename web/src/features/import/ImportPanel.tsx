@@ -41,13 +41,23 @@ const ACTION_LABEL: Record<string, string> = {
   CREATE: tr('新建'),
   UPDATE: tr('更新'),
   UNCHANGED: tr('不变'),
+  RETIRE: tr('撤销'),
 };
 
+// the kinds an import may retire (撤销) by leaving them out of a whole list
+const RETIRABLE = new Set(['COMPOUND', 'GRID', 'BUILDING', 'RESOURCE']);
+
 /** Uploads one file (POST /imports): the dry run's id, or the refusal as an ApiError. */
-async function uploadFile(kind: string, crs: string, file: File): Promise<string> {
+async function uploadFile(
+  kind: string,
+  crs: string,
+  file: File,
+  retireMissing: boolean,
+): Promise<string> {
   const form = new FormData();
   form.append('kind', kind);
   if (crs) form.append('crs', crs);
+  if (retireMissing) form.append('retireMissing', 'true');
   form.append('file', file, file.name);
   const res = await fetch('/imports', { method: 'POST', body: form });
   const body = (await res.json().catch(() => ({}))) as {
@@ -92,6 +102,7 @@ export function ImportPanel({
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [rederive, setRederive] = useState(false);
+  const [retireMissing, setRetireMissing] = useState(false);
 
   const show = (next: Report | null) => {
     setReport(next);
@@ -105,7 +116,12 @@ export function ImportPanel({
     setError(null);
     setDone(null);
     try {
-      const id = await uploadFile(kind, system === 'EPSG' ? `EPSG:${epsg}` : system, file);
+      const id = await uploadFile(
+        kind,
+        system === 'EPSG' ? `EPSG:${epsg}` : system,
+        file,
+        retireMissing && RETIRABLE.has(kind),
+      );
       const data = await request(IMPORT_REPORT_QUERY, { id, crs: displayCrs });
       show(data.node && 'kind' in data.node ? data.node : null);
     } catch (err) {
@@ -125,11 +141,12 @@ export function ImportPanel({
         input: { importId: report.id, rederiveTickets: rederive },
       });
       setDone(
-        tr('已导入 {file}：新建 {create}，更新 {update}，不变 {unchanged}', {
+        tr('已导入 {file}：新建 {create}，更新 {update}，不变 {unchanged}，撤销 {retire}', {
           file: report.fileName,
           create: a.create,
           update: a.update,
           unchanged: a.unchanged,
+          retire: a.retire,
         }),
       );
       show(null);
@@ -206,6 +223,17 @@ export function ImportPanel({
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </label>
+        {RETIRABLE.has(kind) && (
+          <label className="check" title={tr('只撤销文件所涉社区内的同类数据，预览先列出')}>
+            <input
+              type="checkbox"
+              checked={retireMissing}
+              data-testid="import-retire-missing"
+              onChange={(e) => setRetireMissing(e.target.checked)}
+            />
+            {tr('文件是完整名单：撤销文件中没有的')}
+          </label>
+        )}
         <button type="submit" disabled={!file || busy} data-testid="import-preview">
           {busy && !report ? tr('正在检查…') : tr('预览')}
         </button>
@@ -241,6 +269,11 @@ export function ImportPanel({
             <li data-testid="import-count-unchanged">
               {ACTION_LABEL.UNCHANGED} {report.unchanged}
             </li>
+            {report.retire > 0 && (
+              <li className="warn" data-testid="import-count-retire">
+                {ACTION_LABEL.RETIRE} {report.retire}
+              </li>
+            )}
             <li className={report.errors ? 'bad' : ''} data-testid="import-count-errors">
               {tr('错误 {n}', { n: report.errors })}
             </li>

@@ -50,6 +50,13 @@ const LABELS: Record<string, string> = {
   PARENT_NOT_A_GRID: tr('上级网格无效'),
   TOO_LONG: tr('内容过长'),
   NOT_A_VALUE: tr('不是单个值'),
+  UNKNOWN_CODE: tr('编码不存在'),
+  NOT_RETIRABLE: tr('此类数据不能撤销'),
+  ALREADY_RETIRED: tr('已撤销'),
+  HAS_OPEN_WORK: tr('仍有在办工单'),
+  OPEN_TICKETS_STAY: tr('在办工单保留原地点'),
+  BUILDINGS_RETIRE: tr('楼栋一并撤销'),
+  MICRO_GRIDS_RETIRE: tr('微网格一并撤销'),
 };
 
 /** What kind of problem a reason is, in the UI's language (the reason itself if unknown). */
