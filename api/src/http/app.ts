@@ -19,6 +19,8 @@ import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
+import { tileRoutes } from './tiles';
+import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
@@ -61,11 +63,21 @@ export async function startApp(
     options.liveEvents === false
       ? async () => {}
       : await relayTicketEvents(database, pubSub, (m) => console.error(m));
-  // a credential signed out or revoked through any process closes its sockets here
+  // vector tiles, cached in this process; ticket events and place writes drop what they touch
+  const tiles = await createTileService(database, now, {
+    listen: options.liveEvents !== false,
+    log: (m) => console.error(m),
+  });
+  const tileRouter = tileRoutes(database, tiles, now);
+  // a credential signed out or revoked through any process closes its sockets here (and is
+  // forgotten by the tiles' memory of sessions)
   const stopRevocations =
     options.liveEvents === false
       ? async () => {}
-      : await database.listen(CREDENTIALS_CHANNEL, (pk) => live.closeCredential(Number(pk)));
+      : await database.listen(CREDENTIALS_CHANNEL, (pk) => {
+          live.closeCredential(Number(pk));
+          tileRouter.forgetCredential(Number(pk));
+        });
   const apollo = new ApolloServer<Context>({
     schema,
     // internals (stack traces, failing SQL and its parameters) go to the server's log, never
@@ -138,6 +150,7 @@ export async function startApp(
       now,
     ),
   );
+  app.use(tileRouter.router);
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));
@@ -206,7 +219,7 @@ export async function startApp(
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
-    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports).*/, (_req, res) =>
+    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports|tiles).*/, (_req, res) =>
       res.sendFile(path.join(webDist, 'index.html')),
     );
   } else {
@@ -230,6 +243,7 @@ export async function startApp(
     stop: async () => {
       await stopRelay();
       await stopRevocations();
+      await tiles.stop();
       await apollo.stop();
       server.closeAllConnections();
     },
