@@ -25,6 +25,7 @@ export { mayReadTicket, ROOT_RULES, ticketScope, TYPE_RULES } from './auth/polic
 export {
   layerByMvt,
   layerByVtPbf,
+  tileByMvtSql,
   LAYERS,
   LAYER_SPECS,
   EXTENT,

@@ -150,7 +150,10 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     return { may, must };
   }
 
-  function expectIds(got: Map<number, Decoded> | undefined, want: { may: Set<number>; must: Set<number> }) {
+  function expectIds(
+    got: Map<number, Decoded> | undefined,
+    want: { may: Set<number>; must: Set<number> },
+  ) {
     const ids = new Set(got?.keys() ?? []);
     for (const id of want.must) expect(ids, `feature ${id}`).toContain(id);
     for (const id of ids) expect(want.may, `feature ${id}`).toContain(id);
@@ -160,7 +163,13 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
   it('draws regions, grids and compounds with their figures as the API gives them', async () => {
     const a = tileAt(focus.lon, focus.lat, 14);
     const { layers } = await tileAs(command, a);
-    expect(Object.keys(layers).sort()).toEqual(['compounds', 'grids', 'regions', 'resources', 'tickets']);
+    expect(Object.keys(layers).sort()).toEqual([
+      'compounds',
+      'grids',
+      'regions',
+      'resources',
+      'tickets',
+    ]);
 
     const regions = expectIds(layers.regions, await expectedIds(a, 'regions', 'boundary'));
     const regionRows = await db.rows<Record<string, unknown>>(sql`
@@ -169,14 +178,24 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     for (const r of regionRows) {
       const f = layers.regions!.get(Number(r.id))!;
       expect(f.type).toBe(3);
-      expect(f.properties).toMatchObject({ code: r.code, name: r.name, level: r.level, synthetic: r.synthetic });
+      expect(f.properties).toMatchObject({
+        code: r.code,
+        name: r.name,
+        level: r.level,
+        synthetic: r.synthetic,
+      });
     }
 
     const grids = expectIds(
       layers.grids,
       await expectedIds(a, 'grids', 'boundary', sql`retired_at IS NULL`),
     );
-    const gridRows = await db.rows<{ id: number; code: string; name: string; parent: string | null }>(sql`
+    const gridRows = await db.rows<{
+      id: number;
+      code: string;
+      name: string;
+      parent: string | null;
+    }>(sql`
       SELECT g.id, g.code, g.name, p.code AS parent FROM grids g LEFT JOIN grids p ON p.id = g.parent_id
       WHERE g.id = ANY(${`{${[...grids].join(',')}}`}::int[])`);
     expect(gridRows.some((g) => g.parent !== null)).toBe(true); // micro-grids are drawn too
@@ -246,14 +265,25 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     );
     expect(buildings.size).toBeGreaterThan(0);
     const { size, xmin, ymax } = tileBounds(a);
-    const rows = await db.rows<{ id: number; number: string; floors: number; compound: string; x: number; y: number }>(sql`
+    const rows = await db.rows<{
+      id: number;
+      number: string;
+      floors: number;
+      compound: string;
+      x: number;
+      y: number;
+    }>(sql`
       SELECT b.id, b.number, b.floors, c.code AS compound, ST_X(ST_Transform(b.location, 3857)) AS x,
         ST_Y(ST_Transform(b.location, 3857)) AS y
       FROM buildings b JOIN compounds c ON c.id = b.compound_id WHERE b.id = ANY(${`{${[...buildings].join(',')}}`}::int[])`);
     for (const b of rows) {
       const f = layers.buildings!.get(Number(b.id))!;
       expect(f.type).toBe(1);
-      expect(f.properties).toMatchObject({ number: b.number, floors: b.floors, compound: b.compound });
+      expect(f.properties).toMatchObject({
+        number: b.number,
+        floors: b.floors,
+        compound: b.compound,
+      });
       expect(Math.abs(f.rings[0]![0]!.x - ((b.x - xmin) / size) * EXTENT)).toBeLessThanOrEqual(1);
       expect(Math.abs(f.rings[0]![0]!.y - ((ymax - b.y) / size) * EXTENT)).toBeLessThanOrEqual(1);
     }
@@ -268,7 +298,11 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     const stored = await db.rows<{ id: number; code: string; name: string; kind: string }>(sql`
       SELECT id, code, name, kind::text AS kind FROM resources WHERE id = ANY(${`{${[...resources].join(',')}}`}::int[])`);
     for (const r of stored)
-      expect(at14.resources!.get(Number(r.id))!.properties).toMatchObject({ code: r.code, name: r.name, kind: r.kind });
+      expect(at14.resources!.get(Number(r.id))!.properties).toMatchObject({
+        code: r.code,
+        name: r.name,
+        kind: r.kind,
+      });
     // below its zoom a layer is not in the tile
     const { layers: at13 } = await tileAs(command, tileAt(focus.lon, focus.lat, 13));
     expect(at13.resources).toBeUndefined();
@@ -278,7 +312,9 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
   it('gives an API token party members to 3 decimals and masked, as Resource does', async () => {
     const token = await issueToken(server.url, { username: 'command', scopes: ['read:places'] });
     const a = tileAt(focus.lon, focus.lat, 14);
-    const { res, bytes } = await get(tilePath(a, 'resources'), { authorization: `Bearer ${token}` });
+    const { res, bytes } = await get(tilePath(a, 'resources'), {
+      authorization: `Bearer ${token}`,
+    });
     expect(res.status).toBe(200);
     const byToken = decode(bytes).resources!;
     const members = await db.rows<{ id: number; name: string }>(sql`
@@ -303,7 +339,14 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     const a = tileAt(centre!.lon, centre!.lat, 10);
     const district = (await tileAs(command, a, 'tickets')).layers.tickets!;
     const staff = (await tileAs(community, a, 'tickets')).layers.tickets!;
-    const rows = await db.rows<{ id: number; code: string; status: string; level: string; community: number; overdue: boolean }>(sql`
+    const rows = await db.rows<{
+      id: number;
+      code: string;
+      status: string;
+      level: string;
+      community: number;
+      overdue: boolean;
+    }>(sql`
       SELECT id, code, status::text AS status, level::text AS level, community_id AS community,
         (status <> 'SUSPENDED' AND COALESCE(resolve_by < ${testNow().toISOString()}::timestamptz, false)) AS overdue
       FROM tickets
@@ -317,7 +360,12 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     for (const r of rows) {
       const f = district.get(Number(r.id))!;
       expect(f.type).toBe(1);
-      expect(f.properties).toMatchObject({ code: r.code, status: r.status, level: r.level, overdue: r.overdue });
+      expect(f.properties).toMatchObject({
+        code: r.code,
+        status: r.status,
+        level: r.level,
+        overdue: r.overdue,
+      });
       expect(Buffer.from(f.properties.id as string, 'base64url').toString()).toBe(`Ticket:${r.id}`);
     }
   });
@@ -356,17 +404,20 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     expect((await tileAs(command, far14)).res.headers.get('x-tile-cache')).toBe('HIT');
     const reported = await anonymousClient(server.url).request<{
       reportTicket: { ticket: { id: string; code: string } };
-    }>(`mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { id code } } }`, {
-      input: {
-        compoundCode: focus.code,
-        description: '楼道灯坏了 (tile test)',
-        reporterName: '测试',
-        reporterPhone: '13800000000',
-        idempotencyKey: `tiles-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-        lon: focus.lon,
-        lat: focus.lat,
+    }>(
+      `mutation($input: ReportTicketInput!) { reportTicket(input: $input) { ticket { id code } } }`,
+      {
+        input: {
+          compoundCode: focus.code,
+          description: '楼道灯坏了 (tile test)',
+          reporterName: '测试',
+          reporterPhone: '13800000000',
+          idempotencyKey: `tiles-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+          lon: focus.lon,
+          lat: focus.lat,
+        },
       },
-    });
+    );
     // the NOTIFY reaches the server's listener a moment after the commit
     let after16 = await tileAs(command, near16);
     for (let i = 0; i < 50 && after16.etag === before.near16.etag; i++) {
@@ -378,8 +429,11 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       (f) => f.properties.code === reported.reportTicket.ticket.code,
     );
     expect(added?.properties.id).toBe(reported.reportTicket.ticket.id);
-    const compoundBefore = before.near16.layers.compounds!.get(focus.id)!.properties.openTickets as number;
-    expect(after16.layers.compounds!.get(focus.id)!.properties.openTickets).toBe(compoundBefore + 1);
+    const compoundBefore = before.near16.layers.compounds!.get(focus.id)!.properties
+      .openTickets as number;
+    expect(after16.layers.compounds!.get(focus.id)!.properties.openTickets).toBe(
+      compoundBefore + 1,
+    );
     const after12 = await tileAs(command, near12);
     expect(after12.etag).not.toBe(before.near12.etag);
     // the far tile was not touched: still the cached bytes
@@ -406,7 +460,11 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       const body = JSON.parse(Buffer.from(bytes).toString()) as {
         errors: { extensions: { code: string; field: string; reason: string } }[];
       };
-      expect(body.errors[0]!.extensions, path).toMatchObject({ code: 'BAD_USER_INPUT', field, reason });
+      expect(body.errors[0]!.extensions, path).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field,
+        reason,
+      });
     }
     const anonymous = await get('/tiles/14/1/1.mvt');
     expect(anonymous.status).toBe(401);
@@ -414,7 +472,9 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       code: 'UNAUTHENTICATED',
       reason: 'SIGN_IN_REQUIRED',
     });
-    const badToken = await get('/tiles/14/1/1.mvt', { authorization: 'Bearer not-a-real-token-at-all' });
+    const badToken = await get('/tiles/14/1/1.mvt', {
+      authorization: 'Bearer not-a-real-token-at-all',
+    });
     expect(badToken.status).toBe(401);
   });
 
@@ -443,7 +503,10 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
               // the shapes lie within one tile unit of each other (PostGIS measures)
               const wkt = (d: Decoded) =>
                 d.type === 1
-                  ? `MULTIPOINT(${d.rings.flat().map((p) => `${p.x} ${p.y}`).join(',')})`
+                  ? `MULTIPOINT(${d.rings
+                      .flat()
+                      .map((p) => `${p.x} ${p.y}`)
+                      .join(',')})`
                   : `MULTILINESTRING(${d.rings.map((r) => `(${[...r, r[0]!].map((p) => `${p.x} ${p.y}`).join(',')})`).join(',')})`;
               const [{ d }] = (await db.rows<{ d: number }>(
                 sql`SELECT ST_HausdorffDistance(ST_GeomFromText(${wkt(g)}), ST_GeomFromText(${wkt(f)})) AS d`,

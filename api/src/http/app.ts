@@ -66,6 +66,7 @@ export async function startApp(
   // vector tiles, cached in this process; ticket events and place writes drop what they touch
   const tiles = await createTileService(database, now, {
     listen: options.liveEvents !== false,
+    maxBytes: config.tileCacheBytes,
     log: (m) => console.error(m),
   });
   const tileRouter = tileRoutes(database, tiles, now);
@@ -109,6 +110,8 @@ export async function startApp(
   });
   await apollo.start();
 
+  // first: a map asks for dozens of tiles a second
+  app.use(tileRouter.router);
   // What the map app needs to know at start: which basemap, if any (YITU_BASEMAP_*).
   app.get('/config.json', (_req, res) => {
     res.json({ basemap: config.basemap });
@@ -150,7 +153,6 @@ export async function startApp(
       now,
     ),
   );
-  app.use(tileRouter.router);
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));

@@ -41,7 +41,11 @@ export function tileRequestOf(
 ): { address: TileAddress; layers: TileLayer[] } {
   const parts = path.split('/');
   if (parts.length !== 3 && parts.length !== 4)
-    throw badInput('path', 'BAD_PATH', 'ask for /tiles/{z}/{x}/{y}.mvt or /tiles/{layer}/{z}/{x}/{y}.mvt');
+    throw badInput(
+      'path',
+      'BAD_PATH',
+      'ask for /tiles/{z}/{x}/{y}.mvt or /tiles/{layer}/{z}/{x}/{y}.mvt',
+    );
   const file = parts[parts.length - 1]!;
   if (!file.endsWith('.mvt'))
     throw badInput('format', 'UNKNOWN_FORMAT', 'tiles are Mapbox vector tiles: {y}.mvt');
@@ -59,7 +63,11 @@ export function tileRequestOf(
   if (parts.length === 4) layers = [known(parts[0]!)];
   else if (layersParam !== undefined) {
     if (typeof layersParam !== 'string' || layersParam.trim() === '')
-      throw badInput('layers', 'UNKNOWN_LAYER', `layers is a comma-separated list of ${LAYERS.join(', ')}`);
+      throw badInput(
+        'layers',
+        'UNKNOWN_LAYER',
+        `layers is a comma-separated list of ${LAYERS.join(', ')}`,
+      );
     // in the contract's order, each once
     const asked = new Set(layersParam.split(',').map((l) => known(l.trim())));
     layers = LAYERS.filter((l) => asked.has(l));

@@ -7,7 +7,7 @@ import {
   LAYER_SPECS,
   LAYERS,
   MAX_ZOOM,
-  renderLayer,
+  renderLayers,
   type TileAddress,
   type TileLayer,
 } from './tile.layers';
@@ -61,7 +61,10 @@ export interface Tile {
 export interface TileService {
   tile(viewer: Viewer, address: TileAddress, layers: readonly TileLayer[]): Promise<Tile>;
   /** Drops the layers' tiles a WGS84 box reaches (every zoom, every visibility class). */
-  invalidate(layers: readonly TileLayer[], box4326: readonly [number, number, number, number]): void;
+  invalidate(
+    layers: readonly TileLayer[],
+    box4326: readonly [number, number, number, number],
+  ): void;
   flush(layers?: readonly TileLayer[]): void;
   readonly cache: TileCache;
   stop(): Promise<void>;
@@ -95,38 +98,51 @@ export async function createTileService(
   const rendering = new Map<string, Promise<CachedLayer>>();
   const log = options.log ?? ((m: string) => console.error(m));
 
-  async function layerOf(
+  /** The layers of one tile: from the cache, else made together (one statement on PostgreSQL). */
+  async function layersOf(
     viewer: Viewer,
     address: TileAddress,
-    layer: TileLayer,
+    layers: readonly TileLayer[],
     at: Date,
-  ): Promise<{ layer: CachedLayer; hit: boolean }> {
+  ): Promise<{ layer: CachedLayer; hit: boolean }[]> {
     const { z, x, y } = address;
-    const key = TileCache.key(layer, LAYER_SPECS[layer].visibility(viewer, at), z, x, y);
-    const found = cache.get(key, at.getTime());
-    if (found) {
-      cache.hits++;
-      return { layer: found, hit: true };
-    }
-    cache.misses++;
-    let pending = rendering.get(key);
-    if (!pending) {
+    const keys = layers.map((l) =>
+      TileCache.key(l, LAYER_SPECS[l].visibility(viewer, at), z, x, y),
+    );
+    const found = keys.map((key) => cache.get(key, at.getTime()));
+    const missing = layers.filter((_, i) => !found[i] && !rendering.has(keys[i]!));
+    if (missing.length) {
       const since = cache.current;
-      pending = renderLayer(database, layer, address, viewer, at)
-        .then((made) => {
-          const entry: CachedLayer = {
-            bytes: made.bytes,
-            hash: hashOf(made.bytes),
-            due: made.due ? made.due.getTime() : Infinity,
-            features: made.features,
-          };
-          cache.store(key, entry, since);
-          return entry;
-        })
-        .finally(() => rendering.delete(key));
-      rendering.set(key, pending);
+      const made = renderLayers(database, missing, address, viewer, at).then((tiles) =>
+        tiles.map((t) => ({
+          bytes: t.bytes,
+          hash: hashOf(t.bytes),
+          due: t.due ? t.due.getTime() : Infinity,
+          features: t.features,
+        })),
+      );
+      missing.forEach((layer, i) => {
+        const key = keys[layers.indexOf(layer)]!;
+        const one = made
+          .then((entries) => {
+            cache.store(key, entries[i]!, since);
+            return entries[i]!;
+          })
+          .finally(() => rendering.delete(key));
+        rendering.set(key, one);
+      });
     }
-    return { layer: await pending, hit: false };
+    return Promise.all(
+      keys.map(async (key, i) => {
+        const hit = found[i];
+        if (hit) {
+          cache.hits++;
+          return { layer: hit, hit: true };
+        }
+        cache.misses++;
+        return { layer: await rendering.get(key)!, hit: false };
+      }),
+    );
   }
 
   const invalidate: TileService['invalidate'] = (layers, box) =>
@@ -184,7 +200,7 @@ export async function createTileService(
     async tile(viewer, address, layers) {
       const at = now();
       const drawn = layers.filter((l) => address.z >= LAYER_SPECS[l].minZoom);
-      const parts = await Promise.all(drawn.map((l) => layerOf(viewer, address, l, at)));
+      const parts = await layersOf(viewer, address, drawn, at);
       const body = Buffer.concat(parts.map((p) => p.layer.bytes));
       const hashes = parts.map((p) => p.layer.hash);
       const etag =
