@@ -26,6 +26,8 @@ export interface Config {
   maxPhotoBytes: number;
   /** Largest file one import takes, bytes (a street's shapefile is a few MB). */
   maxImportBytes: number;
+  /** Bytes of vector tiles one API process keeps (0: none, every tile from the database). */
+  tileCacheBytes: number;
   /** Largest photo accepted, pixels (width × height), checked from its header before decoding. */
   maxPhotoPixels: number;
   /** Uploads one client address may attempt an hour without signing in. */
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),
     maxPhotoBytes: atLeast('YITU_MAX_PHOTO_BYTES', 8 * 1024 * 1024, 1),
     maxImportBytes: atLeast('YITU_MAX_IMPORT_BYTES', 64 * 1024 * 1024, 1),
+    tileCacheBytes: atLeast('YITU_TILE_CACHE_BYTES', 64 * 1024 * 1024, 0),
     maxPhotoPixels: atLeast('YITU_MAX_PHOTO_PIXELS', 64_000_000, 1),
     anonymousUploadsPerHour: atLeast('YITU_ANONYMOUS_UPLOADS_PER_HOUR', 30, 0),
     unattachedPhotoQuotaBytes: atLeast('YITU_UNATTACHED_PHOTO_QUOTA_BYTES', 256 * 1024 * 1024, 0),

@@ -22,3 +22,14 @@ export { createCalendar } from './modules/ticket/working-calendar';
 export { createAccount, issueToken } from './auth/credentials';
 export { DEMO_PASSWORD } from './seed/accounts';
 export { mayReadTicket, ROOT_RULES, ticketScope, TYPE_RULES } from './auth/policy';
+export {
+  layerByMvt,
+  layerByVtPbf,
+  tileByMvtSql,
+  LAYERS,
+  LAYER_SPECS,
+  EXTENT,
+  BUFFER,
+  tileBounds,
+} from './modules/tile/tile.layers';
+export { ticketVisibility } from './auth/policy';

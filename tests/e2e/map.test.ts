@@ -157,7 +157,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       const ring = (
         grid.geometry.type === 'Polygon'
           ? grid.geometry.coordinates[0]
-          : (grid.geometry as { coordinates: number[][][][] }).coordinates[0]![0]
+          : (grid.geometry as unknown as { coordinates: number[][][][] }).coordinates[0]![0]
       ) as [number, number][];
       const pts = ring.map((p) => map.project(p));
       const [x0, x1] = [Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x))];
@@ -264,7 +264,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       const map = (globalThis as unknown as InPage).__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
       map.jumpTo({
-        center: (f.geometry as { coordinates: [number, number] }).coordinates,
+        center: (f.geometry as unknown as { coordinates: [number, number] }).coordinates,
         zoom: 17,
       });
     }, code);
@@ -291,7 +291,9 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     const point = await staff.evaluate((c) => {
       const map = (globalThis as unknown as InPage).__yituMap!;
       const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
-      const p = map.project((f.geometry as { coordinates: [number, number] }).coordinates);
+      const p = map.project(
+        (f.geometry as unknown as { coordinates: [number, number] }).coordinates,
+      );
       const box = map.getContainer().getBoundingClientRect();
       return { x: p.x + box.left, y: p.y + box.top };
     }, code);
@@ -420,7 +422,8 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
         const style = map.getStyle();
         const compounds = map.querySourceFeatures('compounds');
         const first = compounds.find((f) => f.properties.code === compounds[0]!.properties.code)!;
-        const ring = (first.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
+        const ring = (first.geometry as unknown as { coordinates: [number, number][][] })
+          .coordinates[0]!;
         return {
           basemap: style.sources.basemap?.type,
           below: style.layers[1]?.id,
@@ -489,7 +492,9 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       const map = (globalThis as unknown as InPage).__yituMap!;
       const [c] = map.queryRenderedFeatures({ layers: ['ticket-cluster'] });
       if (!c) return null;
-      const p = map.project((c.geometry as { coordinates: [number, number] }).coordinates);
+      const p = map.project(
+        (c.geometry as unknown as { coordinates: [number, number] }).coordinates,
+      );
       const box = map.getContainer().getBoundingClientRect();
       return { x: p.x + box.left, y: p.y + box.top };
     });

@@ -497,6 +497,18 @@ export function ticketScope(viewer: Viewer, at: Date): TicketScope {
   return (j?.departmentOnly ? sql`(${place} AND ${t.level} = 'DEPARTMENT')` : place) as TicketScope;
 }
 
+/**
+ * Which tickets ticketScope lets the viewer read, as a key: viewers with the same key see the
+ * same tickets (shared caches, such as the vector tiles', are keyed by it, never by user).
+ */
+export function ticketVisibility(viewer: Viewer, at: Date): string {
+  const j = readableBy(viewer, at);
+  if (!j) return 'none';
+  const sorted = (pks: readonly number[]) => [...pks].sort((a, b) => a - b).join(',');
+  const place = j.all ? 'all' : `c${sorted(j.communityPks)};g${sorted(j.gridPks)}`;
+  return j.departmentOnly ? `${place};department` : place;
+}
+
 /** Whether a grid (and so its tickets, plan and patrols) is inside the jurisdiction. */
 function holdsGrid(j: Jurisdiction, g: { pk: number; communityPk: number }): boolean {
   return j.all || j.communityPks.includes(g.communityPk) || j.gridPks.includes(g.pk);

@@ -19,6 +19,8 @@ import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
+import { tileRoutes } from './tiles';
+import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
@@ -61,11 +63,22 @@ export async function startApp(
     options.liveEvents === false
       ? async () => {}
       : await relayTicketEvents(database, pubSub, (m) => console.error(m));
-  // a credential signed out or revoked through any process closes its sockets here
+  // vector tiles, cached in this process; ticket events and place writes drop what they touch
+  const tiles = await createTileService(database, now, {
+    listen: options.liveEvents !== false,
+    maxBytes: config.tileCacheBytes,
+    log: (m) => console.error(m),
+  });
+  const tileRouter = tileRoutes(database, tiles, now);
+  // a credential signed out or revoked through any process closes its sockets here (and is
+  // forgotten by the tiles' memory of sessions)
   const stopRevocations =
     options.liveEvents === false
       ? async () => {}
-      : await database.listen(CREDENTIALS_CHANNEL, (pk) => live.closeCredential(Number(pk)));
+      : await database.listen(CREDENTIALS_CHANNEL, (pk) => {
+          live.closeCredential(Number(pk));
+          tileRouter.forgetCredential(Number(pk));
+        });
   const apollo = new ApolloServer<Context>({
     schema,
     // internals (stack traces, failing SQL and its parameters) go to the server's log, never
@@ -97,6 +110,8 @@ export async function startApp(
   });
   await apollo.start();
 
+  // first: a map asks for dozens of tiles a second
+  app.use(tileRouter.router);
   // What the map app needs to know at start: which basemap, if any (YITU_BASEMAP_*).
   app.get('/config.json', (_req, res) => {
     res.json({ basemap: config.basemap });
@@ -206,7 +221,7 @@ export async function startApp(
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
-    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports).*/, (_req, res) =>
+    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports|tiles).*/, (_req, res) =>
       res.sendFile(path.join(webDist, 'index.html')),
     );
   } else {
@@ -230,6 +245,7 @@ export async function startApp(
     stop: async () => {
       await stopRelay();
       await stopRevocations();
+      await tiles.stop();
       await apollo.stop();
       server.closeAllConnections();
     },

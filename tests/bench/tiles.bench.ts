@@ -1,0 +1,235 @@
+// pnpm bench:tiles [--scale N] [--rounds N] [--tiles N] [--seconds N]
+// Vector tiles from one API process (its own process, as in production): the latency of a tile
+// made from the database (the tile cache off) at zooms 12, 14 and 16, against the one raw
+// ST_AsMVT statement that makes the same tile (PostgreSQL only: PGlite has no ST_AsMVT), rounds
+// alternating in the same run; then cached tiles per second with autocannon (the cache on, the
+// tiles warmed). Engine: DATABASE_URL (a fresh database there) or PGlite in a temporary directory.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import {
+  createDb,
+  LAYERS,
+  migrate,
+  repoRoot,
+  seedDemoCity,
+  tileByMvtSql,
+  type Viewer,
+} from '@yitu/api/testing';
+import { makeBenchPlace, type BenchPlace } from './support';
+import { signIn } from '../support/auth';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
+    tiles: { type: 'string', default: '40' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const scale = Number(values.scale);
+const rounds = Number(values.rounds);
+const tileCount = Number(values.tiles);
+const seconds = Number(values.seconds);
+const ZOOMS = [12, 14, 16];
+
+interface Api {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The product (api/src/main.ts) in its own process on the bench database. */
+async function startApi(place: BenchPlace, env: Record<string, string> = {}): Promise<Api> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    YITU_SEED_DEMO: 'false',
+    YITU_ESCALATION_INTERVAL_MS: '0',
+    ...env,
+  };
+  delete childEnv.NODE_ENV;
+  if (place.databaseUrl) childEnv.DATABASE_URL = place.databaseUrl;
+  else {
+    delete childEnv.DATABASE_URL;
+    childEnv.DATA_DIR = place.dataDir!;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(repoRoot, 'api'),
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      output += d;
+      const match = /GraphQL: (http:\/\/\S+)\/graphql/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`the API exited:\n${output}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function tileAt(lon: number, lat: number, z: number) {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return {
+    z,
+    x: Math.floor(((lon + 180) / 360) * n),
+    y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const ms = (n: number) => n.toFixed(1).padStart(7);
+
+const district: Viewer = {
+  via: 'session',
+  account: null,
+  credentialPk: null,
+  tokenName: null,
+  expiresAt: null,
+  permissions: new Set(['places:read', 'tickets:read']),
+  actions: new Set(),
+  introspection: false,
+  jurisdiction: { all: true, communityPks: [], gridPks: [], departmentOnly: false },
+  sessionExpired: false,
+};
+
+const { place, drop } = await makeBenchPlace(`yitu_bench_tiles_${process.pid}`);
+const engine = place.databaseUrl ? 'postgres' : 'pglite';
+const database = await createDb(place);
+try {
+  const seeded = performance.now();
+  await migrate(database);
+  await seedDemoCity(database, { scale, asOf: new Date('2026-11-23T00:00:00Z') });
+  await database.rows(sql`ANALYZE`);
+  console.log(
+    `${engine}, scale ${scale}: seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+  );
+  // tiles where the city is: those of compounds spread over the whole list, distinct per zoom
+  const points = await database.rows<{ lon: number; lat: number }>(sql`
+    SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (
+      SELECT ST_PointOnSurface(boundary) AS p, row_number() OVER (ORDER BY id) AS n,
+        count(*) OVER () AS total FROM compounds) c
+    WHERE n % GREATEST(1, total / ${tileCount * 4}) = 0`);
+  const tilesAt = new Map(
+    ZOOMS.map((z) => {
+      const seen = new Map<string, { z: number; x: number; y: number }>();
+      for (const p of points) {
+        const t = tileAt(p.lon, p.lat, z);
+        seen.set(`${t.x}/${t.y}`, t);
+      }
+      return [z, [...seen.values()].slice(0, tileCount)] as const;
+    }),
+  );
+  const now = new Date();
+  if (engine === 'pglite') await database.close(); // one process at a time on a PGlite directory
+
+  // 1. latency of a tile from the database: the API with its cache off, and the raw statement
+  const uncached = await startApi(place, { YITU_TILE_CACHE_BYTES: '0' });
+  const cookie = await signIn(uncached.url, 'command');
+  const fetchTile = async (url: string, t: { z: number; x: number; y: number }) => {
+    const res = await fetch(`${url}/tiles/${t.z}/${t.x}/${t.y}.mvt`, { headers: { cookie } });
+    if (res.status !== 200) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${res.status}`);
+    return (await res.arrayBuffer()).byteLength;
+  };
+  console.log(
+    `\ntile from the database (${rounds} rounds × tiles; ms)          p50     p95   | raw ST_AsMVT p50     p95   | ratio p50  p95   bytes`,
+  );
+  const ratios: Record<number, { p50: number; p95: number }> = {};
+  for (const z of ZOOMS) {
+    const tiles = tilesAt.get(z)!;
+    const api: number[] = [];
+    const raw: number[] = [];
+    let bytes = 0;
+    for (const t of tiles.slice(0, 3)) await fetchTile(uncached.url, t); // warm plans
+    for (let round = 0; round < rounds; round++)
+      for (const t of tiles) {
+        const viaApi = async () => {
+          const started = performance.now();
+          bytes += await fetchTile(uncached.url, t);
+          api.push(performance.now() - started);
+        };
+        const viaSql = async () => {
+          if (engine !== 'postgres') return;
+          const started = performance.now();
+          await database.rows(tileByMvtSql(LAYERS, t, district, now));
+          raw.push(performance.now() - started);
+        };
+        // alternate which goes first
+        if (round % 2 === 0) {
+          await viaApi();
+          await viaSql();
+        } else {
+          await viaSql();
+          await viaApi();
+        }
+      }
+    api.sort((a, b) => a - b);
+    raw.sort((a, b) => a - b);
+    const line = `  z${z}: ${tiles.length} tiles`.padEnd(60);
+    if (raw.length) {
+      ratios[z] = {
+        p50: percentile(api, 0.5) / percentile(raw, 0.5),
+        p95: percentile(api, 0.95) / percentile(raw, 0.95),
+      };
+      console.log(
+        `${line}${ms(percentile(api, 0.5))} ${ms(percentile(api, 0.95))}   |      ${ms(percentile(raw, 0.5))} ${ms(percentile(raw, 0.95))}   | ${ratios[z]!.p50.toFixed(2)}× ${ratios[z]!.p95.toFixed(2)}×  ${Math.round(bytes / api.length)}`,
+      );
+    } else
+      console.log(
+        `${line}${ms(percentile(api, 0.5))} ${ms(percentile(api, 0.95))}   |  (no ST_AsMVT on PGlite)       |              ${Math.round(bytes / api.length)}`,
+      );
+  }
+  await uncached.stop();
+
+  // 2. cached tiles per second from one API process
+  const cached = await startApi(place);
+  const cookie2 = await signIn(cached.url, 'command');
+  const paths = ZOOMS.flatMap((z) => tilesAt.get(z)!.map((t) => `/tiles/${t.z}/${t.x}/${t.y}.mvt`));
+  for (const p of paths) await fetch(`${cached.url}${p}`, { headers: { cookie: cookie2 } });
+  const result = await autocannon({
+    url: cached.url,
+    connections: 32,
+    duration: seconds,
+    headers: { cookie: cookie2 },
+    requests: paths.map((p) => ({ method: 'GET', path: p })),
+  });
+  // the same process's trivial route (/config.json, Express and the security headers only):
+  // what this machine gives any answer right now
+  const floor = await autocannon({
+    url: `${cached.url}/config.json`,
+    connections: 32,
+    duration: seconds,
+  });
+  const hit = await fetch(`${cached.url}${paths[0]}`, { headers: { cookie: cookie2 } });
+  console.log(
+    `\ncached tiles (${paths.length} tiles, 32 connections, ${seconds} s): ${Math.round(result.requests.average)} tiles/s ` +
+      `(p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors; ` +
+      `${(result.throughput.average / 1e6).toFixed(1)} MB/s; cache ${hit.headers.get('x-tile-cache')})\n` +
+      `GET /config.json in the same process, same load: ${Math.round(floor.requests.average)} answers/s ` +
+      `(tiles at ${((100 * result.requests.average) / floor.requests.average).toFixed(0)}% of it)`,
+  );
+  await cached.stop();
+  if (engine === 'postgres')
+    console.log(
+      `\ngoals: tile ≤ 1.2× the raw statement (p50: ${ZOOMS.map((z) => `z${z} ${ratios[z]!.p50.toFixed(2)}×`).join(', ')}); ` +
+        `≥ 10,000 cached tiles/s (${Math.round(result.requests.average)})`,
+    );
+} finally {
+  if (engine === 'postgres') await database.close();
+  await drop();
+}
