@@ -25,14 +25,28 @@ function recorder() {
 describe('bulk', () => {
   it('writes 100,000 rows of 7 columns in chunks of one parameter each', async () => {
     const { database, statements } = recorder();
-    const rows = Array.from({ length: 100_000 }, (_, i) => ({ a: i, b: `x${i}`, c: null, d: 1, e: 2, f: 3, g: 4 }));
-    await bulk(database, rows, (json) => sql`INSERT INTO t SELECT * FROM jsonb_to_recordset(${json}::jsonb)`);
+    const rows = Array.from({ length: 100_000 }, (_, i) => ({
+      a: i,
+      b: `x${i}`,
+      c: null,
+      d: 1,
+      e: 2,
+      f: 3,
+      g: 4,
+    }));
+    await bulk(
+      database,
+      rows,
+      (json) => sql`INSERT INTO t SELECT * FROM jsonb_to_recordset(${json}::jsonb)`,
+    );
     expect(statements).toHaveLength(Math.ceil(100_000 / CHUNK));
     for (const statement of statements) expect(statement.params).toHaveLength(1);
     // every row is written once, in order
     const written = statements.flatMap((s) => JSON.parse(s.params[0] as string) as { a: number }[]);
     expect(written.map((r) => r.a)).toEqual(rows.map((r) => r.a));
-    expect(Math.max(...statements.map((s) => s.params.length))).toBeLessThan(POSTGRES_MAX_PARAMETERS);
+    expect(Math.max(...statements.map((s) => s.params.length))).toBeLessThan(
+      POSTGRES_MAX_PARAMETERS,
+    );
   });
 
   it('writes nothing for no rows', async () => {

@@ -45,4 +45,3 @@ export async function withoutIndexes<T>(
   for (const index of indexes) await database.db.execute(sql.raw(index.definition));
   return result;
 }
-
