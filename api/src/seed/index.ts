@@ -2,14 +2,17 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { generateCopies, type CityOptions } from './city';
 import {
+  analyzePlaces,
   analyzeSeeded,
   ensureCategories,
   insertAssignments,
   insertCopy,
+  insertTickets,
   isEmpty,
-  placeTickets,
+  UNINDEXED_WHILE_SEEDING,
   withoutEventNotifications,
 } from './insert';
+import { withoutIndexes } from './bulk';
 import { insertDemoAccounts, insertVulnerableHouseholds } from './accounts';
 
 export { generateCity, generateCopies, type City, type CityOptions } from './city';
@@ -27,13 +30,21 @@ export async function seedDemoCity(database: Database, options: CityOptions = {}
     if (tx.engine === 'postgres') await tx.db.execute(sql`SELECT pg_advisory_xact_lock(7204612)`);
     if (!(await isEmpty(tx))) throw new SeedRefusedError();
     await ensureCategories(tx);
-    await withoutEventNotifications(tx, async () => {
-      for (const copy of copies) await insertCopy(tx, copy);
+    await withoutIndexes(tx, UNINDEXED_WHILE_SEEDING, async () => {
+      await withoutEventNotifications(tx, async () => {
+        let written = 0;
+        for (const copy of copies) {
+          await insertCopy(tx, copy);
+          // Tickets are placed by spatial joins on the places, which plan on statistics: taken
+          // after the first copy and again whenever the places have doubled (1, 2, 4 … copies).
+          written++;
+          if ((written & (written - 1)) === 0) await analyzePlaces(tx);
+          await insertTickets(tx, copy);
+        }
+      });
+      await analyzeSeeded(tx);
+      await insertAssignments(tx);
     });
-    // Statistics first: the spatial joins that place tickets plan on them.
-    await analyzeSeeded(tx);
-    await placeTickets(tx);
-    await insertAssignments(tx);
     await insertVulnerableHouseholds(tx);
     await insertDemoAccounts(tx);
     await analyzeSeeded(tx);

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { bulk, orderedRows } from './bulk';
+import { bulk, CHUNK, orderedRows } from './bulk';
 import { loadCategories, type City } from './city';
 
 // Writes a generated City in bulk: each table is a few INSERT … SELECT FROM a jsonb chunk (bulk.ts)
@@ -40,8 +40,8 @@ export async function isEmpty(database: Database): Promise<boolean> {
 }
 
 /**
- * Writes one copy of the city (the district once). Tickets are left unplaced: placeTickets
- * places them all in one set-based pass once every copy is written and analysed.
+ * Writes one copy of the city (the district once) but its tickets (insertTickets, once the
+ * places' statistics are fresh).
  */
 export async function insertCopy(database: Database, city: City): Promise<void> {
   const d = city.district;
@@ -183,32 +183,61 @@ export async function insertCopy(database: Database, city: City): Promise<void> 
     LEFT JOIN grids g ON g.code = r."gridCode"
     LEFT JOIN compounds c ON c.code = r."compoundCode"`,
   );
-  await bulk(
-    database,
-    city.tickets,
-    (json) => sql`
+}
+
+/**
+ * Writes one copy's tickets, each placed by PostGIS as it is written (so no second pass
+ * rewrites them): compound and community by containment (ST_Covers, as reportTicket does), the
+ * top-level grid by containment, and the nearest building of the compound within 60 m. A point
+ * on an edge two grids share is covered by both: the lower id wins, so the seed is the same on
+ * every run. Call it after analyzePlaces (the joins plan on the places' statistics).
+ */
+export async function insertTickets(database: Database, city: City): Promise<void> {
+  const ticketIds = new Map<string, number>();
+  for (let i = 0; i < city.tickets.length; i += CHUNK) {
+    const json = JSON.stringify(city.tickets.slice(i, i + CHUNK));
+    const written = await database.rows<{ id: number; code: string }>(sql`
     INSERT INTO tickets (code, category_code, status, level, location, description, reporter_name, reporter_phone,
       channel, reported_at, respond_by, resolve_by, accepted_at, resolved_at, closed_at, satisfaction, owner,
-      resolved_by, suspended_from, version, updated_at)
-    SELECT code, "categoryCode", status::ticket_status, level::ticket_level, ${pointSql(sql`location`)}, description,
-      "reporterName", "reporterPhone", channel::ticket_channel, "reportedAt", "respondBy", "resolveBy", "acceptedAt",
-      "resolvedAt", "closedAt", satisfaction, owner, "resolvedBy", "suspendedFrom"::ticket_status, version, COALESCE("closedAt", "resolvedAt", "acceptedAt", "reportedAt")
-    FROM jsonb_to_recordset(${json}::jsonb) AS r(code text, "categoryCode" text, status text, level text,
-      location jsonb, description text, "reporterName" text, "reporterPhone" text, channel text,
-      "reportedAt" timestamptz, "respondBy" timestamptz, "resolveBy" timestamptz, "acceptedAt" timestamptz,
-      "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, owner text, "resolvedBy" text,
-      "suspendedFrom" text, version int)`,
-  );
-  // A ticket's history reads in id order: its events keep the order they were generated in.
+      resolved_by, suspended_from, version, updated_at, compound_id, community_id, grid_id, building_id)
+    SELECT r.code, r."categoryCode", r.status::ticket_status, r.level::ticket_level, r.point, r.description,
+      r."reporterName", r."reporterPhone", r.channel::ticket_channel, r."reportedAt", r."respondBy", r."resolveBy",
+      r."acceptedAt", r."resolvedAt", r."closedAt", r.satisfaction, r.owner, r."resolvedBy",
+      r."suspendedFrom"::ticket_status, r.version, COALESCE(r."closedAt", r."resolvedAt", r."acceptedAt", r."reportedAt"),
+      c.id, COALESCE(c.community_id, g.community_id), g.id, b.id
+    FROM (SELECT r.*, e.n, ${pointSql(sql`r.location`)} AS point
+      FROM ${orderedRows(json)} AS r(code text, "categoryCode" text, status text, level text,
+        location jsonb, description text, "reporterName" text, "reporterPhone" text, channel text,
+        "reportedAt" timestamptz, "respondBy" timestamptz, "resolveBy" timestamptz, "acceptedAt" timestamptz,
+        "resolvedAt" timestamptz, "closedAt" timestamptz, satisfaction smallint, owner text, "resolvedBy" text,
+        "suspendedFrom" text, version int)) r
+    LEFT JOIN LATERAL (SELECT c.id, c.community_id FROM compounds c
+      WHERE ST_Covers(c.boundary, r.point) ORDER BY c.id LIMIT 1) c ON true
+    LEFT JOIN LATERAL (SELECT g.id, g.community_id FROM grids g
+      WHERE g.parent_id IS NULL AND ST_Covers(g.boundary, r.point) ORDER BY g.id LIMIT 1) g ON true
+    LEFT JOIN LATERAL (SELECT b.id FROM buildings b
+      WHERE b.compound_id = c.id AND ST_DWithin(b.location::geography, r.point::geography, 60)
+      ORDER BY b.location <-> r.point, b.id LIMIT 1) b ON true
+    ORDER BY r.n
+    RETURNING id, code`);
+    for (const { id, code } of written) ticketIds.set(code, id);
+  }
+  // The event log is most of the rows (2 M at scale 100): with the ticket ids known from above
+  // it is written without a join. A ticket's history reads in id order: its events keep the
+  // order they were generated in.
+  const events = city.events.map((e) => {
+    const ticketId = ticketIds.get(e.ticketCode);
+    if (ticketId === undefined) throw new Error(`an event of unwritten ticket ${e.ticketCode}`);
+    return { ...e, ticketId };
+  });
   await bulk(
     database,
-    city.events,
+    events,
     (json) => sql`
     INSERT INTO ticket_events (ticket_id, type, from_status, to_status, actor, reason, data, at)
-    SELECT t.id, r.type, r."from"::ticket_status, r."to"::ticket_status, r.actor, r.reason, r.data, r.at
-    FROM ${orderedRows(json)} AS r("ticketCode" text, type text, "from" text, "to" text, actor text,
+    SELECT r."ticketId", r.type, r."from"::ticket_status, r."to"::ticket_status, r.actor, r.reason, r.data, r.at
+    FROM ${orderedRows(json)} AS r("ticketId" int, type text, "from" text, "to" text, actor text,
       reason text, data jsonb, at timestamptz)
-    JOIN tickets t ON t.code = r."ticketCode"
     ORDER BY e.n`,
   );
 }
@@ -261,22 +290,21 @@ export async function analyzeSeeded(database: Database): Promise<void> {
 }
 
 /**
- * The spatial join that places tickets (ST_Covers, as reportTicket does): compound and community by containment, the top-level
- * grid by containment, and the nearest building of the compound within 60 m.
+ * The large tables whose non-unique indexes are built once after the copies are written
+ * (bulk.ts withoutIndexes). Places (compounds, grids, buildings) keep theirs:
+ * the writes and the spatial joins look them up.
  */
-export async function placeTickets(database: Database): Promise<void> {
-  await database.db.execute(sql`
-    UPDATE tickets t SET compound_id = c.id, community_id = c.community_id
-    FROM compounds c
-    WHERE t.compound_id IS NULL AND ST_Covers(c.boundary, t.location)`);
-  await database.db.execute(sql`
-    UPDATE tickets t SET grid_id = g.id, community_id = COALESCE(t.community_id, g.community_id)
-    FROM grids g
-    WHERE t.grid_id IS NULL AND g.parent_id IS NULL AND ST_Covers(g.boundary, t.location)`);
-  await database.db.execute(sql`
-    UPDATE tickets t SET building_id = (
-      SELECT b.id FROM buildings b
-      WHERE b.compound_id = t.compound_id AND ST_DWithin(b.location::geography, t.location::geography, 60)
-      ORDER BY b.location <-> t.location LIMIT 1)
-    WHERE t.building_id IS NULL AND t.compound_id IS NOT NULL`);
+export const UNINDEXED_WHILE_SEEDING = [
+  'tickets',
+  'ticket_events',
+  'ticket_assignments',
+  'resources',
+  'resource_claims',
+  'party_organizations',
+  'grid_workers',
+] as const;
+
+/** Statistics of the places the tickets' spatial joins look up (see seedDemoCity). */
+export async function analyzePlaces(database: Database): Promise<void> {
+  await database.db.execute(sql`ANALYZE compounds, grids, buildings`);
 }
