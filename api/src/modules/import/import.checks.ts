@@ -96,9 +96,16 @@ export async function checkImport(
         INSERT INTO ${WORK} (${COLUMNS}) SELECT ${COLUMNS} FROM import_rows WHERE import_id = ${importId}`);
     // plans for the checks' joins (a temporary table is never analysed by itself)
     await analyzeSampled(tx, WORK);
-    await runChecks(tx, importId, kind, scope);
-    if (stage)
-      await tx.rows(sql`INSERT INTO import_rows (${COLUMNS}) SELECT ${COLUMNS} FROM ${WORK}`);
+    const fresh = stage !== undefined;
+    await runChecks(tx, importId, kind, scope, fresh);
+    // a new import's rows are saved with their action decided on the way (one pass, not a
+    // rewrite of every row first)
+    if (fresh)
+      await tx.rows(sql`
+        INSERT INTO import_rows (${COLUMNS})
+        SELECT import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems,
+          ${actionOf(kind)}, target_id
+        FROM ${WORK} r`);
     else
       await tx.rows(sql`
         UPDATE import_rows r SET geom = w.geom, attrs = w.attrs, problems = w.problems,
@@ -122,11 +129,21 @@ export async function analyzeSampled(database: Database, table: SQL) {
   await database.rows(sql`SET LOCAL default_statistics_target TO DEFAULT`);
 }
 
+/** What a checked row will do: nothing while it has an error. */
+const actionOf = (kind: ImportKind) => sql`CASE
+  WHEN ${hasError} THEN NULL
+  WHEN r.attrs ? '_retire' THEN 'RETIRE'
+  WHEN r.target_id IS NULL THEN 'CREATE'
+  WHEN ${UNCHANGED[kind]} THEN 'UNCHANGED'
+  ELSE 'UPDATE' END`;
+
+/** fresh: a new import's first check (its rows were just read: nothing can have changed yet). */
 async function runChecks(
   database: Database,
   importId: number,
   kind: ImportKind,
   scope: RegionScope,
+  fresh: boolean,
 ): Promise<void> {
   const rows = rowsOf(importId);
   // start over: a re-check (at apply) must not keep the first run's findings. Here and below a
@@ -254,7 +271,7 @@ async function runChecks(
     WHERE r.import_id = ${importId} AND NOT r.attrs ? '_seen'`);
 
   await KIND_CHECKS[kind](database, importId, scope);
-  await retirementChecks(database, importId, kind, scope);
+  await retirementChecks(database, importId, kind, scope, fresh);
 
   // a code kept by another jurisdiction is not taken over by naming one's own community (said
   // once: a row outside by its own community already says so)
@@ -280,27 +297,23 @@ async function runChecks(
 
   // the apply writes what the dry run showed: a target changed (or created) since then by
   // someone else would be overwritten unseen, so the row is refused until the file is checked again
-  await flag(database, importId, {
-    severity: 'ERROR',
-    field: '编码',
-    reason: 'CHANGED_SINCE_PREVIEW',
-    rows: sql`SELECT r.seq, 'code ' || r.code || CASE WHEN r.attrs->>'_seen' = '' THEN ' was created' ELSE ' was changed' END
+  if (!fresh)
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '编码',
+      reason: 'CHANGED_SINCE_PREVIEW',
+      rows: sql`SELECT r.seq, 'code ' || r.code || CASE WHEN r.attrs->>'_seen' = '' THEN ' was created' ELSE ' was changed' END
         || ' by someone else after this file was checked: upload it again to see what it would change now' AS message
       FROM ${rows} AND r.attrs->>'_seen' <> ${fingerprint}
         AND NOT (r.target_id IS NOT NULL AND ${UNCHANGED[kind]})`,
-  });
+    });
 
-  // ---- action (none while the row has an error) ----
-  await database.rows(sql`
-    UPDATE ${WORK} r SET action = m.action
-    FROM (SELECT r.seq, CASE
-        WHEN ${hasError} THEN NULL
-        WHEN r.attrs ? '_retire' THEN 'RETIRE'
-        WHEN r.target_id IS NULL THEN 'CREATE'
-        WHEN ${UNCHANGED[kind]} THEN 'UNCHANGED'
-        ELSE 'UPDATE' END AS action
-      FROM ${WORK} r WHERE r.import_id = ${importId}) m
-    WHERE r.import_id = ${importId} AND r.seq = m.seq AND r.action IS DISTINCT FROM m.action`);
+  // ---- action (none while the row has an error; a new import's is decided as it is saved) ----
+  if (!fresh)
+    await database.rows(sql`
+      UPDATE ${WORK} r SET action = m.action
+      FROM (SELECT r.seq, ${actionOf(kind)} AS action FROM ${WORK} r WHERE r.import_id = ${importId}) m
+      WHERE r.import_id = ${importId} AND r.seq = m.seq AND r.action IS DISTINCT FROM m.action`);
 }
 
 /**
@@ -365,16 +378,18 @@ async function retirementChecks(
   importId: number,
   kind: ImportKind,
   scope: RegionScope,
+  fresh: boolean,
 ) {
   const retiring = retiringOf(importId);
   const table = sql.raw(TABLE[kind]);
-  await flag(database, importId, {
-    severity: 'ERROR',
-    field: '编码',
-    reason: 'CHANGED_SINCE_PREVIEW',
-    rows: sql`SELECT r.seq, r.code || ' was changed by someone else after this file was checked: upload it again to see what it would change now' AS message
+  if (!fresh)
+    await flag(database, importId, {
+      severity: 'ERROR',
+      field: '编码',
+      reason: 'CHANGED_SINCE_PREVIEW',
+      rows: sql`SELECT r.seq, r.code || ' was changed by someone else after this file was checked: upload it again to see what it would change now' AS message
       FROM ${retiring} AND r.attrs->>'_seen' <> coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = r.target_id), '')`,
-  });
+    });
   await flag(database, importId, {
     severity: 'ERROR',
     field: '编码',
