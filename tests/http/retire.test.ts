@@ -265,16 +265,17 @@ describe(`retiring places (撤销) over HTTP (${engineName()})`, () => {
       await command.request<{
         node: {
           retire: number;
+          rows: number;
           problems: Problem[];
           features: { features: { properties: { code: string; action: string } }[] };
         };
       }>(
-        `query($id: ID!) { node(id: $id) { ... on DataImport { retire
+        `query($id: ID!) { node(id: $id) { ... on DataImport { retire rows
           problems { at reason severity message } features } } }`,
         { id: body.id },
       )
     ).node;
-    expect(report).toMatchObject({ retire: 1 });
+    expect(report).toMatchObject({ retire: 1, rows: kept.length });
     // shown on the map where it is now, marked to retire; the gap it leaves is said
     expect(report.features.features).toContainEqual(
       expect.objectContaining({

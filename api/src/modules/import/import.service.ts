@@ -211,7 +211,8 @@ export async function importSummary(database: Database, importId: number): Promi
   const [row] = await database.rows<ImportSummary>(sql`
     SELECT i.id, i.kind, i.file_name AS "fileName", i.format, i.crs, i.status, i.notes,
       i.created_at AS "createdAt", i.applied_at AS "appliedAt",
-      count(r.seq)::int AS rows,
+      -- the file's own rows (a place it retires is not one of them)
+      count(r.seq) FILTER (WHERE NOT r.attrs ? '_retire')::int AS rows,
       count(*) FILTER (WHERE r.action = 'CREATE')::int AS "create",
       count(*) FILTER (WHERE r.action = 'UPDATE')::int AS update,
       count(*) FILTER (WHERE r.action = 'UNCHANGED')::int AS unchanged,
