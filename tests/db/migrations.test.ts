@@ -35,6 +35,7 @@ describe(`migrations on ${engineName()}`, () => {
       'imports',
       'party_organizations',
       'photos',
+      'place_writes',
       'property_companies',
       'regions',
       'resource_claims',
@@ -88,7 +89,8 @@ describe(`migrations on ${engineName()}`, () => {
       expect({ ...c, srid: c.srid, indexed: c.indexed }).toEqual({
         ...c,
         srid: 4326,
-        indexed: true,
+        // staged rows are read whole by every check: no index to keep up (schema.ts)
+        indexed: c.table !== 'import_rows',
       });
     }
   });

@@ -598,6 +598,10 @@ export const imports = pgTable(
     status: importStatus('status').notNull().default('PREVIEWED'),
     // the counts the apply wrote (create, update, unchanged), for the record and the audit line
     applied: jsonb('applied').$type<Record<string, number>>(),
+    // what the dry run was checked against: the place writes committed by then (place_writes)
+    // and the importer's jurisdiction; an apply that finds both the same skips the re-check
+    checkedWrites: integer('checked_writes'),
+    checkedScope: text('checked_scope'),
     createdAt: createdAt(),
     appliedAt: timestamp('applied_at', { withTimezone: true }),
   },
@@ -624,12 +628,22 @@ export const importRows = pgTable(
       .$type<{ severity: string; field: string; reason: string; message: string }[]>()
       .notNull()
       .default([]),
-    // CREATE, UPDATE or UNCHANGED once judged; the row it creates or updates
+    // CREATE, UPDATE, UNCHANGED or RETIRE once judged; the row it creates, updates or retires
     action: text('action'),
     targetId: integer('target_id'),
   },
-  (t) => [
-    uniqueIndex('import_rows_pk').on(t.importId, t.seq),
-    index('import_rows_geom_gist').using('gist', t.geom),
-  ],
+  // no spatial index: every check reads an import's rows whole, and a GiST index built row by
+  // row cost a 100,000-row preview more than any check saved (tests/bench/import.bench.ts)
+  (t) => [uniqueIndex('import_rows_pk').on(t.importId, t.seq)],
 );
+
+/**
+ * One row per statement that wrote a table an import's checks read (migration 0015's triggers):
+ * an apply that counts as many as its dry run did has nothing new to check against. Only ever
+ * added to, so a count can only grow once the statement's transaction commits.
+ */
+export const placeWrites = pgTable('place_writes', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  tableName: text('table_name').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -56,6 +56,10 @@ export async function scopeOf(database: Database, viewer: Viewer): Promise<Regio
   };
 }
 
+/** A jurisdiction as text, to tell whether an apply's is the one its dry run was checked for. */
+const scopeKey = (scope: RegionScope) =>
+  scope.all ? 'all' : [...scope.regionPks].sort((a, b) => a - b).join(',');
+
 /** The file's system: the one the user named, else the one the file declares. */
 function crsOf(
   file: SourceFile,
@@ -137,6 +141,12 @@ export async function previewImport(
         ${`{${[...file.notes, ...(note ? [note] : [])].map((n) => JSON.stringify(n)).join(',')}}`}::text[])
       RETURNING id`);
     const importId = created!.id;
+    // what the checks below are made against (read first: a write committed meanwhile only
+    // makes the apply check again)
+    await tx.rows(sql`
+      UPDATE imports SET checked_writes = (SELECT count(*) FROM place_writes)::int,
+        checked_scope = ${scopeKey(scope)}
+      WHERE id = ${importId}`);
     await checkImport(
       tx,
       importId,
@@ -334,7 +344,16 @@ export async function applyImport(
   options: { rederiveTickets: boolean; now: Date },
 ): Promise<ImportSummary> {
   const imp = await previewedImport(database, viewer, importId);
-  await checkImport(database, importId, imp.kind, await scopeOf(database, viewer));
+  const scope = await scopeOf(database, viewer);
+  // the checks run again (the map may have changed since the dry run) unless nothing they read
+  // has: no place written since, the same jurisdiction, and no place to retire (whose open
+  // tickets and work change by the minute)
+  const [state] = await database.rows<{ same: boolean }>(sql`
+    SELECT i.checked_writes = (SELECT count(*) FROM place_writes)::int
+        AND i.checked_scope = ${scopeKey(scope)}
+        AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = i.id AND r.attrs ? '_retire') AS same
+    FROM imports i WHERE i.id = ${importId}`);
+  if (!state?.same) await checkImport(database, importId, imp.kind, scope);
   const before = await importSummary(database, importId);
   if (before.errors > 0) {
     // the re-check is rolled back with the refusal: its findings travel in the error (the map
@@ -385,11 +404,14 @@ async function rederiveTickets(database: Database, importId: number, kind: Impor
       grid_id = coalesce((SELECT g.id FROM grids g WHERE g.retired_at IS NULL
         AND ST_Intersects(g.boundary, t.location) ORDER BY g.parent_id NULLS FIRST, g.id LIMIT 1), t.grid_id),
       version = t.version + 1, updated_at = now()
-    WHERE t.status NOT IN ('CLOSED') AND EXISTS (SELECT 1 FROM import_rows r
-      WHERE r.import_id = ${importId} AND (
-        (r.action IN ('CREATE', 'UPDATE') AND ST_Intersects(r.geom, t.location))
-        -- a retired place's tickets move to whatever place now covers them
-        OR (r.action = 'RETIRE' AND r.target_id = ${sql.raw(kind === 'COMPOUND' ? 't.compound_id' : 't.grid_id')})))`);
+    WHERE t.status NOT IN ('CLOSED') AND t.id IN (
+      -- driven from the import's rows through the tickets' spatial index
+      SELECT u.id FROM import_rows r JOIN tickets u ON ST_Intersects(r.geom, u.location)
+      WHERE r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE')
+      UNION
+      -- a retired place's tickets move to whatever place now covers them
+      SELECT u.id FROM import_rows r JOIN tickets u ON ${sql.raw(kind === 'COMPOUND' ? 'u.compound_id' : 'u.grid_id')} = r.target_id
+      WHERE r.import_id = ${importId} AND r.action = 'RETIRE')`);
 }
 
 /** Drops a previewed import's staged rows. */
