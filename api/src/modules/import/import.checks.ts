@@ -413,7 +413,7 @@ async function retirementChecks(
         WHERE CASE WHEN ${community} IS NOT NULL THEN ${outsideScope(scope, community)}
           -- a resource of no community (a street's or department's team): where it stands
           ELSE NOT EXISTS (SELECT 1 FROM regions g WHERE NOT ${outsideScope(scope, sql`g.id`)}
-            AND ST_Intersects(g.boundary, t.${sql.raw(kind === 'RESOURCE' ? 'location' : 'boundary')})) END`,
+            AND ST_Intersects(g.boundary, t.${sql.raw(kind === 'RESOURCE' || kind === 'BUILDING' ? 'location' : 'boundary')})) END`,
     });
   if (kind === 'RESOURCE')
     await flag(database, importId, {
@@ -481,7 +481,7 @@ const UNCHANGED: Record<ImportKind, SQL> = {
     AND (r.attrs->'serviceAreaWkt' IS NULL OR ST_Equals(t.service_area, ${attr('serviceAreaWkt')}::geometry))
     AND (r.attrs->'claims' IS NULL OR (SELECT array_agg(coalesce(g.code, c.code) ORDER BY coalesce(g.code, c.code))
           FROM resource_claims rc LEFT JOIN grids g ON g.id = rc.grid_id LEFT JOIN compounds c ON c.id = rc.compound_id
-          WHERE rc.resource_id = t.id) IS NOT DISTINCT FROM
+          WHERE rc.resource_id = t.id AND g.retired_at IS NULL AND c.retired_at IS NULL) IS NOT DISTINCT FROM
         (SELECT array_agg(v ORDER BY v) FROM jsonb_array_elements_text(r.attrs->'claims') v)))`,
 };
 
