@@ -120,6 +120,24 @@ describe(`retiring places (撤销) under attack (${engineName()})`, () => {
     );
     expect(status, JSON.stringify(body)).toBe(201);
     expect(body).toMatchObject({ create: 0, update: 0, retire: 0, errors: 0 });
+
+    // the file from before, imported again: it would bring the compound back, and says so
+    const old = await upload('COMPOUND', 'compounds.geojson', Buffer.from(JSON.stringify(before)));
+    expect(old.body).toMatchObject({ create: 0, update: 1, errors: 0 });
+    const { node } = await command.request<{ node: { problems: Problem[] } }>(
+      `query($id: ID!) { node(id: $id) { ... on DataImport { problems { at reason severity message } } } }`,
+      { id: old.body.id },
+    );
+    expect(node.problems).toEqual([
+      expect.objectContaining({
+        reason: 'BRINGS_BACK',
+        severity: 'WARNING',
+        message: expect.stringContaining(`${compound!.code} was retired on`) as unknown as string,
+      }),
+    ]);
+    expect(node.problems[0]!.message).toContain(
+      `with its ${compound!.buildings.nodes.length} building(s) retired with it`,
+    );
   });
 
   it('refuses retired: true together with a change (a name, a shape, a community): retiring changes nothing else', async () => {
