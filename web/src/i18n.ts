@@ -133,6 +133,7 @@ export const EN: Record<string, string> = {
   在办工单保留原地点: 'Open tickets keep their place',
   楼栋一并撤销: 'Its buildings retire with it',
   微网格一并撤销: 'Its micro-grids retire with it',
+  恢复已撤销的数据: 'Brings back a retired place',
   '撤销…': 'Retire…',
   确认撤销: 'Confirm retiring',
   恢复: 'Bring back',

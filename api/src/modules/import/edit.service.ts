@@ -101,6 +101,16 @@ export async function editPlace(
       'TOO_LONG',
       `name: ${edit.name!.length} characters, more than 1000`,
     );
+  // retiring changes nothing else: a name, shape or parent sent with it would be dropped unseen
+  const changes = (['name', 'geometry', 'community', 'parentGrid'] as const).filter(
+    (key) => edit.retired === true && edit[key] != null,
+  );
+  if (changes.length > 0)
+    throw badInput(
+      `input.${changes[0]}`,
+      'RETIRE_WITH_CHANGES',
+      `retired: true changes nothing else: send ${changes.join(', ')} without it (a place is changed while live)`,
+    );
   try {
     return await database.transaction((tx) => editIn(tx, viewer, { ...edit, code }, now));
   } catch (error) {

@@ -10,7 +10,9 @@ import type { ImportKind } from './fields';
 // Export (a street hands its map on): the places and people of a region as GeoJSON or xlsx,
 // written with the headers the importer reads (fields.ts), so an exported file imports again
 // unchanged. Geometry comes from PostGIS in WGS84 at full precision (15 digits round-trip a
-// double). Personal fields are masked unless a session may reveal them.
+// double). Personal fields are masked unless a session may reveal them. Retired (撤销) places are
+// left out, and claims on them: a map handed on is the live one, and imported again as the whole
+// list (retireMissing) it brings nothing back.
 
 export const EXPORT_KINDS = [
   'regions',
@@ -181,7 +183,7 @@ const SPECS: Record<ExportKind, KindSpec> = {
       FROM compounds c
       JOIN regions m ON m.id = c.community_id
       LEFT JOIN property_companies pc ON pc.id = c.property_company_id
-      WHERE ${inCommunities(area, sql`c.community_id`)}
+      WHERE c.retired_at IS NULL AND ${inCommunities(area, sql`c.community_id`)}
       ORDER BY c.code`,
   },
   grids: {
@@ -201,7 +203,7 @@ const SPECS: Record<ExportKind, KindSpec> = {
       FROM grids g
       JOIN regions m ON m.id = g.community_id
       LEFT JOIN grids p ON p.id = g.parent_id
-      WHERE ${inCommunities(area, sql`g.community_id`)}
+      WHERE g.retired_at IS NULL AND ${inCommunities(area, sql`g.community_id`)}
       ORDER BY g.parent_id IS NOT NULL, g.code`,
   },
   buildings: {
@@ -218,7 +220,7 @@ const SPECS: Record<ExportKind, KindSpec> = {
       SELECT c.code AS compound, b.number, b.floors, b.households, ${shape(sql`b.location`)}
       FROM buildings b
       JOIN compounds c ON c.id = b.compound_id
-      WHERE ${inCommunities(area, sql`c.community_id`)}
+      WHERE b.retired_at IS NULL AND ${inCommunities(area, sql`c.community_id`)}
       ORDER BY c.code, b.number`,
   },
   'property-companies': {
@@ -239,9 +241,10 @@ const SPECS: Record<ExportKind, KindSpec> = {
       WHERE ${
         area.all
           ? sql`true`
-          : sql`(EXISTS (SELECT 1 FROM compounds c WHERE c.property_company_id = p.id
+          : sql`(EXISTS (SELECT 1 FROM compounds c WHERE c.property_company_id = p.id AND c.retired_at IS NULL
               AND ${inCommunities(area, sql`c.community_id`)})
-            OR (${area.district ? sql`true` : sql`false`} AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.property_company_id = p.id)))`
+            OR (${area.district ? sql`true` : sql`false`} AND NOT EXISTS (SELECT 1 FROM compounds c
+              WHERE c.property_company_id = p.id AND c.retired_at IS NULL)))`
       }
       ORDER BY p.code`,
   },
@@ -276,11 +279,11 @@ const SPECS: Record<ExportKind, KindSpec> = {
         s.may_decline AS "mayDecline", s.contact_name AS "contactName", s.contact_phone AS "contactPhone",
         ARRAY(SELECT coalesce(g.code, k.code) FROM resource_claims rc
           LEFT JOIN grids g ON g.id = rc.grid_id LEFT JOIN compounds k ON k.id = rc.compound_id
-          WHERE rc.resource_id = s.id ORDER BY 1) AS claims,
+          WHERE rc.resource_id = s.id AND g.retired_at IS NULL AND k.retired_at IS NULL ORDER BY 1) AS claims,
         ${shape(sql`s.location`)}
       FROM resources s
       LEFT JOIN regions m ON m.id = s.community_id
-      WHERE ${
+      WHERE s.retired_at IS NULL AND ${
         area.all
           ? sql`true`
           : sql`(${inCommunities(area, sql`s.community_id`)} OR (s.community_id IS NULL AND EXISTS (

@@ -6,8 +6,9 @@ import type { ImportKind } from './fields';
 // inside the caller's transaction. Rows whose action is UNCHANGED are not touched, so importing
 // the same file twice writes nothing the second time. Attributes a file leaves out keep the
 // values already there. Ids stay, so tickets keep their places. A place written again is live
-// again (retired_at cleared); RETIRE rows set retired_at, and a compound's buildings and a grid's
-// micro-grids retire with it.
+// again (retired_at cleared; a compound's buildings that retired with it come back too); RETIRE
+// rows set retired_at, and a compound's buildings and a grid's micro-grids retire with it. A
+// grid's micro-grids come back one by one: the grid may come back in another shape.
 
 // the rows to write, each beside the row it updates (t) so absent attributes keep theirs
 const todo = (importId: number, table: string) =>
@@ -22,6 +23,14 @@ const keep = (key: string, value: SQL, column: string, otherwise: SQL = sql`NULL
 
 /** Writes the import's CREATE/UPDATE rows of `kind`, then retires its RETIRE rows' places. */
 export async function applyRows(database: Database, importId: number, kind: ImportKind, now: Date) {
+  // a compound brought back brings back the buildings that retired with it (at the same moment),
+  // not one pulled down before it
+  if (kind === 'COMPOUND')
+    await database.rows(sql`
+      UPDATE buildings b SET retired_at = NULL, version = b.version + 1
+      FROM import_rows r JOIN compounds c ON c.id = r.target_id
+      WHERE r.import_id = ${importId} AND r.action = 'UPDATE' AND c.retired_at IS NOT NULL
+        AND b.compound_id = c.id AND b.retired_at = c.retired_at`);
   await WRITE[kind](database, importId);
   const table = RETIRABLE[kind];
   if (!table) return;
@@ -138,12 +147,14 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
         may_decline = excluded.may_decline, contact_name = excluded.contact_name,
         contact_phone = excluded.contact_phone, retired_at = NULL, version = resources.version + 1`);
     // a claims column replaces the resource's claimed zones (认领责任区) with the ones listed
-    // (the rows' conditions sit in the join, so other tables can be joined after it)
+    // (the rows' conditions sit in the join, so other tables can be joined after it); a claim on
+    // a retired zone, which no file lists, stays for the day the zone is brought back
     const claiming = sql`import_rows r JOIN resources s ON s.code = r.code
       AND r.import_id = ${importId} AND r.action IN ('CREATE', 'UPDATE') AND r.attrs ? 'claims'`;
-    await database.rows(
-      sql`DELETE FROM resource_claims WHERE resource_id IN (SELECT s.id FROM ${claiming})`,
-    );
+    await database.rows(sql`
+      DELETE FROM resource_claims rc WHERE rc.resource_id IN (SELECT s.id FROM ${claiming})
+        AND NOT EXISTS (SELECT 1 FROM grids g WHERE g.id = rc.grid_id AND g.retired_at IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.id = rc.compound_id AND c.retired_at IS NOT NULL)`);
     await database.rows(sql`
       INSERT INTO resource_claims (resource_id, grid_id, compound_id)
       SELECT s.id, g.id, CASE WHEN g.id IS NULL THEN c.id END

@@ -414,6 +414,21 @@ async function retirementChecks(
     rows: sql`SELECT r.seq, r.code || ' was retired on ' || to_char(t.retired_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS message
       FROM ${retiring} JOIN ${table} t ON t.id = r.target_id WHERE t.retired_at IS NOT NULL`,
   });
+  // a row of the file that names a retired place brings it back: said, so an old file does not
+  // bring places back unseen
+  await flag(database, importId, {
+    severity: 'WARNING',
+    field: '编码',
+    reason: 'BRINGS_BACK',
+    rows: sql`SELECT r.seq, r.code || ' was retired on ' || to_char(t.retired_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')
+        || ': this row brings it back' || ${
+          kind === 'COMPOUND'
+            ? sql`coalesce(' with its ' || (SELECT count(*) FROM buildings b WHERE b.compound_id = t.id
+                AND b.retired_at = t.retired_at HAVING count(*) > 0) || ' building(s) retired with it', '')`
+            : sql`''`
+        } AS message
+      FROM ${rowsOf(importId)} JOIN ${table} t ON t.id = r.target_id WHERE t.retired_at IS NOT NULL`,
+  });
   const community =
     kind === 'BUILDING'
       ? sql`(SELECT c.community_id FROM compounds c WHERE c.id = t.compound_id)`
@@ -428,7 +443,7 @@ async function retirementChecks(
         WHERE CASE WHEN ${community} IS NOT NULL THEN ${outsideScope(scope, community)}
           -- a resource of no community (a street's or department's team): where it stands
           ELSE NOT EXISTS (SELECT 1 FROM regions g WHERE NOT ${outsideScope(scope, sql`g.id`)}
-            AND ST_Intersects(g.boundary, t.${sql.raw(kind === 'RESOURCE' ? 'location' : 'boundary')})) END`,
+            AND ST_Intersects(g.boundary, t.${sql.raw(kind === 'RESOURCE' || kind === 'BUILDING' ? 'location' : 'boundary')})) END`,
     });
   if (kind === 'RESOURCE')
     await flag(database, importId, {
@@ -496,7 +511,7 @@ const UNCHANGED: Record<ImportKind, SQL> = {
     AND (r.attrs->'serviceAreaWkt' IS NULL OR ST_Equals(t.service_area, ${attr('serviceAreaWkt')}::geometry))
     AND (r.attrs->'claims' IS NULL OR (SELECT array_agg(coalesce(g.code, c.code) ORDER BY coalesce(g.code, c.code))
           FROM resource_claims rc LEFT JOIN grids g ON g.id = rc.grid_id LEFT JOIN compounds c ON c.id = rc.compound_id
-          WHERE rc.resource_id = t.id) IS NOT DISTINCT FROM
+          WHERE rc.resource_id = t.id AND g.retired_at IS NULL AND c.retired_at IS NULL) IS NOT DISTINCT FROM
         (SELECT array_agg(v ORDER BY v) FROM jsonb_array_elements_text(r.attrs->'claims') v)))`,
 };
 

@@ -124,23 +124,32 @@ export const claimById = oneByKey<ResourceClaim>(
   claimWithId,
 );
 
+// A claim stays while its resource or zone is retired (撤销), for the day it comes back, but is
+// listed only between live ones: a grid's claims name who serves it now.
 export const claimsOfResource = manyByKey<ResourceClaim>(
   (keys) => sql`
-    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.resourceId} = ANY(${keys}::int[]) ORDER BY ${k.id}`,
+    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.resourceId} = ANY(${keys}::int[])
+      AND NOT EXISTS (SELECT 1 FROM grids g WHERE g.id = ${k.gridId} AND g.retired_at IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM compounds c WHERE c.id = ${k.compoundId} AND c.retired_at IS NOT NULL)
+    ORDER BY ${k.id}`,
   (row) => row.resourcePk,
   claimWithId,
 );
 
 export const claimsOfGrid = manyByKey<ResourceClaim>(
   (keys) => sql`
-    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.gridId} = ANY(${keys}::int[]) ORDER BY ${k.id}`,
+    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.gridId} = ANY(${keys}::int[])
+      AND EXISTS (SELECT 1 FROM resources s WHERE s.id = ${k.resourceId} AND s.retired_at IS NULL)
+    ORDER BY ${k.id}`,
   (row) => row.gridPk!,
   claimWithId,
 );
 
 export const claimsOfCompound = manyByKey<ResourceClaim>(
   (keys) => sql`
-    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.compoundId} = ANY(${keys}::int[]) ORDER BY ${k.id}`,
+    SELECT ${claimColumns} FROM ${resourceClaims} ${k} WHERE ${k.compoundId} = ANY(${keys}::int[])
+      AND EXISTS (SELECT 1 FROM resources s WHERE s.id = ${k.resourceId} AND s.retired_at IS NULL)
+    ORDER BY ${k.id}`,
   (row) => row.compoundPk!,
   claimWithId,
 );

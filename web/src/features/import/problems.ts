@@ -57,6 +57,7 @@ const LABELS: Record<string, string> = {
   OPEN_TICKETS_STAY: tr('在办工单保留原地点'),
   BUILDINGS_RETIRE: tr('楼栋一并撤销'),
   MICRO_GRIDS_RETIRE: tr('微网格一并撤销'),
+  BRINGS_BACK: tr('恢复已撤销的数据'),
 };
 
 /** What kind of problem a reason is, in the UI's language (the reason itself if unknown). */
