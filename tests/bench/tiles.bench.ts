@@ -1,4 +1,4 @@
-// pnpm bench:tiles [--scale N] [--rounds N] [--tiles N] [--seconds N]
+// pnpm bench:tiles [--scale N] [--rounds N] [--tiles N] [--seconds N] [--profile DIR]
 // Vector tiles from one API process (its own process, as in production): the latency of a tile
 // made from the database (the tile cache off) at zooms 12, 14 and 16, against the one raw
 // ST_AsMVT statement that makes the same tile (PostgreSQL only: PGlite has no ST_AsMVT), rounds
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     tiles: { type: 'string', default: '40' },
     seconds: { type: 'string', default: '10' },
+    // a CPU profile of each API process (node --cpu-prof), written there when it stops
+    profile: { type: 'string' },
   },
 });
 const scale = Number(values.scale);
@@ -56,7 +58,10 @@ async function startApi(place: BenchPlace, env: Record<string, string> = {}): Pr
     delete childEnv.DATABASE_URL;
     childEnv.DATA_DIR = place.dataDir!;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const profile = values.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(repoRoot, 'api'),
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
