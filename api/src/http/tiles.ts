@@ -203,9 +203,15 @@ export function tileHandler(
     res.end(text);
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, tile: Tile) => {
+  const send = (req: IncomingMessage, res: ServerResponse, tile: Tile, started: number) => {
     const zipped = tile.gzip !== null && acceptsGzip(req.headers['accept-encoding']);
-    const headers = headersOf(tile, zipped);
+    let headers = headersOf(tile, zipped);
+    // a tile just made says what it took here (Server-Timing: the bench and browsers read it)
+    if (!tile.cached)
+      headers = {
+        ...headers,
+        'server-timing': `tile;dur=${(performance.now() - started).toFixed(1)}`,
+      };
     const asked = req.headers['if-none-match'];
     if (asked && matches(asked, [tile.etag, tile.gzipEtag])) {
       const {
@@ -222,6 +228,7 @@ export function tileHandler(
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse, url: string) {
+    const started = performance.now();
     const at = now();
     const cut = url.indexOf('?');
     const query = cut < 0 ? {} : parseQuery(url.slice(cut + 1));
@@ -256,7 +263,7 @@ export function tileHandler(
             ...(crs === 'WGS84' ? {} : { crs }),
           },
         });
-      send(req, res, tile);
+      send(req, res, tile, started);
     } catch (error) {
       if (error instanceof YituError) {
         await guard
