@@ -19,7 +19,7 @@ export {
 export { communityLists } from './modules/matching/lists.repo';
 export { createContext } from './graphql/context';
 export { createCalendar } from './modules/ticket/working-calendar';
-export { createAccount, issueToken } from './auth/credentials';
+export { authenticateSecret, createAccount, issueToken } from './auth/credentials';
 export { DEMO_PASSWORD } from './seed/accounts';
 export { mayReadTicket, ROOT_RULES, ticketScope, TYPE_RULES } from './auth/policy';
 export {

@@ -210,7 +210,7 @@ export function tileHandler(
     if (!tile.cached)
       headers = {
         ...headers,
-        'server-timing': `tile;dur=${(performance.now() - started).toFixed(1)}`,
+        'server-timing': `layers;dur=${(tile.waitedMs ?? 0).toFixed(1)}, tile;dur=${(performance.now() - started).toFixed(1)}`,
       };
     const asked = req.headers['if-none-match'];
     if (asked && matches(asked, [tile.etag, tile.gzipEtag])) {

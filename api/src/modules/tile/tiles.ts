@@ -71,6 +71,8 @@ export interface Tile {
   /** Every layer came from the cache. */
   cached: boolean;
   features: number;
+  /** ms this request waited for its layers (made, or being made for another). */
+  waitedMs?: number;
 }
 
 export interface TileService {
@@ -394,7 +396,9 @@ export async function createTileService(
       const store = stores[crs];
       const drawn = drawnAt(address.z, layers);
       const keys = layerKeys(viewer, address, drawn, at);
+      const started = performance.now();
       const parts = await layersOf(store, viewer, address, drawn, keys, at);
+      const waitedMs = performance.now() - started;
       const body = Buffer.concat(parts.map((p) => p.layer.bytes));
       const hashes = parts.map((p) => p.layer.hash);
       const etag =
@@ -408,6 +412,7 @@ export async function createTileService(
         gzipEtag: null,
         cached: parts.every((p) => p.hit),
         features: parts.reduce((n, p) => n + p.layer.features, 0),
+        waitedMs,
       };
       keep(
         store,
