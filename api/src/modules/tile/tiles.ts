@@ -223,12 +223,29 @@ export async function createTileService(
       ? Promise.all(layers.map((l) => layerByGcj02(database, l, address, viewer, at)))
       : renderLayers(database, layers, address, viewer, at);
 
+  // A viewer's class per layer, kept with the viewer (the tiles' session memory holds one
+  // viewer for seconds): a class changes with the clock only when the credential expires
+  // (ticketVisibility), so it is kept until then, and a second at most
+  const classes = new WeakMap<Viewer, { until: number; of: Map<TileLayer, string> }>();
+  const classOf = (viewer: Viewer, layer: TileLayer, at: Date) => {
+    const ms = at.getTime();
+    let held = classes.get(viewer);
+    if (!held || held.until <= ms) {
+      held = { until: Math.min(ms + 1000, viewer.expiresAt?.getTime() ?? Infinity), of: new Map() };
+      classes.set(viewer, held);
+    }
+    let known = held.of.get(layer);
+    if (known === undefined)
+      held.of.set(layer, (known = LAYER_SPECS[layer].visibility(viewer, at)));
+    return known;
+  };
+
   const layerKeys = (
     viewer: Viewer,
     { z, x, y }: TileAddress,
     layers: readonly TileLayer[],
     at: Date,
-  ) => layers.map((l) => TileCache.key(l, LAYER_SPECS[l].visibility(viewer, at), z, x, y));
+  ) => layers.map((l) => TileCache.key(l, classOf(viewer, l, at), z, x, y));
 
   const drawnAt = (z: number, layers: readonly TileLayer[]) =>
     layers.filter((l) => z >= LAYER_SPECS[l].minZoom);
