@@ -165,7 +165,6 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     focus = row!;
   });
   afterAll(async () => {
-    if (process.env.TILE_DEBUG) console.log(server?.output());
     await server?.stop();
   });
 

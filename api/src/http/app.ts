@@ -53,9 +53,9 @@ export async function startApp(
   app.use(securityHeaders(config.basemap));
   // tiles first, by a plain handler: a map asks for dozens a second, and Express's chain would
   // cost more than a cached tile does (http/tiles.ts)
-  let tileRoutes: TileHandler | undefined;
+  const first: { tiles?: TileHandler } = {};
   const server = http.createServer((req, res) => {
-    if (!tileRoutes?.handle(req, res)) app(req, res);
+    if (!first.tiles?.handle(req, res)) app(req, res);
   });
   const pubSub = createTicketPubSub();
   const schema = await buildYituSchema(pubSub);
@@ -80,7 +80,7 @@ export async function startApp(
     now,
     securityHeaderValues(config.basemap)('/tiles/'),
   );
-  tileRoutes = tileRouter;
+  first.tiles = tileRouter;
   // a credential signed out or revoked through any process closes its sockets here (and is
   // forgotten by the tiles' memory of sessions)
   const stopRevocations =
