@@ -19,11 +19,12 @@ export {
 export { communityLists } from './modules/matching/lists.repo';
 export { createContext } from './graphql/context';
 export { createCalendar } from './modules/ticket/working-calendar';
-export { createAccount, issueToken } from './auth/credentials';
+export { authenticateSecret, createAccount, issueToken } from './auth/credentials';
 export { DEMO_PASSWORD } from './seed/accounts';
 export { mayReadTicket, ROOT_RULES, ticketScope, TYPE_RULES } from './auth/policy';
 export {
   layerByMvt,
+  layersByMvt,
   layerByVtPbf,
   tileByMvtSql,
   LAYERS,
@@ -33,3 +34,4 @@ export {
   tileBounds,
 } from './modules/tile/tile.layers';
 export { ticketVisibility } from './auth/policy';
+export { layerByGcj02 } from './modules/tile/tile.gcj02';

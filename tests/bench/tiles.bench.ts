@@ -1,22 +1,29 @@
-// pnpm bench:tiles [--scale N] [--rounds N] [--tiles N] [--seconds N]
+// pnpm bench:tiles [--scale N] [--rounds N] [--tiles N] [--seconds N] [--profile DIR]
 // Vector tiles from one API process (its own process, as in production): the latency of a tile
 // made from the database (the tile cache off) at zooms 12, 14 and 16, against the one raw
-// ST_AsMVT statement that makes the same tile (PostgreSQL only: PGlite has no ST_AsMVT), rounds
-// alternating in the same run; then cached tiles per second with autocannon (the cache on, the
-// tiles warmed). Engine: DATABASE_URL (a fresh database there) or PGlite in a temporary directory.
+// ST_AsMVT statement that makes the same tile (PostgreSQL only: PGlite has no ST_AsMVT) and the
+// API's own statement run here (what HTTP and the API add is the difference), in alternating
+// order; then cached tiles per second with autocannon (the cache on, the tiles warmed), gzip'd as
+// a browser asks and as they are, against a no-op plain Node handler and /config.json (Express)
+// in the same process under the same load, rounds alternating. The machine's load average is
+// printed with each part. Engine: DATABASE_URL (a fresh database there) or PGlite in a temporary
+// directory.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import {
+  authenticateSecret,
   createDb,
+  LAYER_SPECS,
   LAYERS,
+  layersByMvt,
   migrate,
   repoRoot,
   seedDemoCity,
   tileByMvtSql,
-  type Viewer,
 } from '@yitu/api/testing';
 import { makeBenchPlace, type BenchPlace } from './support';
 import { signIn } from '../support/auth';
@@ -27,6 +34,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     tiles: { type: 'string', default: '40' },
     seconds: { type: 'string', default: '10' },
+    // a CPU profile of each API process (node --cpu-prof), written there when it stops
+    profile: { type: 'string' },
   },
 });
 const scale = Number(values.scale);
@@ -56,7 +65,12 @@ async function startApi(place: BenchPlace, env: Record<string, string> = {}): Pr
     delete childEnv.DATABASE_URL;
     childEnv.DATA_DIR = place.dataDir!;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const profile = values.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`]
+    : [];
+  const noop = path.join(repoRoot, 'tests', 'bench', 'noop-route.mjs');
+  const args = [...profile, '--import', noop, '--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: path.join(repoRoot, 'api'),
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,19 +108,13 @@ function tileAt(lon: number, lat: number, z: number) {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const ms = (n: number) => n.toFixed(1).padStart(7);
-
-const district: Viewer = {
-  via: 'session',
-  account: null,
-  credentialPk: null,
-  tokenName: null,
-  expiresAt: null,
-  permissions: new Set(['places:read', 'tickets:read']),
-  actions: new Set(),
-  introspection: false,
-  jurisdiction: { all: true, communityPks: [], gridPks: [], departmentOnly: false },
-  sessionExpired: false,
-};
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${os.cpus().length} cores`;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const { place, drop } = await makeBenchPlace(`yitu_bench_tiles_${process.pid}`);
 const engine = place.databaseUrl ? 'postgres' : 'pglite';
@@ -141,53 +149,92 @@ try {
   // 1. latency of a tile from the database: the API with its cache off, and the raw statement
   const uncached = await startApi(place, { YITU_TILE_CACHE_BYTES: '0' });
   const cookie = await signIn(uncached.url, 'command');
+  // the statements run here (PostgreSQL) for the viewer the API serves: its jurisdiction
+  const signedIn =
+    engine === 'postgres'
+      ? await authenticateSecret(
+          database,
+          decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)),
+          'SESSION',
+          new Date(),
+        )
+      : null;
+  if (signedIn && !signedIn.ok) throw new Error('the bench session is not valid');
+  const viewer = signedIn?.viewer;
   const fetchTile = async (url: string, t: { z: number; x: number; y: number }) => {
     const res = await fetch(`${url}/tiles/${t.z}/${t.x}/${t.y}.mvt`, { headers: { cookie } });
     if (res.status !== 200) throw new Error(`tile ${t.z}/${t.x}/${t.y}: ${res.status}`);
-    return (await res.arrayBuffer()).byteLength;
+    const timing = res.headers.get('server-timing') ?? '';
+    const of = (name: string) =>
+      Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1] ?? NaN);
+    return {
+      bytes: (await res.arrayBuffer()).byteLength,
+      inside: of('tile'),
+      layers: of('layers'),
+    };
   };
   console.log(
-    `\ntile from the database (${rounds} rounds × tiles; ms)          p50     p95   | raw ST_AsMVT p50     p95   | ratio p50  p95   bytes`,
+    `\ntile from the database (${rounds} rounds × tiles; ms; ${load()})\n` +
+      `${''.padEnd(28)}API p50     p95 | raw ST_AsMVT p50   p95 | ratio p50  p95 | API's statement p50  p95 | in the API p50 (layers) | no-op HTTP p50  p95 | bytes`,
   );
   const ratios: Record<number, { p50: number; p95: number }> = {};
   for (const z of ZOOMS) {
     const tiles = tilesAt.get(z)!;
     const api: number[] = [];
     const raw: number[] = [];
+    const own: number[] = [];
+    const inside: number[] = [];
+    const waited: number[] = [];
+    const noop: number[] = [];
+    const drawn = LAYERS.filter((l) => z >= LAYER_SPECS[l].minZoom);
     let bytes = 0;
     for (const t of tiles.slice(0, 3)) await fetchTile(uncached.url, t); // warm plans
     for (let round = 0; round < rounds; round++)
       for (const t of tiles) {
         const viaApi = async () => {
           const started = performance.now();
-          bytes += await fetchTile(uncached.url, t);
+          const got = await fetchTile(uncached.url, t);
           api.push(performance.now() - started);
+          bytes += got.bytes;
+          inside.push(got.inside);
+          waited.push(got.layers);
         };
         const viaSql = async () => {
           if (engine !== 'postgres') return;
           const started = performance.now();
-          await database.rows(tileByMvtSql(LAYERS, t, district, now));
+          await database.rows(tileByMvtSql(LAYERS, t, viewer!, now));
           raw.push(performance.now() - started);
         };
-        // alternate which goes first
-        if (round % 2 === 0) {
-          await viaApi();
-          await viaSql();
-        } else {
-          await viaSql();
-          await viaApi();
-        }
+        const viaOwn = async () => {
+          if (engine !== 'postgres') return;
+          const started = performance.now();
+          await layersByMvt(database, drawn, t, viewer!, now);
+          own.push(performance.now() - started);
+        };
+        // an HTTP round trip to the same process that does nothing: the floor of any answer
+        const viaNoop = async () => {
+          const started = performance.now();
+          await (await fetch(`${uncached.url}/__noop`)).arrayBuffer();
+          noop.push(performance.now() - started);
+        };
+        // rotate which goes first
+        const order = [viaApi, viaSql, viaOwn, viaNoop];
+        for (let i = 0; i < order.length; i++) await order[(i + round) % order.length]!();
       }
     api.sort((a, b) => a - b);
     raw.sort((a, b) => a - b);
-    const line = `  z${z}: ${tiles.length} tiles`.padEnd(60);
+    own.sort((a, b) => a - b);
+    inside.sort((a, b) => a - b);
+    waited.sort((a, b) => a - b);
+    noop.sort((a, b) => a - b);
+    const line = `  z${z}: ${tiles.length} tiles`.padEnd(24);
     if (raw.length) {
       ratios[z] = {
         p50: percentile(api, 0.5) / percentile(raw, 0.5),
         p95: percentile(api, 0.95) / percentile(raw, 0.95),
       };
       console.log(
-        `${line}${ms(percentile(api, 0.5))} ${ms(percentile(api, 0.95))}   |      ${ms(percentile(raw, 0.5))} ${ms(percentile(raw, 0.95))}   | ${ratios[z]!.p50.toFixed(2)}× ${ratios[z]!.p95.toFixed(2)}×  ${Math.round(bytes / api.length)}`,
+        `${line}${ms(percentile(api, 0.5))} ${ms(percentile(api, 0.95))} |      ${ms(percentile(raw, 0.5))} ${ms(percentile(raw, 0.95))} | ${ratios[z]!.p50.toFixed(2)}× ${ratios[z]!.p95.toFixed(2)}× |          ${ms(percentile(own, 0.5))} ${ms(percentile(own, 0.95))} |     ${ms(percentile(inside, 0.5))} (${percentile(waited, 0.5).toFixed(1)}) |    ${ms(percentile(noop, 0.5))} ${ms(percentile(noop, 0.95))} | ${Math.round(bytes / api.length)}`,
       );
     } else
       console.log(
@@ -196,38 +243,73 @@ try {
   }
   await uncached.stop();
 
-  // 2. cached tiles per second from one API process
-  const cached = await startApi(place);
-  const cookie2 = await signIn(cached.url, 'command');
-  const paths = ZOOMS.flatMap((z) => tilesAt.get(z)!.map((t) => `/tiles/${t.z}/${t.x}/${t.y}.mvt`));
-  for (const p of paths) await fetch(`${cached.url}${p}`, { headers: { cookie: cookie2 } });
-  const result = await autocannon({
-    url: cached.url,
-    connections: 32,
-    duration: seconds,
-    headers: { cookie: cookie2 },
-    requests: paths.map((p) => ({ method: 'GET', path: p })),
-  });
-  // the same process's trivial route (/config.json, Express and the security headers only):
-  // what this machine gives any answer right now
-  const floor = await autocannon({
-    url: `${cached.url}/config.json`,
-    connections: 32,
-    duration: seconds,
-  });
-  const hit = await fetch(`${cached.url}${paths[0]}`, { headers: { cookie: cookie2 } });
-  console.log(
-    `\ncached tiles (${paths.length} tiles, 32 connections, ${seconds} s): ${Math.round(result.requests.average)} tiles/s ` +
-      `(p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors; ` +
-      `${(result.throughput.average / 1e6).toFixed(1)} MB/s; cache ${hit.headers.get('x-tile-cache')})\n` +
-      `GET /config.json in the same process, same load: ${Math.round(floor.requests.average)} answers/s ` +
-      `(tiles at ${((100 * result.requests.average) / floor.requests.average).toFixed(0)}% of it)`,
-  );
-  await cached.stop();
+  // --seconds 0: the latency part only
+  let tilesPerSecond = NaN;
+  if (seconds > 0) {
+    // 2. cached tiles per second from one API process, rounds alternating with its no-op handler
+    // (plain Node, tests/bench/noop-route.mjs) and /config.json (Express and its middleware)
+    const cached = await startApi(place);
+    const cookie2 = await signIn(cached.url, 'command');
+    const paths = ZOOMS.flatMap((z) =>
+      tilesAt.get(z)!.map((t) => `/tiles/${t.z}/${t.x}/${t.y}.mvt`),
+    );
+    for (const p of paths) await fetch(`${cached.url}${p}`, { headers: { cookie: cookie2 } });
+    await new Promise((r) => setTimeout(r, 500)); // the gzip'd answers, made in the background
+    const requests = paths.map((p) => ({ method: 'GET' as const, path: p }));
+    const kinds = {
+      'tiles, gzip': { headers: { cookie: cookie2, 'accept-encoding': 'gzip' }, requests },
+      'tiles, as they are': { headers: { cookie: cookie2 }, requests },
+      'no-op handler': { url: `${cached.url}/__noop` },
+      '/config.json': { url: `${cached.url}/config.json` },
+    } as const;
+    const perSecond: Record<string, number[]> = {};
+    const shares: number[] = [];
+    const firstLoad = load();
+    let hitShare = 0;
+    for (let round = 0; round < rounds; round++) {
+      const got: Record<string, number> = {};
+      const entries = Object.entries(kinds);
+      const rotated = [
+        ...entries.slice(round % entries.length),
+        ...entries.slice(0, round % entries.length),
+      ];
+      for (const [kind, options] of rotated) {
+        const result = await autocannon({
+          url: cached.url,
+          connections: 32,
+          duration: seconds,
+          ...options,
+        });
+        if (result.non2xx || result.errors)
+          throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        got[kind] = result.requests.average;
+        (perSecond[kind] ??= []).push(result.requests.average);
+        if (kind === 'tiles, gzip') hitShare = result.throughput.average / result.requests.average;
+      }
+      shares.push(got['tiles, gzip']! / got['no-op handler']!);
+      console.log(
+        `  round ${round + 1}: ${Object.entries(kinds)
+          .map(([k]) => [k, got[k]!] as const)
+          .map(([k, v]) => `${k} ${Math.round(v)}/s`)
+          .join(', ')} (${load()})`,
+      );
+    }
+    const hit = await fetch(`${cached.url}${paths[0]}`, { headers: { cookie: cookie2 } });
+    tilesPerSecond = median(perSecond['tiles, gzip']!);
+    console.log(
+      `\ncached tiles (${paths.length} tiles, 32 connections, ${seconds} s × ${rounds} rounds; median of rounds; started at ${firstLoad}):\n` +
+        Object.entries(perSecond)
+          .map(([k, v]) => `  ${k.padEnd(20)} ${String(Math.round(median(v))).padStart(7)}/s`)
+          .join('\n') +
+        `\n  tiles (gzip, ~${Math.round(hitShare)} bytes each; cache ${hit.headers.get('x-tile-cache')}) at ` +
+        `${(100 * median(shares)).toFixed(0)}% of the no-op handler (rounds: ${shares.map((r) => `${(100 * r).toFixed(0)}%`).join(', ')})`,
+    );
+    await cached.stop();
+  }
   if (engine === 'postgres')
     console.log(
       `\ngoals: tile ≤ 1.2× the raw statement (p50: ${ZOOMS.map((z) => `z${z} ${ratios[z]!.p50.toFixed(2)}×`).join(', ')}); ` +
-        `≥ 10,000 cached tiles/s (${Math.round(result.requests.average)})`,
+        `≥ 10,000 cached tiles/s (${Math.round(tilesPerSecond)})`,
     );
 } finally {
   if (engine === 'postgres') await database.close();

@@ -1,4 +1,7 @@
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
+import gcoord from 'gcoord';
 import { PbfReader } from 'pbf';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +74,35 @@ function tileAt(lon: number, lat: number, z: number): Address {
   };
 }
 
+/** Where a lon/lat falls in tile a, in tile units (Web Mercator, y down). */
+function unitsIn(a: Address, lon: number, lat: number) {
+  const n = 2 ** a.z;
+  const r = (lat * Math.PI) / 180;
+  const x = ((lon + 180) / 360) * n;
+  const y = ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
+  return { x: (x - a.x) * EXTENT, y: (y - a.y) * EXTENT };
+}
+
+const toGcj02 = (lon: number, lat: number) =>
+  gcoord.transform([lon, lat] as [number, number], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+
+/** A request as sent and its answer as received: no decoding (fetch would gunzip). */
+function raw(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      http
+        .get(url, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        })
+        .on('error', reject);
+    },
+  );
+}
+
 const env = (a: Address, margin = BUFFER / EXTENT) =>
   sql`ST_TileEnvelope(${a.z}::int, ${a.x}::int, ${a.y}::int, margin => ${margin}::float8)`;
 
@@ -98,8 +130,11 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
   /** A compound of the community account with open tickets, and a point in it. */
   let focus: { id: number; code: string; lon: number; lat: number };
 
+  // the tile as sent (fetch would ask for gzip and undo it): gzip has its own tests
   const get = async (path: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${server.url}${path}`, { headers });
+    const res = await fetch(`${server.url}${path}`, {
+      headers: { 'accept-encoding': 'identity', ...headers },
+    });
     const bytes = new Uint8Array(await res.arrayBuffer());
     return { res, bytes, status: res.status };
   };
@@ -396,6 +431,9 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       SELECT ST_X(ST_PointOnSurface(c.boundary)) AS lon, ST_Y(ST_PointOnSurface(c.boundary)) AS lat
       FROM compounds c ORDER BY ST_Distance(c.boundary, (SELECT boundary FROM compounds WHERE id = ${focus.id})) DESC LIMIT 1`);
     const far14 = tileAt(far!.lon, far!.lat, 14);
+    const gcj16 = tileAt(...toGcj02(focus.lon, focus.lat), 16);
+    const gcjPath = `${tilePath(gcj16)}?crs=GCJ02`;
+    const gcjBefore = (await get(gcjPath, { cookie: command })).res.headers.get('etag');
     const before = {
       near16: await tileAs(command, near16),
       near12: await tileAs(command, near12),
@@ -436,6 +474,14 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     );
     const after12 = await tileAs(command, near12);
     expect(after12.etag).not.toBe(before.near12.etag);
+    // the GCJ-02 tiles are dropped with them: the ticket is in the one its GCJ-02 point is in
+    const gcjAfter = await get(gcjPath, { cookie: command });
+    expect(gcjAfter.res.headers.get('etag')).not.toBe(gcjBefore);
+    expect(
+      [...decode(gcjAfter.bytes).tickets!.values()].some(
+        (f) => f.properties.code === reported.reportTicket.ticket.code,
+      ),
+    ).toBe(true);
     // the far tile was not touched: still the cached bytes
     const still = await tileAs(command, far14);
     expect(still.res.headers.get('x-tile-cache')).toBe('HIT');
@@ -453,6 +499,7 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       ['/tiles/a/0/0.mvt', 'z', 'NOT_AN_INTEGER'],
       ['/tiles/3/0/0.png', 'format', 'UNKNOWN_FORMAT'],
       ['/tiles/3/0.mvt', 'path', 'BAD_PATH'],
+      ['/tiles/3/0/0.mvt?crs=BD09', 'crs', 'UNKNOWN_CRS'],
     ];
     for (const [path, field, reason] of cases) {
       const { res, bytes } = await get(path, { cookie: command });
@@ -476,6 +523,184 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       authorization: 'Bearer not-a-real-token-at-all',
     });
     expect(badToken.status).toBe(401);
+  });
+
+  it('gzips a cached tile once for a client that takes gzip, with its own ETag and 304', async () => {
+    const a = tileAt(focus.lon, focus.lat, 13);
+    const url = `${server.url}${tilePath(a)}`;
+    const plain = await get(tilePath(a), { cookie: command });
+    expect(plain.res.headers.get('content-encoding')).toBeNull(); // just made: as it is
+    expect(plain.res.headers.get('vary')).toBe('Cookie, Authorization, Accept-Encoding');
+    const etag = plain.res.headers.get('etag')!;
+    const asks = { cookie: command, 'accept-encoding': 'gzip, deflate, br' };
+    let zipped = await raw(url, asks);
+    for (let i = 0; i < 50 && zipped.headers['content-encoding'] !== 'gzip'; i++) {
+      await new Promise((r) => setTimeout(r, 50)); // gzip'd in the background, once
+      zipped = await raw(url, asks);
+    }
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['x-tile-cache']).toBe('HIT');
+    expect(zipped.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    expect(Number(zipped.headers['content-length'])).toBe(zipped.body.byteLength);
+    expect(zipped.body.byteLength).toBeLessThan(plain.bytes.byteLength / 2);
+    expect(Buffer.compare(gunzipSync(zipped.body), Buffer.from(plain.bytes))).toBe(0);
+    const gzEtag = zipped.headers.etag!;
+    expect(gzEtag).toMatch(/^"[\w.-]+"$/);
+    expect(gzEtag).not.toBe(etag);
+    // a client that refuses gzip (q=0) gets the tile as it is
+    const refusing = await raw(url, { cookie: command, 'accept-encoding': 'gzip;q=0, identity' });
+    expect(refusing.headers['content-encoding']).toBeUndefined();
+    expect(refusing.headers.etag).toBe(etag);
+    expect(Buffer.compare(refusing.body, Buffer.from(plain.bytes))).toBe(0);
+    // either tag is the current tile: 304, no body
+    for (const tag of [gzEtag, etag, `W/${gzEtag}`]) {
+      const again = await raw(url, { ...asks, 'if-none-match': tag });
+      expect(again.status, tag).toBe(304);
+      expect(again.body.byteLength).toBe(0);
+    }
+    expect((await raw(url, { ...asks, 'if-none-match': '"stale"' })).status).toBe(200);
+    // as a browser takes it: fetch asks for gzip and undoes it
+    const browser = await fetch(url, { headers: { cookie: command } });
+    expect(browser.headers.get('content-encoding')).toBe('gzip');
+    expect(Buffer.compare(Buffer.from(await browser.arrayBuffer()), Buffer.from(plain.bytes))).toBe(
+      0,
+    );
+  });
+
+  it('draws ?crs=GCJ02 tiles where a GCJ-02 basemap has the places (gcoord), cached apart', async () => {
+    // points: every building and ticket of the tile at its GCJ-02 position, within a tile unit
+    const a = tileAt(...toGcj02(focus.lon, focus.lat), 16);
+    const first = await get(`${tilePath(a)}?crs=GCJ02`, { cookie: command });
+    expect(first.status).toBe(200);
+    const layers = decode(first.bytes);
+    let far = 0;
+    for (const [layer, table] of [
+      ['buildings', 'buildings'],
+      ['tickets', 'tickets'],
+    ] as const) {
+      const [{ w, s, e, n }] = (await db.rows<{ w: number; s: number; e: number; n: number }>(sql`
+        SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
+        FROM (SELECT ST_Transform(${env(a, 0.5)}, 4326) AS b) x`)) as [
+        { w: number; s: number; e: number; n: number },
+      ];
+      // everything within ~1 km of the tile, WGS84: the shift is a few hundred metres
+      const rows = await db.rows<{ id: number; lon: number; lat: number }>(sql`
+        SELECT id, ST_X(location) AS lon, ST_Y(location) AS lat FROM ${sql.identifier(table)}
+        WHERE location && ST_MakeEnvelope(${w - 0.01}, ${s - 0.01}, ${e + 0.01}, ${n + 0.01}, 4326)
+          AND ${table === 'tickets' ? sql`status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')` : sql`retired_at IS NULL`}`);
+      const got = layers[layer] ?? new Map<number, Decoded>();
+      let inside = 0;
+      for (const r of rows) {
+        const at = unitsIn(a, ...toGcj02(r.lon, r.lat));
+        const f = got.get(Number(r.id));
+        const inTile = at.x >= 1 && at.x <= EXTENT - 1 && at.y >= 1 && at.y <= EXTENT - 1;
+        if (inTile) inside++;
+        if (inTile) expect(f, `${layer} ${r.id}`).toBeDefined();
+        if (!f) continue;
+        const p = f.rings[0]![0]!;
+        expect(Math.abs(p.x - at.x), `${layer} ${r.id}`).toBeLessThanOrEqual(1);
+        expect(Math.abs(p.y - at.y), `${layer} ${r.id}`).toBeLessThanOrEqual(1);
+        // and not where WGS84 would put it: the shift is hundreds of tile units at z16
+        const wgs = unitsIn(a, r.lon, r.lat);
+        far = Math.max(far, Math.hypot(wgs.x - p.x, wgs.y - p.y));
+      }
+      expect(inside, layer).toBeGreaterThan(0);
+      expect(got.size, layer).toBeGreaterThanOrEqual(inside);
+    }
+    expect(far).toBeGreaterThan(500);
+
+    // areas: the compound's outline where gcoord puts its vertices (its box, within simplifying)
+    const b = tileAt(...toGcj02(focus.lon, focus.lat), 14);
+    const wide = decode((await get(`${tilePath(b)}?crs=GCJ02`, { cookie: command })).bytes);
+    const [outline] = await db.rows<{ shape: { coordinates: number[][][][] } }>(sql`
+      SELECT ST_AsGeoJSON(ST_Multi(boundary))::json AS shape FROM compounds WHERE id = ${focus.id}`);
+    const points = outline!.shape.coordinates
+      .flat(2)
+      .map(([lon, lat]) => unitsIn(b, ...toGcj02(lon!, lat!)));
+    const box = (ps: { x: number; y: number }[]) => [
+      Math.min(...ps.map((p) => p.x)),
+      Math.min(...ps.map((p) => p.y)),
+      Math.max(...ps.map((p) => p.x)),
+      Math.max(...ps.map((p) => p.y)),
+    ];
+    const want = box(points);
+    expect(Math.min(...want)).toBeGreaterThan(0); // the compound lies inside the tile
+    expect(Math.max(...want)).toBeLessThan(EXTENT);
+    const drawn = box(wide.compounds!.get(focus.id)!.rings.flat());
+    drawn.forEach((v, i) => expect(Math.abs(v - want[i]!), `box ${i}`).toBeLessThanOrEqual(2));
+    expect(signedArea(wide.compounds!.get(focus.id)!.rings[0]!)).toBeGreaterThan(0);
+    expect(Object.keys(wide)).toEqual(
+      expect.arrayContaining(['regions', 'grids', 'compounds', 'resources', 'tickets']),
+    );
+
+    // cached apart from the WGS84 tile of the same address, and cached itself
+    const again = await get(`${tilePath(a)}?crs=GCJ02`, { cookie: command });
+    expect(again.res.headers.get('x-tile-cache')).toBe('HIT');
+    expect(again.res.headers.get('etag')).toBe(first.res.headers.get('etag'));
+    const wgs = await get(tilePath(a), { cookie: command });
+    expect(wgs.res.headers.get('etag')).not.toBe(first.res.headers.get('etag'));
+    expect(
+      (await get(`${tilePath(a)}?crs=wgs84`, { cookie: command })).res.headers.get('etag'),
+    ).toBe(wgs.res.headers.get('etag'));
+  });
+
+  it('answers tiles to a live session or a token with places:read only, counted and audited', async () => {
+    const a = tileAt(focus.lon, focus.lat, 12);
+    // a session, remembered between tiles, refused at once when signed out
+    const cookie = await signIn(server.url, 'command');
+    expect((await get(tilePath(a), { cookie })).status).toBe(200);
+    expect((await get(tilePath(a), { cookie })).status).toBe(200);
+    const out = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { signOut }' }),
+    });
+    expect(((await out.json()) as { data: { signOut: boolean } }).data.signOut).toBe(true);
+    const after = await get(tilePath(a), { cookie });
+    expect(after.status).toBe(401);
+    expect(JSON.parse(Buffer.from(after.bytes).toString()).errors[0].extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    // a token without read:places
+    const ticketsOnly = await issueToken(server.url, {
+      username: 'command',
+      scopes: ['read:tickets'],
+    });
+    const refused = await get(tilePath(a), { authorization: `Bearer ${ticketsOnly}` });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(Buffer.from(refused.bytes).toString()).errors[0].extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'NO_PERMISSION',
+    });
+    // a token's rate holds on tiles: the third in its minute is refused
+    const slow = await issueToken(server.url, {
+      username: 'command',
+      scopes: ['read:places'],
+      ratePerMinute: 2,
+    });
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 3; i++) {
+      const { res } = await get(tilePath(a), { authorization: `Bearer ${slow}` });
+      statuses.push(res.status);
+      limited = res;
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // every token tile is audited, and the refusals
+    const admin = await clientAs(server.url, 'admin');
+    const { tiles, refusals } = await admin.request<{
+      tiles: { actor: string; result: string; details: string }[];
+      refusals: { result: string }[];
+    }>(`{ tiles: auditLog(action: "GET /tiles", last: 50) { actor result details }
+          refusals: auditLog(action: "token request", last: 20) { result } }`);
+    const served = tiles.filter(
+      (t) => t.result === 'OK' && t.details.includes(`"${a.z}/${a.x}/${a.y}"`),
+    );
+    expect(served.length).toBeGreaterThanOrEqual(2);
+    expect(tiles.some((t) => t.result.startsWith('FORBIDDEN'))).toBe(true);
+    expect(refusals.some((r) => r.result.includes('RATE_LIMITED'))).toBe(true);
   });
 
   it.skipIf(engineName() !== 'postgres')(

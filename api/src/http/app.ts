@@ -14,12 +14,12 @@ import { createContext, type Context } from '../graphql/context';
 import { asGraphQLError, ErrorCode, formatError, logInternalError, YituError } from '../errors';
 import { photoStorageIn } from '../modules/photo/photo.storage';
 import { graphiqlHandler } from './graphiql';
-import { securityHeaders } from './headers';
+import { securityHeaders, securityHeaderValues } from './headers';
 import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
-import { tileRoutes } from './tiles';
+import { tileHandler, type TileHandler } from './tiles';
 import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
@@ -51,7 +51,12 @@ export async function startApp(
   // behind proxies, req.ip is the client they name (sign-in throttling, per-client upload rate)
   app.set('trust proxy', config.trustProxyHops);
   app.use(securityHeaders(config.basemap));
-  const server = http.createServer(app);
+  // tiles first, by a plain handler: a map asks for dozens a second, and Express's chain would
+  // cost more than a cached tile does (http/tiles.ts)
+  const first: { tiles?: TileHandler } = {};
+  const server = http.createServer((req, res) => {
+    if (!first.tiles?.handle(req, res)) app(req, res);
+  });
   const pubSub = createTicketPubSub();
   const schema = await buildYituSchema(pubSub);
   const now = () => new Date(Date.now() + config.clockOffsetMs);
@@ -69,7 +74,13 @@ export async function startApp(
     maxBytes: config.tileCacheBytes,
     log: (m) => console.error(m),
   });
-  const tileRouter = tileRoutes(database, tiles, now);
+  const tileRouter = tileHandler(
+    database,
+    tiles,
+    now,
+    securityHeaderValues(config.basemap)('/tiles/'),
+  );
+  first.tiles = tileRouter;
   // a credential signed out or revoked through any process closes its sockets here (and is
   // forgotten by the tiles' memory of sessions)
   const stopRevocations =
@@ -110,8 +121,6 @@ export async function startApp(
   });
   await apollo.start();
 
-  // first: a map asks for dozens of tiles a second
-  app.use(tileRouter.router);
   // What the map app needs to know at start: which basemap, if any (YITU_BASEMAP_*).
   app.get('/config.json', (_req, res) => {
     res.json({ basemap: config.basemap });

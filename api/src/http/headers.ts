@@ -36,17 +36,24 @@ export function contentSecurityPolicy(basemap: Basemap | null, page: 'app' | 'gr
   ].join('; ');
 }
 
-export function securityHeaders(basemap: Basemap | null): express.RequestHandler {
+/** The headers every answer to a path carries (the tiles' own handler sets them too). */
+export function securityHeaderValues(
+  basemap: Basemap | null,
+): (path: string) => Record<string, string> {
   const app = contentSecurityPolicy(basemap, 'app');
   const graphiql = contentSecurityPolicy(basemap, 'graphiql');
+  return (path) => ({
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': path === '/graphql' ? graphiql : app,
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': basemap && !/^\/[rf]\//.test(path) ? 'strict-origin' : 'no-referrer',
+  });
+}
+
+export function securityHeaders(basemap: Basemap | null): express.RequestHandler {
+  const headersFor = securityHeaderValues(basemap);
   return (req, res, next) => {
-    const resident = /^\/[rf]\//.test(req.path);
-    res.set({
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': req.path === '/graphql' ? graphiql : app,
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': basemap && !resident ? 'strict-origin' : 'no-referrer',
-    });
+    res.set(headersFor(req.path));
     next();
   };
 }

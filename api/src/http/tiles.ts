@@ -1,31 +1,36 @@
-import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
-import express from 'express';
+import { hash } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { Database } from '../db';
 import { resultOf } from '../auth/audit';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { Guard } from '../auth/guard';
 import { authenticate, readCookie } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
-import { badInput, ErrorCode, YituError } from '../errors';
+import { badInput, ErrorCode, httpAnswer, YituError } from '../errors';
 import {
   LAYERS,
   MAX_ZOOM,
+  TILE_CRS,
+  type Tile,
   type TileAddress,
+  type TileCrs,
   type TileLayer,
   type TileService,
 } from '../modules/tile/tiles';
-import { refuse } from './refuse';
 
-// GET /tiles/{z}/{x}/{y}.mvt[?layers=a,b] and /tiles/{layer}/{z}/{x}/{y}.mvt: the contract is at
-// the top of modules/tile/tiles.ts. A map asks for dozens of tiles a second, so a session's
-// viewer is remembered for a few seconds (dropped at once when the credential is signed out or
-// revoked through any process: the same NOTIFY that closes live sockets); API tokens are
-// authenticated, counted against their rate and audited on every request, as on /graphql.
+// GET /tiles/{z}/{x}/{y}.mvt[?layers=a,b][&crs=GCJ02] and /tiles/{layer}/{z}/{x}/{y}.mvt: the
+// contract is at the top of modules/tile/tiles.ts. A map asks for dozens of tiles a second, so
+// tiles are answered by a plain Node handler ahead of Express (app.ts), a cached tile from a
+// prepared answer (its bytes, ETag and gzip made once), and a session's viewer is remembered for
+// a few seconds (dropped at once when the credential is signed out or revoked through any
+// process: the same NOTIFY that closes live sockets). API tokens are authenticated, counted
+// against their rate and audited on every request, as on /graphql.
 
 const ACTION = 'GET /tiles';
 const SESSION_MEMORY_MS = 10_000;
 const SESSION_MEMORY_SIZE = 10_000;
+const PREFIX = '/tiles/';
 
 function parseInteger(field: string, text: string, max: number): number {
   if (!/^\d{1,10}$/.test(text)) throw badInput(field, 'NOT_AN_INTEGER', `${field} is an integer`);
@@ -38,7 +43,8 @@ function parseInteger(field: string, text: string, max: number): number {
 export function tileRequestOf(
   path: string,
   layersParam: unknown,
-): { address: TileAddress; layers: TileLayer[] } {
+  crsParam?: unknown,
+): { address: TileAddress; layers: TileLayer[]; crs: TileCrs } {
   const parts = path.split('/');
   if (parts.length !== 3 && parts.length !== 4)
     throw badInput(
@@ -72,15 +78,26 @@ export function tileRequestOf(
     const asked = new Set(layersParam.split(',').map((l) => known(l.trim())));
     layers = LAYERS.filter((l) => asked.has(l));
   }
-  return { address: { z, x, y }, layers };
+  let crs: TileCrs = 'WGS84';
+  if (crsParam !== undefined) {
+    const named = typeof crsParam === 'string' ? crsParam.trim().toUpperCase() : '';
+    if (!(TILE_CRS as readonly string[]).includes(named))
+      throw badInput('crs', 'UNKNOWN_CRS', `crs is ${TILE_CRS.join(' or ')}`);
+    crs = named as TileCrs;
+  }
+  return { address: { z, x, y }, layers, crs };
 }
 
 /** Session viewers for a few seconds, by a hash of the secret; never anonymous or tokens. */
 class SessionMemory {
   private readonly viewers = new Map<string, { viewer: Viewer; until: number }>();
 
+  private static keyOf(secret: string) {
+    return hash('sha256', secret, 'base64url');
+  }
+
   get(secret: string, nowMs: number): Viewer | undefined {
-    const key = createHash('sha256').update(secret).digest('base64url');
+    const key = SessionMemory.keyOf(secret);
     const held = this.viewers.get(key);
     if (!held) return undefined;
     if (held.until <= nowMs) {
@@ -92,9 +109,11 @@ class SessionMemory {
 
   set(secret: string, viewer: Viewer, nowMs: number) {
     if (this.viewers.size >= SESSION_MEMORY_SIZE) this.viewers.clear();
-    const key = createHash('sha256').update(secret).digest('base64url');
     const expires = viewer.expiresAt?.getTime() ?? Infinity;
-    this.viewers.set(key, { viewer, until: Math.min(nowMs + SESSION_MEMORY_MS, expires) });
+    this.viewers.set(SessionMemory.keyOf(secret), {
+      viewer,
+      until: Math.min(nowMs + SESSION_MEMORY_MS, expires),
+    });
   }
 
   forget(credentialPk: number) {
@@ -103,14 +122,43 @@ class SessionMemory {
   }
 }
 
-export function tileRoutes(
+/** Whether Accept-Encoding takes gzip (and not at q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const part of header.split(',')) {
+    const [coding, ...params] = part.split(';');
+    const name = coding!.trim().toLowerCase();
+    if (name !== 'gzip' && name !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** Whether an If-None-Match value names one of the tags (weak or strong, or *). */
+function matches(asked: string, tags: readonly (string | null)[]): boolean {
+  for (const one of asked.split(',')) {
+    const tag = one.trim().replace(/^W\//, '');
+    if (tag === '*' || tags.includes(tag)) return true;
+  }
+  return false;
+}
+
+export interface TileHandler {
+  /** Answers a /tiles request (true), or leaves it to the app (false). */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  forgetCredential(credentialPk: number): void;
+}
+
+export function tileHandler(
   database: Database,
   tiles: TileService,
   now: () => Date,
-): { router: express.Router; forgetCredential(credentialPk: number): void } {
+  /** Headers every answer carries (http/headers.ts). */
+  common: Record<string, string>,
+): TileHandler {
   const sessions = new SessionMemory();
-  const viewerOf = async (headers: IncomingHttpHeaders): Promise<Viewer> => {
-    const at = now();
+  const viewerOf = async (headers: IncomingHttpHeaders, at: Date): Promise<Viewer> => {
     const secret = headers.authorization ? null : readCookie(headers.cookie, SESSION_COOKIE);
     if (secret) {
       const known = sessions.get(secret, at.getTime());
@@ -121,49 +169,122 @@ export function tileRoutes(
     return viewer;
   };
 
-  const router = express.Router();
-  router.get(/^\/tiles\/(.+)$/, async (req, res) => {
+  const base = {
+    ...common,
+    'content-type': 'application/vnd.mapbox-vector-tile',
+    'cache-control': 'private, no-cache',
+    vary: 'Cookie, Authorization, Accept-Encoding',
+  };
+  // prepared per answer and encoding: a cached tile's headers are made once
+  const prepared = new WeakMap<Tile, { plain?: object; gzip?: object }>();
+  const headersOf = (tile: Tile, zipped: boolean) => {
+    let held = prepared.get(tile);
+    if (!held) prepared.set(tile, (held = {}));
+    const which = zipped ? 'gzip' : 'plain';
+    return (held[which] ??= {
+      ...base,
+      etag: zipped ? tile.gzipEtag! : tile.etag,
+      ...(zipped ? { 'content-encoding': 'gzip' } : {}),
+      'content-length': String(zipped ? tile.gzip!.byteLength : tile.body.byteLength),
+      'x-tile-cache': tile.cached ? 'HIT' : 'MISS',
+    });
+  };
+
+  const refuse = (res: ServerResponse, error: YituError) => {
+    if (res.headersSent) return;
+    const { status, headers, body } = httpAnswer(error);
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      ...common,
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+    });
+    res.end(text);
+  };
+
+  const send = (req: IncomingMessage, res: ServerResponse, tile: Tile, started: number) => {
+    const zipped = tile.gzip !== null && acceptsGzip(req.headers['accept-encoding']);
+    let headers = headersOf(tile, zipped);
+    // a tile just made says what it took here (Server-Timing: the bench and browsers read it)
+    if (!tile.cached)
+      headers = {
+        ...headers,
+        'server-timing': `layers;dur=${(tile.waitedMs ?? 0).toFixed(1)}, tile;dur=${(performance.now() - started).toFixed(1)}`,
+      };
+    const asked = req.headers['if-none-match'];
+    if (asked && matches(asked, [tile.etag, tile.gzipEtag])) {
+      const {
+        'content-length': _length,
+        'content-encoding': _coding,
+        ...kept
+      } = headers as Record<string, string>;
+      res.writeHead(304, kept);
+      res.end();
+      return;
+    }
+    res.writeHead(200, headers as Record<string, string>);
+    res.end(zipped ? tile.gzip : tile.body);
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse, url: string) {
+    const started = performance.now();
+    const at = now();
+    const cut = url.indexOf('?');
+    const query = cut < 0 ? {} : parseQuery(url.slice(cut + 1));
+    let path: string;
+    try {
+      path = decodeURIComponent(url.slice(PREFIX.length, cut < 0 ? undefined : cut));
+    } catch {
+      path = '';
+    }
     let viewer: Viewer;
     try {
-      viewer = await viewerOf(req.headers);
+      viewer = await viewerOf(req.headers, at);
     } catch (error) {
       if (!(error instanceof YituError)) throw error;
       return refuse(res, error);
     }
     const guard = new Guard(viewer, database, now);
-    const path = (req.params as Record<string, string>)[0] ?? '';
     try {
       guard.require('places:read', 'map tiles');
-      const { address, layers } = tileRequestOf(path, req.query.layers);
-      const tile = await tiles.tile(viewer, address, layers);
+      const { address, layers, crs } = tileRequestOf(path, query.layers, query.crs);
+      const tile =
+        tiles.cachedTile(viewer, address, layers, crs, at) ??
+        (await tiles.tile(viewer, address, layers, crs));
       if (viewer.via === 'token')
         await guard.audit({
           action: ACTION,
           target: null,
           result: 'OK',
-          details: { tile: `${address.z}/${address.x}/${address.y}`, layers },
+          details: {
+            tile: `${address.z}/${address.x}/${address.y}`,
+            layers,
+            ...(crs === 'WGS84' ? {} : { crs }),
+          },
         });
-      res.set({
-        'content-type': 'application/vnd.mapbox-vector-tile',
-        etag: tile.etag,
-        'cache-control': 'private, no-cache',
-        vary: 'Cookie, Authorization',
-        'x-tile-cache': tile.cached ? 'HIT' : 'MISS',
-      });
-      const asked = req.headers['if-none-match'];
-      if (asked && asked.split(',').some((e) => e.trim().replace(/^W\//, '') === tile.etag))
-        return void res.status(304).end();
-      res.status(200).end(tile.body);
+      send(req, res, tile, started);
     } catch (error) {
       if (error instanceof YituError) {
         await guard
-          .audit({ action: ACTION, result: resultOf(error), details: { path, query: req.query } })
+          .audit({ action: ACTION, result: resultOf(error), details: { path, query } })
           .catch(() => {});
         return refuse(res, error);
       }
-      console.error('tile failed', error);
-      refuse(res, new YituError(ErrorCode.INTERNAL_SERVER_ERROR, 'could not make the tile'));
+      throw error;
     }
-  });
-  return { router, forgetCredential: (pk) => sessions.forget(pk) };
+  }
+
+  return {
+    handle(req, res) {
+      const url = req.url;
+      if (!url?.startsWith(PREFIX) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+      serve(req, res, url).catch((error: unknown) => {
+        console.error('tile failed', error);
+        refuse(res, new YituError(ErrorCode.INTERNAL_SERVER_ERROR, 'could not make the tile'));
+      });
+      return true;
+    },
+    forgetCredential: (pk) => sessions.forget(pk),
+  };
 }

@@ -70,16 +70,27 @@ export class TileCache {
     return entry;
   }
 
+  /** The entry under key, if kept, without counting it as used (nor dropping it when due). */
+  peek(key: string): CachedLayer | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Whether no change announced since generation `since` reaches these layers' tile z/x/y. */
+  unchangedSince(since: number, layers: readonly TileLayer[], z: number, x: number, y: number) {
+    if (since === this.generation) return true;
+    const oldest = this.log[0]?.generation ?? Infinity;
+    if (since < oldest - 1) return false; // too much happened meanwhile to tell
+    for (const change of this.log)
+      if (change.generation > since && layers.some((l) => reaches(change, l, z, x, y)))
+        return false;
+    return true;
+  }
+
   /** Keeps the layer unless a change that reaches its tile was announced since `since`. */
   store(key: string, entry: CachedLayer, since: number): boolean {
     const [layer, zxy] = key.split('|') as [TileLayer, string];
     const [z, x, y] = zxy.split('/').map(Number) as [number, number, number];
-    if (since !== this.generation) {
-      const oldest = this.log[0]?.generation ?? Infinity;
-      if (since < oldest - 1) return false; // too much happened meanwhile to tell
-      for (const change of this.log)
-        if (change.generation > since && reaches(change, layer, z, x, y)) return false;
-    }
+    if (!this.unchangedSince(since, [layer], z, x, y)) return false;
     this.remove(key);
     this.entries.set(key, entry);
     this.bytes += entry.bytes.byteLength + key.length;

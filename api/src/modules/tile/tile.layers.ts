@@ -54,7 +54,7 @@ export function tilesCovering(z: number, box: readonly [number, number, number, 
   };
 }
 
-interface LayerQuery {
+export interface LayerQuery {
   tile: TileAddress;
   viewer: Viewer;
   now: Date;
@@ -66,7 +66,7 @@ interface LayerQuery {
   reach: SQL;
 }
 
-interface LayerSpec {
+export interface LayerSpec {
   /** Below this zoom the layer is not in tiles. */
   minZoom: number;
   shape: 'area' | 'point';
@@ -237,13 +237,13 @@ function layerQuery(tile: TileAddress, viewer: Viewer, now: Date): LayerQuery {
   };
 }
 
-const columns = (spec: LayerSpec) =>
+export const columns = (spec: LayerSpec) =>
   sql.join(
     spec.properties.map((p) => sql.identifier(p)),
     sql`, `,
   );
 
-const dueOf = (value: unknown): Date | null =>
+export const dueOf = (value: unknown): Date | null =>
   value === null || value === undefined ? null : new Date(value as string);
 
 /** The ST_AsMVT of one layer, as a scalar subquery (bytea). */
