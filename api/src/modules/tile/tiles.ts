@@ -8,6 +8,7 @@ import {
   LAYERS,
   MAX_ZOOM,
   renderLayers,
+  withFollowers,
   type TileAddress,
   type TileLayer,
 } from './tile.layers';
@@ -145,8 +146,9 @@ export async function createTileService(
     );
   }
 
+  // labels follow regions, ticket clusters tickets
   const invalidate: TileService['invalidate'] = (layers, box) =>
-    cache.invalidate(layers, mercator(box));
+    cache.invalidate(withFollowers(layers), mercator(box));
 
   const stops: (() => Promise<void>)[] = [];
   if (options.listen !== false) {
@@ -170,7 +172,7 @@ export async function createTileService(
           if (row.box) invalidate(['compounds'], row.box);
         })().catch((error: unknown) => {
           // unknown reach: drop what it could have touched
-          cache.flush(['tickets', 'compounds']);
+          cache.flush(withFollowers(['tickets', 'compounds']));
           log(`tiles: ticket event: ${(error as Error).message}`);
         });
       }),
@@ -196,7 +198,7 @@ export async function createTileService(
   return {
     cache,
     invalidate,
-    flush: (layers) => cache.flush(layers),
+    flush: (layers) => cache.flush(layers && withFollowers(layers)),
     async tile(viewer, address, layers) {
       const at = now();
       const drawn = layers.filter((l) => address.z >= LAYER_SPECS[l].minZoom);
