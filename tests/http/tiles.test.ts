@@ -380,7 +380,12 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       const a = tileAt(centre!.lon, centre!.lat, z);
       const { xmin, ymax, size } = tileBounds(a);
       // the tile's own open tickets (no buffer), per cell as PostGIS places them
-      const rows = await db.rows<{ community: number; overdue: boolean; cx: number; cy: number }>(sql`
+      const rows = await db.rows<{
+        community: number;
+        overdue: boolean;
+        cx: number;
+        cy: number;
+      }>(sql`
         SELECT community_id AS community,
           (status <> 'SUSPENDED' AND COALESCE(resolve_by < ${testNow().toISOString()}::timestamptz, false)) AS overdue,
           floor((ST_X(p) - ${xmin}::float8) / ${size / CLUSTER_CELLS}::float8)::int AS cx,
@@ -462,8 +467,9 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     const [{ n }] = (await db.rows<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM regions WHERE level = 'COMMUNITY'
         AND ST_Transform(boundary, 3857) @ ${env(a, 0)}`)) as [{ n: number }];
-    expect([...labels.values()].filter((f) => f.properties.level === 'COMMUNITY').length)
-      .toBeGreaterThanOrEqual(n);
+    expect(
+      [...labels.values()].filter((f) => f.properties.level === 'COMMUNITY').length,
+    ).toBeGreaterThanOrEqual(n);
   });
 
   it('answers an unchanged tile from the cache with the same ETag, and 304 to If-None-Match', async () => {

@@ -91,7 +91,7 @@ export function ImportPanel({
   onApplied: () => void;
   /** The map, to draw on; and the outlines new corners snap to. */
   map: () => YituMap | null;
-  neighbours: Polygon[];
+  neighbours: Parameters<YituMap['startDrawing']>[0];
 }) {
   const [kind, setKind] = useState('REGION');
   const [system, setSystem] = useState('');
