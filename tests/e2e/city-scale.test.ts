@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCity } from '@yitu/api/testing';
 import { DEMO_PASSWORD, signIn } from '../support/auth';
-import { CHROMIUM, launchChromium, mapIdle, openPage, type InPage } from '../support/chromium';
+import { launchChromium, mapIdle, openPage, type InPage } from '../support/chromium';
 import { engineName } from '../support/db';
 import { TEST_AS_OF } from '../support/engine';
 import { startEmptyServer, type RunningServer } from '../support/server';

@@ -8,7 +8,6 @@ import {
 import { ApiError, describeError, request } from '../../data/graphql';
 import type { Crs } from '../../data/app-config';
 import { tr } from '../../i18n';
-import type { Polygon } from '../../map/draw';
 import type { YituMap } from '../../map/map-adapter';
 import { DrawPlace } from './DrawPlace';
 import { problemLabel } from './problems';
