@@ -18,8 +18,6 @@ const SCALE = 10;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
 
-const inPage = () => (globalThis as unknown as InPage).__yituMap!;
-
 async function signInThroughForm(page: Page, username: string) {
   await page.getByTestId('signin-username').fill(username);
   await page.getByTestId('signin-password').fill(DEMO_PASSWORD);
@@ -95,11 +93,13 @@ describe(`the whole city at scale ${SCALE} in headless Chromium on ${engineName(
       await mapIdle(page);
       await page.screenshot({ path: path.join(shots, `scale${SCALE}-1-city.png`) });
       // the map opens on every street; sweep that extent at city zoom, a view at a time
-      const extent = await page.evaluate(() => inPage().getBounds().toArray());
+      const extent = await page.evaluate(() =>
+        (globalThis as unknown as InPage).__yituMap!.getBounds().toArray(),
+      );
       const seen = new Set<string>();
       const zoom = 13;
       const step = await page.evaluate((z) => {
-        const map = inPage();
+        const map = (globalThis as unknown as InPage).__yituMap!;
         map.jumpTo({ zoom: z });
         const b = map.getBounds();
         return [(b.getEast() - b.getWest()) * 0.9, (b.getNorth() - b.getSouth()) * 0.9];
@@ -109,13 +109,14 @@ describe(`the whole city at scale ${SCALE} in headless Chromium on ${engineName(
       for (let lat = north - step[1]! / 2; lat > south - step[1]! / 2; lat -= step[1]!)
         for (let lon = west + step[0]! / 2; lon < east + step[0]! / 2; lon += step[0]!) {
           await page.evaluate(
-            ([x, y, z]) => inPage().jumpTo({ center: [x!, y!], zoom: z! }),
+            ([x, y, z]) =>
+              (globalThis as unknown as InPage).__yituMap!.jumpTo({ center: [x!, y!], zoom: z! }),
             [lon, lat, zoom],
           );
           await mapIdle(page);
           const codes = await page.evaluate(() =>
-            inPage()
-              .queryRenderedFeatures({ layers: ['compound-fill'] })
+            (globalThis as unknown as InPage)
+              .__yituMap!.queryRenderedFeatures({ layers: ['compound-fill'] })
               .map((f) => f.properties.code as string),
           );
           for (const c of codes) seen.add(c);
@@ -131,7 +132,7 @@ describe(`the whole city at scale ${SCALE} in headless Chromium on ${engineName(
   it('opens the panel of a grid of the tenth city on click', async () => {
     // the tenth copy's first street (codes 341181001, 002 for the first copy, two a copy)
     const { regions } = await graphql<{
-      regions: { nodes: { code: string; boundary: { coordinates: [number, number][][] } }[] };
+      regions: { nodes: { code: string; boundary: { coordinates: unknown } }[] };
     }>(`
       {
         regions(level: STREET, filter: { search: "341181019" }, first: 5) {
@@ -144,21 +145,29 @@ describe(`the whole city at scale ${SCALE} in headless Chromium on ${engineName(
     `);
     const street = regions.nodes.find((r) => r.code === '341181019')!;
     expect(street).toBeDefined();
-    const ring = street.boundary.coordinates[0]!;
+    // the middle of its extent (a Polygon or a MultiPolygon)
+    const points = JSON.stringify(street.boundary.coordinates)
+      .match(/-?\d+(\.\d+)?,-?\d+(\.\d+)?/g)!
+      .map((p) => p.split(',').map(Number) as [number, number]);
+    const xs = points.map((p) => p[0]);
+    const ys = points.map((p) => p[1]);
     const centre: [number, number] = [
-      ring.reduce((s, p) => s + p[0], 0) / ring.length,
-      ring.reduce((s, p) => s + p[1], 0) / ring.length,
+      (Math.min(...xs) + Math.max(...xs)) / 2,
+      (Math.min(...ys) + Math.max(...ys)) / 2,
     ];
     const page = await newPage();
     try {
       await page.goto(server.url);
       await signInThroughForm(page, 'command');
       await mapIdle(page);
-      await page.evaluate((c) => inPage().jumpTo({ center: c, zoom: 15 }), centre);
+      await page.evaluate(
+        (c) => (globalThis as unknown as InPage).__yituMap!.jumpTo({ center: c, zoom: 15 }),
+        centre,
+      );
       await mapIdle(page);
       // a pixel on a top-level grid, not on a compound, a micro-grid or a ticket
       const hit = await page.evaluate(() => {
-        const map = inPage();
+        const map = (globalThis as unknown as InPage).__yituMap!;
         const canvas = map.getCanvas();
         const box = map.getContainer().getBoundingClientRect();
         for (let y = 40; y < canvas.clientHeight - 40; y += 7)
@@ -228,7 +237,7 @@ describe(`the whole city at scale ${SCALE} in headless Chromium on ${engineName(
       await signInThroughForm(other, 'command');
       await mapIdle(other);
       await other.evaluate(
-        (c) => inPage().jumpTo({ center: c, zoom: 16 }),
+        (c) => (globalThis as unknown as InPage).__yituMap!.jumpTo({ center: c, zoom: 16 }),
         target.location.coordinates,
       );
       await mapIdle(other);
