@@ -38,82 +38,121 @@ export type VariablesOf<O> = O extends Operation<unknown, infer V> ? V : never;
 const operation = <Result, Variables>(document: TadaDocumentNode<Result, Variables>) =>
   print(document) as Operation<Result, Variables>;
 
-/** Open tickets as map points (the ticket layer), refreshed when a ticket event arrives. */
-export const OPEN_TICKETS_FRAGMENT = graphql(`
-  fragment OpenTickets on Query {
-    tickets(openOnly: true, first: 500) {
-      nodes {
-        id
-        code
-        status
-        overdue
-        location(precision: 6, crs: $crs)
+/**
+ * The map's frame, a page at a time: the streets' extent is where the map opens (the districts'
+ * when there are no streets yet), the first district's name the top bar's. Everything drawn comes from the vector tiles (GET /tiles).
+ */
+export const MAP_FRAME_QUERY = operation(
+  graphql(`
+    query MapFrame($level: RegionLevel!, $after: String, $crs: Crs! = WGS84) {
+      regions(level: $level, first: 100, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          code
+          name
+          synthetic
+          boundary(precision: 3, crs: $crs)
+        }
       }
     }
-  }
-`);
-
-export const OPEN_TICKETS_QUERY = operation(
-  graphql(
-    `
-      query OpenTickets($crs: Crs! = WGS84) {
-        ...OpenTickets
-      }
-    `,
-    [OPEN_TICKETS_FRAGMENT],
-  ),
+  `),
 );
 
-/** Everything the map draws at start, with light shapes (0.1 m precision). */
-export const MAP_LAYERS_QUERY = operation(
-  graphql(
-    `
-      query MapLayers($crs: Crs! = WGS84) {
-        regions(first: 500) {
-          nodes {
-            id
-            code
+/** A compound or grid by its code (the selection in the URL, a search pick): panel and extent. */
+export const PLACE_BY_CODE_QUERY = operation(
+  graphql(`
+    query PlaceByCode($code: String!, $crs: Crs! = WGS84) {
+      compounds(filter: { search: $code }, first: 50) {
+        nodes {
+          id
+          code
+          name
+          households
+          propertyCompany {
             name
-            level
-            synthetic
-            boundary(precision: 6, crs: $crs)
+            hasPartyBranch
           }
-        }
-        compounds(first: 500) {
-          totalCount
-          nodes {
-            id
-            code
-            name
-            households
-            propertyCompany {
-              name
-              hasPartyBranch
-            }
-            stats {
-              openTickets
-              overdueTickets
-              satisfactionRate
-            }
-            boundary(precision: 6, crs: $crs)
+          stats {
+            openTickets
+            overdueTickets
+            satisfactionRate
           }
+          boundary(precision: 6, crs: $crs)
         }
-        grids(first: 500) {
-          nodes {
-            id
-            code
-            name
-            parent {
-              code
-            }
-            boundary(precision: 6, crs: $crs)
-          }
-        }
-        ...OpenTickets
       }
-    `,
-    [OPEN_TICKETS_FRAGMENT],
-  ),
+      grids(filter: { search: $code }, first: 50) {
+        nodes {
+          id
+          code
+          name
+          micro
+          boundary(precision: 6, crs: $crs)
+        }
+      }
+    }
+  `),
+);
+
+/** Where a ticket is, to move the map to it. */
+export const TICKET_LOCATION_QUERY = operation(
+  graphql(`
+    query TicketLocation($id: ID!, $crs: Crs! = WGS84) {
+      node(id: $id) {
+        __typename
+        ... on Ticket {
+          location(precision: 6, crs: $crs)
+        }
+      }
+    }
+  `),
+);
+
+/** Outlines in a box a page at a time, for drawing to snap to (every page is read). */
+export const OUTLINES_IN_VIEW_QUERY = operation(
+  graphql(`
+    query OutlinesInView(
+      $bbox: BBoxInput!
+      $crs: Crs! = WGS84
+      $regionsAfter: String
+      $gridsAfter: String
+      $compoundsAfter: String
+      $regions: Boolean!
+      $grids: Boolean!
+      $compounds: Boolean!
+    ) {
+      regions(filter: { bbox: $bbox }, first: 500, after: $regionsAfter) @include(if: $regions) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          boundary(precision: 7, crs: $crs)
+        }
+      }
+      grids(filter: { bbox: $bbox }, first: 500, after: $gridsAfter) @include(if: $grids) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          boundary(precision: 7, crs: $crs)
+        }
+      }
+      compounds(filter: { bbox: $bbox }, first: 500, after: $compoundsAfter)
+        @include(if: $compounds) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          boundary(precision: 7, crs: $crs)
+        }
+      }
+    }
+  `),
 );
 
 /** The grid panel: who works it, its compounds and its open tickets (网格面板). */
@@ -473,40 +512,6 @@ export const CLASSIFY_MUTATION = operation(
         id
         status
         version
-      }
-    }
-  `),
-);
-
-/** Resources in the map's view (the resource layer, from zoom 14). */
-export const RESOURCES_IN_VIEW_QUERY = operation(
-  graphql(`
-    query ResourcesInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
-      resources(filter: { bbox: $bbox }, first: 500) {
-        totalCount
-        nodes {
-          id
-          code
-          name
-          kind
-          location(precision: 6, crs: $crs)
-        }
-      }
-    }
-  `),
-);
-
-/** Buildings in the map's view (the building layer, from zoom 16). */
-export const BUILDINGS_IN_VIEW_QUERY = operation(
-  graphql(`
-    query BuildingsInView($bbox: BBoxInput!, $crs: Crs! = WGS84) {
-      buildings(filter: { bbox: $bbox }, first: 500) {
-        nodes {
-          id
-          number
-          floors
-          location(precision: 6, crs: $crs)
-        }
       }
     }
   `),

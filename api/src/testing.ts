@@ -31,6 +31,7 @@ export {
   LAYER_SPECS,
   EXTENT,
   BUFFER,
+  CLUSTER_CELLS,
   tileBounds,
 } from './modules/tile/tile.layers';
 export { ticketVisibility } from './auth/policy';

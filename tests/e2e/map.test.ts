@@ -22,7 +22,7 @@ const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
 const mapTicketStatus = (page: Page, code: string) =>
   page.evaluate((c) => {
     const f = (globalThis as unknown as InPage).__yituMap
-      ?.querySourceFeatures('tickets')
+      ?.querySourceFeatures('yitu', { sourceLayer: 'tickets' })
       .find((feature) => feature.properties.code === c);
     return (f?.properties.status as string | undefined) ?? null;
   }, code);
@@ -152,7 +152,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     const pixel = await staff.evaluate((gridCode) => {
       const map = (globalThis as unknown as InPage).__yituMap!;
       const grid = map
-        .querySourceFeatures('grids')
+        .querySourceFeatures('yitu', { sourceLayer: 'grids' })
         .find((f) => f.properties.code === gridCode && !f.properties.micro)!;
       const ring = (
         grid.geometry.type === 'Polygon'
@@ -262,7 +262,9 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     await expect.poll(() => mapTicketStatus(staff, code), { timeout: 10_000 }).toBe('REPORTED');
     await staff.evaluate((c) => {
       const map = (globalThis as unknown as InPage).__yituMap!;
-      const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
+      const f = map
+        .querySourceFeatures('yitu', { sourceLayer: 'tickets' })
+        .find((x) => x.properties.code === c)!;
       map.jumpTo({
         center: (f.geometry as unknown as { coordinates: [number, number] }).coordinates,
         zoom: 17,
@@ -290,7 +292,9 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
     }
     const point = await staff.evaluate((c) => {
       const map = (globalThis as unknown as InPage).__yituMap!;
-      const f = map.querySourceFeatures('tickets').find((x) => x.properties.code === c)!;
+      const f = map
+        .querySourceFeatures('yitu', { sourceLayer: 'tickets' })
+        .find((x) => x.properties.code === c)!;
       const p = map.project(
         (f.geometry as unknown as { coordinates: [number, number] }).coordinates,
       );
@@ -379,8 +383,8 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       staff.evaluate((c) => {
         const map = (globalThis as unknown as InPage).__yituMap!;
         return map.getLayoutProperty('community-gap', 'visibility') === 'visible'
-          ? ((map.getFeatureState({ source: 'regions', id: c }).shortfall as number | undefined) ??
-              null)
+          ? ((map.getFeatureState({ source: 'yitu', sourceLayer: 'regions', id: c }).shortfall as
+              number | undefined) ?? null)
           : null;
       }, code);
     const some = communityLists[0]!;
@@ -420,7 +424,7 @@ describe(`the map in headless Chromium on ${engineName()}`, () => {
       const drawn = await page.evaluate(() => {
         const map = (globalThis as unknown as InPage).__yituMap!;
         const style = map.getStyle();
-        const compounds = map.querySourceFeatures('compounds');
+        const compounds = map.querySourceFeatures('yitu', { sourceLayer: 'compounds' });
         const first = compounds.find((f) => f.properties.code === compounds[0]!.properties.code)!;
         const ring = (first.geometry as unknown as { coordinates: [number, number][][] })
           .coordinates[0]!;

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUFFER,
+  CLUSTER_CELLS,
   EXTENT,
   layerByMvt,
   layerByVtPbf,
@@ -201,6 +202,7 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     expect(Object.keys(layers).sort()).toEqual([
       'compounds',
       'grids',
+      'labels',
       'regions',
       'resources',
       'tickets',
@@ -405,6 +407,106 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     }
   });
 
+  it('counts the open tickets of the viewer’s jurisdiction in clusters up to zoom 12, each in its cell', async () => {
+    const [centre] = await db.rows<{ lon: number; lat: number }>(sql`
+      SELECT ST_X(ST_Centroid(ST_Collect(location))) AS lon, ST_Y(ST_Centroid(ST_Collect(location))) AS lat
+      FROM tickets WHERE status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')`);
+    for (const z of [10, 12]) {
+      const a = tileAt(centre!.lon, centre!.lat, z);
+      const { xmin, ymax, size } = tileBounds(a);
+      // the tile's own open tickets (no buffer), per cell as PostGIS places them
+      const rows = await db.rows<{
+        community: number;
+        overdue: boolean;
+        cx: number;
+        cy: number;
+      }>(sql`
+        SELECT community_id AS community,
+          (status <> 'SUSPENDED' AND COALESCE(resolve_by < ${testNow().toISOString()}::timestamptz, false)) AS overdue,
+          floor((ST_X(p) - ${xmin}::float8) / ${size / CLUSTER_CELLS}::float8)::int AS cx,
+          floor((${ymax}::float8 - ST_Y(p)) / ${size / CLUSTER_CELLS}::float8)::int AS cy
+        FROM (SELECT *, ST_Transform(location, 3857) AS p FROM tickets) t
+        WHERE status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')
+          AND ST_X(p) >= ${xmin}::float8 AND ST_X(p) < ${xmin + size}::float8
+          AND ST_Y(p) > ${ymax - size}::float8 AND ST_Y(p) <= ${ymax}::float8`);
+      const cells = (rs: typeof rows) => {
+        const m = new Map<string, { count: number; overdue: number }>();
+        for (const r of rs) {
+          const c = m.get(`${r.cx},${r.cy}`) ?? { count: 0, overdue: 0 };
+          c.count++;
+          if (r.overdue) c.overdue++;
+          m.set(`${r.cx},${r.cy}`, c);
+        }
+        return m;
+      };
+      const drawn = (layer: Map<number, Decoded>) => {
+        const m = new Map<string, { count: number; overdue: number }>();
+        const side = 2 ** z * CLUSTER_CELLS;
+        for (const f of layer.values()) {
+          expect(f.type).toBe(1);
+          // the feature id names the cell; the point (the mean of its tickets) lies in it
+          const cx = (f.id % side) - a.x * CLUSTER_CELLS;
+          const cy = Math.floor(f.id / side) - a.y * CLUSTER_CELLS;
+          const unit = EXTENT / CLUSTER_CELLS;
+          const p = f.rings[0]![0]!;
+          expect(p.x).toBeGreaterThanOrEqual(cx * unit - 1);
+          expect(p.x).toBeLessThanOrEqual((cx + 1) * unit + 1);
+          expect(p.y).toBeGreaterThanOrEqual(cy * unit - 1);
+          expect(p.y).toBeLessThanOrEqual((cy + 1) * unit + 1);
+          m.set(`${cx},${cy}`, {
+            count: f.properties.count as number,
+            overdue: f.properties.overdue as number,
+          });
+        }
+        return m;
+      };
+      const district = (await tileAs(command, a, 'ticketClusters')).layers.ticketClusters!;
+      expect(drawn(district)).toEqual(cells(rows));
+      expect(rows.length).toBeGreaterThan(district.size); // some cells hold several tickets
+      // community staff: their own communities' tickets only
+      const mine = rows.filter((r) => own.includes(Number(r.community)));
+      expect(mine.length).toBeLessThan(rows.length);
+      if (z === 10) expect(mine.length).toBeGreaterThan(0);
+      const staff = (await tileAs(community, a, 'ticketClusters')).layers.ticketClusters;
+      expect(drawn(staff ?? new Map())).toEqual(cells(mine));
+    }
+    // from zoom 13 every ticket is its own point: no clusters
+    const a13 = tileAt(centre!.lon, centre!.lat, 13);
+    expect((await tileAs(command, a13)).layers.ticketClusters).toBeUndefined();
+  });
+
+  it('labels each street and community once, at a point inside it', async () => {
+    const [centre] = await db.rows<{ lon: number; lat: number }>(sql`
+      SELECT ST_X(ST_Centroid(boundary)) AS lon, ST_Y(ST_Centroid(boundary)) AS lat
+      FROM regions WHERE level = 'DISTRICT' LIMIT 1`);
+    const a = tileAt(centre!.lon, centre!.lat, 10);
+    const { layers } = await tileAs(command, a, 'labels');
+    const labels = layers.labels!;
+    const regions = await db.rows<{ id: number; code: string; name: string; level: string }>(sql`
+      SELECT id, code, name, level::text AS level FROM regions
+      WHERE level <> 'DISTRICT' AND ST_Transform(boundary, 3857) && ${env(a)}`);
+    expect(regions.length).toBeGreaterThan(20);
+    const { xmin, ymax, size } = tileBounds(a);
+    for (const f of labels.values()) {
+      const r = regions.find((x) => x.id === f.id)!;
+      expect(f.properties).toMatchObject({ code: r.code, name: r.name, level: r.level });
+      // the point back in WGS84 lies inside its region (PostGIS)
+      const p = f.rings[0]![0]!;
+      const [{ inside }] = (await db.rows<{ inside: boolean }>(sql`
+        SELECT ST_Covers(boundary, ST_Transform(ST_SetSRID(ST_MakePoint(
+          ${xmin + (p.x * size) / EXTENT}::float8, ${ymax - (p.y * size) / EXTENT}::float8), 3857), 4326))
+          AS inside FROM regions WHERE id = ${r.id}`)) as [{ inside: boolean }];
+      expect(inside, r.name).toBe(true);
+    }
+    // every community of the tile's middle has its label here
+    const [{ n }] = (await db.rows<{ n: number }>(sql`
+      SELECT count(*)::int AS n FROM regions WHERE level = 'COMMUNITY'
+        AND ST_Transform(boundary, 3857) @ ${env(a, 0)}`)) as [{ n: number }];
+    expect(
+      [...labels.values()].filter((f) => f.properties.level === 'COMMUNITY').length,
+    ).toBeGreaterThanOrEqual(n);
+  });
+
   it('answers an unchanged tile from the cache with the same ETag, and 304 to If-None-Match', async () => {
     const a = tileAt(focus.lon, focus.lat, 15);
     const first = await get(tilePath(a), { cookie: command });
@@ -482,6 +584,13 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
         (f) => f.properties.code === reported.reportTicket.ticket.code,
       ),
     ).toBe(true);
+    // the new ticket is counted in its cluster at once
+    const counted = (layers: Record<string, Map<number, Decoded>>) =>
+      [...(layers.ticketClusters?.values() ?? [])].reduce(
+        (n, f) => n + (f.properties.count as number),
+        0,
+      );
+    expect(counted(after12.layers)).toBe(counted(before.near12.layers) + 1);
     // the far tile was not touched: still the cached bytes
     const still = await tileAs(command, far14);
     expect(still.res.headers.get('x-tile-cache')).toBe('HIT');

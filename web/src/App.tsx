@@ -1,11 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  BUILDINGS_IN_VIEW_QUERY,
-  COMMUNITY_GAPS_QUERY,
-  OPEN_TICKETS_QUERY,
-  RESOURCES_IN_VIEW_QUERY,
-  type GeoJsonGeometry,
-} from '@yitu/schema';
+import { COMMUNITY_GAPS_QUERY } from '@yitu/schema';
 import {
   displayCrs,
   fetchAppConfig,
@@ -13,26 +7,26 @@ import {
   type AppConfig,
   type Crs,
 } from './data/app-config';
-import { request } from './data/graphql';
 import { useQuery } from './data/use-query';
 import { can } from './data/session';
 import { subscribeTicketEvents } from './data/live';
 import {
-  fetchMapData,
-  located,
-  type Located,
-  type MapData,
-  type TicketPoint,
+  fetchMapFrame,
+  fetchOutlines,
+  fetchPlace,
+  fetchTicketLocation,
+  type Compound,
+  type Grid,
+  type MapFrame,
 } from './data/map-data';
 import {
-  BUILDING_MIN_ZOOM,
   LAYER_GROUPS,
   RESOURCE_MIN_ZOOM,
+  tilesUrl,
   type CompoundMeasure,
   type LayerGroup,
 } from './map/layers';
 import type { Selection, Viewport, YituMap } from './map/map-adapter';
-import type { Polygon } from './map/draw';
 import { MapView } from './map/MapView';
 import { readSelection, writeSelection } from './selection-url';
 import { AdminPanel, canAdminister } from './features/admin/AdminPanel';
@@ -51,7 +45,8 @@ const INITIALLY_VISIBLE = Object.fromEntries(LAYER_GROUPS.map((g) => [g, g !== '
 
 export function App() {
   const session = useSession();
-  const [data, setData] = useState<MapData | null>(null);
+  // where the map opens; what it draws comes from the vector tiles
+  const [frame, setFrame] = useState<(MapFrame & { tilesUrl: string }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [visible, setVisible] = useState(INITIALLY_VISIBLE);
   const [measure, setMeasure] = useState<CompoundMeasure>('open');
@@ -72,7 +67,6 @@ export function App() {
     const first = readSelection(location.search);
     return first?.kind === 'grid' ? first.code : null;
   });
-  const [tickets, setTickets] = useState<TicketPoint[]>([]);
   const [refresh, setRefresh] = useState(0);
 
   const [config, setConfig] = useState<AppConfig | null>(null);
@@ -87,13 +81,12 @@ export function App() {
       .then(async (c) => {
         setBaseStyle(await fetchBaseStyle(c.basemap));
         setConfig(c);
-        return fetchMapData(displayCrs(c), abort.signal);
+        const f = await fetchMapFrame(displayCrs(c), abort.signal);
+        // absolute: MapLibre asks for tiles from its worker
+        return { ...f, tilesUrl: tilesUrl(location.origin, displayCrs(c)) };
       })
       .then(
-        (d) => {
-          setData(d);
-          setTickets(d.tickets);
-        },
+        (f) => setFrame(f),
         (e: unknown) => {
           if (!abort.signal.aborted) setError(e instanceof Error ? e.message : String(e));
         },
@@ -103,30 +96,35 @@ export function App() {
 
   // An empty start (no demo city, nothing imported yet) opens on the import panel for those
   // who may bring places in.
-  const empty = data !== null && data.regions.length === 0;
+  const empty = frame !== null && frame.bounds === null;
   const mayImport = can(viewer, 'PLACES_WRITE');
   useEffect(() => {
     if (empty && mayImport) setOverlay('import');
   }, [empty, mayImport]);
-  const district = data?.regions.find((r) => r.level === 'DISTRICT')?.name ?? null;
+  const district = frame?.district ?? null;
 
-  const reloadTickets = useCallback(async () => {
-    const d = await request(OPEN_TICKETS_QUERY, { crs });
-    setTickets(located(d.tickets.nodes));
-    setRefresh((n) => n + 1);
+  // Every ticket event (from any browser or API process) asks for the tiles again: the API has
+  // dropped the tiles it touched (their figures, their points), and the browser revalidates the
+  // rest by ETag (304s). A burst of events (accept + dispatch) becomes one refresh; a second one
+  // a moment later covers an API process that dropped its tiles after the event reached us.
+  const pending = useRef<ReturnType<typeof setTimeout>[]>([]);
+  useEffect(() => {
+    const stop = subscribeTicketEvents(crs, () => {
+      for (const t of pending.current) clearTimeout(t);
+      const again = () => yituMap.current?.refreshTiles();
+      pending.current = [
+        setTimeout(() => {
+          again();
+          setRefresh((n) => n + 1);
+        }, 150),
+        setTimeout(again, 1500),
+      ];
+    });
+    return () => {
+      stop();
+      for (const t of pending.current) clearTimeout(t);
+    };
   }, [crs]);
-
-  // Every ticket event (from any browser or API process) reloads the open tickets.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(
-    () =>
-      subscribeTicketEvents(crs, () => {
-        // a burst of events (accept + dispatch) becomes one reload
-        if (pending.current) clearTimeout(pending.current);
-        pending.current = setTimeout(() => void reloadTickets().catch(() => undefined), 150);
-      }),
-    [reloadTickets, crs],
-  );
 
   // The gap layer's figures are fetched while it is on.
   const communityLists = useQuery(COMMUNITY_GAPS_QUERY, visible.gap ? {} : null).data;
@@ -137,16 +135,6 @@ export function App() {
     [communityLists],
   );
 
-  // Resources (thousands of party members) and buildings come for the view only, when zoomed in.
-  const resourcesBox = viewBox(viewport, visible.resource ? RESOURCE_MIN_ZOOM : Infinity, crs);
-  const resources = useLastRows(
-    useQuery(RESOURCES_IN_VIEW_QUERY, resourcesBox && { bbox: resourcesBox, crs }).data?.resources,
-  );
-  const buildingsBox = viewBox(viewport, visible.building ? BUILDING_MIN_ZOOM : Infinity, crs);
-  const buildings = useLastRows(
-    useQuery(BUILDINGS_IN_VIEW_QUERY, buildingsBox && { bbox: buildingsBox, crs }).data?.buildings,
-  );
-
   const select = useCallback((next: Selection) => {
     setSelection(next);
     if (next?.kind === 'grid') setGridCode(next.code);
@@ -154,30 +142,52 @@ export function App() {
     writeSelection(next);
   }, []);
 
-  // The map hands back codes only; details come from the fetched rows.
-  const byCode = useMemo(
-    () => ({
-      compounds: new Map(data?.compounds.map((c) => [c.code, c])),
-      grids: new Map(data?.grids.map((g) => [g.code, g])),
-    }),
-    [data],
-  );
-  const mapData = useMemo(() => (data ? { ...data, tickets } : null), [data, tickets]);
-  // outlines drawn on the map snap to the corners and edges of regions, grids and compounds
-  const neighbours = useMemo(
-    () =>
-      [...(data?.regions ?? []), ...(data?.grids ?? []), ...(data?.compounds ?? [])].flatMap(
-        (p): Polygon[] =>
-          p.boundary.type === 'Polygon'
-            ? [p.boundary as Polygon]
-            : p.boundary.type === 'MultiPolygon'
-              ? (p.boundary.coordinates as number[][][][]).map((coordinates) => ({
-                  type: 'Polygon' as const,
-                  coordinates,
-                }))
-              : [],
-      ),
-    [data],
+  // The map hands back codes only; the panel's row comes by code (again after ticket events).
+  const compoundCode = selection?.kind === 'compound' ? selection.code : null;
+  const [compound, setCompound] = useState<Compound | undefined>();
+  const [grid, setGrid] = useState<Grid | undefined>();
+  useEffect(() => {
+    if (!compoundCode) return setCompound(undefined);
+    const abort = new AbortController();
+    fetchPlace('compound', compoundCode, crs, abort.signal).then(
+      (c) => setCompound((c as Compound | null) ?? undefined),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [compoundCode, crs, refresh]);
+  useEffect(() => {
+    if (!gridCode) return setGrid(undefined);
+    const abort = new AbortController();
+    fetchPlace('grid', gridCode, crs, abort.signal).then(
+      (g) => setGrid((g as Grid | null) ?? undefined),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [gridCode, crs]);
+
+  // A search pick moves the map to it, once its shape or point has come.
+  useEffect(() => {
+    const s = focus?.selection;
+    if (!s) return;
+    const abort = new AbortController();
+    const shape =
+      s.kind === 'ticket'
+        ? fetchTicketLocation(s.id, crs)
+        : fetchPlace(s.kind, s.code, crs, abort.signal).then((p) => p?.boundary ?? null);
+    shape.then(
+      (at) => {
+        if (at && !abort.signal.aborted) yituMap.current?.focus(at);
+      },
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [focus, crs]);
+
+  // outlines drawn on the map snap to the corners and edges of the regions, grids and compounds
+  // of the view (every page of them)
+  const neighbours = useCallback(
+    (bbox: Viewport['bbox']) => fetchOutlines(padded(bbox, crs), crs),
+    [crs],
   );
 
   return (
@@ -210,9 +220,9 @@ export function App() {
         onSignOut={() => session?.signOut()}
       />
       <main className="workspace">
-        {mapData && (
+        {frame && (
           <MapView
-            data={mapData}
+            frame={frame}
             visible={visible}
             selection={selection}
             onSelect={(s) => {
@@ -222,9 +232,6 @@ export function App() {
             }}
             measure={measure}
             gaps={gaps}
-            focus={focus}
-            resources={resources}
-            buildings={buildings}
             onViewport={setViewport}
             basemap={config?.basemap ?? null}
             baseStyle={baseStyle}
@@ -245,15 +252,13 @@ export function App() {
           />
         )}
         <SidePanel
-          compound={
-            selection?.kind === 'compound' ? byCode.compounds.get(selection.code) : undefined
-          }
-          grid={gridCode ? byCode.grids.get(gridCode) : undefined}
+          compound={compoundCode ? compound : undefined}
+          grid={gridCode ? grid : undefined}
           ticketId={selection?.kind === 'ticket' ? selection.id : undefined}
           status={
             error
               ? tr('数据加载失败：{error}', { error })
-              : !data
+              : !frame
                 ? tr('正在加载地图数据…')
                 : empty && !mayImport
                   ? tr('地图上还没有数据：请街道或系统管理员在“数据管理”中导入。')
@@ -277,22 +282,10 @@ export function App() {
 }
 
 /**
- * The box to ask an "…InView" query for, once zoomed in to minZoom (Infinity: the layer is off).
- * The view is in the display CRS and the filter takes WGS84: GCJ-02 is at most ~0.007° off in
- * China, so a 0.01° margin covers the view either way.
+ * A view box for a WGS84 filter. The view is in the display CRS: GCJ-02 is at most ~0.007° off
+ * in China, so a 0.01° margin covers the view either way.
  */
-function viewBox(viewport: Viewport | null, minZoom: number, crs: Crs) {
-  if (!viewport || viewport.zoom < minZoom) return null;
+function padded(b: Viewport['bbox'], crs: Crs): Viewport['bbox'] {
   const pad = crs === 'GCJ02' ? 0.01 : 0;
-  const b = viewport.bbox;
   return { west: b.west - pad, south: b.south - pad, east: b.east + pad, north: b.north + pad };
-}
-
-/** The last rows that came, as points: kept while the next view's rows are on their way. */
-function useLastRows<T extends { location: GeoJsonGeometry }>(rows: { nodes: T[] } | undefined) {
-  const [last, setLast] = useState<Located<T>[]>([]);
-  useEffect(() => {
-    if (rows) setLast(located(rows.nodes));
-  }, [rows]);
-  return last;
 }

@@ -1,23 +1,19 @@
 import { useEffect, useRef } from 'react';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Basemap } from '../data/app-config';
-import type { BuildingPoint, MapData, ResourcePoint } from '../data/map-data';
+import type { MapFrame } from '../data/map-data';
 import type { CompoundMeasure, LayerGroup, StyleSpecification } from './layers';
 import { createYituMap, type Selection, type Viewport, type YituMap } from './map-adapter';
 
 interface Props {
-  data: MapData;
+  /** Where the map opens and its tile URL: the map is built again when it changes. */
+  frame: MapFrame & { tilesUrl: string };
   visible: Record<LayerGroup, boolean>;
   selection: Selection;
   onSelect: (selection: Selection) => void;
   measure: CompoundMeasure;
   /** Community code → 三清单 shortfall, once fetched. */
   gaps: Map<string, number> | null;
-  /** Where to move the map (a new object each time it should move). */
-  focus: { selection: Selection } | null;
-  /** Resources in view (the App fetches them as the view changes). */
-  resources: ResourcePoint[];
-  buildings: BuildingPoint[];
   onViewport: (viewport: Viewport) => void;
   basemap: Basemap | null;
   /** A vector basemap's style, already fetched. */
@@ -28,17 +24,15 @@ interface Props {
   onMap?: (map: YituMap | null) => void;
 }
 
-// React owns the container; the adapter owns the map. Props are pushed into the adapter.
+// React owns the container; the adapter owns the map. Props are pushed into the adapter; what is
+// drawn comes from the tiles.
 export function MapView({
-  data,
+  frame,
   visible,
   selection,
   onSelect,
   measure,
   gaps,
-  focus,
-  resources,
-  buildings,
   onViewport,
   basemap,
   baseStyle,
@@ -56,16 +50,11 @@ export function MapView({
   onMapRef.current = onMap;
   onViewportRef.current = onViewport;
 
-  // The map is built once per boundary set (again after an import); ticket points are pushed in
-  // as they change.
-  const initial = useRef(data);
-  initial.current = data;
-  const boundaries = data.regions;
   useEffect(() => {
     if (!container.current) return;
     const m = createYituMap(
       container.current,
-      initial.current,
+      frame,
       (s) => onSelectRef.current(s),
       (v) => onViewportRef.current(v),
       basemapRef.current,
@@ -78,26 +67,19 @@ export function MapView({
       m.destroy();
       map.current = null;
     };
-  }, [boundaries]);
-
-  useEffect(() => map.current?.setTickets(data.tickets), [data.tickets]);
+  }, [frame]);
 
   useEffect(() => {
     for (const [group, on] of Object.entries(visible))
       map.current?.setGroupVisible(group as LayerGroup, on);
-  }, [boundaries, visible]);
+  }, [frame, visible]);
 
-  useEffect(() => map.current?.select(selection), [boundaries, selection]);
-  useEffect(() => map.current?.setMeasure(measure), [boundaries, measure]);
+  useEffect(() => map.current?.select(selection), [frame, selection]);
+  useEffect(() => map.current?.setMeasure(measure), [frame, measure]);
   useEffect(() => {
     if (gaps) map.current?.setCommunityGaps(gaps);
-  }, [boundaries, gaps]);
-  useEffect(() => {
-    if (focus) map.current?.focus(focus.selection);
-  }, [focus]);
-  useEffect(() => map.current?.setResources(resources), [resources]);
-  useEffect(() => map.current?.setBuildings(buildings), [buildings]);
-  useEffect(() => map.current?.setImportPreview(importPreview), [boundaries, importPreview]);
+  }, [frame, gaps]);
+  useEffect(() => map.current?.setImportPreview(importPreview), [frame, importPreview]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -24,6 +24,8 @@ export interface DrawSession {
   /** Place a point (a building or resource moved): one click. */
   placePoint(): void;
   clear(): void;
+  /** Replace the outlines new corners snap to (those of the view, after it moves). */
+  setNeighbours(neighbours: Polygon[]): void;
   stop(): void;
 }
 
@@ -82,13 +84,15 @@ export function startDrawSession(
     ],
   });
   draw.start();
-  draw.addFeatures(
-    neighbours.map((geometry): GeoJSONStoreFeatures => ({
-      type: 'Feature',
-      geometry,
-      properties: { mode: NEIGHBOURS },
-    })),
-  );
+  const addNeighbours = (outlines: Polygon[]) =>
+    draw.addFeatures(
+      outlines.map((geometry): GeoJSONStoreFeatures => ({
+        type: 'Feature',
+        geometry,
+        properties: { mode: NEIGHBOURS },
+      })),
+    );
+  addNeighbours(neighbours);
   const drawn = () =>
     draw.getSnapshot().find((f) => {
       const mode = (f.properties as { mode?: string }).mode;
@@ -140,6 +144,14 @@ export function startDrawSession(
     clear() {
       removeDrawn();
       onChange(null);
+    },
+    setNeighbours(outlines) {
+      const old = draw
+        .getSnapshot()
+        .filter((f) => (f.properties as { mode?: string }).mode === NEIGHBOURS)
+        .map((f) => f.id!);
+      if (old.length) draw.removeFeatures(old);
+      addNeighbours(outlines);
     },
     stop() {
       draw.stop();

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { toCollections } from './features';
 import {
   buildCompoundLayers,
   buildGridLayers,
@@ -18,8 +17,15 @@ import {
   COMPOUND_MEASURES,
   TICKET_STATUS_COLOURS,
   SOURCE,
+  TILE_LAYER,
+  tilesUrl,
   type LayerSpecification,
 } from './layers';
+
+const TILES = { url: tilesUrl('http://127.0.0.1:4000'), synthetic: false };
+/** The tile layer a style layer draws. */
+const tileLayerOf = (l: LayerSpecification | undefined) =>
+  l && 'source-layer' in l ? l['source-layer'] : undefined;
 
 const byId = (layers: LayerSpecification[]) => new Map(layers.map((l) => [l.id, l]));
 const sourceOf = (l: LayerSpecification | undefined) => (l && 'source' in l ? l.source : undefined);
@@ -35,7 +41,10 @@ describe('buildCompoundLayers', () => {
       LAYER.compoundRedProperty,
       LAYER.compoundSelected,
     ]);
-    for (const l of layers.values()) expect(sourceOf(l)).toBe(SOURCE.compounds);
+    for (const l of layers.values()) {
+      expect(sourceOf(l)).toBe(SOURCE.tiles);
+      expect(tileLayerOf(l)).toBe(TILE_LAYER.compounds);
+    }
   });
 
   it('colours the fill by openTickets, green at 0 and red when many', () => {
@@ -72,7 +81,7 @@ describe('buildRegionLayers', () => {
       ['get', 'level'],
       'COMMUNITY',
     ]);
-    for (const l of layers.values()) expect(sourceOf(l)).toBe(SOURCE.regions);
+    for (const l of layers.values()) expect(tileLayerOf(l)).toBe(TILE_LAYER.regions);
   });
 
   it('draws streets thicker than communities', () => {
@@ -92,28 +101,47 @@ describe('buildGridLayers', () => {
     expect(micro['line-dasharray']).toBeDefined();
     expect(micro['line-width']).toBeLessThan(grid['line-width'] as number);
     expect(filterOf(layers.get(LAYER.microGrid))).toEqual(['==', ['get', 'micro'], true]);
-    for (const l of layers.values()) expect(sourceOf(l)).toBe(SOURCE.grids);
+    for (const l of layers.values()) expect(tileLayerOf(l)).toBe(TILE_LAYER.grids);
   });
 });
 
 describe('buildStyle', () => {
-  const empty = toCollections({ regions: [], compounds: [], grids: [], tickets: [] });
-  const style = buildStyle(empty);
+  const style = buildStyle(TILES);
 
-  it('is offline: no glyphs, sprite or remote sources, so no symbol layers', () => {
+  it('draws everything from the one vector tile source of the API, offline: no glyphs or sprite', () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
-    expect(Object.keys(style.sources).sort()).toEqual([
-      'buildings',
-      'compounds',
-      'grids',
-      'regions',
-      'resources',
-      'tickets',
+    expect(Object.keys(style.sources)).toEqual([SOURCE.tiles]);
+    expect(style.sources[SOURCE.tiles]).toMatchObject({
+      type: 'vector',
+      tiles: ['http://127.0.0.1:4000/tiles/{z}/{x}/{y}.mvt'],
+      maxzoom: 18,
+      promoteId: { regions: 'code' },
+    });
+    // the only URL is the API's own
+    expect(JSON.stringify(style).match(/https?:\/\/[^"]*/g)).toEqual([
+      'http://127.0.0.1:4000/tiles/{z}/{x}/{y}.mvt',
     ]);
-    for (const s of Object.values(style.sources)) expect(s.type).toBe('geojson');
-    expect(style.layers.some((l) => l.type === 'symbol')).toBe(false);
-    expect(JSON.stringify(style)).not.toMatch(/https?:\/\//);
+    for (const l of style.layers)
+      if (l.type !== 'background') expect(sourceOf(l)).toBe(SOURCE.tiles);
+    // names and counts are drawn with the browser's fonts (no glyphs URL to fetch)
+    const texts = style.layers.filter((l) => l.type === 'symbol').map((l) => l.id);
+    expect(texts.sort()).toEqual(
+      [LAYER.communityLabel, LAYER.streetLabel, LAYER.ticketClusterCount].sort(),
+    );
+  });
+
+  it('asks for GCJ-02 tiles over a GCJ-02 basemap', () => {
+    expect(tilesUrl('https://yitu.example', 'GCJ02')).toBe(
+      'https://yitu.example/tiles/{z}/{x}/{y}.mvt?crs=GCJ02',
+    );
+  });
+
+  it('says when the city is made up', () => {
+    expect(buildStyle({ ...TILES, synthetic: true }).sources[SOURCE.tiles]).toMatchObject({
+      attribution: '演示数据（虚构）',
+    });
+    expect(style.sources[SOURCE.tiles]).not.toHaveProperty('attribution');
   });
 
   it('has unique ids, a background first, and every toggleable layer in a known group', () => {
@@ -137,7 +165,7 @@ describe('buildTicketLayers', () => {
 
   it('colours ticket points by status and rings the overdue ones in red', () => {
     const point = layers.get(LAYER.ticket) as { paint: Record<string, unknown> };
-    expect(sourceOf(point as never)).toBe(SOURCE.tickets);
+    expect(tileLayerOf(point as never)).toBe(TILE_LAYER.tickets);
     const colour = point.paint['circle-color'] as unknown[];
     expect(colour.slice(0, 2)).toEqual(['match', ['get', 'status']]);
     const dispatched = colour.indexOf('DISPATCHED');
@@ -202,10 +230,8 @@ describe('buildResourceLayers', () => {
 });
 
 describe('buildStyle with a basemap', () => {
-  const empty = toCollections({ regions: [], compounds: [], grids: [], tickets: [] });
-
   it('puts the configured raster tiles under everything, with their attribution', () => {
-    const style = buildStyle(empty, defaultTheme, {
+    const style = buildStyle(TILES, defaultTheme, {
       kind: 'raster',
       url: 'https://tiles.example/{z}/{x}/{y}.png',
       crs: 'GCJ02',
@@ -221,7 +247,6 @@ describe('buildStyle with a basemap', () => {
 });
 
 describe('buildStyle over a vector basemap style', () => {
-  const empty = toCollections({ regions: [], compounds: [], grids: [], tickets: [] });
   const base = {
     version: 8,
     glyphs: 'https://styles.example/fonts/{fontstack}/{range}.pbf',
@@ -234,14 +259,14 @@ describe('buildStyle over a vector basemap style', () => {
 
   it('draws the basemap first, with its glyphs, and our layers on top without our background', () => {
     const style = buildStyle(
-      empty,
+      TILES,
       defaultTheme,
       { kind: 'style', url: 'https://styles.example/style.json', crs: 'WGS84', attribution: '' },
       base,
     );
     expect(style.glyphs).toBe('https://styles.example/fonts/{fontstack}/{range}.pbf');
     expect(Object.keys(style.sources)).toContain('streets');
-    expect(Object.keys(style.sources)).toContain(SOURCE.compounds);
+    expect(Object.keys(style.sources)).toContain(SOURCE.tiles);
     const ids = style.layers.map((l) => l.id);
     expect(ids.slice(0, 2)).toEqual(['base-bg', 'roads']);
     expect(ids).not.toContain(LAYER.background);
@@ -251,16 +276,29 @@ describe('buildStyle over a vector basemap style', () => {
 });
 
 describe('ticket clusters', () => {
-  const style = buildStyle(toCollections({ regions: [], compounds: [], grids: [], tickets: [] }));
-  const layers = byId(style.layers);
+  const layers = byId(buildStyle(TILES).layers);
 
-  it('merges nearby tickets when zoomed out, keeping whether any inside is overdue', () => {
-    expect(style.sources[SOURCE.tickets]).toMatchObject({
-      cluster: true,
-      clusterMaxZoom: TICKET_CLUSTER_MAX_ZOOM,
-      clusterProperties: { overdue: ['max', ['case', ['get', 'overdue'], 1, 0]] },
-    });
-    expect(filterOf(layers.get(LAYER.ticketCluster))).toEqual(['has', 'point_count']);
-    expect(filterOf(layers.get(LAYER.ticket))).toEqual(['!', ['has', 'point_count']]);
+  it('draws the server’s clusters with their count up to zoom 12, each ticket after', () => {
+    const cluster = layers.get(LAYER.ticketCluster)!;
+    const count = layers.get(LAYER.ticketClusterCount)!;
+    const ticket = layers.get(LAYER.ticket)!;
+    for (const l of [cluster, count]) {
+      expect(tileLayerOf(l)).toBe(TILE_LAYER.ticketClusters);
+      expect(l.maxzoom).toBe(TICKET_CLUSTER_MAX_ZOOM + 1);
+    }
+    expect(tileLayerOf(ticket)).toBe(TILE_LAYER.tickets);
+    expect(ticket.minzoom).toBe(TICKET_CLUSTER_MAX_ZOOM + 1);
+    expect(JSON.stringify(cluster.paint)).toContain('"count"');
+    // any overdue ticket inside: a red ring
+    expect((cluster.paint as Record<string, unknown>)['circle-stroke-color']).toEqual([
+      'case',
+      ['>', ['get', 'overdue'], 0],
+      defaultTheme.redProperty,
+      '#ffffff',
+    ]);
+    expect((count.layout as Record<string, unknown>)['text-field']).toEqual([
+      'to-string',
+      ['get', 'count'],
+    ]);
   });
 });

@@ -1,6 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Basemap } from '../data/app-config';
-import type { MapCollections } from './features';
 import { tr } from '../i18n';
 
 // Pure style builders: no map instance, so unit tests check them without a browser.
@@ -21,15 +20,22 @@ export const LAYER_GROUPS: readonly LayerGroup[] = [
   'ticket',
 ];
 
-/** Buildings show from this zoom on (fetched for the view). */
+/** Buildings show from this zoom on (the tiles hold them from there). */
 export const BUILDING_MIN_ZOOM = 16;
 
-/** Above this zoom every ticket is its own point: the whole city view (about 13.5) shows each
- * ticket by status; further out (the county) they merge. */
+/** Up to this zoom open tickets are counted per cell by the tile server (ticketClusters); above
+ * it every ticket is its own point: the whole city view (about 13.5) shows each ticket by
+ * status, further out (the county) they merge. */
 export const TICKET_CLUSTER_MAX_ZOOM = 12;
 
-/** Resources show from this zoom on (fetched for the view: thousands of party members). */
+/** Resources show from this zoom on (the tiles hold them from there: thousands of party members). */
 export const RESOURCE_MIN_ZOOM = 14;
+
+/** Below this zoom community names are hidden (street names stay). */
+export const COMMUNITY_LABEL_MIN_ZOOM = 12.5;
+
+/** Text is drawn in the browser from its own fonts (no glyphs URL): nothing to fetch. */
+export const TEXT_FONT = ['Noto Sans CJK SC', 'Noto Sans SC', 'sans-serif'];
 
 /** Resource point colours by kind, with the staff's names (the legend reads this table). */
 export const RESOURCE_KIND_COLOURS: [string, string, string][] = [
@@ -43,15 +49,35 @@ export const RESOURCE_KIND_COLOURS: [string, string, string][] = [
 ];
 export const GROUP_KEY = 'yitu:group'; // layer metadata key the adapter toggles by
 
+/** The map's one vector source (GET /tiles/{z}/{x}/{y}.mvt) and the basemap's. */
 export const SOURCE = {
-  regions: 'regions',
-  compounds: 'compounds',
-  grids: 'grids',
-  tickets: 'tickets',
-  resources: 'resources',
-  buildings: 'buildings',
+  tiles: 'yitu',
   basemap: 'basemap',
 } as const;
+
+/** The layers of a tile (api/src/modules/tile/tiles.ts holds the contract). */
+export const TILE_LAYER = {
+  regions: 'regions',
+  labels: 'labels',
+  grids: 'grids',
+  compounds: 'compounds',
+  buildings: 'buildings',
+  resources: 'resources',
+  tickets: 'tickets',
+  ticketClusters: 'ticketClusters',
+} as const;
+
+/** The tile server's zoom range (MapLibre overzooms past its maxzoom). */
+export const TILE_MAX_ZOOM = 18;
+
+/** Where the tiles are: an absolute URL (MapLibre fetches from its worker), in the map's CRS. */
+export const tilesUrl = (origin: string, crs: 'WGS84' | 'GCJ02' = 'WGS84') =>
+  `${origin}/tiles/{z}/{x}/{y}.mvt${crs === 'GCJ02' ? '?crs=GCJ02' : ''}`;
+
+const from = (layer: keyof typeof TILE_LAYER) => ({
+  source: SOURCE.tiles,
+  'source-layer': TILE_LAYER[layer],
+});
 
 export const LAYER = {
   background: 'background',
@@ -71,7 +97,10 @@ export const LAYER = {
   compoundSelected: 'compound-selected',
   building: 'building-point',
   resource: 'resource-point',
+  streetLabel: 'street-label',
+  communityLabel: 'community-label',
   ticketCluster: 'ticket-cluster',
+  ticketClusterCount: 'ticket-cluster-count',
   ticket: 'ticket-point',
   ticketSelected: 'ticket-selected',
 } as const;
@@ -190,7 +219,7 @@ export function buildRegionLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.communityFill,
       type: 'fill',
-      source: SOURCE.regions,
+      ...from('regions'),
       filter: ['==', ['get', 'level'], 'COMMUNITY'],
       metadata: group('community'),
       paint: { 'fill-color': theme.community.fill, 'fill-opacity': 0.6 },
@@ -200,7 +229,7 @@ export function buildRegionLayers(theme: MapTheme): LayerSpecification[] {
       // (set by the adapter once the lists are fetched; the layer starts hidden)
       id: LAYER.communityGap,
       type: 'fill',
-      source: SOURCE.regions,
+      ...from('regions'),
       filter: ['==', ['get', 'level'], 'COMMUNITY'],
       metadata: group('gap'),
       layout: { visibility: 'none' },
@@ -222,7 +251,7 @@ export function buildRegionLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.communityOutline,
       type: 'line',
-      source: SOURCE.regions,
+      ...from('regions'),
       filter: ['==', ['get', 'level'], 'COMMUNITY'],
       metadata: group('community'),
       paint: { 'line-color': theme.community.outline, 'line-width': 1 },
@@ -231,17 +260,49 @@ export function buildRegionLayers(theme: MapTheme): LayerSpecification[] {
       // no group: the district outline is the frame and always shows
       id: LAYER.district,
       type: 'line',
-      source: SOURCE.regions,
+      ...from('regions'),
       filter: ['==', ['get', 'level'], 'DISTRICT'],
       paint: { 'line-color': theme.district, 'line-width': 1.5, 'line-dasharray': [4, 2] },
     },
     {
       id: LAYER.street,
       type: 'line',
-      source: SOURCE.regions,
+      ...from('regions'),
       filter: ['==', ['get', 'level'], 'STREET'],
       metadata: group('street'),
       paint: { 'line-color': theme.street, 'line-width': 3 },
+    },
+  ];
+}
+
+/** Street and community names, one point each from the tiles (drawn last, over everything). */
+export function buildLabelLayers(theme: MapTheme): LayerSpecification[] {
+  const text = (size: number) => ({
+    'text-field': ['get', 'name'],
+    'text-font': TEXT_FONT,
+    'text-size': size,
+    'text-padding': 4,
+  });
+  const halo = { 'text-halo-color': 'rgba(255,255,255,0.85)', 'text-halo-width': 1.5 };
+  return [
+    {
+      id: LAYER.communityLabel,
+      type: 'symbol',
+      ...from('labels'),
+      minzoom: COMMUNITY_LABEL_MIN_ZOOM,
+      filter: ['==', ['get', 'level'], 'COMMUNITY'],
+      metadata: group('community'),
+      layout: text(12) as never,
+      paint: { 'text-color': theme.community.outline, ...halo },
+    },
+    {
+      id: LAYER.streetLabel,
+      type: 'symbol',
+      ...from('labels'),
+      filter: ['==', ['get', 'level'], 'STREET'],
+      metadata: group('street'),
+      layout: { ...text(15), 'symbol-sort-key': 0 } as never,
+      paint: { 'text-color': theme.street, ...halo },
     },
   ];
 }
@@ -252,14 +313,14 @@ export function buildGridLayers(theme: MapTheme): LayerSpecification[] {
       // invisible fill: outlines alone are too thin to click
       id: LAYER.gridHit,
       type: 'fill',
-      source: SOURCE.grids,
+      ...from('grids'),
       metadata: group('grid'),
       paint: { 'fill-color': theme.grid, 'fill-opacity': 0 },
     },
     {
       id: LAYER.grid,
       type: 'line',
-      source: SOURCE.grids,
+      ...from('grids'),
       filter: ['!=', ['get', 'micro'], true],
       metadata: group('grid'),
       paint: { 'line-color': theme.grid, 'line-width': 1.5, 'line-dasharray': [3, 2] },
@@ -267,7 +328,7 @@ export function buildGridLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.microGrid,
       type: 'line',
-      source: SOURCE.grids,
+      ...from('grids'),
       filter: ['==', ['get', 'micro'], true],
       metadata: group('grid'),
       paint: { 'line-color': theme.grid, 'line-width': 0.75, 'line-dasharray': [2, 2] },
@@ -276,7 +337,7 @@ export function buildGridLayers(theme: MapTheme): LayerSpecification[] {
       // the grid under the pointer (the adapter sets the filter on mousemove)
       id: LAYER.gridHover,
       type: 'fill',
-      source: SOURCE.grids,
+      ...from('grids'),
       filter: selectionFilter(null),
       metadata: group('grid'),
       paint: { 'fill-color': theme.selected, 'fill-opacity': 0.12 },
@@ -284,7 +345,7 @@ export function buildGridLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.gridSelected,
       type: 'line',
-      source: SOURCE.grids,
+      ...from('grids'),
       filter: selectionFilter(null),
       metadata: group('grid'),
       paint: { 'line-color': theme.selected, 'line-width': 3 },
@@ -297,7 +358,7 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.compoundFill,
       type: 'fill',
-      source: SOURCE.compounds,
+      ...from('compounds'),
       metadata: group('compound'),
       paint: {
         'fill-color': compoundFillColour('open', theme) as never,
@@ -308,7 +369,7 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.compoundRedProperty,
       type: 'line',
-      source: SOURCE.compounds,
+      ...from('compounds'),
       filter: ['==', ['get', 'redProperty'], true],
       metadata: group('compound'),
       paint: { 'line-color': theme.redProperty, 'line-width': 2.5 },
@@ -316,7 +377,7 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.compoundSelected,
       type: 'line',
-      source: SOURCE.compounds,
+      ...from('compounds'),
       filter: selectionFilter(null),
       metadata: group('compound'),
       paint: { 'line-color': theme.selected, 'line-width': 3 },
@@ -338,7 +399,7 @@ export function buildBuildingLayers(theme: MapTheme): LayerSpecification[] {
       // a building (楼栋) as a small dark square-ish dot on its compound
       id: LAYER.building,
       type: 'circle',
-      source: SOURCE.buildings,
+      ...from('buildings'),
       minzoom: BUILDING_MIN_ZOOM,
       metadata: group('building'),
       paint: {
@@ -357,7 +418,7 @@ export function buildResourceLayers(): LayerSpecification[] {
       // small squares-ish dots under the tickets: who is around
       id: LAYER.resource,
       type: 'circle',
-      source: SOURCE.resources,
+      ...from('resources'),
       minzoom: RESOURCE_MIN_ZOOM,
       metadata: group('resource'),
       paint: {
@@ -373,28 +434,55 @@ export function buildResourceLayers(): LayerSpecification[] {
 
 export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
   const colour = colourBy('status', TICKET_STATUS_COLOURS);
-  const unclustered: FilterSpecification = ['!', ['has', 'point_count']];
+  const clusters = { ...from('ticketClusters'), maxzoom: TICKET_CLUSTER_MAX_ZOOM + 1 };
   return [
     {
+      // zoomed out: the open tickets of each cell as one circle sized by their number (counted
+      // by the tile server, in the viewer's jurisdiction), its count written on it
       id: LAYER.ticketCluster,
       type: 'circle',
-      source: SOURCE.tickets,
-      filter: ['has', 'point_count'],
+      ...clusters,
       metadata: group('ticket'),
       paint: {
         'circle-color': theme.selected,
         'circle-opacity': 0.75,
-        'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 8, 20, 18, 100, 30],
+        'circle-radius': [
+          'interpolate',
+          ['linear'],
+          ['get', 'count'],
+          1,
+          7,
+          20,
+          16,
+          100,
+          24,
+          1000,
+          32,
+        ],
         // any overdue ticket inside: a red ring
         'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], theme.redProperty, '#ffffff'],
         'circle-stroke-width': 2,
       },
     },
     {
+      id: LAYER.ticketClusterCount,
+      type: 'symbol',
+      ...clusters,
+      metadata: group('ticket'),
+      layout: {
+        'text-field': ['to-string', ['get', 'count']],
+        'text-font': TEXT_FONT,
+        'text-size': 11,
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      } as never,
+      paint: { 'text-color': '#ffffff' },
+    },
+    {
       id: LAYER.ticket,
       type: 'circle',
-      source: SOURCE.tickets,
-      filter: unclustered,
+      ...from('tickets'),
+      minzoom: TICKET_CLUSTER_MAX_ZOOM + 1,
       metadata: group('ticket'),
       paint: {
         'circle-color': colour as never,
@@ -407,7 +495,7 @@ export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
     {
       id: LAYER.ticketSelected,
       type: 'circle',
-      source: SOURCE.tickets,
+      ...from('tickets'),
       filter: ['==', ['get', 'id'], ''],
       metadata: group('ticket'),
       paint: {
@@ -420,18 +508,27 @@ export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
   ];
 }
 
+/** What the style needs besides the theme: where the tiles are, and whether the data is made up. */
+export interface TileSourceOptions {
+  /** The tile URL template (tilesUrl()). */
+  url: string;
+  /** The demo city: the map says it is made up. */
+  synthetic: boolean;
+}
+
 /**
- * The whole style: no glyphs or sprite URL, so there are no symbol layers (place names are HTML
- * labels placed by the adapter). Offline unless a basemap is configured: then its raster tiles
- * lie under everything, and the data comes in the basemap's CRS.
+ * The whole style: everything drawn from the one vector tile source, at every zoom. No glyphs
+ * or sprite URL: MapLibre draws the few texts (names, cluster counts) with the browser's own
+ * fonts, so nothing is fetched for them. Offline unless a basemap is configured: then its
+ * raster tiles lie under everything, and the data comes in the basemap's CRS.
  */
 export function buildStyle(
-  data: MapCollections,
+  tiles: TileSourceOptions,
   theme: MapTheme = defaultTheme,
   basemap: Basemap | null = null,
   baseStyle: StyleSpecification | null = null,
 ): StyleSpecification {
-  const own = buildOwnStyle(data, theme, basemap?.kind === 'raster' ? basemap : null);
+  const own = buildOwnStyle(tiles, theme, basemap?.kind === 'raster' ? basemap : null);
   if (!baseStyle) return own;
   // A vector basemap: its style first (with its glyphs and sprite), our layers on top; our
   // plain background gives way to its own.
@@ -445,7 +542,7 @@ export function buildStyle(
 }
 
 function buildOwnStyle(
-  data: MapCollections,
+  tiles: TileSourceOptions,
   theme: MapTheme,
   basemap: Basemap | null,
 ): StyleSpecification {
@@ -463,28 +560,16 @@ function buildOwnStyle(
             },
           }
         : {}),
-      [SOURCE.regions]: {
-        type: 'geojson',
-        data: data.regions,
+      [SOURCE.tiles]: {
+        type: 'vector',
+        tiles: [tiles.url],
+        minzoom: 0,
+        maxzoom: TILE_MAX_ZOOM,
         // the demo city says it is made up; a real district's own places need no such line
-        ...(data.regions.features.some((f) => f.properties?.synthetic)
-          ? { attribution: tr('演示数据（虚构）') }
-          : {}),
-        promoteId: 'code', // feature-state (the gap layer) is keyed by region code
+        ...(tiles.synthetic ? { attribution: tr('演示数据（虚构）') } : {}),
+        // feature-state (the gap layer) is keyed by region code
+        promoteId: { [TILE_LAYER.regions]: 'code' },
       },
-      [SOURCE.grids]: { type: 'geojson', data: data.grids },
-      [SOURCE.compounds]: { type: 'geojson', data: data.compounds },
-      [SOURCE.tickets]: {
-        type: 'geojson',
-        data: data.tickets,
-        // zoomed out, nearby tickets merge into one circle sized by their number
-        cluster: true,
-        clusterMaxZoom: TICKET_CLUSTER_MAX_ZOOM,
-        clusterRadius: 28,
-        clusterProperties: { overdue: ['max', ['case', ['get', 'overdue'], 1, 0]] },
-      },
-      [SOURCE.resources]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
-      [SOURCE.buildings]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
     layers: [
       { id: LAYER.background, type: 'background', paint: { 'background-color': theme.background } },
@@ -504,6 +589,7 @@ function buildOwnStyle(
       ...buildBuildingLayers(theme),
       ...buildResourceLayers(),
       ...buildTicketLayers(theme),
+      ...buildLabelLayers(theme),
     ],
   };
 }

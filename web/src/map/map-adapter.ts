@@ -1,8 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { MapData } from '../data/map-data';
 import type { Basemap } from '../data/app-config';
-import type { BuildingPoint, ResourcePoint, TicketPoint } from '../data/map-data';
+import { boundsOf, type MapFrame, type Position } from '../data/map-data';
 
 /** The visible area after each move: west, south, east, north, and the zoom. */
 export interface Viewport {
@@ -10,14 +9,6 @@ export interface Viewport {
   zoom: number;
 }
 import { startDrawSession, type DrawSession, type Point, type Polygon } from './draw';
-import {
-  boundsOf,
-  buildingCollection,
-  labelPoint,
-  resourceCollection,
-  ticketCollection,
-  toCollections,
-} from './features';
 import {
   buildImportPreviewLayers,
   buildStyle,
@@ -29,6 +20,8 @@ import {
   LAYER,
   selectionFilter,
   SOURCE,
+  TICKET_CLUSTER_MAX_ZOOM,
+  TILE_LAYER,
   type LayerGroup,
   type MapTheme,
   type StyleSpecification,
@@ -50,21 +43,23 @@ export type Selection =
 
 export interface YituMap {
   setGroupVisible(group: LayerGroup, visible: boolean): void;
-  /** Replace the open-ticket points (after a live event). */
-  setTickets(tickets: TicketPoint[]): void;
+  /**
+   * Ask again for the tiles after ticket events: MapLibre drops its cached tiles and asks for
+   * those in view; the browser revalidates each with its ETag, so unchanged ones are 304s.
+   */
+  refreshTiles(): void;
   /** Colour compounds by another measure. */
   setMeasure(measure: CompoundMeasure): void;
   /** Each community's 三清单 shortfall, for the gap layer. */
   setCommunityGaps(shortfalls: Map<string, number>): void;
-  /** Move the map to show a compound, grid or ticket. */
-  focus(selection: Selection): void;
-  /** Replace the resource points (fetched for the current view). */
-  setResources(resources: ResourcePoint[]): void;
-  /** Replace the building points (fetched for the current view). */
-  setBuildings(buildings: BuildingPoint[]): void;
-  /** Draw or reshape an outline, snapping to the neighbours' (null until the map has loaded). */
+  /** Move the map to show an outline or a point. */
+  focus(shape: { coordinates: unknown } | Position): void;
+  /**
+   * Draw or reshape an outline, snapping to the outlines of the view (asked for again after each
+   * move); null until the map has loaded.
+   */
   startDrawing(
-    neighbours: Polygon[],
+    neighbours: (bbox: Viewport['bbox']) => Promise<Polygon[]>,
     onChange: (shape: Polygon | Point | null) => void,
   ): DrawSession | null;
   /** An import's dry run drawn over the map (null: none), and the view moved to it. */
@@ -73,23 +68,24 @@ export interface YituMap {
   destroy(): void;
 }
 
-/** Below this zoom community names are hidden (street names stay). */
-const COMMUNITY_LABEL_MIN_ZOOM = 12.5;
-
 const CLICKABLE = [LAYER.ticketCluster, LAYER.ticket, LAYER.compoundFill, LAYER.gridHit];
 
 export function createYituMap(
   container: HTMLElement,
-  data: MapData,
+  frame: MapFrame & { tilesUrl: string },
   onSelect: (selection: Selection) => void,
   onViewport: (viewport: Viewport) => void = () => undefined,
   basemap: Basemap | null = null,
   baseStyle: StyleSpecification | null = null,
   theme: MapTheme = defaultTheme,
 ): YituMap {
-  const streets = data.regions.filter((r) => r.level === 'STREET');
-  const bounds = boundsOf(streets.map((r) => r.boundary));
-  const style = buildStyle(toCollections(data), theme, basemap, baseStyle);
+  const bounds = frame.bounds;
+  const style = buildStyle(
+    { url: frame.tilesUrl, synthetic: frame.synthetic },
+    theme,
+    basemap,
+    baseStyle,
+  );
   const map = new maplibregl.Map({
     container,
     style,
@@ -104,28 +100,6 @@ export function createYituMap(
   map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
   window.__yituMap = map;
 
-  // No glyphs offline, so street and community names are HTML markers.
-  const labels = new Map<LayerGroup, maplibregl.Marker[]>();
-  for (const r of data.regions) {
-    if (r.level === 'DISTRICT') continue;
-    const at = labelPoint(r.boundary);
-    if (!at) continue;
-    const group: LayerGroup = r.level === 'STREET' ? 'street' : 'community';
-    const el = document.createElement('div');
-    el.className = `map-label map-label--${group}`;
-    el.textContent = r.name;
-    labels.set(group, [
-      ...(labels.get(group) ?? []),
-      new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map),
-    ]);
-  }
-
-  // Community names crowd each other when zoomed out to the county: hide them there.
-  const crowded = () =>
-    container.classList.toggle('map--far', map.getZoom() < COMMUNITY_LABEL_MIN_ZOOM);
-  map.on('zoom', crowded);
-  crowded();
-
   // while an outline is being drawn, clicks place its corners: they select nothing
   let drawing = false;
   map.on('click', (e) => {
@@ -134,12 +108,9 @@ export function createYituMap(
     // a ticket point above all; compounds sit inside grids; within grids prefer the micro-grid
     const cluster = hits.find((f) => f.layer.id === LAYER.ticketCluster);
     if (cluster && cluster.geometry.type === 'Point') {
-      // a cluster opens up: zoom to where its tickets separate
-      const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.tickets);
+      // a cluster opens up: zoom in on it, at most to where every ticket is its own point
       const center = cluster.geometry.coordinates as [number, number];
-      void source
-        ?.getClusterExpansionZoom(cluster.properties.cluster_id as number)
-        .then((zoom) => map.easeTo({ center, zoom }));
+      map.easeTo({ center, zoom: Math.min(map.getZoom() + 2, TICKET_CLUSTER_MAX_ZOOM + 1) });
       return;
     }
     const ticket = hits.find((f) => f.layer.id === LAYER.ticket);
@@ -177,9 +148,7 @@ export function createYituMap(
   // The style loads asynchronously: keep the wanted state and apply it once it has.
   const hidden = new Set<LayerGroup>();
   let selected: Selection = null;
-  let pendingTickets: TicketPoint[] | null = null;
   let measure: CompoundMeasure = 'open';
-  let currentTickets = data.tickets;
   let gaps = new Map<string, number>();
   let preview: { type: 'FeatureCollection'; features: unknown[] } | null = null;
   let loaded = false;
@@ -205,12 +174,6 @@ export function createYituMap(
   };
   const apply = () => {
     if (!loaded) return;
-    if (pendingTickets) {
-      map
-        .getSource<maplibregl.GeoJSONSource>(SOURCE.tickets)
-        ?.setData(ticketCollection(pendingTickets) as never);
-      pendingTickets = null;
-    }
     for (const layer of style.layers) {
       const group = (layer.metadata as Record<string, LayerGroup> | undefined)?.[GROUP_KEY];
       if (group)
@@ -222,7 +185,10 @@ export function createYituMap(
       compoundFillColour(measure, theme) as never,
     );
     for (const [code, shortfall] of gaps)
-      map.setFeatureState({ source: SOURCE.regions, id: code }, { shortfall });
+      map.setFeatureState(
+        { source: SOURCE.tiles, sourceLayer: TILE_LAYER.regions, id: code },
+        { shortfall },
+      );
     const code = (kind: 'compound' | 'grid') => (selected?.kind === kind ? selected.code : null);
     map.setFilter(LAYER.compoundSelected, selectionFilter(code('compound')));
     map.setFilter(LAYER.gridSelected, selectionFilter(code('grid')));
@@ -232,13 +198,11 @@ export function createYituMap(
       selected?.kind === 'ticket' ? selected.id : '',
     ]);
   };
-  const reportViewport = () => {
+  const viewBox = (): Viewport['bbox'] => {
     const b = map.getBounds();
-    onViewport({
-      bbox: { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() },
-      zoom: map.getZoom(),
-    });
+    return { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
   };
+  const reportViewport = () => onViewport({ bbox: viewBox(), zoom: map.getZoom() });
   map.on('moveend', reportViewport);
   map.once('load', () => {
     loaded = true;
@@ -251,13 +215,10 @@ export function createYituMap(
     setGroupVisible(group, visible) {
       if (visible) hidden.delete(group);
       else hidden.add(group);
-      for (const m of labels.get(group) ?? []) m.getElement().hidden = !visible;
       apply();
     },
-    setTickets(tickets) {
-      pendingTickets = tickets;
-      currentTickets = tickets;
-      apply();
+    refreshTiles() {
+      if (loaded) map.refreshTiles(SOURCE.tiles);
     },
     select(selection) {
       selected = selection;
@@ -267,22 +228,28 @@ export function createYituMap(
       measure = next;
       apply();
     },
-    setResources(resources) {
-      const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.resources);
-      source?.setData(resourceCollection(resources) as never);
-    },
-    setBuildings(buildings) {
-      const source = map.getSource<maplibregl.GeoJSONSource>(SOURCE.buildings);
-      source?.setData(buildingCollection(buildings) as never);
-    },
     startDrawing(neighbours, onChange) {
       if (!loaded) return null;
-      const session = startDrawSession(map, neighbours, onChange);
+      const session = startDrawSession(map, [], onChange);
       drawing = true;
+      // the outlines of the view, again after each move (the last asked wins)
+      let asked = 0;
+      const load = () => {
+        const n = ++asked;
+        void neighbours(viewBox()).then(
+          (outlines) => {
+            if (drawing && n === asked) session.setNeighbours(outlines);
+          },
+          () => undefined, // drawing still works, only without snapping
+        );
+      };
+      map.on('moveend', load);
+      load();
       return {
         ...session,
         stop() {
           drawing = false;
+          map.off('moveend', load);
           session.stop();
         },
       };
@@ -295,19 +262,16 @@ export function createYituMap(
       gaps = next;
       apply();
     },
-    focus(selection) {
-      if (!selection) return;
-      if (selection.kind === 'ticket') {
-        const t = currentTickets.find((x) => x.id === selection.id);
-        if (t) map.flyTo({ center: t.location.coordinates, zoom: Math.max(map.getZoom(), 16) });
+    focus(shape) {
+      if (Array.isArray(shape)) {
+        map.flyTo({ center: shape, zoom: Math.max(map.getZoom(), 16) });
         return;
       }
-      const rows = selection.kind === 'compound' ? data.compounds : data.grids;
-      const bounds = boundsOf(rows.filter((r) => r.code === selection.code).map((r) => r.boundary));
+      const bounds = boundsOf([shape]);
       if (bounds) map.fitBounds(bounds, { padding: 80, maxZoom: 17 });
     },
     destroy() {
-      map.remove(); // also removes the markers
+      map.remove();
       if (window.__yituMap === map) delete window.__yituMap;
     },
   };

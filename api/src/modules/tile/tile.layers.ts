@@ -26,11 +26,13 @@ export interface TileAddress {
 
 export const LAYERS = [
   'regions',
+  'labels',
   'grids',
   'compounds',
   'buildings',
   'resources',
   'tickets',
+  'ticketClusters',
 ] as const;
 export type TileLayer = (typeof LAYERS)[number];
 
@@ -69,6 +71,10 @@ export interface LayerQuery {
 export interface LayerSpec {
   /** Below this zoom the layer is not in tiles. */
   minZoom: number;
+  /** Above this zoom the layer is empty (made without asking the database). */
+  maxZoom?: number;
+  /** Drawn from another layer's rows: whatever drops that layer's tiles drops this one's too. */
+  follows?: TileLayer;
   shape: 'area' | 'point';
   /** Feature properties, in the order the rows give them. */
   properties: readonly string[];
@@ -94,6 +100,11 @@ const area = (shape: SQL, q: LayerQuery) =>
 /** A stored WGS84 shape or point near the tile: the GiST index's test. */
 const near = (shape: SQL, q: LayerQuery) => sql`${shape} && ${q.reach}`;
 
+/** Ticket clusters: cells per tile side (a cell is 512 tile units, 64 px on a 512 px tile). */
+export const CLUSTER_CELLS = 8;
+/** The last zoom of ticket clusters: from the next one every open ticket is its own point. */
+export const CLUSTER_MAX_ZOOM = 12;
+
 /** A point in EPSG:3857 drawn in the tile (its buffer included). */
 const pointIn = (point: SQL, q: LayerQuery) => sql`ST_Transform(${point}, 3857) && ${q.wide}`;
 
@@ -109,6 +120,22 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
         r.level::text AS level, COALESCE((r.metadata->>'synthetic')::boolean, false) AS synthetic,
         ${area(sql`r.boundary`, q)} AS g, NULL::timestamptz AS due
       FROM regions r WHERE ${near(sql`r.boundary`, q)}`,
+  },
+  // one point per street and community for its name, the centre of the largest circle inside
+  // it (PostGIS), the same in every tile: a name is drawn once, not once per tile it spans
+  labels: {
+    minZoom: 0,
+    shape: 'point',
+    follows: 'regions',
+    properties: ['id', 'code', 'name', 'level'],
+    visibility: everyone,
+    rows: (q) => sql`
+      SELECT r.id AS fid, ${globalId('Region', sql`r.id`)} AS id, r.code, r.name,
+        r.level::text AS level, l.g, NULL::timestamptz AS due
+      FROM regions r
+      CROSS JOIN LATERAL (
+        SELECT ST_Transform((ST_MaximumInscribedCircle(r.boundary)).center, 3857) AS g) l
+      WHERE r.level <> 'DISTRICT' AND ${near(sql`r.boundary`, q)} AND l.g && ${q.wide}`,
   },
   // grids and micro-grids (parentCode set)
   grids: {
@@ -213,7 +240,50 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
       WHERE ${openTicket} AND ${ticketScope(q.viewer, q.now)}
         AND ${near(sql`${t.location}`, q)} AND ${pointIn(sql`${t.location}`, q)}`,
   },
+  // Zoomed out, the same open tickets (the same jurisdiction) counted per cell of a grid aligned
+  // with the tile (CLUSTER_CELLS a side), at the mean point of each cell's tickets. Only the
+  // tile's own tickets (no buffer): each is counted in exactly one tile, the one its point's
+  // ticket event drops. Feature id: the cell's index at this zoom.
+  ticketClusters: {
+    minZoom: 0,
+    maxZoom: CLUSTER_MAX_ZOOM,
+    shape: 'point',
+    follows: 'tickets',
+    properties: ['count', 'overdue'],
+    visibility: ticketVisibility,
+    rows: (q) => {
+      const { xmin, ymax, size } = tileBounds(q.tile);
+      const cell = size / CLUSTER_CELLS;
+      const side = 2 ** q.tile.z * CLUSTER_CELLS;
+      return sql`
+        SELECT (floor((${WORLD}::float8 - ST_Y(c.at)) / ${cell}::float8)::bigint * ${side}::bigint
+            + floor((ST_X(c.at) + ${WORLD}::float8) / ${cell}::float8)::bigint) AS fid,
+          c.count, c.overdue, c.g, c.due
+        FROM (
+          SELECT ST_SnapToGrid(p.g, ${xmin + cell / 2}::float8, ${ymax - cell / 2}::float8,
+              ${cell}::float8, ${cell}::float8) AS at,
+            count(*)::int AS count, (count(*) FILTER (WHERE p.overdue))::int AS overdue,
+            ST_Centroid(ST_Collect(p.g)) AS g, min(p.due) AS due
+          FROM (
+            SELECT ST_Transform(${t.location}, 3857) AS g, ${overdueTicket(q.now)} AS overdue,
+              CASE WHEN ${t.status} <> 'SUSPENDED' AND ${t.resolveBy} >= ${q.now.toISOString()}::timestamptz
+                THEN ${t.resolveBy} END AS due
+            FROM ${tickets} ${t}
+            WHERE ${openTicket} AND ${ticketScope(q.viewer, q.now)} AND ${near(sql`${t.location}`, q)}) p
+          WHERE ST_X(p.g) >= ${xmin}::float8 AND ST_X(p.g) < ${xmin + size}::float8
+            AND ST_Y(p.g) > ${ymax - size}::float8 AND ST_Y(p.g) <= ${ymax}::float8
+          GROUP BY 1) c`;
+    },
+  },
 };
+
+/** The layers and those drawn from their rows: what a change to the first drops. */
+export const withFollowers = (layers: readonly TileLayer[]): TileLayer[] =>
+  LAYERS.filter((l) => layers.includes(l) || layers.includes(LAYER_SPECS[l].follows as TileLayer));
+
+/** Layers the tile at zoom z has rows for. */
+const drawnAt = (layers: readonly TileLayer[], z: number) =>
+  layers.filter((l) => z >= LAYER_SPECS[l].minZoom && z <= (LAYER_SPECS[l].maxZoom ?? MAX_ZOOM));
 
 export interface LayerTile {
   /** One MVT layer message (empty when it has no feature): tiles concatenate them. */
@@ -266,7 +336,7 @@ export function tileByMvtSql(
   viewer: Viewer,
   now: Date,
 ): SQL {
-  const drawn = layers.filter((l) => tile.z >= LAYER_SPECS[l].minZoom);
+  const drawn = drawnAt(layers, tile.z);
   if (drawn.length === 0) return sql`SELECT ''::bytea AS mvt`;
   return sql`SELECT ${sql.join(
     drawn.map((l) => sql`COALESCE(${mvtOf(l, tile, viewer, now)}, ''::bytea)`),
@@ -396,14 +466,24 @@ export async function layerByVtPbf(
   };
 }
 
-/** The engine's own way: ST_AsMVT where PostGIS has protobuf (one statement), vt-pbf on PGlite. */
-export const renderLayers = (
+/**
+ * The engine's own way: ST_AsMVT where PostGIS has protobuf (one statement), vt-pbf on PGlite.
+ * A layer past its maxZoom is empty without a query.
+ */
+export async function renderLayers(
   database: Database,
   layers: readonly TileLayer[],
   tile: TileAddress,
   viewer: Viewer,
   now: Date,
-): Promise<LayerTile[]> =>
-  database.engine === 'postgres'
-    ? layersByMvt(database, layers, tile, viewer, now)
-    : Promise.all(layers.map((layer) => layerByVtPbf(database, layer, tile, viewer, now)));
+): Promise<LayerTile[]> {
+  const drawn = drawnAt(layers, tile.z);
+  const made =
+    database.engine === 'postgres'
+      ? await layersByMvt(database, drawn, tile, viewer, now)
+      : await Promise.all(drawn.map((layer) => layerByVtPbf(database, layer, tile, viewer, now)));
+  return layers.map((layer) => {
+    const i = drawn.indexOf(layer);
+    return i < 0 ? { bytes: new Uint8Array(0), features: 0, due: null } : made[i]!;
+  });
+}

@@ -10,6 +10,7 @@ import {
   LAYERS,
   MAX_ZOOM,
   renderLayers,
+  withFollowers,
   type TileAddress,
   type TileLayer,
 } from './tile.layers';
@@ -248,7 +249,7 @@ export async function createTileService(
   ) => layers.map((l) => TileCache.key(l, classOf(viewer, l, at), z, x, y));
 
   const drawnAt = (z: number, layers: readonly TileLayer[]) =>
-    layers.filter((l) => z >= LAYER_SPECS[l].minZoom);
+    layers.filter((l) => z >= LAYER_SPECS[l].minZoom && z <= (LAYER_SPECS[l].maxZoom ?? MAX_ZOOM));
 
   /** The answer's key: the tile, its layers and the viewer's class for each. */
   const answerKey = (keys: readonly string[], address: TileAddress) =>
@@ -330,13 +331,16 @@ export async function createTileService(
     });
   }
 
+  // labels follow regions, ticket clusters tickets
   const invalidate: TileService['invalidate'] = (layers, box) => {
-    stores.WGS84.layers.invalidate(layers, mercator(box));
-    stores.GCJ02.layers.invalidate(layers, mercator(gcj02Box(box)));
+    const followed = withFollowers(layers);
+    stores.WGS84.layers.invalidate(followed, mercator(box));
+    stores.GCJ02.layers.invalidate(followed, mercator(gcj02Box(box)));
   };
   const flush: TileService['flush'] = (layers) => {
+    const followed = layers && withFollowers(layers);
     for (const store of Object.values(stores)) {
-      store.layers.flush(layers);
+      store.layers.flush(followed);
       if (!layers) store.answers.clear(); // else they fail their check against the flush
     }
   };

@@ -23,8 +23,8 @@ export function DrawPlace({
   onSaved,
 }: {
   map: () => YituMap | null;
-  /** The outlines new corners snap to (grids and compounds, in the map's system). */
-  neighbours: Polygon[];
+  /** The outlines new corners snap to in a view box (regions, grids, compounds, in the map's system). */
+  neighbours: Parameters<YituMap['startDrawing']>[0];
   crs: Crs;
   onSaved: () => void;
 }) {

@@ -8,7 +8,6 @@ import {
 import { ApiError, describeError, request } from '../../data/graphql';
 import type { Crs } from '../../data/app-config';
 import { tr } from '../../i18n';
-import type { Polygon } from '../../map/draw';
 import type { YituMap } from '../../map/map-adapter';
 import { DrawPlace } from './DrawPlace';
 import { problemLabel } from './problems';
@@ -91,7 +90,7 @@ export function ImportPanel({
   onApplied: () => void;
   /** The map, to draw on; and the outlines new corners snap to. */
   map: () => YituMap | null;
-  neighbours: Polygon[];
+  neighbours: Parameters<YituMap['startDrawing']>[0];
 }) {
   const [kind, setKind] = useState('REGION');
   const [system, setSystem] = useState('');
