@@ -97,7 +97,10 @@ export async function startEmptyServer(
     base.DATABASE_URL = databaseUrlFor(info.adminUrl, name);
     base.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'yitu-srv-'));
   } else {
-    dataDir = path.join(info.workDir, `empty-server-${id}`);
+    // a directory of its own, empty as the server's database above: the counter restarts in
+    // each test process, and an earlier file's server may have left places under the same name
+    dataDir = path.join(info.workDir, `empty-server-${process.pid}-${id}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
     fs.mkdirSync(dataDir, { recursive: true });
     delete base.DATABASE_URL;
     base.DATA_DIR = dataDir;
