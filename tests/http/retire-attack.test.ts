@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../support/auth';
 import { engineName } from '../support/db';
 import { errorOf } from '../support/graphql';
+import { editPlace, type EditProblem as Problem } from '../support/places';
 import { startServer, type RunningServer } from '../support/server';
 
 // 撤销 under attack: the paths a retired place could still be reached by (exports, claims), the
@@ -10,19 +11,6 @@ import { startServer, type RunningServer } from '../support/server';
 // whose area was drawn over meanwhile), and an import whose places change between its dry run and
 // its apply. Each test takes places of its own: the file's tests share one database.
 
-interface Problem {
-  at?: string;
-  reason: string;
-  severity: string;
-  message: string;
-}
-interface EditResult {
-  code: string;
-  action: string | null;
-  saved: boolean;
-  version: number | null;
-  problems: Problem[];
-}
 interface Collection {
   features: { geometry: unknown; properties: Record<string, unknown> }[];
 }
@@ -39,13 +27,7 @@ describe(`retiring places (撤销) under attack (${engineName()})`, () => {
   });
   afterAll(() => server?.stop());
 
-  const edit = async (input: Record<string, unknown>, client = command) =>
-    (
-      await client.request<{ editPlace: EditResult }>(
-        `mutation($input: EditPlaceInput!) { editPlace(input: $input) { code action saved version problems { reason severity message } } }`,
-        { input },
-      )
-    ).editPlace;
+  const edit = (input: Record<string, unknown>, client = command) => editPlace(client, input);
   const download = async (file: string) => {
     const res = await fetch(`${server.url}/exports/${file}`, { headers: { cookie } });
     expect(res.status).toBe(200);

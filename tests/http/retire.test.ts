@@ -3,26 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousClient, signIn } from '../support/auth';
 import { engineName } from '../support/db';
 import { errorOf } from '../support/graphql';
+import { editPlace, type EditProblem as Problem } from '../support/places';
 import { startServer, type RunningServer } from '../support/server';
 
 // 撤销 over HTTP: a place that is no more (a compound merged into its neighbour, a grid redrawn
 // away, a volunteer who moved) leaves the map, the lookups and matching, while the tickets and
 // history that name it keep it. Retired on the map (editPlace retired: true) or by an import of
 // the whole list (retireMissing), and brought back the same ways.
-
-interface Problem {
-  at?: string;
-  reason: string;
-  severity: string;
-  message: string;
-}
-interface EditResult {
-  code: string;
-  action: string | null;
-  saved: boolean;
-  version: number | null;
-  problems: Problem[];
-}
 
 describe(`retiring places (撤销) over HTTP (${engineName()})`, () => {
   let server: RunningServer;
@@ -36,13 +23,7 @@ describe(`retiring places (撤销) over HTTP (${engineName()})`, () => {
   });
   afterAll(() => server?.stop());
 
-  const edit = async (input: Record<string, unknown>, client = command) =>
-    (
-      await client.request<{ editPlace: EditResult }>(
-        `mutation($input: EditPlaceInput!) { editPlace(input: $input) { code action saved version problems { reason severity message } } }`,
-        { input },
-      )
-    ).editPlace;
+  const edit = (input: Record<string, unknown>, client = command) => editPlace(client, input);
   const codes = async (query: string) =>
     (
       await command.request<{ q: { nodes: { code: string }[] } }>(

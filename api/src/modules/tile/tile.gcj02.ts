@@ -7,7 +7,8 @@ import type { Viewer } from '../../auth/viewer';
 import {
   BUFFER,
   columns,
-  dueOf,
+  earliestDue,
+  tagsOf,
   EXTENT,
   LAYER_SPECS,
   tileBounds,
@@ -97,15 +98,10 @@ export async function layerByGcj02(
     WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)
     ORDER BY fid`);
   const features = rows.map((row) => {
-    const properties: Record<string, string | number | boolean> = {};
-    for (const p of spec.properties) {
-      const value = row[p];
-      if (value !== null && value !== undefined) properties[p] = value as string | number | boolean;
-    }
     return {
       type: 'Feature' as const,
       id: Number(row.fid),
-      properties,
+      properties: tagsOf(spec, row),
       // in place: the row's own parsed JSON
       geometry: gcoord.transform(row.geom, gcoord.WGS84, gcoord.GCJ02),
     };
@@ -125,9 +121,7 @@ export async function layerByGcj02(
         ? new Uint8Array(0)
         : fromGeojsonVt({ [layer]: cut } as never, { version: 2, extent: EXTENT }),
     features: cut.features.length,
-    due: rows.reduce<Date | null>((soonest, row) => {
-      const due = drawn.has(Number(row.fid)) ? dueOf(row.due) : null;
-      return due && (!soonest || due < soonest) ? due : soonest;
-    }, null),
+    // only the rows geojson-vt kept in the tile
+    due: earliestDue(rows.filter((row) => drawn.has(Number(row.fid)))),
   };
 }

@@ -418,6 +418,23 @@ function tileGeometry(spec: LayerSpec, tile: TileAddress): SQL {
     ST_SnapToGrid(${toTile(sql`ST_ClipByBox2D(g, Box2D(${wide}))`)}, 1)), 3))`;
 }
 
+/** A row's properties as MVT tags (absent values left out, as ST_AsMVT does). */
+export function tagsOf(spec: LayerSpec, row: Record<string, unknown>) {
+  const tags: Record<string, string | number | boolean> = {};
+  for (const p of spec.properties) {
+    const value = row[p];
+    if (value !== null && value !== undefined) tags[p] = value as string | number | boolean;
+  }
+  return tags;
+}
+
+/** The earliest deadline among the rows drawn (ST_AsMVT's path takes the same). */
+export const earliestDue = (rows: readonly Record<string, unknown>[]) =>
+  rows.reduce<Date | null>((soonest, row) => {
+    const due = dueOf(row.due);
+    return due && (!soonest || due < soonest) ? due : soonest;
+  }, null);
+
 /** PGlite: PostGIS cuts the shapes to tile units, @maplibre/vt-pbf writes the layer. */
 export async function layerByVtPbf(
   database: Database,
@@ -436,11 +453,7 @@ export async function layerByVtPbf(
     ORDER BY fid`,
   );
   const features = rows.map((row) => {
-    const tags: Record<string, string | number | boolean> = {};
-    for (const p of spec.properties) {
-      const value = row[p];
-      if (value !== null && value !== undefined) tags[p] = value as string | number | boolean;
-    }
+    const tags = tagsOf(spec, row);
     const g = row.geom;
     const geometry =
       g.type === 'Point'
@@ -458,11 +471,7 @@ export async function layerByVtPbf(
         ? new Uint8Array(0)
         : fromGeojsonVt({ [layer]: { features } } as never, { version: 2, extent: EXTENT }),
     features: features.length,
-    // the earliest deadline of the features drawn (ST_AsMVT's path takes the same)
-    due: rows.reduce<Date | null>((soonest, row) => {
-      const due = dueOf(row.due);
-      return due && (!soonest || due < soonest) ? due : soonest;
-    }, null),
+    due: earliestDue(rows),
   };
 }
 

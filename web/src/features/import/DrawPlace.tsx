@@ -86,6 +86,14 @@ export function DrawPlace({
     open()?.reshape(row.boundary as Polygon);
   };
 
+  /** A refused save: the problems the API listed (EDIT_HAS_ERRORS), and what it said. */
+  const refused = (e: unknown) => {
+    const listed =
+      e instanceof ApiError ? (e.extensions.problems as Problem[] | undefined) : undefined;
+    if (listed) setProblems(listed.map((p) => ({ ...p, severity: 'ERROR', at: 'edit' })));
+    setError(describeError(e));
+  };
+
   const save = async () => {
     setError(null);
     try {
@@ -102,10 +110,7 @@ export function DrawPlace({
       session.current = null;
       onSaved();
     } catch (e) {
-      const listed =
-        e instanceof ApiError ? (e.extensions.problems as Problem[] | undefined) : undefined;
-      if (listed) setProblems(listed.map((p) => ({ ...p, severity: 'ERROR', at: 'edit' })));
-      setError(describeError(e));
+      refused(e);
     }
   };
 
@@ -136,10 +141,7 @@ export function DrawPlace({
       onSaved();
     } catch (e) {
       setRetiring(false);
-      const listed =
-        e instanceof ApiError ? (e.extensions.problems as Problem[] | undefined) : undefined;
-      if (listed) setProblems(listed.map((p) => ({ ...p, severity: 'ERROR', at: 'edit' })));
-      setError(describeError(e));
+      refused(e);
     }
   };
 
