@@ -3,12 +3,17 @@
 // made from the database (the tile cache off) at zooms 12, 14 and 16, against the one raw
 // ST_AsMVT statement that makes the same tile (PostgreSQL only: PGlite has no ST_AsMVT) and the
 // API's own statement run here (what HTTP and the API add is the difference), in alternating
-// order; then cached tiles per second with autocannon (the cache on, the tiles warmed), gzip'd as
-// a browser asks and as they are, against a no-op plain Node handler and /config.json (Express)
-// in the same process under the same load, rounds alternating. The machine's load average is
-// printed with each part. Engine: DATABASE_URL (a fresh database there) or PGlite in a temporary
-// directory.
-import { spawn } from 'node:child_process';
+// order. The raw statement is timed as a client sends it (parsed and planned each time: the
+// goal's baseline) and as a prepared statement (what the API does). Then cached tiles per second
+// (the cache on, the tiles warmed), gzip'd as a browser asks and as they are, against a no-op
+// plain Node handler and /config.json (Express) in the same process under the same load, rounds
+// alternating. The load comes from wrk (Debian's `wrk`, one thread) when it is installed: a load
+// generator in C leaves the API its own core, where autocannon (the fallback) spends as much CPU
+// reading answers as the API spends making them and measures itself. The machine's load average
+// is printed with each part. Engine: DATABASE_URL (a fresh database there) or PGlite in a
+// temporary directory.
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,6 +51,8 @@ const ZOOMS = [12, 14, 16];
 
 interface Api {
   url: string;
+  /** CPU seconds the process has used (user + system), from /proc. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -86,8 +93,13 @@ async function startApi(place: BenchPlace, env: Record<string, string> = {}): Pr
     });
     void exited.then(() => reject(new Error(`the API exited:\n${output}`)));
   });
+  const ticks = 100; // USER_HZ on Linux
   return {
     url,
+    cpuSeconds: () => {
+      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticks;
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -115,6 +127,72 @@ const load = () =>
     .join(' ')} on ${os.cpus().length} cores`;
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const CONNECTIONS = 32;
+const WRK = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // wrk prints its usage and exits 1 when it is there
+    return (error as { status?: number }).status === 1;
+  }
+})();
+
+interface Load {
+  url?: string;
+  headers?: Record<string, string>;
+  requests?: readonly { method: 'GET'; path: string }[];
+}
+
+/** Requests per second and bytes per answer, from wrk (one thread) or else autocannon. */
+async function hammer(base: string, load: Load) {
+  if (!WRK) {
+    const result = await autocannon({
+      url: base,
+      connections: CONNECTIONS,
+      duration: seconds,
+      ...load,
+      requests: load.requests ? [...load.requests] : undefined,
+    } as autocannon.Options);
+    if (result.non2xx || result.errors)
+      throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    return {
+      perSecond: result.requests.average,
+      requests: result.requests.total,
+      bytesPerRequest: result.throughput.average / result.requests.average,
+    };
+  }
+  // the paths in turn, from a wrk script (Lua) written for this load
+  const script = path.join(os.tmpdir(), `yitu-bench-wrk-${process.pid}.lua`);
+  const paths = load.requests?.map((r) => r.path) ?? [new URL(load.url!).pathname];
+  fs.writeFileSync(
+    script,
+    `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}\n` +
+      `local i = 0\n` +
+      `request = function() i = i % #paths + 1; return wrk.format('GET', paths[i]) end\n`,
+  );
+  const headers = Object.entries(load.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, ...headers, '-s', script, base];
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('wrk', args, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  fs.rmSync(script, { force: true });
+  const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? NaN);
+  const bad = number(/Non-2xx or 3xx responses: (\d+)/) || 0;
+  const errors = /Socket errors: (.*)/.exec(out)?.[1];
+  if (bad || (errors && /[1-9]/.test(errors)))
+    throw new Error(`wrk: ${bad} non-2xx answers; socket errors: ${errors ?? 'none'}\n${out}`);
+  const perSecond = number(/Requests\/sec:\s+([\d.]+)/);
+  const requests = number(/(\d+) requests in/);
+  const [, amount, unit] = /requests in [\d.]+\w+, ([\d.]+)(\w+) read/.exec(out) ?? [];
+  const scaleOf: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+  return {
+    perSecond,
+    requests,
+    bytesPerRequest: (Number(amount) * (scaleOf[unit!] ?? NaN)) / requests,
+  };
+}
 
 const { place, drop } = await makeBenchPlace(`yitu_bench_tiles_${process.pid}`);
 const engine = place.databaseUrl ? 'postgres' : 'pglite';
@@ -175,13 +253,14 @@ try {
   };
   console.log(
     `\ntile from the database (${rounds} rounds × tiles; ms; ${load()})\n` +
-      `${''.padEnd(28)}API p50     p95 | raw ST_AsMVT p50   p95 | ratio p50  p95 | API's statement p50  p95 | in the API p50 (layers) | no-op HTTP p50  p95 | bytes`,
+      `${''.padEnd(28)}API p50     p95 | raw ST_AsMVT p50   p95 | ratio p50  p95 | raw, prepared p50 (ratio) | API's statement p50  p95 | in the API p50 (layers) | no-op HTTP p50  p95 | bytes`,
   );
   const ratios: Record<number, { p50: number; p95: number }> = {};
   for (const z of ZOOMS) {
     const tiles = tilesAt.get(z)!;
     const api: number[] = [];
     const raw: number[] = [];
+    const rawPrepared: number[] = [];
     const own: number[] = [];
     const inside: number[] = [];
     const waited: number[] = [];
@@ -205,6 +284,12 @@ try {
           await database.rows(tileByMvtSql(LAYERS, t, viewer!, now));
           raw.push(performance.now() - started);
         };
+        const viaPrepared = async () => {
+          if (engine !== 'postgres') return;
+          const started = performance.now();
+          await database.preparedRows(tileByMvtSql(LAYERS, t, viewer!, now));
+          rawPrepared.push(performance.now() - started);
+        };
         const viaOwn = async () => {
           if (engine !== 'postgres') return;
           const started = performance.now();
@@ -218,11 +303,12 @@ try {
           noop.push(performance.now() - started);
         };
         // rotate which goes first
-        const order = [viaApi, viaSql, viaOwn, viaNoop];
+        const order = [viaApi, viaSql, viaPrepared, viaOwn, viaNoop];
         for (let i = 0; i < order.length; i++) await order[(i + round) % order.length]!();
       }
     api.sort((a, b) => a - b);
     raw.sort((a, b) => a - b);
+    rawPrepared.sort((a, b) => a - b);
     own.sort((a, b) => a - b);
     inside.sort((a, b) => a - b);
     waited.sort((a, b) => a - b);
@@ -234,7 +320,7 @@ try {
         p95: percentile(api, 0.95) / percentile(raw, 0.95),
       };
       console.log(
-        `${line}${ms(percentile(api, 0.5))} ${ms(percentile(api, 0.95))} |      ${ms(percentile(raw, 0.5))} ${ms(percentile(raw, 0.95))} | ${ratios[z]!.p50.toFixed(2)}× ${ratios[z]!.p95.toFixed(2)}× |          ${ms(percentile(own, 0.5))} ${ms(percentile(own, 0.95))} |     ${ms(percentile(inside, 0.5))} (${percentile(waited, 0.5).toFixed(1)}) |    ${ms(percentile(noop, 0.5))} ${ms(percentile(noop, 0.95))} | ${Math.round(bytes / api.length)}`,
+        `${line}${ms(percentile(api, 0.5))} ${ms(percentile(api, 0.95))} |      ${ms(percentile(raw, 0.5))} ${ms(percentile(raw, 0.95))} | ${ratios[z]!.p50.toFixed(2)}× ${ratios[z]!.p95.toFixed(2)}× |      ${ms(percentile(rawPrepared, 0.5))} (${(percentile(api, 0.5) / percentile(rawPrepared, 0.5)).toFixed(2)}×) |          ${ms(percentile(own, 0.5))} ${ms(percentile(own, 0.95))} |     ${ms(percentile(inside, 0.5))} (${percentile(waited, 0.5).toFixed(1)}) |    ${ms(percentile(noop, 0.5))} ${ms(percentile(noop, 0.95))} | ${Math.round(bytes / api.length)}`,
       );
     } else
       console.log(
@@ -245,6 +331,7 @@ try {
 
   // --seconds 0: the latency part only
   let tilesPerSecond = NaN;
+  let tilesPerCpuSecond = NaN;
   if (seconds > 0) {
     // 2. cached tiles per second from one API process, rounds alternating with its no-op handler
     // (plain Node, tests/bench/noop-route.mjs) and /config.json (Express and its middleware)
@@ -263,6 +350,9 @@ try {
       '/config.json': { url: `${cached.url}/config.json` },
     } as const;
     const perSecond: Record<string, number[]> = {};
+    // answers per CPU second of the API process: what one process makes of one core whatever
+    // else the machine (the load generator, other jobs) takes of its two
+    const perCpuSecond: Record<string, number[]> = {};
     const shares: number[] = [];
     const firstLoad = load();
     let hitShare = 0;
@@ -274,17 +364,13 @@ try {
         ...entries.slice(0, round % entries.length),
       ];
       for (const [kind, options] of rotated) {
-        const result = await autocannon({
-          url: cached.url,
-          connections: 32,
-          duration: seconds,
-          ...options,
-        });
-        if (result.non2xx || result.errors)
-          throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        got[kind] = result.requests.average;
-        (perSecond[kind] ??= []).push(result.requests.average);
-        if (kind === 'tiles, gzip') hitShare = result.throughput.average / result.requests.average;
+        const cpuBefore = cached.cpuSeconds();
+        const result = await hammer(cached.url, options);
+        const cpu = cached.cpuSeconds() - cpuBefore;
+        got[kind] = result.perSecond;
+        (perSecond[kind] ??= []).push(result.perSecond);
+        (perCpuSecond[kind] ??= []).push(result.requests / cpu);
+        if (kind === 'tiles, gzip') hitShare = result.bytesPerRequest;
       }
       shares.push(got['tiles, gzip']! / got['no-op handler']!);
       console.log(
@@ -296,10 +382,14 @@ try {
     }
     const hit = await fetch(`${cached.url}${paths[0]}`, { headers: { cookie: cookie2 } });
     tilesPerSecond = median(perSecond['tiles, gzip']!);
+    tilesPerCpuSecond = median(perCpuSecond['tiles, gzip']!);
     console.log(
-      `\ncached tiles (${paths.length} tiles, 32 connections, ${seconds} s × ${rounds} rounds; median of rounds; started at ${firstLoad}):\n` +
+      `\ncached tiles (${paths.length} tiles, ${CONNECTIONS} connections from ${WRK ? 'wrk, one thread' : 'autocannon (no wrk here: apt-get install wrk)'}, ${seconds} s × ${rounds} rounds; median of rounds; started at ${firstLoad}):\n` +
         Object.entries(perSecond)
-          .map(([k, v]) => `  ${k.padEnd(20)} ${String(Math.round(median(v))).padStart(7)}/s`)
+          .map(
+            ([k, v]) =>
+              `  ${k.padEnd(20)} ${String(Math.round(median(v))).padStart(7)}/s   ${String(Math.round(median(perCpuSecond[k]!))).padStart(7)} per CPU second of the API`,
+          )
           .join('\n') +
         `\n  tiles (gzip, ~${Math.round(hitShare)} bytes each; cache ${hit.headers.get('x-tile-cache')}) at ` +
         `${(100 * median(shares)).toFixed(0)}% of the no-op handler (rounds: ${shares.map((r) => `${(100 * r).toFixed(0)}%`).join(', ')})`,
@@ -309,7 +399,7 @@ try {
   if (engine === 'postgres')
     console.log(
       `\ngoals: tile ≤ 1.2× the raw statement (p50: ${ZOOMS.map((z) => `z${z} ${ratios[z]!.p50.toFixed(2)}×`).join(', ')}); ` +
-        `≥ 10,000 cached tiles/s (${Math.round(tilesPerSecond)})`,
+        `≥ 10,000 cached tiles/s (${Math.round(tilesPerSecond)}/s; ${Math.round(tilesPerCpuSecond)} per CPU second of the API)`,
     );
 } finally {
   if (engine === 'postgres') await database.close();

@@ -122,6 +122,7 @@ const fakeDatabase: Database = {
     const grid = /FROM "?grid_workers"?/.test(text) ? WORKERS[String(params[0])] : undefined;
     return (grid ? [grid] : []) as T[];
   },
+  preparedRows: (query) => fakeDatabase.rows(query),
   transaction: (fn) => fn(fakeDatabase),
   listen: async () => async () => {},
   close: async () => {},

@@ -122,7 +122,8 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
       FROM regions r WHERE ${near(sql`r.boundary`, q)}`,
   },
   // one point per street and community for its name, the centre of the largest circle inside
-  // it (PostGIS), the same in every tile: a name is drawn once, not once per tile it spans
+  // it (PostGIS, kept in regions.label_point), the same in every tile: a name is drawn once,
+  // not once per tile it spans
   labels: {
     minZoom: 0,
     shape: 'point',
@@ -131,11 +132,10 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
     visibility: everyone,
     rows: (q) => sql`
       SELECT r.id AS fid, ${globalId('Region', sql`r.id`)} AS id, r.code, r.name,
-        r.level::text AS level, l.g, NULL::timestamptz AS due
+        r.level::text AS level, ST_Transform(r.label_point, 3857) AS g, NULL::timestamptz AS due
       FROM regions r
-      CROSS JOIN LATERAL (
-        SELECT ST_Transform((ST_MaximumInscribedCircle(r.boundary)).center, 3857) AS g) l
-      WHERE r.level <> 'DISTRICT' AND ${near(sql`r.boundary`, q)} AND l.g && ${q.wide}`,
+      WHERE r.level <> 'DISTRICT' AND ${near(sql`r.boundary`, q)}
+        AND ${pointIn(sql`r.label_point`, q)}`,
   },
   // grids and micro-grids (parentCode set)
   grids: {
@@ -369,7 +369,7 @@ export async function layersByMvt(
   now: Date,
 ): Promise<LayerTile[]> {
   if (layers.length === 0) return [];
-  const [row] = await database.rows<Record<string, unknown>>(sql`
+  const [row] = await database.preparedRows<Record<string, unknown>>(sql`
     SELECT ${sql.join(
       layers.map((_, i) => sql.raw(`l${i}.mvt AS mvt${i}, l${i}.n AS n${i}, l${i}.due AS due${i}`)),
       sql`, `,
@@ -479,6 +479,8 @@ export async function layerByVtPbf(
  * The engine's own way: ST_AsMVT where PostGIS has protobuf (one statement), vt-pbf on PGlite.
  * A layer past its maxZoom is empty without a query.
  */
+const FIRST_HALF = new Set<TileLayer>(['labels', 'grids', 'tickets', 'ticketClusters']);
+
 export async function renderLayers(
   database: Database,
   layers: readonly TileLayer[],
@@ -487,10 +489,21 @@ export async function renderLayers(
   now: Date,
 ): Promise<LayerTile[]> {
   const drawn = drawnAt(layers, tile.z);
-  const made =
-    database.engine === 'postgres'
-      ? await layersByMvt(database, drawn, tile, viewer, now)
-      : await Promise.all(drawn.map((layer) => layerByVtPbf(database, layer, tile, viewer, now)));
+  let made: LayerTile[];
+  if (database.engine === 'postgres') {
+    // two statements on two connections at once, so the server's cores share one tile; the
+    // halves weigh about the same (labels and grids against compounds, resources and regions)
+    const first = drawn.filter((l) => FIRST_HALF.has(l));
+    const second = drawn.filter((l) => !FIRST_HALF.has(l));
+    const [a, b] = await Promise.all([
+      layersByMvt(database, first, tile, viewer, now),
+      layersByMvt(database, second, tile, viewer, now),
+    ]);
+    made = drawn.map((l) => (FIRST_HALF.has(l) ? a[first.indexOf(l)]! : b[second.indexOf(l)]!));
+  } else
+    made = await Promise.all(
+      drawn.map((layer) => layerByVtPbf(database, layer, tile, viewer, now)),
+    );
   return layers.map((layer) => {
     const i = drawn.indexOf(layer);
     return i < 0 ? { bytes: new Uint8Array(0), features: 0, due: null } : made[i]!;

@@ -1,0 +1,1 @@
+ALTER TABLE "regions" ADD COLUMN "label_point" geometry(Point,4326) GENERATED ALWAYS AS ((ST_MaximumInscribedCircle(boundary)).center) STORED;
