@@ -1,9 +1,10 @@
 // Shared by the benchmarks: a fresh database on the engine under test, and timing of repeated
 // sequential runs (after a warm-up) as median, p95 and throughput.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDb, type Database } from '@yitu/api/testing';
+import { createDb, repoRoot, type Database } from '@yitu/api/testing';
 import { databaseUrlFor, withAdmin } from '../support/engine';
 
 /** Where a bench database is, as createDb takes it, so child processes can open it too. */
@@ -74,5 +75,75 @@ export async function measure(run: () => Promise<unknown>, requests: number): Pr
     median: times[Math.floor(times.length / 2)]!,
     p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!,
     perSecond: (requests / total) * 1000,
+  };
+}
+
+export interface Api {
+  url: string;
+  pid: number;
+  /** CPU seconds the process has used (user + system), from /proc. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product (api/src/main.ts) in its own process on the bench database, as in production.
+ * `nodeArgs` go before the entry point (--cpu-prof, --import of a bench-only preload).
+ */
+export async function startApi(
+  place: BenchPlace,
+  options: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<Api> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    YITU_SEED_DEMO: 'false',
+    YITU_ESCALATION_INTERVAL_MS: '0',
+    ...options.env,
+  };
+  delete childEnv.NODE_ENV;
+  if (place.databaseUrl) childEnv.DATABASE_URL = place.databaseUrl;
+  else {
+    delete childEnv.DATABASE_URL;
+    childEnv.DATA_DIR = place.dataDir!;
+  }
+  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: path.join(repoRoot, 'api'),
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return serverIn(child, /GraphQL: (http:\/\/\S+)\/graphql/, 'the API');
+}
+
+/** Waits for a child server to print its address (the first group of `ready`); stop ends it. */
+export async function serverIn(
+  child: ReturnType<typeof spawn>,
+  ready: RegExp,
+  name: string,
+): Promise<Api> {
+  let output = '';
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (d) => {
+      output += d;
+      const match = ready.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`${name} exited:\n${output}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    cpuSeconds: () => {
+      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

@@ -12,7 +12,7 @@
 // reading answers as the API spends making them and measures itself. The machine's load average
 // is printed with each part. Engine: DATABASE_URL (a fresh database there) or PGlite in a
 // temporary directory.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +30,7 @@ import {
   seedDemoCity,
   tileByMvtSql,
 } from '@yitu/api/testing';
-import { makeBenchPlace, type BenchPlace } from './support';
+import { makeBenchPlace, startApi, type BenchPlace } from './support';
 import { signIn } from '../support/auth';
 
 const { values } = parseArgs({
@@ -49,62 +49,13 @@ const tileCount = Number(values.tiles);
 const seconds = Number(values.seconds);
 const ZOOMS = [12, 14, 16];
 
-interface Api {
-  url: string;
-  /** CPU seconds the process has used (user + system), from /proc. */
-  cpuSeconds(): number;
-  stop(): Promise<void>;
-}
-
-/** The product (api/src/main.ts) in its own process on the bench database. */
-async function startApi(place: BenchPlace, env: Record<string, string> = {}): Promise<Api> {
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    YITU_SEED_DEMO: 'false',
-    YITU_ESCALATION_INTERVAL_MS: '0',
-    ...env,
-  };
-  delete childEnv.NODE_ENV;
-  if (place.databaseUrl) childEnv.DATABASE_URL = place.databaseUrl;
-  else {
-    delete childEnv.DATABASE_URL;
-    childEnv.DATA_DIR = place.dataDir!;
-  }
+/** The product in its own process; --profile adds a CPU profile, written when it stops. */
+function startTilesApi(place: BenchPlace, env: Record<string, string> = {}) {
   const profile = values.profile
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`]
     : [];
   const noop = path.join(repoRoot, 'tests', 'bench', 'noop-route.mjs');
-  const args = [...profile, '--import', noop, '--import', 'tsx', 'src/main.ts'];
-  const child = spawn(process.execPath, args, {
-    cwd: path.join(repoRoot, 'api'),
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      output += d;
-      const match = /GraphQL: (http:\/\/\S+)\/graphql/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`the API exited:\n${output}`)));
-  });
-  const ticks = 100; // USER_HZ on Linux
-  return {
-    url,
-    cpuSeconds: () => {
-      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticks;
-    },
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return startApi(place, { env, nodeArgs: [...profile, '--import', noop] });
 }
 
 function tileAt(lon: number, lat: number, z: number) {
@@ -225,7 +176,7 @@ try {
   if (engine === 'pglite') await database.close(); // one process at a time on a PGlite directory
 
   // 1. latency of a tile from the database: the API with its cache off, and the raw statement
-  const uncached = await startApi(place, { YITU_TILE_CACHE_BYTES: '0' });
+  const uncached = await startTilesApi(place, { YITU_TILE_CACHE_BYTES: '0' });
   const cookie = await signIn(uncached.url, 'command');
   // the statements run here (PostgreSQL) for the viewer the API serves: its jurisdiction
   const signedIn =
@@ -335,7 +286,7 @@ try {
   if (seconds > 0) {
     // 2. cached tiles per second from one API process, rounds alternating with its no-op handler
     // (plain Node, tests/bench/noop-route.mjs) and /config.json (Express and its middleware)
-    const cached = await startApi(place);
+    const cached = await startTilesApi(place);
     const cookie2 = await signIn(cached.url, 'command');
     const paths = ZOOMS.flatMap((z) =>
       tilesAt.get(z)!.map((t) => `/tiles/${t.z}/${t.x}/${t.y}.mvt`),
