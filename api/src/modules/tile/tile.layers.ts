@@ -479,8 +479,6 @@ export async function layerByVtPbf(
  * The engine's own way: ST_AsMVT where PostGIS has protobuf (one statement), vt-pbf on PGlite.
  * A layer past its maxZoom is empty without a query.
  */
-const FIRST_HALF = new Set<TileLayer>(['labels', 'grids', 'tickets', 'ticketClusters']);
-
 export async function renderLayers(
   database: Database,
   layers: readonly TileLayer[],
@@ -489,21 +487,10 @@ export async function renderLayers(
   now: Date,
 ): Promise<LayerTile[]> {
   const drawn = drawnAt(layers, tile.z);
-  let made: LayerTile[];
-  if (database.engine === 'postgres') {
-    // two statements on two connections at once, so the server's cores share one tile; the
-    // halves weigh about the same (labels and grids against compounds, resources and regions)
-    const first = drawn.filter((l) => FIRST_HALF.has(l));
-    const second = drawn.filter((l) => !FIRST_HALF.has(l));
-    const [a, b] = await Promise.all([
-      layersByMvt(database, first, tile, viewer, now),
-      layersByMvt(database, second, tile, viewer, now),
-    ]);
-    made = drawn.map((l) => (FIRST_HALF.has(l) ? a[first.indexOf(l)]! : b[second.indexOf(l)]!));
-  } else
-    made = await Promise.all(
-      drawn.map((layer) => layerByVtPbf(database, layer, tile, viewer, now)),
-    );
+  const made =
+    database.engine === 'postgres'
+      ? await layersByMvt(database, drawn, tile, viewer, now)
+      : await Promise.all(drawn.map((layer) => layerByVtPbf(database, layer, tile, viewer, now)));
   return layers.map((layer) => {
     const i = drawn.indexOf(layer);
     return i < 0 ? { bytes: new Uint8Array(0), features: 0, due: null } : made[i]!;
