@@ -507,6 +507,43 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     ).toBeGreaterThanOrEqual(n);
   });
 
+  it('draws every compound as a dot of its own figures below zoom 10, as a shape from 10', async () => {
+    const [centre] = await db.rows<{ lon: number; lat: number }>(sql`
+      SELECT ST_X(ST_Centroid(ST_Collect(boundary))) AS lon, ST_Y(ST_Centroid(ST_Collect(boundary))) AS lat
+      FROM compounds WHERE retired_at IS NULL`);
+    const a = tileAt(centre!.lon, centre!.lat, 8);
+    const dots = (await tileAs(command, a, 'compounds')).layers.compounds!;
+    // the compounds whose point on surface lies in the buffered tile (PostGIS), each once
+    const expected = await db.rows<{ id: number; open: number }>(sql`
+      SELECT c.id, (SELECT count(*)::int FROM tickets t WHERE t.compound_id = c.id
+        AND t.status NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')) AS open
+      FROM compounds c WHERE c.retired_at IS NULL
+        AND ST_Transform(ST_PointOnSurface(c.boundary), 3857) && ${env(a)}`);
+    expect(expected.length).toBeGreaterThan(100);
+    expect([...dots.keys()].sort((x, y) => x - y)).toEqual(
+      expected.map((c) => c.id).sort((x, y) => x - y),
+    );
+    const { xmin, ymax, size } = tileBounds(a);
+    for (const c of expected.slice(0, 10)) {
+      const f = dots.get(c.id)!;
+      expect(f.type, 'a point').toBe(1);
+      expect(f.properties.openTickets).toBe(c.open);
+      // the dot back in WGS84 lies inside its compound, to a tile unit (PostGIS)
+      const p = f.rings[0]![0]!;
+      const [{ metres }] = (await db.rows<{ metres: number }>(sql`
+        SELECT ST_Distance(ST_Transform(boundary, 3857), ST_SetSRID(ST_MakePoint(
+          ${xmin + (p.x * size) / EXTENT}::float8, ${ymax - (p.y * size) / EXTENT}::float8), 3857))
+          AS metres FROM compounds WHERE id = ${c.id}`)) as [{ metres: number }];
+      expect(metres).toBeLessThanOrEqual(size / EXTENT);
+    }
+    // from zoom 10 the same compounds are shapes; below 6 they are not in tiles
+    const a10 = tileAt(centre!.lon, centre!.lat, 10);
+    const shapes = (await tileAs(command, a10, 'compounds')).layers.compounds!;
+    expect([...shapes.values()][0]!.type).toBe(3);
+    const a5 = tileAt(centre!.lon, centre!.lat, 5);
+    expect((await tileAs(command, a5, 'compounds')).layers.compounds).toBeUndefined();
+  });
+
   it('answers an unchanged tile from the cache with the same ETag, and 304 to If-None-Match', async () => {
     const a = tileAt(focus.lon, focus.lat, 15);
     const first = await get(tilePath(a), { cookie: command });
@@ -817,7 +854,7 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     async () => {
       const now = testNow();
       let compared = 0;
-      for (const z of [10, 12, 14, 16]) {
+      for (const z of [8, 10, 12, 14, 16]) {
         const a = tileAt(focus.lon, focus.lat, z);
         for (const layer of LAYERS) {
           for (const viewer of [districtViewer('session'), districtViewer('token')]) {

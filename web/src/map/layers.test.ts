@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  COMPOUND_AREA_MIN_ZOOM,
   buildCompoundLayers,
   buildGridLayers,
   buildRegionLayers,
@@ -38,6 +39,7 @@ describe('buildCompoundLayers', () => {
   it('draws compounds from the compounds source', () => {
     expect([...layers.keys()]).toEqual([
       LAYER.compoundFill,
+      LAYER.compoundDot,
       LAYER.compoundRedProperty,
       LAYER.compoundSelected,
     ]);
@@ -56,6 +58,18 @@ describe('buildCompoundLayers', () => {
     expect(color[3]).toBe(0);
     expect(color[4]).toBe(defaultTheme.tickets.none);
     expect(color.at(-1)).toBe(defaultTheme.tickets.many);
+  });
+
+  it('draws compounds zoomed out as dots coloured as the fill, shapes from zoom 10', () => {
+    const dot = layers.get(LAYER.compoundDot)!;
+    expect(dot.type).toBe('circle');
+    expect(dot.maxzoom).toBe(COMPOUND_AREA_MIN_ZOOM);
+    expect(COMPOUND_AREA_MIN_ZOOM).toBe(10); // the tile server's switch (tile.layers.ts)
+    expect((dot as { filter?: unknown }).filter).toEqual(['==', ['geometry-type'], 'Point']);
+    const fill = layers.get(LAYER.compoundFill)!;
+    expect((dot.paint as Record<string, unknown>)['circle-color']).toEqual(
+      (fill.paint as Record<string, unknown>)['fill-color'],
+    );
   });
 
   it('outlines only red-property compounds in red', () => {

@@ -20,6 +20,10 @@ export const LAYER_GROUPS: readonly LayerGroup[] = [
   'ticket',
 ];
 
+/** Compounds are their shapes from this zoom on; further out (a district, a city of thousands
+ * of compounds) the tiles hold each as a point, drawn as a dot of the same colour. */
+export const COMPOUND_AREA_MIN_ZOOM = 10;
+
 /** Buildings show from this zoom on (the tiles hold them from there). */
 export const BUILDING_MIN_ZOOM = 16;
 
@@ -93,6 +97,7 @@ export const LAYER = {
   gridSelected: 'grid-selected',
   gridHover: 'grid-hover',
   compoundFill: 'compound-fill',
+  compoundDot: 'compound-dot',
   compoundRedProperty: 'compound-red-property',
   compoundSelected: 'compound-selected',
   building: 'building-point',
@@ -364,6 +369,26 @@ export function buildCompoundLayers(theme: MapTheme): LayerSpecification[] {
         'fill-color': compoundFillColour('open', theme) as never,
         'fill-opacity': 0.75,
         'fill-outline-color': theme.compoundOutline,
+      },
+    },
+    {
+      // zoomed out, each compound as a dot coloured as its fill would be (red property ringed)
+      id: LAYER.compoundDot,
+      type: 'circle',
+      ...from('compounds'),
+      maxzoom: COMPOUND_AREA_MIN_ZOOM,
+      filter: ['==', ['geometry-type'], 'Point'],
+      metadata: group('compound'),
+      paint: {
+        'circle-color': compoundFillColour('open', theme) as never,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 6, 1.5, 9.99, 4],
+        'circle-stroke-color': [
+          'case',
+          ['==', ['get', 'redProperty'], true],
+          theme.redProperty,
+          theme.compoundOutline,
+        ] as never,
+        'circle-stroke-width': 0.5,
       },
     },
     {

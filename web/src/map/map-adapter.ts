@@ -68,7 +68,13 @@ export interface YituMap {
   destroy(): void;
 }
 
-const CLICKABLE = [LAYER.ticketCluster, LAYER.ticket, LAYER.compoundFill, LAYER.gridHit];
+const CLICKABLE = [
+  LAYER.ticketCluster,
+  LAYER.ticket,
+  LAYER.compoundFill,
+  LAYER.compoundDot,
+  LAYER.gridHit,
+];
 
 export function createYituMap(
   container: HTMLElement,
@@ -118,14 +124,15 @@ export function createYituMap(
       onSelect({ kind: 'ticket', id: ticket.properties.id });
       return;
     }
+    const isCompound = (id: string) => id === LAYER.compoundFill || id === LAYER.compoundDot;
     const hit =
-      hits.find((f) => f.layer.id === LAYER.compoundFill) ??
+      hits.find((f) => isCompound(f.layer.id)) ??
       hits.find((f) => f.properties.micro === true) ??
       hits.find((f) => f.layer.id === LAYER.gridHit);
     const code = hit?.properties.code;
     onSelect(
       hit && typeof code === 'string'
-        ? { kind: hit.layer.id === LAYER.compoundFill ? 'compound' : 'grid', code }
+        ? { kind: isCompound(hit.layer.id) ? 'compound' : 'grid', code }
         : null,
     );
   });
@@ -179,11 +186,9 @@ export function createYituMap(
       if (group)
         map.setLayoutProperty(layer.id, 'visibility', hidden.has(group) ? 'none' : 'visible');
     }
-    map.setPaintProperty(
-      LAYER.compoundFill,
-      'fill-color',
-      compoundFillColour(measure, theme) as never,
-    );
+    const colour = compoundFillColour(measure, theme) as never;
+    map.setPaintProperty(LAYER.compoundFill, 'fill-color', colour);
+    map.setPaintProperty(LAYER.compoundDot, 'circle-color', colour);
     for (const [code, shortfall] of gaps)
       map.setFeatureState(
         { source: SOURCE.tiles, sourceLayer: TILE_LAYER.regions, id: code },

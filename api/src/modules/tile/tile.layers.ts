@@ -76,6 +76,9 @@ export interface LayerSpec {
   /** Drawn from another layer's rows: whatever drops that layer's tiles drops this one's too. */
   follows?: TileLayer;
   shape: 'area' | 'point';
+  /** Below this zoom an area layer's features are points (a compound as a dot: a shape too small
+   * to see still shows where it is and its colour). */
+  pointsBelow?: number;
   /** Feature properties, in the order the rows give them. */
   properties: readonly string[];
   /** Viewers with the same key get the same features (the cache's key, never the user). */
@@ -104,6 +107,13 @@ const near = (shape: SQL, q: LayerQuery) => sql`${shape} && ${q.reach}`;
 export const CLUSTER_CELLS = 8;
 /** The last zoom of ticket clusters: from the next one every open ticket is its own point. */
 export const CLUSTER_MAX_ZOOM = 12;
+
+/** From this zoom compounds are their shapes; from the compounds' minZoom to here, dots. */
+export const COMPOUND_AREA_MIN_ZOOM = 10;
+
+/** Whether a layer's features are areas or points at zoom z. */
+export const shapeAt = (spec: LayerSpec, z: number) =>
+  spec.pointsBelow !== undefined && z < spec.pointsBelow ? 'point' : spec.shape;
 
 /** A point in EPSG:3857 drawn in the tile (its buffer included). */
 const pointIn = (point: SQL, q: LayerQuery) => sql`ST_Transform(${point}, 3857) && ${q.wide}`;
@@ -153,7 +163,8 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
   // compounds with the live figures the map colours them by: the same as Compound.stats (over
   // every ticket of the compound, as for any viewer of places) and 红色物业
   compounds: {
-    minZoom: 10,
+    minZoom: 6,
+    pointsBelow: COMPOUND_AREA_MIN_ZOOM,
     shape: 'area',
     properties: [
       'id',
@@ -167,12 +178,15 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
       'propertyCompany',
     ],
     visibility: everyone,
-    rows: (q) => sql`
+    rows: (q) => {
+      const dot = sql`ST_PointOnSurface(c.boundary)`;
+      const dots = q.tile.z < COMPOUND_AREA_MIN_ZOOM;
+      return sql`
       SELECT c.id AS fid, ${globalId('Compound', sql`c.id`)} AS id, c.code, c.name, c.households,
         f.open AS "openTickets", f.overdue AS "overdueTickets",
         COALESCE(f.satisfaction, -1)::float8 AS satisfaction,
         COALESCE(pc.has_party_branch, false) AS "redProperty", pc.name AS "propertyCompany",
-        ${area(sql`c.boundary`, q)} AS g, f.due
+        ${dots ? sql`ST_Transform(${dot}, 3857)` : area(sql`c.boundary`, q)} AS g, f.due
       FROM compounds c
       LEFT JOIN property_companies pc ON pc.id = c.property_company_id
       CROSS JOIN LATERAL (
@@ -183,7 +197,9 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
           min(${t.resolveBy}) FILTER (WHERE ${openTicket} AND ${t.status} <> 'SUSPENDED'
             AND ${t.resolveBy} >= ${q.now.toISOString()}::timestamptz) AS due
         FROM ${tickets} ${t} WHERE ${t.compoundId} = c.id) f
-      WHERE c.retired_at IS NULL AND ${near(sql`c.boundary`, q)}`,
+      WHERE c.retired_at IS NULL AND ${near(sql`c.boundary`, q)}
+        ${dots ? sql`AND ${pointIn(dot, q)}` : sql``}`;
+    },
   },
   buildings: {
     minZoom: 16,
@@ -411,7 +427,7 @@ function tileGeometry(spec: LayerSpec, tile: TileAddress): SQL {
   // metres → tile units, y down (ST_Affine: x' = a x + b y + xoff, y' = d x + e y + yoff)
   const toTile = (g: SQL) =>
     sql`ST_Affine(${g}, ${s}::float8, 0, 0, ${-s}::float8, ${-xmin * s}::float8, ${ymax * s}::float8)`;
-  if (spec.shape === 'point') return sql`ST_SnapToGrid(${toTile(sql`g`)}, 1)`;
+  if (shapeAt(spec, tile.z) === 'point') return sql`ST_SnapToGrid(${toTile(sql`g`)}, 1)`;
   const wide = sql`ST_TileEnvelope(${tile.z}::int, ${tile.x}::int, ${tile.y}::int, margin => ${BUFFER / EXTENT}::float8)`;
   // exterior rings clockwise on screen (y down): counter-clockwise in PostGIS's y-up sense
   return sql`ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(
