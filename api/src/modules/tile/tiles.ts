@@ -45,9 +45,10 @@ import {
 // Layers  (feature id = the row's integer key; `id` = the API's global id for node(id))
 //   regions    z ≥ 0   id, code, name, level (DISTRICT|STREET|COMMUNITY), synthetic: bool
 //   grids      z ≥ 10  id, code, name, micro: bool, parentCode (micro-grids only)
-//   compounds  z ≥ 10  id, code, name, households: int, openTickets: int, overdueTickets: int,
+//   compounds  z ≥ 6   id, code, name, households: int, openTickets: int, overdueTickets: int,
 //                      satisfaction: 0–1 (−1 before any rating), redProperty: bool (红色物业),
 //                      propertyCompany (name; absent: 无物业). Figures are Compound.stats'.
+//                      Points (each compound's point on surface) below z 10, polygons from 10.
 //   buildings  z ≥ 16  id, number, floors: int, compound (code)
 //   resources  z ≥ 14  id, code, name, kind (ResourceKind). To API tokens a party member's
 //                      point is rounded to 3 decimals (~100 m) and the name masked (张**).
