@@ -521,6 +521,7 @@ export function buildTicketLayers(theme: MapTheme): LayerSpecification[] {
       id: LAYER.ticketSelected,
       type: 'circle',
       ...from('tickets'),
+      minzoom: TICKET_CLUSTER_MAX_ZOOM + 1,
       filter: ['==', ['get', 'id'], ''],
       metadata: group('ticket'),
       paint: {

@@ -242,7 +242,8 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
   },
   // open tickets the viewer may read (auth/policy.ts ticketScope); overdue as Ticket.overdue
   tickets: {
-    minZoom: 8,
+    // where clusters end: further out a city's open tickets are counted, never sent one by one
+    minZoom: CLUSTER_MAX_ZOOM + 1,
     shape: 'point',
     properties: ['id', 'code', 'status', 'level', 'overdue'],
     visibility: ticketVisibility,

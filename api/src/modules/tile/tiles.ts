@@ -52,7 +52,7 @@ import {
 //   buildings  z ≥ 16  id, number, floors: int, compound (code)
 //   resources  z ≥ 14  id, code, name, kind (ResourceKind). To API tokens a party member's
 //                      point is rounded to 3 decimals (~100 m) and the name masked (张**).
-//   tickets    z ≥ 8   open tickets the viewer may read (their jurisdiction, as tickets(openOnly)):
+//   tickets    z ≥ 13  open tickets the viewer may read (their jurisdiction, as tickets(openOnly)):
 //                      id, code, status, level, overdue: bool
 // Polygons are clipped to the buffered tile and simplified to one tile unit per zoom; retired
 // places are not drawn.
