@@ -541,6 +541,9 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
       const f = dots.get(c.id)!;
       expect(f.type, 'a point').toBe(1);
       expect(f.properties.openTickets).toBe(c.open);
+      // a dot carries its code and figures, not its names
+      const carried = ['code', 'openTickets', 'overdueTickets', 'redProperty', 'satisfaction'];
+      expect(Object.keys(f.properties).sort()).toEqual(carried);
       // the dot back in WGS84 lies inside its compound, to a tile unit (PostGIS)
       const p = f.rings[0]![0]!;
       const [{ metres }] = (await db.rows<{ metres: number }>(sql`

@@ -181,11 +181,15 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
     rows: (q) => {
       const dot = sql`ST_PointOnSurface(c.boundary)`;
       const dots = q.tile.z < COMPOUND_AREA_MIN_ZOOM;
+      // a dot carries its code and figures only: thousands of them make a zoomed-out tile
+      const unlessDot = (value: SQL) => (dots ? sql`NULL::text` : value);
       return sql`
-      SELECT c.id AS fid, ${globalId('Compound', sql`c.id`)} AS id, c.code, c.name, c.households,
+      SELECT c.id AS fid, ${unlessDot(globalId('Compound', sql`c.id`))} AS id, c.code,
+        ${unlessDot(sql`c.name`)} AS name, ${unlessDot(sql`c.households`)} AS households,
         f.open AS "openTickets", f.overdue AS "overdueTickets",
         COALESCE(f.satisfaction, -1)::float8 AS satisfaction,
-        COALESCE(pc.has_party_branch, false) AS "redProperty", pc.name AS "propertyCompany",
+        COALESCE(pc.has_party_branch, false) AS "redProperty",
+        ${unlessDot(sql`pc.name`)} AS "propertyCompany",
         ${dots ? sql`ST_Transform(${dot}, 3857)` : area(sql`c.boundary`, q)} AS g, f.due
       FROM compounds c
       LEFT JOIN property_companies pc ON pc.id = c.property_company_id
