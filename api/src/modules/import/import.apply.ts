@@ -131,7 +131,7 @@ const WRITE: Record<ImportKind, (database: Database, importId: number) => Promis
         availability, may_decline, contact_name, contact_phone)
       SELECT r.code, ${keep('kind', sql`(r.attrs->>'kind')::resource_kind`, 'kind')}, r.name,
         ${keep('parentId', attr('parentId', 'int'), 'community_id')},
-        (r.attrs->>'locationWkt')::geometry,
+        coalesce(r.geom, t.location),
         ${keep('serviceAreaWkt', sql`(r.attrs->>'serviceAreaWkt')::geometry`, 'service_area')},
         ${keep('capabilities', attrArray('capabilities'), 'capabilities', sql`'{}'`)},
         ${keep('capacity', attr('capacity', 'int'), 'capacity', sql`1`)},
