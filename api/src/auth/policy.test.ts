@@ -123,6 +123,7 @@ const fakeDatabase: Database = {
     return (grid ? [grid] : []) as T[];
   },
   transaction: (fn) => fn(fakeDatabase),
+  copyFrom: async () => {},
   listen: async () => async () => {},
   close: async () => {},
 };
