@@ -193,8 +193,8 @@ function stagedRows(items: ImportItem[], offset: number, crs: SourceCrs): string
   return lines;
 }
 
-// the rows as read, before PostGIS reads their shapes (yitu_import_geometry: a shape it cannot
-// read or transform is NULL, reported by the checks, not fatal)
+// the rows as read, before PostGIS reads their shapes (a shape it cannot read or transform is
+// NULL, reported by the checks, not fatal)
 const STAGE = 'pg_temp.import_stage';
 const STAGE_COLUMNS = [
   'seq',
@@ -225,11 +225,19 @@ async function stage(
     CREATE TEMP TABLE import_stage (seq int, at text, code text, name text, parent_code text,
       place_by text, geojson text, wkt text, attrs jsonb, problems jsonb) ON COMMIT DROP`);
   await database.copyFrom(STAGE, STAGE_COLUMNS, batches);
-  await database.rows(sql`
+  const insert = (shape: SQL) => sql`
     INSERT INTO ${into} (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems)
-    SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by,
-      yitu_import_geometry(r.geojson, r.wkt, ${srid}), r.attrs, r.problems
-    FROM ${sql.raw(STAGE)} r`);
+    SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by, ${shape}, r.attrs, r.problems
+    FROM ${sql.raw(STAGE)} r`;
+  // every shape read set-wise (read.ts has checked their structure); only if one cannot be read
+  // or transformed, again row by row, that one NULL (migration 0017)
+  try {
+    await database.transaction((attempt) =>
+      attempt.rows(insert(sql`yitu_import_geometry_strict(r.geojson, r.wkt, ${srid})`)),
+    );
+  } catch {
+    await database.rows(insert(sql`yitu_import_geometry(r.geojson, r.wkt, ${srid})`));
+  }
   await database.rows(sql`DROP TABLE ${sql.raw(STAGE)}`);
 }
 
