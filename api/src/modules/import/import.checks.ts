@@ -81,7 +81,7 @@ export async function checkImport(
   importId: number,
   kind: ImportKind,
   scope: RegionScope,
-  stage?: (into: SQL, lookups: StagedLookups) => Promise<void>,
+  stage?: (into: SQL) => Promise<void>,
   options: { retireMissing?: boolean } = {},
 ): Promise<void> {
   await database.transaction(async (tx) => {
@@ -89,7 +89,7 @@ export async function checkImport(
       sql`CREATE TEMP TABLE import_work (LIKE import_rows INCLUDING DEFAULTS) ON COMMIT DROP`,
     );
     if (stage) {
-      await stage(WORK, stagedLookups(kind));
+      await stage(WORK);
       if (options.retireMissing) await stageRetirements(tx, importId, kind, scope);
     } else
       await tx.rows(sql`
@@ -118,45 +118,6 @@ export async function checkImport(
     await tx.rows(sql`DROP TABLE ${WORK}`);
   });
 }
-
-/**
- * What the checks' first statements would write into every new row, for the staging INSERT to
- * write as the rows enter (one pass instead of two whole rewrites of the working table): the row's
- * target and its fingerprint (_seen), and the community it names (parentId). Those statements
- * still run and find these rows already right. `r` is the staged row (code, parent_code, attrs).
- */
-export interface StagedLookups {
-  joins: SQL;
-  targetId: SQL;
-  attrs: SQL;
-}
-
-const NAMES_COMMUNITY: ReadonlySet<ImportKind> = new Set(['COMPOUND', 'GRID', 'RESOURCE']);
-
-function stagedLookups(kind: ImportKind): StagedLookups {
-  const table = sql.raw(TABLE[kind]);
-  const target =
-    kind === 'BUILDING'
-      ? sql`LEFT JOIN (buildings b JOIN compounds bc ON bc.id = b.compound_id)
-          ON bc.code = r.parent_code AND b.number = r.attrs->>'number'`
-      : sql`LEFT JOIN ${table} b ON b.code = r.code`;
-  const community = NAMES_COMMUNITY.has(kind);
-  return {
-    joins: community
-      ? sql`${target} LEFT JOIN regions c ON c.code = r.parent_code AND c.level = 'COMMUNITY'`
-      : target,
-    targetId: sql`b.id`,
-    attrs: sql`r.attrs || jsonb_build_object('_seen', ${fingerprintOf(table, sql`b.id`)})${
-      community
-        ? sql` || CASE WHEN c.id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parentId', c.id) END`
-        : sql``
-    }`,
-  };
-}
-
-/** A target row as it is now (its whole row's md5), '' for none: what CHANGED_SINCE_PREVIEW compares. */
-const fingerprintOf = (table: SQL, targetId: SQL) =>
-  sql`coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = ${targetId}), '')`;
 
 /**
  * ANALYZE from a sample of 3,000 rows instead of 30,000: the plans here join on codes and
@@ -300,11 +261,11 @@ async function runChecks(
   const table = sql.raw(TABLE[kind]);
   // what each row's target was when the file was first checked (the dry run the user saw),
   // taken as the target is found: one rewrite of the rows, not two
-  const fingerprint = fingerprintOf(table, sql`r.target_id`);
+  const fingerprint = sql`coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = r.target_id), '')`;
   await database.rows(sql`
     UPDATE ${WORK} r SET target_id = m.id,
       attrs = CASE WHEN r.attrs ? '_seen' THEN r.attrs
-        ELSE r.attrs || jsonb_build_object('_seen', ${fingerprintOf(table, sql`m.id`)}) END
+        ELSE r.attrs || jsonb_build_object('_seen', coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = m.id), '')) END
     FROM (SELECT w.seq, b.id FROM ${WORK} w ${target} WHERE w.import_id = ${importId}) m
     WHERE r.import_id = ${importId} AND r.seq = m.seq
       AND (r.target_id IS DISTINCT FROM m.id OR NOT r.attrs ? '_seen')`);
@@ -449,7 +410,7 @@ async function retirementChecks(
       field: '编码',
       reason: 'CHANGED_SINCE_PREVIEW',
       rows: sql`SELECT r.seq, r.code || ' was changed by someone else after this file was checked: upload it again to see what it would change now' AS message
-      FROM ${retiring} AND r.attrs->>'_seen' <> ${fingerprintOf(table, sql`r.target_id`)}`,
+      FROM ${retiring} AND r.attrs->>'_seen' <> coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = r.target_id), '')`,
     });
   await flag(database, importId, {
     severity: 'ERROR',

@@ -7,13 +7,7 @@ import { actorOf } from '../../auth/viewer';
 import { crsFromName, crsFromPrj, type SourceCrs } from './crs';
 import { itemOf, type ImportItem, type ImportKind } from './fields';
 import { readImportFile, type GeoJSONGeometry, type SourceFile } from './read';
-import {
-  analyzeSampled,
-  checkImport,
-  TABLE,
-  type RegionScope,
-  type StagedLookups,
-} from './import.checks';
+import { analyzeSampled, checkImport, TABLE, type RegionScope } from './import.checks';
 import { applyRows } from './import.apply';
 
 // An import's life: upload → read (read.ts) → items (fields.ts) → staged in WGS84 (here) →
@@ -158,7 +152,7 @@ export async function previewImport(
       importId,
       options.kind,
       scope,
-      async (into, lookups) => {
+      async (into) => {
         // each batch is encoded as the server takes the one before
         function* batches() {
           for (let i = 0; i < file.records.length; i += STAGE_BATCH)
@@ -168,7 +162,7 @@ export async function previewImport(
               crs,
             );
         }
-        await stage(tx, into, lookups, importId, srid, batches());
+        await stage(tx, into, importId, srid, batches());
       },
       { retireMissing: options.retireMissing ?? false },
     );
@@ -180,9 +174,8 @@ export async function previewImport(
 
 /** checkImport's stage step for items already in WGS84 (an edit on the map). */
 export const stagingOf =
-  (database: Database, importId: number, items: ImportItem[]) =>
-  (into: SQL, lookups: StagedLookups) =>
-    stage(database, into, lookups, importId, 4326, [stagedRows(items, 0, CRS_WGS84)]);
+  (database: Database, importId: number, items: ImportItem[]) => (into: SQL) =>
+    stage(database, into, importId, 4326, [stagedRows(items, 0, CRS_WGS84)]);
 
 const CRS_WGS84 = crsFromName('WGS84');
 
@@ -224,7 +217,6 @@ const STAGE_COLUMNS = [
 async function stage(
   database: Database,
   into: SQL,
-  lookups: StagedLookups,
   importId: number,
   srid: number,
   batches: Iterable<string>,
@@ -234,10 +226,9 @@ async function stage(
       place_by text, geojson text, wkt text, attrs jsonb, problems jsonb) ON COMMIT DROP`);
   await database.copyFrom(STAGE, STAGE_COLUMNS, batches);
   const insert = (shape: SQL) => sql`
-    INSERT INTO ${into} (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems, target_id)
-    SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by, ${shape}, ${lookups.attrs},
-      r.problems, ${lookups.targetId}
-    FROM ${sql.raw(STAGE)} r ${lookups.joins}`;
+    INSERT INTO ${into} (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems)
+    SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by, ${shape}, r.attrs, r.problems
+    FROM ${sql.raw(STAGE)} r`;
   // every shape read set-wise (read.ts has checked their structure); only if one cannot be read
   // or transformed, again row by row, that one NULL (migration 0017)
   try {
