@@ -2,7 +2,7 @@
 // An entry, as main.ts is: decorator metadata before the first GraphQL type is declared.
 import 'reflect-metadata';
 export { loadConfig, repoRoot } from './config';
-export { createDb, migrate, tables, type Database } from './db';
+export { copyValue, createDb, migrate, tables, type Database } from './db';
 export { ensureCategories, seedDemoCity } from './seed';
 export { SEEDED_TABLES } from './seed/insert';
 export { tilingProblems } from './modules/region/integrity';

@@ -1,4 +1,4 @@
-// pnpm bench:import [--compounds 10000] [--resources 100000] [--rounds 3]
+// pnpm bench:import [--compounds 10000] [--resources 100000] [--rounds 3] [--cpu-prof dir]
 // 建档 at a district's scale: a generated district (1 street, 100 communities), its compounds and
 // its resources imported from GeoJSON files as the upload does it (read, stage, every check,
 // then apply in one transaction), against ogr2ogr (GDAL) loading the same files into the same
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     resources: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '3' },
     child: { type: 'string' },
+    // a V8 CPU profile of each Yitu import child into this directory (node --cpu-prof)
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -138,6 +140,19 @@ function timed(database: Database, into: Timing[], phase: () => Timing['phase'])
       }
     },
     transaction: (fn) => database.transaction((tx) => fn(timed(tx, into, phase))),
+    copyFrom: async (table, columns, chunks) => {
+      const started = performance.now();
+      try {
+        return await database.copyFrom(table, columns, chunks);
+      } finally {
+        // the lines are encoded as the server takes them: Node's encoding is inside this time
+        into.push({
+          phase: phase(),
+          sql: `COPY ${table} (rows encoded meanwhile)`,
+          ms: performance.now() - started,
+        });
+      }
+    },
   };
 }
 
@@ -281,7 +296,7 @@ async function main() {
         const total = phase === 'preview' ? run.previewMs : run.applyMs;
         console.log(
           `  ${phase} ${seconds(total)}: ${seconds(total - inSql)} outside SQL` +
-            `${phase === 'preview' ? ' (read the file, map fields, build the JSON batches)' : ''}, ` +
+            `${phase === 'preview' ? ' (read the file, map fields)' : ''}, ` +
             `${mine.length} statements ${seconds(inSql)}; the slowest:`,
         );
         for (const [text, s] of [...bySql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8))
@@ -299,8 +314,12 @@ async function main() {
 
 function inChild(job: Job): Promise<YituRun> {
   return new Promise((resolve, reject) => {
+    const profile = values['cpu-prof'];
     const child = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(job)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: profile
+        ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`]
+        : process.execArgv,
     });
     let result: YituRun | undefined;
     child.on('message', (message) => (result = message as YituRun));

@@ -274,8 +274,13 @@ describe(`importing a district's places and people over HTTP (${engineName()})`,
     const bad =
       '网格编码,网格名称,所属社区,WKT\n' +
       `T-G1,东岗一网格,${C1},${wkt(square(118.84, 32.84, 118.85, 32.85))}\n` +
-      `T-G2,西岗一网格,${C2},${wkt(square(118.849, 32.84, 118.86, 32.86))}\n`;
+      `T-G2,西岗一网格,${C2},${wkt(square(118.849, 32.84, 118.86, 32.86))}\n` +
+      // a shape PostGIS cannot read: that row's error, the others checked as usual
+      `T-G9,坏网格,${C2},"POLYGON((118.84 32.84, 118.85"\n`;
     const first = await preview('GRID', 'grids.csv', Buffer.from(bad));
+    expect(first.problems.filter((p) => p.reason === 'UNREADABLE_GEOMETRY')).toEqual([
+      expect.objectContaining({ at: 'row 4', severity: 'ERROR' }),
+    ]);
     expect(first.problems.filter((p) => p.reason === 'GRID_OVERLAP')).toEqual([
       expect.objectContaining({
         at: 'row 2',

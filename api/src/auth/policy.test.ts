@@ -124,6 +124,7 @@ const fakeDatabase: Database = {
   },
   preparedRows: (query) => fakeDatabase.rows(query),
   transaction: (fn) => fn(fakeDatabase),
+  copyFrom: async () => {},
   listen: async () => async () => {},
   close: async () => {},
 };

@@ -20,9 +20,10 @@ import { TICKET_STATUSES } from '../modules/ticket/ticket-status';
 import { anyGeometry, multiPolygon, point, polygon } from './postgis';
 
 // Table definitions: the single source for drizzle-kit's migrations in ../../../migrations.
-// Every geometry is SRID 4326 and passes yitu_valid_geometry() (defined in migration 0000),
-// which raises a check_violation naming the column and the reason (self-intersection,
-// coordinates outside WGS84, empty) so bad shapes never reach the spatial queries.
+// Every geometry is SRID 4326 and passes yitu_valid_geometry() (defined in migration 0000; an
+// inlined SQL test since 0018), which raises a check_violation naming the column and the reason
+// (self-intersection, coordinates outside WGS84, empty) so bad shapes never reach the spatial
+// queries.
 
 const validGeometry = (name: string, column: AnyPgColumn, label: string) =>
   check(name, sql`yitu_valid_geometry(${column}, ${sql.raw(`'${label}'`)})`);

@@ -258,17 +258,17 @@ async function runChecks(
       ? sql`LEFT JOIN (buildings b JOIN compounds c ON c.id = b.compound_id)
           ON c.code = w.parent_code AND b.number = w.attrs->>'number'`
       : sql`LEFT JOIN ${sql.raw(TABLE[kind])} b ON b.code = w.code`;
-  await database.rows(sql`
-    UPDATE ${WORK} r SET target_id = m.id
-    FROM (SELECT w.seq, b.id FROM ${WORK} w ${target} WHERE w.import_id = ${importId}) m
-    WHERE r.import_id = ${importId} AND r.seq = m.seq AND r.target_id IS DISTINCT FROM m.id`);
-
   const table = sql.raw(TABLE[kind]);
-  // what each row's target was when the file was first checked (the dry run the user saw)
+  // what each row's target was when the file was first checked (the dry run the user saw),
+  // taken as the target is found: one rewrite of the rows, not two
   const fingerprint = sql`coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = r.target_id), '')`;
   await database.rows(sql`
-    UPDATE ${WORK} r SET attrs = r.attrs || jsonb_build_object('_seen', ${fingerprint})
-    WHERE r.import_id = ${importId} AND NOT r.attrs ? '_seen'`);
+    UPDATE ${WORK} r SET target_id = m.id,
+      attrs = CASE WHEN r.attrs ? '_seen' THEN r.attrs
+        ELSE r.attrs || jsonb_build_object('_seen', coalesce((SELECT md5(t::text) FROM ${table} t WHERE t.id = m.id), '')) END
+    FROM (SELECT w.seq, b.id FROM ${WORK} w ${target} WHERE w.import_id = ${importId}) m
+    WHERE r.import_id = ${importId} AND r.seq = m.seq
+      AND (r.target_id IS DISTINCT FROM m.id OR NOT r.attrs ? '_seen')`);
 
   await KIND_CHECKS[kind](database, importId, scope);
   await retirementChecks(database, importId, kind, scope, fresh);
@@ -511,7 +511,7 @@ const UNCHANGED: Record<ImportKind, SQL> = {
     AND ${same('phone', attr('phone'))} AND ${same('has_party_branch', attr('hasPartyBranch', 'boolean'))})`,
   RESOURCE: sql`EXISTS (SELECT 1 FROM resources t WHERE t.id = r.target_id AND t.name = r.name AND t.retired_at IS NULL
     AND ${same('kind', sql`${attr('kind')}::resource_kind`)} AND ${same('community_id', attr('parentId', 'int'))}
-    AND ST_Equals(t.location, ${attr('locationWkt')}::geometry)
+    AND ${sameGeometry('location')}
     AND ${same('capabilities', attrArray('capabilities'))} AND ${same('capacity', attr('capacity', 'int'))}
     AND ${same('availability', sql`r.attrs->'availability'`)} AND ${same('may_decline', attr('mayDecline', 'boolean'))}
     AND ${same('contact_name', attr('contactName'))} AND ${same('contact_phone', attr('contactPhone'))}
@@ -880,14 +880,7 @@ const KIND_CHECKS: Record<
           ELSE 'cannot place it: no building or compound (code, or a name only one compound has) is ' || r.place_by END AS message
         FROM ${rows} AND r.geom IS NULL AND NOT r.attrs ? '_geometry' AND r.target_id IS NULL`,
     });
-    await database.rows(sql`
-      UPDATE ${WORK} r SET attrs = r.attrs || jsonb_build_object('locationWkt', ST_AsEWKT(r.geom))
-      WHERE r.import_id = ${importId} AND r.geom IS NOT NULL
-        AND NOT r.attrs @> jsonb_build_object('locationWkt', ST_AsEWKT(r.geom))`);
-    await database.rows(sql`
-      UPDATE ${WORK} r SET attrs = r.attrs || jsonb_build_object('locationWkt', ST_AsEWKT(t.location))
-      FROM resources t WHERE r.import_id = ${importId} AND r.geom IS NULL AND t.id = r.target_id
-        AND NOT r.attrs @> jsonb_build_object('locationWkt', ST_AsEWKT(t.location))`);
+    // (the apply writes the row's geom, or keeps the resource's location where the row has none)
     // a resource of no community (a street's or department's team) is judged by where it stands
     await flag(database, importId, {
       severity: 'ERROR',
@@ -908,7 +901,8 @@ const KIND_CHECKS: Record<
       reason: 'UNKNOWN_CAPABILITY',
       rows: sql`SELECT r.seq, 'capabilities no category asks for: ' || string_agg(v, '、') AS message
         FROM ${rows} AND r.attrs ? 'capabilities', jsonb_array_elements_text(r.attrs->'capabilities') v
-        WHERE NOT EXISTS (SELECT 1 FROM categories k, unnest(k.capabilities) c WHERE c = v)
+        -- (NOT IN: one hashed set of the categories' capabilities, not a scan per value)
+        WHERE v NOT IN (SELECT c FROM categories k, unnest(k.capabilities) c WHERE c IS NOT NULL)
         GROUP BY r.seq`,
     });
     await flag(database, importId, {

@@ -1,6 +1,6 @@
 import gcoord from 'gcoord';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../db';
+import { copyValue, type Database } from '../../db';
 import { badInput, ErrorCode, notFound, YituError } from '../../errors';
 import type { Viewer } from '../../auth/viewer';
 import { actorOf } from '../../auth/viewer';
@@ -153,20 +153,16 @@ export async function previewImport(
       options.kind,
       scope,
       async (into) => {
-        // each batch is read and encoded while the database stores the one before
-        let storing: Promise<unknown> = Promise.resolve();
-        for (let i = 0; i < file.records.length; i += STAGE_BATCH) {
-          const records = file.records.slice(i, i + STAGE_BATCH);
-          const batch = stagedRows(
-            records.map((record) => itemOf(options.kind, record)),
-            i,
-            crs,
-          );
-          await storing;
-          storing = stage(tx, into, importId, srid, batch);
-          storing.catch(() => {}); // awaited above or below; not an unhandled rejection meanwhile
+        // each batch is encoded as the server takes the one before
+        function* batches() {
+          for (let i = 0; i < file.records.length; i += STAGE_BATCH)
+            yield stagedRows(
+              file.records.slice(i, i + STAGE_BATCH).map((record) => itemOf(options.kind, record)),
+              i,
+              crs,
+            );
         }
-        await storing;
+        await stage(tx, into, importId, srid, batches());
       },
       { retireMissing: options.retireMissing ?? false },
     );
@@ -179,41 +175,70 @@ export async function previewImport(
 /** checkImport's stage step for items already in WGS84 (an edit on the map). */
 export const stagingOf =
   (database: Database, importId: number, items: ImportItem[]) => (into: SQL) =>
-    stage(database, into, importId, 4326, stagedRows(items, 0, CRS_WGS84));
+    stage(database, into, importId, 4326, [stagedRows(items, 0, CRS_WGS84)]);
 
 const CRS_WGS84 = crsFromName('WGS84');
 
-/** Items as the JSON rows stage() sends: numbered from `offset`, geometries in WGS84. */
+/** Items as the lines stage() copies: numbered from `offset`, geometries in WGS84. */
 function stagedRows(items: ImportItem[], offset: number, crs: SourceCrs): string {
-  const rows = items.map((item, i) => {
+  let lines = '';
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const attrs: Record<string, unknown> = {};
     for (const key in item.attrs) if (item.attrs[key] != null) attrs[key] = item.attrs[key];
     // the row had a shape in the file: a NULL geom then means it could not be read
     if (item.geometry || item.wkt) attrs._geometry = true;
-    return {
-      seq: offset + i + 1,
-      at: item.at,
-      code: item.code,
-      name: item.name,
-      parent_code: item.parentCode,
-      place_by: item.placeBy,
-      geojson: item.geometry && undoOffset(item.geometry, crs),
-      wkt: item.wkt,
-      attrs,
-      problems: item.problems.map((p) => ({ ...p, stage: 'read' })),
-    };
-  });
-  return JSON.stringify(rows);
+    lines += `${offset + i + 1}\t${copyValue(item.at)}\t${copyValue(item.code)}\t${copyValue(item.name)}\t${copyValue(item.parentCode)}\t${copyValue(item.placeBy)}\t${copyValue(item.geometry && JSON.stringify(undoOffset(item.geometry, crs)))}\t${copyValue(item.wkt)}\t${copyValue(JSON.stringify(attrs))}\t${copyValue(JSON.stringify(item.problems.map((p) => ({ ...p, stage: 'read' }))))}\n`;
+  }
+  return lines;
 }
 
-async function stage(database: Database, into: SQL, importId: number, srid: number, rows: string) {
-  // json, not jsonb: each geometry reaches PostGIS as the text it was sent as, never re-encoded
+// the rows as read, before PostGIS reads their shapes (a shape it cannot read or transform is
+// NULL, reported by the checks, not fatal)
+const STAGE = 'pg_temp.import_stage';
+const STAGE_COLUMNS = [
+  'seq',
+  'at',
+  'code',
+  'name',
+  'parent_code',
+  'place_by',
+  'geojson',
+  'wkt',
+  'attrs',
+  'problems',
+] as const;
+
+/**
+ * Stages rows into `into` (the checks' working table): COPY into a temporary table (PostgreSQL's
+ * text format: no parameter of many megabytes to parse as JSON), then one INSERT that reads each
+ * shape. `batches` are the encoded lines, produced as the server takes them.
+ */
+async function stage(
+  database: Database,
+  into: SQL,
+  importId: number,
+  srid: number,
+  batches: Iterable<string>,
+) {
   await database.rows(sql`
+    CREATE TEMP TABLE import_stage (seq int, at text, code text, name text, parent_code text,
+      place_by text, geojson text, wkt text, attrs jsonb, problems jsonb) ON COMMIT DROP`);
+  await database.copyFrom(STAGE, STAGE_COLUMNS, batches);
+  const insert = (shape: SQL) => sql`
     INSERT INTO ${into} (import_id, seq, at, code, name, parent_code, place_by, geom, attrs, problems)
-    SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by,
-      yitu_import_geometry(r.geojson::text, r.wkt, ${srid}), r.attrs, r.problems
-    FROM json_to_recordset(${rows}::json) AS r(seq int, at text, code text, name text,
-      parent_code text, place_by text, geojson json, wkt text, attrs jsonb, problems jsonb)`);
+    SELECT ${importId}, r.seq, r.at, r.code, r.name, r.parent_code, r.place_by, ${shape}, r.attrs, r.problems
+    FROM ${sql.raw(STAGE)} r`;
+  // every shape read set-wise (read.ts has checked their structure); only if one cannot be read
+  // or transformed, again row by row, that one NULL (migration 0018)
+  try {
+    await database.transaction((attempt) =>
+      attempt.rows(insert(sql`yitu_import_geometry_strict(r.geojson, r.wkt, ${srid})`)),
+    );
+  } catch {
+    await database.rows(insert(sql`yitu_import_geometry(r.geojson, r.wkt, ${srid})`));
+  }
+  await database.rows(sql`DROP TABLE ${sql.raw(STAGE)}`);
 }
 
 /** One import's summary: counts by action and by severity. */
