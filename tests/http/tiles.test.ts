@@ -492,13 +492,18 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     const [centre] = await db.rows<{ lon: number; lat: number }>(sql`
       SELECT ST_X(ST_Centroid(boundary)) AS lon, ST_Y(ST_Centroid(boundary)) AS lat
       FROM regions WHERE level = 'DISTRICT' LIMIT 1`);
-    const a = tileAt(centre!.lon, centre!.lat, 10);
+    // zoomed out the streets' names only (the map shows communities' from 12.5)
+    const out = (await tileAs(command, tileAt(centre!.lon, centre!.lat, 10), 'labels')).layers;
+    expect(new Set([...out.labels!.values()].map((f) => f.properties.level))).toEqual(
+      new Set(['STREET']),
+    );
+    const a = tileAt(centre!.lon, centre!.lat, 12);
     const { layers } = await tileAs(command, a, 'labels');
     const labels = layers.labels!;
     const regions = await db.rows<{ id: number; code: string; name: string; level: string }>(sql`
       SELECT id, code, name, level::text AS level FROM regions
       WHERE level <> 'DISTRICT' AND ST_Transform(boundary, 3857) && ${env(a)}`);
-    expect(regions.length).toBeGreaterThan(20);
+    expect(regions.length).toBeGreaterThan(3);
     const { xmin, ymax, size } = tileBounds(a);
     for (const f of labels.values()) {
       const r = regions.find((x) => x.id === f.id)!;
@@ -515,6 +520,7 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     const [{ n }] = (await db.rows<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM regions WHERE level = 'COMMUNITY'
         AND ST_Transform(boundary, 3857) @ ${env(a, 0)}`)) as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
     expect(
       [...labels.values()].filter((f) => f.properties.level === 'COMMUNITY').length,
     ).toBeGreaterThanOrEqual(n);

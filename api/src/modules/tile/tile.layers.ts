@@ -108,6 +108,9 @@ export const CLUSTER_CELLS = 8;
 /** The last zoom of ticket clusters: from the next one every open ticket is its own point. */
 export const CLUSTER_MAX_ZOOM = 12;
 
+/** Communities' names from this zoom (the map shows them from 12.5); streets' at every zoom. */
+export const COMMUNITY_LABEL_MIN_ZOOM = 12;
+
 /** From this zoom compounds are their shapes; from the compounds' minZoom to here, dots. */
 export const COMPOUND_AREA_MIN_ZOOM = 10;
 
@@ -144,8 +147,8 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
       SELECT r.id AS fid, ${globalId('Region', sql`r.id`)} AS id, r.code, r.name,
         r.level::text AS level, ST_Transform(r.label_point, 3857) AS g, NULL::timestamptz AS due
       FROM regions r
-      WHERE r.level <> 'DISTRICT' AND ${near(sql`r.boundary`, q)}
-        AND ${pointIn(sql`r.label_point`, q)}`,
+      WHERE ${q.tile.z < COMMUNITY_LABEL_MIN_ZOOM ? sql`r.level = 'STREET'` : sql`r.level <> 'DISTRICT'`}
+        AND ${near(sql`r.boundary`, q)} AND ${pointIn(sql`r.label_point`, q)}`,
   },
   // grids and micro-grids (parentCode set)
   grids: {

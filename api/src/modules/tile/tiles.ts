@@ -44,6 +44,8 @@ import {
 //         API process (LISTEN/NOTIFY).
 // Layers  (feature id = the row's integer key; `id` = the API's global id for node(id))
 //   regions    z ≥ 0   id, code, name, level (DISTRICT|STREET|COMMUNITY), synthetic: bool
+//   labels     z ≥ 0   one point per street (communities from z 12) for its name: id, code,
+//                      name, level
 //   grids      z ≥ 10  id, code, name, micro: bool, parentCode (micro-grids only)
 //   compounds  z ≥ 6   id, code, name, households: int, openTickets: int, overdueTickets: int,
 //                      satisfaction: 0–1 (−1 before any rating), redProperty: bool (红色物业),
