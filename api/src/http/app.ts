@@ -3,7 +3,12 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { sql } from 'drizzle-orm';
@@ -117,6 +122,12 @@ export async function startApp(
         }),
       },
       ApolloServerPluginLandingPageDisabled(),
+      // No field carries a cache hint: Apollo's cache-control plugin (on by default) would wrap
+      // every field's resolution to compute an answer of `no-store` (set below, once). Nothing is
+      // reported to Apollo's services, whatever the environment says.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
     ],
   });
   await apollo.start();
@@ -167,6 +178,11 @@ export async function startApp(
   app.get('/graphql', graphiqlHandler(webDist));
   app.use(
     '/graphql',
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      // answers name people and places: never kept by a cache on the way
+      res.setHeader('cache-control', 'no-store');
+      next();
+    },
     express.json({ limit: BODY_LIMIT }),
     // after the body is read: its budget covers the request's database work only
     requestTimeBudget(config.timeBudgetMs),
