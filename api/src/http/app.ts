@@ -30,6 +30,7 @@ import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
 import { authenticate, securityPlugin } from '../auth/http';
+import { SessionMemory } from '../auth/session-memory';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
 import { requestTimeBudget, timeBudgetPlugin } from './budget';
@@ -79,21 +80,26 @@ export async function startApp(
     maxBytes: config.tileCacheBytes,
     log: (m) => console.error(m),
   });
+  // sessions' viewers for a few seconds, for tiles and /graphql; only while this process hears
+  // revocations (below), so a session signed out elsewhere is forgotten at once
+  const listening = options.liveEvents !== false;
+  const sessions = new SessionMemory();
   const tileRouter = tileHandler(
     database,
     tiles,
     now,
     securityHeaderValues(config.basemap)('/tiles/'),
+    sessions,
   );
   first.tiles = tileRouter;
   // a credential signed out or revoked through any process closes its sockets here (and is
-  // forgotten by the tiles' memory of sessions)
+  // forgotten by the memory of sessions)
   const stopRevocations =
     options.liveEvents === false
       ? async () => {}
       : await database.listen(CREDENTIALS_CHANNEL, (pk) => {
           live.closeCredential(Number(pk));
-          tileRouter.forgetCredential(Number(pk));
+          sessions.forget(Number(pk));
         });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -188,8 +194,12 @@ export async function startApp(
     requestTimeBudget(config.timeBudgetMs),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
+        const at = now();
+        const request = `${req.method} /graphql`;
         const { viewer, sessionSecret } = await outsideTimeBudget(() =>
-          authenticate(database, req.headers, now(), `${req.method} /graphql`),
+          listening
+            ? sessions.authenticate(database, req.headers, at, request)
+            : authenticate(database, req.headers, at, request),
         ).catch((error: unknown) => {
           // Apollo answers a context's GraphQLError with its status, anything else with 500
           throw error instanceof YituError ? asGraphQLError(error) : error;
@@ -205,7 +215,11 @@ export async function startApp(
               path: '/',
               expires: expiresAt,
             }),
-          clear: () => res.clearCookie(SESSION_COOKIE, { path: '/' }),
+          clear: () => {
+            // signed out: forgotten here at once (other processes by the NOTIFY)
+            if (sessionSecret) sessions.forgetSecret(sessionSecret);
+            res.clearCookie(SESSION_COOKIE, { path: '/' });
+          },
         });
       },
     }),
