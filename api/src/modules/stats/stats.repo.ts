@@ -96,7 +96,9 @@ const empty = (): PlaceStats => ({
 function statsLoader(query: (keys: string, columns: SQL) => SQL) {
   const loader = defineLoader<number, PlaceStats, Figure[]>(
     async (ctx, keys, wanted) => {
-      const rows = await ctx.database.rows<Row>(query(intArray(keys), figures(ctx.now(), wanted)));
+      const rows = await ctx.database.preparedRows<Row>(
+        query(intArray(keys), figures(ctx.now(), wanted)),
+      );
       return alignOne(keys, rows, (row) => row.key).map((row) => ({ ...empty(), ...row }));
     },
     (wanted) => wanted.join(','),
