@@ -10,6 +10,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
 import { sql } from 'drizzle-orm';
 import { repoRoot, type Config } from '../config';
@@ -184,6 +185,8 @@ export async function startApp(
   app.get('/graphql', graphiqlHandler(webDist));
   app.use(
     '/graphql',
+    // a map's answers run to hundreds of kB of coordinates: gzip when the client takes it
+    compression({ threshold: '1kb' }),
     (_req: express.Request, res: express.Response, next: express.NextFunction) => {
       // answers name people and places: never kept by a cache on the way
       res.setHeader('cache-control', 'no-store');
