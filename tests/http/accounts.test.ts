@@ -94,6 +94,19 @@ describe(`accounts and the audit log on ${engineName()}`, () => {
   });
   afterAll(() => server?.stop());
 
+  it('remembers a session between requests, and forgets it at once when it signs out', async () => {
+    const street = await clientAs(server.url, 'street');
+    const ask = () =>
+      street.request<{ compounds: { totalCount: number } }>(
+        '{ compounds(first: 1) { totalCount } }',
+      );
+    // the second answer comes from the memory of sessions (auth/session-memory.ts)
+    expect((await ask()).compounds.totalCount).toBeGreaterThan(0);
+    expect((await ask()).compounds.totalCount).toBeGreaterThan(0);
+    await street.request('mutation { signOut }');
+    expect(await errorOf(ask())).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
   it('tells each viewer which token scopes its role may grant (an administrator no write:tickets)', async () => {
     const scopes = async (username: string) =>
       (

@@ -11,6 +11,7 @@ import { testNow } from '../support/clock';
 // (production mode, its own migrated + seeded database plus hand-made fixture geometry).
 describe(`the graph over HTTP on ${engineName()}`, () => {
   let server: RunningServer;
+  let token: string;
   let client: GraphQLClient;
   const q = <T>(query: string, variables?: Record<string, unknown>) =>
     client.request<T>(query, variables);
@@ -30,13 +31,33 @@ describe(`the graph over HTTP on ${engineName()}`, () => {
   beforeAll(async () => {
     server = await startServer({ NODE_ENV: 'production' }, insertFixture);
     // a third party's API token, acting as the administrator's whole-deployment jurisdiction
-    const token = await issueToken(server.url, {
+    token = await issueToken(server.url, {
       username: 'admin',
       scopes: ['read:places', 'read:tickets'],
     });
     client = tokenClient(server.url, token);
   });
   afterAll(() => server?.stop());
+
+  it('gzips an answer over 1 kB when the client takes gzip, and only then', async () => {
+    const ask = (encoding: string) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'accept-encoding': encoding,
+        },
+        body: JSON.stringify({ query: '{ compounds(first: 50) { nodes { code boundary } } }' }),
+      });
+    const zipped = await ask('gzip');
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('cache-control')).toBe('no-store');
+    const plain = await ask('identity');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    // the same answer either way (fetch unzips)
+    expect(await zipped.json()).toEqual(await plain.json());
+  });
 
   describe('spatial answers on hand-made geometry', () => {
     it('gridAt and compoundAt find what contains a point, and nothing outside', async () => {

@@ -1,4 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
+import {
+  defaultFieldResolver,
+  isObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import { YituError } from '../errors';
 import type { Context } from '../graphql/context';
@@ -13,8 +19,8 @@ import { forbidden, type Guard } from './guard';
 import type { Jurisdiction, Viewer } from './viewer';
 import type { Permission } from './roles';
 
-// Authorization in one place. Every field the API resolves passes `authorize` (a global
-// middleware): root fields by ROOT_RULES, every other field by the rule of the type it belongs
+// Authorization in one place. Every field the API resolves passes the policy (applyPolicy puts
+// it on each field when the schema is built; `authorize` is the whole decision): root fields by ROOT_RULES, every other field by the rule of the type it belongs
 // to (TYPE_RULES) and, for personal data, FIELD_RULES. A ticket is judged against the viewer's
 // jurisdiction whatever path reached it (list, node(id), nested edge, mutation result), and the
 // tickets a mutation names are judged before it runs. A root field or type without a rule is
@@ -254,6 +260,56 @@ const OPEN_PLACE_FIELDS = new Set([
 ]);
 
 const ROOTS = new Set(['Query', 'Mutation', 'Subscription']);
+
+/**
+ * The policy put on the schema's fields once, when the schema is built: for each field the rule
+ * that applies is known then, so a field that needs no check (a connection's, a public type's)
+ * resolves untouched, a field that needs only a permission checks it without a promise, and the
+ * rest (roots, tickets, personal data, field rules, types without a rule) run `authorize`.
+ */
+export function applyPolicy(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const plan = planOf(type.name, field.name);
+      const full = (root: unknown, args: Args, context: Context, info: GraphQLResolveInfo) =>
+        authorize({ root, args, context, info }, async () => resolve(root, args, context, info));
+      if (plan === 'none') continue;
+      else if (plan === 'full') field.resolve = full;
+      else if (plan === 'ticket')
+        // a ticket's own fields: decided by its place, at once; the resident's link by authorize
+        field.resolve = (root: TicketPlace, args, context: Context, info) =>
+          mayReadTicket(context.auth.viewer, root, context.now())
+            ? resolve(root, args, context, info)
+            : full(root, args, context, info);
+      else {
+        const name = `${type.name}.${field.name}`;
+        const open = OPEN_PLACE_FIELDS.has(name);
+        field.resolve = (root, args, context: Context, info) => {
+          const guard = context.auth;
+          if (!(open && guard.viewer.via === 'anonymous')) guard.require(plan, name);
+          return resolve(root, args, context, info);
+        };
+      }
+    }
+  }
+  return schema;
+}
+
+/** What a field needs: nothing, one permission (decided without the object), or `authorize`. */
+function planOf(
+  type: string,
+  fieldName: string,
+): 'none' | 'full' | 'ticket' | Exclude<Need, 'public'> {
+  const field = `${type}.${fieldName}`;
+  if (ROOTS.has(type) || PERSONAL_FIELDS.has(field) || FIELD_RULES[field]) return 'full';
+  const rule = TYPE_RULES[type] ?? (CONTAINER.test(type) ? 'inherit' : undefined);
+  if (rule === 'ticket' && type === 'Ticket') return 'ticket';
+  if (rule === undefined || rule === 'ticket') return 'full';
+  if (rule === 'inherit' || rule === 'public') return 'none';
+  return rule;
+}
 
 export const authorize: MiddlewareFn<Context> = async ({ root, args, info, context }, next) => {
   const type = info.parentType.name;

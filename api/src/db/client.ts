@@ -118,6 +118,8 @@ export async function createDb(options: DbOptions): Promise<Database> {
 }
 
 const UNBUDGETED_FLOOR_MS = 1_000;
+// timestamptz, timestamp, date, interval and the arrays of these and of numeric
+const DRIZZLE_TEXT_TYPES = new Set([1184, 1114, 1082, 1186, 1185, 1115, 1182, 1187, 1231]);
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: pg } = await import('pg');
@@ -190,11 +192,20 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     },
   );
   const dialect = new PgDialect();
+  // values read as rows() reads them (drizzle's node-postgres session): dates, times and
+  // intervals, and their arrays, as PostgreSQL's text
+  const asText = (value: string) => value;
+  const types = {
+    getTypeParser: ((typeId: number, format?: 'text' | 'binary') =>
+      DRIZZLE_TEXT_TYPES.has(typeId)
+        ? asText
+        : pg.types.getTypeParser(typeId, format)) as typeof pg.types.getTypeParser,
+  };
   // named by the text's hash: one text, one name, on every connection that meets it
   database.preparedRows = async <T>(query: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(query);
     const name = `yitu_${hash('sha1', text, 'base64url')}`;
-    return (await pool.query({ name, text, values: params })).rows as T[];
+    return (await pool.query({ name, text, values: params, types })).rows as T[];
   };
   return database;
 }

@@ -85,7 +85,7 @@ const boundaries = defineLoader<
       degrees > 0
         ? sql`ST_SimplifyPreserveTopology(${outline.shape}, ${degrees})`
         : sql`${outline.shape}`;
-    const rows = await ctx.database.rows<{ key: number; g: GeoJsonGeometry }>(sql`
+    const rows = await ctx.database.preparedRows<{ key: number; g: GeoJsonGeometry }>(sql`
       SELECT ${outline.id} AS key, ST_AsGeoJSON(${simplified}, ${sql.raw(String(precision))})::json AS g
       FROM ${outline.table} WHERE ${outline.id} = ANY(${intArray(keys)}::int[])`);
     return alignOne(keys, rows, (r) => r.key);

@@ -6,7 +6,9 @@ import DataLoader from 'dataloader';
 // one statement per field per level, whatever the number of rows. A loader is declared once, at
 // module level (defineLoader); its key and value types travel with the declaration, and the
 // request holds one DataLoader per declaration and variant (a page size, a filter). No names:
-// two modules cannot share, or collide on, a loader by spelling the same string.
+// two modules cannot share, or collide on, a loader by spelling the same string. A loader's
+// statement has one text whatever its keys (they are one int[] parameter), so it runs prepared
+// (Database.preparedRows): planned once per connection, not once per request.
 
 const made = Symbol('loaders');
 
@@ -75,7 +77,11 @@ export function oneByKey<T>(
   map: (row: T) => T,
 ): (ctx: Context, key: number) => Promise<T | null> {
   const loader = defineLoader<number, T | null>(async (ctx, keys) =>
-    alignOne(keys, (await ctx.database.rows<T>(query(intArray(keys), ctx))).map(map), keyOf),
+    alignOne(
+      keys,
+      (await ctx.database.preparedRows<T>(query(intArray(keys), ctx))).map(map),
+      keyOf,
+    ),
   );
   return (ctx, key) => loader(ctx).load(key);
 }
@@ -87,7 +93,11 @@ export function manyByKey<T>(
   map: (row: T) => T,
 ): (ctx: Context, key: number) => Promise<T[]> {
   const loader = defineLoader<number, T[]>(async (ctx, keys) =>
-    alignMany(keys, (await ctx.database.rows<T>(query(intArray(keys), ctx))).map(map), keyOf),
+    alignMany(
+      keys,
+      (await ctx.database.preparedRows<T>(query(intArray(keys), ctx))).map(map),
+      keyOf,
+    ),
   );
   return (ctx, key) => loader(ctx).load(key);
 }

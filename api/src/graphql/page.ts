@@ -15,7 +15,7 @@ export async function fetchPage<T extends { pk: number }>(
   map: (row: T) => T = (row) => row,
 ): Promise<Page<T>> {
   const after = page.afterKey === null ? sql`true` : sql`base.pk > ${page.afterKey}`;
-  const rows = await database.rows<T & { totalCount: number }>(sql`
+  const rows = await database.preparedRows<T & { totalCount: number }>(sql`
     WITH base AS (${base}), total AS (SELECT count(*)::int AS "totalCount" FROM base)
     SELECT total."totalCount", p.*
     FROM total LEFT JOIN LATERAL (
@@ -40,7 +40,9 @@ export function pageByKey<T extends { pk: number }, O = void>(
   const loader = defineLoader<number, Page<T>, { page: KeysetPage; options: O }>(
     async (ctx, keys, { page, options }) => {
       const after = page.afterKey === null ? sql`true` : sql`b.pk > ${page.afterKey}`;
-      const rows = await ctx.database.rows<T & { groupKey: number; groupTotal: number }>(sql`
+      const rows = await ctx.database.preparedRows<
+        T & { groupKey: number; groupTotal: number }
+      >(sql`
         WITH b AS (${query(intArray(keys), ctx, options)}),
           t AS (SELECT ${key} AS "groupKey", count(*)::int AS "groupTotal" FROM b GROUP BY 1)
         SELECT t."groupKey", t."groupTotal", p.*

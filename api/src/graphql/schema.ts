@@ -21,7 +21,7 @@ import {
 import { DataImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { AccountResolver } from '../modules/account/account.resolver';
-import { authorize } from '../auth/policy';
+import { applyPolicy } from '../auth/policy';
 import { Node } from '../modules/node/node.type';
 import { PartyOrganizationResolver } from '../modules/party/party.resolver';
 import { PropertyCompanyResolver } from '../modules/property/property.resolver';
@@ -58,16 +58,16 @@ export const resolvers = [
   DataImportResolver,
 ] as const;
 
-export function buildYituSchema(
+export async function buildYituSchema(
   pubSub: TicketPubSub = createTicketPubSub(),
 ): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     pubSub,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     orphanedTypes: [Node],
-    // every field of every type passes the one authorization policy (auth/policy.ts)
-    globalMiddlewares: [authorize],
   });
+  // every field of every type passes the one authorization policy (auth/policy.ts)
+  return applyPolicy(schema);
 }

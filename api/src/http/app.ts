@@ -3,8 +3,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
 import { sql } from 'drizzle-orm';
 import { repoRoot, type Config } from '../config';
@@ -25,6 +31,7 @@ import { buildYituSchema } from '../graphql/schema';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
 import { authenticate, securityPlugin } from '../auth/http';
+import { SessionMemory } from '../auth/session-memory';
 import { SESSION_COOKIE } from '../auth/credentials';
 import { CREDENTIALS_CHANNEL, serveLiveEvents } from './live';
 import { requestTimeBudget, timeBudgetPlugin } from './budget';
@@ -74,21 +81,26 @@ export async function startApp(
     maxBytes: config.tileCacheBytes,
     log: (m) => console.error(m),
   });
+  // sessions' viewers for a few seconds, for tiles and /graphql; only while this process hears
+  // revocations (below), so a session signed out elsewhere is forgotten at once
+  const listening = options.liveEvents !== false;
+  const sessions = new SessionMemory();
   const tileRouter = tileHandler(
     database,
     tiles,
     now,
     securityHeaderValues(config.basemap)('/tiles/'),
+    sessions,
   );
   first.tiles = tileRouter;
   // a credential signed out or revoked through any process closes its sockets here (and is
-  // forgotten by the tiles' memory of sessions)
+  // forgotten by the memory of sessions)
   const stopRevocations =
     options.liveEvents === false
       ? async () => {}
       : await database.listen(CREDENTIALS_CHANNEL, (pk) => {
           live.closeCredential(Number(pk));
-          tileRouter.forgetCredential(Number(pk));
+          sessions.forget(Number(pk));
         });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -117,6 +129,12 @@ export async function startApp(
         }),
       },
       ApolloServerPluginLandingPageDisabled(),
+      // No field carries a cache hint: Apollo's cache-control plugin (on by default) would wrap
+      // every field's resolution to compute an answer of `no-store` (set below, once). Nothing is
+      // reported to Apollo's services, whatever the environment says.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
     ],
   });
   await apollo.start();
@@ -167,13 +185,24 @@ export async function startApp(
   app.get('/graphql', graphiqlHandler(webDist));
   app.use(
     '/graphql',
+    // a map's answers run to hundreds of kB of coordinates: gzip when the client takes it
+    compression({ threshold: '1kb' }),
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      // answers name people and places: never kept by a cache on the way
+      res.setHeader('cache-control', 'no-store');
+      next();
+    },
     express.json({ limit: BODY_LIMIT }),
     // after the body is read: its budget covers the request's database work only
     requestTimeBudget(config.timeBudgetMs),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
+        const at = now();
+        const request = `${req.method} /graphql`;
         const { viewer, sessionSecret } = await outsideTimeBudget(() =>
-          authenticate(database, req.headers, now(), `${req.method} /graphql`),
+          listening
+            ? sessions.authenticate(database, req.headers, at, request)
+            : authenticate(database, req.headers, at, request),
         ).catch((error: unknown) => {
           // Apollo answers a context's GraphQLError with its status, anything else with 500
           throw error instanceof YituError ? asGraphQLError(error) : error;
@@ -189,7 +218,11 @@ export async function startApp(
               path: '/',
               expires: expiresAt,
             }),
-          clear: () => res.clearCookie(SESSION_COOKIE, { path: '/' }),
+          clear: () => {
+            // signed out: forgotten here at once (other processes by the NOTIFY)
+            if (sessionSecret) sessions.forgetSecret(sessionSecret);
+            res.clearCookie(SESSION_COOKIE, { path: '/' });
+          },
         });
       },
     }),

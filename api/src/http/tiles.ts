@@ -1,11 +1,9 @@
-import { hash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Database } from '../db';
 import { resultOf } from '../auth/audit';
-import { SESSION_COOKIE } from '../auth/credentials';
 import { Guard } from '../auth/guard';
-import { authenticate, readCookie } from '../auth/http';
+import type { SessionMemory } from '../auth/session-memory';
 import type { Viewer } from '../auth/viewer';
 import { badInput, ErrorCode, httpAnswer, YituError } from '../errors';
 import {
@@ -23,13 +21,10 @@ import {
 // contract is at the top of modules/tile/tiles.ts. A map asks for dozens of tiles a second, so
 // tiles are answered by a plain Node handler ahead of Express (app.ts), a cached tile from a
 // prepared answer (its bytes, ETag and gzip made once), and a session's viewer is remembered for
-// a few seconds (dropped at once when the credential is signed out or revoked through any
-// process: the same NOTIFY that closes live sockets). API tokens are authenticated, counted
+// a few seconds (auth/session-memory.ts, shared with /graphql). API tokens are authenticated, counted
 // against their rate and audited on every request, as on /graphql.
 
 const ACTION = 'GET /tiles';
-const SESSION_MEMORY_MS = 10_000;
-const SESSION_MEMORY_SIZE = 10_000;
 const PREFIX = '/tiles/';
 
 function parseInteger(field: string, text: string, max: number): number {
@@ -88,40 +83,6 @@ export function tileRequestOf(
   return { address: { z, x, y }, layers, crs };
 }
 
-/** Session viewers for a few seconds, by a hash of the secret; never anonymous or tokens. */
-class SessionMemory {
-  private readonly viewers = new Map<string, { viewer: Viewer; until: number }>();
-
-  private static keyOf(secret: string) {
-    return hash('sha256', secret, 'base64url');
-  }
-
-  get(secret: string, nowMs: number): Viewer | undefined {
-    const key = SessionMemory.keyOf(secret);
-    const held = this.viewers.get(key);
-    if (!held) return undefined;
-    if (held.until <= nowMs) {
-      this.viewers.delete(key);
-      return undefined;
-    }
-    return held.viewer;
-  }
-
-  set(secret: string, viewer: Viewer, nowMs: number) {
-    if (this.viewers.size >= SESSION_MEMORY_SIZE) this.viewers.clear();
-    const expires = viewer.expiresAt?.getTime() ?? Infinity;
-    this.viewers.set(SessionMemory.keyOf(secret), {
-      viewer,
-      until: Math.min(nowMs + SESSION_MEMORY_MS, expires),
-    });
-  }
-
-  forget(credentialPk: number) {
-    for (const [key, held] of this.viewers)
-      if (held.viewer.credentialPk === credentialPk) this.viewers.delete(key);
-  }
-}
-
 /** Whether Accept-Encoding takes gzip (and not at q=0). */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
@@ -147,7 +108,6 @@ function matches(asked: string, tags: readonly (string | null)[]): boolean {
 export interface TileHandler {
   /** Answers a /tiles request (true), or leaves it to the app (false). */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
-  forgetCredential(credentialPk: number): void;
 }
 
 export function tileHandler(
@@ -156,18 +116,11 @@ export function tileHandler(
   now: () => Date,
   /** Headers every answer carries (http/headers.ts). */
   common: Record<string, string>,
+  /** Session viewers remembered for a few seconds, shared with /graphql (auth/session-memory.ts). */
+  sessions: SessionMemory,
 ): TileHandler {
-  const sessions = new SessionMemory();
-  const viewerOf = async (headers: IncomingHttpHeaders, at: Date): Promise<Viewer> => {
-    const secret = headers.authorization ? null : readCookie(headers.cookie, SESSION_COOKIE);
-    if (secret) {
-      const known = sessions.get(secret, at.getTime());
-      if (known) return known;
-    }
-    const { viewer } = await authenticate(database, headers, at, ACTION);
-    if (secret && viewer.via === 'session') sessions.set(secret, viewer, at.getTime());
-    return viewer;
-  };
+  const viewerOf = async (headers: IncomingHttpHeaders, at: Date): Promise<Viewer> =>
+    (await sessions.authenticate(database, headers, at, ACTION)).viewer;
 
   const base = {
     ...common,
@@ -285,6 +238,5 @@ export function tileHandler(
       });
       return true;
     },
-    forgetCredential: (pk) => sessions.forget(pk),
   };
 }

@@ -73,7 +73,8 @@ export async function compoundByCode(ctx: Context, code: string): Promise<Compou
 /** The live compound whose boundary covers the point, if any. */
 export async function compoundAt(ctx: Context, lon: number, lat: number): Promise<Compound | null> {
   checkLonLat(lon, lat);
-  const rows = await ctx.database.rows<Compound>(sql`
+  // a map's click: one text whatever the point, planned once per connection
+  const rows = await ctx.database.preparedRows<Compound>(sql`
     SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
       AND ${c.retiredAt} IS NULL
     ORDER BY ${c.id} LIMIT 1`);

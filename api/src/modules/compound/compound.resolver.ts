@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../../graphql/selection';
+import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root, Info } from 'type-graphql';
 import { keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
@@ -130,7 +132,7 @@ export class CompoundResolver {
   }
 
   @FieldResolver(() => PlaceStats)
-  stats(@Root() c: Compound, @Ctx() ctx: Context) {
-    return compoundStats(ctx, c.pk);
+  stats(@Root() c: Compound, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return compoundStats(ctx, c.pk, selectedFields(info));
   }
 }

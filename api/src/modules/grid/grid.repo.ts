@@ -63,7 +63,8 @@ export async function gridAt(
   micro: boolean,
 ): Promise<Grid | null> {
   checkLonLat(lon, lat);
-  const rows = await ctx.database.rows<Grid>(sql`
+  // a map's click: one text whatever the point, planned once per connection
+  const rows = await ctx.database.preparedRows<Grid>(sql`
     SELECT ${columns} FROM ${grids} ${g} WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)})
       AND ${g.retiredAt} IS NULL
     ORDER BY (${g.parentId} IS NOT NULL) = ${micro} DESC, ${g.id} LIMIT 1`);

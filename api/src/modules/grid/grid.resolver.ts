@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../../graphql/selection';
+import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root, Info } from 'type-graphql';
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
@@ -131,8 +133,8 @@ export class GridResolver {
   }
 
   @FieldResolver(() => PlaceStats)
-  stats(@Root() g: Grid, @Ctx() ctx: Context) {
-    return gridStats(ctx, g.pk);
+  stats(@Root() g: Grid, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return gridStats(ctx, g.pk, selectedFields(info));
   }
 }
 

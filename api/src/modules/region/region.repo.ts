@@ -6,7 +6,7 @@ import type { Context } from '../../graphql/context';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
 import { loadBoundary, type GeometryArgs } from '../../graphql/geometry';
 import { toGlobalId } from '../../graphql/ids';
-import { manyByKey, oneByKey } from '../../graphql/loaders';
+import { alignOne, defineLoader, intArray, manyByKey } from '../../graphql/loaders';
 import { fetchPage } from '../../graphql/page';
 import type { Region, RegionLevel } from './region.type';
 
@@ -40,11 +40,21 @@ export async function listRegions(
 export const regionBoundary = (ctx: Context, pk: number, args: GeometryArgs) =>
   loadBoundary(ctx, { table: regions, id: regions.id, shape: regions.boundary }, pk, args);
 
-export const regionById = oneByKey<Region>(
-  (keys) => sql`SELECT ${columns} FROM ${regions} ${r} WHERE ${r.id} = ANY(${keys}::int[])`,
-  (row) => row.pk,
-  withId,
-);
+// A region comes with the regions above it (a community with its street and district, a few
+// rows): a list of compounds → community → parent is one statement, not one per level.
+const regionsAndAbove = defineLoader<number, Region | null>(async (ctx, keys) => {
+  const rows = await ctx.database.preparedRows<Region>(sql`
+    WITH RECURSIVE up AS (
+      SELECT id, parent_id FROM ${regions} WHERE id = ANY(${intArray(keys)}::int[])
+      UNION SELECT p.id, p.parent_id FROM ${regions} p JOIN up ON p.id = up.parent_id)
+    SELECT ${columns} FROM ${regions} ${r} WHERE ${r.id} IN (SELECT id FROM up)`);
+  const found = rows.map(withId);
+  const loader = regionsAndAbove(ctx);
+  for (const region of found) loader.prime(region.pk, region);
+  return alignOne(keys, found, (row) => row.pk);
+});
+
+export const regionById = (ctx: Context, pk: number) => regionsAndAbove(ctx).load(pk);
 
 export const regionChildren = manyByKey<Region>(
   (keys) => sql`

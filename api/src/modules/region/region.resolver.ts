@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../../graphql/selection';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, Info } from 'type-graphql';
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { GeometryArgs } from '../../graphql/geometry';
@@ -71,7 +73,7 @@ export class RegionResolver {
   }
 
   @FieldResolver(() => PlaceStats)
-  stats(@Root() region: Region, @Ctx() ctx: Context) {
-    return regionStats(ctx, region.pk);
+  stats(@Root() region: Region, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return regionStats(ctx, region.pk, selectedFields(info));
   }
 }

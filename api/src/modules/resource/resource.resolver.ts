@@ -1,4 +1,17 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../../graphql/selection';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  Float,
+  Int,
+  Query,
+  Resolver,
+  Root,
+  Info,
+} from 'type-graphql';
 import { Connection, keyset, PageArgs } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { PlaceFilter } from '../../graphql/filter';
@@ -105,8 +118,8 @@ export class ResourceResolver {
   @FieldResolver(() => PlaceStats, {
     description: 'Its record on the tickets it was dispatched to.',
   })
-  stats(@Root() r: Resource, @Ctx() ctx: Context) {
-    return resourceStats(ctx, r.pk);
+  stats(@Root() r: Resource, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return resourceStats(ctx, r.pk, selectedFields(info));
   }
 
   @FieldResolver(() => [ResourceClaim], { description: 'Zones it claimed (认领责任区).' })

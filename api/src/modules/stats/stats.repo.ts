@@ -32,28 +32,44 @@ const returnVisits = (which: SQL) => sql`
    WHERE ${v.type} = 'RETURN_VISIT' AND ${v.ticketId} = ANY(array_agg(${t.id})) AND ${which})`;
 
 // The figures over a set of tickets `t`, grouped by `key`. One formula for every kind of place,
-// judged at the product's clock (what is overdue, what was due).
-const figures = (now: Date) => sql`
-  count(${t.id})::int AS "totalTickets",
-  count(${t.id}) FILTER (WHERE ${openTicket})::int AS "openTickets",
-  count(${t.id}) FILTER (WHERE ${overdueTicket(now)})::int AS "overdueTickets",
-  count(${t.id}) FILTER (WHERE ${t.status} = 'CLOSED')::int AS "closedTickets",
-  count(${t.id}) FILTER (WHERE ${t.status} = 'SUSPENDED')::int AS "suspendedTickets",
-  (count(${t.id}) FILTER (WHERE ${t.status} = 'CLOSED'))::float8
+// judged at the product's clock (what is overdue, what was due). A query computes only the
+// figures it asks for (rework reads every closed ticket's events: never for a map's count).
+const closed = sql`${t.status} = 'CLOSED'`;
+const FIGURES: Record<keyof PlaceStats, (now: Date) => SQL> = {
+  totalTickets: () => sql`count(${t.id})::int`,
+  openTickets: () => sql`count(${t.id}) FILTER (WHERE ${openTicket})::int`,
+  overdueTickets: (now) => sql`count(${t.id}) FILTER (WHERE ${overdueTicket(now)})::int`,
+  closedTickets: () => sql`count(${t.id}) FILTER (WHERE ${closed})::int`,
+  suspendedTickets: () => sql`count(${t.id}) FILTER (WHERE ${t.status} = 'SUSPENDED')::int`,
+  resolutionRate: (now) => sql`(count(${t.id}) FILTER (WHERE ${closed}))::float8
     / NULLIF(count(${t.id}) FILTER (WHERE ${t.status} <> 'SUSPENDED' AND ${t.status} NOT IN ('REJECTED', 'TRANSFERRED')
-                                  AND (${t.status} = 'CLOSED' OR ${t.resolveBy} < ${now.toISOString()}::timestamptz)), 0) AS "resolutionRate",
-  (count(${t.id}) FILTER (WHERE ${t.status} = 'CLOSED' AND ${t.resolvedAt} <= ${t.resolveBy}))::float8
-    / NULLIF(count(${t.id}) FILTER (WHERE ${t.status} = 'CLOSED'), 0) AS "onTimeRate",
-  (count(${t.id}) FILTER (WHERE ${t.satisfaction} >= 4))::float8
-    / NULLIF(count(${t.satisfaction}), 0) AS "satisfactionRate",
-  ${returnVisits(sql`true`)}::int AS "returnVisits",
-  ${returnVisits(sql`(${v.data}->>'rating')::int >= 4`)}::float8
-    / NULLIF(${returnVisits(sql`true`)}, 0) AS "returnVisitSatisfactionRate",
-  (count(${t.id}) FILTER (WHERE ${t.status} = 'CLOSED' AND EXISTS (
+                                  AND (${closed} OR ${t.resolveBy} < ${now.toISOString()}::timestamptz)), 0)`,
+  onTimeRate:
+    () => sql`(count(${t.id}) FILTER (WHERE ${closed} AND ${t.resolvedAt} <= ${t.resolveBy}))::float8
+    / NULLIF(count(${t.id}) FILTER (WHERE ${closed}), 0)`,
+  satisfactionRate: () => sql`(count(${t.id}) FILTER (WHERE ${t.satisfaction} >= 4))::float8
+    / NULLIF(count(${t.satisfaction}), 0)`,
+  returnVisits: () => sql`${returnVisits(sql`true`)}::int`,
+  returnVisitSatisfactionRate:
+    () => sql`${returnVisits(sql`(${v.data}->>'rating')::int >= 4`)}::float8
+    / NULLIF(${returnVisits(sql`true`)}, 0)`,
+  reworkRate: () => sql`(count(${t.id}) FILTER (WHERE ${closed} AND EXISTS (
      SELECT 1 FROM ${ticketEvents} ${f} WHERE ${f.ticketId} = ${t.id} AND ${f.type} IN ('VERIFY_FAIL'))))::float8
-    / NULLIF(count(${t.id}) FILTER (WHERE ${t.status} = 'CLOSED'), 0) AS "reworkRate",
-  (avg(extract(epoch FROM ${t.acceptedAt} - ${t.reportedAt})) / 3600)::float8 AS "meanResponseHours",
-  (avg(extract(epoch FROM ${t.resolvedAt} - ${t.reportedAt})) / 3600)::float8 AS "meanResolutionHours"`;
+    / NULLIF(count(${t.id}) FILTER (WHERE ${closed}), 0)`,
+  meanResponseHours: () =>
+    sql`(avg(extract(epoch FROM ${t.acceptedAt} - ${t.reportedAt})) / 3600)::float8`,
+  meanResolutionHours: () =>
+    sql`(avg(extract(epoch FROM ${t.resolvedAt} - ${t.reportedAt})) / 3600)::float8`,
+};
+type Figure = keyof PlaceStats;
+const ALL = Object.keys(FIGURES) as Figure[];
+
+/** The figures among `asked` (field names), in one order: what keys a loader's variant. */
+const figuresAsked = (asked: ReadonlySet<string>): Figure[] => ALL.filter((f) => asked.has(f));
+
+/** The columns of the figures wanted, each after a comma (none: the key alone). */
+const figures = (now: Date, wanted: readonly Figure[] = ALL) =>
+  sql.join(wanted.map((figure) => sql`, ${FIGURES[figure](now)} AS ${sql.identifier(figure)}`));
 
 type Row = PlaceStats & { key: number };
 const empty = (): PlaceStats => ({
@@ -72,37 +88,47 @@ const empty = (): PlaceStats => ({
   meanResolutionHours: null,
 });
 
-/** A loader of figures per place: `query` selects each place's figures under `key`. */
-function statsLoader(query: (keys: string, ctx: Context) => SQL) {
-  const loader = defineLoader<number, PlaceStats>(async (ctx, keys) => {
-    const rows = await ctx.database.rows<Row>(query(intArray(keys), ctx));
-    return alignOne(keys, rows, (row) => row.key).map((row) => (row ? { ...row } : empty()));
-  });
-  return (ctx: Context, pk: number) => loader(ctx).load(pk);
+/**
+ * A loader of figures per place: `query` selects each place's figures (the columns it is given)
+ * under `key`. Asked for some figures, it computes those (the others read as when no ticket
+ * counts); one statement per set of figures asked, whatever the number of places.
+ */
+function statsLoader(query: (keys: string, columns: SQL) => SQL) {
+  const loader = defineLoader<number, PlaceStats, Figure[]>(
+    async (ctx, keys, wanted) => {
+      const rows = await ctx.database.preparedRows<Row>(
+        query(intArray(keys), figures(ctx.now(), wanted)),
+      );
+      return alignOne(keys, rows, (row) => row.key).map((row) => ({ ...empty(), ...row }));
+    },
+    (wanted) => wanted.join(','),
+  );
+  return (ctx: Context, pk: number, asked: ReadonlySet<string> = new Set(ALL)) =>
+    loader(ctx, figuresAsked(asked)).load(pk);
 }
 
 export const compoundStats = statsLoader(
-  (keys, ctx) => sql`
-    SELECT ${c.id} AS key, ${figures(ctx.now())}
+  (keys, columns) => sql`
+    SELECT ${c.id} AS key${columns}
     FROM ${compounds} ${c} LEFT JOIN ${tickets} ${t} ON ${t.compoundId} = ${c.id}
     WHERE ${c.id} = ANY(${keys}::int[]) GROUP BY ${c.id}`,
 );
 
 // Tickets record their top-level grid; a micro-grid's tickets are those its shape covers.
 export const gridStats = statsLoader(
-  (keys, ctx) => sql`
-    SELECT ${g.id} AS key, ${figures(ctx.now())}
+  (keys, columns) => sql`
+    SELECT ${g.id} AS key${columns}
     FROM ${grids} ${g} LEFT JOIN ${tickets} ${t} ON ${t.gridId} = ${g.id}
     WHERE ${g.id} = ANY(${keys}::int[]) AND ${g.parentId} IS NULL GROUP BY ${g.id}
     UNION ALL
-    SELECT ${g.id} AS key, ${figures(ctx.now())}
+    SELECT ${g.id} AS key${columns}
     FROM ${grids} ${g} LEFT JOIN ${tickets} ${t} ON ST_Covers(${g.boundary}, ${t.location})
     WHERE ${g.id} = ANY(${keys}::int[]) AND ${g.parentId} IS NOT NULL GROUP BY ${g.id}`,
 );
 
 export const regionStats = statsLoader(
-  (keys, ctx) => sql`
-    SELECT ${r.id} AS key, ${figures(ctx.now())}
+  (keys, columns) => sql`
+    SELECT ${r.id} AS key${columns}
     FROM ${regions} ${r}
     LEFT JOIN ${tickets} ${t} ON ${t.communityId} IN ${regionAndBelow(sql`${r.id}`)}
     WHERE ${r.id} = ANY(${keys}::int[]) GROUP BY ${r.id}`,
@@ -112,7 +138,7 @@ const categoryFigures = manyByKey<
   PlaceStats & { key: number; categoryCode: string; categoryName: string }
 >(
   (keys, ctx) => sql`
-      SELECT ${r.id} AS key, ${k.code} AS "categoryCode", ${k.nameZh} AS "categoryName", ${figures(ctx.now())}
+      SELECT ${r.id} AS key, ${k.code} AS "categoryCode", ${k.nameZh} AS "categoryName"${figures(ctx.now())}
       FROM ${regions} ${r} CROSS JOIN ${categories} ${k}
       LEFT JOIN ${tickets} ${t} ON ${t.categoryCode} = ${k.code} AND ${t.communityId} IN ${regionAndBelow(sql`${r.id}`)}
       WHERE ${r.id} = ANY(${keys}::int[])
@@ -133,8 +159,8 @@ export const figuresByCategory = (ctx: Context, regionPk: number) =>
 
 /** A resource's record: the tickets it was dispatched to and did not decline. */
 export const resourceStats = statsLoader(
-  (keys, ctx) => sql`
-    SELECT ${s.id} AS key, ${figures(ctx.now())}
+  (keys, columns) => sql`
+    SELECT ${s.id} AS key${columns}
     FROM ${resources} ${s}
     LEFT JOIN ${ticketAssignments} ${a} ON ${a.resourceId} = ${s.id} AND ${a.status} <> 'DECLINED'
     LEFT JOIN ${tickets} ${t} ON ${t.id} = ${a.ticketId}
