@@ -50,6 +50,13 @@ export class SessionMemory {
     this.viewers.delete(SessionMemory.keyOf(secret));
   }
 
+  /** The viewer of a session cookie remembered here, or undefined (then `authenticate`). */
+  remembered(headers: IncomingHttpHeaders, at: Date): Viewer | undefined {
+    if (headers.authorization) return undefined;
+    const secret = readCookie(headers.cookie, SESSION_COOKIE);
+    return secret ? this.get(secret, at.getTime()) : undefined;
+  }
+
   /** `authenticate` (auth/http.ts), a remembered session's viewer without the look-up. */
   async authenticate(
     database: Database,
