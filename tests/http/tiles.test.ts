@@ -562,6 +562,17 @@ describe(`vector tiles over HTTP (${engineName()})`, () => {
     const a10 = tileAt(centre!.lon, centre!.lat, 10);
     const shapes = (await tileAs(command, a10, 'compounds')).layers.compounds!;
     expect([...shapes.values()][0]!.type).toBe(3);
+    // communities' shapes also start at zoom 10: further out, the district and streets only
+    const levels = async (z: number) =>
+      new Set(
+        [
+          ...(
+            await tileAs(command, tileAt(centre!.lon, centre!.lat, z), 'regions')
+          ).layers.regions!.values(),
+        ].map((f) => f.properties.level),
+      );
+    expect(await levels(8)).toEqual(new Set(['DISTRICT', 'STREET']));
+    expect(await levels(10)).toEqual(new Set(['DISTRICT', 'STREET', 'COMMUNITY']));
     const a5 = tileAt(centre!.lon, centre!.lat, 5);
     expect((await tileAs(command, a5, 'compounds')).layers.compounds).toBeUndefined();
   });

@@ -108,6 +108,10 @@ export const CLUSTER_CELLS = 8;
 /** The last zoom of ticket clusters: from the next one every open ticket is its own point. */
 export const CLUSTER_MAX_ZOOM = 12;
 
+/** Communities' shapes from this zoom; further out (a city of thousands of them) the district
+ * and streets only, as grids start here too. */
+export const COMMUNITY_AREA_MIN_ZOOM = 10;
+
 /** Communities' names from this zoom (the map shows them from 12.5); streets' at every zoom. */
 export const COMMUNITY_LABEL_MIN_ZOOM = 12;
 
@@ -132,7 +136,8 @@ export const LAYER_SPECS: Record<TileLayer, LayerSpec> = {
       SELECT r.id AS fid, ${globalId('Region', sql`r.id`)} AS id, r.code, r.name,
         r.level::text AS level, COALESCE((r.metadata->>'synthetic')::boolean, false) AS synthetic,
         ${area(sql`r.boundary`, q)} AS g, NULL::timestamptz AS due
-      FROM regions r WHERE ${near(sql`r.boundary`, q)}`,
+      FROM regions r WHERE ${near(sql`r.boundary`, q)}
+        ${q.tile.z < COMMUNITY_AREA_MIN_ZOOM ? sql`AND r.level <> 'COMMUNITY'` : sql``}`,
   },
   // one point per street and community for its name, the centre of the largest circle inside
   // it (PostGIS, kept in regions.label_point), the same in every tile: a name is drawn once,

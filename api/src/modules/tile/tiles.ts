@@ -43,7 +43,8 @@ import {
 //         its deadline (overdue), a property company's 红色物业 mark. Invalidation reaches every
 //         API process (LISTEN/NOTIFY).
 // Layers  (feature id = the row's integer key; `id` = the API's global id for node(id))
-//   regions    z ≥ 0   id, code, name, level (DISTRICT|STREET|COMMUNITY), synthetic: bool
+//   regions    z ≥ 0   id, code, name, level (DISTRICT|STREET|COMMUNITY), synthetic: bool;
+//                      communities from z 10
 //   labels     z ≥ 0   one point per street (communities from z 12) for its name: id, code,
 //                      name, level
 //   grids      z ≥ 10  id, code, name, micro: bool, parentCode (micro-grids only)
