@@ -105,6 +105,19 @@ function matches(asked: string, tags: readonly (string | null)[]): boolean {
   return false;
 }
 
+/** A /tiles URL's path after the prefix (decoded; '' when it cannot be) and its query. */
+function partsOf(url: string) {
+  const cut = url.indexOf('?');
+  const query = cut < 0 ? {} : parseQuery(url.slice(cut + 1));
+  let path: string;
+  try {
+    path = decodeURIComponent(url.slice(PREFIX.length, cut < 0 ? undefined : cut));
+  } catch {
+    path = '';
+  }
+  return { path, query };
+}
+
 export interface TileHandler {
   /** Answers a /tiles request (true), or leaves it to the app (false). */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
@@ -183,14 +196,7 @@ export function tileHandler(
   async function serve(req: IncomingMessage, res: ServerResponse, url: string) {
     const started = performance.now();
     const at = now();
-    const cut = url.indexOf('?');
-    const query = cut < 0 ? {} : parseQuery(url.slice(cut + 1));
-    let path: string;
-    try {
-      path = decodeURIComponent(url.slice(PREFIX.length, cut < 0 ? undefined : cut));
-    } catch {
-      path = '';
-    }
+    const { path, query } = partsOf(url);
     let viewer: Viewer;
     try {
       viewer = await viewerOf(req.headers, at);
@@ -236,12 +242,10 @@ export function tileHandler(
     const started = performance.now();
     const at = now();
     const viewer = sessions.remembered(req.headers, at);
-    if (!viewer || url.includes('%')) return false;
+    if (!viewer) return false;
     try {
       new Guard(viewer, database, now).require('places:read', 'map tiles');
-      const cut = url.indexOf('?');
-      const query = cut < 0 ? {} : parseQuery(url.slice(cut + 1));
-      const path = url.slice(PREFIX.length, cut < 0 ? undefined : cut);
+      const { path, query } = partsOf(url);
       const { address, layers, crs } = tileRequestOf(path, query.layers, query.crs);
       const tile = tiles.cachedTile(viewer, address, layers, crs, at);
       if (!tile) return false;
