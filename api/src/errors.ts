@@ -123,8 +123,18 @@ export function asGraphQLError(error: YituError, nodes?: readonly ASTNode[]): Gr
 }
 
 /** The YituError an error is or stands for (a spent time budget is a TIMEOUT), or null. */
+/**
+ * What was thrown, under the errors that carry it: graphql-js's and graphql-jit's (the executor,
+ * graphql/executor.ts) located errors, and Apollo's wrapping of either.
+ */
+export function thrownOf(error: unknown): unknown {
+  let at = error;
+  while (at instanceof Object && 'originalError' in at && at.originalError) at = at.originalError;
+  return at;
+}
+
 export function yituErrorOf(error: unknown): YituError | null {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const original = thrownOf(error);
   const budget = timeBudgetOf(original);
   if (budget)
     return new YituError(ErrorCode.TIMEOUT, budget.message, undefined, 'TIME_BUDGET', {
@@ -160,8 +170,7 @@ export function formatError(
   // it, and nothing else
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR)
     return { ...formatted, extensions: { code } };
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  logInternal(original ?? error);
+  logInternal(thrownOf(error));
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),

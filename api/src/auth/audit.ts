@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import type { Database } from '../db';
 import type { Context } from '../graphql/context';
-import { YituError } from '../errors';
+import { yituErrorOf } from '../errors';
 import { fromGlobalId } from '../graphql/ids';
 import { fragmentsOf } from '../graphql/limits';
 import { storableText } from '../graphql/text';
@@ -110,12 +110,7 @@ function isYituId(value: string): boolean {
 
 /** An error as a line's result: its code and reason. */
 export function resultOf(error: unknown): string {
-  const original =
-    error instanceof YituError
-      ? error
-      : error instanceof GraphQLError && error.originalError instanceof YituError
-        ? error.originalError
-        : null;
+  const original = yituErrorOf(error);
   const extensions = error instanceof GraphQLError ? error.extensions : {};
   const code = original?.code ?? extensions.code ?? 'INTERNAL_SERVER_ERROR';
   const reason = original?.reason ?? extensions.reason;

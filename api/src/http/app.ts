@@ -28,6 +28,7 @@ import { exportRoutes } from './exports';
 import { tileHandler, type TileHandler } from './tiles';
 import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
+import { compiledExecution } from '../graphql/executor';
 import { createTicketPubSub, relayTicketEvents } from '../modules/ticket/ticket-events';
 import { createCalendar } from '../modules/ticket/working-calendar';
 import { authenticate, securityPlugin } from '../auth/http';
@@ -103,7 +104,8 @@ export async function startApp(
           sessions.forget(Number(pk));
         });
   const apollo = new ApolloServer<Context>({
-    schema,
+    // the schema, run by compiled operations (graphql/executor.ts)
+    gateway: compiledExecution(schema),
     // internals (stack traces, failing SQL and its parameters) go to the server's log, never
     // to the caller, in every mode
     includeStacktraceInErrorResponses: false,
