@@ -52,6 +52,12 @@ const PARAMETER: Record<string, string> = {
   categoryCode: 'service_code',
 };
 
+/** The token scope that grants a permission an Open311 method needs, for the caller's error. */
+const SCOPE: Record<string, string> = {
+  'tickets:report': 'write:tickets',
+  'tickets:read': 'read:tickets',
+};
+
 function statusOf(error: YituError): number {
   // the spec answers a missing or bad api_key, and one without the right, with 403
   if (error.code === ErrorCode.UNAUTHENTICATED || error.code === ErrorCode.FORBIDDEN) return 403;
@@ -212,7 +218,13 @@ export function open311Routes(deps: Open311Deps): express.Router {
         const viewer = await deps.viewerOf(headers, action);
         guard = new Guard(viewer, database, now);
         const need = OPEN311_RULES[which];
-        if (need !== 'public') guard.require(need, `Open311 ${which}`);
+        if (need !== 'public' && !viewer.permissions.has(need))
+          throw new YituError(
+            viewer.via === 'anonymous' ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN,
+            `${which === 'createRequest' ? 'filing a request' : 'reading requests'} needs an api_key with the ${SCOPE[need]} scope`,
+            'api_key',
+            viewer.via === 'anonymous' ? 'API_KEY_REQUIRED' : 'NO_PERMISSION',
+          );
         Object.assign(call, {
           guard,
           params,
