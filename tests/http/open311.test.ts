@@ -5,6 +5,7 @@ import { createAccount } from '@yitu/api/testing';
 import { clientAs, DEMO_PASSWORD, issueToken } from '../support/auth';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
+import { testNow } from '../support/clock';
 
 // Open311 GeoReport v2 over HTTP, as an outside civic tool speaks it: every method in JSON and
 // XML (parsed back, and checked well-formed), its errors, the date window, token scopes and
@@ -251,6 +252,21 @@ describe(`Open311 GeoReport v2 on ${engineName()}`, () => {
     },
   );
 
+  it('takes a JSON body too, with lat and long as numbers, and answers an empty list in XML', async () => {
+    const response = await fetch(url('requests.json'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...report({ address_id: '' }), lat: home.lat, long: home.lon }),
+    });
+    expect(response.status).toBe(201);
+    const empty = await get('requests', 'xml', {
+      api_key: reader,
+      service_request_id: 'T19990101-000001',
+    });
+    expect(empty.status).toBe(200);
+    expect(rows(empty, 'service_requests', 'request')).toEqual([]);
+  });
+
   it('keeps the reporter’s contact as personal data: staff see it masked, the audit log never', async () => {
     const filed = await post(
       'json',
@@ -301,7 +317,7 @@ describe(`Open311 GeoReport v2 on ${engineName()}`, () => {
       ];
       const lastHour = {
         api_key: reader,
-        start_date: new Date(Date.now() - 3_600_000).toISOString(),
+        start_date: new Date(testNow().getTime() - 3_600_000).toISOString(),
       };
       const before = await get('requests', 'json', lastHour);
       for (const [params, why] of cases) {
@@ -354,7 +370,7 @@ describe(`Open311 GeoReport v2 on ${engineName()}`, () => {
       );
       expect(all.length).toBeGreaterThan(0);
       expect(all.length).toBeLessThanOrEqual(1000);
-      const now = Date.now();
+      const now = testNow().getTime();
       for (const r of all) {
         const at = Date.parse(String(r.requested_datetime));
         expect(at).toBeGreaterThanOrEqual(now - 90 * 86_400_000 - 60_000);

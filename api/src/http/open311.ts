@@ -90,6 +90,8 @@ type Params = Record<string, unknown>;
 function param(params: Params, name: string): string | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
+  // a JSON body may send lat and long as numbers
+  if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') throw badInput(name, 'ONCE', `give ${name} once, as text`);
   return value;
 }
