@@ -563,4 +563,21 @@ describe(`Open311 GeoReport v2 on ${engineName()}`, () => {
       status_notes: '已归档 Closed',
     });
   });
+
+  // last: it restarts the server
+  it('stops a request at its time budget with 503, filing nothing', async () => {
+    const lastHour = {
+      api_key: reader,
+      start_date: new Date(testNow().getTime() - 3_600_000).toISOString(),
+    };
+    const before = rows(await get('requests', 'json', lastHour), '', '').length;
+    // a budget of 1 ms: the first statement spends it, every later one is refused
+    server = await server.restart({ YITU_TIME_BUDGET_MS: '1' });
+    const answer = await post('xml', report());
+    server = await server.restart({ YITU_TIME_BUDGET_MS: '5000' });
+    expect(answer.status).toBe(503);
+    expect(errorsOf(answer)[0]).toMatchObject({ code: '503' });
+    expect(String(errorsOf(answer)[0]!.description)).toContain('TIME_BUDGET');
+    expect(rows(await get('requests', 'json', lastHour), '', '').length).toBe(before);
+  }, 240_000);
 });

@@ -184,6 +184,8 @@ export async function startApp(
   // Open311 GeoReport v2 for outside civic tools: tokens only (api_key), never the session cookie
   app.use(
     '/open311/v2',
+    // each request's database time is budgeted as a GraphQL request's is (http/budget.ts)
+    requestTimeBudget(config.timeBudgetMs),
     open311Routes({
       database,
       calendar,

@@ -6,7 +6,15 @@ import { Guard } from '../auth/guard';
 import { OPEN311_RULES, type Open311Method } from '../auth/policy';
 import type { Viewer } from '../auth/viewer';
 import { toGlobalId } from '../graphql/ids';
-import { badInput, ErrorCode, HTTP_STATUS, logInternalError, YituError } from '../errors';
+import { outsideTimeBudget, settleTimeBudget } from '../db/budget';
+import {
+  badInput,
+  ErrorCode,
+  HTTP_STATUS,
+  logInternalError,
+  yituErrorOf,
+  YituError,
+} from '../errors';
 import {
   CONTENT_TYPE,
   errorBody,
@@ -168,7 +176,6 @@ interface Call {
   guard: Guard;
   params: Params;
   format: Open311Format;
-  name: string;
   base: string;
   /** Set when the answer was audited already (a change writes its line in its transaction). */
   audited: boolean;
@@ -217,7 +224,8 @@ export function open311Routes(deps: Open311Deps): express.Router {
             ? { authorization: req.headers.authorization }
             : {};
         const [which, run] = pick(file.name);
-        const viewer = await deps.viewerOf(headers, action);
+        // knowing who asks is not the asker's database time (as on /graphql)
+        const viewer = await outsideTimeBudget(() => deps.viewerOf(headers, action));
         guard = new Guard(viewer, database, now);
         const need = OPEN311_RULES[which];
         if (need !== 'public' && !viewer.permissions.has(need))
@@ -231,16 +239,20 @@ export function open311Routes(deps: Open311Deps): express.Router {
           guard,
           params,
           format,
-          name: file.name,
           base: `${req.protocol}://${req.get('host')}${PREFIX}`,
         });
         const out = await run(call);
+        // the answer is decided: its audit line is bookkeeping, never refused for time
+        settleTimeBudget();
         if (!call.audited && (viewer.via === 'token' || req.method === 'POST'))
           await guard.audit({ action, result: 'OK', details: readDetails(params) });
         answer(res, format, out.status ?? 200, out.body);
-      } catch (error) {
-        if (!(error instanceof YituError)) {
-          logInternalError(error);
+      } catch (thrown) {
+        settleTimeBudget();
+        // a request stopped at its time budget is a TIMEOUT (503), as on /graphql
+        const error = yituErrorOf(thrown);
+        if (!error) {
+          logInternalError(thrown);
           return refuse(
             res,
             format,
@@ -354,16 +366,20 @@ export function open311Routes(deps: Open311Deps): express.Router {
     const report = reportOf(call.params);
     const at = now();
     // the ticket and its audit line commit together, or neither
-    const record = await database.transaction(async (tx) => {
-      const created = await createRequest(tx, report, call.guard.actor, at, calendar);
-      await writeAudit(tx, call.guard.viewer, at, {
-        action: `POST ${PREFIX}/requests`,
-        target: toGlobalId('Ticket', created.reported.ticketId),
-        result: 'OK',
-        details: reportDetails(call.params),
-      });
-      return created.record;
-    });
+    const record = await createRequest(
+      database,
+      report,
+      call.guard.actor,
+      at,
+      calendar,
+      (tx, ticketId) =>
+        writeAudit(tx, call.guard.viewer, at, {
+          action: `POST ${PREFIX}/requests`,
+          target: toGlobalId('Ticket', ticketId),
+          result: 'OK',
+          details: reportDetails(call.params),
+        }),
+    );
     call.audited = true;
     return { status: 201, body: { root: 'service_requests', item: 'request', list: [record] } };
   };

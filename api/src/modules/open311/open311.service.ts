@@ -7,7 +7,7 @@ import { ticketScope } from '../../auth/policy';
 import type { Viewer } from '../../auth/viewer';
 import { openTicket, t } from '../ticket/ticket-sql';
 import type { TicketStatus } from '../ticket/ticket-status';
-import { reportTicket, type Reported } from '../ticket/ticket.service';
+import { reportTicket } from '../ticket/ticket.service';
 import type { WorkingCalendar } from '../ticket/working-calendar';
 import type { Open311Record } from './open311.format';
 import { chinaTime, MAX_IDS, personName, type RequestQuery } from './open311.params';
@@ -158,7 +158,9 @@ export async function createRequest(
   actor: string,
   now: Date,
   calendar: WorkingCalendar,
-): Promise<{ reported: Reported; record: Open311Record }> {
+  /** Writes the change's audit line in its transaction: the ticket and its line, or neither. */
+  audit: (tx: Database, ticketId: number) => Promise<void>,
+): Promise<Open311Record> {
   const [category] = await categoryRows(database, report.serviceCode);
   if (!category)
     throw badInput(
@@ -172,38 +174,40 @@ export async function createRequest(
     if (!(report.long >= -180 && report.long <= 180))
       throw badInput('long', 'OUT_OF_RANGE', 'long must be -180..180');
   }
+  // the checks read outside the change: its transaction holds the writes only
   const place = await placeOf(database, report);
-  const reported = await reportTicket(
-    database,
-    {
-      compoundCode: place.compoundCode,
-      buildingNumber: place.buildingNumber,
-      lon: report.long,
-      lat: report.lat,
-      categoryCode: category.code,
-      description: report.description,
-      reporterName: personName(report.firstName, report.lastName),
-      reporterPhone: report.phone?.trim() || null,
-      reporterEmail: report.email?.trim() || null,
-      mediaUrl: report.mediaUrl,
-      channel: 'OPEN311',
-      // GeoReport has no idempotency key: every POST is a new report
-      idempotencyKey: `open311-${crypto.randomUUID()}`,
-      actor,
-    },
-    now,
-    calendar,
-  );
-  const [row] = await database.rows<{ code: string }>(
-    sql`SELECT code FROM ${tickets} WHERE id = ${reported.ticketId}`,
-  );
+  const code = await database.transaction(async (tx) => {
+    const reported = await reportTicket(
+      tx,
+      {
+        compoundCode: place.compoundCode,
+        buildingNumber: place.buildingNumber,
+        lon: report.long,
+        lat: report.lat,
+        categoryCode: category.code,
+        description: report.description,
+        reporterName: personName(report.firstName, report.lastName),
+        reporterPhone: report.phone?.trim() || null,
+        reporterEmail: report.email?.trim() || null,
+        mediaUrl: report.mediaUrl,
+        channel: 'OPEN311',
+        // GeoReport has no idempotency key: every POST is a new report
+        idempotencyKey: `open311-${crypto.randomUUID()}`,
+        actor,
+      },
+      now,
+      calendar,
+    );
+    await audit(tx, reported.ticketId);
+    const [row] = await tx.rows<{ code: string }>(
+      sql`SELECT code FROM ${tickets} WHERE id = ${reported.ticketId}`,
+    );
+    return row!.code;
+  });
   return {
-    reported,
-    record: {
-      service_request_id: row!.code,
-      service_notice: notice(category.resolveHours),
-      account_id: null,
-    },
+    service_request_id: code,
+    service_notice: notice(category.resolveHours),
+    account_id: null,
   };
 }
 
