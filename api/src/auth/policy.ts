@@ -118,6 +118,22 @@ export const ROOT_RULES: Record<string, RootRule> = {
 };
 
 /**
+ * Open311 GeoReport v2 (http/open311.ts), by method: discovery and services are public (they
+ * describe the categories, as the QR page does); filing needs what a staff report needs, and
+ * reading requests tickets:read, through ticketScope like every ticket list. Personal fields
+ * are never among what it answers, whoever asks.
+ */
+export const OPEN311_RULES = {
+  discovery: 'public',
+  services: 'public',
+  serviceDefinition: 'public',
+  createRequest: 'tickets:report',
+  readRequests: 'tickets:read',
+  token: 'tickets:read',
+} as const satisfies Record<string, Need>;
+export type Open311Method = keyof typeof OPEN311_RULES;
+
+/**
  * 'ticket': judged against the jurisdiction (or the resident's link) by the ticket it belongs
  * to; 'inherit': a container (connection, edge, payload) reached only through a judged field.
  */

@@ -325,7 +325,14 @@ export const ticketStatus = pgEnum('ticket_status', TICKET_STATUSES);
 /** New ticket codes: T<local date>-<sequence>. */
 export const ticketCodeSeq = pgSequence('ticket_code_seq');
 
-export const ticketChannel = pgEnum('ticket_channel', ['QR', 'PATROL', 'HOTLINE', 'STAFF']);
+// OPEN311: filed by an outside civic tool through GeoReport v2 (http/open311.ts)
+export const ticketChannel = pgEnum('ticket_channel', [
+  'QR',
+  'PATROL',
+  'HOTLINE',
+  'STAFF',
+  'OPEN311',
+]);
 
 /** 工单. compound/grid/building are filled by a spatial join when the ticket is written. */
 export const tickets = pgTable(
@@ -344,6 +351,8 @@ export const tickets = pgTable(
     description: text('description').notNull(),
     reporterName: text('reporter_name'),
     reporterPhone: text('reporter_phone'),
+    // personal data like the name and phone: kept for staff, never answered to anyone (Open311)
+    reporterEmail: text('reporter_email'),
     channel: ticketChannel('channel').notNull(),
     idempotencyKey: text('idempotency_key').unique(),
     reportedAt: timestamp('reported_at', { withTimezone: true }).notNull().defaultNow(),
@@ -362,6 +371,8 @@ export const tickets = pgTable(
     followToken: text('follow_token').unique(),
     // sha256 of the report's payload: a retried submission with the same key must match it.
     requestHash: text('request_hash'),
+    // a picture an Open311 client holds at a public URL (GeoReport's media_url); never fetched
+    mediaUrl: text('media_url'),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -377,6 +388,10 @@ export const tickets = pgTable(
     check('tickets_description_max', sql`length(${t.description}) <= 4000`),
     check('tickets_satisfaction_range', sql`${t.satisfaction} BETWEEN 1 AND 5`),
     check('tickets_version_positive', sql`${t.version} > 0`),
+    check(
+      'tickets_media_url_http',
+      sql`${t.mediaUrl} IS NULL OR (${t.mediaUrl} ~ '^https?://' AND length(${t.mediaUrl}) <= 1000)`,
+    ),
   ],
 );
 

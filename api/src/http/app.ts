@@ -25,6 +25,7 @@ import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
+import { open311Routes } from './open311';
 import { tileHandler, type TileHandler } from './tiles';
 import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
@@ -182,6 +183,19 @@ export async function startApp(
       now,
     ),
   );
+  // Open311 GeoReport v2 for outside civic tools: tokens only (api_key), never the session cookie
+  app.use(
+    '/open311/v2',
+    // each request's database time is budgeted as a GraphQL request's is (http/budget.ts)
+    requestTimeBudget(config.timeBudgetMs),
+    open311Routes({
+      database,
+      calendar,
+      now,
+      viewerOf: async (headers, request) =>
+        (await authenticate(database, headers, now(), request)).viewer,
+    }),
+  );
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));
@@ -265,7 +279,7 @@ export async function startApp(
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
-    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports|tiles).*/, (_req, res) =>
+    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports|tiles|open311).*/, (_req, res) =>
       res.sendFile(path.join(webDist, 'index.html')),
     );
   } else {

@@ -95,6 +95,9 @@ export class TicketResolver {
     const actor = anonymous ? 'resident' : ctx.auth.actor;
     // a resident reports through the QR page: the channel is not theirs to choose (statistics)
     const channel = anonymous ? TicketChannel.QR : input.channel;
+    // Open311 reports come through /open311/v2, where name and phone may be left out
+    if (channel === TicketChannel.OPEN311)
+      throw badInput('channel', 'OPEN311_ONLY', 'OPEN311 reports are filed through /open311/v2');
     if (channel === TicketChannel.PATROL) {
       const code = input.gridWorkerCode?.trim();
       if (!code)

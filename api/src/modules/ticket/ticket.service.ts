@@ -14,8 +14,13 @@ const DEFAULT_RESPOND_HOURS = 4; // before a category is known: answer within ha
 
 export interface ReportInput {
   compoundCode: string;
-  reporterName: string;
-  reporterPhone: string;
+  /** Required but for OPEN311 reports, where the outside tool may leave them out. */
+  reporterName: string | null;
+  reporterPhone: string | null;
+  /** OPEN311: the reporter's email, kept as personal data like the phone. */
+  reporterEmail?: string | null;
+  /** OPEN311: a picture the outside tool keeps at a public http(s) URL (never fetched here). */
+  mediaUrl?: string | null;
   description: string;
   buildingNumber?: string | null;
   lon?: number | null;
@@ -23,7 +28,7 @@ export interface ReportInput {
   categoryCode?: string | null;
   /** Keys of photos uploaded beforehand (POST /uploads/photos), up to 9. */
   photoKeys?: string[] | null;
-  channel: 'QR' | 'PATROL' | 'HOTLINE' | 'STAFF';
+  channel: 'QR' | 'PATROL' | 'HOTLINE' | 'STAFF' | 'OPEN311';
   /** PATROL: the grid worker who found it, checked by patrolGrid first; kept in the event. */
   gridWorkerCode?: string | null;
   idempotencyKey: string;
@@ -39,18 +44,36 @@ export interface Reported {
 }
 
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+// a plausible address, not a proof of one: nothing is ever sent to it
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@.]{2,}$/;
 
 function validateReport(input: ReportInput) {
-  const name = input.reporterName.trim();
-  if (name.length < 1 || name.length > 50)
+  // the QR page and staff ask the reporter; an outside tool may not know who reported
+  const optional = input.channel === 'OPEN311';
+  const name = input.reporterName?.trim() ?? '';
+  if ((name.length < 1 && !(optional && input.reporterName == null)) || name.length > 50)
     throw badInput('reporterName', 'LENGTH', 'name must be 1–50 characters');
-  if (!PHONE.test(input.reporterPhone.trim())) {
+  if (
+    !(optional && input.reporterPhone == null) &&
+    !PHONE.test(input.reporterPhone?.trim() ?? '')
+  ) {
     throw badInput(
       'reporterPhone',
       'FORMAT',
       'phone must be a mainland mobile (11 digits) or a landline',
     );
   }
+  if (input.reporterEmail != null && !EMAIL.test(input.reporterEmail.trim()))
+    throw badInput('reporterEmail', 'FORMAT', 'email must look like name@example.com');
+  if (
+    input.mediaUrl != null &&
+    !(/^https?:\/\/[^\s]+$/.test(input.mediaUrl) && input.mediaUrl.length <= 1000)
+  )
+    throw badInput(
+      'mediaUrl',
+      'FORMAT',
+      'media URL must be an http(s) URL of at most 1,000 characters',
+    );
   const description = input.description.trim();
   if (description.length === 0)
     throw badInput('description', 'EMPTY', 'description must not be empty');
@@ -175,12 +198,13 @@ export async function reportTicket(
     const local = localDate(now).replaceAll('-', '');
     const inserted = await tx.rows<{ id: number }>(sql`
       INSERT INTO tickets (code, category_code, status, level, location, compound_id, grid_id, building_id,
-        community_id, description, reporter_name, reporter_phone, channel, idempotency_key, request_hash,
-        follow_token, reported_at, respond_by, resolve_by, version, updated_at)
+        community_id, description, reporter_name, reporter_phone, reporter_email, media_url, channel,
+        idempotency_key, request_hash, follow_token, reported_at, respond_by, resolve_by, version, updated_at)
       VALUES ('T' || ${local} || '-' || lpad(nextval('ticket_code_seq')::text, 6, '0'), ${input.categoryCode ?? null},
         'REPORTED', ${level}, ST_SetSRID(ST_MakePoint(${at.lon}::float8, ${at.lat}::float8), 4326),
         ${at.compoundId}, ${at.gridId}, ${at.buildingId}, ${at.communityId}, ${input.description.trim()},
-        ${input.reporterName.trim()}, ${input.reporterPhone.trim()}, ${input.channel}, ${input.idempotencyKey},
+        ${input.reporterName?.trim() ?? null}, ${input.reporterPhone?.trim() ?? null},
+        ${input.reporterEmail?.trim() ?? null}, ${input.mediaUrl ?? null}, ${input.channel}, ${input.idempotencyKey},
         ${hash}, ${followToken}, ${now.toISOString()}, ${respondBy.toISOString()}, ${resolveBy?.toISOString() ?? null}, 1,
         ${now.toISOString()})
       ON CONFLICT (idempotency_key) DO NOTHING

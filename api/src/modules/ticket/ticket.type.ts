@@ -20,10 +20,13 @@ export enum TicketChannel {
   PATROL = 'PATROL',
   HOTLINE = 'HOTLINE',
   STAFF = 'STAFF',
+  OPEN311 = 'OPEN311',
 }
 registerEnumType(TicketChannel, {
   name: 'TicketChannel',
-  description: 'Resident QR code 扫码, grid patrol 巡查即拍即传, hotline 热线, staff 窗口.',
+  description:
+    'Resident QR code 扫码, grid patrol 巡查即拍即传, hotline 热线, staff 窗口, or an outside ' +
+    'civic tool through Open311 GeoReport v2 (/open311/v2, not reportTicket).',
 });
 
 @ObjectType({
