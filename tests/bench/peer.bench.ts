@@ -57,6 +57,11 @@ interface Case {
   rows: Partial<Record<Target, (body: unknown) => unknown>>;
 }
 
+/** A process's CPU time so far (user + system), seconds. */
+const cpuSecondsOf = (pid: number) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ ticks
+};
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const median = (list: number[]) =>
@@ -442,11 +447,13 @@ try {
     perSecond: number[];
     p50: number[];
     p975: number[];
+    /** The server process's own CPU (user + system) per answer under load, ms. */
+    cpu: number[];
   }
   const figures = new Map<string, Figures>();
   const figuresOf = (c: Case, t: Target) => {
     const key = `${c.key}:${t}`;
-    if (!figures.has(key)) figures.set(key, { single: [], perSecond: [], p50: [], p975: [] });
+    if (!figures.has(key)) figures.set(key, { single: [], perSecond: [], p50: [], p975: [], cpu: [] });
     return figures.get(key)!;
   };
   const startedAt = load();
@@ -463,6 +470,7 @@ try {
   };
   const loaded = async (c: Case, t: Target, duration: number) => {
     const r = requestOf(c, t)!;
+    const cpuBefore = cpuSecondsOf(pids[t]!);
     const result = await autocannon({
       url: r.url,
       method: r.method,
@@ -482,6 +490,7 @@ try {
     f.perSecond.push(result.requests.average);
     f.p50.push(result.latency.p50);
     f.p975.push(result.latency.p97_5);
+    f.cpu.push(((cpuSecondsOf(pids[t]!) - cpuBefore) * 1000) / Math.max(1, result.requests.total));
   };
   for (let round = 0; round < rounds; round++) {
     for (const c of timed) {
@@ -521,6 +530,17 @@ try {
     const o = figures.get(`${c.key}:${t}`);
     return y && o ? (median(y.perSecond) / median(o.perSecond)).toFixed(2) : '–';
   };
+  const cpuCell = (c: Case, t: Target) => {
+    const f = figures.get(`${c.key}:${t}`);
+    return f ? median(f.cpu).toFixed(2) : '–';
+  };
+  // CPU per answer holds still on a shared machine where throughput does not: the other
+  // server's CPU per answer over Yitu's is how much more Yitu would answer on the same CPU
+  const cpuRatio = (c: Case) => {
+    const y = figures.get(`${c.key}:Yitu`);
+    const o = figures.get(`${c.key}:PostGraphile`);
+    return y && o ? (median(o.cpu) / median(y.cpu)).toFixed(2) : '–';
+  };
   const singleCell = (c: Case, t: Target) => {
     const f = figures.get(`${c.key}:${t}`);
     return f ? median(f.single).toFixed(1) : '–';
@@ -532,19 +552,21 @@ try {
   );
   if (engine === 'postgres') {
     console.log(
-      '| case | Yitu req/s (p50 / p97.5) | PostGraphile 4 req/s (p50 / p97.5) | SQL req/s (p50 / p97.5) | Yitu/PG | Yitu/SQL | 1 client ms: Yitu / PG / SQL | Yitu/SQL, 1 client |',
+      '| case | Yitu req/s (p50 / p97.5) | PostGraphile 4 req/s (p50 / p97.5) | SQL req/s (p50 / p97.5) | Yitu/PG | Yitu/SQL | 1 client ms: Yitu / PG / SQL | Yitu/SQL, 1 client | server CPU ms an answer: Yitu / PG / SQL | PG/Yitu by CPU |',
     );
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const c of cases) {
       const y = figures.get(`${c.key}:Yitu`);
       const s = figures.get(`${c.key}:SQL`);
       console.log(
         `| ${c.name}, ${x} | ${cell(c, 'Yitu')} | ${cell(c, 'PostGraphile')} | ${cell(c, 'SQL')} | ${ratio(c, 'PostGraphile')} | ${ratio(c, 'SQL')} | ` +
-          `${singleCell(c, 'Yitu')} / ${singleCell(c, 'PostGraphile')} / ${singleCell(c, 'SQL')} | ${y && s ? (median(y.single) / median(s.single)).toFixed(2) : '–'} |`,
+          `${singleCell(c, 'Yitu')} / ${singleCell(c, 'PostGraphile')} / ${singleCell(c, 'SQL')} | ${y && s ? (median(y.single) / median(s.single)).toFixed(2) : '–'} | ` +
+          `${cpuCell(c, 'Yitu')} / ${cpuCell(c, 'PostGraphile')} / ${cpuCell(c, 'SQL')} | ${cpuRatio(c)} |`,
       );
     }
     console.log(
       `\ngoals (issue 19): Yitu/PG ≥ 1.5 on every case; single-client latency ≤ 2× the SQL's. ` +
+        `Server CPU is each server process's own (the database's work is not in it). ` +
         `RSS after the run: ${Object.entries(rss)
           .map(([t, mb]) => `${t} ${mb} MB`)
           .join(', ')}`,
