@@ -13,6 +13,8 @@ import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
 import { patrolGrid, ticketById } from '../modules/ticket/ticket.repo';
 import { t } from '../modules/ticket/ticket-sql';
+import { reportPlaceKey } from '../modules/report/report.ids';
+import { placeOf } from '../modules/report/report.service';
 import { intArray } from '../graphql/loaders';
 import { auditedChange, resultOf } from './audit';
 import { forbidden, type Guard } from './guard';
@@ -109,6 +111,11 @@ export const ROOT_RULES: Record<string, RootRule> = {
   'Mutation.applyImport': { need: 'places:write' },
   'Mutation.discardImport': { need: 'places:write' },
   'Mutation.editPlace': { need: 'places:write' },
+  // reports: a community its own, a street its communities, the district everything
+  'Query.periodReport': {
+    need: 'tickets:read',
+    check: (context, args) => checkReportPlace(context, args.placeId),
+  },
   // administration
   'Query.auditLog': { need: 'audit:read' },
   'Query.apiTokens': { need: 'tokens:manage' },
@@ -165,6 +172,11 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   SignInPayload: 'public',
   ReportTicketPayload: 'public',
   PageInfo: 'inherit',
+  PeriodReport: 'tickets:read',
+  PeriodFigures: 'tickets:read',
+  ReportPeriod: 'tickets:read',
+  LevelCount: 'tickets:read',
+  ChannelCount: 'tickets:read',
 };
 const CONTAINER = /(Connection|Edge)$/;
 
@@ -496,6 +508,39 @@ async function checkReport(context: Context, report: Args): Promise<void> {
   const grid = await patrolGrid(context, code);
   if (grid && !holdsGrid(guard.viewer.jurisdiction, grid))
     throw forbidden('OUTSIDE_JURISDICTION', 'this grid worker’s grid is outside your jurisdiction');
+}
+
+/**
+ * A report names a place: a region, compound or grid must lie wholly inside the viewer's
+ * jurisdiction (a community user asking for another community's report is refused and the
+ * refusal audited). A property company or resource spans communities: its report counts only
+ * the tickets the viewer may read (ticketScope), as every report does. A malformed id or an
+ * unknown place is the resolver's error.
+ */
+async function checkReportPlace(context: Context, placeId: unknown): Promise<void> {
+  if (typeof placeId !== 'string') return;
+  let place;
+  try {
+    const { kind, pk } = reportPlaceKey(placeId);
+    place = await placeOf(context.database, kind, pk);
+  } catch {
+    return;
+  }
+  const j = context.auth.viewer.jurisdiction;
+  const inside =
+    j.all ||
+    place.communityPks === null ||
+    (place.communityPks.length > 0 &&
+      place.communityPks.every((pk) => j.communityPks.includes(pk))) ||
+    (place.gridPk !== null && j.gridPks.includes(place.gridPk));
+  if (!inside)
+    throw await refuse(
+      context.auth,
+      'Query.periodReport',
+      'OUTSIDE_JURISDICTION',
+      `this ${place.kind === 'Region' ? 'region' : place.kind.toLowerCase()}'s report is outside your jurisdiction`,
+      placeId,
+    );
 }
 
 // ---- The jurisdiction rule: which tickets a viewer may read, in JavaScript and in SQL ----
