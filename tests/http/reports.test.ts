@@ -298,4 +298,178 @@ describe(`period reports on ${engineName()}`, () => {
       ),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'categoryCode' });
   });
+
+  const ASSESSMENT = `
+    unit { code name level } period { label from to } minClosed tieBreak
+    indicators { key name formula unit current previous lastYear }
+    rankings { code name received closed onTimeRate satisfactionRate rank note }
+    categoriesGrown { code name received previousReceived change }
+    overdue { code category compound level owner resolveBy hoursOverdue }`;
+  type Assessment = {
+    unit: unknown;
+    period: unknown;
+    indicators: {
+      key: string;
+      current: number | null;
+      previous: number | null;
+      lastYear: number | null;
+    }[];
+    rankings: unknown[];
+    categoriesGrown: unknown[];
+    overdue: unknown[];
+    minClosed: number;
+    tieBreak: string;
+  };
+
+  it('assesses a street’s October: indicators, rankings with 样本不足, grown categories, overdue', async () => {
+    const { monthlyAssessment: a } = await street.request<{ monthlyAssessment: Assessment }>(
+      `query($id: ID!) { monthlyAssessment(regionId: $id, month: "2026-10", minClosed: 3) { ${ASSESSMENT} } }`,
+      { id: ids['FX-S'] },
+    );
+    expect(a.unit).toEqual({ code: 'FX-S', name: '测试街道', level: 'STREET' });
+    expect(a.period).toEqual({
+      label: '2026-10',
+      from: '2026-09-30T16:00:00.000Z',
+      to: '2026-10-31T16:00:00.000Z',
+    });
+    expect(a.tieBreak).toContain('样本不足');
+    const row = (key: string) => a.indicators.find((i) => i.key === key);
+    // the street's October: FX-C's figures and T11 (reported, no deadline)
+    expect(row('received')).toMatchObject({ current: 9, previous: 0, lastYear: 1 });
+    expect(row('onTimeRate')).toMatchObject({ current: 0.5, previous: null, lastYear: 1 });
+    expect(row('resolutionRate')).toMatchObject({ current: 0.75 });
+    expect(row('compoundShare')!.current).toBeCloseTo(0.6667, 4);
+    expect(row('escalations')).toMatchObject({ current: 1 });
+    // FX-C closed 3 (the minimum asked): ranked; FX-C2 closed none
+    expect(a.rankings).toEqual([
+      {
+        code: 'FX-C',
+        name: '测试社区',
+        received: 8,
+        closed: 3,
+        onTimeRate: 0.5,
+        satisfactionRate: 0.5,
+        rank: 1,
+        note: null,
+      },
+      {
+        code: 'FX-C2',
+        name: '测试二社区',
+        received: 1,
+        closed: 0,
+        onTimeRate: null,
+        satisfactionRate: null,
+        rank: null,
+        note: '样本不足',
+      },
+    ]);
+    // parking: 7 in FX-C (T12 has no category) and T11; none in September
+    expect(a.categoriesGrown).toEqual([
+      { code: 'PARKING', name: '停车管理', received: 8, previousReceived: 0, change: 8 },
+    ]);
+    // T7 was due 31 October 18:00, six hours before the month ended; T3 is suspended, T4 closed
+    expect(a.overdue).toEqual([
+      {
+        code: 'RP-T7',
+        category: '停车管理',
+        compound: '测试P小区',
+        level: 'COMPOUND',
+        owner: 'account:fx-command',
+        resolveBy: '2026-10-31 18:00',
+        hoursOverdue: 6,
+      },
+    ]);
+  });
+
+  it('lists as overdue at November’s end the ticket reopened after its deadline', async () => {
+    const { monthlyAssessment: a } = await community.request<{ monthlyAssessment: Assessment }>(
+      `query($id: ID!) { monthlyAssessment(regionId: $id, month: "2026-11") { ${ASSESSMENT} } }`,
+      { id: ids['FX-C'] },
+    );
+    // 30 October 18:00 → 1 December 00:00 is 750 h; 31 October 18:00 → 726 h
+    expect(a.overdue).toMatchObject([
+      { code: 'RP-T4', level: 'COMMUNITY', hoursOverdue: 750 },
+      { code: 'RP-T7', hoursOverdue: 726 },
+    ]);
+    // a community ranks its grids; the default minimum is 5 closed
+    expect(a.minClosed).toBe(5);
+    expect(a.rankings).toMatchObject([
+      { code: 'FX-GA', closed: 3, rank: null, note: '样本不足' },
+      { code: 'FX-GB', closed: 0, rank: null, note: '样本不足' },
+    ]);
+  });
+
+  it('keeps a closed month’s assessment as generated; regenerating shows what changed', async () => {
+    const generate = `mutation($id: ID!) { generateMonthlyAssessment(regionId: $id, month: "2026-10", minClosed: 3) {
+      version generatedBy changes { path before after } assessment { categoriesGrown { code received } } } }`;
+    const first = await street.request<{
+      generateMonthlyAssessment: { version: number; generatedBy: string; changes: unknown[] };
+    }>(generate, { id: ids['FX-S'] });
+    expect(first.generateMonthlyAssessment).toMatchObject({
+      version: 1,
+      generatedBy: 'account:fx-street',
+      changes: [],
+    });
+
+    // a later edit: T12 is classified as noise today
+    const compound = await street.request<{
+      node: { tickets: { nodes: { id: string; code: string; version: number }[] } };
+    }>(
+      `query($id: ID!) { node(id: $id) { ... on Compound { tickets(first: 50) { nodes { id code version } } } } }`,
+      {
+        id: ids['FX-P'],
+      },
+    );
+    const t12 = compound.node.tickets.nodes.find((n) => n.code === 'RP-T12')!;
+    await street.request(
+      `mutation($input: ClassifyTicketInput!) { classifyTicket(input: $input) { id } }`,
+      { input: { ticketId: t12.id, expectedVersion: t12.version, categoryCode: 'NOISE' } },
+    );
+
+    // what was sent upward has not moved; the live assessment has
+    const kept = await street.request<{
+      storedAssessments: { version: number; assessment: { categoriesGrown: { code: string }[] } }[];
+    }>(
+      `query($id: ID!) { storedAssessments(regionId: $id, month: "2026-10") { version assessment { categoriesGrown { code } } } }`,
+      {
+        id: ids['FX-S'],
+      },
+    );
+    expect(kept.storedAssessments).toEqual([
+      { version: 1, assessment: { categoriesGrown: [{ code: 'PARKING' }] } },
+    ]);
+
+    const second = await street.request<{
+      generateMonthlyAssessment: { version: number; changes: unknown[] };
+    }>(generate, { id: ids['FX-S'] });
+    expect(second.generateMonthlyAssessment.version).toBe(2);
+    expect(second.generateMonthlyAssessment.changes).toEqual([
+      { path: 'categoriesGrown[NOISE].change', before: null, after: '1' },
+      { path: 'categoriesGrown[NOISE].code', before: null, after: 'NOISE' },
+      { path: 'categoriesGrown[NOISE].name', before: null, after: '噪音扰民' },
+      { path: 'categoriesGrown[NOISE].previousReceived', before: null, after: '0' },
+      { path: 'categoriesGrown[NOISE].received', before: null, after: '1' },
+    ]);
+  });
+
+  it('keeps only ended months, and a community out of another’s assessments', async () => {
+    const e = await errorOf(
+      street.request(
+        `mutation($id: ID!) { generateMonthlyAssessment(regionId: $id, month: "2099-01") { version } }`,
+        {
+          id: ids['FX-S'],
+        },
+      ),
+    );
+    expect(e).toMatchObject({ code: 'BAD_USER_INPUT', field: 'month', reason: 'NOT_CLOSED' });
+    const other = await errorOf(
+      community.request(
+        `query($id: ID!) { monthlyAssessment(regionId: $id, month: "2026-10") { minClosed } }`,
+        {
+          id: ids['FX-C2'],
+        },
+      ),
+    );
+    expect(other).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_JURISDICTION' });
+  });
 });

@@ -114,7 +114,21 @@ export const ROOT_RULES: Record<string, RootRule> = {
   // reports: a community its own, a street its communities, the district everything
   'Query.periodReport': {
     need: 'tickets:read',
-    check: (context, args) => checkReportPlace(context, args.placeId),
+    check: (context, args) => checkReportPlace(context, args.placeId, 'Query.periodReport'),
+  },
+  'Query.monthlyAssessment': {
+    need: 'tickets:read',
+    check: (context, args) => checkReportPlace(context, args.regionId, 'Query.monthlyAssessment'),
+  },
+  'Query.storedAssessments': {
+    need: 'tickets:read',
+    check: (context, args) => checkReportPlace(context, args.regionId, 'Query.storedAssessments'),
+  },
+  // keeping a closed month's report as it is (audited like every change)
+  'Mutation.generateMonthlyAssessment': {
+    need: 'tickets:read',
+    check: (context, args) =>
+      checkReportPlace(context, args.regionId, 'Mutation.generateMonthlyAssessment'),
   },
   // administration
   'Query.auditLog': { need: 'audit:read' },
@@ -177,6 +191,15 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   ReportPeriod: 'tickets:read',
   LevelCount: 'tickets:read',
   ChannelCount: 'tickets:read',
+  MonthlyAssessment: 'tickets:read',
+  AssessmentUnit: 'tickets:read',
+  AssessmentPeriod: 'tickets:read',
+  AssessmentIndicator: 'tickets:read',
+  RankedUnit: 'tickets:read',
+  GrownCategory: 'tickets:read',
+  AssessmentOverdueTicket: 'tickets:read',
+  AssessmentChange: 'tickets:read',
+  StoredAssessment: 'tickets:read',
 };
 const CONTAINER = /(Connection|Edge)$/;
 
@@ -517,7 +540,7 @@ async function checkReport(context: Context, report: Args): Promise<void> {
  * the tickets the viewer may read (ticketScope), as every report does. A malformed id or an
  * unknown place is the resolver's error.
  */
-async function checkReportPlace(context: Context, placeId: unknown): Promise<void> {
+async function checkReportPlace(context: Context, placeId: unknown, field: string): Promise<void> {
   if (typeof placeId !== 'string') return;
   let place;
   try {
@@ -536,7 +559,7 @@ async function checkReportPlace(context: Context, placeId: unknown): Promise<voi
   if (!inside)
     throw await refuse(
       context.auth,
-      'Query.periodReport',
+      field,
       'OUTSIDE_JURISDICTION',
       `this ${place.kind === 'Region' ? 'region' : place.kind.toLowerCase()}'s report is outside your jurisdiction`,
       placeId,
