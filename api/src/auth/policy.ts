@@ -549,13 +549,7 @@ async function checkReportPlace(context: Context, placeId: unknown, field: strin
   } catch {
     return;
   }
-  const j = context.auth.viewer.jurisdiction;
-  const inside =
-    j.all ||
-    place.communityPks === null ||
-    (place.communityPks.length > 0 &&
-      place.communityPks.every((pk) => j.communityPks.includes(pk))) ||
-    (place.gridPk !== null && j.gridPks.includes(place.gridPk));
+  const inside = mayReportOn(context.auth.viewer, place);
   if (!inside)
     throw await refuse(
       context.auth,
@@ -564,6 +558,21 @@ async function checkReportPlace(context: Context, placeId: unknown, field: strin
       `this ${place.kind === 'Region' ? 'region' : place.kind.toLowerCase()}'s report is outside your jurisdiction`,
       placeId,
     );
+}
+
+/** Whether a place's report is the viewer's to read (GraphQL and the report files alike). */
+export function mayReportOn(
+  viewer: Viewer,
+  place: { communityPks: number[] | null; gridPk: number | null },
+): boolean {
+  const j = viewer.jurisdiction;
+  return (
+    j.all ||
+    place.communityPks === null ||
+    (place.communityPks.length > 0 &&
+      place.communityPks.every((pk) => j.communityPks.includes(pk))) ||
+    (place.gridPk !== null && j.gridPks.includes(place.gridPk))
+  );
 }
 
 // ---- The jurisdiction rule: which tickets a viewer may read, in JavaScript and in SQL ----

@@ -25,6 +25,7 @@ import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
+import { reportRoutes } from './reports';
 import { tileHandler, type TileHandler } from './tiles';
 import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
@@ -178,6 +179,14 @@ export async function startApp(
       database,
       async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
       now,
+    ),
+  );
+  app.use(
+    reportRoutes(
+      database,
+      async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
+      now,
+      config.pdfFont,
     ),
   );
   const webDist = path.join(repoRoot, 'web', 'dist');
