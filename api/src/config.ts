@@ -39,6 +39,8 @@ export interface Config {
   workingWeekends: string[];
   /** A raster basemap under the map, or none (boundaries over a plain background, offline). */
   basemap: Basemap | null;
+  /** The CJK font report PDFs embed: a .ttf/.otf/.ttc path, #PostScriptName for a collection. */
+  pdfFont: string;
 }
 
 export interface Basemap {
@@ -134,6 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: atLeast('YITU_TRUST_PROXY_HOPS', 0, 0),
     holidays: dates('YITU_HOLIDAYS'),
     workingWeekends: dates('YITU_WORKING_WEEKENDS'),
+    // Debian's fonts-noto-cjk by default
+    pdfFont:
+      env.YITU_PDF_FONT?.trim() ||
+      '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular',
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,

@@ -36,3 +36,5 @@ export {
 } from './modules/tile/tile.layers';
 export { ticketVisibility } from './auth/policy';
 export { layerByGcj02 } from './modules/tile/tile.gcj02';
+export { figuresSql } from './modules/report/report.sql';
+export { parsePeriod, previousPeriod, lastYearPeriod } from './modules/report/period';

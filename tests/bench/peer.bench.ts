@@ -453,7 +453,8 @@ try {
   const figures = new Map<string, Figures>();
   const figuresOf = (c: Case, t: Target) => {
     const key = `${c.key}:${t}`;
-    if (!figures.has(key)) figures.set(key, { single: [], perSecond: [], p50: [], p975: [], cpu: [] });
+    if (!figures.has(key))
+      figures.set(key, { single: [], perSecond: [], p50: [], p975: [], cpu: [] });
     return figures.get(key)!;
   };
   const startedAt = load();

@@ -13,6 +13,8 @@ import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
 import { patrolGrid, ticketById } from '../modules/ticket/ticket.repo';
 import { t } from '../modules/ticket/ticket-sql';
+import { reportPlaceKey } from '../modules/report/report.ids';
+import { placeOf } from '../modules/report/report.service';
 import { intArray } from '../graphql/loaders';
 import { auditedChange, resultOf } from './audit';
 import { forbidden, type Guard } from './guard';
@@ -109,6 +111,25 @@ export const ROOT_RULES: Record<string, RootRule> = {
   'Mutation.applyImport': { need: 'places:write' },
   'Mutation.discardImport': { need: 'places:write' },
   'Mutation.editPlace': { need: 'places:write' },
+  // reports: a community its own, a street its communities, the district everything
+  'Query.periodReport': {
+    need: 'tickets:read',
+    check: (context, args) => checkReportPlace(context, args.placeId, 'Query.periodReport'),
+  },
+  'Query.monthlyAssessment': {
+    need: 'tickets:read',
+    check: (context, args) => checkReportPlace(context, args.regionId, 'Query.monthlyAssessment'),
+  },
+  'Query.storedAssessments': {
+    need: 'tickets:read',
+    check: (context, args) => checkReportPlace(context, args.regionId, 'Query.storedAssessments'),
+  },
+  // keeping a closed month's report as it is (audited like every change)
+  'Mutation.generateMonthlyAssessment': {
+    need: 'tickets:read',
+    check: (context, args) =>
+      checkReportPlace(context, args.regionId, 'Mutation.generateMonthlyAssessment'),
+  },
   // administration
   'Query.auditLog': { need: 'audit:read' },
   'Query.apiTokens': { need: 'tokens:manage' },
@@ -181,6 +202,20 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   SignInPayload: 'public',
   ReportTicketPayload: 'public',
   PageInfo: 'inherit',
+  PeriodReport: 'tickets:read',
+  PeriodFigures: 'tickets:read',
+  ReportPeriod: 'tickets:read',
+  LevelCount: 'tickets:read',
+  ChannelCount: 'tickets:read',
+  MonthlyAssessment: 'tickets:read',
+  AssessmentUnit: 'tickets:read',
+  AssessmentPeriod: 'tickets:read',
+  AssessmentIndicator: 'tickets:read',
+  RankedUnit: 'tickets:read',
+  GrownCategory: 'tickets:read',
+  AssessmentOverdueTicket: 'tickets:read',
+  AssessmentChange: 'tickets:read',
+  StoredAssessment: 'tickets:read',
 };
 const CONTAINER = /(Connection|Edge)$/;
 
@@ -512,6 +547,48 @@ async function checkReport(context: Context, report: Args): Promise<void> {
   const grid = await patrolGrid(context, code);
   if (grid && !holdsGrid(guard.viewer.jurisdiction, grid))
     throw forbidden('OUTSIDE_JURISDICTION', 'this grid worker’s grid is outside your jurisdiction');
+}
+
+/**
+ * A report names a place: a region, compound or grid must lie wholly inside the viewer's
+ * jurisdiction (a community user asking for another community's report is refused and the
+ * refusal audited). A property company or resource spans communities: its report counts only
+ * the tickets the viewer may read (ticketScope), as every report does. A malformed id or an
+ * unknown place is the resolver's error.
+ */
+async function checkReportPlace(context: Context, placeId: unknown, field: string): Promise<void> {
+  if (typeof placeId !== 'string') return;
+  let place;
+  try {
+    const { kind, pk } = reportPlaceKey(placeId);
+    place = await placeOf(context.database, kind, pk);
+  } catch {
+    return;
+  }
+  const inside = mayReportOn(context.auth.viewer, place);
+  if (!inside)
+    throw await refuse(
+      context.auth,
+      field,
+      'OUTSIDE_JURISDICTION',
+      `this ${place.kind === 'Region' ? 'region' : place.kind.toLowerCase()}'s report is outside your jurisdiction`,
+      placeId,
+    );
+}
+
+/** Whether a place's report is the viewer's to read (GraphQL and the report files alike). */
+export function mayReportOn(
+  viewer: Viewer,
+  place: { communityPks: number[] | null; gridPk: number | null },
+): boolean {
+  const j = viewer.jurisdiction;
+  return (
+    j.all ||
+    place.communityPks === null ||
+    (place.communityPks.length > 0 &&
+      place.communityPks.every((pk) => j.communityPks.includes(pk))) ||
+    (place.gridPk !== null && j.gridPks.includes(place.gridPk))
+  );
 }
 
 // ---- The jurisdiction rule: which tickets a viewer may read, in JavaScript and in SQL ----

@@ -672,3 +672,32 @@ export const placeWrites = pgTable('place_writes', {
   tableName: text('table_name').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---- Reports kept as submitted (issue 16) ----
+
+/**
+ * A monthly assessment (月度考评) as it was generated for a closed month: what was sent upward
+ * does not change when tickets are edited later. Generating again adds a version; none is ever
+ * rewritten (trigger in migration 0020).
+ */
+export const assessmentReports = pgTable(
+  'assessment_reports',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id),
+    // YYYY-MM, Beijing time
+    month: text('month').notNull(),
+    version: integer('version').notNull(),
+    generatedAt: timestamp('generated_at', { withTimezone: true }).notNull().defaultNow(),
+    // account:<username> or token:<name>
+    generatedBy: text('generated_by').notNull(),
+    content: jsonb('content').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    uniqueIndex('assessment_reports_version_key').on(t.regionId, t.month, t.version),
+    check('assessment_reports_month_format', sql`${t.month} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
+    check('assessment_reports_version_positive', sql`${t.version} > 0`),
+  ],
+);

@@ -189,6 +189,10 @@ const FIELD_WEIGHTS: Record<string, number> = {
   'Region.stats': 100,
   'Region.statsByCategory': 100,
   stats: 10,
+  // a report aggregates every ticket of its place over three periods; an assessment several times
+  periodReport: 100,
+  monthlyAssessment: 300,
+  generateMonthlyAssessment: 300,
 };
 
 /**
@@ -224,6 +228,17 @@ export const LIST_BOUNDS: Record<string, number> = {
   'Mutation.applyDispatchPlan': 200,
   // one drawn place's problems (edit.service.ts answers at most 100)
   'PlaceEditResult.problems': 100,
+  // reports (modules/report): ladder rungs, channels, the indicator table, a region's units, the
+  // taxonomy, the overdue list and the kept versions as report.sql.ts and assessment.ts bound them
+  'PeriodFigures.escalations': 3,
+  'PeriodFigures.closedByLevel': 4,
+  'PeriodFigures.byChannel': 4,
+  'MonthlyAssessment.indicators': 14,
+  'MonthlyAssessment.rankings': 40,
+  'MonthlyAssessment.categoriesGrown': 16,
+  'MonthlyAssessment.overdue': 200,
+  'StoredAssessment.changes': 200,
+  'Query.storedAssessments': 20,
 };
 
 const valueOf = (node: ValueNode, variables: Record<string, unknown>): unknown =>

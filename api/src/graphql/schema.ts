@@ -26,6 +26,7 @@ import { Node, nodeTypeOf } from '../modules/node/node.type';
 import { PartyOrganizationResolver } from '../modules/party/party.resolver';
 import { PropertyCompanyResolver } from '../modules/property/property.resolver';
 import { RegionResolver } from '../modules/region/region.resolver';
+import { ReportResolver } from '../modules/report/report.resolver';
 import { ResourceClaimResolver, ResourceResolver } from '../modules/resource/resource.resolver';
 import { createTicketPubSub, type TicketPubSub } from '../modules/ticket/ticket-events';
 import { TicketEventResolver, TicketResolver } from '../modules/ticket/ticket.resolver';
@@ -56,6 +57,7 @@ export const resolvers = [
   CategoryGapResolver,
   CommunityListsResolver,
   DataImportResolver,
+  ReportResolver,
 ] as const;
 
 export async function buildYituSchema(

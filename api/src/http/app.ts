@@ -26,6 +26,7 @@ import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
 import { open311Routes } from './open311';
+import { reportRoutes } from './reports';
 import { tileHandler, type TileHandler } from './tiles';
 import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
@@ -195,6 +196,14 @@ export async function startApp(
       viewerOf: async (headers, request) =>
         (await authenticate(database, headers, now(), request)).viewer,
     }),
+  );
+  app.use(
+    reportRoutes(
+      database,
+      async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
+      now,
+      config.pdfFont,
+    ),
   );
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
