@@ -62,6 +62,9 @@ export const ROOT_RULES: Record<string, RootRule> = {
     check: (context, args) => checkReport(context, input(args)),
   },
   'Query.followTicket': PUBLIC,
+  // the QR page while the resident types: emergency, category, 已有人反映; and following one
+  'Query.reportAdvice': PUBLIC,
+  'Mutation.followExistingTicket': PUBLIC,
   'Mutation.rateTicket': PUBLIC,
   'Mutation.reopenTicket': PUBLIC,
   // places and figures (objects are judged by their types too)
@@ -164,6 +167,12 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   Viewer: 'public',
   SignInPayload: 'public',
   ReportTicketPayload: 'public',
+  // what the QR page shows of nearby tickets: no text, no names, nothing personal
+  ReportAdvice: 'public',
+  EmergencyAdvice: 'public',
+  ExistingReport: 'public',
+  FollowExistingPayload: 'public',
+  DuplicateCandidate: 'inherit',
   PageInfo: 'inherit',
 };
 const CONTAINER = /(Connection|Edge)$/;
@@ -193,6 +202,7 @@ interface FieldRule {
 const FIELD_RULES: Record<string, FieldRule> = {
   'Ticket.matches': { need: 'tickets:dispatch' },
   'Ticket.categorySuggestions': { need: 'tickets:classify' },
+  'Ticket.likelyDuplicates': { need: 'tickets:read' },
   // masked for everyone; whole, on request, to the roles that call residents back
   'Ticket.reporterPhone': {
     // nothing to reveal without a number
@@ -243,6 +253,11 @@ const RESIDENT_FIELDS: Record<string, ReadonlySet<string>> = {
     'compound',
     'reporterName',
     'reporterPhone',
+    'urgent',
+    'emergencyKind',
+    'emergencyNumber',
+    'seconds',
+    'duplicateOf',
   ]),
   TicketEvent: new Set(['id', 'type', 'fromStatus', 'toStatus', 'reason', 'at']),
   Photo: new Set(['url', 'thumbnailUrl', 'contentType', 'width', 'height']),
@@ -347,7 +362,7 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   if (PERSONAL_FIELDS.has(field) && guard.viewer.via !== 'session') {
     const granted =
       type === 'Ticket' &&
-      guard.isGranted((root as { pk: number }).pk) &&
+      guard.isReporter((root as { pk: number }).pk) &&
       guard.viewer.via === 'anonymous';
     if (!granted) {
       await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN PERSONAL_DATA' });

@@ -28,6 +28,7 @@ import { PropertyCompanyResolver } from '../modules/property/property.resolver';
 import { RegionResolver } from '../modules/region/region.resolver';
 import { ResourceClaimResolver, ResourceResolver } from '../modules/resource/resource.resolver';
 import { createTicketPubSub, type TicketPubSub } from '../modules/ticket/ticket-events';
+import { IntakeResolver } from '../modules/ticket/intake.resolver';
 import { TicketEventResolver, TicketResolver } from '../modules/ticket/ticket.resolver';
 
 export const resolvers = [
@@ -45,6 +46,7 @@ export const resolvers = [
   CategoryResolver,
   TicketResolver,
   TicketEventResolver,
+  IntakeResolver,
   MatchingResolver,
   ResourceMatchResolver,
   TicketAssignmentResolver,

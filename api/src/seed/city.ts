@@ -33,6 +33,10 @@ export interface CategoryDef {
   resolveHours: number;
   capabilities: string[];
   examples_zh: string[];
+  /** 已有人反映: how near (metres, 50–250) an open ticket of it is a likely duplicate. */
+  duplicateRadiusM: number;
+  /** An emergency category: the number to call (119, 110, 120), else null. */
+  emergencyNumber: string | null;
 }
 
 export function loadCategories(): CategoryDef[] {
