@@ -225,6 +225,20 @@ export const TICKET_PANEL_QUERY = operation(
           urgent
           emergencyNumber
           seconds
+          duplicateOf {
+            code
+          }
+          likelyDuplicates {
+            distanceM
+            ticket {
+              id
+              code
+              status
+              reportedAt
+              seconds
+              description
+            }
+          }
           version
           allowedActions
           description

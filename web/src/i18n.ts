@@ -383,8 +383,8 @@ export const EN: Record<string, string> = {
   '请先填写姓名和电话，社区会通过它们联系您':
     'Please give your name and phone first: the community contacts you through them',
   '已附议，谢谢！': 'Seconded, thank you!',
-  '您关注了邻居已反映的同一问题，社区处理时会一并考虑。用这个专属链接查看进度（请保存，勿转发）：':
-    'You follow the same matter a neighbour reported; the community takes you into account. Your private link to its progress (keep it, do not share):',
+  '已关注邻居反映的同一问题。用这个专属链接查看进度（请保存，勿转发）：':
+    'You follow the same matter a neighbour reported. Your private link to its progress (keep it, do not share):',
   '问题分类：{name}': 'Category: {name}',
   已有人反映: 'Already reported',
   '附近已有同类问题在处理。是同一件事的话，关注它即可，不必重复提交：':
@@ -395,4 +395,12 @@ export const EN: Record<string, string> = {
   紧急: 'Urgent',
   '紧急 · 已提示居民拨打 {n}': 'Urgent · resident told to call {n}',
   '{n} 人附议': '{n} seconded',
+  '已标为重复件，原工单：{code}': 'Marked as a duplicate of {code}',
+  '疑似重复（{n}）': 'Likely duplicates ({n})',
+  '相距 {m} 米 · {time} · {status}': '{m} m away · {time} · {status}',
+  '与工单 {code} 重复（相距 {m} 米）': 'Duplicate of {code} ({m} m away)',
+  本单是它的重复件: 'This one duplicates it',
+  '紧急工单：如情况仍在，请立即拨打 {n}': 'Urgent: if it is still happening, call {n} now',
+  '同一问题已有人反映，已合并到工单 {code}（{status}），请关注它的进度。':
+    'Someone reported the same matter: merged into ticket {code} ({status}); follow its progress.',
 };

@@ -157,9 +157,7 @@ export function ReportPage({ compoundCode }: { compoundCode: string }) {
         </p>
         <p>
           {done.followed
-            ? tr(
-                '您关注了邻居已反映的同一问题，社区处理时会一并考虑。用这个专属链接查看进度（请保存，勿转发）：',
-              )
+            ? tr('已关注邻居反映的同一问题。用这个专属链接查看进度（请保存，勿转发）：')
             : tr('社区会尽快处理。用这个专属链接查看进度、评价结果（请保存，勿转发）：')}
         </p>
         <p>
