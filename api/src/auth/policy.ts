@@ -580,6 +580,18 @@ export function ticketVisibility(viewer: Viewer, at: Date): string {
   return j.departmentOnly ? `${place};department` : place;
 }
 
+/**
+ * Whether the viewer may print a community's QR posters (二维码海报): staff who hold places and
+ * whose jurisdiction holds the community (a street or the district all of theirs), while their
+ * credential lasts. Grid workers and departments do not put posters up.
+ */
+export function mayPrintPosters(viewer: Viewer, communityPks: number[], at: Date): boolean {
+  if (!viewer.permissions.has('places:read') || viewer.via === 'anonymous') return false;
+  const j = readableBy(viewer, at);
+  if (!j || j.departmentOnly) return false;
+  return j.all || communityPks.every((pk) => j.communityPks.includes(pk));
+}
+
 /** Whether a grid (and so its tickets, plan and patrols) is inside the jurisdiction. */
 function holdsGrid(j: Jurisdiction, g: { pk: number; communityPk: number }): boolean {
   return j.all || j.communityPks.includes(g.communityPk) || j.gridPks.includes(g.pk);

@@ -25,6 +25,7 @@ import { refuse } from './refuse';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
+import { posterRoutes } from './posters';
 import { tileHandler, type TileHandler } from './tiles';
 import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
@@ -180,6 +181,14 @@ export async function startApp(
       now,
     ),
   );
+  app.use(
+    posterRoutes(
+      database,
+      async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
+      now,
+      { publicBaseUrl: config.publicBaseUrl, font: config.posterFont },
+    ),
+  );
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));
@@ -263,7 +272,7 @@ export async function startApp(
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
-    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports|tiles).*/, (_req, res) =>
+    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports|posters|tiles).*/, (_req, res) =>
       res.sendFile(path.join(webDist, 'index.html')),
     );
   } else {

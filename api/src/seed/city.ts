@@ -389,7 +389,12 @@ function generateCopy(
       name: names.COMMUNITY_NAMES[k]! + suffix,
       streetCode,
       boundary: blockRing(c0, r0, c0 + CELLS_X, r0 + CELLS_Y),
-      metadata: SYNTHETIC,
+      // the community office's phone, printed on its compounds' QR posters (made up, like the rest;
+      // from the code, not the random stream, so the rest of the city stays as it was)
+      metadata: {
+        ...SYNTHETIC,
+        phone: `0550-6${String(copy + 1).slice(-1)}${communityCode.slice(-5)}`,
+      },
     });
 
     // Grids: one per cell, except a merged pair in a few communities.
