@@ -71,6 +71,10 @@ export const PLACE_BY_CODE_QUERY = operation(
           code
           name
           households
+          community {
+            code
+            name
+          }
           propertyCompany {
             name
             hasPartyBranch

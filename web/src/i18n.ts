@@ -403,4 +403,6 @@ export const EN: Record<string, string> = {
   '紧急工单：如情况仍在，请立即拨打 {n}': 'Urgent: if it is still happening, call {n} now',
   '同一问题已有人反映，已合并到工单 {code}（{status}），请关注它的进度。':
     'Someone reported the same matter: merged into ticket {code} ({status}); follow its progress.',
+  打印二维码海报: 'Print QR poster',
+  '打印{name}全部海报': 'Print all posters of {name}',
 };
