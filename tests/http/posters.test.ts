@@ -88,14 +88,16 @@ describe(`QR posters on ${engineName()}`, () => {
   it('prints all of a community’s posters in one PDF, a page each, with an audit line', async () => {
     const res = await get(`/posters/regions/${compound.community.code}.pdf`);
     expect(res.status).toBe(200);
-    const pages = pagesOf(Buffer.from(await res.arrayBuffer()), 'all');
-    expect(pages.length).toBe(compound.community.compounds.totalCount);
-    expect(qrOf(pages[0]!)).toMatch(new RegExp(`^${BASE}/r/\\d+$`));
+    const pdf = Buffer.from(await res.arrayBuffer());
+    // read the audit log before the slow rendering: an idle keep-alive socket may close meanwhile
     const audit = await (
       await clientAs(server.url, 'admin')
     ).request<{
       auditLog: { action: string; target: string; details: unknown }[];
     }>(`{ auditLog(last: 20) { action target details } }`);
+    const pages = pagesOf(pdf, 'all');
+    expect(pages.length).toBe(compound.community.compounds.totalCount);
+    expect(qrOf(pages[0]!)).toMatch(new RegExp(`^${BASE}/r/\\d+$`));
     const line = audit.auditLog.find(
       (a) => a.action === 'GET /posters' && a.target === compound.community.code,
     );
