@@ -71,6 +71,10 @@ export const PLACE_BY_CODE_QUERY = operation(
           code
           name
           households
+          community {
+            code
+            name
+          }
           propertyCompany {
             name
             hasPartyBranch
@@ -190,6 +194,7 @@ export const GRID_PANEL_QUERY = operation(
               id
               code
               status
+              urgent
               overdue
               respondBy
               resolveBy
@@ -221,6 +226,23 @@ export const TICKET_PANEL_QUERY = operation(
           status
           level
           overdue
+          urgent
+          emergencyNumber
+          seconds
+          duplicateOf {
+            code
+          }
+          likelyDuplicates {
+            distanceM
+            ticket {
+              id
+              code
+              status
+              reportedAt
+              seconds
+              description
+            }
+          }
           version
           allowedActions
           description
@@ -365,6 +387,50 @@ export const REPORT_MUTATION = operation(
   `),
 );
 
+/** The QR page while the resident types: emergency number, category, 已有人反映. */
+export const REPORT_ADVICE_QUERY = operation(
+  graphql(`
+    query ReportAdvice($compoundCode: String!, $text: String!, $buildingNumber: String) {
+      reportAdvice(compoundCode: $compoundCode, text: $text, buildingNumber: $buildingNumber) {
+        emergency {
+          kind
+          number
+        }
+        categoryCode
+        confidence
+        existing {
+          id
+          code
+          categoryCode
+          status
+          reportedAt
+          distanceM
+          seconds
+        }
+      }
+      categories {
+        code
+        nameZh
+      }
+    }
+  `),
+);
+
+/** 附议: follow an existing ticket instead of filing. */
+export const FOLLOW_EXISTING_MUTATION = operation(
+  graphql(`
+    mutation FollowExisting($input: FollowExistingInput!) {
+      followExistingTicket(input: $input) {
+        followToken
+        ticket {
+          code
+          status
+        }
+      }
+    }
+  `),
+);
+
 /** The resident's follow page (private link). */
 export const FOLLOW_QUERY = operation(
   graphql(`
@@ -372,6 +438,13 @@ export const FOLLOW_QUERY = operation(
       followTicket(token: $token) {
         code
         status
+        urgent
+        emergencyNumber
+        seconds
+        duplicateOf {
+          code
+          status
+        }
         description
         reportedAt
         respondBy

@@ -39,8 +39,13 @@ export interface Config {
   workingWeekends: string[];
   /** A raster basemap under the map, or none (boundaries over a plain background, offline). */
   basemap: Basemap | null;
-  /** The CJK font report PDFs embed: a .ttf/.otf/.ttc path, #PostScriptName for a collection. */
+  /** The CJK font every PDF embeds (reports, posters): a .ttf/.otf/.ttc path, #PostScriptName for a collection. */
   pdfFont: string;
+  /**
+   * Where residents reach this product (QR posters point at <it>/r/<code>): the API may sit
+   * behind a proxy on another host and path. Unset: the host the request came in on.
+   */
+  publicBaseUrl: string | null;
 }
 
 export interface Basemap {
@@ -123,7 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return value;
   };
   const timeBudgetMs = atLeast('YITU_TIME_BUDGET_MS', 10_000, 1);
+  const publicBaseUrl = env.YITU_PUBLIC_BASE_URL?.trim().replace(/\/+$/, '') || null;
+  if (publicBaseUrl && !/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/.test(publicBaseUrl)) {
+    throw new ConfigError(
+      `YITU_PUBLIC_BASE_URL must be an http(s) URL without query or fragment, got "${publicBaseUrl}"`,
+    );
+  }
   return {
+    publicBaseUrl,
     escalationIntervalMs,
     timeBudgetMs,
     clockOffsetMs: integer('YITU_CLOCK_OFFSET_MS', 0),

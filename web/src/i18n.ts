@@ -369,4 +369,40 @@ export const EN: Record<string, string> = {
   有效天数: 'Valid for (days)',
   '签发中…': 'Issuing…',
   签发: 'Issue',
+  '闻到燃气味：不要开关电器、不要点火，开窗后到室外拨打':
+    'Gas smell: do not touch switches or light anything; open windows, go outside and call',
+  '发生火情：立即撤离到安全地带，拨打': 'Fire: get everyone to safety now and call',
+  '有人被困电梯：请被困者不要扒门，拨打':
+    'Someone trapped in a lift: they must not force the doors; call',
+  '有人受伤或晕倒：立即拨打': 'Someone hurt or unconscious: call now',
+  '有人身危险：立即拨打': 'Someone in danger: call now',
+  '这是紧急情况：请立即拨打': 'This is an emergency: call now',
+  '拨打 {number}': 'Call {number}',
+  '您的报告仍会提交，作为紧急工单，社区 1 小时内响应。':
+    'Your report is still filed as urgent; the community responds within an hour.',
+  '请先填写姓名和电话，社区会通过它们联系您':
+    'Please give your name and phone first: the community contacts you through them',
+  '已附议，谢谢！': 'Seconded, thank you!',
+  '已关注邻居反映的同一问题。用这个专属链接查看进度（请保存，勿转发）：':
+    'You follow the same matter a neighbour reported. Your private link to its progress (keep it, do not share):',
+  '问题分类：{name}': 'Category: {name}',
+  已有人反映: 'Already reported',
+  '附近已有同类问题在处理。是同一件事的话，关注它即可，不必重复提交：':
+    'A matter of this kind nearby is being handled. If it is the same one, follow it instead of filing again:',
+  '约 {m} 米 · {time} · {status}': 'about {m} m · {time} · {status}',
+  '· {n} 人附议': '· {n} seconded',
+  '是同一件事，关注它（附议）': 'Same matter: follow it (second)',
+  紧急: 'Urgent',
+  '紧急 · 已提示居民拨打 {n}': 'Urgent · resident told to call {n}',
+  '{n} 人附议': '{n} seconded',
+  '已标为重复件，原工单：{code}': 'Marked as a duplicate of {code}',
+  '疑似重复（{n}）': 'Likely duplicates ({n})',
+  '相距 {m} 米 · {time} · {status}': '{m} m away · {time} · {status}',
+  '与工单 {code} 重复（相距 {m} 米）': 'Duplicate of {code} ({m} m away)',
+  本单是它的重复件: 'This one duplicates it',
+  '紧急工单：如情况仍在，请立即拨打 {n}': 'Urgent: if it is still happening, call {n} now',
+  '同一问题已有人反映，已合并到工单 {code}（{status}），请关注它的进度。':
+    'Someone reported the same matter: merged into ticket {code} ({status}); follow its progress.',
+  打印二维码海报: 'Print QR poster',
+  '打印{name}全部海报': 'Print all posters of {name}',
 };

@@ -9,7 +9,8 @@ import { actorOf, type Viewer } from './viewer';
 
 export class Guard {
   /** Tickets opened through their private follow link in this request (the resident's own). */
-  private readonly granted = new Set<number>();
+  // ticket → whether the link is the reporter's own (their name and phone), or a follower's (附议)
+  private readonly granted = new Map<number, boolean>();
   /** Lines written inside a change's transaction: written again should it roll back. */
   private journal: AuditEntry[] | null = null;
   /** Root mutation fields run in this request (each writes its own line: audit.ts). */
@@ -48,12 +49,18 @@ export class Guard {
         );
   }
 
-  grant(ticketPk: number): void {
-    this.granted.add(ticketPk);
+  /** A private link opened the ticket: the reporter's own, or another resident's who follows it. */
+  grant(ticketPk: number, asReporter = true): void {
+    this.granted.set(ticketPk, asReporter || (this.granted.get(ticketPk) ?? false));
   }
 
   isGranted(ticketPk: number): boolean {
     return this.granted.has(ticketPk);
+  }
+
+  /** Whether the reporter's own link opened it: only they see their name and phone. */
+  isReporter(ticketPk: number): boolean {
+    return this.granted.get(ticketPk) === true;
   }
 
   /** Appends to the audit log; awaited, so a read of personal data is recorded before it is shown. */

@@ -54,6 +54,7 @@ describe('the authorization policy covers the whole schema', async () => {
       .map(([field]) => field)
       .sort();
     expect(open).toEqual([
+      'Mutation.followExistingTicket',
       'Mutation.rateTicket',
       'Mutation.reopenTicket',
       'Mutation.reportTicket',
@@ -62,6 +63,7 @@ describe('the authorization policy covers the whole schema', async () => {
       'Query.categories',
       'Query.followTicket',
       'Query.qrCompound',
+      'Query.reportAdvice',
       'Query.viewer',
     ]);
   });

@@ -64,6 +64,9 @@ export const ROOT_RULES: Record<string, RootRule> = {
     check: (context, args) => checkReport(context, input(args)),
   },
   'Query.followTicket': PUBLIC,
+  // the QR page while the resident types: emergency, category, 已有人反映; and following one
+  'Query.reportAdvice': PUBLIC,
+  'Mutation.followExistingTicket': PUBLIC,
   'Mutation.rateTicket': PUBLIC,
   'Mutation.reopenTicket': PUBLIC,
   // places and figures (objects are judged by their types too)
@@ -201,6 +204,12 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   Viewer: 'public',
   SignInPayload: 'public',
   ReportTicketPayload: 'public',
+  // what the QR page shows of nearby tickets: no text, no names, nothing personal
+  ReportAdvice: 'public',
+  EmergencyAdvice: 'public',
+  ExistingReport: 'public',
+  FollowExistingPayload: 'public',
+  DuplicateCandidate: 'inherit',
   PageInfo: 'inherit',
   PeriodReport: 'tickets:read',
   PeriodFigures: 'tickets:read',
@@ -244,6 +253,7 @@ interface FieldRule {
 const FIELD_RULES: Record<string, FieldRule> = {
   'Ticket.matches': { need: 'tickets:dispatch' },
   'Ticket.categorySuggestions': { need: 'tickets:classify' },
+  'Ticket.likelyDuplicates': { need: 'tickets:read' },
   // masked for everyone; whole, on request, to the roles that call residents back
   'Ticket.reporterPhone': {
     // nothing to reveal without a number
@@ -294,6 +304,11 @@ const RESIDENT_FIELDS: Record<string, ReadonlySet<string>> = {
     'compound',
     'reporterName',
     'reporterPhone',
+    'urgent',
+    'emergencyKind',
+    'emergencyNumber',
+    'seconds',
+    'duplicateOf',
   ]),
   TicketEvent: new Set(['id', 'type', 'fromStatus', 'toStatus', 'reason', 'at']),
   Photo: new Set(['url', 'thumbnailUrl', 'contentType', 'width', 'height']),
@@ -398,7 +413,7 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   if (PERSONAL_FIELDS.has(field) && guard.viewer.via !== 'session') {
     const granted =
       type === 'Ticket' &&
-      guard.isGranted((root as { pk: number }).pk) &&
+      guard.isReporter((root as { pk: number }).pk) &&
       guard.viewer.via === 'anonymous';
     if (!granted) {
       await guard.audit({ action: `read ${field}`, result: 'FORBIDDEN PERSONAL_DATA' });
@@ -656,6 +671,18 @@ export function ticketVisibility(viewer: Viewer, at: Date): string {
   const sorted = (pks: readonly number[]) => [...pks].sort((a, b) => a - b).join(',');
   const place = j.all ? 'all' : `c${sorted(j.communityPks)};g${sorted(j.gridPks)}`;
   return j.departmentOnly ? `${place};department` : place;
+}
+
+/**
+ * Whether the viewer may print a community's QR posters (二维码海报): staff who hold places and
+ * whose jurisdiction holds the community (a street or the district all of theirs), while their
+ * credential lasts. Grid workers and departments do not put posters up.
+ */
+export function mayPrintPosters(viewer: Viewer, communityPks: number[], at: Date): boolean {
+  if (!viewer.permissions.has('places:read') || viewer.via === 'anonymous') return false;
+  const j = readableBy(viewer, at);
+  if (!j || j.departmentOnly) return false;
+  return j.all || communityPks.every((pk) => j.communityPks.includes(pk));
 }
 
 /** Whether a grid (and so its tickets, plan and patrols) is inside the jurisdiction. */

@@ -303,22 +303,33 @@ export const resourceClaims = pgTable(
 export const ticketLevel = pgEnum('ticket_level', LADDER);
 
 /** Ticket taxonomy, seeded from api/src/seed/data/categories.json. */
-export const categories = pgTable('categories', {
-  code: text('code').primaryKey(),
-  nameZh: text('name_zh').notNull(),
-  nameEn: text('name_en').notNull(),
-  level: ticketLevel('level').notNull(),
-  respondHours: integer('respond_hours').notNull(),
-  resolveHours: integer('resolve_hours').notNull(),
-  capabilities: text('capabilities')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-  examples: text('examples')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-});
+export const categories = pgTable(
+  'categories',
+  {
+    code: text('code').primaryKey(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    level: ticketLevel('level').notNull(),
+    respondHours: integer('respond_hours').notNull(),
+    resolveHours: integer('resolve_hours').notNull(),
+    capabilities: text('capabilities')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    examples: text('examples')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    // 已有人反映: open tickets of this category within this many metres count as likely duplicates
+    duplicateRadiusM: integer('duplicate_radius_m').notNull().default(100),
+    // an emergency category (gas, fire …): the number the resident is told to call at once
+    emergencyNumber: text('emergency_number'),
+  },
+  (t) => [
+    check('categories_duplicate_radius', sql`${t.duplicateRadiusM} BETWEEN 50 AND 250`),
+    check('categories_emergency_number', sql`${t.emergencyNumber} IN ('110', '119', '120')`),
+  ],
+);
 
 export const ticketStatus = pgEnum('ticket_status', TICKET_STATUSES);
 
@@ -367,6 +378,10 @@ export const tickets = pgTable(
     resolvedBy: text('resolved_by'),
     suspendedFrom: ticketStatus('suspended_from'),
     duplicateOfId: integer('duplicate_of_id').references((): AnyPgColumn => tickets.id),
+    // Urgent (紧急): what kind of emergency (GAS, FIRE, LIFT, INJURY, DANGER, CATEGORY) and the
+    // number the resident was told to call; null for an ordinary matter.
+    emergencyKind: text('emergency_kind'),
+    emergencyNumber: text('emergency_number'),
     // The resident's private link to follow and rate the ticket (random, unguessable).
     followToken: text('follow_token').unique(),
     // sha256 of the report's payload: a retried submission with the same key must match it.
@@ -392,7 +407,35 @@ export const tickets = pgTable(
       'tickets_media_url_http',
       sql`${t.mediaUrl} IS NULL OR (${t.mediaUrl} ~ '^https?://' AND length(${t.mediaUrl}) <= 1000)`,
     ),
+    check(
+      'tickets_emergency_pair',
+      sql`(${t.emergencyKind} IS NULL) = (${t.emergencyNumber} IS NULL)`,
+    ),
+    index('tickets_duplicate_of_idx')
+      .on(t.duplicateOfId)
+      .where(sql`${t.duplicateOfId} IS NOT NULL`),
   ],
+);
+
+/**
+ * 附议: a resident who found their matter already reported follows that ticket instead of filing
+ * one. Their own private link shows the original; staff see the count. Personal data like a
+ * reporter's.
+ */
+export const ticketFollowers = pgTable(
+  'ticket_followers',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    followToken: text('follow_token').notNull().unique(),
+    name: text('name').notNull(),
+    phone: text('phone').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ticket_followers_ticket_idx').on(t.ticketId)],
 );
 
 /** Append-only: a trigger (migration 0002) refuses UPDATE and DELETE. */

@@ -1,6 +1,10 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from '../errors';
-import { integerKey } from './ids';
+
+// a page's key is an id, or an id shifted by 2^31 to sort a group first (tickets: urgent ones)
+const MAX_CURSOR_KEY = 2 ** 33;
+const cursorKey = (key: string): number | null =>
+  /^[1-9]\d{0,9}$/.test(key) && Number(key) <= MAX_CURSOR_KEY ? Number(key) : null;
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -67,21 +71,26 @@ export function keyset(args: PageArgs): KeysetPage {
   let afterKey: number | null = null;
   if (args.after != null) {
     const match = /^cursor:(\d+)$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
-    afterKey = match ? integerKey(match[1]!) : null;
+    afterKey = match ? cursorKey(match[1]!) : null;
     if (afterKey === null)
       throw badInput('after', 'INVALID_CURSOR', 'after is not a cursor from this API');
   }
   return { limit, afterKey };
 }
 
-/** Rows come with `pk` and `totalCount` (count(*) OVER ()), limit + 1 of them at most. */
+/** Rows come with `pk` (or the page's key column) and `totalCount` (count(*) OVER ()), limit + 1
+ * of them at most. */
 export function toPage<T extends { pk: number }>(
   rows: (T & { totalCount?: number })[],
   page: KeysetPage,
   total?: number,
+  key: string = 'pk',
 ): Page<T> {
   const nodes = rows.slice(0, page.limit);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.pk), node }));
+  const edges = nodes.map((node) => ({
+    cursor: encodeCursor(Number((node as Record<string, unknown>)[key])),
+    node,
+  }));
   return {
     nodes,
     edges,

@@ -215,6 +215,9 @@ export const LIST_BOUNDS: Record<string, number> = {
   'Ticket.assignments': 20,
   'Ticket.photos': 20,
   'Ticket.categorySuggestions': 5,
+  // intake.service.ts: at most 5 nearby tickets (MAX_EXISTING)
+  'Ticket.likelyDuplicates': 5,
+  'ReportAdvice.existing': 5,
   'Query.categories': 16,
   'Query.suggestCategory': 5,
   'Query.communityLists': 40,

@@ -6,23 +6,26 @@ import { alignMany, defineLoader, intArray } from './loaders';
 
 /**
  * One statement per page: `base` selects the filtered rows with a `pk` column; the page is the
- * rows after the cursor, and the total counts the whole filtered set.
+ * rows after the cursor, and the total counts the whole filtered set. Pages are ordered by `pk`,
+ * or by another unique integer column `orderKey` of the rows (tickets: urgent ones first).
  */
 export async function fetchPage<T extends { pk: number }>(
   database: Database,
   base: SQL,
   page: KeysetPage,
   map: (row: T) => T = (row) => row,
+  orderKey = 'pk',
 ): Promise<Page<T>> {
-  const after = page.afterKey === null ? sql`true` : sql`base.pk > ${page.afterKey}`;
+  const k = sql`base.${sql.identifier(orderKey)}`;
+  const after = page.afterKey === null ? sql`true` : sql`${k} > ${page.afterKey}`;
   const rows = await database.preparedRows<T & { totalCount: number }>(sql`
     WITH base AS (${base}), total AS (SELECT count(*)::int AS "totalCount" FROM base)
     SELECT total."totalCount", p.*
     FROM total LEFT JOIN LATERAL (
-      SELECT * FROM base WHERE ${after} ORDER BY base.pk LIMIT ${page.limit + 1}
+      SELECT * FROM base WHERE ${after} ORDER BY ${k} LIMIT ${page.limit + 1}
     ) p ON true`);
   const total = rows[0]?.totalCount ?? 0;
-  return toPage(rows.filter((r) => r.pk !== null).map(map), page, total);
+  return toPage(rows.filter((r) => r.pk !== null).map(map), page, total, orderKey);
 }
 
 /**
@@ -35,11 +38,13 @@ export function pageByKey<T extends { pk: number }, O = void>(
   query: (keys: string, ctx: Context, options: O) => SQL,
   map: (row: T) => T,
   variant: (options: O) => string = () => '',
+  orderKey = 'pk',
 ): (ctx: Context, parent: number, args: PageArgs, options: O) => Promise<Page<T>> {
   const key = sql.identifier(keyColumn);
+  const order = sql`b.${sql.identifier(orderKey)}`;
   const loader = defineLoader<number, Page<T>, { page: KeysetPage; options: O }>(
     async (ctx, keys, { page, options }) => {
-      const after = page.afterKey === null ? sql`true` : sql`b.pk > ${page.afterKey}`;
+      const after = page.afterKey === null ? sql`true` : sql`${order} > ${page.afterKey}`;
       const rows = await ctx.database.preparedRows<
         T & { groupKey: number; groupTotal: number }
       >(sql`
@@ -47,10 +52,15 @@ export function pageByKey<T extends { pk: number }, O = void>(
           t AS (SELECT ${key} AS "groupKey", count(*)::int AS "groupTotal" FROM b GROUP BY 1)
         SELECT t."groupKey", t."groupTotal", p.*
         FROM t LEFT JOIN LATERAL (
-          SELECT * FROM b WHERE b.${key} = t."groupKey" AND ${after} ORDER BY b.pk LIMIT ${page.limit + 1}
+          SELECT * FROM b WHERE b.${key} = t."groupKey" AND ${after} ORDER BY ${order} LIMIT ${page.limit + 1}
         ) p ON true`);
       return alignMany(keys, rows, (r) => r.groupKey).map((group) =>
-        toPage(group.filter((r) => r.pk !== null).map(map), page, group[0]?.groupTotal ?? 0),
+        toPage(
+          group.filter((r) => r.pk !== null).map(map),
+          page,
+          group[0]?.groupTotal ?? 0,
+          orderKey,
+        ),
       );
     },
     ({ page, options }) => `${page.limit}:${page.afterKey}:${variant(options)}`,

@@ -29,6 +29,7 @@ import { RegionResolver } from '../modules/region/region.resolver';
 import { ReportResolver } from '../modules/report/report.resolver';
 import { ResourceClaimResolver, ResourceResolver } from '../modules/resource/resource.resolver';
 import { createTicketPubSub, type TicketPubSub } from '../modules/ticket/ticket-events';
+import { IntakeResolver } from '../modules/ticket/intake.resolver';
 import { TicketEventResolver, TicketResolver } from '../modules/ticket/ticket.resolver';
 
 export const resolvers = [
@@ -46,6 +47,7 @@ export const resolvers = [
   CategoryResolver,
   TicketResolver,
   TicketEventResolver,
+  IntakeResolver,
   MatchingResolver,
   ResourceMatchResolver,
   TicketAssignmentResolver,

@@ -27,6 +27,7 @@ import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
 import { open311Routes } from './open311';
 import { reportRoutes } from './reports';
+import { posterRoutes } from './posters';
 import { tileHandler, type TileHandler } from './tiles';
 import { createTileService } from '../modules/tile/tiles';
 import { buildYituSchema } from '../graphql/schema';
@@ -205,6 +206,14 @@ export async function startApp(
       config.pdfFont,
     ),
   );
+  app.use(
+    posterRoutes(
+      database,
+      async (headers, request) => (await authenticate(database, headers, now(), request)).viewer,
+      now,
+      { publicBaseUrl: config.publicBaseUrl, font: config.pdfFont },
+    ),
+  );
   const webDist = path.join(repoRoot, 'web', 'dist');
   // Browsers asking for /graphql get GraphiQL, served from the product (no CDN).
   app.get('/graphql', graphiqlHandler(webDist));
@@ -288,8 +297,9 @@ export async function startApp(
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
-    app.get(/^\/(?!graphql|health|photos|uploads|imports|exports|tiles|open311).*/, (_req, res) =>
-      res.sendFile(path.join(webDist, 'index.html')),
+    app.get(
+      /^\/(?!graphql|health|photos|uploads|imports|exports|posters|reports|tiles|open311).*/,
+      (_req, res) => res.sendFile(path.join(webDist, 'index.html')),
     );
   } else {
     app.get('/', (_req, res) =>

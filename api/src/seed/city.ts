@@ -33,6 +33,10 @@ export interface CategoryDef {
   resolveHours: number;
   capabilities: string[];
   examples_zh: string[];
+  /** 已有人反映: how near (metres, 50–250) an open ticket of it is a likely duplicate. */
+  duplicateRadiusM: number;
+  /** An emergency category: the number to call (119, 110, 120), else null. */
+  emergencyNumber: string | null;
 }
 
 export function loadCategories(): CategoryDef[] {
@@ -385,7 +389,12 @@ function generateCopy(
       name: names.COMMUNITY_NAMES[k]! + suffix,
       streetCode,
       boundary: blockRing(c0, r0, c0 + CELLS_X, r0 + CELLS_Y),
-      metadata: SYNTHETIC,
+      // the community office's phone, printed on its compounds' QR posters (made up, like the rest;
+      // from the code, not the random stream, so the rest of the city stays as it was)
+      metadata: {
+        ...SYNTHETIC,
+        phone: `0550-6${String(copy + 1).slice(-1)}${communityCode.slice(-5)}`,
+      },
     });
 
     // Grids: one per cell, except a merged pair in a few communities.

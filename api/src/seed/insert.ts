@@ -22,16 +22,24 @@ export async function ensureCategories(database: Database): Promise<void> {
     resolve_hours: c.resolveHours,
     capabilities: c.capabilities,
     examples: c.examples_zh,
+    duplicate_radius_m: c.duplicateRadiusM,
+    emergency_number: c.emergencyNumber,
   }));
   await database.db.execute(sql`
-    INSERT INTO categories (code, name_zh, name_en, level, respond_hours, resolve_hours, capabilities, examples)
+    INSERT INTO categories (code, name_zh, name_en, level, respond_hours, resolve_hours, capabilities, examples,
+      duplicate_radius_m, emergency_number)
     SELECT code, name_zh, name_en, level::ticket_level, respond_hours, resolve_hours,
-           ARRAY(SELECT jsonb_array_elements_text(capabilities)), ARRAY(SELECT jsonb_array_elements_text(examples))
+           ARRAY(SELECT jsonb_array_elements_text(capabilities)), ARRAY(SELECT jsonb_array_elements_text(examples)),
+           duplicate_radius_m, emergency_number
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      AS r(code text, name_zh text, name_en text, level text, respond_hours int, resolve_hours int, capabilities jsonb, examples jsonb)
+      AS r(code text, name_zh text, name_en text, level text, respond_hours int, resolve_hours int, capabilities jsonb, examples jsonb,
+        duplicate_radius_m int, emergency_number text)
     ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en, level = EXCLUDED.level,
       respond_hours = EXCLUDED.respond_hours, resolve_hours = EXCLUDED.resolve_hours,
-      capabilities = EXCLUDED.capabilities, examples = EXCLUDED.examples`);
+      capabilities = EXCLUDED.capabilities, examples = EXCLUDED.examples,
+      duplicate_radius_m = EXCLUDED.duplicate_radius_m,
+      -- an emergency flag set on this installation (UPDATE categories …) outlives restarts
+      emergency_number = COALESCE(EXCLUDED.emergency_number, categories.emergency_number)`);
 }
 
 export async function isEmpty(database: Database): Promise<boolean> {

@@ -70,6 +70,33 @@ export function SidePanel({
             <dt>{tr('未办结工单')}</dt>
             <dd data-testid="compound-open-tickets">{compound.openTickets}</dd>
           </dl>
+          {/* QR posters: the resident's way in, printed on the server with the Chinese font */}
+          <p className="posters">
+            <a
+              href={`/posters/compounds/${encodeURIComponent(compound.code)}.pdf`}
+              target="_blank"
+              rel="noreferrer"
+              data-testid="poster-compound"
+            >
+              {tr('打印二维码海报')}
+            </a>{' '}
+            <a
+              href={`/posters/compounds/${encodeURIComponent(compound.code)}.png`}
+              target="_blank"
+              rel="noreferrer"
+            >
+              PNG
+            </a>{' '}
+            ·{' '}
+            <a
+              href={`/posters/regions/${encodeURIComponent(compound.community.code)}.pdf`}
+              target="_blank"
+              rel="noreferrer"
+              data-testid="poster-community"
+            >
+              {tr('打印{name}全部海报', { name: compound.community.name })}
+            </a>
+          </p>
           {showHouseholds && <Households key={compound.id} compoundId={compound.id} />}
         </section>
       )}

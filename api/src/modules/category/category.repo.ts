@@ -9,7 +9,7 @@ import type { Category } from './category.type';
 const k = alias(categories, 'k');
 const columns = sql`${k.code}, ${k.nameZh} AS "nameZh", ${k.nameEn} AS "nameEn", ${k.level},
   ${k.respondHours} AS "respondHours", ${k.resolveHours} AS "resolveHours", ${k.capabilities},
-  ${k.examples}`;
+  ${k.examples}, ${k.duplicateRadiusM} AS "duplicateRadiusM", ${k.emergencyNumber} AS "emergencyNumber"`;
 const withId = (c: Category): Category => ({ ...c, id: toGlobalId('Category', c.code) });
 
 /** The taxonomy is small (16 rows): one statement per request, shared by every ticket. */

@@ -26,4 +26,13 @@ export class Category extends Node {
   @Field(() => [String], { description: 'Capabilities a resource needs to take it.' })
   capabilities!: string[];
   @Field(() => [String]) examples!: string[];
+  @Field(() => Int, {
+    description: '已有人反映: open tickets of it this near (metres, 50–250) are likely duplicates.',
+  })
+  duplicateRadiusM!: number;
+  @Field(() => String, {
+    nullable: true,
+    description: 'An emergency category: the number a resident is told to call (119, 110, 120).',
+  })
+  emergencyNumber!: string | null;
 }

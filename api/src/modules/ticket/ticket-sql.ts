@@ -15,3 +15,9 @@ export const openTicket = sql`${t.status} NOT IN ('CLOSED', 'REJECTED', 'TRANSFE
 /** 超期: open, not suspended, and past its resolve-by deadline at `now`. */
 export const overdueTicket = (now: Date) =>
   sql`(${openTicket} AND ${t.status} <> 'SUSPENDED' AND COALESCE(${t.resolveBy} < ${now.toISOString()}::timestamptz, false))`;
+
+/** 紧急: urgent and still open. */
+export const urgentTicket = sql`(${t.emergencyKind} IS NOT NULL AND ${openTicket})`;
+
+/** The key staff lists are paged by: urgent open tickets first, then the rest, each by id. */
+export const urgentFirstKey = sql`(CASE WHEN ${urgentTicket} THEN ${t.id}::bigint ELSE ${t.id}::bigint + 2147483648 END)`;

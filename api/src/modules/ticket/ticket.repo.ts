@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { grids, gridWorkers, photos, ticketEvents, tickets } from '../../db/schema';
+import {
+  grids,
+  gridWorkers,
+  photos,
+  ticketEvents,
+  ticketFollowers,
+  tickets,
+} from '../../db/schema';
 
 const g = alias(grids, 'g');
 const w = alias(gridWorkers, 'w');
@@ -14,7 +21,7 @@ import { manyByKey, oneByKey } from '../../graphql/loaders';
 import type { Photo } from './ticket.input';
 import { fetchPage, pageByKey } from '../../graphql/page';
 import { TICKET_STATUSES } from './ticket-status';
-import { openTicket, overdueTicket, t } from './ticket-sql';
+import { openTicket, overdueTicket, t, urgentFirstKey, urgentTicket } from './ticket-sql';
 import type { Ticket, TicketEvent } from './ticket.type';
 
 // `t` as ticket-sql.ts and the viewer's ticket scope (auth/policy.ts) name it
@@ -29,7 +36,12 @@ const columns = (
   ${t.resolveBy} AS "resolveBy", ${t.acceptedAt} AS "acceptedAt", ${t.resolvedAt} AS "resolvedAt",
   ${t.closedAt} AS "closedAt", ${t.satisfaction}, ${t.version},
   ${t.reporterName} AS "reporterName", ${t.reporterPhone} AS "reporterPhone",
-  ${overdueTicket(now)} AS overdue,
+  ${overdueTicket(now)} AS overdue, ${urgentTicket} AS urgent, ${t.emergencyKind} AS "emergencyKind",
+  ${t.emergencyNumber} AS "emergencyNumber", ${urgentFirstKey} AS "pageKey",
+  ${t.duplicateOfId} AS "duplicateOfPk",
+  -- 附议: residents who followed it instead of filing, and tickets marked as its duplicates
+  ((SELECT count(*) FROM ${ticketFollowers} f WHERE f.ticket_id = ${t.id})
+    + (SELECT count(*) FROM ${tickets} d WHERE d.duplicate_of_id = ${t.id}))::int AS seconds,
   json_build_array(ST_X(${t.location}), ST_Y(${t.location})) AS "lonLat"`;
 const withId = (row: Ticket): Ticket => ({ ...row, id: toGlobalId('Ticket', row.pk) });
 
@@ -74,6 +86,7 @@ export async function listTickets(
       WHERE ${where} AND ${conditions(q, ctx.now())} AND ${readable}`,
     page,
     withId,
+    'pageKey',
   );
 }
 
@@ -100,6 +113,7 @@ const ticketPages = pageByKey<
   withId,
   ({ place, q }) =>
     `${place}:${JSON.stringify([q.statuses, q.categoryCode, q.openOnly, q.overdueOnly])}`,
+  'pageKey',
 );
 
 /** The tickets of many places at once (a page per place), so a list of places with their tickets is one statement. */

@@ -51,6 +51,7 @@ import {
   classifyTicket,
   recordReturnVisit,
   reportTicket,
+  reporterTicketByFollowToken,
   ticketIdByFollowToken,
 } from './ticket.service';
 import {
@@ -225,7 +226,7 @@ export class TicketResolver {
   })
   reporterName(@Root() t: Ticket, @Ctx() ctx: Context) {
     if (t.reporterName === null) return null;
-    return ctx.auth.viewer.permissions.has('personal:reveal') || ctx.auth.isGranted(t.pk)
+    return ctx.auth.viewer.permissions.has('personal:reveal') || ctx.auth.isReporter(t.pk)
       ? t.reporterName
       : maskName(t.reporterName);
   }
@@ -258,8 +259,9 @@ export class TicketResolver {
     description: 'The resident’s view through their private follow link (no sign-in).',
   })
   async followTicket(@Ctx() ctx: Context, @Arg('token', () => String) token: string) {
-    const { id } = await ticketIdByFollowToken(ctx.database, token);
-    ctx.auth.grant(id);
+    const { id, follower } = await ticketIdByFollowToken(ctx.database, token);
+    // a follower's link (附议) reads the ticket, not its reporter's name and phone
+    ctx.auth.grant(id, !follower);
     return ticketById(ctx, id);
   }
 
@@ -272,7 +274,7 @@ export class TicketResolver {
     @Arg('rating', () => Int) rating: number,
     @Arg('comment', () => String, { nullable: true }) comment?: string,
   ) {
-    const t = await ticketIdByFollowToken(ctx.database, token);
+    const t = await reporterTicketByFollowToken(ctx.database, token);
     await actOnTicket(ctx.database, {
       ticketId: t.id,
       expectedVersion: t.version,
@@ -294,7 +296,7 @@ export class TicketResolver {
     @Arg('token', () => String) token: string,
     @Arg('reason', () => String) reason: string,
   ) {
-    const t = await ticketIdByFollowToken(ctx.database, token);
+    const t = await reporterTicketByFollowToken(ctx.database, token);
     await actOnTicket(ctx.database, {
       ticketId: t.id,
       expectedVersion: t.version,

@@ -5,6 +5,7 @@ import { badInput, ErrorCode, YituError } from '../../errors';
 import { checkDispatch, writeAssignments } from '../matching/assignments';
 import { CLASSIFIABLE, decide, LADDER, type Level, type TicketAction } from './ticket-machine';
 import type { TicketStatus } from './ticket-status';
+import { URGENT_RESPOND_HOURS, urgentReport } from './emergency';
 import { addWorkingHours, localDate, type WorkingCalendar } from './working-calendar';
 
 // The ticket rules over the database: every change is one transaction that updates the ticket
@@ -42,6 +43,8 @@ export interface Reported {
   /** False when this was a retry answered with the first result. */
   created: boolean;
 }
+
+const HOUR_MS = 3_600_000;
 
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
 // a plausible address, not a proof of one: nothing is ever sent to it
@@ -189,24 +192,35 @@ export async function reportTicket(
     let level: Level = 'COMMUNITY';
     let respondHours = DEFAULT_RESPOND_HOURS;
     let resolveHours: number | null = null;
+    let categoryNumber: string | null = null;
     if (input.categoryCode) {
-      ({ level, respondHours, resolveHours } = await categoryRules(tx, input.categoryCode));
+      ({
+        level,
+        respondHours,
+        resolveHours,
+        emergencyNumber: categoryNumber,
+      } = await categoryRules(tx, input.categoryCode));
     }
+    const urgent = urgentReport(input.description, categoryNumber);
     const followToken = crypto.randomBytes(18).toString('base64url');
-    const respondBy = addWorkingHours(calendar, now, respondHours);
+    // urgent: an hour on the clock, whatever the working calendar says
+    const respondBy = urgent
+      ? new Date(now.getTime() + URGENT_RESPOND_HOURS * HOUR_MS)
+      : addWorkingHours(calendar, now, respondHours);
     const resolveBy = resolveHours === null ? null : addWorkingHours(calendar, now, resolveHours);
     const local = localDate(now).replaceAll('-', '');
     const inserted = await tx.rows<{ id: number }>(sql`
       INSERT INTO tickets (code, category_code, status, level, location, compound_id, grid_id, building_id,
         community_id, description, reporter_name, reporter_phone, reporter_email, media_url, channel,
-        idempotency_key, request_hash, follow_token, reported_at, respond_by, resolve_by, version, updated_at)
+        idempotency_key, request_hash, follow_token, reported_at, respond_by, resolve_by, version, updated_at,
+        emergency_kind, emergency_number)
       VALUES ('T' || ${local} || '-' || lpad(nextval('ticket_code_seq')::text, 6, '0'), ${input.categoryCode ?? null},
         'REPORTED', ${level}, ST_SetSRID(ST_MakePoint(${at.lon}::float8, ${at.lat}::float8), 4326),
         ${at.compoundId}, ${at.gridId}, ${at.buildingId}, ${at.communityId}, ${input.description.trim()},
         ${input.reporterName?.trim() ?? null}, ${input.reporterPhone?.trim() ?? null},
         ${input.reporterEmail?.trim() ?? null}, ${input.mediaUrl ?? null}, ${input.channel}, ${input.idempotencyKey},
         ${hash}, ${followToken}, ${now.toISOString()}, ${respondBy.toISOString()}, ${resolveBy?.toISOString() ?? null}, 1,
-        ${now.toISOString()})
+        ${now.toISOString()}, ${urgent?.kind ?? null}, ${urgent?.number ?? null})
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING id`);
     if (inserted.length === 0) {
@@ -224,6 +238,8 @@ export async function reportTicket(
           channel: input.channel,
           qrCompound: input.compoundCode,
           ...(input.gridWorkerCode ? { gridWorker: input.gridWorkerCode } : {}),
+          // the command centre's live feed shows it at once (the event is NOTIFYed like any)
+          ...(urgent ? { urgent: true, emergencyKind: urgent.kind, call: urgent.number } : {}),
         })}::jsonb, ${now.toISOString()})`);
     return { ticketId, followToken, created: true };
   });
@@ -416,8 +432,10 @@ export async function classifyTicket(database: Database, request: ClassifyReques
       version: number;
       reportedAt: Date;
       categoryCode: string | null;
+      emergencyKind: string | null;
     }>(sql`
-      SELECT status, level, version, reported_at AS "reportedAt", category_code AS "categoryCode"
+      SELECT status, level, version, reported_at AS "reportedAt", category_code AS "categoryCode",
+        emergency_kind AS "emergencyKind"
       FROM tickets WHERE id = ${request.ticketId}`);
     if (!ticket) throw new YituError(ErrorCode.NOT_FOUND, 'ticket not found');
     if (ticket.version !== request.expectedVersion) {
@@ -437,10 +455,12 @@ export async function classifyTicket(database: Database, request: ClassifyReques
     const category = await categoryRules(tx, request.categoryCode);
     const level = LADDER[Math.max(LADDER.indexOf(category.level), LADDER.indexOf(ticket.level))]!;
     const reported = new Date(ticket.reportedAt);
-    const respondBy = addWorkingHours(
-      request.calendar,
-      reported,
-      category.respondHours,
+    // an urgent ticket keeps its hour; an emergency category makes an ordinary one urgent
+    const urgent = ticket.emergencyKind !== null || category.emergencyNumber !== null;
+    const respondBy = (
+      urgent
+        ? new Date(reported.getTime() + URGENT_RESPOND_HOURS * HOUR_MS)
+        : addWorkingHours(request.calendar, reported, category.respondHours)
     ).toISOString();
     const resolveBy = addWorkingHours(
       request.calendar,
@@ -449,7 +469,9 @@ export async function classifyTicket(database: Database, request: ClassifyReques
     ).toISOString();
     const updated = await tx.rows<{ id: number }>(sql`
       UPDATE tickets SET category_code = ${request.categoryCode}, level = ${level}, respond_by = ${respondBy},
-        resolve_by = ${resolveBy}, version = version + 1, updated_at = ${now.toISOString()}
+        resolve_by = ${resolveBy}, version = version + 1, updated_at = ${now.toISOString()},
+        emergency_kind = COALESCE(emergency_kind, ${category.emergencyNumber === null ? null : 'CATEGORY'}),
+        emergency_number = COALESCE(emergency_number, ${category.emergencyNumber})
       WHERE id = ${request.ticketId} AND version = ${request.expectedVersion} RETURNING id`);
     if (updated.length === 0)
       throw new YituError(
@@ -463,17 +485,51 @@ export async function classifyTicket(database: Database, request: ClassifyReques
   });
 }
 
-/** The ticket behind a resident's private follow link, or NOT_FOUND. */
+/**
+ * The ticket behind a resident's private follow link, or NOT_FOUND: their own report's link, or
+ * the link of a resident who followed it instead of filing (附议, `follower`). A ticket marked as
+ * a duplicate names its original, which the link may read too.
+ */
 export async function ticketIdByFollowToken(
   database: Database,
   token: string,
-): Promise<{ id: number; version: number; reporterName: string }> {
+): Promise<{
+  id: number;
+  version: number;
+  reporterName: string;
+  follower: boolean;
+  duplicateOfId: number | null;
+}> {
   const [row] = /^[\w-]{16,64}$/.test(token)
-    ? await database.rows<{ id: number; version: number; reporterName: string }>(sql`
-        SELECT id, version, reporter_name AS "reporterName" FROM tickets WHERE follow_token = ${token}`)
+    ? await database.rows<{
+        id: number;
+        version: number;
+        reporterName: string;
+        follower: boolean;
+        duplicateOfId: number | null;
+      }>(sql`
+        SELECT id, version, reporter_name AS "reporterName", false AS follower,
+          duplicate_of_id AS "duplicateOfId"
+        FROM tickets WHERE follow_token = ${token}
+        UNION ALL
+        SELECT t.id, t.version, f.name, true, t.duplicate_of_id
+        FROM ticket_followers f JOIN tickets t ON t.id = f.ticket_id WHERE f.follow_token = ${token}`)
     : [];
   if (!row) throw new YituError(ErrorCode.NOT_FOUND, 'no ticket for this link');
   return row;
+}
+
+/** Rating and reopening are the reporter's: a follower's link only reads. */
+export async function reporterTicketByFollowToken(database: Database, token: string) {
+  const found = await ticketIdByFollowToken(database, token);
+  if (found.follower)
+    throw new YituError(
+      ErrorCode.FORBIDDEN,
+      'this link follows a ticket someone else reported: only they rate or reopen it',
+      'token',
+      'FOLLOWER_LINK',
+    );
+  return found;
 }
 
 /** Attach uploaded photos to a ticket (at report, or with a resolution). Each photo once. */
@@ -500,8 +556,10 @@ async function categoryRules(tx: Database, code: string) {
     level: Level;
     respondHours: number;
     resolveHours: number;
+    emergencyNumber: string | null;
   }>(sql`
-    SELECT level, respond_hours AS "respondHours", resolve_hours AS "resolveHours"
+    SELECT level, respond_hours AS "respondHours", resolve_hours AS "resolveHours",
+      emergency_number AS "emergencyNumber"
     FROM categories WHERE code = ${code}`);
   if (!category) throw badInput('categoryCode', 'UNKNOWN_CATEGORY', `no category ${code}`);
   return category;

@@ -43,6 +43,9 @@ export class Ticket extends Node {
   lonLat!: [number, number];
   reporterName!: string | null;
   reporterPhone!: string | null;
+  duplicateOfPk!: number | null;
+  /** The key lists are paged by (ticket-sql.ts urgentFirstKey). */
+  pageKey!: string | number | bigint;
   @Field(() => String) code!: string;
   @Field(() => TicketStatus) status!: string;
   @Field(() => TicketLevel) level!: TicketLevel;
@@ -63,6 +66,27 @@ export class Ticket extends Node {
     description: 'Open, not suspended, past its resolve-by deadline (超期).',
   })
   overdue!: boolean;
+  @Field(() => Boolean, {
+    description:
+      'Urgent (紧急) and open: an emergency by its words or its category; listed first, an hour to respond.',
+  })
+  urgent!: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'GAS, FIRE, LIFT, INJURY, DANGER or CATEGORY when it was reported as an emergency.',
+  })
+  emergencyKind!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The number the resident was told to call (119, 110 or 120).',
+  })
+  emergencyNumber!: string | null;
+  @Field(() => Int, {
+    description:
+      '附议: residents who followed this ticket instead of filing, plus tickets marked as its duplicates.',
+  })
+  seconds!: number;
   @Field(() => Int, { description: 'Optimistic-concurrency version; grows with every change.' })
   version!: number;
 }

@@ -27,7 +27,10 @@ export function GridPanel({
   if (error) return <p className="error">{describeError(error)}</p>;
   if (!grid) return <p className="status">{tr('正在加载网格…')}</p>;
   const now = Date.now();
-  const tickets = [...grid.tickets.nodes].sort((a, b) => deadlineOf(a) - deadlineOf(b));
+  // urgent ones first (the API lists them first too), then by deadline
+  const tickets = [...grid.tickets.nodes].sort(
+    (a, b) => Number(b.urgent) - Number(a.urgent) || deadlineOf(a) - deadlineOf(b),
+  );
   return (
     <section data-testid="grid-details">
       <header className="panel-header">
@@ -55,6 +58,7 @@ export function GridPanel({
         {tickets.map((t) => (
           <li key={t.id}>
             <button type="button" data-testid="grid-ticket" onClick={() => onPickTicket(t.id)}>
+              {t.urgent && <span className="badge badge--red">{tr('紧急')}</span>}
               <span className={`badge status status--${t.status}`}>
                 {STATUS_LABEL[t.status] ?? t.status}
               </span>

@@ -40,6 +40,20 @@ export function FollowPage({ token }: { token: string }) {
         {tr('当前状态：')}
         <strong data-testid="follow-status">{STATUS_LABEL[ticket.status] ?? ticket.status}</strong>
       </p>
+      {ticket.urgent && ticket.emergencyNumber && (
+        <p className="error" data-testid="follow-urgent">
+          {tr('紧急工单：如情况仍在，请立即拨打 {n}', { n: ticket.emergencyNumber })}
+        </p>
+      )}
+      {ticket.duplicateOf && (
+        <p className="existing" data-testid="follow-duplicate-of">
+          {tr('同一问题已有人反映，已合并到工单 {code}（{status}），请关注它的进度。', {
+            code: ticket.duplicateOf.code,
+            status: STATUS_LABEL[ticket.duplicateOf.status] ?? ticket.duplicateOf.status,
+          })}
+        </p>
+      )}
+      {ticket.seconds > 0 && <p>{tr('{n} 人附议', { n: ticket.seconds })}</p>}
       <p className="description">{ticket.description}</p>
       <ol className="timeline">
         {ticket.events.nodes.map((e, i) => (

@@ -55,6 +55,16 @@ export function TicketFacts({
           {tr('{level}级', { level: LEVEL_LABEL[ticket.level] ?? ticket.level })}
         </span>
         {ticket.overdue && <span className="badge badge--red">{tr('超期')}</span>}
+        {ticket.urgent && (
+          <span className="badge badge--red" data-testid="ticket-urgent">
+            {tr('紧急 · 已提示居民拨打 {n}', { n: ticket.emergencyNumber ?? '' })}
+          </span>
+        )}
+        {ticket.seconds > 0 && (
+          <span className="badge" data-testid="ticket-seconds">
+            {tr('{n} 人附议', { n: ticket.seconds })}
+          </span>
+        )}
       </p>
       {/* plain text: React escapes it, so HTML in a report is shown, never run */}
       <p className="description" data-testid="ticket-description">

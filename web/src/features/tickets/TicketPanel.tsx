@@ -12,6 +12,7 @@ import { useQuery } from '../../data/use-query';
 import { useSession } from '../session/session';
 import type { Category, TicketAction } from './ticket';
 import { TicketActions } from './TicketActions';
+import { TicketDuplicates } from './TicketDuplicates';
 import { TicketFacts } from './TicketFacts';
 import { TicketAssignments, TicketMatches } from './TicketMatches';
 import { TicketTimeline } from './TicketTimeline';
@@ -23,8 +24,14 @@ const allCategories = () =>
   (categoriesOnce ??= request(CATEGORIES_QUERY).then((d) => d.categories));
 
 // Steps taken elsewhere: classifying in the facts, dispatching below the matches, feedback and
-// reopening by the resident.
-const NOT_HERE = new Set<TicketAction>(['CLASSIFY', 'DISPATCH', 'FEEDBACK', 'REOPEN']);
+// reopening by the resident, marking a duplicate in the likely duplicates' list.
+const NOT_HERE = new Set<TicketAction>([
+  'CLASSIFY',
+  'DISPATCH',
+  'FEEDBACK',
+  'REOPEN',
+  'REJECT_DUPLICATE',
+]);
 
 const loadError = (e: unknown) =>
   e instanceof ApiError && e.extensions.reason === 'OUTSIDE_JURISDICTION'
@@ -117,6 +124,18 @@ export function TicketPanel({ id, refresh }: { id: string; refresh: number }) {
         busy={busy}
         onAct={(action, reason) =>
           change((at) => request(ACT_MUTATION, { input: { ...at, action, reason } }))
+        }
+      />
+      <TicketDuplicates
+        ticket={ticket}
+        mayMark={ticket.allowedActions.includes('REJECT_DUPLICATE')}
+        busy={busy}
+        onMark={(original, reason) =>
+          void change((at) =>
+            request(ACT_MUTATION, {
+              input: { ...at, action: 'REJECT_DUPLICATE', duplicateOfId: original, reason },
+            }),
+          )
         }
       />
       <TicketAssignments assignments={ticket.assignments} />
