@@ -157,6 +157,8 @@ describe(`the reports panel in headless Chromium on ${engineName()}`, () => {
       own.href.replace(encodeURIComponent(ids['FX-C']!), encodeURIComponent(ids['FX-C2']!)),
     );
     expect(other).toBe(403);
+    // its own community's charts drawn too (ECharts loads in this new context's page as well)
+    await expect.poll(() => drawn(community, 'chart-trend'), { timeout: 30_000 }).toBe(true);
     await community.screenshot({ path: path.join(shots, 'reports-2-community.png') });
   });
 });
