@@ -845,3 +845,100 @@ export const EDIT_PLACE_MUTATION = operation(
     }
   `),
 );
+
+/** The figures the reports panel (报表) charts for one month: counts, rates and hours. */
+export const REPORT_FIGURES_FRAGMENT = graphql(`
+  fragment ReportFigures on PeriodFigures {
+    period {
+      label
+    }
+    received
+    accepted
+    closed
+    closedDue
+    closedOnTime
+    due
+    onTimeRate
+    resolutionRate
+    satisfactionRate
+    meanResolutionHours
+    medianResolutionHours
+    meanResponseHours
+    medianResponseHours
+  }
+`);
+
+/**
+ * The reports panel: a place's month against 环比 and 同比, and the five months before it for the
+ * trend (one request, each month an alias; the server computes each in one statement).
+ */
+export const REPORT_PANEL_QUERY = operation(
+  graphql(
+    `
+      query ReportPanel(
+        $placeId: ID
+        $m0: String!
+        $m1: String!
+        $m2: String!
+        $m3: String!
+        $m4: String!
+        $m5: String!
+      ) {
+        m0: periodReport(placeId: $placeId, period: { month: $m0 }) {
+          subject
+          current {
+            ...ReportFigures
+          }
+          previous {
+            ...ReportFigures
+          }
+          lastYear {
+            ...ReportFigures
+          }
+        }
+        m1: periodReport(placeId: $placeId, period: { month: $m1 }) {
+          current {
+            ...ReportFigures
+          }
+        }
+        m2: periodReport(placeId: $placeId, period: { month: $m2 }) {
+          current {
+            ...ReportFigures
+          }
+        }
+        m3: periodReport(placeId: $placeId, period: { month: $m3 }) {
+          current {
+            ...ReportFigures
+          }
+        }
+        m4: periodReport(placeId: $placeId, period: { month: $m4 }) {
+          current {
+            ...ReportFigures
+          }
+        }
+        m5: periodReport(placeId: $placeId, period: { month: $m5 }) {
+          current {
+            ...ReportFigures
+          }
+        }
+      }
+    `,
+    [REPORT_FIGURES_FRAGMENT],
+  ),
+);
+
+/** The categories reported more this month than the month before (月度考评's 增长类别). */
+export const REPORT_CATEGORIES_QUERY = operation(
+  graphql(`
+    query ReportCategories($regionId: ID!, $month: String!) {
+      monthlyAssessment(regionId: $regionId, month: $month) {
+        categoriesGrown {
+          code
+          name
+          received
+          previousReceived
+        }
+      }
+    }
+  `),
+);

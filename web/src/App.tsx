@@ -32,6 +32,7 @@ import { readSelection, writeSelection } from './selection-url';
 import { AdminPanel, canAdminister } from './features/admin/AdminPanel';
 import { ImportPanel, type ImportPreview } from './features/import/ImportPanel';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
+import { ReportsPanel } from './features/reports/ReportsPanel';
 import { useSession } from './features/session/session';
 import { SidePanel } from './ui/SidePanel';
 import { TopBar } from './ui/TopBar';
@@ -53,7 +54,7 @@ export function App() {
   const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
   // One overlay at a time over the map: the figures (统计), the administrator's panel (系统管理)
   // or bringing places in (数据管理).
-  const [overlay, setOverlay] = useState<'dashboard' | 'admin' | 'import' | null>(null);
+  const [overlay, setOverlay] = useState<'dashboard' | 'reports' | 'admin' | 'import' | null>(null);
   const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
   const yituMap = useRef<YituMap | null>(null);
   const dashboard = overlay === 'dashboard';
@@ -204,6 +205,10 @@ export function App() {
         }}
         dashboard={dashboard}
         onDashboard={setDashboard}
+        reports={overlay === 'reports'}
+        onReports={
+          can(viewer, 'TICKETS_READ') ? (open) => setOverlay(open ? 'reports' : null) : undefined
+        }
         admin={overlay === 'admin'}
         onAdmin={canAdminister(viewer) ? (open) => setOverlay(open ? 'admin' : null) : undefined}
         importing={overlay === 'import'}
@@ -228,7 +233,7 @@ export function App() {
             onSelect={(s) => {
               select(s);
               // a click on the map closes the figures, not a panel being worked in
-              setOverlay((o) => (o === 'dashboard' ? null : o));
+              setOverlay((o) => (o === 'dashboard' || o === 'reports' ? null : o));
             }}
             measure={measure}
             gaps={gaps}
@@ -240,6 +245,12 @@ export function App() {
           />
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}
+        {overlay === 'reports' && viewer && (
+          <ReportsPanel
+            jurisdictionId={viewer.jurisdictionId ?? null}
+            jurisdictionName={viewer.jurisdictionName}
+          />
+        )}
         {overlay === 'admin' && <AdminPanel viewer={viewer} />}
         {overlay === 'import' && (
           <ImportPanel

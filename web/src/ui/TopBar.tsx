@@ -26,6 +26,9 @@ interface Props {
   onPick: (selection: Selection) => void;
   dashboard: boolean;
   onDashboard: (open: boolean) => void;
+  /** The reports panel (报表): open or not; no button without onReports (staff only). */
+  reports: boolean;
+  onReports?: ((open: boolean) => void) | undefined;
   /** The administrator's panel (系统管理): open or not; no button without onAdmin. */
   admin: boolean;
   onAdmin?: ((open: boolean) => void) | undefined;
@@ -90,6 +93,16 @@ export function TopBar(p: Props) {
       >
         {tr('统计')}
       </button>
+      {p.onReports && (
+        <button
+          type="button"
+          className={p.reports ? 'active' : ''}
+          data-testid="reports-toggle"
+          onClick={() => p.onReports?.(!p.reports)}
+        >
+          {tr('报表')}
+        </button>
+      )}
       {p.onImport && (
         <button
           type="button"
