@@ -127,7 +127,7 @@ describe(`the whole city at scale ${SCALE} in headless Chromium on ${engineName(
     } finally {
       await page.close();
     }
-  });
+  }, 240_000); // a sweep of the whole ×10 city: ~1 min on a quiet machine, more on a shared one
 
   it('opens the panel of a grid of the tenth city on click', async () => {
     // the tenth copy's first street (codes 341181001, 002 for the first copy, two a copy)
