@@ -44,6 +44,7 @@ describe(`migrations on ${engineName()}`, () => {
       'spatial_ref_sys',
       'ticket_assignments',
       'ticket_events',
+      'ticket_followers',
       'tickets',
       'token_usage',
       'vulnerable_households',
