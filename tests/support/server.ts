@@ -50,7 +50,8 @@ export async function startServer(
   fixture?: (database: Database) => Promise<void>,
 ): Promise<RunningServer> {
   const info = inject('yituTemplate');
-  const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
+  // the process too: e2e files each run in a new fork with the same pool id, the count from 0
+  const id = `${process.env.VITEST_POOL_ID ?? '0'}_${process.pid}_${++serverCount}`;
   const base = serverEnv();
   let dataDir: string | undefined;
   if (info.engine === 'postgres') {
@@ -85,7 +86,8 @@ export async function startEmptyServer(
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const info = inject('yituTemplate');
-  const id = `${process.env.VITEST_POOL_ID ?? '0'}_${++serverCount}`;
+  // the process too: e2e files each run in a new fork with the same pool id, the count from 0
+  const id = `${process.env.VITEST_POOL_ID ?? '0'}_${process.pid}_${++serverCount}`;
   const base: NodeJS.ProcessEnv = { ...serverEnv(), YITU_SEED_DEMO: 'false' };
   let dataDir: string | undefined;
   if (info.engine === 'postgres') {
