@@ -150,6 +150,8 @@ describe(`the reports panel in headless Chromium on ${engineName()}`, () => {
     await community.getByTestId('reports-toggle').click();
     await community.getByTestId('reports-month').fill('2026-10');
     await community.getByTestId('reports-figures').waitFor({ timeout: 30_000 });
+    // the files' links follow the place, which the panel settles after the viewer's regions load
+    await community.getByTestId('download-assessment-pdf').waitFor({ timeout: 30_000 });
     const own = await fetchLink(community, 'download-assessment-pdf');
     expect(own.status).toBe(200);
     const other = await community.evaluate(
