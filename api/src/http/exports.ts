@@ -1,10 +1,9 @@
 import express from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Database } from '../db';
-import { resultOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
 import type { Viewer } from '../auth/viewer';
-import { badInput, ErrorCode, YituError } from '../errors';
+import { badInput, YituError } from '../errors';
 import {
   EXPORT_FORMATS,
   EXPORT_KINDS,
@@ -12,7 +11,7 @@ import {
   type ExportFormat,
   type ExportKind,
 } from '../modules/import/export.service';
-import { refuse } from './refuse';
+import { refuse, refuseFile } from './refuse';
 
 // GET /exports/<kind>.<format>[?region=<region code>] → the file, as an attachment. kind: regions,
 // compounds, grids, buildings, property-companies, resources; format: geojson or xlsx. Each
@@ -74,14 +73,12 @@ export function exportRoutes(
         .set('cache-control', 'no-store')
         .send(file.body);
     } catch (error) {
-      if (error instanceof YituError) {
-        await guard
-          .audit({ action: ACTION, result: resultOf(error), details: asked })
-          .catch(() => {});
-        return refuse(res, error);
-      }
-      console.error('export failed', error);
-      refuse(res, new YituError(ErrorCode.INTERNAL_SERVER_ERROR, 'could not write the export'));
+      await refuseFile(
+        res,
+        error,
+        (result) => guard.audit({ action: ACTION, result, details: asked }),
+        'could not write the export',
+      );
     }
   });
   return router;

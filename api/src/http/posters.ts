@@ -1,13 +1,12 @@
 import express from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Database } from '../db';
-import { resultOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
 import { mayPrintPosters } from '../auth/policy';
 import type { Viewer } from '../auth/viewer';
 import { badInput, ErrorCode, YituError } from '../errors';
 import { posterPdf, posterPng, postersOf } from '../modules/compound/poster.service';
-import { refuse } from './refuse';
+import { refuse, refuseFile } from './refuse';
 
 // QR posters: GET /posters/compounds/<code>.pdf|.png (one compound), GET /posters/regions/<code>.pdf
 // (every compound of a community or street, one page each). Who may print is the policy's
@@ -73,14 +72,12 @@ export function posterRoutes(
         .set('cache-control', 'no-store')
         .send(body);
     } catch (error) {
-      if (error instanceof YituError) {
-        await guard
-          .audit({ action: ACTION, result: resultOf(error), details: asked })
-          .catch(() => {});
-        return refuse(res, error);
-      }
-      console.error('poster failed', error);
-      refuse(res, new YituError(ErrorCode.INTERNAL_SERVER_ERROR, 'could not draw the poster'));
+      await refuseFile(
+        res,
+        error,
+        (result) => guard.audit({ action: ACTION, result, details: asked }),
+        'could not draw the poster',
+      );
     }
   });
   return router;

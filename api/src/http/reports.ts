@@ -2,7 +2,6 @@ import express from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
-import { resultOf } from '../auth/audit';
 import { forbidden, Guard } from '../auth/guard';
 import { mayReportOn, ticketScope } from '../auth/policy';
 import type { Viewer } from '../auth/viewer';
@@ -13,7 +12,7 @@ import { reportPlaceKey } from '../modules/report/report.ids';
 import { assessmentCsv, assessmentPdf, assessmentXlsx } from '../modules/report/report.files';
 import { categoryOf, placeOf } from '../modules/report/report.service';
 import { ticketList } from '../modules/report/ticket-list';
-import { refuse } from './refuse';
+import { refuse, refuseFile } from './refuse';
 
 // GET /reports/assessment.<xlsx|csv|pdf>?region=<id>&month=YYYY-MM[&version=n] — the monthly
 // assessment, computed now or a kept version; GET /reports/tickets.<xlsx|csv>?[place=<id>]
@@ -134,14 +133,12 @@ export function reportRoutes(
         .set('cache-control', 'no-store')
         .send(body);
     } catch (error) {
-      if (error instanceof YituError) {
-        await guard
-          .audit({ action: ACTION, result: resultOf(error), details: asked })
-          .catch(() => {});
-        return refuse(res, error);
-      }
-      console.error('report file failed', error);
-      refuse(res, new YituError(ErrorCode.INTERNAL_SERVER_ERROR, 'could not write the report'));
+      await refuseFile(
+        res,
+        error,
+        (result) => guard.audit({ action: ACTION, result, details: asked }),
+        'could not write the report',
+      );
     }
   });
   return router;

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
+import { registerCjkFont } from '../../pdf-font';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
 import type { Database } from '../../db';
-import { badInput, ErrorCode, YituError } from '../../errors';
+import { badInput } from '../../errors';
 
 // QR posters (二维码海报): the resident's way in, one A4 page per compound, in Chinese: the
 // compound's name, what to report, the QR code to <public base URL>/r/<code>, emergencies'
@@ -69,23 +69,11 @@ const WHAT = [
 ];
 const RED = '#b71c1c';
 
-/** The font file and, for a collection (.ttc), the face's postscript name after '#'. */
-function fontOf(spec: string): { file: string; face: string | undefined } {
-  const [file, face] = spec.split('#') as [string, string | undefined];
-  if (!fs.existsSync(file))
-    throw new YituError(
-      ErrorCode.INTERNAL_SERVER_ERROR,
-      `poster font ${file} is missing: install fonts-noto-cjk or set YITU_PDF_FONT`,
-    );
-  return { file, face };
-}
-
 /** One PDF, an A4 page per poster. */
 export async function posterPdf(posters: Poster[], baseUrl: string, font: string): Promise<Buffer> {
-  const { file, face } = fontOf(font);
   const doc = new PDFDocument({ size: 'A4', autoFirstPage: false, margin: 0 });
   doc.info.Title = posters.length === 1 ? `${posters[0]!.name} 二维码海报` : '二维码海报';
-  doc.registerFont('cjk', file, face);
+  registerCjkFont(doc, font);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
-import { ErrorCode, YituError } from '../../errors';
+import { registerCjkFont } from '../../pdf-font';
 import type { Assessment } from './assessment';
 
 // The monthly assessment as files to send upward: xlsx (numbers as numbers, rates formatted as
@@ -145,17 +144,6 @@ export function assessmentCsv(a: Assessment): Buffer {
 
 // ---- PDF ----
 
-/** The CJK font (config pdfFont: a path, #PostScriptName for a collection); refused if absent. */
-function cjkFont(configured: string): { path: string; family?: string } {
-  const [path, family] = configured.split('#') as [string, string | undefined];
-  if (!fs.existsSync(path))
-    throw new YituError(
-      ErrorCode.INTERNAL_SERVER_ERROR,
-      `no CJK font for PDFs at ${path}: install fonts-noto-cjk or set YITU_PDF_FONT`,
-    );
-  return { path, ...(family ? { family } : {}) };
-}
-
 const A4 = { width: 595.28, height: 841.89, margin: 48 };
 
 export function assessmentPdf(
@@ -163,13 +151,12 @@ export function assessmentPdf(
   version: number | null,
   fontPath: string,
 ): Promise<Buffer> {
-  const font = cjkFont(fontPath);
   const doc = new PDFDocument({
     size: 'A4',
     margin: A4.margin,
     info: { Title: `${a.unit.name} ${a.period.label} 月度考评` },
   });
-  doc.registerFont('cjk', font.path, font.family);
+  registerCjkFont(doc, fontPath);
   doc.font('cjk');
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
