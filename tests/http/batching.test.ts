@@ -17,6 +17,10 @@ async function countingApp(database: Database) {
       statements++;
       return database.rows(query);
     },
+    preparedRows: (query) => {
+      statements++;
+      return database.preparedRows(query);
+    },
   };
   const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting, {
     liveEvents: false,
@@ -66,6 +70,85 @@ describe(`batching on ${engineName()}`, () => {
     expect(counts[1]!.statements).toBe(counts[0]!.statements);
     // session, page, boundary, grids, workers, property, community, parent, stats, buildings
     expect(counts[1]!.statements).toBeLessThanOrEqual(10);
+  });
+
+  it('reads the boundaries a list or a point query asks in the rows’ own statement', async () => {
+    const database = await testDb();
+    const [inside] = await database.rows<{ lon: number; lat: number; code: string }>(sql`
+      SELECT ST_X(p) AS lon, ST_Y(p) AS lat, code FROM (
+        SELECT code, ST_PointOnSurface(boundary) AS p FROM grids
+        WHERE parent_id IS NULL AND retired_at IS NULL ORDER BY id LIMIT 1) g`);
+    const app = await countingApp(database);
+    try {
+      type Shape = { type: string; coordinates: unknown };
+      const point = { lon: inside!.lon, lat: inside!.lat };
+      const bare = await app.ask<{ gridAt: { code: string } }>(
+        `query($lon: Float!, $lat: Float!) { gridAt(lon: $lon, lat: $lat) { code } }`,
+        point,
+      );
+      const shaped = await app.ask<{ gridAt: { code: string; boundary: Shape } }>(
+        `query($lon: Float!, $lat: Float!) { gridAt(lon: $lon, lat: $lat) { code boundary(precision: 5) } }`,
+        point,
+      );
+      expect(shaped.data.gridAt.code).toBe(inside!.code);
+      expect(shaped.data.gridAt.boundary.type).toBe('Polygon');
+      expect(shaped.statements).toBe(bare.statements);
+
+      const list = (fields: string) =>
+        app.ask<{ compounds: { nodes: { code: string; a: Shape; b?: Shape }[] } }>(
+          `{ compounds(first: 20) { nodes { code ${fields} } } }`,
+          {},
+        );
+      const without = await list('');
+      const one = await list(
+        'a: boundary(precision: 5) ... on Compound { a: boundary(precision: 5) }',
+      );
+      expect(one.statements).toBe(without.statements);
+      // asked two ways: each alias gets its own answer (read by the loader, as before)
+      const two = await list('a: boundary(precision: 5) b: boundary(precision: 2)');
+      expect(two.statements).toBeGreaterThan(one.statements);
+      expect(two.data.compounds.nodes.map((n) => n.a)).toEqual(
+        one.data.compounds.nodes.map((n) => n.a),
+      );
+      const decimals = (shape: Shape) =>
+        Math.max(
+          ...JSON.stringify(shape.coordinates)
+            .match(/\.\d+/g)!
+            .map((d) => d.length - 1),
+        );
+      expect(decimals(two.data.compounds.nodes[0]!.a)).toBe(5);
+      expect(decimals(two.data.compounds.nodes[0]!.b!)).toBeLessThanOrEqual(2);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('reads the figures a list’s rows ask in the list’s own statement, as the loader does', async () => {
+    const app = await countingApp(await testDb());
+    try {
+      type Figures = { openTickets: number; totalTickets: number; onTimeRate: number | null };
+      type Rows = { nodes: { code: string; s?: Figures; u?: Figures }[] };
+      const ask = (fields: string) =>
+        app.ask<{ compounds: Rows; regions: Rows }>(
+          `{ compounds(first: 30) { nodes { code ${fields} } }
+             regions(first: 30) { nodes { code ${fields} } } }`,
+          {},
+        );
+      const without = await ask('');
+      const one = await ask('s: stats { openTickets totalTickets onTimeRate }');
+      expect(one.statements).toBe(without.statements);
+      // under two names: each read by the loader, as before
+      const two = await ask(
+        's: stats { openTickets totalTickets onTimeRate } u: stats { openTickets }',
+      );
+      expect(two.statements).toBeGreaterThan(one.statements);
+      for (const list of ['compounds', 'regions'] as const) {
+        expect(one.data[list].nodes.map((n) => n.s)).toEqual(two.data[list].nodes.map((n) => n.s));
+        expect(one.data[list].nodes.some((n) => n.s!.totalTickets > 0)).toBe(true);
+      }
+    } finally {
+      await app.stop();
+    }
   });
 
   it('ranks resources for 2 or 20 tickets in a list with the same statements', async () => {

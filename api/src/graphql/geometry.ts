@@ -1,10 +1,13 @@
 import gcoord from 'gcoord';
-import { getTableName, sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { ArgsType, Field, Float, Int, registerEnumType } from 'type-graphql';
 import type { GeoJsonGeometry } from '../db/postgis';
 import { badInput } from '../errors';
+import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { alignOne, defineLoader, intArray } from './loaders';
+import type { RowsAlsoRead } from './page';
+import { fieldNodesOnRows, ROW_PATHS } from './selection';
 import type { Context } from './context';
 
 export enum Crs {
@@ -75,18 +78,18 @@ export interface Outline {
   shape: PgColumn;
 }
 
+/** A shape as GeoJSON, simplified and rounded by PostGIS. */
+const shapeJson = (shape: PgColumn, precision: number, degrees: number) =>
+  sql`ST_AsGeoJSON(${degrees > 0 ? sql`ST_SimplifyPreserveTopology(${shape}, ${degrees})` : shape}, ${sql.raw(String(precision))})::json`;
+
 const boundaries = defineLoader<
   number,
   { key: number; g: GeoJsonGeometry } | null,
   { outline: Outline; precision: number; degrees: number }
 >(
   async (ctx, keys, { outline, precision, degrees }) => {
-    const simplified: SQL =
-      degrees > 0
-        ? sql`ST_SimplifyPreserveTopology(${outline.shape}, ${degrees})`
-        : sql`${outline.shape}`;
     const rows = await ctx.database.preparedRows<{ key: number; g: GeoJsonGeometry }>(sql`
-      SELECT ${outline.id} AS key, ST_AsGeoJSON(${simplified}, ${sql.raw(String(precision))})::json AS g
+      SELECT ${outline.id} AS key, ${shapeJson(outline.shape, precision, degrees)} AS g
       FROM ${outline.table} WHERE ${outline.id} = ANY(${intArray(keys)}::int[])`);
     return alignOne(keys, rows, (r) => r.key);
   },
@@ -108,6 +111,54 @@ export async function loadBoundary(
   const degrees = args.simplifyMeters / METRES_PER_DEGREE;
   const row = await boundaries(ctx, { outline, precision: args.precision, degrees }).load(pk);
   return row?.g ? inCrs(row.g, args.crs, args.precision) : null;
+}
+
+const ASKED = 'askedBoundary';
+
+/**
+ * The boundary the rows a resolver reads will be asked for (`boundary` on its own object, or on
+ * a connection's rows), read in the rows' own statement: `column` is it as a column of each row
+ * (`pk` the row's key there), `take` hands each row's to the field's loader, so the field costs no
+ * statement of its own. Null when the rows are not asked it, or asked it in two ways (then the
+ * loader reads them as before), or with arguments the field will refuse.
+ */
+export function boundaryWithRows(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  rowType: string,
+  outline: Outline,
+): RowsAlsoRead | null {
+  const nodes = fieldNodesOnRows(info, ROW_PATHS, 'boundary');
+  const field = (info.schema.getType(rowType) as GraphQLObjectType | undefined)?.getFields()
+    .boundary;
+  if (nodes.length === 0 || !field) return null;
+  let asked: { precision: number; degrees: number } | undefined;
+  for (const node of nodes) {
+    let args: GeometryArgs;
+    try {
+      args = getArgumentValues(field, node, info.variableValues) as unknown as GeometryArgs;
+      validate(args);
+    } catch {
+      return null;
+    }
+    const degrees = args.simplifyMeters / METRES_PER_DEGREE;
+    if (asked && (asked.precision !== args.precision || asked.degrees !== degrees)) return null;
+    asked = { precision: args.precision, degrees };
+  }
+  const { precision, degrees } = asked!;
+  return {
+    column: (pk) =>
+      sql`(SELECT ${shapeJson(outline.shape, precision, degrees)} FROM ${outline.table}
+        WHERE ${outline.id} = ${pk}) AS ${sql.identifier(ASKED)}`,
+    take: (rows) => {
+      const loader = boundaries(ctx, { outline, precision, degrees });
+      for (const row of rows) {
+        const g = (row as Record<string, unknown>)[ASKED] as GeoJsonGeometry | null | undefined;
+        delete (row as Record<string, unknown>)[ASKED];
+        loader.prime(row.pk, { key: row.pk, g: g ?? (null as unknown as GeoJsonGeometry) });
+      }
+    },
+  };
 }
 
 /** A stored point [lon, lat] as GeoJSON in the requested system. */

@@ -15,17 +15,32 @@ export async function fetchPage<T extends { pk: number }>(
   page: KeysetPage,
   map: (row: T) => T = (row) => row,
   orderKey = 'pk',
+  also: readonly (RowsAlsoRead | null | undefined)[] = [],
 ): Promise<Page<T>> {
   const k = sql`base.${sql.identifier(orderKey)}`;
   const after = page.afterKey === null ? sql`true` : sql`${k} > ${page.afterKey}`;
+  // what the rows are also asked is read for the page's rows only (after the limit)
+  const asked = also.filter((a): a is RowsAlsoRead => !!a);
   const rows = await database.preparedRows<T & { totalCount: number }>(sql`
     WITH base AS (${base}), total AS (SELECT count(*)::int AS "totalCount" FROM base)
-    SELECT total."totalCount", p.*
+    SELECT total."totalCount", p.*${sql.join(asked.map((a) => sql`, ${a.column(sql`p.pk`)}`))}
     FROM total LEFT JOIN LATERAL (
       SELECT * FROM base WHERE ${after} ORDER BY ${k} LIMIT ${page.limit + 1}
     ) p ON true`);
   const total = rows[0]?.totalCount ?? 0;
-  return toPage(rows.filter((r) => r.pk !== null).map(map), page, total, orderKey);
+  const found = rows.filter((r) => r.pk !== null);
+  for (const a of asked) a.take(found);
+  return toPage(found.map(map), page, total, orderKey);
+}
+
+/**
+ * Something each row will be asked besides its columns (its boundary: graphql/geometry.ts), read
+ * in the rows' own statement instead of one of its own: `column` reads it for the row whose key
+ * is `pk`, `take` hands it on from the rows read.
+ */
+export interface RowsAlsoRead {
+  column(pk: SQL): SQL;
+  take(rows: readonly { pk: number }[]): void;
 }
 
 /**

@@ -10,9 +10,16 @@ import {
   regionAndBelow,
   type PlaceFilter,
 } from '../../graphql/filter';
-import { loadBoundary, type GeometryArgs } from '../../graphql/geometry';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  boundaryWithRows,
+  loadBoundary,
+  type GeometryArgs,
+  type Outline,
+} from '../../graphql/geometry';
 import { toGlobalId } from '../../graphql/ids';
 import { manyByKey, oneByKey } from '../../graphql/loaders';
+import { compoundStats } from '../stats/stats.repo';
 import { fetchPage, pageByKey } from '../../graphql/page';
 import type { Compound } from './compound.type';
 import type { VulnerableHousehold } from './household.type';
@@ -31,10 +38,14 @@ const withId = <T extends Compound>(row: T): T => ({
   id: toGlobalId('Compound', row.pk),
 });
 
+const outline: Outline = { table: compounds, id: compounds.id, shape: compounds.boundary };
+
+/** The compounds `filter` selects, a page of them (with their boundaries when `info` asks them). */
 export async function listCompounds(
   ctx: Context,
   filter: PlaceFilter | undefined,
   page: KeysetPage,
+  info?: GraphQLResolveInfo,
 ): Promise<Page<Compound>> {
   const where = await filterSql(ctx.database, filter, {
     geometry: sql`${c.boundary}`,
@@ -47,12 +58,16 @@ export async function listCompounds(
     sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ${where}`,
     page,
     withId,
+    'pk',
+    info
+      ? [boundaryWithRows(ctx, info, 'Compound', outline), compoundStats.withRows(ctx, info)]
+      : [],
   );
 }
 
 /** A compound's boundary, for the GeoJSON field. */
 export const compoundBoundary = (ctx: Context, pk: number, args: GeometryArgs) =>
-  loadBoundary(ctx, { table: compounds, id: compounds.id, shape: compounds.boundary }, pk, args);
+  loadBoundary(ctx, outline, pk, args);
 
 export const compoundById = oneByKey<Compound>(
   (keys) => sql`
@@ -71,13 +86,21 @@ export async function compoundByCode(ctx: Context, code: string): Promise<Compou
 }
 
 /** The live compound whose boundary covers the point, if any. */
-export async function compoundAt(ctx: Context, lon: number, lat: number): Promise<Compound | null> {
+export async function compoundAt(
+  ctx: Context,
+  lon: number,
+  lat: number,
+  info?: GraphQLResolveInfo,
+): Promise<Compound | null> {
   checkLonLat(lon, lat);
+  const also = info && boundaryWithRows(ctx, info, 'Compound', outline);
   // a map's click: one text whatever the point, planned once per connection
   const rows = await ctx.database.preparedRows<Compound>(sql`
-    SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
+    SELECT ${columns}${also ? sql`, ${also.column(sql`${c.id}`)}` : sql``}
+    FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
       AND ${c.retiredAt} IS NULL
     ORDER BY ${c.id} LIMIT 1`);
+  also?.take(rows);
   return rows[0] ? withId(rows[0]) : null;
 }
 

@@ -39,9 +39,10 @@ export class CompoundResolver {
   compounds(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => PlaceFilter, { nullable: true }) filter?: PlaceFilter,
   ) {
-    return listCompounds(ctx, filter, keyset(page));
+    return listCompounds(ctx, filter, keyset(page), info);
   }
 
   @Query(() => Compound, {
@@ -52,8 +53,9 @@ export class CompoundResolver {
     @Ctx() ctx: Context,
     @Arg('lon', () => Float) lon: number,
     @Arg('lat', () => Float) lat: number,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return compoundAt(ctx, lon, lat);
+    return compoundAt(ctx, lon, lat, info);
   }
 
   @Query(() => Compound, {

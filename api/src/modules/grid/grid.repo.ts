@@ -4,7 +4,13 @@ import { compounds, grids, gridWorkers } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { checkLonLat, filterSql, pointSql, type PlaceFilter } from '../../graphql/filter';
-import { loadBoundary, type GeometryArgs } from '../../graphql/geometry';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  boundaryWithRows,
+  loadBoundary,
+  type GeometryArgs,
+  type Outline,
+} from '../../graphql/geometry';
 import { toGlobalId } from '../../graphql/ids';
 import { manyByKey, oneByKey } from '../../graphql/loaders';
 import { fetchPage } from '../../graphql/page';
@@ -19,11 +25,15 @@ const columns = sql`${g.id} AS pk, ${g.code}, ${g.name}, ${g.communityId} AS "co
   ${g.retiredAt} AS "retiredAt"`;
 const withId = <T extends Grid>(row: T): T => ({ ...row, id: toGlobalId('Grid', row.pk) });
 
+const outline: Outline = { table: grids, id: grids.id, shape: grids.boundary };
+
+/** The grids `filter` selects, a page of them (with their boundaries when `info` asks them). */
 export async function listGrids(
   ctx: Context,
   filter: PlaceFilter | undefined,
   micro: boolean | undefined,
   page: KeysetPage,
+  info?: GraphQLResolveInfo,
 ): Promise<Page<Grid>> {
   const where = await filterSql(ctx.database, filter, {
     geometry: sql`${g.boundary}`,
@@ -42,12 +52,14 @@ export async function listGrids(
     sql`SELECT ${columns} FROM ${grids} ${g} WHERE ${where} ${tier}`,
     page,
     withId,
+    'pk',
+    info ? [boundaryWithRows(ctx, info, 'Grid', outline)] : [],
   );
 }
 
 /** A grid's boundary, for the GeoJSON field. */
 export const gridBoundary = (ctx: Context, pk: number, args: GeometryArgs) =>
-  loadBoundary(ctx, { table: grids, id: grids.id, shape: grids.boundary }, pk, args);
+  loadBoundary(ctx, outline, pk, args);
 
 export const gridById = oneByKey<Grid>(
   (keys) => sql`SELECT ${columns} FROM ${grids} ${g} WHERE ${g.id} = ANY(${keys}::int[])`,
@@ -61,13 +73,17 @@ export async function gridAt(
   lon: number,
   lat: number,
   micro: boolean,
+  info?: GraphQLResolveInfo,
 ): Promise<Grid | null> {
   checkLonLat(lon, lat);
+  const also = info && boundaryWithRows(ctx, info, 'Grid', outline);
   // a map's click: one text whatever the point, planned once per connection
   const rows = await ctx.database.preparedRows<Grid>(sql`
-    SELECT ${columns} FROM ${grids} ${g} WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)})
+    SELECT ${columns}${also ? sql`, ${also.column(sql`${g.id}`)}` : sql``}
+    FROM ${grids} ${g} WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)})
       AND ${g.retiredAt} IS NULL
     ORDER BY (${g.parentId} IS NOT NULL) = ${micro} DESC, ${g.id} LIMIT 1`);
+  also?.take(rows);
   const grid = rows[0];
   // Asked for a top-level grid: never answer with a micro-grid.
   if (!grid || (!micro && grid.micro)) return null;

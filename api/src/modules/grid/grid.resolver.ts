@@ -44,8 +44,9 @@ export class GridResolver {
       description: 'true: only micro-grids; false: only top-level.',
     })
     micro?: boolean,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    return listGrids(ctx, filter, micro ?? undefined, keyset(page));
+    return listGrids(ctx, filter, micro ?? undefined, keyset(page), info);
   }
 
   @Query(() => Grid, {
@@ -61,8 +62,9 @@ export class GridResolver {
       description: 'Prefer the micro-grid (微网格).',
     })
     micro: boolean,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return gridAt(ctx, lon, lat, micro);
+    return gridAt(ctx, lon, lat, micro, info);
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Boundary (Polygon).' })

@@ -4,9 +4,16 @@ import { regions } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
 import { filterSql, type PlaceFilter } from '../../graphql/filter';
-import { loadBoundary, type GeometryArgs } from '../../graphql/geometry';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  boundaryWithRows,
+  loadBoundary,
+  type GeometryArgs,
+  type Outline,
+} from '../../graphql/geometry';
 import { toGlobalId } from '../../graphql/ids';
 import { alignOne, defineLoader, intArray, manyByKey } from '../../graphql/loaders';
+import { regionStats } from '../stats/stats.repo';
 import { fetchPage } from '../../graphql/page';
 import type { Region, RegionLevel } from './region.type';
 
@@ -16,11 +23,15 @@ const columns = sql`${r.id} AS pk, ${r.code}, ${r.name}, ${r.level}, ${r.parentI
   COALESCE((${r.metadata}->>'synthetic')::boolean, false) AS synthetic`;
 const withId = (row: Region): Region => ({ ...row, id: toGlobalId('Region', row.pk) });
 
+const outline: Outline = { table: regions, id: regions.id, shape: regions.boundary };
+
+/** The regions `filter` selects, a page of them (with their boundaries when `info` asks them). */
 export async function listRegions(
   ctx: Context,
   filter: PlaceFilter | undefined,
   level: RegionLevel | undefined,
   page: KeysetPage,
+  info?: GraphQLResolveInfo,
 ): Promise<Page<Region>> {
   const where = await filterSql(ctx.database, filter, {
     geometry: sql`${r.boundary}`,
@@ -33,12 +44,14 @@ export async function listRegions(
     sql`SELECT ${columns} FROM ${regions} ${r} WHERE ${where} ${byLevel}`,
     page,
     withId,
+    'pk',
+    info ? [boundaryWithRows(ctx, info, 'Region', outline), regionStats.withRows(ctx, info)] : [],
   );
 }
 
 /** A region's boundary, for the GeoJSON field. */
 export const regionBoundary = (ctx: Context, pk: number, args: GeometryArgs) =>
-  loadBoundary(ctx, { table: regions, id: regions.id, shape: regions.boundary }, pk, args);
+  loadBoundary(ctx, outline, pk, args);
 
 // A region comes with the regions above it (a community with its street and district, a few
 // rows): a list of compounds → community → parent is one statement, not one per level.

@@ -27,8 +27,9 @@ export class RegionResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('level', () => RegionLevel, { nullable: true }) level?: RegionLevel,
     @Arg('filter', () => PlaceFilter, { nullable: true }) filter?: PlaceFilter,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    return listRegions(ctx, filter, level, keyset(page));
+    return listRegions(ctx, filter, level, keyset(page), info);
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'Boundary (MultiPolygon).' })

@@ -10,7 +10,10 @@ import {
   ticketEvents,
   tickets,
 } from '../../db/schema';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
+import type { RowsAlsoRead } from '../../graphql/page';
+import { fieldNodesOnRows, fieldsSelectedUnder, ROW_PATHS } from '../../graphql/selection';
 import { alignOne, defineLoader, intArray, manyByKey } from '../../graphql/loaders';
 import { regionAndBelow } from '../../graphql/filter';
 import { openTicket, overdueTicket, t } from '../ticket/ticket-sql';
@@ -93,7 +96,7 @@ const empty = (): PlaceStats => ({
  * under `key`. Asked for some figures, it computes those (the others read as when no ticket
  * counts); one statement per set of figures asked, whatever the number of places.
  */
-function statsLoader(query: (keys: string, columns: SQL) => SQL) {
+function statsLoader(query: (keys: string, columns: SQL) => SQL, ticketsOfOne?: (pk: SQL) => SQL) {
   const loader = defineLoader<number, PlaceStats, Figure[]>(
     async (ctx, keys, wanted) => {
       const rows = await ctx.database.preparedRows<Row>(
@@ -103,8 +106,36 @@ function statsLoader(query: (keys: string, columns: SQL) => SQL) {
     },
     (wanted) => wanted.join(','),
   );
-  return (ctx: Context, pk: number, asked: ReadonlySet<string> = new Set(ALL)) =>
+  const load = (ctx: Context, pk: number, asked: ReadonlySet<string> = new Set(ALL)) =>
     loader(ctx, figuresAsked(asked)).load(pk);
+  /**
+   * The figures the rows of a list will be asked (`stats` under one name), read in the list's
+   * own statement (graphql/page.ts) and handed to the loader: no statement of their own.
+   */
+  const withRows = (ctx: Context, info: GraphQLResolveInfo): RowsAlsoRead | null => {
+    const nodes = fieldNodesOnRows(info, ROW_PATHS, 'stats');
+    const name = (node: FieldNode) => node.alias?.value ?? node.name.value;
+    if (!ticketsOfOne || nodes.length === 0 || nodes.some((n) => name(n) !== name(nodes[0]!)))
+      return null;
+    const wanted = figuresAsked(fieldsSelectedUnder(info, nodes));
+    const now = ctx.now();
+    return {
+      column: (pk) =>
+        sql`(SELECT json_build_object(${sql.join(
+          wanted.map((figure) => sql`${figure}::text, ${FIGURES[figure](now)}`),
+          sql`, `,
+        )}) FROM ${tickets} ${t} WHERE ${ticketsOfOne(pk)}) AS "askedStats"`,
+      take: (rows) => {
+        const figuresOf = loader(ctx, wanted);
+        for (const row of rows as (Record<string, unknown> & { pk: number })[]) {
+          const found = row.askedStats as Partial<PlaceStats> | null;
+          delete row.askedStats;
+          figuresOf.prime(row.pk, { ...empty(), ...found });
+        }
+      },
+    };
+  };
+  return Object.assign(load, { withRows });
 }
 
 export const compoundStats = statsLoader(
@@ -112,6 +143,7 @@ export const compoundStats = statsLoader(
     SELECT ${c.id} AS key${columns}
     FROM ${compounds} ${c} LEFT JOIN ${tickets} ${t} ON ${t.compoundId} = ${c.id}
     WHERE ${c.id} = ANY(${keys}::int[]) GROUP BY ${c.id}`,
+  (pk) => sql`${t.compoundId} = ${pk}`,
 );
 
 // Tickets record their top-level grid; a micro-grid's tickets are those its shape covers.
@@ -132,6 +164,7 @@ export const regionStats = statsLoader(
     FROM ${regions} ${r}
     LEFT JOIN ${tickets} ${t} ON ${t.communityId} IN ${regionAndBelow(sql`${r.id}`)}
     WHERE ${r.id} = ANY(${keys}::int[]) GROUP BY ${r.id}`,
+  (pk) => sql`${t.communityId} IN ${regionAndBelow(pk)}`,
 );
 
 const categoryFigures = manyByKey<
