@@ -151,6 +151,48 @@ describe(`batching on ${engineName()}`, () => {
     }
   });
 
+  it('reads the community above it and the property company of each compound with the list', async () => {
+    const database = await testDb();
+    const expected = await database.rows<{
+      code: string;
+      community: string;
+      parent: string;
+      company: string | null;
+    }>(sql`
+      SELECT c.code, r.name AS community, p.name AS parent, pc.name AS company
+      FROM compounds c JOIN regions r ON r.id = c.community_id LEFT JOIN regions p ON p.id = r.parent_id
+      LEFT JOIN property_companies pc ON pc.id = c.property_company_id
+      WHERE c.retired_at IS NULL ORDER BY c.id LIMIT 200`);
+    const app = await countingApp(database);
+    try {
+      type Row = {
+        code: string;
+        community: { name: string; parent: { name: string } | null };
+        propertyCompany: { name: string } | null;
+      };
+      const bare = await app.ask<{ compounds: { nodes: { code: string }[] } }>(
+        `{ compounds(first: 200) { nodes { code } } }`,
+        {},
+      );
+      const nested = await app.ask<{ compounds: { nodes: Row[] } }>(
+        `{ compounds(first: 200) { nodes { code community { name parent { name } } propertyCompany { name } } } }`,
+        {},
+      );
+      expect(nested.statements).toBe(bare.statements);
+      expect(
+        nested.data.compounds.nodes.map((n) => ({
+          code: n.code,
+          community: n.community.name,
+          parent: n.community.parent?.name,
+          company: n.propertyCompany?.name ?? null,
+        })),
+      ).toEqual(expected);
+      expect(expected.some((e) => e.company === null)).toBe(true);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('ranks resources for 2 or 20 tickets in a list with the same statements', async () => {
     const app = await countingApp(await testDb());
     try {

@@ -6,7 +6,7 @@ import type { GeoJsonGeometry } from '../db/postgis';
 import { badInput } from '../errors';
 import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { alignOne, defineLoader, intArray } from './loaders';
-import type { RowsAlsoRead } from './page';
+import type { RowsAlsoRead } from './with-rows';
 import { fieldNodesOnRows, ROW_PATHS } from './selection';
 import type { Context } from './context';
 
@@ -147,9 +147,9 @@ export function boundaryWithRows(
   }
   const { precision, degrees } = asked!;
   return {
-    column: (pk) =>
+    column: (row) =>
       sql`(SELECT ${shapeJson(outline.shape, precision, degrees)} FROM ${outline.table}
-        WHERE ${outline.id} = ${pk}) AS ${sql.identifier(ASKED)}`,
+        WHERE ${outline.id} = ${row('pk')}) AS ${sql.identifier(ASKED)}`,
     take: (rows) => {
       const loader = boundaries(ctx, { outline, precision, degrees });
       for (const row of rows) {

@@ -1,4 +1,6 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { GraphQLResolveInfo } from 'graphql';
+import { relatedWithRows, type RowsAlsoRead } from './with-rows';
 import type { Context } from './context';
 import DataLoader from 'dataloader';
 
@@ -70,12 +72,23 @@ export function alignMany<K, R>(keys: readonly K[], rows: R[], keyOf: (row: R) =
 export const intArray = (keys: readonly number[]) =>
   `{${keys.map((k) => Math.trunc(k)).join(',')}}`;
 
-/** One row per int key (or null): `query` gets the keys as an int[] literal. */
+/**
+ * One row per int key (or null): `query` gets the keys as an int[] literal (or, read with a
+ * list's rows, an ARRAY of the row's key).
+ */
 export function oneByKey<T>(
-  query: (keys: string, ctx: Context) => SQL,
+  query: (keys: string | SQL, ctx: Context) => SQL,
   keyOf: (row: T) => number,
   map: (row: T) => T,
-): (ctx: Context, key: number) => Promise<T | null> {
+): ((ctx: Context, key: number) => Promise<T | null>) & {
+  /** The row this loader reads, for the rows of a list that ask it as `field` (page.ts). */
+  withRows(
+    ctx: Context,
+    info: GraphQLResolveInfo,
+    field: string,
+    foreignKey: string,
+  ): RowsAlsoRead | null;
+} {
   const loader = defineLoader<number, T | null>(async (ctx, keys) =>
     alignOne(
       keys,
@@ -83,7 +96,16 @@ export function oneByKey<T>(
       keyOf,
     ),
   );
-  return (ctx, key) => loader(ctx).load(key);
+  return Object.assign((ctx: Context, key: number) => loader(ctx).load(key), {
+    withRows: (ctx: Context, info: GraphQLResolveInfo, field: string, foreignKey: string) =>
+      relatedWithRows<T>(
+        info,
+        field,
+        foreignKey,
+        (key) => query(sql`ARRAY[${key}]`, ctx),
+        (key, row) => void loader(ctx).prime(key, row && map(row)),
+      ),
+  });
 }
 
 /** The rows of many parents at once, grouped by keyOf. */

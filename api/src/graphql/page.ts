@@ -3,6 +3,7 @@ import type { Database } from '../db';
 import { keyset, toPage, type KeysetPage, type Page, type PageArgs } from './connection';
 import type { Context } from './context';
 import { alignMany, defineLoader, intArray } from './loaders';
+import { alsoColumns, type RowsAlsoRead } from './with-rows';
 
 /**
  * One statement per page: `base` selects the filtered rows with a `pk` column; the page is the
@@ -23,24 +24,14 @@ export async function fetchPage<T extends { pk: number }>(
   const asked = also.filter((a): a is RowsAlsoRead => !!a);
   const rows = await database.preparedRows<T & { totalCount: number }>(sql`
     WITH base AS (${base}), total AS (SELECT count(*)::int AS "totalCount" FROM base)
-    SELECT total."totalCount", p.*${sql.join(asked.map((a) => sql`, ${a.column(sql`p.pk`)}`))}
+    SELECT total."totalCount", page_row.*${alsoColumns(asked, sql`page_row`)}
     FROM total LEFT JOIN LATERAL (
       SELECT * FROM base WHERE ${after} ORDER BY ${k} LIMIT ${page.limit + 1}
-    ) p ON true`);
+    ) page_row ON true`);
   const total = rows[0]?.totalCount ?? 0;
   const found = rows.filter((r) => r.pk !== null);
   for (const a of asked) a.take(found);
   return toPage(found.map(map), page, total, orderKey);
-}
-
-/**
- * Something each row will be asked besides its columns (its boundary: graphql/geometry.ts), read
- * in the rows' own statement instead of one of its own: `column` reads it for the row whose key
- * is `pk`, `take` hands it on from the rows read.
- */
-export interface RowsAlsoRead {
-  column(pk: SQL): SQL;
-  take(rows: readonly { pk: number }[]): void;
 }
 
 /**

@@ -20,7 +20,10 @@ import {
 import { toGlobalId } from '../../graphql/ids';
 import { manyByKey, oneByKey } from '../../graphql/loaders';
 import { compoundStats } from '../stats/stats.repo';
+import { regionById } from '../region/region.repo';
 import { fetchPage, pageByKey } from '../../graphql/page';
+import { alsoColumns } from '../../graphql/with-rows';
+import { propertyCompanyById } from '../property/property.repo';
 import type { Compound } from './compound.type';
 import type { VulnerableHousehold } from './household.type';
 
@@ -60,7 +63,12 @@ export async function listCompounds(
     withId,
     'pk',
     info
-      ? [boundaryWithRows(ctx, info, 'Compound', outline), compoundStats.withRows(ctx, info)]
+      ? [
+          boundaryWithRows(ctx, info, 'Compound', outline),
+          compoundStats.withRows(ctx, info),
+          regionById.withRows(ctx, info, 'community', 'communityPk'),
+          propertyCompanyById.withRows(ctx, info, 'propertyCompany', 'propertyCompanyPk'),
+        ]
       : [],
   );
 }
@@ -96,10 +104,10 @@ export async function compoundAt(
   const also = info && boundaryWithRows(ctx, info, 'Compound', outline);
   // a map's click: one text whatever the point, planned once per connection
   const rows = await ctx.database.preparedRows<Compound>(sql`
-    SELECT ${columns}${also ? sql`, ${also.column(sql`${c.id}`)}` : sql``}
-    FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
-      AND ${c.retiredAt} IS NULL
-    ORDER BY ${c.id} LIMIT 1`);
+    SELECT found.*${alsoColumns([also], sql`found`)} FROM (
+      SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
+        AND ${c.retiredAt} IS NULL
+      ORDER BY ${c.id} LIMIT 1) found`);
   also?.take(rows);
   return rows[0] ? withId(rows[0]) : null;
 }

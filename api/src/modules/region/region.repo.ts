@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { relatedWithRows } from '../../graphql/with-rows';
 import { alias } from 'drizzle-orm/pg-core';
 import { regions } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
@@ -55,19 +56,36 @@ export const regionBoundary = (ctx: Context, pk: number, args: GeometryArgs) =>
 
 // A region comes with the regions above it (a community with its street and district, a few
 // rows): a list of compounds → community → parent is one statement, not one per level.
-const regionsAndAbove = defineLoader<number, Region | null>(async (ctx, keys) => {
-  const rows = await ctx.database.preparedRows<Region>(sql`
+const andAbove = (keys: string | SQL) => sql`
     WITH RECURSIVE up AS (
-      SELECT id, parent_id FROM ${regions} WHERE id = ANY(${intArray(keys)}::int[])
+      SELECT id, parent_id FROM ${regions} WHERE id = ANY(${keys}::int[])
       UNION SELECT p.id, p.parent_id FROM ${regions} p JOIN up ON p.id = up.parent_id)
-    SELECT ${columns} FROM ${regions} ${r} WHERE ${r.id} IN (SELECT id FROM up)`);
-  const found = rows.map(withId);
+    SELECT ${columns} FROM ${regions} ${r} WHERE ${r.id} IN (SELECT id FROM up)`;
+const regionsAndAbove = defineLoader<number, Region | null>(async (ctx, keys) => {
+  const found = (await ctx.database.preparedRows<Region>(andAbove(intArray(keys)))).map(withId);
   const loader = regionsAndAbove(ctx);
   for (const region of found) loader.prime(region.pk, region);
   return alignOne(keys, found, (row) => row.pk);
 });
 
-export const regionById = (ctx: Context, pk: number) => regionsAndAbove(ctx).load(pk);
+export const regionById = Object.assign(
+  (ctx: Context, pk: number) => regionsAndAbove(ctx).load(pk),
+  {
+    /** A list's rows' region (`field`, by their column `foreignKey`) and those above it, read with them. */
+    withRows: (ctx: Context, info: GraphQLResolveInfo, field: string, foreignKey: string) =>
+      relatedWithRows<Region[]>(
+        info,
+        field,
+        foreignKey,
+        (key) => sql`SELECT json_agg(a) AS chain FROM (${andAbove(sql`ARRAY[${key}]`)}) a`,
+        (_key, found) => {
+          const loader = regionsAndAbove(ctx);
+          for (const region of (found as unknown as { chain: Region[] | null } | null)?.chain ?? [])
+            loader.prime(region.pk, withId(region));
+        },
+      ),
+  },
+);
 
 export const regionChildren = manyByKey<Region>(
   (keys) => sql`

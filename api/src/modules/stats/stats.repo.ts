@@ -12,7 +12,7 @@ import {
 } from '../../db/schema';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
-import type { RowsAlsoRead } from '../../graphql/page';
+import type { RowsAlsoRead } from '../../graphql/with-rows';
 import { fieldNodesOnRows, fieldsSelectedUnder, ROW_PATHS } from '../../graphql/selection';
 import { alignOne, defineLoader, intArray, manyByKey } from '../../graphql/loaders';
 import { regionAndBelow } from '../../graphql/filter';
@@ -120,11 +120,11 @@ function statsLoader(query: (keys: string, columns: SQL) => SQL, ticketsOfOne?: 
     const wanted = figuresAsked(fieldsSelectedUnder(info, nodes));
     const now = ctx.now();
     return {
-      column: (pk) =>
+      column: (row) =>
         sql`(SELECT json_build_object(${sql.join(
           wanted.map((figure) => sql`${figure}::text, ${FIGURES[figure](now)}`),
           sql`, `,
-        )}) FROM ${tickets} ${t} WHERE ${ticketsOfOne(pk)}) AS "askedStats"`,
+        )}) FROM ${tickets} ${t} WHERE ${ticketsOfOne(row('pk'))}) AS "askedStats"`,
       take: (rows) => {
         const figuresOf = loader(ctx, wanted);
         for (const row of rows as (Record<string, unknown> & { pk: number })[]) {
