@@ -188,7 +188,11 @@ export function ReportsPanel({
               { name: tr('上月'), type: 'bar', data: top.map((c) => c.previous) },
             ],
           };
-    return { trendOption, loopOption, timeOption, categoryOption };
+    const loopLabel = stages.map((s) => `${s.name} ${s.value}`).join(', ');
+    const timeLabel = buckets
+      .map((b) => `${bucketName(b.fromHours, b.toHours)} ${b.count}`)
+      .join(', ');
+    return { trendOption, loopOption, loopLabel, timeOption, timeLabel, categoryOption };
   }, [data, trend]);
 
   const files = (path: string, q: Record<string, string | null>) =>
@@ -339,11 +343,11 @@ export function ReportsPanel({
             </figure>
             <figure>
               <figcaption>{tr('闭环（本月各环节件数）')}</figcaption>
-              <Chart option={charts.loopOption} testId="chart-loop" />
+              <Chart option={charts.loopOption} testId="chart-loop" label={charts.loopLabel} />
             </figure>
             <figure>
               <figcaption>{tr('办结时长分布（本月办结）')}</figcaption>
-              <Chart option={charts.timeOption} testId="chart-time" />
+              <Chart option={charts.timeOption} testId="chart-time" label={charts.timeLabel} />
             </figure>
           </div>
         </>
