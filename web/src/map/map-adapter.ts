@@ -182,6 +182,13 @@ export function createYituMap(
     // under the ticket points and labels: the heat reads as ground, the tickets stay clickable
     const below = map.getLayer(LAYER.ticketCluster) ? LAYER.ticketCluster : undefined;
     if (heat) map.addLayer(buildTicketHeatLayer(heat.max) as never, below);
+    // the view moves to where the period's tickets are
+    const points = (heat?.cells ?? []).map((c) => ({
+      type: 'Point' as const,
+      coordinates: [c.lon, c.lat],
+    }));
+    const bounds = boundsOf(points);
+    if (bounds) map.fitBounds(bounds, { padding: 80, maxZoom: 15, duration: 0 });
   };
   const showPreview = () => {
     if (!loaded) return;
