@@ -150,6 +150,8 @@ export function ReportsPanel({
         {
           type: 'funnel',
           sort: 'none',
+          top: 8,
+          bottom: 8,
           left: '10%',
           width: '80%',
           label: { show: true, position: 'inside', formatter: '{b} {c}' },
