@@ -699,9 +699,10 @@ export function buildTicketHeatLayer(max: number): LayerSpecification {
     source: TICKET_HEAT_SOURCE,
     paint: {
       'heatmap-weight': ['/', ['get', 'count'], Math.max(max, 1)] as never,
-      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 2] as never,
-      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 12, 16, 40] as never,
-      'heatmap-opacity': 0.8,
+      // strong enough that the densest cell reaches the hot end of the ramp on its own
+      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 5] as never,
+      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 20, 16, 70] as never,
+      'heatmap-opacity': 0.85,
       'heatmap-color': [
         'interpolate',
         ['linear'],
