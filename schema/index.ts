@@ -854,6 +854,9 @@ export const REPORT_FIGURES_FRAGMENT = graphql(`
     }
     received
     accepted
+    dispatched
+    resolved
+    verified
     closed
     closedDue
     closedOnTime
@@ -865,6 +868,11 @@ export const REPORT_FIGURES_FRAGMENT = graphql(`
     medianResolutionHours
     meanResponseHours
     medianResponseHours
+    resolutionHistogram {
+      fromHours
+      toHours
+      count
+    }
   }
 `);
 
@@ -886,6 +894,12 @@ export const REPORT_PANEL_QUERY = operation(
       ) {
         m0: periodReport(placeId: $placeId, period: { month: $m0 }) {
           subject
+          byCategory {
+            code
+            name
+            current
+            previous
+          }
           current {
             ...ReportFigures
           }
@@ -927,16 +941,24 @@ export const REPORT_PANEL_QUERY = operation(
   ),
 );
 
-/** The categories reported more this month than the month before (月度考评's 增长类别). */
-export const REPORT_CATEGORIES_QUERY = operation(
+/**
+ * The tickets of a month over a place as heat-map cells (PostGIS counts them), in the map's CRS,
+ * for the heat layer the reports panel turns on.
+ */
+export const TICKET_HEAT_QUERY = operation(
   graphql(`
-    query ReportCategories($regionId: ID!, $month: String!) {
-      monthlyAssessment(regionId: $regionId, month: $month) {
-        categoriesGrown {
-          code
-          name
-          received
-          previousReceived
+    query TicketHeat($placeId: ID, $month: String!, $crs: Crs!) {
+      ticketHeat(placeId: $placeId, period: { month: $month }, crs: $crs) {
+        period {
+          label
+        }
+        cellMeters
+        total
+        max
+        cells {
+          lon
+          lat
+          count
         }
       }
     }

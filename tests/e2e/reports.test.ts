@@ -121,7 +121,53 @@ describe(`the reports panel in headless Chromium on ${engineName()}`, () => {
       await street.getByTestId(chart).locator('canvas').waitFor({ timeout: 30_000 });
       await expect.poll(() => drawn(street, chart), { timeout: 10_000 }).toBe(true);
     }
+    // the loop's six stages, in words beside the canvas: the street's October (T11 reported too)
+    expect(await street.getByTestId('chart-loop').getAttribute('aria-label')).toBe(
+      '上报 9, 受理 6, 派单 6, 处置 3, 核查 3, 办结 3',
+    );
+    // time to close: T1 in 3–5 days, T2 and T4 in 7–10
+    expect(await street.getByTestId('chart-time').getAttribute('aria-label')).toBe(
+      '0–1 天 0, 1–3 天 0, 3–5 天 1, 5–7 天 0, 7–10 天 2, 10 天以上 0',
+    );
     await street.screenshot({ path: path.join(shots, 'reports-1-street-october.png') });
+  });
+
+  it('turns on the month’s heat map and shows it on the map', async () => {
+    await street.getByTestId('reports-heat').check();
+    await expect
+      .poll(() => street.getByTestId('reports-heat-total').textContent(), { timeout: 30_000 })
+      .toBe('9 件');
+    await street.getByTestId('reports-show-map').click();
+    await street.getByTestId('reports').waitFor({ state: 'detached' });
+    expect(await street.getByTestId('heat-badge').textContent()).toContain('热力图 2026-10 · 9 件');
+    // the heatmap layer is on the map, fed the two cells PostGIS counted (8 in FX-P, 1 in FX-Z)
+    const onMap = () =>
+      street.evaluate(() => {
+        const map = (
+          globalThis as unknown as {
+            __yituMap?: {
+              getLayer(id: string): { type: string } | undefined;
+              querySourceFeatures(id: string): { properties: { count: number } }[];
+              loaded(): boolean;
+            };
+          }
+        ).__yituMap;
+        const layer = map?.getLayer('ticket-heat');
+        const counts = (map?.querySourceFeatures('ticket-heat') ?? []).map(
+          (f) => f.properties.count,
+        );
+        return { type: layer?.type ?? null, counts: [...new Set(counts)].sort((a, b) => b - a) };
+      });
+    await expect.poll(onMap, { timeout: 30_000 }).toEqual({ type: 'heatmap', counts: [8, 1] });
+    await street.waitForTimeout(500);
+    await street.screenshot({ path: path.join(shots, 'reports-3-heat-map.png') });
+    // and off again from the badge
+    await street.getByRole('button', { name: '关闭热力图' }).click();
+    await expect.poll(() => onMap().then((m) => m.type), { timeout: 10_000 }).toBeNull();
+    await street.getByTestId('reports-toggle').click();
+    await street.getByTestId('reports').waitFor();
+    await street.getByTestId('reports-month').fill('2026-10');
+    await street.getByTestId('download-assessment-xlsx').waitFor({ timeout: 30_000 });
   });
 
   it('downloads the assessment as xlsx and PDF and the ticket list as xlsx', async () => {

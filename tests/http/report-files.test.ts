@@ -25,13 +25,18 @@ describe(`report files on ${engineName()}`, () => {
 
   beforeAll(async () => {
     server = await startServer({}, insertReportFixture);
-    for (const username of ['fx-street', 'fx-comm'])
+    for (const username of ['fx-street', 'fx-comm', 'fx-comm2'])
       cookies[username] = await signIn(server.url, username);
     const street = await clientAs(server.url, 'fx-street');
-    const places = await street.request<{ regions: { nodes: { id: string; code: string }[] } }>(
-      `{ regions(first: 10, filter: { search: "FX-" }) { nodes { id code } } }`,
+    const places = await street.request<{
+      regions: { nodes: { id: string; code: string }[] };
+      compounds: { nodes: { id: string; code: string }[] };
+    }>(
+      `{ regions(first: 10, filter: { search: "FX-" }) { nodes { id code } }
+         compounds(first: 10, filter: { search: "FX-" }) { nodes { id code } } }`,
     );
-    for (const node of places.regions.nodes) ids[node.code] = node.id;
+    for (const node of [...places.regions.nodes, ...places.compounds.nodes])
+      ids[node.code] = node.id;
     await street.request(
       `mutation($id: ID!) { generateMonthlyAssessment(regionId: $id, month: "2026-10", minClosed: 3) { version } }`,
       { id: ids['FX-S'] },
@@ -193,6 +198,71 @@ describe(`report files on ${engineName()}`, () => {
       ['account:fx-street', 'OK', 'tickets', 8, null],
       [expect.stringMatching(/^token:/), 'OK', 'tickets', 1, ['报告人', '联系电话']],
       ['account:fx-street', 'OK', 'tickets', 1, null],
+    ]);
+  });
+
+  it('writes any place’s period figures as xlsx and CSV, refused outside and audited', async () => {
+    const { res, bytes } = await get(
+      `figures.xlsx?place=${ids['FX-C']}&month=2026-10`,
+      as('fx-street'),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['统计报表']);
+    const sheet = book.getWorksheet('统计报表')!;
+    const row = (name: string) => {
+      let found: ExcelJS.Row | undefined;
+      sheet.eachRow((r) => {
+        if (r.getCell(1).value === name) found = r;
+      });
+      return [2, 3, 4, 5].map((c) => found!.getCell(c).value);
+    };
+    expect(sheet.getRow(1).getCell(2).value).toBe('测试社区');
+    // October 2026 in FX-C against September (nothing) and October 2025 (T0), as numbers
+    expect(row('受理量（上报）')).toEqual(['件', 8, 0, 1]);
+    expect(row('派单')).toEqual(['件', 6, 0, 1]);
+    expect(row('处置')).toEqual(['件', 3, 0, 1]);
+    expect(row('核查通过')).toEqual(['件', 3, 0, 1]);
+    expect(row('办结数')).toEqual(['件', 3, 0, 1]);
+    expect(row('办结率')).toEqual(['%', 0.75, null, 1]);
+    expect(row('平均办结时长')).toEqual(['小时', 160, null, 96]);
+    // T2 (168 h) and T4 (216 h); T1's 96 h and T0's in 3–5 days
+    expect(row('办结时长 7–10 天')).toEqual(['件', 2, 0, 0]);
+    expect(row('办结时长 3–5 天')).toEqual(['件', 1, 0, 1]);
+    let rateFormat = '';
+    sheet.eachRow((r) => {
+      if (r.getCell(1).value === '按期办结率') rateFormat = r.getCell(3).numFmt;
+    });
+    expect(rateFormat).toBe('0.0%');
+
+    // a compound's November as CSV: UTF-8 with a BOM, rates in percent
+    const csv = await get(`figures.csv?place=${ids['FX-P']}&month=2026-11`, as('fx-street'));
+    expect(csv.res.status).toBe(200);
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(csv.bytes.subarray(3));
+    expect(text.split('\r\n')[0]).toBe('统计对象,测试P小区,统计期,2026-11');
+    expect(text).toContain('\r\n派单,件,2,6,0\r\n');
+    expect(text).toContain('\r\n核查通过,件,3,3,0\r\n');
+    expect(text).toContain('\r\n按期办结率,%,100,50,\r\n');
+
+    // another community's figures: refused, and the refusal audited
+    const refused = await get(`figures.xlsx?place=${ids['FX-C']}&month=2026-10`, as('fx-comm2'));
+    expect(refused.res.status).toBe(403);
+    const admin = await clientAs(server.url, 'admin');
+    const { auditLog } = await admin.request<{
+      auditLog: { actor: string; result: string; details: string }[];
+    }>(`{ auditLog(action: "GET /reports", last: 3) { actor result details } }`);
+    expect(
+      auditLog.map((l) => {
+        const d = JSON.parse(l.details) as Record<string, unknown>;
+        return [l.actor, l.result, d.kind ?? d.file, d.period ?? null];
+      }),
+    ).toEqual([
+      ['account:fx-comm2', expect.stringMatching(/^FORBIDDEN/), 'figures.xlsx', null],
+      ['account:fx-street', 'OK', 'figures', '2026-11'],
+      ['account:fx-street', 'OK', 'figures', '2026-10'],
     ]);
   });
 });

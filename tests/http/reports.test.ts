@@ -11,10 +11,11 @@ import { startServer, type RunningServer } from '../support/server';
 
 const FIGURES = `
   period { label from to }
-  received accepted closed due suspendedDue closedDue closedOnTime resolutionRate onTimeRate
+  received accepted dispatched resolved verified closed due suspendedDue closedDue closedOnTime resolutionRate onTimeRate
   reworked reworkRate residentRatings residentSatisfied satisfactionRate returnVisits
   returnVisitsSatisfied returnVisitSatisfactionRate meanResponseHours medianResponseHours
   meanResolutionHours medianResolutionHours reopened duplicates
+  resolutionHistogram { fromHours toHours count }
   escalations { level count } closedByLevel { level count share } byChannel { channel count }`;
 const REPORT = `query($placeId: ID, $period: PeriodInput!, $categoryCode: String) {
   periodReport(placeId: $placeId, period: $period, categoryCode: $categoryCode) {
@@ -33,6 +34,13 @@ const levels = (community: number, street: number, department: number) => [
   { level: 'STREET', count: street },
   { level: 'DEPARTMENT', count: department },
 ];
+// time to close in the buckets [0,24) [24,72) [72,120) [120,168) [168,240) [240,∞) hours
+const histogram = (...counts: number[]) =>
+  [0, 24, 72, 120, 168, 240].map((fromHours, i) => ({
+    fromHours,
+    toHours: [24, 72, 120, 168, 240, null][i],
+    count: counts[i],
+  }));
 const channels = (qr: number, patrol: number, hotline: number, staff: number) => [
   { channel: 'QR', count: qr },
   { channel: 'PATROL', count: patrol },
@@ -43,8 +51,12 @@ const channels = (qr: number, patrol: number, hotline: number, staff: number) =>
 // October 2026 in FX-C, by hand:
 //   reported T1 T2 T3 T4 T5 T6 T7 T12 = 8 (QR T1 T4 T5 T7, PATROL T2, HOTLINE T3 T12, STAFF T6)
 //   accepted T1 2h, T2 4h, T3 1h, T4 6h, T6 0.5h, T7 4h: mean 17.5/6, median (2+4)/2 = 3
+//   dispatched T1 T2 T3 T4 (twice: again after its escalation) T6 T7 = 6
+//   resolved T1 T2 (twice: before and after its rework) T4 = 3; verified T1 T2 T4 = 3
+//   (the loop: 8 reported → 6 accepted → 6 dispatched → 3 resolved → 3 verified → 3 closed)
 //   closed T1 T2 T4 = 3; reworked T2; at COMPOUND T1 T2, at COMMUNITY T4 (escalated)
 //   resolution T1 96h, T2 168h, T4 216h: mean 160, median 168
+//   histogram: T1 in [72,120), T2 (168 h exactly: its lower bound) and T4 in [168,240)
 //   due T1 T2 T3 T4 T7 = 5 (T5 is a duplicate; T6 is due in November), suspended T3
 //   closed of the due T1 T2 T4 = 3; on time T1 T4 (T2 resolved 10-16 08:00 after 10-15 18:00)
 //   办结率 3 ÷ (5 − 1) = 0.75; 按期办结率 2 ÷ (5 − 1) = 0.5
@@ -54,6 +66,9 @@ const OCTOBER = {
   period: { label: '2026-10', from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z' },
   received: 8,
   accepted: 6,
+  dispatched: 6,
+  resolved: 3,
+  verified: 3,
   closed: 3,
   due: 5,
   suspendedDue: 1,
@@ -73,6 +88,7 @@ const OCTOBER = {
   medianResponseHours: 3,
   meanResolutionHours: 160,
   medianResolutionHours: 168,
+  resolutionHistogram: histogram(0, 0, 1, 0, 2, 0),
   reopened: 0,
   duplicates: 1,
   escalations: levels(1, 0, 0),
@@ -87,8 +103,10 @@ const OCTOBER = {
 
 // November 2026 in FX-C, by hand:
 //   reported T9 T8 T10 = 3 (QR T8, PATROL T9, HOTLINE T10); accepted T8 1h, T10 8h
+//   dispatched T8 T10 = 2 (T6 was dispatched in October); resolved and verified T6 T8 T10 = 3
 //   closed T6 T8 T10 = 3 (T4 reopened, not closed again); none reworked
 //   at COMPOUND T6 T10, at STREET T8; resolution T6 240h, T8 168h, T10 144h: mean 184, median 168
+//   histogram: T10 in [120,168), T8 in [168,240), T6 (240 h exactly) in [240,∞)
 //   due T6 T8 T10 = 3, suspended T10 (缓办 13th–15th); closed and on time T6 T8
 //   办结率 2 ÷ (3 − 1) = 1; 按期办结率 2 ÷ 2 = 1
 //   ratings T8 4; return visits T10 4; escalated T8 to COMMUNITY then STREET; reopened T4
@@ -96,6 +114,9 @@ const NOVEMBER = {
   period: { label: '2026-11', from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' },
   received: 3,
   accepted: 2,
+  dispatched: 2,
+  resolved: 3,
+  verified: 3,
   closed: 3,
   due: 3,
   suspendedDue: 1,
@@ -115,6 +136,7 @@ const NOVEMBER = {
   medianResponseHours: 4.5,
   meanResolutionHours: 184,
   medianResolutionHours: 168,
+  resolutionHistogram: histogram(0, 0, 0, 1, 1, 1),
   reopened: 1,
   duplicates: 0,
   escalations: levels(1, 1, 0),
@@ -132,6 +154,9 @@ const SEPTEMBER = {
   period: { label: '2026-09', from: '2026-08-31T16:00:00.000Z', to: '2026-09-30T16:00:00.000Z' },
   received: 0,
   accepted: 0,
+  dispatched: 0,
+  resolved: 0,
+  verified: 0,
   closed: 0,
   due: 0,
   suspendedDue: 0,
@@ -151,6 +176,7 @@ const SEPTEMBER = {
   medianResponseHours: null,
   meanResolutionHours: null,
   medianResolutionHours: null,
+  resolutionHistogram: histogram(0, 0, 0, 0, 0, 0),
   reopened: 0,
   duplicates: 0,
   escalations: levels(0, 0, 0),
@@ -163,12 +189,16 @@ const SEPTEMBER = {
   byChannel: channels(0, 0, 0, 0),
 };
 
-// October 2025 (同比): T0 reported, accepted after 3h, resolved after 96h, closed on time, rated 5
+// October 2025 (同比): T0 reported, accepted after 3h, dispatched, resolved after 96h, verified,
+// closed on time, rated 5
 const OCTOBER_2025 = {
   ...SEPTEMBER,
   period: { label: '2025-10', from: '2025-09-30T16:00:00.000Z', to: '2025-10-31T16:00:00.000Z' },
   received: 1,
   accepted: 1,
+  dispatched: 1,
+  resolved: 1,
+  verified: 1,
   closed: 1,
   due: 1,
   closedDue: 1,
@@ -183,6 +213,7 @@ const OCTOBER_2025 = {
   medianResponseHours: 3,
   meanResolutionHours: 96,
   medianResolutionHours: 96,
+  resolutionHistogram: histogram(0, 0, 1, 0, 0, 0),
   closedByLevel: [
     { level: 'COMPOUND', count: 1, share: 1 },
     { level: 'COMMUNITY', count: 0, share: 0 },
@@ -196,6 +227,7 @@ describe(`period reports on ${engineName()}`, () => {
   let server: RunningServer;
   let street: GraphQLClient;
   let community: GraphQLClient;
+  let community2: GraphQLClient;
   const ids: Record<string, string> = {};
   const report = (client: GraphQLClient, variables: Record<string, unknown>) =>
     client.request<{ periodReport: Report }>(REPORT, variables).then((d) => d.periodReport);
@@ -204,6 +236,7 @@ describe(`period reports on ${engineName()}`, () => {
     server = await startServer({}, insertReportFixture);
     street = await clientAs(server.url, 'fx-street');
     community = await clientAs(server.url, 'fx-comm');
+    community2 = await clientAs(server.url, 'fx-comm2');
     const places = await street.request<{
       regions: { nodes: { id: string; code: string }[] };
       compounds: { nodes: { id: string; code: string }[] };
@@ -228,6 +261,64 @@ describe(`period reports on ${engineName()}`, () => {
     const r = await report(community, { placeId: ids['FX-C'], period: { month: '2026-11' } });
     expect(r.current).toEqual(NOVEMBER);
     expect(r.previous).toEqual(OCTOBER);
+  });
+
+  it('breaks a month down by category, against the month before and a year before', async () => {
+    const byCategory = (month: string) =>
+      street
+        .request<{ periodReport: { byCategory: unknown[] } }>(
+          `query($placeId: ID, $month: String!) { periodReport(placeId: $placeId, period: { month: $month }) {
+            byCategory { code name current previous lastYear } } }`,
+          { placeId: ids['FX-C'], month },
+        )
+        .then((d) => d.periodReport.byCategory);
+    // October: parking T1–T7 = 7 (T0 a year before), T12 not classified; September nothing
+    expect(await byCategory('2026-10')).toEqual([
+      { code: 'PARKING', name: '停车管理', current: 7, previous: 0, lastYear: 1 },
+      { code: null, name: '未分类', current: 1, previous: 0, lastYear: 0 },
+    ]);
+    // November: parking T8 T10 = 2 against October's 7; T9 not classified against T12
+    expect(await byCategory('2026-11')).toEqual([
+      { code: 'PARKING', name: '停车管理', current: 2, previous: 7, lastYear: 0 },
+      { code: null, name: '未分类', current: 1, previous: 1, lastYear: 0 },
+    ]);
+  });
+
+  it('gathers a month’s tickets into heat-map cells in PostGIS, under the policy', async () => {
+    const heat = (client: GraphQLClient, placeId: string, cellMeters?: number) =>
+      client
+        .request<{
+          ticketHeat: {
+            period: { label: string };
+            cellMeters: number;
+            total: number;
+            max: number;
+            cells: { lon: number; lat: number; count: number }[];
+          };
+        }>(
+          `query($placeId: ID, $cellMeters: Int) { ticketHeat(placeId: $placeId, period: { month: "2026-10" }, cellMeters: $cellMeters) {
+            period { label } cellMeters total max cells { lon lat count } } }`,
+          { placeId, cellMeters },
+        )
+        .then((d) => d.ticketHeat);
+    // every FX-P ticket stands on the same point of the compound: October's 8 in one cell
+    const ofCommunity = await heat(street, ids['FX-C']!);
+    expect(ofCommunity).toMatchObject({ period: { label: '2026-10' }, cellMeters: 150, total: 8 });
+    expect(ofCommunity.cells.map((c) => c.count)).toEqual([8]);
+    // the street: FX-C's cell and T11's in FX-Z, densest first
+    const whole = await heat(street, ids['FX-S']!, 50);
+    expect(whole).toMatchObject({ cellMeters: 50, total: 9, max: 8 });
+    expect(whole.cells.map((c) => c.count)).toEqual([8, 1]);
+    expect(whole.cells[0]!.lon).toBeCloseTo(ofCommunity.cells[0]!.lon, 6);
+    expect(await errorOf(heat(street, ids['FX-C']!, 5))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'cellMeters',
+      reason: 'OUT_OF_RANGE',
+    });
+    expect(await errorOf(heat(community2, ids['FX-C']!))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'OUTSIDE_JURISDICTION',
+    });
   });
 
   it('gives a compound, a grid and a run of days the same tickets', async () => {

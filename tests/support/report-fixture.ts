@@ -48,6 +48,9 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     closed: '10-13 10:00',
     satisfaction: 5,
     events: [
+      ['DISPATCH', '10-08 12:00'],
+      ['RESOLVE', '10-12 09:00'],
+      ['VERIFY_PASS', '10-12 15:00'],
       ['FEEDBACK', '10-13 09:00', { rating: 5 }],
       ['CLOSE', '10-13 10:00'],
     ],
@@ -62,9 +65,11 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     resolved: '10-16 08:00',
     closed: '10-17 08:00',
     events: [
+      ['DISPATCH', '10-09 13:00'],
       ['RESOLVE', '10-13 08:00'],
       ['VERIFY_FAIL', '10-14 10:00'],
       ['RESOLVE', '10-16 08:00'],
+      ['VERIFY_PASS', '10-16 11:00'],
       ['CLOSE', '10-17 08:00'],
       ['RETURN_VISIT', '10-18 10:00', { rating: 3, channel: 'PHONE' }],
     ],
@@ -76,7 +81,10 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     reported: '10-10 09:00',
     accepted: '10-10 10:00',
     resolveBy: '10-20 18:00',
-    events: [['SUSPEND', '10-12 09:00']],
+    events: [
+      ['DISPATCH', '10-10 11:00'],
+      ['SUSPEND', '10-12 09:00'],
+    ],
   },
   {
     code: 'RP-T4',
@@ -89,7 +97,11 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     resolved: '10-29 09:00',
     satisfaction: 2,
     events: [
+      ['DISPATCH', '10-20 16:00'],
       ['ESCALATE', '10-22 09:00', { fromLevel: 'COMPOUND', toLevel: 'COMMUNITY' }],
+      ['DISPATCH', '10-22 10:00'],
+      ['RESOLVE', '10-29 09:00'],
+      ['VERIFY_PASS', '10-29 12:00'],
       ['CLOSE', '10-29 18:00'],
       ['FEEDBACK', '10-30 10:00', { rating: 2 }],
       ['RETURN_VISIT', '10-30 11:00', { rating: 5, channel: 'VISIT' }],
@@ -114,7 +126,13 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     resolveBy: '11-05 18:00',
     resolved: '11-04 09:00',
     closed: '11-04 12:00',
-    events: [['CLOSE', '11-04 12:00']],
+    // dispatched in October, resolved, verified and closed in November
+    events: [
+      ['DISPATCH', '10-25 10:00'],
+      ['RESOLVE', '11-04 09:00'],
+      ['VERIFY_PASS', '11-04 10:00'],
+      ['CLOSE', '11-04 12:00'],
+    ],
   },
   {
     code: 'RP-T7',
@@ -124,6 +142,7 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     accepted: '10-26 13:00',
     resolveBy: '10-31 18:00',
     owner: 'account:fx-command',
+    events: [['DISPATCH', '10-26 14:00']],
   },
   // half an hour before November in Beijing (15:30 UTC): October's
   {
@@ -147,8 +166,11 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     closed: '11-09 17:00',
     satisfaction: 4,
     events: [
+      ['DISPATCH', '11-02 11:00'],
       ['ESCALATE', '11-05 09:00', { fromLevel: 'COMPOUND', toLevel: 'COMMUNITY' }],
       ['ESCALATE', '11-08 09:00', { fromLevel: 'COMMUNITY', toLevel: 'STREET' }],
+      ['RESOLVE', '11-09 09:00'],
+      ['VERIFY_PASS', '11-09 10:00'],
       ['FEEDBACK', '11-09 12:00', { rating: 4 }],
       ['CLOSE', '11-09 17:00'],
     ],
@@ -163,8 +185,11 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     resolved: '11-18 09:00',
     closed: '11-19 09:00',
     events: [
+      ['DISPATCH', '11-12 18:00'],
       ['SUSPEND', '11-13 09:00'],
       ['RESUME', '11-15 09:00'],
+      ['RESOLVE', '11-18 09:00'],
+      ['VERIFY_PASS', '11-18 15:00'],
       ['CLOSE', '11-19 09:00'],
       ['RETURN_VISIT', '11-20 10:00', { rating: 4, channel: 'PHONE' }],
     ],
@@ -181,6 +206,9 @@ export const REPORT_TICKETS: FixtureTicket[] = [
     closed: '2025-10-14 10:00',
     satisfaction: 5,
     events: [
+      ['DISPATCH', '2025-10-10 13:00'],
+      ['RESOLVE', '2025-10-14 09:00'],
+      ['VERIFY_PASS', '2025-10-14 09:10'],
       ['FEEDBACK', '2025-10-14 09:30', { rating: 5 }],
       ['CLOSE', '2025-10-14 10:00'],
     ],

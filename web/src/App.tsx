@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { COMMUNITY_GAPS_QUERY } from '@yitu/schema';
+import { COMMUNITY_GAPS_QUERY, TICKET_HEAT_QUERY } from '@yitu/schema';
 import {
   displayCrs,
   fetchAppConfig,
@@ -32,7 +32,7 @@ import { readSelection, writeSelection } from './selection-url';
 import { AdminPanel, canAdminister } from './features/admin/AdminPanel';
 import { ImportPanel, type ImportPreview } from './features/import/ImportPanel';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
-import { ReportsPanel } from './features/reports/ReportsPanel';
+import { ReportsPanel, type HeatAsk } from './features/reports/ReportsPanel';
 import { useSession } from './features/session/session';
 import { SidePanel } from './ui/SidePanel';
 import { TopBar } from './ui/TopBar';
@@ -69,10 +69,14 @@ export function App() {
     return first?.kind === 'grid' ? first.code : null;
   });
   const [refresh, setRefresh] = useState(0);
+  // the reports panel's heat map of a month's tickets: stays on the map when the panel closes
+  const [heatAsk, setHeatAsk] = useState<HeatAsk | null>(null);
 
   const [config, setConfig] = useState<AppConfig | null>(null);
   const [baseStyle, setBaseStyle] = useState<unknown>(null);
   const crs = config ? displayCrs(config) : 'WGS84';
+  const heatQuery = useQuery(TICKET_HEAT_QUERY, heatAsk ? { ...heatAsk, crs } : null);
+  const heat = heatAsk ? (heatQuery.data?.ticketHeat ?? null) : null;
 
   // the places are fetched again after an import is applied (placesVersion)
   const [placesVersion, setPlacesVersion] = useState(0);
@@ -241,14 +245,27 @@ export function App() {
             basemap={config?.basemap ?? null}
             baseStyle={baseStyle}
             importPreview={overlay === 'import' ? importPreview : null}
+            ticketHeat={heat}
             onMap={(m) => (yituMap.current = m)}
           />
+        )}
+        {heat && overlay !== 'reports' && (
+          <div className="heat-badge" data-testid="heat-badge">
+            {tr('热力图 {month} · {n} 件', { month: heat.period.label, n: heat.total })}
+            <button type="button" onClick={() => setHeatAsk(null)} aria-label={tr('关闭热力图')}>
+              ×
+            </button>
+          </div>
         )}
         {dashboard && <DashboardPanel refresh={refresh} />}
         {overlay === 'reports' && viewer && (
           <ReportsPanel
             jurisdictionId={viewer.jurisdictionId ?? null}
             jurisdictionName={viewer.jurisdictionName}
+            heat={heatAsk}
+            heatTotal={heat?.total ?? null}
+            onHeat={setHeatAsk}
+            onShowMap={() => setOverlay(null)}
           />
         )}
         {overlay === 'admin' && <AdminPanel viewer={viewer} />}

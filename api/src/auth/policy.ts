@@ -119,6 +119,10 @@ export const ROOT_RULES: Record<string, RootRule> = {
     need: 'tickets:read',
     check: (context, args) => checkReportPlace(context, args.placeId, 'Query.periodReport'),
   },
+  'Query.ticketHeat': {
+    need: 'tickets:read',
+    check: (context, args) => checkReportPlace(context, args.placeId, 'Query.ticketHeat'),
+  },
   'Query.monthlyAssessment': {
     need: 'tickets:read',
     check: (context, args) => checkReportPlace(context, args.regionId, 'Query.monthlyAssessment'),
@@ -216,6 +220,10 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   ReportPeriod: 'tickets:read',
   LevelCount: 'tickets:read',
   ChannelCount: 'tickets:read',
+  HoursBucket: 'tickets:read',
+  CategoryCounts: 'tickets:read',
+  TicketHeat: 'tickets:read',
+  HeatCell: 'tickets:read',
   MonthlyAssessment: 'tickets:read',
   AssessmentUnit: 'tickets:read',
   AssessmentPeriod: 'tickets:read',

@@ -10,14 +10,17 @@ import { buildAssessment, storedAssessments } from '../modules/report/assessment
 import { parsePeriod } from '../modules/report/period';
 import { reportPlaceKey } from '../modules/report/report.ids';
 import { assessmentCsv, assessmentPdf, assessmentXlsx } from '../modules/report/report.files';
-import { categoryOf, placeOf } from '../modules/report/report.service';
+import { figuresCsv, figuresXlsx } from '../modules/report/figures.files';
+import { categoryOf, periodReport, placeOf } from '../modules/report/report.service';
 import { ticketList } from '../modules/report/ticket-list';
 import { refuse, refuseFile } from './refuse';
 
 // GET /reports/assessment.<xlsx|csv|pdf>?region=<id>&month=YYYY-MM[&version=n] — the monthly
 // assessment, computed now or a kept version; GET /reports/tickets.<xlsx|csv>?[place=<id>]
 // &month=… (or quarter, year, from/to)[&status=…][&category=…] — the ticket list, personal
-// fields masked by role. The place must be the viewer's to report on (auth/policy.ts
+// fields masked by role; GET /reports/figures.<xlsx|csv>?[place=<id>]&month=… (or quarter, year,
+// from/to)[&category=…] — the place's period figures (periodReport) against 环比 and 同比, for any
+// place kind a report names (region, compound, grid, property company, resource). The place must be the viewer's to report on (auth/policy.ts
 // mayReportOn); every file and every refusal writes one audit line.
 
 const ACTION = 'GET /reports';
@@ -34,6 +37,16 @@ const one = (value: unknown, field: string): string | null => {
     throw badInput(field, 'INVALID', `${field} is one value`);
   return value.trim();
 };
+
+/** The period a file asks for: month, quarter, year, or from with to (period.ts checks). */
+const periodOf = (q: express.Request['query']) =>
+  parsePeriod({
+    month: one(q.month, 'month'),
+    quarter: one(q.quarter, 'quarter'),
+    year: q.year === undefined ? null : Number(q.year),
+    fromDate: one(q.from, 'from'),
+    toDate: one(q.to, 'to'),
+  });
 
 export function reportRoutes(
   database: Database,
@@ -93,16 +106,25 @@ export function reportRoutes(
               : await assessmentPdf(content, v, pdfFont);
         name = `月度考评-${content.unit.name}-${content.period.label}${v ? `-v${v}` : ''}.${format}`;
         Object.assign(details, { month, version: v });
+      } else if (kind === 'figures') {
+        if (format === 'pdf')
+          throw badInput('format', 'UNKNOWN_FORMAT', 'the period figures are xlsx or csv');
+        const period = periodOf(q);
+        const categoryCode = one(q.category, 'category');
+        const category = categoryCode ? await categoryOf(database, categoryCode) : null;
+        const where = sql.join(
+          [scope, place?.where, category?.where].filter((c) => c !== undefined),
+          sql` AND `,
+        );
+        const subject = [place?.name ?? '全部', category?.name].filter(Boolean).join(' · ');
+        const report = await periodReport(database, subject, where, period);
+        body = format === 'xlsx' ? await figuresXlsx(report) : figuresCsv(report);
+        name = `统计报表-${subject.replaceAll(' · ', '-')}-${period.label}.${format}`;
+        Object.assign(details, { period: period.label, category: categoryCode });
       } else if (kind === 'tickets') {
         if (format === 'pdf')
           throw badInput('format', 'UNKNOWN_FORMAT', 'a ticket list is xlsx or csv');
-        const period = parsePeriod({
-          month: one(q.month, 'month'),
-          quarter: one(q.quarter, 'quarter'),
-          year: q.year === undefined ? null : Number(q.year),
-          fromDate: one(q.from, 'from'),
-          toDate: one(q.to, 'to'),
-        });
+        const period = periodOf(q);
         const categoryCode = one(q.category, 'category');
         const category = categoryCode ? await categoryOf(database, categoryCode) : null;
         const where = sql.join(
@@ -123,7 +145,7 @@ export function reportRoutes(
           ...(list.masked.length > 0 ? { masked: list.masked } : {}),
           ...(list.revealed ? { personal: 'unmasked' } : {}),
         });
-      } else throw badInput('kind', 'UNKNOWN_KIND', 'report files: assessment or tickets');
+      } else throw badInput('kind', 'UNKNOWN_KIND', 'report files: assessment, figures or tickets');
       await guard.audit({ action: ACTION, target: placeId, result: 'OK', details });
       res
         .status(200)

@@ -3,7 +3,13 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Basemap } from '../data/app-config';
 import type { MapFrame } from '../data/map-data';
 import type { CompoundMeasure, LayerGroup, StyleSpecification } from './layers';
-import { createYituMap, type Selection, type Viewport, type YituMap } from './map-adapter';
+import {
+  createYituMap,
+  type Selection,
+  type TicketHeat,
+  type Viewport,
+  type YituMap,
+} from './map-adapter';
 
 interface Props {
   /** Where the map opens and its tile URL: the map is built again when it changes. */
@@ -20,6 +26,8 @@ interface Props {
   baseStyle: unknown;
   /** An import's dry run to draw over the map. */
   importPreview: { type: 'FeatureCollection'; features: unknown[] } | null;
+  /** A period's tickets as a heat map (the reports panel turns it on). */
+  ticketHeat?: TicketHeat | null;
   /** The adapter, each time one is built (null when it goes): panels that draw on the map. */
   onMap?: (map: YituMap | null) => void;
 }
@@ -37,6 +45,7 @@ export function MapView({
   basemap,
   baseStyle,
   importPreview,
+  ticketHeat = null,
   onMap,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
@@ -80,6 +89,7 @@ export function MapView({
     if (gaps) map.current?.setCommunityGaps(gaps);
   }, [frame, gaps]);
   useEffect(() => map.current?.setImportPreview(importPreview), [frame, importPreview]);
+  useEffect(() => map.current?.setTicketHeat(ticketHeat), [frame, ticketHeat]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -10,7 +10,10 @@ import {
   LAYER,
   LAYER_GROUPS,
   buildTicketLayers,
+  buildTicketHeatLayer,
   buildResourceLayers,
+  heatFeatures,
+  TICKET_HEAT_SOURCE,
   RESOURCE_MIN_ZOOM,
   TICKET_CLUSTER_MAX_ZOOM,
   compoundFillColour,
@@ -314,5 +317,32 @@ describe('ticket clusters', () => {
       'to-string',
       ['get', 'count'],
     ]);
+  });
+});
+
+describe('the ticket heat map', () => {
+  it('weighs each PostGIS cell by its share of the densest', () => {
+    const layer = buildTicketHeatLayer(8);
+    expect(layer).toMatchObject({ type: 'heatmap', source: TICKET_HEAT_SOURCE });
+    expect(layer.paint?.['heatmap-weight' as never]).toEqual(['/', ['get', 'count'], 8]);
+    // an empty month divides by 1, not 0
+    expect(buildTicketHeatLayer(0).paint?.['heatmap-weight' as never]).toEqual([
+      '/',
+      ['get', 'count'],
+      1,
+    ]);
+  });
+
+  it('turns cells into weighted points', () => {
+    expect(heatFeatures([{ lon: 119, lat: 32.7, count: 3 }])).toEqual({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { count: 3 },
+          geometry: { type: 'Point', coordinates: [119, 32.7] },
+        },
+      ],
+    });
   });
 });

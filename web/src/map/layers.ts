@@ -672,3 +672,54 @@ export function buildImportPreviewLayers(): LayerSpecification[] {
     },
   ];
 }
+
+export const TICKET_HEAT_SOURCE = 'ticket-heat';
+export const TICKET_HEAT_LAYER = 'ticket-heat';
+
+/** A heat map's cells (PostGIS counted them) as GeoJSON points weighted by their count. */
+export function heatFeatures(cells: readonly { lon: number; lat: number; count: number }[]) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: cells.map((c) => ({
+      type: 'Feature' as const,
+      properties: { count: c.count },
+      geometry: { type: 'Point' as const, coordinates: [c.lon, c.lat] },
+    })),
+  };
+}
+
+/**
+ * The period's tickets as a heat map: each cell weighs its share of the densest cell (`max`),
+ * so a month of 10 tickets and one of 10,000 both reach full colour where they are densest.
+ */
+export function buildTicketHeatLayer(max: number): LayerSpecification {
+  return {
+    id: TICKET_HEAT_LAYER,
+    type: 'heatmap',
+    source: TICKET_HEAT_SOURCE,
+    paint: {
+      'heatmap-weight': ['/', ['get', 'count'], Math.max(max, 1)] as never,
+      // strong enough that the densest cell reaches the hot end of the ramp on its own
+      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 5] as never,
+      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 10, 20, 16, 70] as never,
+      'heatmap-opacity': 0.85,
+      'heatmap-color': [
+        'interpolate',
+        ['linear'],
+        ['heatmap-density'],
+        0,
+        'rgba(33,102,172,0)',
+        0.2,
+        '#67a9cf',
+        0.4,
+        '#d1e5f0',
+        0.6,
+        '#fddbc7',
+        0.8,
+        '#ef8a62',
+        1,
+        '#b2182b',
+      ] as never,
+    },
+  };
+}

@@ -11,6 +11,10 @@ export interface Viewport {
 import { startDrawSession, type DrawSession, type Point, type Polygon } from './draw';
 import {
   buildImportPreviewLayers,
+  buildTicketHeatLayer,
+  heatFeatures,
+  TICKET_HEAT_LAYER,
+  TICKET_HEAT_SOURCE,
   buildStyle,
   compoundFillColour,
   IMPORT_PREVIEW_SOURCE,
@@ -64,8 +68,16 @@ export interface YituMap {
   ): DrawSession | null;
   /** An import's dry run drawn over the map (null: none), and the view moved to it. */
   setImportPreview(collection: { type: 'FeatureCollection'; features: unknown[] } | null): void;
+  /** A period's tickets as a heat map over the places (null: none). */
+  setTicketHeat(heat: TicketHeat | null): void;
   select(selection: Selection): void;
   destroy(): void;
+}
+
+/** Heat-map cells in the map's CRS and the count of the densest. */
+export interface TicketHeat {
+  cells: readonly { lon: number; lat: number; count: number }[];
+  max: number;
 }
 
 const CLICKABLE = [
@@ -158,7 +170,26 @@ export function createYituMap(
   let measure: CompoundMeasure = 'open';
   let gaps = new Map<string, number>();
   let preview: { type: 'FeatureCollection'; features: unknown[] } | null = null;
+  let heat: TicketHeat | null = null;
   let loaded = false;
+  const showHeat = () => {
+    if (!loaded) return;
+    if (map.getLayer(TICKET_HEAT_LAYER)) map.removeLayer(TICKET_HEAT_LAYER);
+    const data = heatFeatures(heat?.cells ?? []);
+    const source = map.getSource<maplibregl.GeoJSONSource>(TICKET_HEAT_SOURCE);
+    if (source) source.setData(data);
+    else map.addSource(TICKET_HEAT_SOURCE, { type: 'geojson', data });
+    // under the ticket points and labels: the heat reads as ground, the tickets stay clickable
+    const below = map.getLayer(LAYER.ticketCluster) ? LAYER.ticketCluster : undefined;
+    if (heat) map.addLayer(buildTicketHeatLayer(heat.max) as never, below);
+    // the view moves to where the period's tickets are
+    const points = (heat?.cells ?? []).map((c) => ({
+      type: 'Point' as const,
+      coordinates: [c.lon, c.lat],
+    }));
+    const bounds = boundsOf(points);
+    if (bounds) map.fitBounds(bounds, { padding: 80, maxZoom: 15, duration: 0 });
+  };
   const showPreview = () => {
     if (!loaded) return;
     const data = preview ?? { type: 'FeatureCollection', features: [] };
@@ -213,6 +244,7 @@ export function createYituMap(
     loaded = true;
     apply();
     if (preview) showPreview();
+    if (heat) showHeat();
     reportViewport();
   });
 
@@ -262,6 +294,10 @@ export function createYituMap(
     setImportPreview(collection) {
       preview = collection;
       showPreview();
+    },
+    setTicketHeat(next) {
+      heat = next;
+      showHeat();
     },
     setCommunityGaps(next) {
       gaps = next;

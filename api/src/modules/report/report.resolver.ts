@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { sql } from 'drizzle-orm';
 import { ticketScope } from '../../auth/policy';
 import { actorOf } from '../../auth/viewer';
@@ -9,10 +9,20 @@ import { MonthlyAssessment, StoredAssessment } from './assessment.type';
 import type { Context } from '../../graphql/context';
 import { parsePeriod } from './period';
 import { reportPlaceKey } from './report.ids';
-import { categoryOf, periodReport, placeOf, type PlaceKind } from './report.service';
-import { PeriodInput, PeriodReport } from './report.type';
+import { Crs, inCrs } from '../../graphql/geometry';
+import {
+  categoryBreakdown,
+  categoryOf,
+  HEAT_CELL_METERS,
+  periodReport,
+  placeOf,
+  ticketHeat,
+  type PeriodReportData,
+  type PlaceKind,
+} from './report.service';
+import { CategoryCounts, PeriodInput, PeriodReport, TicketHeat } from './report.type';
 
-@Resolver()
+@Resolver(() => PeriodReport)
 export class ReportResolver {
   @Query(() => PeriodReport, {
     description:
@@ -31,16 +41,47 @@ export class ReportResolver {
     @Arg('categoryCode', () => String, { nullable: true }) categoryCode?: string | null,
   ): Promise<PeriodReport> {
     const p = parsePeriod(period);
-    const place = placeId ? await placeOf(ctx.database, ...keyOf(placeId)) : null;
-    const category = categoryCode ? await categoryOf(ctx.database, categoryCode) : null;
-    const where = sql.join(
-      [ticketScope(ctx.auth.viewer, ctx.now()), place?.where, category?.where].filter(
-        (c) => c !== undefined,
-      ),
-      sql` AND `,
-    );
-    const subject = [place?.name ?? '全部', category?.name].filter(Boolean).join(' · ');
+    const { where, subject } = await counted(ctx, placeId, categoryCode);
     return periodReport(ctx.database, subject, where, p);
+  }
+
+  @FieldResolver(() => [CategoryCounts], {
+    description:
+      'Tickets received by category (未分类: not classified yet), most in the period first, with the period before and a year ago.',
+  })
+  byCategory(@Ctx() ctx: Context, @Root() report: PeriodReportData) {
+    return categoryBreakdown(ctx.database, report.counted);
+  }
+
+  @Query(() => TicketHeat, {
+    description:
+      'A heat map of the tickets reported in a period for a place (and/or a category), as cells PostGIS counts; ' +
+      'only tickets the viewer may read count, and the place must be the viewer’s to report on, as for periodReport.',
+  })
+  async ticketHeat(
+    @Ctx() ctx: Context,
+    @Arg('period', () => PeriodInput) period: PeriodInput,
+    @Arg('placeId', () => ID, {
+      nullable: true,
+      description: 'Absent: everywhere the viewer may read.',
+    })
+    placeId?: string | null,
+    @Arg('categoryCode', () => String, { nullable: true }) categoryCode?: string | null,
+    @Arg('cellMeters', () => Int, {
+      nullable: true,
+      description: `Cell side in Web Mercator metres, ${HEAT_CELL_METERS.min}–${HEAT_CELL_METERS.max} (default ${HEAT_CELL_METERS.default}).`,
+    })
+    cellMeters?: number | null,
+    @Arg('crs', () => Crs, { defaultValue: Crs.WGS84 }) crs: Crs = Crs.WGS84,
+  ): Promise<TicketHeat> {
+    const p = parsePeriod(period);
+    const { where } = await counted(ctx, placeId, categoryCode);
+    const heat = await ticketHeat(ctx.database, where, p, cellMeters ?? undefined);
+    const cells = heat.cells.map((c) => {
+      const [lon, lat] = inCrs({ type: 'Point', coordinates: [c.lon, c.lat] }, crs).coordinates;
+      return { lon: lon!, lat: lat!, count: c.count };
+    });
+    return { ...heat, cells, period: { label: p.label, from: p.from, to: p.to } };
   }
 
   @Query(() => MonthlyAssessment, {
@@ -106,6 +147,20 @@ const minClosedOf = (value: number | null | undefined) => {
     throw badInput('minClosed', 'OUT_OF_RANGE', `minClosed must be 1–1000, got ${value}`);
   return value ?? undefined;
 };
+
+/** The tickets a report counts: the viewer's, of the place, of the category; and their name. */
+async function counted(ctx: Context, placeId?: string | null, categoryCode?: string | null) {
+  const place = placeId ? await placeOf(ctx.database, ...keyOf(placeId)) : null;
+  const category = categoryCode ? await categoryOf(ctx.database, categoryCode) : null;
+  const where = sql.join(
+    [ticketScope(ctx.auth.viewer, ctx.now()), place?.where, category?.where].filter(
+      (c) => c !== undefined,
+    ),
+    sql` AND `,
+  );
+  const subject = [place?.name ?? '全部', category?.name].filter(Boolean).join(' · ');
+  return { where, subject };
+}
 
 const keyOf = (placeId: string): [PlaceKind, number] => {
   const { kind, pk } = reportPlaceKey(placeId);

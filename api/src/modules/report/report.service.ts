@@ -4,7 +4,17 @@ import { badInput, notFound } from '../../errors';
 import { regionAndBelow } from '../../graphql/filter';
 import { t } from '../ticket/ticket-sql';
 import { lastYearPeriod, previousPeriod, type Period } from './period';
-import { CHANNELS, figuresSql, LEVELS, type FigureRow } from './report.sql';
+import {
+  categoriesSql,
+  CHANNELS,
+  figuresSql,
+  heatSql,
+  LEVELS,
+  RESOLUTION_BUCKETS,
+  type CategoryRow,
+  type FigureRow,
+  type HeatRow,
+} from './report.sql';
 
 // Period reports over places. No GraphQL here: the resolver decodes ids and hands the viewer's
 // scope (auth/policy.ts ticketScope) in; this module only counts.
@@ -124,6 +134,9 @@ const camel = (s: string) => s[0] + s.slice(1).toLowerCase();
 const ZERO: Omit<FigureRow, 'k' | 'unit'> = {
   received: 0,
   accepted: 0,
+  dispatched: 0,
+  resolved: 0,
+  verified: 0,
   closed: 0,
   due: 0,
   suspendedDue: 0,
@@ -156,12 +169,16 @@ const ZERO: Omit<FigureRow, 'k' | 'unit'> = {
   channelPatrol: 0,
   channelHotline: 0,
   channelStaff: 0,
+  ...Object.fromEntries(RESOLUTION_BUCKETS.map((_, i) => [`closedWithin${i}`, 0])),
 };
 
 export interface Figures {
   period: { label: string; from: Date; to: Date };
   received: number;
   accepted: number;
+  dispatched: number;
+  resolved: number;
+  verified: number;
   closed: number;
   due: number;
   suspendedDue: number;
@@ -181,6 +198,7 @@ export interface Figures {
   medianResponseHours: number | null;
   meanResolutionHours: number | null;
   medianResolutionHours: number | null;
+  resolutionHistogram: { fromHours: number; toHours: number | null; count: number }[];
   escalations: { level: string; count: number; share: number | null }[];
   closedByLevel: { level: string; count: number; share: number | null }[];
   reopened: number;
@@ -197,6 +215,9 @@ export function figuresOf(period: Period, found: FigureRow | undefined): Figures
     period: { label: period.label, from: period.from, to: period.to },
     received: row.received,
     accepted: row.accepted,
+    dispatched: row.dispatched,
+    resolved: row.resolved,
+    verified: row.verified,
     closed: row.closed,
     due: row.due,
     suspendedDue: row.suspendedDue,
@@ -216,6 +237,11 @@ export function figuresOf(period: Period, found: FigureRow | undefined): Figures
     medianResponseHours: num(row.medianResponseHours),
     meanResolutionHours: num(row.meanResolutionHours),
     medianResolutionHours: num(row.medianResolutionHours),
+    resolutionHistogram: RESOLUTION_BUCKETS.map(([fromHours, toHours], i) => ({
+      fromHours,
+      toHours,
+      count: record[`closedWithin${i}`]!,
+    })),
     escalations: LEVELS.slice(1).map((level) => ({
       level,
       count: record[`escalatedTo${camel(level)}`]!,
@@ -236,6 +262,8 @@ export interface PeriodReportData {
   current: Figures;
   previous: Figures;
   lastYear: Figures;
+  /** What was counted, for the by-category breakdown (asked for apart). */
+  counted: { where: SQL; periods: Period[] };
 }
 
 /** The figures of the tickets where `where` holds over a period, the one before, and a year ago. */
@@ -253,5 +281,60 @@ export async function periodReport(
       rows.find((row) => row.k === k),
     ),
   ) as [Figures, Figures, Figures];
-  return { subject, current, previous, lastYear };
+  return { subject, current, previous, lastYear, counted: { where, periods } };
+}
+
+export interface CategoryFigures {
+  code: string | null;
+  name: string;
+  current: number;
+  previous: number;
+  lastYear: number;
+}
+
+/** A report's tickets received by category, in its period, the one before and a year ago. */
+export async function categoryBreakdown(
+  database: Database,
+  counted: PeriodReportData['counted'],
+): Promise<CategoryFigures[]> {
+  const rows = await database.rows<CategoryRow>(categoriesSql(counted.where, counted.periods));
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name ?? '未分类',
+    current: Number(r.counts[0]),
+    previous: Number(r.counts[1]),
+    lastYear: Number(r.counts[2]),
+  }));
+}
+
+export const HEAT_CELL_METERS = { min: 20, max: 5000, default: 150 } as const;
+
+/** The tickets reported in a period where `where` holds, as heat-map cells (PostGIS counts). */
+export async function ticketHeat(
+  database: Database,
+  where: SQL,
+  period: Period,
+  cellMeters: number = HEAT_CELL_METERS.default,
+): Promise<{ cellMeters: number; total: number; max: number; cells: HeatRow[] }> {
+  if (
+    !Number.isInteger(cellMeters) ||
+    cellMeters < HEAT_CELL_METERS.min ||
+    cellMeters > HEAT_CELL_METERS.max
+  )
+    throw badInput(
+      'cellMeters',
+      'OUT_OF_RANGE',
+      `cellMeters must be ${HEAT_CELL_METERS.min}–${HEAT_CELL_METERS.max}, got ${cellMeters}`,
+    );
+  const cells = (await database.rows<HeatRow>(heatSql(where, period, cellMeters))).map((c) => ({
+    lon: Number(c.lon),
+    lat: Number(c.lat),
+    count: Number(c.count),
+  }));
+  return {
+    cellMeters,
+    total: cells.reduce((n, c) => n + c.count, 0),
+    max: cells.reduce((n, c) => Math.max(n, c.count), 0),
+    cells,
+  };
 }

@@ -11,6 +11,9 @@ import type { Period } from './period';
 //
 //   received 受理量        tickets reported in the period (duplicates included)
 //   accepted 受理           tickets accepted (accepted_at) in the period
+//   dispatched 派单         tickets dispatched (a DISPATCH event) in the period, each once
+//   resolved 处置           tickets resolved (a RESOLVE event) in the period, each once
+//   verified 核查           tickets that passed verification (VERIFY_PASS) in the period, each once
 //   closed 办结数          tickets closed (a CLOSE event) in the period, each once
 //   due 应结案数            tickets whose resolve-by deadline falls in the period, not rejected as
 //                          duplicates and not transferred out
@@ -28,6 +31,8 @@ import type { Period } from './period';
 //   resolution hours        resolved_at − reported_at of the tickets closed in the period
 //                           (calendar hours, mean and median)
 //   escalations             ESCALATE events in the period, by the level reached
+//   resolution histogram   the same hours of the tickets closed in the period, counted in the
+//                           buckets of RESOLUTION_BUCKETS (hours, from included, to excluded)
 //   closed at a level       tickets closed in the period by the level they stand at
 //                           (小事不出院落: compound / community / street / department) ÷ closed
 //   reopened                tickets reopened (REOPEN) in the period
@@ -36,6 +41,15 @@ import type { Period } from './period';
 
 export const CHANNELS = ['QR', 'PATROL', 'HOTLINE', 'STAFF'] as const;
 export const LEVELS = ['COMPOUND', 'COMMUNITY', 'STREET', 'DEPARTMENT'] as const;
+/** Time-to-close buckets in hours, [from, to): ≤1 day, 1–3, 3–5, 5–7, 7–10 days, 10 days on. */
+export const RESOLUTION_BUCKETS: readonly [number, number | null][] = [
+  [0, 24],
+  [24, 72],
+  [72, 120],
+  [120, 168],
+  [168, 240],
+  [240, null],
+];
 
 /** One row per period (k: its index in `periods`) and unit. */
 export interface FigureRow {
@@ -43,6 +57,9 @@ export interface FigureRow {
   unit: number | null;
   received: number;
   accepted: number;
+  dispatched: number;
+  resolved: number;
+  verified: number;
   closed: number;
   due: number;
   suspendedDue: number;
@@ -75,6 +92,8 @@ export interface FigureRow {
   channelPatrol: number;
   channelHotline: number;
   channelStaff: number;
+  /** Tickets closed in the period per RESOLUTION_BUCKETS bucket: closedWithin0, closedWithin1… */
+  [bucket: `closedWithin${number}`]: number;
 }
 
 const camel = (s: string) => s[0] + s.slice(1).toLowerCase();
@@ -107,7 +126,8 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
     ev AS (
       SELECT e.ticket_id, e.type, e.at, e.data FROM ticket_events e
       WHERE e.ticket_id IN (SELECT id FROM tk) AND e.at < ${ts(end)}
-        AND e.type IN ('SUSPEND', 'VERIFY_FAIL', 'CLOSE', 'FEEDBACK', 'RETURN_VISIT', 'ESCALATE', 'REOPEN')),
+        AND e.type IN ('SUSPEND', 'VERIFY_FAIL', 'CLOSE', 'FEEDBACK', 'RETURN_VISIT', 'ESCALATE', 'REOPEN',
+          'DISPATCH', 'RESOLVE', 'VERIFY_PASS')),
     facts AS (
       SELECT tk.*, x.suspended_at, x.reworked_at, x.first_closed_at
       FROM tk LEFT JOIN (
@@ -149,6 +169,14 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
           ),
           sql`, `,
         )},
+        ${sql.join(
+          RESOLUTION_BUCKETS.map(([from, to], i) => {
+            const h = hours(sql`t.resolved_at`, sql`t.reported_at`);
+            const upTo = to === null ? sql`` : sql` AND ${h} < ${sql.raw(String(to))}`;
+            return sql`count(*) FILTER (WHERE ${h} >= ${sql.raw(String(from))}${upTo})::int AS ${sql.identifier(`closedWithin${i}`)}`;
+          }),
+          sql`, `,
+        )},
         avg(${hours(sql`t.resolved_at`, sql`t.reported_at`)})::float8 AS "meanResolutionHours",
         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(sql`t.resolved_at`, sql`t.reported_at`)})::float8
           AS "medianResolutionHours"
@@ -167,7 +195,10 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
           ),
           sql`, `,
         )},
-        count(DISTINCT e.ticket_id) FILTER (WHERE e.type = 'REOPEN')::int AS reopened
+        count(DISTINCT e.ticket_id) FILTER (WHERE e.type = 'REOPEN')::int AS reopened,
+        count(DISTINCT e.ticket_id) FILTER (WHERE e.type = 'DISPATCH')::int AS dispatched,
+        count(DISTINCT e.ticket_id) FILTER (WHERE e.type = 'RESOLVE')::int AS resolved,
+        count(DISTINCT e.ticket_id) FILTER (WHERE e.type = 'VERIFY_PASS')::int AS verified
       FROM periods p JOIN ev e ON e.at >= p.f AND e.at < p.u JOIN tk t ON t.id = e.ticket_id
       GROUP BY p.k, t.unit),
     joined AS (
@@ -190,6 +221,10 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
           'returnVisitsSatisfied',
           ...LEVELS.slice(1).map((l) => `escalatedTo${camel(l)}`),
           'reopened',
+          'dispatched',
+          'resolved',
+          'verified',
+          ...RESOLUTION_BUCKETS.map((_, i) => `closedWithin${i}`),
         ].map((n) => sql`COALESCE(${sql.identifier(n)}, 0) AS ${sql.identifier(n)}`),
         sql`, `,
       )}, "meanResponseHours", "medianResponseHours", "meanResolutionHours", "medianResolutionHours"
@@ -201,4 +236,60 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
       ${rate('residentSatisfied', sql`"residentRatings"`)} AS "satisfactionRate",
       ${rate('returnVisitsSatisfied', sql`"returnVisits"`)} AS "returnVisitSatisfactionRate"
     FROM joined ORDER BY k, unit`;
+}
+
+/** One category's tickets reported in each period (k: its index in `periods`); code null: 未分类. */
+export interface CategoryRow {
+  code: string | null;
+  name: string | null;
+  counts: number[];
+}
+
+/**
+ * Tickets reported in each period by category (duplicates included, as `received`), most in the
+ * first period first: the by-category breakdown of a report, in one statement.
+ */
+export function categoriesSql(where: SQL, periods: readonly Period[]): SQL {
+  const values = sql.join(
+    periods.map((p, i) => sql`(${i}::int, ${ts(p.from)}, ${ts(p.to)})`),
+    sql`, `,
+  );
+  return sql`
+    WITH periods (k, f, u) AS (VALUES ${values})
+    SELECT ${t.categoryCode} AS code, c.name_zh AS name,
+      ARRAY[${sql.join(
+        periods.map((_, i) => sql`count(*) FILTER (WHERE p.k = ${sql.raw(String(i))})::int`),
+        sql`, `,
+      )}] AS counts
+    FROM periods p JOIN tickets ${t} ON ${t.reportedAt} >= p.f AND ${t.reportedAt} < p.u
+    LEFT JOIN categories c ON c.code = ${t.categoryCode}
+    WHERE ${where}
+    GROUP BY ${t.categoryCode}, c.name_zh
+    ORDER BY 3 DESC, 1 NULLS LAST`;
+}
+
+/** One cell of the heat map: where its tickets are (their centroid, WGS84) and how many. */
+export interface HeatRow {
+  lon: number;
+  lat: number;
+  count: number;
+}
+
+/** Cells a heat map returns at most (the densest). */
+export const MAX_HEAT_CELLS = 5000;
+
+/**
+ * The tickets reported in a period where `where` holds, gathered by PostGIS into square cells
+ * of `cellMeters` Web Mercator metres (ST_SnapToGrid): each cell's centroid and count.
+ */
+export function heatSql(where: SQL, period: Period, cellMeters: number): SQL {
+  return sql`
+    SELECT ST_X(c)::float8 AS lon, ST_Y(c)::float8 AS lat, n AS count FROM (
+      SELECT ST_Centroid(ST_Collect(${t.location})) AS c, count(*)::int AS n
+      FROM tickets ${t}
+      WHERE ${where} AND ${t.reportedAt} >= ${ts(period.from)} AND ${t.reportedAt} < ${ts(period.to)}
+      GROUP BY ST_SnapToGrid(ST_Transform(${t.location}, 3857), ${sql.raw(String(cellMeters))}::float8)
+    ) cells
+    ORDER BY n DESC, lon, lat
+    LIMIT ${MAX_HEAT_CELLS}`;
 }

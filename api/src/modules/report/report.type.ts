@@ -40,6 +40,47 @@ export class LevelCount {
   share!: number | null;
 }
 
+@ObjectType({ description: 'Tickets in a range of hours: from included, to excluded.' })
+export class HoursBucket {
+  @Field(() => Int) fromHours!: number;
+  @Field(() => Int, { nullable: true, description: 'Null: no upper bound.' })
+  toHours!: number | null;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({
+  description:
+    'Tickets reported in a category over the report’s period, the one before and a year ago.',
+})
+export class CategoryCounts {
+  @Field(() => String, { nullable: true, description: 'Null: not classified yet (未分类).' })
+  code!: string | null;
+  @Field(() => String) name!: string;
+  @Field(() => Int) current!: number;
+  @Field(() => Int, { description: 'The period before (环比).' }) previous!: number;
+  @Field(() => Int, { description: 'The same period a year earlier (同比).' }) lastYear!: number;
+}
+
+@ObjectType({ description: 'One cell of a heat map: its tickets’ centroid and their count.' })
+export class HeatCell {
+  @Field(() => Float) lon!: number;
+  @Field(() => Float) lat!: number;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({
+  description:
+    'Tickets reported in a period, gathered by PostGIS into square cells (ST_SnapToGrid in Web Mercator metres), ' +
+    'densest first (at most 5000 cells). Only tickets the viewer may read are counted.',
+})
+export class TicketHeat {
+  @Field(() => ReportPeriod) period!: ReportPeriod;
+  @Field(() => Int) cellMeters!: number;
+  @Field(() => Int, { description: 'Tickets in all cells.' }) total!: number;
+  @Field(() => Int, { description: 'Tickets in the densest cell (0 if none).' }) max!: number;
+  @Field(() => [HeatCell]) cells!: HeatCell[];
+}
+
 @ObjectType({ description: 'Tickets reported through one channel.' })
 export class ChannelCount {
   @Field(() => String, { description: 'QR (resident), PATROL (grid worker), HOTLINE, STAFF.' })
@@ -60,6 +101,18 @@ export class PeriodFigures {
   received!: number;
   @Field(() => Int, { description: 'Accepted 受理: tickets accepted in the period.' })
   accepted!: number;
+  @Field(() => Int, {
+    description: 'Dispatched 派单: tickets dispatched in the period (a DISPATCH event), each once.',
+  })
+  dispatched!: number;
+  @Field(() => Int, {
+    description: 'Resolved 处置: tickets resolved in the period (a RESOLVE event), each once.',
+  })
+  resolved!: number;
+  @Field(() => Int, {
+    description: 'Verified 核查: tickets that passed verification in the period, each once.',
+  })
+  verified!: number;
   @Field(() => Int, { description: 'Closed 办结数: tickets closed in the period, each once.' })
   closed!: number;
   @Field(() => Int, {
@@ -132,6 +185,11 @@ export class PeriodFigures {
   meanResolutionHours!: number | null;
   @Field(() => Float, { nullable: true, description: 'Median of the same.' })
   medianResolutionHours!: number | null;
+  @Field(() => [HoursBucket], {
+    description:
+      'Time to close: the tickets closed in the period by hours from report to (last) resolution, in fixed buckets.',
+  })
+  resolutionHistogram!: HoursBucket[];
   @Field(() => [LevelCount], {
     description: 'Escalations in the period by the level reached (COMMUNITY, STREET, DEPARTMENT).',
   })

@@ -5,15 +5,20 @@ import type { EChartsOption } from 'echarts';
 // the map never waits for it.
 const echarts = () => import('echarts');
 
-/** One ECharts chart (canvas) in a box of the given height, redrawn when its option changes. */
+/**
+ * One ECharts chart (canvas) in a box of the given height, redrawn when its option changes;
+ * `label` says in words what the canvas shows (screen readers, and tests that read the figures).
+ */
 export function Chart({
   option,
   height = 220,
   testId,
+  label,
 }: {
   option: EChartsOption;
   height?: number;
   testId: string;
+  label?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -36,5 +41,14 @@ export function Chart({
       dispose();
     };
   }, [option]);
-  return <div ref={box} className="chart" style={{ height }} data-testid={testId} />;
+  return (
+    <div
+      ref={box}
+      className="chart"
+      style={{ height }}
+      data-testid={testId}
+      role={label ? 'img' : undefined}
+      aria-label={label}
+    />
+  );
 }

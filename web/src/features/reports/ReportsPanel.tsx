@@ -1,11 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { EChartsOption } from 'echarts';
-import {
-  DASHBOARD_QUERY,
-  REPORT_CATEGORIES_QUERY,
-  REPORT_PANEL_QUERY,
-  type ResultOf,
-} from '@yitu/schema';
+import { DASHBOARD_QUERY, REPORT_PANEL_QUERY, type ResultOf } from '@yitu/schema';
 import { describeError } from '../../data/graphql';
 import { useQuery } from '../../data/use-query';
 import { pct } from '../tickets/labels';
@@ -46,6 +41,16 @@ function change(key: string, now: number | null, then: number | null) {
 
 const percent = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
 
+/** The month and place whose tickets the map shows as a heat map. */
+export interface HeatAsk {
+  placeId: string | null;
+  month: string;
+}
+
+/** Hours as days for the histogram's buckets: 0–1 天 … 10 天以上. */
+const bucketName = (from: number, to: number | null) =>
+  to === null ? tr('{d} 天以上', { d: from / 24 }) : tr('{a}–{b} 天', { a: from / 24, b: to / 24 });
+
 /**
  * 报表: a place's month (default the last, Beijing time) with 环比 and 同比, its six-month trend,
  * the categories that grew, the counts along the loop and the time to close, as ECharts charts;
@@ -54,9 +59,19 @@ const percent = (v: number | null) => (v === null ? null : Math.round(v * 1000) 
 export function ReportsPanel({
   jurisdictionId,
   jurisdictionName,
+  heat,
+  heatTotal,
+  onHeat,
+  onShowMap,
 }: {
   jurisdictionId: string | null;
   jurisdictionName: string;
+  /** The heat map on the map now (null: none). */
+  heat: HeatAsk | null;
+  /** Its tickets, once counted. */
+  heatTotal: number | null;
+  onHeat: (ask: HeatAsk | null) => void;
+  onShowMap: () => void;
 }) {
   const [month, setMonth] = useState(() => lastMonth(new Date()));
   const [place, setPlace] = useState<string | null>(jurisdictionId);
@@ -72,15 +87,16 @@ export function ReportsPanel({
     m4: months[4]!,
     m5: months[5]!,
   });
-  // 月度考评 (and its 增长类别) is a region's: a grid's or everywhere's has none
+  // 月度考评 is a region's: a grid's or everywhere's has none
   const isRegion = place !== null && regionList.some((r) => r.id === place);
-  const grown = useQuery(
-    REPORT_CATEGORIES_QUERY,
-    isRegion && place ? { regionId: place, month } : null,
-  );
   const data = report.data;
-  const failed = report.error ?? grown.error;
-  const error = failed === null ? null : describeError(failed);
+  const error = report.error === null ? null : describeError(report.error);
+  const heatOn = heat !== null;
+  // the heat map follows the month and place picked while it is on
+  useEffect(() => {
+    if (heatOn && (heat.month !== month || heat.placeId !== place))
+      onHeat({ placeId: place, month });
+  }, [heatOn, heat, month, place, onHeat]);
 
   const trend = useMemo<Figures[]>(
     () =>
@@ -118,11 +134,14 @@ export function ReportsPanel({
         },
       ],
     };
-    // only the stages the figures hold: reported, accepted, closed in the month (派单, 办结待核 and
-    // 核实 are not counted per period yet, so they are not drawn)
+    // the loop's six stages, each the tickets that reached it in the month (an earlier month's
+    // ticket may close in this one, so a later stage can hold more than the one before)
     const stages = [
       { name: tr('上报'), value: now.received },
       { name: tr('受理'), value: now.accepted },
+      { name: tr('派单'), value: now.dispatched },
+      { name: tr('处置'), value: now.resolved },
+      { name: tr('核查'), value: now.verified },
       { name: tr('办结'), value: now.closed },
     ];
     const loopOption: EChartsOption = {
@@ -131,6 +150,8 @@ export function ReportsPanel({
         {
           type: 'funnel',
           sort: 'none',
+          top: 8,
+          bottom: 8,
           left: '10%',
           width: '80%',
           label: { show: true, position: 'inside', formatter: '{b} {c}' },
@@ -138,44 +159,43 @@ export function ReportsPanel({
         },
       ],
     };
-    const hours = [
-      { name: tr('办结（平均）'), value: now.meanResolutionHours },
-      { name: tr('办结（中位）'), value: now.medianResolutionHours },
-      { name: tr('响应（平均）'), value: now.meanResponseHours },
-      { name: tr('响应（中位）'), value: now.medianResponseHours },
-    ];
+    // time to close: the month's closed tickets by days from report to resolution (SQL buckets)
+    const buckets = now.resolutionHistogram;
     const timeOption: EChartsOption = {
       tooltip: { trigger: 'axis' },
-      grid: { left: 90, right: 24, top: 10, bottom: 24 },
-      xAxis: { type: 'value', name: tr('小时') },
-      yAxis: { type: 'category', data: hours.map((h) => h.name), inverse: true },
+      grid: { left: 40, right: 24, top: 24, bottom: 24 },
+      xAxis: { type: 'category', data: buckets.map((b) => bucketName(b.fromHours, b.toHours)) },
+      yAxis: { type: 'value', name: tr('件'), minInterval: 1 },
       series: [
         {
           type: 'bar',
-          data: hours.map((h) => (h.value === null ? null : Math.round(h.value * 10) / 10)),
-          label: { show: true, position: 'right' },
+          data: buckets.map((b) => b.count),
+          label: { show: true, position: 'top' },
         },
       ],
     };
-    return { trendOption, loopOption, timeOption };
+    // received by category, this month against the last (the top ten of this month)
+    const top = data.m0.byCategory.slice(0, 10);
+    const categoryOption: EChartsOption | null =
+      top.length === 0
+        ? null
+        : {
+            tooltip: { trigger: 'axis' },
+            legend: { top: 0 },
+            grid: { left: 110, right: 24, top: 30, bottom: 24 },
+            xAxis: { type: 'value', minInterval: 1 },
+            yAxis: { type: 'category', data: top.map((c) => c.name), inverse: true },
+            series: [
+              { name: tr('本月'), type: 'bar', data: top.map((c) => c.current) },
+              { name: tr('上月'), type: 'bar', data: top.map((c) => c.previous) },
+            ],
+          };
+    const loopLabel = stages.map((s) => `${s.name} ${s.value}`).join(', ');
+    const timeLabel = buckets
+      .map((b) => `${bucketName(b.fromHours, b.toHours)} ${b.count}`)
+      .join(', ');
+    return { trendOption, loopOption, loopLabel, timeOption, timeLabel, categoryOption };
   }, [data, trend]);
-
-  const categories = grown.data?.monthlyAssessment.categoriesGrown ?? null;
-  const categoryOption = useMemo<EChartsOption | null>(() => {
-    if (!categories || categories.length === 0) return null;
-    const top = categories.slice(0, 10);
-    return {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 110, right: 24, top: 30, bottom: 24 },
-      xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: top.map((c) => c.name), inverse: true },
-      series: [
-        { name: tr('本月'), type: 'bar', data: top.map((c) => c.received) },
-        { name: tr('上月'), type: 'bar', data: top.map((c) => c.previousReceived) },
-      ],
-    };
-  }, [categories]);
 
   const files = (path: string, q: Record<string, string | null>) =>
     `${path}?${new URLSearchParams(
@@ -233,12 +253,47 @@ export function ReportsPanel({
             </>
           )}
           <a
+            href={files('/reports/figures.xlsx', { place, month })}
+            download
+            data-testid="download-figures-xlsx"
+          >
+            {tr('统计报表 xlsx')}
+          </a>
+          <a
+            href={files('/reports/figures.csv', { place, month })}
+            download
+            data-testid="download-figures-csv"
+          >
+            {tr('统计报表 CSV')}
+          </a>
+          <a
             href={files('/reports/tickets.xlsx', { place, month })}
             download
             data-testid="download-tickets-xlsx"
           >
             {tr('工单明细 xlsx')}
           </a>
+        </span>
+        <span className="reports-heat">
+          <label>
+            <input
+              type="checkbox"
+              checked={heatOn}
+              onChange={(e) => onHeat(e.target.checked ? { placeId: place, month } : null)}
+              data-testid="reports-heat"
+            />{' '}
+            {tr('地图热力图')}
+          </label>
+          {heatOn && heatTotal !== null && (
+            <span className="hint" data-testid="reports-heat-total">
+              {tr('{n} 件', { n: heatTotal })}
+            </span>
+          )}
+          {heatOn && (
+            <button type="button" onClick={onShowMap} data-testid="reports-show-map">
+              {tr('查看地图')}
+            </button>
+          )}
         </span>
       </div>
       {error && <p className="error">{error}</p>}
@@ -281,26 +336,20 @@ export function ReportsPanel({
               <Chart option={charts.trendOption} testId="chart-trend" />
             </figure>
             <figure>
-              <figcaption>{tr('增长类别（本月比上月）')}</figcaption>
-              {categoryOption ? (
-                <Chart option={categoryOption} testId="chart-categories" />
+              <figcaption>{tr('类别（本月与上月）')}</figcaption>
+              {charts.categoryOption ? (
+                <Chart option={charts.categoryOption} testId="chart-categories" />
               ) : (
-                <p className="hint">
-                  {isRegion
-                    ? categories
-                      ? tr('没有增长的类别')
-                      : tr('正在统计…')
-                    : tr('月度考评按区域：请选择街道或社区')}
-                </p>
+                <p className="hint">{tr('本月没有工单')}</p>
               )}
             </figure>
             <figure>
               <figcaption>{tr('闭环（本月各环节件数）')}</figcaption>
-              <Chart option={charts.loopOption} testId="chart-loop" />
+              <Chart option={charts.loopOption} testId="chart-loop" label={charts.loopLabel} />
             </figure>
             <figure>
-              <figcaption>{tr('办结与响应时长')}</figcaption>
-              <Chart option={charts.timeOption} testId="chart-time" />
+              <figcaption>{tr('办结时长分布（本月办结）')}</figcaption>
+              <Chart option={charts.timeOption} testId="chart-time" label={charts.timeLabel} />
             </figure>
           </div>
         </>
