@@ -9,6 +9,9 @@ import { Outbox, newIdempotencyKey, type QueueItem, type QueuedWork, type Sender
 const report = (description: string, photo = false): QueuedWork => ({
   kind: 'report',
   idempotencyKey: newIdempotencyKey(),
+  gridWorkerCode: 'W1',
+  reporterName: '网格员',
+  reporterPhone: '13900001111',
   categoryCode: null,
   description,
   lon: 119,

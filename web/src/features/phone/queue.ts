@@ -11,6 +11,10 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 export interface QueuedReport {
   kind: 'report';
   idempotencyKey: string;
+  /** The grid worker on patrol, fixed when queued: a replay must send the same report. */
+  gridWorkerCode: string;
+  reporterName: string;
+  reporterPhone: string;
   categoryCode: string | null;
   description: string;
   lon: number | null;
@@ -128,9 +132,10 @@ export class Outbox {
         current = { ...current, work };
         await this.db.put('outbox', current);
       };
-      const result = await send(current, save).catch(
-        (): SendResult => ({ ok: false, network: true }),
-      );
+      const result = await send(current, save).catch((): SendResult => ({
+        ok: false,
+        network: true,
+      }));
       current = { ...current, attempts: current.attempts + 1 };
       if (result.ok) {
         current = { ...current, state: 'applied', outcome: result.outcome };
