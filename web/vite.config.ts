@@ -18,7 +18,13 @@ function phoneFiles(): Set<string> {
     fs.readFileSync(page(`${outDir}/.vite/manifest.json`), 'utf8'),
   ) as Record<
     string,
-    { file: string; imports?: string[]; dynamicImports?: string[]; css?: string[]; assets?: string[] }
+    {
+      file: string;
+      imports?: string[];
+      dynamicImports?: string[];
+      css?: string[];
+      assets?: string[];
+    }
   >;
   const files = new Set<string>(['m.html']);
   const visit = (key: string) => {

@@ -220,7 +220,6 @@ function Workspace({ outbox, viewer, gridId }: { outbox: Outbox; viewer: Viewer;
         ) : tab === 'report' ? (
           <PatrolForm
             grid={grid}
-            viewer={viewer}
             categories={categories}
             onQueue={async (w) => {
               await queue(w);
@@ -571,12 +570,10 @@ function useGps() {
 
 function PatrolForm({
   grid,
-  viewer,
   categories,
   onQueue,
 }: {
   grid: Grid | null;
-  viewer: Viewer;
   categories: Category[];
   onQueue: (w: QueuedWork) => Promise<void>;
 }) {
