@@ -118,6 +118,20 @@ describe('the phone outbox', () => {
     expect((await outbox.items()).map((i) => i.state)).toEqual(['applied']);
   });
 
+  it('sends each item once when two replays start together (start-up and the online event)', async () => {
+    await outbox.add(verify(3));
+    let sends = 0;
+    const send: Sender = async () => {
+      sends++;
+      await new Promise((r) => setTimeout(r, 10));
+      return { ok: true, outcome: 'T1 → VERIFIED' };
+    };
+    const [a, b] = await Promise.all([outbox.replay(send), outbox.replay(send)]);
+    expect(sends).toBe(1);
+    expect(a.map((i) => i.state)).toEqual(['applied']);
+    expect(b).toEqual(a);
+  });
+
   it('remembers the last data for opening offline', async () => {
     await outbox.remember('tickets', [{ code: 'T1' }]);
     expect(await outbox.recall('tickets')).toEqual([{ code: 'T1' }]);

@@ -72,6 +72,10 @@ interface OutboxDb extends DBSchema {
 const DB_NAME = 'yitu-phone';
 
 export class Outbox {
+  /** The replay under way: a second call waits for it instead of sending the same items again
+   * (an action sent twice would come back CONFLICT over its own success). */
+  private running: Promise<QueueItem[]> | null = null;
+
   private constructor(private readonly db: IDBPDatabase<OutboxDb>) {}
 
   static async open(name = DB_NAME): Promise<Outbox> {
@@ -125,7 +129,12 @@ export class Outbox {
    * fail too, and order matters: an action may follow the report it is about). Returns the
    * items as they are now.
    */
-  async replay(send: Sender): Promise<QueueItem[]> {
+  replay(send: Sender): Promise<QueueItem[]> {
+    this.running ??= this.sendPending(send).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async sendPending(send: Sender): Promise<QueueItem[]> {
     for (const item of await this.pending()) {
       let current = item;
       const save = async (work: QueuedWork) => {
