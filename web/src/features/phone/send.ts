@@ -5,6 +5,7 @@
 // failure and the item waits.
 import { ACT_MUTATION, PHONE_REPORT_MUTATION } from '@yitu/schema';
 import { ApiError, request, uploadPhoto } from '../../data/graphql';
+import { STATUS_LABEL } from '../tickets/labels';
 import type { SendResult, Sender } from './queue';
 
 const isNetworkFailure = (e: unknown) =>
@@ -32,7 +33,8 @@ export const sendToApi: Sender = async (item, save) => {
           reason: work.reason,
         },
       });
-      return { ok: true, outcome: `${work.ticketCode} → ${actOnTicket.status}` };
+      const status = STATUS_LABEL[actOnTicket.status] ?? actOnTicket.status;
+      return { ok: true, outcome: `${work.ticketCode} → ${status}` };
     }
     let photoKey = work.photoKey;
     if (work.photo && !photoKey) {
