@@ -234,9 +234,11 @@ describe(`the grid worker's phone, offline and back, on ${engineName()}`, () => 
     await phone.addInitScript(() => {
       interface Shift {
         value: number;
+        startTime: number;
         hadRecentInput: boolean;
         sources: { node: { nodeName: string; className?: string } | null }[];
       }
+      // each shift's size, time and the elements that moved, for the assertion's message
       const w = globalThis as unknown as { __cls: number; __shifts: string[] };
       w.__cls = 0;
       w.__shifts = [];
@@ -245,7 +247,7 @@ describe(`the grid worker's phone, offline and back, on ${engineName()}`, () => 
           if (!e.hadRecentInput) {
             w.__cls += e.value;
             w.__shifts.push(
-              `${e.value.toFixed(4)} at ${Math.round((e as unknown as { startTime: number }).startTime)} ms (${location.pathname}, ${(globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.slice(0, 30).replace(/\n/g, ' ')}): ${e.sources.map((x) => `${x.node?.nodeName}.${x.node?.className ?? ''}`).join(' ')}`,
+              `${e.value.toFixed(4)} at ${Math.round(e.startTime)} ms: ${e.sources.map((x) => `${x.node?.nodeName}.${x.node?.className ?? ''}`).join(' ')}`,
             );
           }
       }).observe({ type: 'layout-shift' as never, buffered: true });
