@@ -964,3 +964,102 @@ export const TICKET_HEAT_QUERY = operation(
     }
   `),
 );
+
+/** The phone's grid (手机工作台): its name, outline and its grid worker (a patrol names them). */
+export const PHONE_GRID_QUERY = operation(
+  graphql(`
+    query PhoneGrid($id: ID!) {
+      node(id: $id) {
+        __typename
+        ... on Grid {
+          id
+          code
+          name
+          boundary(precision: 6)
+          worker {
+            code
+            name
+            phone
+          }
+        }
+      }
+    }
+  `),
+);
+
+/** The phone's tickets: everything its lists and ticket pages show, kept for opening offline. */
+export const PHONE_TICKETS_QUERY = operation(
+  graphql(`
+    query PhoneTickets {
+      tickets(openOnly: false, first: 200) {
+        nodes {
+          id
+          code
+          status
+          version
+          overdue
+          urgent
+          allowedActions
+          description
+          reporterName
+          reporterPhone
+          reportedAt
+          respondBy
+          resolveBy
+          channel
+          category {
+            code
+            nameZh
+          }
+          compound {
+            name
+          }
+          building {
+            number
+          }
+          location(precision: 6)
+          photos {
+            url
+            thumbnailUrl
+          }
+          events(first: 20) {
+            nodes {
+              type
+              actor
+            }
+          }
+        }
+      }
+    }
+  `),
+);
+
+/** A patrol report from the phone: its GPS point names the compound (snapped by PostGIS). */
+export const PHONE_REPORT_MUTATION = operation(
+  graphql(`
+    mutation PhoneReport($input: ReportTicketInput!) {
+      reportTicket(input: $input) {
+        created
+        ticket {
+          id
+          code
+          compound {
+            name
+          }
+        }
+      }
+    }
+  `),
+);
+
+/** 回访: the grid worker called the resident back about verified work. */
+export const RETURN_VISIT_MUTATION = operation(
+  graphql(`
+    mutation ReturnVisit($input: ReturnVisitInput!) {
+      recordReturnVisit(input: $input) {
+        id
+        version
+      }
+    }
+  `),
+);

@@ -12,6 +12,8 @@ const inputs = [
   'src',
   'index.html',
   'graphiql.html',
+  'm.html',
+  'public',
   'vite.config.ts',
   'package.json',
   '../schema/index.ts',

@@ -295,7 +295,14 @@ export async function startApp(
   );
 
   if (fs.existsSync(path.join(webDist, 'index.html'))) {
+    // the phone's service worker is looked for afresh on each visit, so an update reaches it
+    app.get('/m/sw.js', (_req, res, next) => {
+      res.setHeader('cache-control', 'no-cache');
+      next();
+    });
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+    // the grid worker's phone (/m/): its own page, an installable PWA
+    app.get(/^\/m(\/.*)?$/, (_req, res) => res.sendFile(path.join(webDist, 'm.html')));
     // Client-side routes (/r/<compound code>, …) all load the SPA.
     app.get(
       /^\/(?!graphql|health|photos|uploads|imports|exports|posters|reports|tiles|open311).*/,

@@ -18,8 +18,13 @@ registerEnumType(TicketActionEnum, {
   description: 'A report from the QR page (resident) or a patrol (grid worker, 即拍即传).',
 })
 export class ReportTicketInput {
-  @Field(() => String, { description: 'The compound code from the QR link (/r/<code>).' })
-  compoundCode!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The compound code from the QR link (/r/<code>). A patrol may leave it out and give lon/lat: ' +
+      'PostGIS then takes the compound the point lies in, or the nearest within 100 m.',
+  })
+  compoundCode?: string;
   @Field(() => String) reporterName!: string;
   @Field(() => String, { description: 'Mobile (11 digits) or landline.' }) reporterPhone!: string;
   @Field(() => String, { description: 'What happened, up to 4,000 characters (plain text).' })

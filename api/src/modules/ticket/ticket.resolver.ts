@@ -99,6 +99,9 @@ export class TicketResolver {
     // Open311 reports come through /open311/v2, where name and phone may be left out
     if (channel === TicketChannel.OPEN311)
       throw badInput('channel', 'OPEN311_ONLY', 'OPEN311 reports are filed through /open311/v2');
+    // only a patrol's GPS point may stand in for the compound (a poster always names one)
+    if (!input.compoundCode && channel !== TicketChannel.PATROL)
+      throw badInput('compoundCode', 'REQUIRED', 'name the compound this report is about');
     if (channel === TicketChannel.PATROL) {
       const code = input.gridWorkerCode?.trim();
       if (!code)

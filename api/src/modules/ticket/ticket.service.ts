@@ -14,7 +14,8 @@ import { addWorkingHours, localDate, type WorkingCalendar } from './working-cale
 const DEFAULT_RESPOND_HOURS = 4; // before a category is known: answer within half a day
 
 export interface ReportInput {
-  compoundCode: string;
+  /** The QR poster's compound; a patrol may leave it out and give its GPS point instead. */
+  compoundCode?: string | null;
   /** Required but for OPEN311 reports, where the outside tool may leave them out. */
   reporterName: string | null;
   reporterPhone: string | null;
@@ -115,6 +116,7 @@ interface Placement {
 /** Where the report is: its point, else its building, else its compound's centre; PostGIS finds
  * the compound, the grid and the nearest building of that compound. */
 async function place(tx: Database, input: ReportInput): Promise<Placement> {
+  if (!input.compoundCode) return snapToCompound(tx, input);
   const [qr] = await tx.rows<{ id: number; retired: boolean }>(
     sql`SELECT id, retired_at IS NOT NULL AS retired FROM compounds WHERE code = ${input.compoundCode}`,
   );
@@ -159,6 +161,47 @@ async function place(tx: Database, input: ReportInput): Promise<Placement> {
     FROM p JOIN compounds c ON ST_Covers(c.boundary, p.g) AND c.retired_at IS NULL
     ORDER BY (c.id = ${qr.id}) DESC, c.id LIMIT 1`);
   if (!found) throw badInput('lon', 'OUTSIDE_COMPOUNDS', 'the point is not inside any compound');
+  return found;
+}
+
+/** How far a phone's GPS point may fall outside a compound and still be taken as in it: a fix in
+ * a lane or on the road beside the gate is 10–50 m off (buildings block the sky). */
+export const SNAP_METERS = 100;
+
+/** A patrol without a compound code: PostGIS takes the compound its GPS point lies in, else the
+ * nearest within SNAP_METERS (the point moved onto that compound's edge), then its grid and the
+ * nearest building within 60 m, as for a QR report. */
+async function snapToCompound(tx: Database, input: ReportInput): Promise<Placement> {
+  if (input.lon == null || input.lat == null)
+    throw badInput(
+      'compoundCode',
+      'REQUIRED',
+      'give the compound code or the GPS point (lon, lat)',
+    );
+  const [found] = await tx.rows<Placement>(sql`
+    WITH gps AS (SELECT ST_SetSRID(ST_MakePoint(${input.lon}::float8, ${input.lat}::float8), 4326) AS g),
+    near AS (
+      SELECT c.id, c.community_id, c.boundary
+      FROM compounds c, gps
+      WHERE c.retired_at IS NULL AND ST_DWithin(c.boundary::geography, gps.g::geography, ${SNAP_METERS})
+      ORDER BY ST_Distance(c.boundary::geography, gps.g::geography), c.id LIMIT 1),
+    p AS (
+      SELECT near.id, near.community_id,
+        CASE WHEN ST_Covers(near.boundary, gps.g) THEN gps.g
+          ELSE ST_ClosestPoint(near.boundary, gps.g) END AS g
+      FROM near, gps)
+    SELECT ST_X(p.g) AS lon, ST_Y(p.g) AS lat, p.id AS "compoundId", p.community_id AS "communityId",
+      (SELECT g.id FROM grids g WHERE g.parent_id IS NULL AND g.retired_at IS NULL
+         AND ST_DWithin(g.boundary, p.g, 1e-9) ORDER BY g.id LIMIT 1) AS "gridId",
+      (SELECT b.id FROM buildings b WHERE b.compound_id = p.id AND b.retired_at IS NULL
+         AND ST_DWithin(b.location::geography, p.g::geography, 60) ORDER BY b.location <-> p.g LIMIT 1) AS "buildingId"
+    FROM p`);
+  if (!found)
+    throw badInput(
+      'lon',
+      'OUTSIDE_COMPOUNDS',
+      `the point is not within ${SNAP_METERS} m of any compound`,
+    );
   return found;
 }
 
@@ -236,7 +279,7 @@ export async function reportTicket(
       VALUES (${ticketId}, 'REPORTED', NULL, 'REPORTED', ${input.actor},
         ${JSON.stringify({
           channel: input.channel,
-          qrCompound: input.compoundCode,
+          ...(input.compoundCode ? { qrCompound: input.compoundCode } : { snapped: true }),
           ...(input.gridWorkerCode ? { gridWorker: input.gridWorkerCode } : {}),
           // the command centre's live feed shows it at once (the event is NOTIFYed like any)
           ...(urgent ? { urgent: true, emergencyKind: urgent.kind, call: urgent.number } : {}),

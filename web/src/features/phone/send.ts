@@ -1,0 +1,63 @@
+// How the outbox's items reach the API: a report uploads its photo first (once: the key is saved
+// on the item before the report is sent), then reportTicket as a PATROL with its idempotency key;
+// an action is actOnTicket at the version the phone saw. A coded refusal is final; a failed
+// fetch or a server that did not answer (5xx, the proxy's 502 in a lift lobby) is a network
+// failure and the item waits.
+import { ACT_MUTATION, PHONE_REPORT_MUTATION } from '@yitu/schema';
+import { ApiError, request, uploadPhoto } from '../../data/graphql';
+import { STATUS_LABEL } from '../tickets/labels';
+import type { SendResult, Sender } from './queue';
+
+const isNetworkFailure = (e: unknown) =>
+  !(e instanceof ApiError) ||
+  e.code === 'HTTP' ||
+  e.code === 'INTERNAL_SERVER_ERROR' ||
+  e.code === 'TIMEOUT';
+
+function refusal(e: unknown): SendResult {
+  if (isNetworkFailure(e)) return { ok: false, network: true };
+  const error = e as ApiError;
+  const reason = typeof error.extensions.reason === 'string' ? error.extensions.reason : null;
+  return { ok: false, network: false, code: error.code, reason, message: error.message };
+}
+
+export const sendToApi: Sender = async (item, save) => {
+  const work = item.work;
+  try {
+    if (work.kind === 'action') {
+      const { actOnTicket } = await request(ACT_MUTATION, {
+        input: {
+          ticketId: work.ticketId,
+          expectedVersion: work.expectedVersion,
+          action: work.action as never,
+          reason: work.reason,
+        },
+      });
+      const status = STATUS_LABEL[actOnTicket.status] ?? actOnTicket.status;
+      return { ok: true, outcome: `${work.ticketCode} → ${status}` };
+    }
+    let photoKey = work.photoKey;
+    if (work.photo && !photoKey) {
+      photoKey = (await uploadPhoto(new Blob([work.photo.bytes], { type: work.photo.type }))).key;
+      await save({ ...work, photo: null, photoKey });
+    }
+    const { reportTicket } = await request(PHONE_REPORT_MUTATION, {
+      input: {
+        channel: 'PATROL',
+        gridWorkerCode: work.gridWorkerCode,
+        reporterName: work.reporterName,
+        reporterPhone: work.reporterPhone,
+        description: work.description,
+        categoryCode: work.categoryCode,
+        lon: work.lon,
+        lat: work.lat,
+        photoKeys: photoKey ? [photoKey] : [],
+        idempotencyKey: work.idempotencyKey,
+      },
+    });
+    const place = reportTicket.ticket.compound?.name ?? '';
+    return { ok: true, outcome: `${reportTicket.ticket.code} ${place}`.trim() };
+  } catch (e) {
+    return refusal(e);
+  }
+};
