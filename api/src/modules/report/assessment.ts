@@ -214,9 +214,16 @@ export async function buildAssessment(
   );
   if (!region) throw notFound(`Region ${regionPk}`);
   const where = sql`${scope} AND ${t.communityId} IN ${regionAndBelow(regionPk)}`;
-  const report = await periodReport(database, region.name, where, period);
-  const { units, key } = await unitsBelow(database, region);
-  const rows = await database.rows<FigureRow>(figuresSql(where, [period], key));
+  // the parts are independent: on a server they run at once, each on a connection of its own
+  const [report, { units, rows }, grown, overdue] = await Promise.all([
+    periodReport(database, region.name, where, period),
+    unitsBelow(database, region).then(async ({ units, key }) => ({
+      units,
+      rows: await database.rows<FigureRow>(figuresSql(where, [period], key)),
+    })),
+    categoriesGrown(database, where, period),
+    overdueAt(database, where, period),
+  ]);
   const perUnit = units.map((u) => {
     const f = figuresOf(
       period,
@@ -248,8 +255,8 @@ export async function buildAssessment(
       lastYear: pick(report.lastYear),
     })),
     rankings: rankUnits(perUnit, minClosed),
-    categoriesGrown: await categoriesGrown(database, where, period),
-    overdue: await overdueAt(database, where, period),
+    categoriesGrown: grown,
+    overdue,
   };
 }
 
