@@ -569,10 +569,7 @@ export const accounts = pgTable(
       sql`(${t.role} = 'GRID_WORKER') = (${t.gridId} IS NOT NULL)`,
     ),
     // as text: the enum value is new in the same migration (PostgreSQL refuses its literal there)
-    check(
-      'accounts_resource',
-      sql`(${t.role}::text = 'RESOURCE') = (${t.resourceId} IS NOT NULL)`,
-    ),
+    check('accounts_resource', sql`(${t.role}::text = 'RESOURCE') = (${t.resourceId} IS NOT NULL)`),
     check(
       'accounts_resource_no_places',
       sql`${t.role}::text <> 'RESOURCE' OR (${t.regionId} IS NULL AND ${t.gridId} IS NULL)`,
