@@ -352,6 +352,7 @@ export const EN: Record<string, string> = {
   社区两委: 'Community staff',
   '街道·指挥中心': 'Street / command centre',
   系统管理员: 'Administrator',
+  资源方: 'Resource (volunteer, party member, partner)',
   这个工单不在您的管辖范围内: 'This ticket is outside your jurisdiction',
   // personal data
   报告人: 'Reporter',

@@ -14,7 +14,7 @@ export const maskPhonesIn = (text: string) =>
 const offerColumns = sql`a.id AS pk, a.resource_id AS "resourcePk", a.ticket_id AS "ticketPk",
   a.status, a.assigned_at AS "assignedAt", a.responded_at AS "respondedAt",
   a.decline_reason AS "declineReason", a.done_at AS "doneAt", a.done_note AS "doneNote", a.hours,
-  t.code AS "ticketCode", t.status AS "ticketStatus", c.name AS "categoryName", t.description,
+  t.code AS "ticketCode", t.status AS "ticketStatus", c.name_zh AS "categoryName", t.description,
   p.name AS "compoundName", b.number AS "buildingNumber", ST_X(t.location) AS lon,
   ST_Y(t.location) AS lat, t.resolve_by AS "resolveBy", r.may_decline AS "mayDecline"`;
 const offerFrom = sql`ticket_assignments a JOIN tickets t ON t.id = a.ticket_id
