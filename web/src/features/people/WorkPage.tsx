@@ -112,7 +112,11 @@ function OfferCard({ offer, reload }: { offer: Offer; reload: () => Promise<void
       });
     });
   const waiting = offer.status === 'OFFERED';
-  const taken = offer.status === 'ACCEPTED' && !offer.doneAt;
+  // a ticket staff closed meanwhile is no longer the volunteer's to finish
+  const taken =
+    offer.status === 'ACCEPTED' &&
+    !offer.doneAt &&
+    (offer.ticketStatus === 'DISPATCHED' || offer.ticketStatus === 'IN_PROGRESS');
   return (
     <li className="offer" data-testid={`offer-${offer.ticketCode}`}>
       <p>
