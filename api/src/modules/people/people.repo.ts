@@ -36,7 +36,8 @@ export async function offersOf(
     SELECT ${offerColumns} FROM ${offerFrom}
     WHERE a.resource_id = ${resourcePk} AND a.status <> 'RELEASED'
       ${openOnly ? sql`AND a.status IN ('OFFERED', 'ACCEPTED') AND a.done_at IS NULL AND t.status IN ('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')` : sql``}
-    ORDER BY (a.status = 'OFFERED') DESC, (a.done_at IS NULL AND a.status = 'ACCEPTED') DESC,
+    ORDER BY (a.status = 'OFFERED') DESC,
+      (a.done_at IS NULL AND a.status = 'ACCEPTED' AND t.status IN ('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')) DESC,
       a.assigned_at DESC, a.id DESC
     LIMIT 200`);
   return rows.map(asOffer);
