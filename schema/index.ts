@@ -1063,3 +1063,112 @@ export const RETURN_VISIT_MUTATION = operation(
     }
   `),
 );
+
+// ---- The people who do the work (issue 18): the phone pages under /v/ ----
+
+export const INVITATION_QUERY = operation(
+  graphql(`
+    query Invitation($token: String!) {
+      invitation(token: $token) {
+        username
+        displayName
+        resourceName
+        expiresAt
+      }
+    }
+  `),
+);
+
+export const ACCEPT_INVITATION_MUTATION = operation(
+  graphql(`
+    mutation AcceptInvitation($token: String!, $password: String!) {
+      acceptInvitation(token: $token, password: $password)
+    }
+  `),
+);
+
+export const OFFER_FRAGMENT = graphql(`
+  fragment MyOffer on Offer {
+    id
+    status
+    assignedAt
+    declineReason
+    doneAt
+    doneNote
+    hours
+    ticketCode
+    ticketStatus
+    categoryName
+    description
+    compoundName
+    buildingNumber
+    resolveBy
+    mayDecline
+  }
+`);
+
+export const MY_WORK_QUERY = operation(
+  graphql(
+    `
+      query MyWork {
+        myResource {
+          id
+          name
+          kind
+          approved
+          availability
+          version
+        }
+        myOffers {
+          ...MyOffer
+        }
+        myRecord {
+          offers
+          declined
+          services
+          hours
+          rated
+          averageRating
+        }
+      }
+    `,
+    [OFFER_FRAGMENT],
+  ),
+);
+
+export const ANSWER_OFFER_MUTATION = operation(
+  graphql(
+    `
+      mutation AnswerOffer($input: AnswerOfferInput!) {
+        answerOffer(input: $input) {
+          ...MyOffer
+        }
+      }
+    `,
+    [OFFER_FRAGMENT],
+  ),
+);
+
+export const FINISH_OFFER_MUTATION = operation(
+  graphql(
+    `
+      mutation FinishOffer($input: FinishOfferInput!) {
+        finishOffer(input: $input) {
+          ...MyOffer
+        }
+      }
+    `,
+    [OFFER_FRAGMENT],
+  ),
+);
+
+export const SET_AVAILABILITY_MUTATION = operation(
+  graphql(`
+    mutation SetMyAvailability($input: AvailabilityInput!) {
+      setMyAvailability(input: $input) {
+        availability
+        version
+      }
+    }
+  `),
+);

@@ -23,6 +23,7 @@ describe(`migrations on ${engineName()}`, () => {
     );
     expect(Number(postgis!.version.split('.').slice(0, 2).join('.'))).toBeGreaterThanOrEqual(3.3);
     expect((await tablesOf(database)).map((t) => t.table_name)).toEqual([
+      'account_invites',
       'accounts',
       'assessment_reports',
       'audit_log',

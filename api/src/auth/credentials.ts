@@ -161,7 +161,7 @@ export async function authenticateSecret(
     SELECT c.id AS "credentialPk", c.kind, c.name, c.scopes, c.rate_per_minute AS "ratePerMinute",
       c.expires_at AS "expiresAt", c.revoked_at AS "revokedAt",
       a.id AS pk, a.username, a.display_name AS "displayName", a.role,
-      a.region_id AS "regionPk", a.grid_id AS "gridPk", a.disabled,
+      a.region_id AS "regionPk", a.grid_id AS "gridPk", a.resource_id AS "resourcePk", a.disabled,
       CASE WHEN a.region_id IS NULL THEN '{}'::int[] ELSE ARRAY(
         SELECT id FROM regions WHERE level = 'COMMUNITY' AND id IN ${regionAndBelow(sql`a.region_id`)}
       ) END AS "communityPks",
@@ -190,6 +190,7 @@ export async function authenticateSecret(
       role: row.role,
       regionPk: row.regionPk,
       gridPk: row.gridPk,
+      resourcePk: row.resourcePk ?? null,
     },
     credentialPk: row.credentialPk,
     tokenName: row.name,
@@ -198,7 +199,8 @@ export async function authenticateSecret(
     actions: new Set(rights.actions),
     introspection: rights.introspection,
     jurisdiction: {
-      all: row.regionPk === null && row.gridPk === null,
+      // no region and no grid is everywhere, but a resource's account holds no places at all
+      all: row.regionPk === null && row.gridPk === null && row.resourcePk == null,
       communityPks: row.communityPks.map(Number),
       gridPks: row.gridPks.map(Number),
       departmentOnly: row.role === 'DEPARTMENT',

@@ -48,20 +48,23 @@ describe('the authorization policy covers the whole schema', async () => {
       expect(TYPE_RULES[name]).toBe('ticket');
   });
 
-  it('leaves public only what the resident pages need', () => {
+  it('leaves public only what the resident pages, invitation links and 双报到 need', () => {
     const open = Object.entries(ROOT_RULES)
       .filter(([, rule]) => rule.need === 'public')
       .map(([field]) => field)
       .sort();
     expect(open).toEqual([
+      'Mutation.acceptInvitation',
       'Mutation.followExistingTicket',
       'Mutation.rateTicket',
+      'Mutation.registerPartyMember',
       'Mutation.reopenTicket',
       'Mutation.reportTicket',
       'Mutation.signIn',
       'Mutation.signOut',
       'Query.categories',
       'Query.followTicket',
+      'Query.invitation',
       'Query.qrCompound',
       'Query.reportAdvice',
       'Query.viewer',

@@ -11,6 +11,7 @@ import type { Context } from '../graphql/context';
 import { integerKey, fromGlobalId, toGlobalId, type NodeType } from '../graphql/ids';
 import { assignmentById } from '../modules/matching/matching.repo';
 import { gridById } from '../modules/grid/grid.repo';
+import { resourceById } from '../modules/resource/resource.repo';
 import { patrolGrid, ticketById } from '../modules/ticket/ticket.repo';
 import { t } from '../modules/ticket/ticket-sql';
 import { reportPlaceKey } from '../modules/report/report.ids';
@@ -42,6 +43,10 @@ interface RootRule {
   grids?: (args: Args) => unknown[];
   /** Global ids of dispatches (TicketAssignment) answered. */
   assignments?: (args: Args) => unknown[];
+  /** Global ids of dispatches a resource's own account acts on: sent to its resource only. */
+  ownOffers?: (args: Args) => unknown[];
+  /** Global ids of resources named: their community inside the jurisdiction. */
+  resources?: (args: Args) => unknown[];
   /** The ticket action taken, checked against the role's actions. */
   action?: (args: Args) => unknown;
   /** A decision that needs more than the ids above, taken before the resolver runs. */
@@ -143,6 +148,24 @@ export const ROOT_RULES: Record<string, RootRule> = {
   // administrators for any account, anyone for their own; the scopes are judged by the resolver
   'Mutation.issueApiToken': { need: 'signedIn' },
   'Mutation.revokeApiToken': { need: 'tokens:manage' },
+  // the people who do the work (issue 18): a resource's own account, its offers only
+  'Query.myOffers': { need: 'offers:own' },
+  'Query.myRecord': { need: 'offers:own' },
+  'Query.myResource': { need: 'offers:own' },
+  'Mutation.setMyAvailability': { need: 'offers:own' },
+  'Subscription.myNotices': { need: 'offers:own' },
+  'Mutation.answerOffer': { need: 'offers:own', ownOffers: (a) => [input(a).offerId] },
+  'Mutation.finishOffer': { need: 'offers:own', ownOffers: (a) => [input(a).offerId] },
+  // community staff invite a resource of theirs, and approve party members (双报到)
+  'Mutation.inviteResourceAccount': {
+    need: 'people:manage',
+    resources: (a) => [input(a).resourceId],
+  },
+  'Mutation.approvePartyMember': { need: 'people:manage', resources: (a) => [a.resourceId] },
+  // the invitation link sets its own password; a party member registers through the community
+  'Query.invitation': PUBLIC,
+  'Mutation.acceptInvitation': PUBLIC,
+  'Mutation.registerPartyMember': PUBLIC,
 };
 
 /**
@@ -163,9 +186,9 @@ export type Open311Method = keyof typeof OPEN311_RULES;
 
 /**
  * 'ticket': judged against the jurisdiction (or the resident's link) by the ticket it belongs
- * to; 'inherit': a container (connection, edge, payload) reached only through a judged field.
+ * to; 'ownResource': only the account of the resource it belongs to (resourcePk); 'inherit': a container (connection, edge, payload) reached only through a judged field.
  */
-type TypeRule = Need | 'ticket' | 'inherit';
+type TypeRule = Need | 'ticket' | 'inherit' | 'ownResource';
 
 export const TYPE_RULES: Record<string, TypeRule> = {
   Ticket: 'ticket',
@@ -233,6 +256,14 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   AssessmentOverdueTicket: 'tickets:read',
   AssessmentChange: 'tickets:read',
   StoredAssessment: 'tickets:read',
+  // a resource's own account: its offers (no resident, no phone), record, hours and notices
+  Offer: 'ownResource',
+  ResourceRecord: 'ownResource',
+  MyResource: 'ownResource',
+  Notice: 'ownResource',
+  IssuedInvitation: 'people:manage',
+  Invitation: 'public',
+  PartyMemberRegistration: 'public',
 };
 const CONTAINER = /(Connection|Edge)$/;
 
@@ -380,7 +411,7 @@ function planOf(
   if (ROOTS.has(type) || PERSONAL_FIELDS.has(field) || FIELD_RULES[field]) return 'full';
   const rule = TYPE_RULES[type] ?? (CONTAINER.test(type) ? 'inherit' : undefined);
   if (rule === 'ticket' && type === 'Ticket') return 'ticket';
-  if (rule === undefined || rule === 'ticket') return 'full';
+  if (rule === undefined || rule === 'ticket' || rule === 'ownResource') return 'full';
   if (rule === 'inherit' || rule === 'public') return 'none';
   return rule;
 }
@@ -404,7 +435,12 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   if (info.fieldName === '__typename') return next();
   const rule = TYPE_RULES[type] ?? (CONTAINER.test(type) ? 'inherit' : undefined);
   if (rule === undefined) throw forbidden('NO_RULE', `${type} has no access rule`);
-  if (rule === 'ticket') {
+  if (rule === 'ownResource') {
+    const own = guard.viewer.account?.resourcePk;
+    if (guard.viewer.via === 'anonymous') throw guard.unauthenticated(type);
+    if (!own || own !== (root as { resourcePk: number }).resourcePk)
+      throw forbidden('NOT_YOUR_RESOURCE', `this ${type} belongs to another resource`);
+  } else if (rule === 'ticket') {
     const ticketPk =
       type === 'Ticket' ? (root as { pk: number }).pk : (root as { ticketPk: number }).ticketPk;
     if (!(await ticketAllowed(context, ticketPk, root, type, info.fieldName))) {
@@ -504,6 +540,8 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
     ),
     Promise.all(ids(rule.grids?.(args), 'Grid').map((pk) => gridById(context, pk))),
   ]);
+  await checkOwnOffers(context, field, ids(rule.ownOffers?.(args), 'TicketAssignment'));
+  await checkResources(context, field, ids(rule.resources?.(args), 'Resource'));
   // a missing one is the resolver's NOT_FOUND
   const at = context.now();
   const outside = [
@@ -521,6 +559,40 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
       result: 'FORBIDDEN OUTSIDE_JURISDICTION',
     });
     throw forbidden('OUTSIDE_JURISDICTION', `this ${what} is outside your jurisdiction`);
+  }
+}
+
+/** A resource's account acts on the offers sent to its own resource only (refusals audited). */
+async function checkOwnOffers(context: Context, field: string, pks: number[]): Promise<void> {
+  const own = context.auth.viewer.account?.resourcePk ?? null;
+  for (const pk of pks) {
+    const assignment = await assignmentById(context, pk);
+    // a missing one is the resolver's NOT_FOUND
+    if (assignment && assignment.resourcePk !== own)
+      throw await refuse(
+        context.auth,
+        field,
+        'NOT_YOUR_OFFER',
+        'this offer was sent to another resource',
+        toGlobalId('TicketAssignment', pk),
+      );
+  }
+}
+
+/** Resources named by staff: their community inside the jurisdiction (a district-wide one: all). */
+async function checkResources(context: Context, field: string, pks: number[]): Promise<void> {
+  const j = context.auth.viewer.jurisdiction;
+  for (const pk of pks) {
+    const resource = await resourceById(context, pk);
+    if (!resource || j.all) continue;
+    if (resource.communityPk === null || !j.communityPks.includes(resource.communityPk))
+      throw await refuse(
+        context.auth,
+        field,
+        'OUTSIDE_JURISDICTION',
+        'this resource is outside your jurisdiction',
+        toGlobalId('Resource', pk),
+      );
   }
 }
 

@@ -9,6 +9,9 @@ export const ROLES = [
   'STREET_STAFF', // 街道 / 指挥中心: own street or the district
   'DEPARTMENT', // 职能部门: tickets sent on to departments (去函) in its area
   'ADMIN', // 系统管理员: accounts, tokens and the audit log; reads, never acts on tickets
+  // 资源方: a volunteer, party member, social organisation or partner bound to its resource
+  // record; sees and answers only the offers sent to that resource, no places, no tickets
+  'RESOURCE',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -25,6 +28,8 @@ export const PERMISSIONS = [
   'households:read', // vulnerable households of the own community
   'audit:read',
   'tokens:manage',
+  'offers:own', // the offers sent to one's own resource: take, decline, done; its record, its hours
+  'people:manage', // invite resources' accounts, approve party members' registrations (双报到)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,12 +58,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'personal:reveal',
   ],
   // vulnerable households belong to the community's own staff only
-  COMMUNITY_STAFF: [...LOOP_STAFF, 'households:read'],
+  COMMUNITY_STAFF: [...LOOP_STAFF, 'households:read', 'people:manage'],
   // a street keeps its own map: its communities, compounds, grids, buildings and resources
-  STREET_STAFF: [...LOOP_STAFF, 'places:write'],
+  STREET_STAFF: [...LOOP_STAFF, 'places:write', 'people:manage'],
   DEPARTMENT: ['places:read', 'tickets:read', 'tickets:answer'],
   // an administrator sets a deployment up: on an empty start the first import is theirs
   ADMIN: ['places:read', 'places:write', 'tickets:read', 'audit:read', 'tokens:manage'],
+  RESOURCE: ['offers:own'],
 };
 
 /** Ticket actions per role (REOPEN is the resident's, through the private link). */
@@ -77,6 +83,8 @@ export const ROLE_ACTIONS: Record<Role, readonly TicketStep[]> = {
   STREET_STAFF: STAFF_ACTIONS,
   DEPARTMENT: ['ACCEPT', 'START', 'RESOLVE', 'TRANSFER', 'SUSPEND', 'RESUME'],
   ADMIN: [],
+  // they answer their offers through answerOffer / finishOffer, never actOnTicket
+  RESOURCE: [],
 };
 
 /** What a third-party API token may be granted; personal data is never among them. */

@@ -8,6 +8,8 @@ export interface Account {
   role: Role;
   regionPk: number | null;
   gridPk: number | null;
+  /** RESOURCE accounts: the resource they work for. */
+  resourcePk?: number | null;
 }
 
 /**

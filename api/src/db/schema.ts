@@ -9,6 +9,7 @@ import {
   pgEnum,
   pgSequence,
   pgTable,
+  real,
   smallint,
   text,
   timestamp,
@@ -262,6 +263,9 @@ export const resources = pgTable(
     // 撤销: a retired place keeps its row (tickets and history point at it) but leaves the map,
     // lookups, matching and topology checks; importing its code again brings it back
     retiredAt: timestamp('retired_at', { withTimezone: true }),
+    // 双报到: a party member who registered through the community waits for its staff's approval
+    // and is never dispatched before (matching's SQL and a trigger on ticket_assignments)
+    pendingSince: timestamp('pending_since', { withTimezone: true }),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
@@ -510,6 +514,11 @@ export const ticketAssignments = pgTable(
     assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
     respondedAt: timestamp('responded_at', { withTimezone: true }),
     declineReason: text('decline_reason'),
+    // the resource's own report that the work is done (its account: photo on the ticket, note,
+    // hours of service for its record)
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    doneNote: text('done_note'),
+    hours: real('hours'),
     // The match components when it was sent, so the choice can be explained later.
     match: jsonb('match').$type<Record<string, unknown>>(),
   },
@@ -529,6 +538,7 @@ export const accountRole = pgEnum('account_role', [
   'STREET_STAFF',
   'DEPARTMENT',
   'ADMIN',
+  'RESOURCE',
 ]);
 
 /**
@@ -545,6 +555,8 @@ export const accounts = pgTable(
     role: accountRole('role').notNull(),
     regionId: integer('region_id').references(() => regions.id),
     gridId: integer('grid_id').references(() => grids.id),
+    // RESOURCE accounts: the resource record they work for (no jurisdiction of places)
+    resourceId: integer('resource_id').references(() => resources.id),
     // argon2id (PHC string); never leaves the database except to be verified
     passwordHash: text('password_hash').notNull(),
     disabled: boolean('disabled').notNull().default(false),
@@ -556,8 +568,37 @@ export const accounts = pgTable(
       'accounts_grid_worker_grid',
       sql`(${t.role} = 'GRID_WORKER') = (${t.gridId} IS NOT NULL)`,
     ),
+    // as text: the enum value is new in the same migration (PostgreSQL refuses its literal there)
+    check('accounts_resource', sql`(${t.role}::text = 'RESOURCE') = (${t.resourceId} IS NOT NULL)`),
+    check(
+      'accounts_resource_no_places',
+      sql`${t.role}::text <> 'RESOURCE' OR (${t.regionId} IS NULL AND ${t.gridId} IS NULL)`,
+    ),
     check('accounts_username_format', sql`${t.username} ~ '^[a-z0-9][a-z0-9._-]{1,39}$'`),
   ],
+);
+
+/**
+ * An invitation to a resource's account (issue 18): community staff create it, the person opens
+ * the link once to set a password. Only the sha256 of the link's secret is kept.
+ */
+export const accountInvites = pgTable(
+  'account_invites',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    secretHash: text('secret_hash').notNull().unique(),
+    resourceId: integer('resource_id')
+      .notNull()
+      .references(() => resources.id),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    accountId: integer('account_id').references(() => accounts.id),
+  },
+  (t) => [index('account_invites_resource_idx').on(t.resourceId)],
 );
 
 export const credentialKind = pgEnum('credential_kind', ['SESSION', 'API_TOKEN']);

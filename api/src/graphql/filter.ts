@@ -172,7 +172,11 @@ export async function filterSql(
   return conditions.length ? sql.join(conditions, sql` AND `) : sql`true`;
 }
 
-async function checkedPolygon(database: Database, value: unknown, field: string): Promise<string> {
+export async function checkedPolygon(
+  database: Database,
+  value: unknown,
+  field: string,
+): Promise<string> {
   const type = (value as { type?: unknown } | null)?.type;
   if (typeof value !== 'object' || (type !== 'Polygon' && type !== 'MultiPolygon')) {
     throw badInput(field, 'NOT_A_POLYGON', `${field} must be a GeoJSON Polygon or MultiPolygon`);

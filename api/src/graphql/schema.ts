@@ -26,6 +26,7 @@ import { Node, nodeTypeOf } from '../modules/node/node.type';
 import { PartyOrganizationResolver } from '../modules/party/party.resolver';
 import { PropertyCompanyResolver } from '../modules/property/property.resolver';
 import { RegionResolver } from '../modules/region/region.resolver';
+import { PeopleResolver } from '../modules/people/people.resolver';
 import { ReportResolver } from '../modules/report/report.resolver';
 import { ResourceClaimResolver, ResourceResolver } from '../modules/resource/resource.resolver';
 import { createTicketPubSub, type TicketPubSub } from '../modules/ticket/ticket-events';
@@ -60,6 +61,7 @@ export const resolvers = [
   CommunityListsResolver,
   DataImportResolver,
   ReportResolver,
+  PeopleResolver,
 ] as const;
 
 export async function buildYituSchema(

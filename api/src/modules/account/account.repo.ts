@@ -21,26 +21,32 @@ const l = alias(auditLog, 'l');
 export async function describeViewer(database: Database, v: SignedIn): Promise<Viewer | null> {
   const account = v.account;
   if (!account) return null;
-  const [place] = account.gridPk
+  const [place] = account.resourcePk
     ? await database.rows<{ name: string }>(
-        sql`SELECT ${g.name} FROM ${grids} ${g} WHERE ${g.id} = ${account.gridPk}`,
+        sql`SELECT name FROM resources WHERE id = ${account.resourcePk}`,
       )
-    : account.regionPk
+    : account.gridPk
       ? await database.rows<{ name: string }>(
-          sql`SELECT ${r.name} FROM ${regions} ${r} WHERE ${r.id} = ${account.regionPk}`,
+          sql`SELECT ${g.name} FROM ${grids} ${g} WHERE ${g.id} = ${account.gridPk}`,
         )
-      : [{ name: '全部' }];
+      : account.regionPk
+        ? await database.rows<{ name: string }>(
+            sql`SELECT ${r.name} FROM ${regions} ${r} WHERE ${r.id} = ${account.regionPk}`,
+          )
+        : [{ name: '全部' }];
   return {
     username: account.username,
     displayName: account.displayName,
     role: account.role,
     via: v.via === 'token' ? 'API_TOKEN' : 'SESSION',
     jurisdictionName: place?.name ?? '',
-    jurisdictionId: account.gridPk
-      ? toGlobalId('Grid', account.gridPk)
-      : account.regionPk
-        ? toGlobalId('Region', account.regionPk)
-        : null,
+    jurisdictionId: account.resourcePk
+      ? toGlobalId('Resource', account.resourcePk)
+      : account.gridPk
+        ? toGlobalId('Grid', account.gridPk)
+        : account.regionPk
+          ? toGlobalId('Region', account.regionPk)
+          : null,
     permissions: [...v.permissions],
     actions: [...v.actions],
     tokenScopes: TOKEN_SCOPES.filter((scope) => roleCovers(account.role, scope)),

@@ -8,7 +8,7 @@ export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as {
 registerEnumType(RoleEnum, {
   name: 'Role',
   description:
-    'GRID_WORKER 网格员, COMMUNITY_STAFF 社区两委, STREET_STAFF 街道/指挥中心, DEPARTMENT 职能部门, ADMIN 系统管理员.',
+    'GRID_WORKER 网格员, COMMUNITY_STAFF 社区两委, STREET_STAFF 街道/指挥中心, DEPARTMENT 职能部门, ADMIN 系统管理员, RESOURCE 资源方 (a volunteer team, party member, social organisation or partner’s own account, bound to its resource).',
 });
 
 export const PermissionEnum = Object.fromEntries(
@@ -23,10 +23,14 @@ export class Viewer {
   @Field(() => RoleEnum) role!: string;
   @Field(() => String, { description: 'SESSION (the map app) or API_TOKEN.' }) via!: string;
   @Field(() => String, {
-    description: 'The jurisdiction’s name: a grid, community, street, district, or 全部.',
+    description:
+      'The jurisdiction’s name: a grid, community, street, district, or 全部; for a RESOURCE account its resource’s name.',
   })
   jurisdictionName!: string;
-  @Field(() => ID, { nullable: true, description: 'The jurisdiction’s Region or Grid id.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The jurisdiction’s Region or Grid id; the Resource id of a RESOURCE account.',
+  })
   jurisdictionId!: string | null;
   @Field(() => [PermissionEnum]) permissions!: string[];
   @Field(() => [TicketActionEnum], { description: 'Ticket actions the role may take.' })

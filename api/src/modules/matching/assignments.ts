@@ -14,6 +14,7 @@ import { barredReason, loadOf } from './match.sql';
 export type RefusalReason =
   | 'UNKNOWN_RESOURCE'
   | 'RETIRED'
+  | 'NOT_APPROVED'
   | 'DECLINED_BEFORE'
   | 'ALREADY_ASSIGNED'
   | 'NOT_CAPABLE'
@@ -66,13 +67,14 @@ export async function checkDispatch(
       barred: 'DECLINED_BEFORE' | 'ALREADY_ASSIGNED' | null;
       needs: string[];
       retired: boolean;
+      pending: boolean;
     }
   >(sql`
     WITH t AS (
       SELECT t.id, t.location, COALESCE(c.capabilities, '{}'::text[]) AS needs
       FROM tickets t LEFT JOIN categories c ON c.code = t.category_code WHERE t.id = ${ticketPk})
     SELECT s.id AS pk, s.code, s.name, s.capacity, s.may_decline AS "mayDecline", t.needs,
-      s.retired_at IS NOT NULL AS retired,
+      s.retired_at IS NOT NULL AS retired, s.pending_since IS NOT NULL AS pending,
       ${loadOf(sql`s.id`)} AS load,
       (cardinality(t.needs) = 0 OR s.capabilities && t.needs) AS capable,
       ST_Distance(s.location::geography, t.location::geography) AS "distanceMeters",
@@ -94,6 +96,8 @@ export async function checkDispatch(
       });
     if (!r) refuse('UNKNOWN_RESOURCE', 'a resource does not exist');
     else if (r.retired) refuse('RETIRED', `${r.name} has been retired (撤销)`);
+    // 双报到: a party member's registration the community has not approved yet
+    else if (r.pending) refuse('NOT_APPROVED', `${r.name} awaits the community’s approval`);
     else if (r.barred === 'DECLINED_BEFORE') refuse(r.barred, `${r.name} declined this ticket`);
     else if (r.barred === 'ALREADY_ASSIGNED')
       refuse(r.barred, `${r.name} is already on this ticket`);

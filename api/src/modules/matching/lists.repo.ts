@@ -48,6 +48,7 @@ const serving = sql`
     FROM (
       SELECT ${c.id} AS community, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)} AS load
       FROM ${regions} ${c} JOIN ${resources} ${s} ON ${s.communityId} = ${c.id} AND ${s.retiredAt} IS NULL
+        AND ${s.pendingSince} IS NULL
       WHERE ${c.level} = 'COMMUNITY'
       UNION ALL
       SELECT ${c.id}, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)}

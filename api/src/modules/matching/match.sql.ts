@@ -127,7 +127,8 @@ export function matchSql(ticketPks: number[], o: MatchOptions): SQL {
   const now = sql`${o.now.toISOString()}::timestamptz`;
   const pool = Math.max(2 * o.first, 20);
   const eligible = sql`
-    ${s.retiredAt} IS NULL AND (cardinality(t.needs) = 0 OR ${s.capabilities} && t.needs)
+    ${s.retiredAt} IS NULL AND ${s.pendingSince} IS NULL
+    AND (cardinality(t.needs) = 0 OR ${s.capabilities} && t.needs)
     ${o.kind ? sql`AND ${s.kind} = ${o.kind}` : sql``}
     ${
       o.maxDistanceMeters !== undefined

@@ -23,7 +23,7 @@ const k = alias(resourceClaims, 'k');
 const columns = sql`${s.id} AS pk, ${s.code}, ${s.kind}, ${s.name}, ${s.communityId} AS "communityPk",
   ${s.propertyCompanyId} AS "propertyCompanyPk", ${s.capabilities}, ${s.capacity}, ${s.availability},
   ${s.mayDecline} AS "mayDecline", json_build_array(ST_X(${s.location}), ST_Y(${s.location})) AS "lonLat",
-  ${s.version}, ${s.retiredAt} AS "retiredAt"`;
+  ${s.version}, ${s.retiredAt} AS "retiredAt", ${s.pendingSince} IS NULL AS approved`;
 const withId = (row: Resource): Resource => ({ ...row, id: toGlobalId('Resource', row.pk) });
 
 export interface ResourceQuery {

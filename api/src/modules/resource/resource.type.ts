@@ -49,6 +49,11 @@ export class Resource extends Node {
   availability!: unknown;
   @Field(() => Boolean, { description: 'May decline a dispatch (volunteers, partners).' })
   mayDecline!: boolean;
+  @Field(() => Boolean, {
+    description:
+      'False while a party member’s registration (双报到) awaits the community’s approval: never matched or dispatched.',
+  })
+  approved!: boolean;
 }
 
 @ObjectType({

@@ -20,4 +20,5 @@ export const ROLE_LABEL: Record<Role, string> = {
   STREET_STAFF: tr('街道·指挥中心'),
   DEPARTMENT: tr('职能部门'),
   ADMIN: tr('系统管理员'),
+  RESOURCE: tr('资源方'),
 };
