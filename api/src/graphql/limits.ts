@@ -242,6 +242,12 @@ export const LIST_BOUNDS: Record<string, number> = {
   'MonthlyAssessment.overdue': 200,
   'StoredAssessment.changes': 200,
   'Query.storedAssessments': 20,
+  // RESOLUTION_BUCKETS; the taxonomy and 未分类; MAX_HEAT_CELLS (report.sql.ts)
+  'PeriodFigures.resolutionHistogram': 6,
+  'PeriodReport.byCategory': 17,
+  'TicketHeat.cells': 5_000,
+  // a resource's offers, newest 200 (people.repo.ts)
+  'Query.myOffers': 200,
 };
 
 const valueOf = (node: ValueNode, variables: Record<string, unknown>): unknown =>
