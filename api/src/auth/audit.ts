@@ -55,26 +55,33 @@ export async function writeAudit(
 
 // secrets and personal data never enter the audit log; free text may hold either (a resident
 // writes their phone into the description), so only its length is kept
-const SECRET_KEYS = /password|token|idempotencyKey|reporterPhone|reporterName|contactPhone/i;
-const FREE_TEXT = /^(description|reason|comment|text)$/;
+const SECRET_KEYS =
+  /password|token|idempotencyKey|reporterPhone|reporterName|contactPhone|contactName|phone|^unit$/i;
+const FREE_TEXT = /^(description|reason|comment|text|note)$/;
+// where `name` is a person's, not a place's (双报到: the party member registering)
+const PERSON_NAME = /^(name|displayName)$/;
+const ABOUT_A_PERSON = new Set(['registerPartyMember', 'inviteResourceAccount', 'createAccount']);
 const MAX_KEYS = 30;
 
-/** Arguments or variables as the audit log keeps them: no secrets or personal data, cut short. */
-export function redact(value: unknown, depth = 0): unknown {
+/**
+ * Arguments or variables as the audit log keeps them: no secrets or personal data, cut short.
+ * `person`: the arguments describe a person, so a `name` is theirs and kept out too.
+ */
+export function redact(value: unknown, depth = 0, person = false): unknown {
   if (depth > 5) return '…';
   if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;
-  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1, person));
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
     const kept = entries
       .slice(0, MAX_KEYS)
       .map(([k, v]) => [
         storableText(k),
-        SECRET_KEYS.test(k)
+        SECRET_KEYS.test(k) || (person && PERSON_NAME.test(k))
           ? '[redacted]'
           : FREE_TEXT.test(k) && typeof v === 'string'
             ? `[${v.length} characters]`
-            : redact(v, depth + 1),
+            : redact(v, depth + 1, person),
       ]);
     if (entries.length > MAX_KEYS) kept.push(['…', `${entries.length - MAX_KEYS} more`]);
     return Object.fromEntries(kept);
@@ -158,7 +165,13 @@ export async function auditedChange<T>(
     action: `mutation ${field}`,
     target: targetOf(args, answer),
     result,
-    ...(selfAudited ? {} : { details: { arguments: redact(args) as Record<string, unknown> } }),
+    ...(selfAudited
+      ? {}
+      : {
+          details: {
+            arguments: redact(args, 0, ABOUT_A_PERSON.has(field)) as Record<string, unknown>,
+          },
+        }),
   });
   guard.changes += 1;
   let written: AuditEntry[] = [];
