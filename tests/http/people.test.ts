@@ -251,6 +251,48 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     expect((await errorOf(finish([await uploadAs('vol-take')]))).reason).toBe('ALREADY_DONE');
   });
 
+  it('reports the work done again after a failed check (返工): the offer is open again', async () => {
+    const { ticketId, resource } = await offered();
+    const volunteer = await volunteerOf(resource.id, 'vol-rework');
+    const [offer] = (await myOffers(volunteer)).filter((o) => o.status === 'OFFERED');
+    await volunteer.request(
+      `mutation($input: AnswerOfferInput!) { answerOffer(input: $input) { id } }`,
+      { input: { offerId: offer!.id, answer: 'TAKE' } },
+    );
+    const finish = async (hours: number) =>
+      (
+        await volunteer.request<{ finishOffer: Offer & { hours: number } }>(
+          `mutation($input: FinishOfferInput!) { finishOffer(input: $input) { ${OFFER} } }`,
+          {
+            input: {
+              offerId: offer!.id,
+              note: '已处理',
+              photoKeys: [await uploadAs('vol-rework')],
+              hours,
+            },
+          },
+        )
+      ).finishOffer;
+    expect(await finish(1)).toMatchObject({ ticketStatus: 'RESOLVED' });
+    const seen = await ticket(ticketId);
+    await command.request(
+      `mutation($input: TicketActionInput!) { actOnTicket(input: $input) { status } }`,
+      {
+        input: {
+          ticketId,
+          expectedVersion: seen.version,
+          action: 'VERIFY_FAIL',
+          reason: '屋顶仍在漏水',
+        },
+      },
+    );
+    const open = (
+      await volunteer.request<{ myOffers: Offer[] }>(`{ myOffers(openOnly: true) { ${OFFER} } }`)
+    ).myOffers;
+    expect(open.map((o) => o.id)).toContain(offer!.id);
+    expect(await finish(2)).toMatchObject({ ticketStatus: 'RESOLVED', hours: 3 });
+  });
+
   it('declines with a reason, and the last decline sends the ticket back to be matched', async () => {
     const { ticketId, resource } = await offered();
     const volunteer = await volunteerOf(resource.id, 'vol-decline');

@@ -35,9 +35,9 @@ export async function offersOf(
   const rows = await database.rows<Offer>(sql`
     SELECT ${offerColumns} FROM ${offerFrom}
     WHERE a.resource_id = ${resourcePk} AND a.status <> 'RELEASED'
-      ${openOnly ? sql`AND a.status IN ('OFFERED', 'ACCEPTED') AND a.done_at IS NULL AND t.status IN ('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')` : sql``}
+      ${openOnly ? sql`AND a.status IN ('OFFERED', 'ACCEPTED') AND (a.done_at IS NULL OR t.status IN ('DISPATCHED', 'IN_PROGRESS')) AND t.status IN ('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')` : sql``}
     ORDER BY (a.status = 'OFFERED') DESC,
-      (a.done_at IS NULL AND a.status = 'ACCEPTED' AND t.status IN ('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')) DESC,
+      ((a.done_at IS NULL OR t.status IN ('DISPATCHED', 'IN_PROGRESS')) AND a.status = 'ACCEPTED' AND t.status IN ('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')) DESC,
       a.assigned_at DESC, a.id DESC
     LIMIT 200`);
   return rows.map(asOffer);

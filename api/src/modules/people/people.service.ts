@@ -213,7 +213,9 @@ export async function finishOffer(
         'offerId',
         'NOT_TAKEN',
       );
-    if (row.doneAt)
+    // done once per round of work: a failed check (VERIFY_FAIL) or a reopened and re-sent ticket
+    // is back in hand, and its person reports it done again
+    if (row.doneAt && row.ticketStatus !== 'DISPATCHED' && row.ticketStatus !== 'IN_PROGRESS')
       throw new YituError(
         ErrorCode.BAD_TRANSITION,
         'already reported done',
@@ -239,7 +241,8 @@ export async function finishOffer(
       now: r.now,
     });
     await tx.rows(sql`
-      UPDATE ticket_assignments SET done_at = ${r.now.toISOString()}::timestamptz, done_note = ${note}, hours = ${r.hours}
+      UPDATE ticket_assignments SET done_at = ${r.now.toISOString()}::timestamptz, done_note = ${note},
+        hours = coalesce(hours, 0) + ${r.hours}
       WHERE id = ${r.offerPk}`);
   });
 }
