@@ -507,6 +507,67 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     );
   });
 
+  it('bounds registrations from one address, and staff turn one down (退回), which frees its place', async () => {
+    const { compounds } = await command.request<{
+      compounds: { nodes: { boundary: unknown; community: { code: string } }[] };
+    }>(`{ compounds(first: 1) { nodes { boundary community { code } } } }`);
+    const place = compounds.nodes[0]!;
+    const register = (n: number) =>
+      anonymousClient(server.url).request<{ registerPartyMember: { code: string } }>(
+        `mutation($input: RegisterPartyMemberInput!) { registerPartyMember(input: $input) { code } }`,
+        {
+          input: {
+            communityCode: place.community.code,
+            name: `报到者${n}`,
+            unit: '某单位',
+            phone: `1370000${String(2000 + n)}`,
+            skills: ['repair'],
+            zone: place.boundary,
+          },
+        },
+      );
+    // this file's other registration came from the same address within the hour
+    const codes: string[] = [];
+    let refused: Awaited<ReturnType<typeof errorOf>> | undefined;
+    for (let n = 0; n < 6 && !refused; n++) {
+      try {
+        codes.push((await register(n)).registerPartyMember.code);
+      } catch (error) {
+        refused = await errorOf(Promise.reject(error));
+      }
+    }
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', reason: 'REGISTRATIONS_PER_HOUR' });
+    expect(codes.length).toBeGreaterThanOrEqual(4);
+    const { resources } = await command.request<{ resources: { nodes: { id: string }[] } }>(
+      `query($code: String!) { resources(first: 1, filter: { search: $code }) { nodes { id } } }`,
+      { code: codes[0] },
+    );
+    const resourceId = resources.nodes[0]!.id;
+    const reject = (reason: string) =>
+      command.request<{ rejectPartyMember: { approved: boolean } }>(
+        `mutation($id: ID!, $reason: String!) { rejectPartyMember(resourceId: $id, reason: $reason) { approved } }`,
+        { id: resourceId, reason },
+      );
+    expect((await errorOf(reject('x'))).reason).toBe('LENGTH');
+    expect((await reject('社区不认识此人')).rejectPartyMember.approved).toBe(false);
+    expect((await errorOf(reject('再次退回'))).reason).toBe('ALREADY_REJECTED');
+    const approve = command.request(
+      `mutation($id: ID!) { approvePartyMember(resourceId: $id) { approved } }`,
+      { id: resourceId },
+    );
+    expect((await errorOf(approve)).reason).toBe('RETIRED');
+    // a volunteer's account may not turn registrations down
+    const { resources: teams } = await command.request<{ resources: { nodes: { id: string }[] } }>(
+      `{ resources(first: 1, kind: VOLUNTEER_TEAM) { nodes { id } } }`,
+    );
+    const volunteer = await volunteerOf(teams.nodes[0]!.id, 'vol-reject');
+    const byVolunteer = volunteer.request(
+      `mutation($id: ID!) { rejectPartyMember(resourceId: $id, reason: "不是我的") { approved } }`,
+      { id: resourceId },
+    );
+    expect((await errorOf(byVolunteer)).code).toBe('FORBIDDEN');
+  });
+
   it('lets an invitation link expire', async () => {
     const { resource } = await offered();
     const { inviteResourceAccount } = await invite(command, resource.id, 'vol-late', 1);
@@ -527,5 +588,5 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
         )
       ).reason,
     ).toBe('INVITE_EXPIRED');
-  });
+  }, 240_000); // a restart: on the embedded engine the data directory is opened again
 });

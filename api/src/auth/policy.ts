@@ -162,6 +162,7 @@ export const ROOT_RULES: Record<string, RootRule> = {
     resources: (a) => [input(a).resourceId],
   },
   'Mutation.approvePartyMember': { need: 'people:manage', resources: (a) => [a.resourceId] },
+  'Mutation.rejectPartyMember': { need: 'people:manage', resources: (a) => [a.resourceId] },
   // the invitation link sets its own password; a party member registers through the community
   'Query.invitation': PUBLIC,
   'Mutation.acceptInvitation': PUBLIC,

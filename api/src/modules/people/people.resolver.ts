@@ -14,6 +14,7 @@ import {
   invitation,
   invite,
   registerPartyMember,
+  rejectPartyMember,
   setAvailability,
 } from './people.service';
 import {
@@ -165,7 +166,27 @@ export class PeopleResolver {
     @Ctx() ctx: Context,
     @Arg('input', () => RegisterPartyMemberInput) input: RegisterPartyMemberInput,
   ) {
-    const { code } = await registerPartyMember(ctx.database, { ...input, now: ctx.now() });
+    const { code } = await registerPartyMember(ctx.database, {
+      ...input,
+      now: ctx.now(),
+      from: ctx.session?.client ?? 'unknown',
+    });
+    return { code, approved: false };
+  }
+
+  @Mutation(() => PartyMemberRegistration, {
+    description:
+      'Turn down a party member’s registration (双报到) in your jurisdiction, with the reason: ' +
+      'it is retired, never dispatched, and no longer waits.',
+  })
+  async rejectPartyMember(
+    @Ctx() ctx: Context,
+    @Arg('resourceId', () => ID) resourceId: string,
+    @Arg('reason', () => String) reason: string,
+  ) {
+    const pk = expectId(resourceId, 'Resource', 'resourceId');
+    await rejectPartyMember(ctx.database, pk, reason, ctx.now());
+    const { code } = await myResource(ctx.database, pk);
     return { code, approved: false };
   }
 

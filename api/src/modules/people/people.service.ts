@@ -298,6 +298,8 @@ export async function setAvailability(database: Database, r: AvailabilityRequest
 
 /** Registrations one community may hold waiting at once: a public form cannot flood it. */
 export const MAX_PENDING_PER_COMMUNITY = 200;
+/** Registrations one client address may send an hour (the page is public: a bound on spam). */
+export const MAX_REGISTRATIONS_PER_ADDRESS_HOUR = 5;
 const PHONE = /^1\d{10}$/;
 const SKILL = /^[a-z_]{2,40}$/;
 
@@ -309,6 +311,8 @@ export interface PartyRegistration {
   skills: string[];
   zone: unknown;
   now: Date;
+  /** The client's address, kept only as a hash, to bound registrations per address. */
+  from: string;
 }
 
 /**
@@ -333,11 +337,28 @@ export async function registerPartyMember(
     if (!SKILL.test(skill))
       throw badInput(`input.skills.${i}`, 'FORMAT', 'a skill is a snake_case word such as repair');
   });
-  const [community] = await database.rows<{ pk: number; pending: number }>(sql`
-    SELECT id AS pk, (SELECT count(*)::int FROM resources WHERE community_id = regions.id AND pending_since IS NOT NULL) AS pending
-    FROM regions WHERE code = ${r.communityCode} AND level = 'COMMUNITY' FOR UPDATE`);
+  const from = createHash('sha256').update(`registration:${r.from}`).digest('hex').slice(0, 24);
+  // registrations at one community are counted one at a time (not a lock on the region's row,
+  // which imports and edits take)
+  await database.rows(
+    sql`SELECT pg_advisory_xact_lock(hashtext(${`party-registration:${r.communityCode}`}))`,
+  );
+  const [community] = await database.rows<{ pk: number; pending: number; fromHere: number }>(sql`
+    SELECT id AS pk,
+      (SELECT count(*)::int FROM resources WHERE community_id = regions.id AND pending_since IS NOT NULL
+        AND retired_at IS NULL) AS pending,
+      (SELECT count(*)::int FROM resources WHERE pending_since IS NOT NULL AND metadata->>'from' = ${from}
+        AND pending_since > ${r.now.toISOString()}::timestamptz - interval '1 hour') AS "fromHere"
+    FROM regions WHERE code = ${r.communityCode} AND level = 'COMMUNITY'`);
   if (!community)
     throw badInput('input.communityCode', 'UNKNOWN', `no community ${r.communityCode}`);
+  if (community.fromHere >= MAX_REGISTRATIONS_PER_ADDRESS_HOUR)
+    throw new YituError(
+      ErrorCode.RATE_LIMITED,
+      `at most ${MAX_REGISTRATIONS_PER_ADDRESS_HOUR} registrations an hour from one address; try again later`,
+      'input',
+      'REGISTRATIONS_PER_HOUR',
+    );
   if (community.pending >= MAX_PENDING_PER_COMMUNITY)
     throw badInput(
       'input.communityCode',
@@ -359,16 +380,53 @@ export async function registerPartyMember(
     SELECT 'PM-' || ${r.communityCode} || '-' || substr(md5(random()::text), 1, 8), 'PARTY_MEMBER', ${name},
       ${community.pk}, ST_PointOnSurface(z.g), ST_Multi(z.g), ${`{${r.skills.join(',')}}`}::text[], 1,
       '{"monthlyDays":[8,18,28]}'::jsonb, true, ${name}, ${r.phone.trim()}, ${r.now.toISOString()}::timestamptz,
-      ${JSON.stringify({ unit, registered: '双报到' })}::jsonb
+      ${JSON.stringify({ unit, registered: '双报到', from })}::jsonb
     FROM z RETURNING id AS pk, code`);
   return row!;
 }
 
+/**
+ * Community staff turn a registration down (spam, a person the community does not know): it is
+ * retired, never dispatched, and no longer counts against the community's waiting list.
+ */
+export async function rejectPartyMember(
+  database: Database,
+  resourcePk: number,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  if (reason.trim().length < 2 || reason.trim().length > 200)
+    throw badInput('reason', 'LENGTH', 'give the reason in 2–200 characters');
+  const [row] = await database.rows<{ pending: boolean; retired: boolean }>(sql`
+    SELECT pending_since IS NOT NULL AS pending, retired_at IS NOT NULL AS retired
+    FROM resources WHERE id = ${resourcePk} FOR UPDATE`);
+  if (!row) throw new YituError(ErrorCode.NOT_FOUND, 'resource not found');
+  if (!row.pending || row.retired)
+    throw new YituError(
+      ErrorCode.BAD_TRANSITION,
+      row.retired ? 'already turned down' : 'already approved: retire the resource instead',
+      'resourceId',
+      row.retired ? 'ALREADY_REJECTED' : 'ALREADY_APPROVED',
+    );
+  await database.rows(sql`
+    UPDATE resources SET retired_at = ${now.toISOString()}::timestamptz, version = version + 1,
+      metadata = metadata || ${JSON.stringify({ rejected: reason.trim() })}::jsonb
+    WHERE id = ${resourcePk}`);
+}
+
 /** Community staff approve a registration: from now on matching and dispatch may send it. */
 export async function approvePartyMember(database: Database, resourcePk: number): Promise<void> {
-  const [row] = await database.rows<{ pending: boolean }>(sql`
-    SELECT pending_since IS NOT NULL AS pending FROM resources WHERE id = ${resourcePk} FOR UPDATE`);
+  const [row] = await database.rows<{ pending: boolean; retired: boolean }>(sql`
+    SELECT pending_since IS NOT NULL AS pending, retired_at IS NOT NULL AS retired
+    FROM resources WHERE id = ${resourcePk} FOR UPDATE`);
   if (!row) throw new YituError(ErrorCode.NOT_FOUND, 'resource not found');
+  if (row.retired)
+    throw new YituError(
+      ErrorCode.BAD_TRANSITION,
+      'turned down or retired: it cannot be approved',
+      'resourceId',
+      'RETIRED',
+    );
   if (!row.pending)
     throw new YituError(
       ErrorCode.BAD_TRANSITION,

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { withBom } from './report.files';
+import { csvFile } from './report.files';
 import type { Figures, PeriodReportData } from './report.service';
 
 // A place's period figures (periodReport) as files: one row per figure with its unit, the
@@ -105,11 +105,6 @@ export async function figuresXlsx(r: PeriodReportData): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
 /** The same table as CSV with a BOM; rates in percent with one decimal, hours with one. */
 export function figuresCsv(r: PeriodReportData): Buffer {
   const shown = (v: number | null, unit: Unit) =>
@@ -126,5 +121,5 @@ export function figuresCsv(r: PeriodReportData): Buffer {
       shown(l.of(r.lastYear), l.unit),
     ]),
   ];
-  return withBom(rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n');
+  return csvFile(rows);
 }

@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { registerCjkFont } from '../../pdf-font';
@@ -102,15 +103,20 @@ export async function assessmentXlsx(a: Assessment, version: number | null): Pro
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-const csvLines = (rows: unknown[][]) => rows.map((r) => r.map(csvCell).join(',')).join('\r\n');
+/**
+ * Rows as CSV lines (csv-stringify, CRLF as Excel writes them). A text cell that starts as a
+ * formula would (=, +, -, @: place names and descriptions come from files and residents) is
+ * escaped, so Excel shows it instead of running it.
+ */
+const csvLines = (rows: unknown[][]) =>
+  stringify(rows, { record_delimiter: 'windows', escape_formulas: true }).replace(/\r\n$/, '');
 
-/** CSV text with a UTF-8 byte-order mark, so Excel opens Chinese as UTF-8. */
-export const withBom = (text: string) =>
-  Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+/** Tables as one CSV file with a UTF-8 byte-order mark (Excel opens Chinese as UTF-8), a blank line between them. */
+export const csvFile = (...tables: unknown[][][]) =>
+  Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from(tables.map(csvLines).join('\r\n\r\n') + '\r\n', 'utf8'),
+  ]);
 
 /** The indicator table and the rankings as CSV (one table after the other, a blank line between). */
 export function assessmentCsv(a: Assessment): Buffer {
@@ -137,9 +143,7 @@ export function assessmentCsv(a: Assessment): Buffer {
       u.note,
     ]),
   ];
-  return withBom(
-    [csvLines(header), csvLines(indicators), csvLines(ranks)].join('\r\n\r\n') + '\r\n',
-  );
+  return csvFile(header, indicators, ranks);
 }
 
 // ---- PDF ----

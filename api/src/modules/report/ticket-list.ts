@@ -7,7 +7,7 @@ import type { Viewer } from '../../auth/viewer';
 import { t } from '../ticket/ticket-sql';
 import { TICKET_STATUSES } from '../ticket/ticket-status';
 import type { Period } from './period';
-import { withBom } from './report.files';
+import { csvFile } from './report.files';
 
 // A ticket list to hand on (工单明细): the tickets reported in a period, of a place, status and
 // category, among those the viewer may read. Residents' names and phones are masked unless a
@@ -100,14 +100,8 @@ export async function ticketList(
   );
   const masked = revealed ? [] : ['报告人', '联系电话'];
   if (options.format === 'csv') {
-    const cell = (v: unknown) => {
-      const text = v === null || v === undefined ? '' : String(v);
-      return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-    };
-    const text = [COLUMNS.map(([, h]) => h), ...shown.map((r) => COLUMNS.map(([k]) => r[k]))]
-      .map((r) => r.map(cell).join(','))
-      .join('\r\n');
-    return { body: withBom(text + '\r\n'), rows: rows.length, masked, revealed };
+    const table = [COLUMNS.map(([, h]) => h), ...shown.map((r) => COLUMNS.map(([k]) => r[k]))];
+    return { body: csvFile(table), rows: rows.length, masked, revealed };
   }
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('工单明细');
