@@ -326,14 +326,15 @@ export async function ticketHeat(
       'OUT_OF_RANGE',
       `cellMeters must be ${HEAT_CELL_METERS.min}–${HEAT_CELL_METERS.max}, got ${cellMeters}`,
     );
-  const cells = (await database.rows<HeatRow>(heatSql(where, period, cellMeters))).map((c) => ({
+  const rows = await database.rows<HeatRow & { total: number }>(heatSql(where, period, cellMeters));
+  const cells = rows.map((c) => ({
     lon: Number(c.lon),
     lat: Number(c.lat),
     count: Number(c.count),
   }));
   return {
     cellMeters,
-    total: cells.reduce((n, c) => n + c.count, 0),
+    total: rows[0] ? Number(rows[0].total) : 0,
     max: cells.reduce((n, c) => Math.max(n, c.count), 0),
     cells,
   };

@@ -284,7 +284,9 @@ export const MAX_HEAT_CELLS = 5000;
  */
 export function heatSql(where: SQL, period: Period, cellMeters: number): SQL {
   return sql`
-    SELECT ST_X(c)::float8 AS lon, ST_Y(c)::float8 AS lat, n AS count FROM (
+    SELECT ST_X(c)::float8 AS lon, ST_Y(c)::float8 AS lat, n AS count,
+      -- every ticket of the period, also those in cells past the limit
+      (sum(n) OVER ())::int AS total FROM (
       SELECT ST_Centroid(ST_Collect(${t.location})) AS c, count(*)::int AS n
       FROM tickets ${t}
       WHERE ${where} AND ${t.reportedAt} >= ${ts(period.from)} AND ${t.reportedAt} < ${ts(period.to)}
