@@ -2,7 +2,9 @@
 // on the item before the report is sent), then reportTicket as a PATROL with its idempotency key;
 // an action is actOnTicket at the version the phone saw. A coded refusal is final; a failed
 // fetch or a server that did not answer (5xx, the proxy's 502 in a lift lobby) is a network
-// failure and the item waits.
+// failure and the item waits (INTERNAL_SERVER_ERROR only so many times, see queue.ts).
+// UNAUTHENTICATED is neither: the session ended, so the replay stops and the item waits for its
+// account to sign in again.
 import { ACT_MUTATION, PHONE_REPORT_MUTATION } from '@yitu/schema';
 import { ApiError, request, uploadPhoto } from '../../data/graphql';
 import { STATUS_LABEL } from '../tickets/labels';
@@ -15,8 +17,11 @@ const isNetworkFailure = (e: unknown) =>
   e.code === 'TIMEOUT';
 
 function refusal(e: unknown): SendResult {
+  if (e instanceof ApiError && e.code === 'INTERNAL_SERVER_ERROR')
+    return { ok: false, network: true, serverError: { code: e.code, message: e.message } };
   if (isNetworkFailure(e)) return { ok: false, network: true };
   const error = e as ApiError;
+  if (error.code === 'UNAUTHENTICATED') return { ok: false, network: false, signIn: true };
   const reason = typeof error.extensions.reason === 'string' ? error.extensions.reason : null;
   return { ok: false, network: false, code: error.code, reason, message: error.message };
 }
