@@ -202,7 +202,14 @@ function Workspace({
   const sync = useCallback(async () => {
     setSyncing(true);
     try {
-      const replay = await outbox.replay(sendToApi, viewer.username);
+      // whose session this is now: an anonymous report would be refused as a public one (not
+      // UNAUTHENTICATED), so nobody signed in, or someone else, means no replay at all
+      const who = await request(VIEWER_QUERY).then(
+        ({ viewer: v }) => (v?.username === viewer.username ? v.username : null),
+        // offline: the replay meets the network failure and waits
+        (e: unknown) => (isOffline(e) ? viewer.username : null),
+      );
+      const replay = await outbox.replay(sendToApi, who);
       setItems(replay.items.filter((i) => i.queuedBy === viewer.username));
       if (replay.signInNeeded) {
         // the session ended: forget what was kept, keep the queue for this account's return
