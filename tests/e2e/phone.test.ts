@@ -17,7 +17,9 @@ import { startServer, type RunningServer } from '../support/server';
 // still open it, file two patrol reports and verify a ticket; meanwhile the command centre acts
 // first on another ticket the phone also acts on. When the network is back the reports and the
 // verification reach the command centre, the other action comes back refused with CONFLICT, and
-// sending the whole queue again creates nothing twice. Screenshots: tests/artifacts/e2e.
+// sending the whole queue again creates nothing twice (the verification, already done by this
+// account, shows 已生效). A second test: work queued offline survives an expired session (kept
+// pending, 重新登录, then sent as its account) and 退出登录 forgets the kept data. Screenshots: tests/artifacts/e2e.
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
@@ -451,12 +453,15 @@ describe(`the grid worker's phone, offline and back, on ${engineName()}`, () => 
     );
     await phone.reload();
     await phone.getByTestId('phone-tab-queue').tap();
-    // the reports answer with their first tickets; the verification, taken, is stale now
+    // the reports answer with their first tickets; the verification comes back CONFLICT, but
+    // the ticket's log shows it was this account's and took effect: 已生效, not 被拒绝; the
+    // command centre's earlier acceptance is still refused
     await expect
       .poll(states, { timeout: 30_000 })
-      .toEqual(['refused', 'refused', 'applied', 'applied']);
+      .toEqual(['applied', 'refused', 'applied', 'applied']);
     const again = await phone.getByTestId('phone-queue-outcome').allTextContents();
-    expect(again[0]).toMatch(/^CONFLICT/);
+    expect(again[0]).toContain(toVerify.code);
+    expect(again[1]).toMatch(/^CONFLICT/);
     expect(again[2]).toContain(codes[0]);
     expect(again[3]).toContain(codes[1]);
     for (const text of texts) expect(await patrols(text)).toHaveLength(1);
@@ -514,7 +519,9 @@ describe(`the grid worker's phone, offline and back, on ${engineName()}`, () => 
     };
     await phone.goto(`${server.url}/m/`);
     await signInAsGrid();
-    await expect.poll(async () => (await kept()).cache).toEqual(['data', 'viewer']);
+    await expect
+      .poll(async () => (await kept()).cache, { timeout: 30_000 })
+      .toEqual(['data', 'viewer']);
     const before = (await kept()).outbox;
 
     // a patrol report taken offline; meanwhile the session ends
@@ -546,7 +553,9 @@ describe(`the grid worker's phone, offline and back, on ${engineName()}`, () => 
     expect(await patrols(text)).toHaveLength(1);
 
     // 退出登录: back to the sign-in screen, the kept data forgotten, the queue's items kept
-    await expect.poll(async () => (await kept()).cache).toEqual(['data', 'viewer']);
+    await expect
+      .poll(async () => (await kept()).cache, { timeout: 30_000 })
+      .toEqual(['data', 'viewer']);
     await phone.getByTestId('phone-sign-out').tap();
     await phone.getByTestId('signin-username').waitFor();
     expect(await kept()).toEqual({ cache: [], outbox: before + 1 });

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  alreadyApplied,
   MAX_SERVER_ERRORS,
   Outbox,
   newIdempotencyKey,
@@ -261,6 +262,37 @@ describe('the phone outbox', () => {
     await outbox.remember('tickets', [{ code: 'T1' }]);
     expect(await outbox.recall('tickets')).toEqual([{ code: 'T1' }]);
     expect(await outbox.recall('nothing')).toBeUndefined();
+  });
+
+  it('tells an action whose answer was lost (applied by this account) from a real conflict', () => {
+    const work = verify(3) as Extract<QueuedWork, { kind: 'action' }>;
+    const log = (...events: [string, string, string, string][]) => ({
+      status: events.at(-1)![3],
+      events: events.map(([type, actor, fromStatus, toStatus]) => ({
+        type,
+        actor,
+        fromStatus,
+        toStatus,
+      })),
+    });
+    const resolved: [string, string, string, string] = [
+      'RESOLVE',
+      'resource:team',
+      'IN_PROGRESS',
+      'RESOLVED',
+    ];
+    const mine = log(resolved, ['VERIFY_PASS', 'account:grid', 'RESOLVED', 'VERIFIED']);
+    expect(alreadyApplied(work, 'grid', mine)).toBe(true);
+    // someone else verified it, or this account's step was undone since: a real conflict
+    expect(alreadyApplied(work, 'grid2', mine)).toBe(false);
+    const failed = log(resolved, ['VERIFY_FAIL', 'account:grid', 'RESOLVED', 'IN_PROGRESS']);
+    expect(alreadyApplied(work, 'grid', failed)).toBe(false);
+    const reopened = log(
+      resolved,
+      ['VERIFY_PASS', 'account:grid', 'RESOLVED', 'VERIFIED'],
+      ['CLOSE', 'account:command', 'VERIFIED', 'CLOSED'],
+    );
+    expect(alreadyApplied(work, 'grid', reopened)).toBe(false);
   });
 
   it('makes idempotency keys the API accepts', () => {

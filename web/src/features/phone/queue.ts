@@ -230,5 +230,27 @@ export class Outbox {
   }
 }
 
+/** A ticket as the server has it now: its status and its log, oldest first. */
+export interface TicketLog {
+  status: string;
+  events: { type: string; actor: string; fromStatus: string | null; toStatus: string | null }[];
+}
+
+/**
+ * Whether an action that came back CONFLICT had taken effect already: its first send reached the
+ * server but the answer was lost. So when the ticket's last change of status was this very action
+ * by this account, and the ticket is still where it put it.
+ */
+export function alreadyApplied(work: QueuedAction, username: string, ticket: TicketLog): boolean {
+  const moves = ticket.events.filter((e) => e.toStatus !== null && e.toStatus !== e.fromStatus);
+  const last = moves.at(-1);
+  return (
+    !!last &&
+    last.type === work.action &&
+    last.actor === `account:${username}` &&
+    last.toStatus === ticket.status
+  );
+}
+
 /** A fresh idempotency key (8–100 of [A-Za-z0-9_-], as reportTicket asks). */
 export const newIdempotencyKey = (): string => `phone-${crypto.randomUUID()}`;
