@@ -338,6 +338,29 @@ export const ACT_MUTATION = operation(
   `),
 );
 
+/** A ticket's status and log, for the phone to tell whether an action that came back CONFLICT
+ * had taken effect already (its first answer lost on the way). */
+export const PHONE_TICKET_LOG_QUERY = operation(
+  graphql(`
+    query PhoneTicketLog($id: ID!) {
+      node(id: $id) {
+        __typename
+        ... on Ticket {
+          status
+          events(first: 100) {
+            nodes {
+              type
+              actor
+              fromStatus
+              toStatus
+            }
+          }
+        }
+      }
+    }
+  `),
+);
+
 /** Live changes: every ticket event, with the ticket's new state for the map. */
 export const TICKET_EVENTS_SUBSCRIPTION = operation(
   graphql(`

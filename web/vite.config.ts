@@ -42,7 +42,7 @@ export default defineConfig({
   plugins: [
     react(),
     // The grid worker's phone (/m/) is an installable PWA: its service worker (/m/sw.js, scope
-    // /m/) precaches the phone page and what it loads, and keeps ticket photos once seen. The
+    // /m/) precaches the phone page and what it loads, and nothing else (no ticket photos). The
     // staff map and GraphiQL get no service worker. The web manifest and icons are files in
     // public/m/; the page registers the worker itself.
     VitePWA({
@@ -67,13 +67,8 @@ export default defineConfig({
         ],
         navigateFallback: '/m.html',
         navigateFallbackAllowlist: [/^\/m(\/|$)/],
-        runtimeCaching: [
-          {
-            urlPattern: /\/photos\/[^/]+\/thumbnail$/,
-            handler: 'CacheFirst',
-            options: { cacheName: 'yitu-phone-photos', expiration: { maxEntries: 300 } },
-          },
-        ],
+        // no runtime cache: ticket photos are residents' personal data, served `private,
+        // no-store`, and stay off the device (the page deletes an earlier worker's photo cache)
         cleanupOutdatedCaches: true,
         clientsClaim: true,
         skipWaiting: true,

@@ -17,7 +17,9 @@ import { startServer, type RunningServer } from '../support/server';
 // still open it, file two patrol reports and verify a ticket; meanwhile the command centre acts
 // first on another ticket the phone also acts on. When the network is back the reports and the
 // verification reach the command centre, the other action comes back refused with CONFLICT, and
-// sending the whole queue again creates nothing twice. Screenshots: tests/artifacts/e2e.
+// sending the whole queue again creates nothing twice (the verification, already done by this
+// account, shows 已生效). A second test: work queued offline survives an expired session (kept
+// pending, 重新登录, then sent as its account) and 退出登录 forgets the kept data. Screenshots: tests/artifacts/e2e.
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
@@ -87,7 +89,11 @@ interface IdbDatabase {
     store: string,
     mode: 'readwrite',
   ): {
-    objectStore(name: string): { getAll(): IdbRequest<object[]>; put(value: object): void };
+    objectStore(name: string): {
+      getAll(): IdbRequest<object[]>;
+      getAllKeys(): IdbRequest<string[]>;
+      put(value: object): void;
+    };
     oncomplete: (() => void) | null;
   };
 }
@@ -447,17 +453,112 @@ describe(`the grid worker's phone, offline and back, on ${engineName()}`, () => 
     );
     await phone.reload();
     await phone.getByTestId('phone-tab-queue').tap();
-    // the reports answer with their first tickets; the verification, taken, is stale now
+    // the reports answer with their first tickets; the verification comes back CONFLICT, but
+    // the ticket's log shows it was this account's and took effect: 已生效, not 被拒绝; the
+    // command centre's earlier acceptance is still refused
     await expect
       .poll(states, { timeout: 30_000 })
-      .toEqual(['refused', 'refused', 'applied', 'applied']);
+      .toEqual(['applied', 'refused', 'applied', 'applied']);
     const again = await phone.getByTestId('phone-queue-outcome').allTextContents();
-    expect(again[0]).toMatch(/^CONFLICT/);
+    expect(again[0]).toContain(toVerify.code);
+    expect(again[1]).toMatch(/^CONFLICT/);
     expect(again[2]).toContain(codes[0]);
     expect(again[3]).toContain(codes[1]);
     for (const text of texts) expect(await patrols(text)).toHaveLength(1);
     expect((await statusOf(toVerify.id)).version).toBe(verifiedVersion);
     await shot(phone, '6-replayed');
+    await context.close();
+  });
+  it('keeps queued work through an expired session and forgets the kept data on sign-out', async () => {
+    // the service worker keeps no ticket photos (private, no-store): no runtime cache at all
+    const sw = await (await fetch(`${server.url}/m/sw.js`)).text();
+    expect(sw).not.toContain('thumbnail');
+    expect(sw).not.toContain('yitu-phone-photos');
+
+    const spot = (await gridTickets()).find((t) => t.location && t.compound)!;
+    const [longitude, latitude] = spot.location!.coordinates;
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      geolocation: { longitude, latitude, accuracy: 12 },
+      permissions: ['geolocation'],
+    });
+    const phone = await context.newPage();
+    phone.on('pageerror', (e) => console.error('page error:', e.message));
+    /** What the phone keeps in IndexedDB: the kept data's keys and the outbox's items. */
+    const kept = () =>
+      phone.evaluate(
+        () =>
+          new Promise<{ cache: string[]; outbox: number }>((resolve, reject) => {
+            const open = (globalThis as unknown as PageSide).indexedDB.open('yitu-phone');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const cacheTx = open.result.transaction('cache', 'readwrite');
+              const keys = cacheTx.objectStore('cache').getAllKeys();
+              keys.onsuccess = () => {
+                const items = open.result
+                  .transaction('outbox', 'readwrite')
+                  .objectStore('outbox')
+                  .getAll();
+                items.onsuccess = () => {
+                  open.result.close();
+                  resolve({ cache: keys.result.sort(), outbox: items.result.length });
+                };
+              };
+            };
+          }),
+      );
+    const signInAsGrid = async () => {
+      await phone.getByTestId('signin-username').fill('grid');
+      await phone.getByTestId('signin-password').fill(DEMO_PASSWORD);
+      await phone.getByTestId('signin-submit').tap();
+      await phone.getByTestId('phone-grid-name').waitFor();
+    };
+    await phone.goto(`${server.url}/m/`);
+    await signInAsGrid();
+    await expect
+      .poll(async () => (await kept()).cache, { timeout: 30_000 })
+      .toEqual(['data', 'viewer']);
+    const before = (await kept()).outbox;
+
+    // a patrol report taken offline; meanwhile the session ends
+    await context.setOffline(true);
+    const text = `巡查发现井盖缺失-${Date.now()}`;
+    await phone.getByTestId('phone-tab-report').tap();
+    await phone.getByTestId('phone-report-gps').getByText('由服务器对应到小区和楼栋').waitFor();
+    await phone.getByTestId('phone-report-text').fill(text);
+    await phone.getByTestId('phone-report-submit').tap();
+    await phone.getByTestId('phone-queue').waitFor();
+    await context.clearCookies();
+
+    // back online: the replay stops for a sign-in, the report stays pending, the data is gone
+    await context.setOffline(false);
+    await phone.getByTestId('phone-sign-in-needed').waitFor({ timeout: 30_000 });
+    const mine = phone.getByTestId('phone-queue-item').filter({ hasText: text });
+    expect(await mine.getAttribute('data-state')).toBe('pending');
+    expect(await kept()).toEqual({ cache: [], outbox: before + 1 });
+    expect(await patrols(text)).toEqual([]);
+    await phone.getByTestId('phone-clear').tap();
+    expect((await kept()).outbox).toBe(before + 1);
+    await shot(phone, '7-sign-in-needed');
+
+    // the same grid worker signs in again: the report is sent as theirs
+    await phone.getByTestId('phone-sign-in-again').tap();
+    await signInAsGrid();
+    await phone.getByTestId('phone-tab-queue').tap();
+    await expect.poll(() => mine.getAttribute('data-state'), { timeout: 30_000 }).toBe('applied');
+    expect(await patrols(text)).toHaveLength(1);
+
+    // 退出登录: back to the sign-in screen, the kept data forgotten, the queue's items kept
+    await expect
+      .poll(async () => (await kept()).cache, { timeout: 30_000 })
+      .toEqual(['data', 'viewer']);
+    await phone.getByTestId('phone-sign-out').tap();
+    await phone.getByTestId('signin-username').waitFor();
+    expect(await kept()).toEqual({ cache: [], outbox: before + 1 });
     await context.close();
   });
 });

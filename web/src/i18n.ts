@@ -443,6 +443,12 @@ export const EN: Record<string, string> = {
   打印二维码海报: 'Print QR poster',
   '打印{name}全部海报': 'Print all posters of {name}',
   手机工作台供网格员使用: 'The phone workspace is for grid workers',
+  退出登录: 'Sign out',
+  重新登录: 'Sign in again',
+  '登录已过期，请重新登录；队列中的操作将在登录后发送':
+    'Your session has expired; please sign in again. Queued work is sent once you are signed in',
+  '登录已过期：队列中的操作保留，重新登录后发送':
+    'Session expired: queued work is kept and sent once you sign in again',
   在线: 'Online',
   离线: 'Offline',
   '离线：显示 {time} 保存的数据，操作将在联网后发送':

@@ -9,7 +9,7 @@ import {
   type ResultOf,
 } from '@yitu/schema';
 import { ApiError, describeError, request } from '../../data/graphql';
-import type { Viewer } from '../../data/session';
+import { signOut, type Viewer } from '../../data/session';
 import { SignInPage } from '../session/SignInPage';
 import { tr } from '../../i18n';
 import { ACTION_LABEL, STATUS_LABEL, countdown, formatTime } from '../tickets/labels';
@@ -21,6 +21,9 @@ import { byDeadline, deadlineOf, needsMe, type Need, type PhoneTicket } from './
 // deadline), 上报 (巡查上报: category, camera photo, GPS, text) and 队列 (what waits for the
 // network and how each item came back). Everything the lists show is kept in IndexedDB, so the
 // workspace opens in a basement; whatever is done there waits in the outbox (queue.ts).
+// Residents' personal data is kept no longer than the session: sign-out (退出登录), a session
+// found ended, or another account signing in forget the kept grid, tickets and viewer and any
+// cached photo; the outbox's items stay, each waiting for the account that queued it.
 
 const TicketMap = lazy(() => import('./TicketMap').then((m) => ({ default: m.TicketMap })));
 
@@ -30,6 +33,23 @@ type Tab = 'needs' | 'tickets' | 'report' | 'queue';
 
 const isOffline = (e: unknown) => !(e instanceof ApiError) || e.code === 'HTTP';
 
+/** Where earlier service workers kept ticket thumbnails (the current one keeps none). */
+const PHOTO_CACHE = 'yitu-phone-photos';
+
+/** Forgets what the device kept of the last session: the grid, its tickets (reporters' names and
+ * phones), the viewer, and photos an earlier service worker cached. Not the outbox's items. */
+async function forgetKept(outbox: Outbox): Promise<void> {
+  await outbox.forgetKept();
+  if ('caches' in globalThis) await caches.delete(PHOTO_CACHE);
+}
+
+/** What of a ticket is kept on the device: not the reporter's name or phone (shown online). */
+const keptTicket = (t: PhoneTicket): PhoneTicket => ({
+  ...t,
+  reporterName: null,
+  reporterPhone: null,
+});
+
 /** The signed-in viewer: the API's answer online, the last one kept offline. */
 function usePhoneViewer(outbox: Outbox | null) {
   const [viewer, setViewer] = useState<Viewer | null | undefined>(undefined);
@@ -37,7 +57,11 @@ function usePhoneViewer(outbox: Outbox | null) {
     if (!outbox) return;
     request(VIEWER_QUERY).then(
       async ({ viewer: v }) => {
-        await outbox.remember('viewer', v);
+        // no session, or another account's: what was kept belongs to nobody signed in here
+        const kept = await outbox.recall<Viewer>('viewer');
+        if (!v || kept?.username !== v.username) await forgetKept(outbox);
+        else if ('caches' in globalThis) await caches.delete(PHOTO_CACHE);
+        if (v) await outbox.remember('viewer', v);
         setViewer(v);
       },
       async (e: unknown) => {
@@ -54,24 +78,47 @@ export function PhoneApp() {
     void Outbox.open().then(setOutbox);
   }, []);
   const [viewer, setViewer] = usePhoneViewer(outbox);
+  const [notice, setNotice] = useState<string | null>(null);
   if (!outbox || viewer === undefined) return <p className="phone-status">{tr('正在加载…')}</p>;
   if (!viewer)
     return (
       <SignInPage
-        notice={null}
-        onSignedIn={(v) => {
-          void outbox.remember('viewer', v);
+        notice={notice}
+        onSignedIn={async (v) => {
+          const kept = await outbox.recall<Viewer>('viewer');
+          if (kept && kept.username !== v.username) await forgetKept(outbox);
+          await outbox.remember('viewer', v);
+          setNotice(null);
           setViewer(v);
         }}
       />
     );
+  const signOutHere = async () => {
+    await signOut().catch(() => undefined);
+    await forgetKept(outbox);
+    setViewer(null);
+  };
   if (viewer.role !== 'GRID_WORKER' || !viewer.jurisdictionId)
     return (
-      <p className="phone-status" data-testid="phone-not-grid-worker">
-        {tr('手机工作台供网格员使用')}
-      </p>
+      <div className="phone-status" data-testid="phone-not-grid-worker">
+        <p>{tr('手机工作台供网格员使用')}</p>
+        <button type="button" onClick={() => void signOutHere()}>
+          {tr('退出登录')}
+        </button>
+      </div>
     );
-  return <Workspace outbox={outbox} viewer={viewer} gridId={viewer.jurisdictionId} />;
+  return (
+    <Workspace
+      outbox={outbox}
+      viewer={viewer}
+      gridId={viewer.jurisdictionId}
+      onSignOut={() => void signOutHere()}
+      onSignIn={() => {
+        setNotice(tr('登录已过期，请重新登录；队列中的操作将在登录后发送'));
+        setViewer(null);
+      }}
+    />
+  );
 }
 
 function useOnline() {
@@ -89,7 +136,20 @@ function useOnline() {
   return online;
 }
 
-function Workspace({ outbox, viewer, gridId }: { outbox: Outbox; viewer: Viewer; gridId: string }) {
+function Workspace({
+  outbox,
+  viewer,
+  gridId,
+  onSignOut,
+  onSignIn,
+}: {
+  outbox: Outbox;
+  viewer: Viewer;
+  gridId: string;
+  onSignOut: () => void;
+  /** The session ended: to the sign-in screen, the queue kept. */
+  onSignIn: () => void;
+}) {
   const online = useOnline();
   const [tab, setTab] = useState<Tab>('needs');
   const [grid, setGrid] = useState<Grid | null>(null);
@@ -99,6 +159,11 @@ function Workspace({ outbox, viewer, gridId }: { outbox: Outbox; viewer: Viewer;
   const [openId, setOpenId] = useState<string | null>(null);
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const [syncing, setSyncing] = useState(false);
+  const [signInNeeded, setSignInNeeded] = useState(false);
+  const mine = useCallback(
+    async () => (await outbox.items()).filter((i) => i.queuedBy === viewer.username),
+    [outbox, viewer.username],
+  );
 
   // the grid's data: fetched and kept when online, the kept copy otherwise
   const load = useCallback(async () => {
@@ -112,7 +177,7 @@ function Workspace({ outbox, viewer, gridId }: { outbox: Outbox; viewer: Viewer;
       const fresh = g.node?.__typename === 'Grid' ? g.node : null;
       await outbox.remember('data', {
         grid: fresh,
-        tickets: t.tickets.nodes,
+        tickets: t.tickets.nodes.map(keptTicket),
         categories: c.categories,
         at,
       });
@@ -137,31 +202,46 @@ function Workspace({ outbox, viewer, gridId }: { outbox: Outbox; viewer: Viewer;
   const sync = useCallback(async () => {
     setSyncing(true);
     try {
-      setItems(await outbox.replay(sendToApi));
+      // whose session this is now: an anonymous report would be refused as a public one (not
+      // UNAUTHENTICATED), so nobody signed in, or someone else, means no replay at all
+      const who = await request(VIEWER_QUERY).then(
+        ({ viewer: v }) => (v?.username === viewer.username ? v.username : null),
+        // offline: the replay meets the network failure and waits
+        (e: unknown) => (isOffline(e) ? viewer.username : null),
+      );
+      const replay = await outbox.replay(sendToApi, who);
+      setItems(replay.items.filter((i) => i.queuedBy === viewer.username));
+      if (replay.signInNeeded) {
+        // the session ended: forget what was kept, keep the queue for this account's return
+        setSignInNeeded(true);
+        await forgetKept(outbox);
+        return;
+      }
+      setSignInNeeded(false);
       await load();
     } finally {
       setSyncing(false);
     }
-  }, [load, outbox]);
+  }, [load, outbox, viewer.username]);
 
   useEffect(() => {
-    void outbox.items().then(setItems);
+    void mine().then(setItems);
     if (navigator.onLine) void sync();
     else void load();
     // the MapLibre chunk while there is a network, so a ticket's map opens offline too
     if (navigator.onLine) void import('./TicketMap');
-  }, [load, outbox, sync]);
+  }, [load, mine, outbox, sync]);
   useEffect(() => {
     if (online) void sync();
   }, [online, sync]);
 
   const queue = useCallback(
     async (work: QueuedWork) => {
-      await outbox.add(work);
-      setItems(await outbox.items());
+      await outbox.add(work, viewer.username);
+      setItems(await mine());
       if (navigator.onLine) await sync();
     },
-    [outbox, sync],
+    [mine, outbox, sync, viewer.username],
   );
 
   const waiting = items.filter((i) => i.state === 'pending');
@@ -179,6 +259,14 @@ function Workspace({ outbox, viewer, gridId }: { outbox: Outbox; viewer: Viewer;
           <strong data-testid="phone-grid-name">{grid?.name ?? viewer.jurisdictionName}</strong>
           <small>{viewer.displayName}</small>
         </div>
+        <button
+          type="button"
+          className="phone-signout"
+          data-testid="phone-sign-out"
+          onClick={onSignOut}
+        >
+          {tr('退出登录')}
+        </button>
         <span
           className={online ? 'phone-net online' : 'phone-net offline'}
           data-testid="phone-network"
@@ -231,10 +319,12 @@ function Workspace({ outbox, viewer, gridId }: { outbox: Outbox; viewer: Viewer;
             items={items}
             syncing={syncing}
             online={online}
+            signInNeeded={signInNeeded}
+            onSignIn={onSignIn}
             onSync={() => void sync()}
             onClear={async () => {
-              await outbox.clearDone();
-              setItems(await outbox.items());
+              await outbox.clearDone(viewer.username);
+              setItems(await mine());
             }}
           />
         )}
@@ -688,17 +778,29 @@ function QueueList({
   items,
   syncing,
   online,
+  signInNeeded,
+  onSignIn,
   onSync,
   onClear,
 }: {
   items: QueueItem[];
   syncing: boolean;
   online: boolean;
+  signInNeeded: boolean;
+  onSignIn: () => void;
   onSync: () => void;
   onClear: () => Promise<void>;
 }) {
   return (
     <section className="phone-queue">
+      {signInNeeded && (
+        <p className="phone-banner" data-testid="phone-sign-in-needed">
+          {tr('登录已过期：队列中的操作保留，重新登录后发送')}{' '}
+          <button type="button" onClick={onSignIn} data-testid="phone-sign-in-again">
+            {tr('重新登录')}
+          </button>
+        </p>
+      )}
       <div className="phone-row-actions">
         <button
           type="button"
