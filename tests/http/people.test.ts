@@ -437,6 +437,16 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     );
     const pending = resources.nodes.find((r) => r.code === registerPartyMember.code)!;
     expect(pending.approved).toBe(false);
+    // the community's registrations waiting for approval (待审核) hold it until it is approved
+    const waiting = async () =>
+      (
+        await command.request<{ resources: { nodes: { code: string; approved: boolean }[] } }>(
+          `{ resources(first: 100, approved: false) { nodes { code approved } } }`,
+        )
+      ).resources.nodes;
+    const before = await waiting();
+    expect(before.map((r) => r.code)).toContain(registerPartyMember.code);
+    expect(before.every((r) => !r.approved)).toBe(true);
     const t = await acceptedTicket(place.code);
     expect((await matches(t.id, 'PARTY_MEMBER')).map((r) => r.id)).not.toContain(pending.id);
     expect(await errorOf(dispatch(t.id, t.version, [pending.id]))).toMatchObject({
@@ -458,6 +468,7 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     await command.request(`mutation($id: ID!) { approvePartyMember(resourceId: $id) { code } }`, {
       id: pending.id,
     });
+    expect((await waiting()).map((r) => r.code)).not.toContain(registerPartyMember.code);
     // its zone covers the ticket and it stands in it: now it is matched, and may be sent
     expect((await matches(t.id, 'PARTY_MEMBER')).map((r) => r.id)).toContain(pending.id);
     expect((await dispatch(t.id, t.version, [pending.id])).dispatchTicket.status).toBe(

@@ -528,4 +528,29 @@ export const EN: Record<string, string> = {
   设置登录密码: 'Set your password',
   请拍一张完成后的照片: 'Take a photo of the result',
   随时可以: 'Any time',
+  // staff side of the people who do the work (人员管理)
+  人员管理: 'People',
+  '待审核（{n}）': 'To approve ({n})',
+  待审核: 'To approve',
+  资源与账号: 'Resources and accounts',
+  '在职党员到社区报到（双报到）并认领责任区后，须经社区审核通过才会被派单。':
+    'Party members who register at the community (双报到) and claim a zone are dispatched only after the community approves them.',
+  '已通过：{names}': 'Approved: {names}',
+  技能: 'Skills',
+  没有待审核的报到: 'No registrations waiting',
+  通过: 'Approve',
+  按名称或编码查找资源: 'Find a resource by name or code',
+  查找: 'Find',
+  没有找到资源: 'No resources found',
+  邀请开通账号: 'Invite to an account',
+  '共 {n} 个，仅显示前 {m} 个，请按名称查找。':
+    '{n} in all, only the first {m} shown: search by name.',
+  '为“{name}”开通账号': 'An account for “{name}”',
+  '邀请链接（只显示一次，{time}前有效；对方打开后设置密码，用户名 {username}）：':
+    'Invitation link (shown once, valid until {time}; they open it and set a password, username {username}):',
+  '已发送，关闭': 'Sent, close',
+  '2–40 位小写字母、数字或 . _ -': '2–40 lowercase letters, digits or . _ -',
+  显示姓名: 'Name shown',
+  生成邀请链接: 'Create invitation link',
+  取消: 'Cancel',
 };
