@@ -1245,3 +1245,21 @@ export const MY_NOTICES_SUBSCRIPTION = operation(
     }
   `),
 );
+
+export const REGISTRATION_COMMUNITY_QUERY = operation(
+  graphql(`
+    query RegistrationCommunity($code: String!) {
+      registrationCommunity(code: $code) {
+        code
+        name
+        boundary
+        zones {
+          kind
+          code
+          name
+          boundary
+        }
+      }
+    }
+  `),
+);

@@ -476,6 +476,50 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     );
   });
 
+  it('shows the registration page a community’s grids and compounds without sign-in', async () => {
+    const { compounds } = await command.request<{
+      compounds: { nodes: { code: string; community: { code: string } }[] };
+    }>(`{ compounds(first: 1) { nodes { code community { code } } } }`);
+    const place = compounds.nodes[0]!;
+    const anonymous = anonymousClient(server.url);
+    const { registrationCommunity } = await anonymous.request<{
+      registrationCommunity: {
+        code: string;
+        boundary: { type: string };
+        zones: { kind: string; code: string; boundary: { type: string } }[];
+      };
+    }>(
+      `query($code: String!) { registrationCommunity(code: $code) { code boundary zones { kind code boundary } } }`,
+      { code: place.community.code },
+    );
+    expect(registrationCommunity.boundary.type).toBe('MultiPolygon');
+    const kinds = new Set(registrationCommunity.zones.map((z) => z.kind));
+    expect([...kinds].sort()).toEqual(['COMPOUND', 'GRID']);
+    expect(registrationCommunity.zones.map((z) => z.code)).toContain(place.code);
+    // every zone it offers is one the registration takes (inside the community, exactly)
+    const grid = registrationCommunity.zones.find((z) => z.kind === 'GRID')!;
+    const { registerPartyMember } = await anonymous.request<{
+      registerPartyMember: { approved: boolean };
+    }>(
+      `mutation($input: RegisterPartyMemberInput!) { registerPartyMember(input: $input) { approved } }`,
+      {
+        input: {
+          communityCode: place.community.code,
+          name: '党员小赵',
+          unit: '区税务局',
+          phone: '13700002222',
+          skills: ['tutoring'],
+          zone: grid.boundary,
+        },
+      },
+    );
+    expect(registerPartyMember.approved).toBe(false);
+    expect(
+      (await errorOf(anonymous.request(`{ registrationCommunity(code: "NO-SUCH") { code } }`)))
+        .code,
+    ).toBe('NOT_FOUND');
+  });
+
   it('lets an invitation link expire', async () => {
     const { resource } = await offered();
     const { inviteResourceAccount } = await invite(command, resource.id, 'vol-late', 1);
