@@ -5,6 +5,7 @@ import { anonymousClient, clientAs, signIn } from '../support/auth';
 import { testClockOffsetMs } from '../support/clock';
 import { engineName } from '../support/db';
 import { errorOf } from '../support/graphql';
+import { liveSubscription, waitFor } from '../support/live';
 import { startServer, type RunningServer } from '../support/server';
 import { GraphQLClient as Client } from 'graphql-request';
 
@@ -518,6 +519,49 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
       (await errorOf(anonymous.request(`{ registrationCommunity(code: "NO-SUCH") { code } }`)))
         .code,
     ).toBe('NOT_FOUND');
+  });
+
+  it('sends an offer to the resource’s account as a live notice over the websocket, to it alone', async () => {
+    // given two volunteer teams with accounts, each listening on its own socket
+    const t = await acceptedTicket();
+    const [mine, other] = (await matches(t.id, 'VOLUNTEER_TEAM')).filter((r) => r.mayDecline);
+    const listen = async (resourceId: string, username: string) => {
+      const { inviteResourceAccount } = await invite(command, resourceId, username);
+      await accept(inviteResourceAccount.token);
+      return liveSubscription<{
+        myNotices: { kind: string; ticketCode: string; ticketStatus: string; text: string };
+      }>(
+        server.url,
+        `subscription { myNotices { kind ticketCode ticketStatus text at } }`,
+        {},
+        await signIn(server.url, username, PASSWORD),
+      );
+    };
+    const mySocket = await listen(mine!.id, 'vol-live');
+    const otherSocket = await listen(other!.id, 'vol-live-other');
+    try {
+      // when staff send the ticket to the first team
+      await dispatch(t.id, t.version, [mine!.id]);
+      const { node } = await command.request<{ node: { code: string } }>(
+        `query($id: ID!) { node(id: $id) { ... on Ticket { code } } }`,
+        { id: t.id },
+      );
+      // then its account hears of it at once; the other team's account hears nothing
+      await waitFor(() => mySocket.received.some((n) => n.myNotices.ticketCode === node.code));
+      expect(JSON.stringify(mySocket.errors)).toBe('[]');
+      expect(mySocket.received.map((n) => n.myNotices)).toContainEqual(
+        expect.objectContaining({
+          kind: 'OFFER',
+          ticketCode: node.code,
+          ticketStatus: 'DISPATCHED',
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      expect(otherSocket.received.filter((n) => n.myNotices.ticketCode === node.code)).toEqual([]);
+    } finally {
+      await mySocket.close();
+      await otherSocket.close();
+    }
   });
 
   it('lets an invitation link expire', async () => {
