@@ -1195,3 +1195,94 @@ export const SET_AVAILABILITY_MUTATION = operation(
     }
   `),
 );
+
+// ---- Staff side of the people who do the work: resources of a jurisdiction, invitations and
+// party members' registrations (双报到) waiting for approval ----
+
+export const STAFF_RESOURCES_QUERY = operation(
+  graphql(`
+    query StaffResources($regionId: ID, $search: String, $approved: Boolean, $first: Int!) {
+      resources(
+        filter: { regionId: $regionId, search: $search }
+        approved: $approved
+        first: $first
+      ) {
+        totalCount
+        nodes {
+          id
+          code
+          name
+          kind
+          capabilities
+          approved
+        }
+      }
+    }
+  `),
+);
+
+export const INVITE_RESOURCE_ACCOUNT_MUTATION = operation(
+  graphql(`
+    mutation InviteResourceAccount($input: InviteInput!) {
+      inviteResourceAccount(input: $input) {
+        path
+        username
+        expiresAt
+      }
+    }
+  `),
+);
+
+export const APPROVE_PARTY_MEMBER_MUTATION = operation(
+  graphql(`
+    mutation ApprovePartyMember($resourceId: ID!) {
+      approvePartyMember(resourceId: $resourceId) {
+        code
+        approved
+      }
+    }
+  `),
+);
+
+export const REGISTER_PARTY_MEMBER_MUTATION = operation(
+  graphql(`
+    mutation RegisterPartyMember($input: RegisterPartyMemberInput!) {
+      registerPartyMember(input: $input) {
+        code
+        approved
+      }
+    }
+  `),
+);
+
+export const MY_NOTICES_SUBSCRIPTION = operation(
+  graphql(`
+    subscription MyNotices {
+      myNotices {
+        kind
+        ticketCode
+        ticketStatus
+        text
+        at
+      }
+    }
+  `),
+);
+
+export const REGISTRATION_COMMUNITY_QUERY = operation(
+  graphql(`
+    query RegistrationCommunity($code: String!) {
+      registrationCommunity(code: $code) {
+        code
+        name
+        boundary
+        zones {
+          kind
+          code
+          name
+          boundary
+        }
+      }
+    }
+  `),
+);

@@ -5,6 +5,7 @@ import { anonymousClient, clientAs, signIn } from '../support/auth';
 import { testClockOffsetMs } from '../support/clock';
 import { engineName } from '../support/db';
 import { errorOf } from '../support/graphql';
+import { liveSubscription, waitFor } from '../support/live';
 import { startServer, type RunningServer } from '../support/server';
 import { GraphQLClient as Client } from 'graphql-request';
 
@@ -479,6 +480,16 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     );
     const pending = resources.nodes.find((r) => r.code === registerPartyMember.code)!;
     expect(pending.approved).toBe(false);
+    // the community's registrations waiting for approval (待审核) hold it until it is approved
+    const waiting = async () =>
+      (
+        await command.request<{ resources: { nodes: { code: string; approved: boolean }[] } }>(
+          `{ resources(first: 100, approved: false) { nodes { code approved } } }`,
+        )
+      ).resources.nodes;
+    const before = await waiting();
+    expect(before.map((r) => r.code)).toContain(registerPartyMember.code);
+    expect(before.every((r) => !r.approved)).toBe(true);
     const t = await acceptedTicket(place.code);
     expect((await matches(t.id, 'PARTY_MEMBER')).map((r) => r.id)).not.toContain(pending.id);
     expect(await errorOf(dispatch(t.id, t.version, [pending.id]))).toMatchObject({
@@ -500,11 +511,99 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     await command.request(`mutation($id: ID!) { approvePartyMember(resourceId: $id) { code } }`, {
       id: pending.id,
     });
+    expect((await waiting()).map((r) => r.code)).not.toContain(registerPartyMember.code);
     // its zone covers the ticket and it stands in it: now it is matched, and may be sent
     expect((await matches(t.id, 'PARTY_MEMBER')).map((r) => r.id)).toContain(pending.id);
     expect((await dispatch(t.id, t.version, [pending.id])).dispatchTicket.status).toBe(
       'DISPATCHED',
     );
+  });
+
+  it('shows the registration page a community’s grids and compounds without sign-in', async () => {
+    const { compounds } = await command.request<{
+      compounds: { nodes: { code: string; community: { code: string } }[] };
+    }>(`{ compounds(first: 1) { nodes { code community { code } } } }`);
+    const place = compounds.nodes[0]!;
+    const anonymous = anonymousClient(server.url);
+    const { registrationCommunity } = await anonymous.request<{
+      registrationCommunity: {
+        code: string;
+        boundary: { type: string };
+        zones: { kind: string; code: string; boundary: { type: string } }[];
+      };
+    }>(
+      `query($code: String!) { registrationCommunity(code: $code) { code boundary zones { kind code boundary } } }`,
+      { code: place.community.code },
+    );
+    expect(registrationCommunity.boundary.type).toBe('MultiPolygon');
+    const kinds = new Set(registrationCommunity.zones.map((z) => z.kind));
+    expect([...kinds].sort()).toEqual(['COMPOUND', 'GRID']);
+    expect(registrationCommunity.zones.map((z) => z.code)).toContain(place.code);
+    // every zone it offers is one the registration takes (inside the community, exactly)
+    const grid = registrationCommunity.zones.find((z) => z.kind === 'GRID')!;
+    const { registerPartyMember } = await anonymous.request<{
+      registerPartyMember: { approved: boolean };
+    }>(
+      `mutation($input: RegisterPartyMemberInput!) { registerPartyMember(input: $input) { approved } }`,
+      {
+        input: {
+          communityCode: place.community.code,
+          name: '党员小赵',
+          unit: '区税务局',
+          phone: '13700002222',
+          skills: ['tutoring'],
+          zone: grid.boundary,
+        },
+      },
+    );
+    expect(registerPartyMember.approved).toBe(false);
+    expect(
+      (await errorOf(anonymous.request(`{ registrationCommunity(code: "NO-SUCH") { code } }`)))
+        .code,
+    ).toBe('NOT_FOUND');
+  });
+
+  it('sends an offer to the resource’s account as a live notice over the websocket, to it alone', async () => {
+    // given two volunteer teams with accounts, each listening on its own socket
+    const t = await acceptedTicket();
+    const [mine, other] = (await matches(t.id, 'VOLUNTEER_TEAM')).filter((r) => r.mayDecline);
+    const listen = async (resourceId: string, username: string) => {
+      const { inviteResourceAccount } = await invite(command, resourceId, username);
+      await accept(inviteResourceAccount.token);
+      return liveSubscription<{
+        myNotices: { kind: string; ticketCode: string; ticketStatus: string; text: string };
+      }>(
+        server.url,
+        `subscription { myNotices { kind ticketCode ticketStatus text at } }`,
+        {},
+        await signIn(server.url, username, PASSWORD),
+      );
+    };
+    const mySocket = await listen(mine!.id, 'vol-live');
+    const otherSocket = await listen(other!.id, 'vol-live-other');
+    try {
+      // when staff send the ticket to the first team
+      await dispatch(t.id, t.version, [mine!.id]);
+      const { node } = await command.request<{ node: { code: string } }>(
+        `query($id: ID!) { node(id: $id) { ... on Ticket { code } } }`,
+        { id: t.id },
+      );
+      // then its account hears of it at once; the other team's account hears nothing
+      await waitFor(() => mySocket.received.some((n) => n.myNotices.ticketCode === node.code));
+      expect(JSON.stringify(mySocket.errors)).toBe('[]');
+      expect(mySocket.received.map((n) => n.myNotices)).toContainEqual(
+        expect.objectContaining({
+          kind: 'OFFER',
+          ticketCode: node.code,
+          ticketStatus: 'DISPATCHED',
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      expect(otherSocket.received.filter((n) => n.myNotices.ticketCode === node.code)).toEqual([]);
+    } finally {
+      await mySocket.close();
+      await otherSocket.close();
+    }
   });
 
   it('bounds registrations from one address, and staff turn one down (退回), which frees its place', async () => {

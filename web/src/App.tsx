@@ -32,6 +32,7 @@ import { readSelection, writeSelection } from './selection-url';
 import { AdminPanel, canAdminister } from './features/admin/AdminPanel';
 import { ImportPanel, type ImportPreview } from './features/import/ImportPanel';
 import { DashboardPanel } from './features/dashboard/DashboardPanel';
+import { PeoplePanel } from './features/people/PeoplePanel';
 import { ReportsPanel, type HeatAsk } from './features/reports/ReportsPanel';
 import { useSession } from './features/session/session';
 import { SidePanel } from './ui/SidePanel';
@@ -54,7 +55,9 @@ export function App() {
   const [focus, setFocus] = useState<{ selection: Selection } | null>(null);
   // One overlay at a time over the map: the figures (统计), the administrator's panel (系统管理)
   // or bringing places in (数据管理).
-  const [overlay, setOverlay] = useState<'dashboard' | 'reports' | 'admin' | 'import' | null>(null);
+  const [overlay, setOverlay] = useState<
+    'dashboard' | 'reports' | 'admin' | 'import' | 'people' | null
+  >(null);
   const [importPreview, setImportPreview] = useState<ImportPreview | null>(null);
   const yituMap = useRef<YituMap | null>(null);
   const dashboard = overlay === 'dashboard';
@@ -213,6 +216,10 @@ export function App() {
         onReports={
           can(viewer, 'TICKETS_READ') ? (open) => setOverlay(open ? 'reports' : null) : undefined
         }
+        people={overlay === 'people'}
+        onPeople={
+          can(viewer, 'PEOPLE_MANAGE') ? (open) => setOverlay(open ? 'people' : null) : undefined
+        }
         admin={overlay === 'admin'}
         onAdmin={canAdminister(viewer) ? (open) => setOverlay(open ? 'admin' : null) : undefined}
         importing={overlay === 'import'}
@@ -269,6 +276,7 @@ export function App() {
           />
         )}
         {overlay === 'admin' && <AdminPanel viewer={viewer} />}
+        {overlay === 'people' && viewer && <PeoplePanel viewer={viewer} />}
         {overlay === 'import' && (
           <ImportPanel
             crs={crs}

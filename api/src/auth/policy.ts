@@ -167,6 +167,7 @@ export const ROOT_RULES: Record<string, RootRule> = {
   'Query.invitation': PUBLIC,
   'Mutation.acceptInvitation': PUBLIC,
   'Mutation.registerPartyMember': PUBLIC,
+  'Query.registrationCommunity': PUBLIC,
 };
 
 /**
@@ -265,6 +266,9 @@ export const TYPE_RULES: Record<string, TypeRule> = {
   IssuedInvitation: 'people:manage',
   Invitation: 'public',
   PartyMemberRegistration: 'public',
+  // outlines and names of a community's grids and compounds, as its QR posters show
+  RegistrationCommunity: 'public',
+  RegistrationZone: 'public',
 };
 const CONTAINER = /(Connection|Edge)$/;
 

@@ -248,6 +248,8 @@ export const LIST_BOUNDS: Record<string, number> = {
   'TicketHeat.cells': 5_000,
   // a resource's offers, newest 200 (people.repo.ts)
   'Query.myOffers': 200,
+  // the grids and compounds of one community (people.repo.ts MAX_REGISTRATION_ZONES)
+  'RegistrationCommunity.zones': 500,
 };
 
 const valueOf = (node: ValueNode, variables: Record<string, unknown>): unknown =>

@@ -1,11 +1,12 @@
 // Live ticket events over graphql-ws (the API relays PostgreSQL NOTIFY), so every open browser
-// sees a dispatch or a new report at once.
+// sees a dispatch or a new report at once; and the notices of a resource's own account (/v/).
 import { createClient } from 'graphql-ws';
-import { TICKET_EVENTS_SUBSCRIPTION, type ResultOf } from '@yitu/schema';
+import { MY_NOTICES_SUBSCRIPTION, TICKET_EVENTS_SUBSCRIPTION, type ResultOf } from '@yitu/schema';
 import type { Crs } from './app-config';
 import { sessionLost } from './graphql';
 
 export type LiveTicketEvent = ResultOf<typeof TICKET_EVENTS_SUBSCRIPTION>['ticketEvents'];
+export type LiveNotice = ResultOf<typeof MY_NOTICES_SUBSCRIPTION>['myNotices'];
 
 const open = new Set<{ dispose(): void | Promise<void> }>();
 
@@ -19,6 +20,27 @@ export function closeLiveEvents(): void {
 export function subscribeTicketEvents(
   crs: Crs,
   onEvent: (event: LiveTicketEvent) => void,
+): () => void {
+  return subscribeLive<ResultOf<typeof TICKET_EVENTS_SUBSCRIPTION>>(
+    TICKET_EVENTS_SUBSCRIPTION,
+    { crs },
+    (data) => onEvent(data.ticketEvents),
+  );
+}
+
+/** Calls onNotice for every notice to the signed-in resource's account (the /v/ pages). */
+export function subscribeMyNotices(onNotice: (notice: LiveNotice) => void): () => void {
+  return subscribeLive<ResultOf<typeof MY_NOTICES_SUBSCRIPTION>>(
+    MY_NOTICES_SUBSCRIPTION,
+    {},
+    (data) => onNotice(data.myNotices),
+  );
+}
+
+function subscribeLive<Data>(
+  query: string,
+  variables: Record<string, unknown>,
+  onData: (data: Data) => void,
 ): () => void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
   // The API closes the socket with 4401 when the session ends (expired, signed out elsewhere,
@@ -34,11 +56,11 @@ export function subscribeTicketEvents(
       },
     },
   });
-  const stop = client.subscribe<ResultOf<typeof TICKET_EVENTS_SUBSCRIPTION>>(
-    { query: TICKET_EVENTS_SUBSCRIPTION, variables: { crs } },
+  const stop = client.subscribe<Data>(
+    { query, variables },
     {
       next: (message) => {
-        if (message.data) onEvent(message.data.ticketEvents);
+        if (message.data) onData(message.data);
       },
       error: () => undefined, // the client retries on its own
       complete: () => undefined,

@@ -29,6 +29,9 @@ interface Props {
   /** The reports panel (报表): open or not; no button without onReports (staff only). */
   reports: boolean;
   onReports?: ((open: boolean) => void) | undefined;
+  /** People (人员管理: registrations, invitations): open or not; no button without onPeople. */
+  people: boolean;
+  onPeople?: ((open: boolean) => void) | undefined;
   /** The administrator's panel (系统管理): open or not; no button without onAdmin. */
   admin: boolean;
   onAdmin?: ((open: boolean) => void) | undefined;
@@ -111,6 +114,16 @@ export function TopBar(p: Props) {
           onClick={() => p.onImport?.(!p.importing)}
         >
           {tr('数据管理')}
+        </button>
+      )}
+      {p.onPeople && (
+        <button
+          type="button"
+          className={p.people ? 'active' : ''}
+          data-testid="people-toggle"
+          onClick={() => p.onPeople?.(!p.people)}
+        >
+          {tr('人员管理')}
         </button>
       )}
       {p.onAdmin && (

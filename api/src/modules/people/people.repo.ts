@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { toGlobalId } from '../../graphql/ids';
-import type { MyResource, Offer, ResourceRecord } from './people.type';
+import type { MyResource, Offer, RegistrationCommunity, ResourceRecord } from './people.type';
 
 // Reads for a resource's own account: its offers, its record, its resource. Every statement is
 // bound to the one resource the account works for (the policy checks offers named by id).
@@ -78,4 +78,28 @@ export async function myResource(database: Database, resourcePk: number): Promis
       pending_since IS NULL AS approved
     FROM resources WHERE id = ${resourcePk}`);
   return { ...row!, id: toGlobalId('Resource', resourcePk) };
+}
+
+/** At most this many grids and compounds on the registration page (a community has ~10–60). */
+export const MAX_REGISTRATION_ZONES = 500;
+
+/**
+ * A community's outline and the live grids and compounds in it, for the party members'
+ * registration page; null for no such community.
+ */
+export async function registrationCommunity(
+  database: Database,
+  code: string,
+): Promise<RegistrationCommunity | null> {
+  const [row] = await database.rows<RegistrationCommunity>(sql`
+    SELECT r.code, r.name, ST_AsGeoJSON(r.boundary, 6)::json AS boundary,
+      COALESCE((SELECT json_agg(z ORDER BY z.kind DESC, z.name, z.code) FROM (
+        SELECT 'GRID' AS kind, g.code, g.name, ST_AsGeoJSON(g.boundary, 15)::json AS boundary
+        FROM grids g WHERE g.community_id = r.id AND g.retired_at IS NULL
+        UNION ALL
+        SELECT 'COMPOUND', c.code, c.name, ST_AsGeoJSON(c.boundary, 15)::json
+        FROM compounds c WHERE c.community_id = r.id AND c.retired_at IS NULL
+        LIMIT ${MAX_REGISTRATION_ZONES}) z), '[]'::json) AS zones
+    FROM regions r WHERE r.code = ${code} AND r.level = 'COMMUNITY'`);
+  return row ?? null;
 }

@@ -5,7 +5,7 @@ import { notFound } from '../../errors';
 import type { Context } from '../../graphql/context';
 import { expectId } from '../../graphql/ids';
 import type { Notice as NoticeMessage } from '../../notify/notifier';
-import { myResource, offerById, offersOf, recordOf } from './people.repo';
+import { myResource, offerById, offersOf, recordOf, registrationCommunity } from './people.repo';
 import {
   acceptInvitation,
   answerOffer,
@@ -29,6 +29,7 @@ import {
   Offer,
   PartyMemberRegistration,
   RegisterPartyMemberInput,
+  RegistrationCommunity,
   ResourceRecord,
 } from './people.type';
 
@@ -155,6 +156,17 @@ export class PeopleResolver {
     @Arg('password', () => String) password: string,
   ) {
     return (await acceptInvitation(ctx.database, token, password, ctx.now())).username;
+  }
+
+  @Query(() => RegistrationCommunity, {
+    description:
+      'The community a party member registers at (双报到, /v/register?community=<code>): its ' +
+      'outline and the grids and compounds to claim, without sign-in.',
+  })
+  async registrationCommunity(@Ctx() ctx: Context, @Arg('code', () => String) code: string) {
+    const found = await registrationCommunity(ctx.database, code);
+    if (!found) throw notFound('community');
+    return found;
   }
 
   @Mutation(() => PartyMemberRegistration, {

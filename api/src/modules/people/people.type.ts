@@ -169,3 +169,30 @@ export class Notice {
   @Field(() => String) text!: string;
   @Field(() => Date) at!: Date;
 }
+
+@ObjectType({
+  description: 'A grid or compound a party member may claim as their zone (认领责任区).',
+})
+export class RegistrationZone {
+  @Field(() => String, { description: 'GRID or COMPOUND.' }) kind!: string;
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => GeoJSONScalar, {
+    description: 'Its outline (Polygon, WGS84, full precision: sent back as the zone claimed).',
+  })
+  boundary!: unknown;
+}
+
+@ObjectType({
+  description:
+    'What the party members’ registration page (双报到) shows of a community without sign-in: ' +
+    'its outline and the grids and compounds one may claim; no people, no tickets.',
+})
+export class RegistrationCommunity {
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => GeoJSONScalar, { description: 'Its outline (MultiPolygon, WGS84, 6 decimals).' })
+  boundary!: unknown;
+  @Field(() => [RegistrationZone], { description: 'Grids first, then compounds, by name (≤ 500).' })
+  zones!: RegistrationZone[];
+}

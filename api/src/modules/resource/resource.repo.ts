@@ -30,6 +30,7 @@ export interface ResourceQuery {
   filter?: PlaceFilter | undefined;
   kind?: ResourceKind | undefined;
   capability?: string | undefined;
+  approved?: boolean | undefined;
 }
 
 const capabilitySql = (capability: string | undefined) => {
@@ -55,7 +56,8 @@ export async function listResources(
     ctx.database,
     sql`
     SELECT ${columns} FROM ${resources} ${s}
-    WHERE ${where} AND ${capabilitySql(q.capability)} ${q.kind ? sql`AND ${s.kind} = ${q.kind}` : sql``}`,
+    WHERE ${where} AND ${capabilitySql(q.capability)} ${q.kind ? sql`AND ${s.kind} = ${q.kind}` : sql``}
+      ${q.approved === undefined || q.approved === null ? sql`` : q.approved ? sql`AND ${s.pendingSince} IS NULL` : sql`AND ${s.pendingSince} IS NOT NULL`}`,
     page,
     withId,
   );

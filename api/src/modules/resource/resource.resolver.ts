@@ -48,8 +48,13 @@ export class ResourceResolver {
     @Arg('filter', () => PlaceFilter, { nullable: true }) filter?: PlaceFilter,
     @Arg('kind', () => ResourceKind, { nullable: true }) kind?: ResourceKind,
     @Arg('capability', () => String, { nullable: true }) capability?: string,
+    @Arg('approved', () => Boolean, {
+      nullable: true,
+      description: 'false: only registrations (双报到) waiting for approval; true: only approved.',
+    })
+    approved?: boolean,
   ) {
-    return listResources(ctx, { filter, kind, capability }, keyset(page));
+    return listResources(ctx, { filter, kind, capability, approved }, keyset(page));
   }
 
   @Query(() => [NearbyResource], {

@@ -4,14 +4,24 @@ import { describeError, request } from '../../data/graphql';
 import { useQuery } from '../../data/use-query';
 import { tr } from '../../i18n';
 import { InvitePage } from './InvitePage';
+import { RegisterPage } from './RegisterPage';
 import { WorkPage } from './WorkPage';
 
 /**
  * The phone pages of the people who do the work (/v/): the invitation link sets a password,
  * then the resource's own account signs in and sees its offers, record and hours. Apart from
- * the staff map and from the grid workers' /m/.
+ * the staff map and from the grid workers' /m/. Party members register at a community
+ * (双报到) on /v/register?community=<code>, without an account.
  */
 export function PeopleApp({ path }: { path: string }) {
+  if (path === 'register')
+    return (
+      <RegisterPage communityCode={new URLSearchParams(location.search).get('community') ?? ''} />
+    );
+  return <Accounts path={path} />;
+}
+
+function Accounts({ path }: { path: string }) {
   const token = path === 'invite' ? location.hash.slice(1) : '';
   const [invited, setInvited] = useState<string | null>(token ? null : '');
   if (invited === null)

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   ANSWER_OFFER_MUTATION,
   FINISH_OFFER_MUTATION,
@@ -7,6 +7,7 @@ import {
   type ResultOf,
 } from '@yitu/schema';
 import { describeError, request, uploadPhoto } from '../../data/graphql';
+import { subscribeMyNotices, type LiveNotice } from '../../data/live';
 import { useQuery } from '../../data/use-query';
 import { tr } from '../../i18n';
 import { formatTime, STATUS_LABEL } from '../tickets/labels';
@@ -20,6 +21,18 @@ export function WorkPage() {
   const [tab, setTab] = useState<'offers' | 'record' | 'hours'>('offers');
   const work = useQuery(MY_WORK_QUERY, {});
   const data = work.data;
+  // notices arrive live (an offer sent to me, a ticket of mine moving on): shown at the top,
+  // newest first, and the offers are asked for again
+  const [notices, setNotices] = useState<LiveNotice[]>([]);
+  const reload = work.reload;
+  useEffect(
+    () =>
+      subscribeMyNotices((notice) => {
+        setNotices((n) => [notice, ...n].slice(0, 3));
+        void reload();
+      }),
+    [reload],
+  );
   if (!data)
     return (
       <main className="resident people">
@@ -33,6 +46,15 @@ export function WorkPage() {
       <h1>{data.myResource.name}</h1>
       {!data.myResource.approved && (
         <p className="error">{tr('报到信息待社区审核，审核通过后才会收到派单。')}</p>
+      )}
+      {notices.length > 0 && (
+        <ul className="notices" role="status" aria-live="polite" data-testid="notices">
+          {notices.map((n) => (
+            <li key={`${n.at}-${n.ticketCode}-${n.kind}`} data-testid="notice">
+              <span className="time">{formatTime(n.at)}</span> {n.text}
+            </li>
+          ))}
+        </ul>
       )}
       <nav className="people-tabs">
         <button
