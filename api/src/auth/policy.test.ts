@@ -66,6 +66,7 @@ describe('the authorization policy covers the whole schema', async () => {
       'Query.followTicket',
       'Query.invitation',
       'Query.qrCompound',
+      'Query.registrationCommunity',
       'Query.reportAdvice',
       'Query.viewer',
     ]);
