@@ -131,7 +131,7 @@ describe(`batching on ${engineName()}`, () => {
       const ask = (fields: string) =>
         app.ask<{ compounds: Rows; regions: Rows }>(
           `{ compounds(first: 30) { nodes { code ${fields} } }
-             regions(first: 30) { nodes { code ${fields} } } }`,
+             regions(first: 30, level: COMMUNITY) { nodes { code ${fields} } } }`,
           {},
         );
       const without = await ask('');
