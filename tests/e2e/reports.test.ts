@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PASSWORD, signIn } from '../support/auth';
 import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
 import { engineName } from '../support/db';
@@ -24,6 +24,24 @@ async function signInThroughForm(page: Page, username: string) {
   await page.getByTestId('signin-password').fill(DEMO_PASSWORD);
   await page.getByTestId('signin-submit').click();
   await page.getByTestId('viewer').waitFor({ timeout: 15_000 });
+}
+
+/**
+ * Opens the reports panel from the top bar. Right after sign-in the bar is still filling in
+ * (the buttons a role may use arrive with its permissions and the district's frame), so a click
+ * can land on a neighbour that moved under it, as it did once in CI on a loaded machine: click
+ * again until the panel is open, never twice on an open panel (that would close it).
+ */
+async function openReports(page: Page) {
+  await vi.waitFor(
+    async () => {
+      if (!(await page.getByTestId('reports').isVisible())) {
+        await page.getByTestId('reports-toggle').click();
+      }
+      await page.getByTestId('reports').waitFor({ timeout: 5_000 });
+    },
+    { timeout: 60_000, interval: 500 },
+  );
 }
 
 // what the page functions below use of the DOM (the tests compile without the DOM's types;
@@ -105,8 +123,7 @@ describe(`the reports panel in headless Chromium on ${engineName()}`, () => {
     await street.goto(server.url);
     await street.getByTestId('signin-username').waitFor({ timeout: 15_000 });
     await signInThroughForm(street, 'fx-street');
-    await street.getByTestId('reports-toggle').click();
-    await street.getByTestId('reports').waitFor();
+    await openReports(street);
     // its own street by default
     expect(await street.getByTestId('reports-place').inputValue()).toBe(ids['FX-S']);
     await street.getByTestId('reports-month').fill('2026-10');
@@ -164,8 +181,7 @@ describe(`the reports panel in headless Chromium on ${engineName()}`, () => {
     // and off again from the badge
     await street.getByRole('button', { name: '关闭热力图' }).click();
     await expect.poll(() => onMap().then((m) => m.type), { timeout: 10_000 }).toBeNull();
-    await street.getByTestId('reports-toggle').click();
-    await street.getByTestId('reports').waitFor();
+    await openReports(street);
     await street.getByTestId('reports-month').fill('2026-10');
     await street.getByTestId('download-assessment-xlsx').waitFor({ timeout: 30_000 });
   });
@@ -193,7 +209,7 @@ describe(`the reports panel in headless Chromium on ${engineName()}`, () => {
     await community.goto(server.url);
     await community.getByTestId('signin-username').waitFor({ timeout: 15_000 });
     await signInThroughForm(community, 'fx-comm');
-    await community.getByTestId('reports-toggle').click();
+    await openReports(community);
     await community.getByTestId('reports-month').fill('2026-10');
     await community.getByTestId('reports-figures').waitFor({ timeout: 30_000 });
     // the files' links follow the place, which the panel settles after the viewer's regions load
