@@ -55,12 +55,10 @@ export async function writeAudit(
 
 // secrets and personal data never enter the audit log; free text may hold either (a resident
 // writes their phone into the description), so only its length is kept
-const SECRET_KEYS =
-  /password|token|idempotencyKey|reporterPhone|reporterName|contactPhone|contactName|phone|^unit$/i;
+const SECRET_KEYS = /password|token|idempotencyKey|reporterName|contactName|phone|^unit$/i;
 const FREE_TEXT = /^(description|reason|comment|text|note)$/;
-// where `name` is a person's, not a place's (双报到: the party member registering)
+// where `name` is a person's, not a place's (the policy marks such mutations: aboutAPerson)
 const PERSON_NAME = /^(name|displayName)$/;
-const ABOUT_A_PERSON = new Set(['registerPartyMember', 'inviteResourceAccount', 'createAccount']);
 const MAX_KEYS = 30;
 
 /**
@@ -156,6 +154,7 @@ export async function auditedChange<T>(
   context: Context,
   field: string,
   args: Record<string, unknown>,
+  aboutAPerson: boolean | undefined,
   run: () => Promise<T>,
 ): Promise<T> {
   const guard = context.auth;
@@ -169,7 +168,7 @@ export async function auditedChange<T>(
       ? {}
       : {
           details: {
-            arguments: redact(args, 0, ABOUT_A_PERSON.has(field)) as Record<string, unknown>,
+            arguments: redact(args, 0, aboutAPerson) as Record<string, unknown>,
           },
         }),
   });

@@ -4,7 +4,7 @@ import type { Database } from '../db';
 import { regionAndBelow } from '../graphql/filter';
 import { ErrorCode, YituError, badInput } from '../errors';
 import { ROLE_ACTIONS, ROLE_PERMISSIONS, TOKEN_SCOPES, tokenRights, type Role } from './roles';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import { anonymousViewer, type Account, type Viewer } from './viewer';
 
 // Accounts, SPA sessions and API tokens, all in the database so every API process agrees.
@@ -20,8 +20,10 @@ export interface SessionCookie {
   /** The client's address, for throttling sign-in. */
   client: string;
 }
-const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
-const newSecret = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
+/** How a credential's (or an invitation's) secret is stored: its sha256, never the secret. */
+export const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+/** A new secret, shown once: 32 random bytes after a prefix naming what it opens. */
+export const newSecret = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
 export interface NewAccount {
   username: string;
@@ -32,11 +34,20 @@ export interface NewAccount {
   regionCode?: string;
   /** Grid workers: their grid's code. */
   gridCode?: string;
+  /** The people who do the work (role RESOURCE): the resource the account works for. */
+  resourcePk?: number;
+  /** When it was created, on the product's clock (default: the database's). */
+  at?: Date;
 }
 
 export async function createAccount(database: Database, a: NewAccount): Promise<number> {
-  if (a.password.length < MIN_PASSWORD_LENGTH)
-    throw badInput('password', 'TOO_SHORT', `at least ${MIN_PASSWORD_LENGTH} characters`);
+  // a long one only costs the hash its time
+  if (a.password.length < MIN_PASSWORD_LENGTH || a.password.length > MAX_PASSWORD_LENGTH)
+    throw badInput(
+      'password',
+      'TOO_SHORT',
+      `the password is ${MIN_PASSWORD_LENGTH}–${MAX_PASSWORD_LENGTH} characters`,
+    );
   // an unknown code must not fall through to "no jurisdiction", which means everywhere
   const [place] = await database.rows<{ regionPk: number | null; gridPk: number | null }>(sql`
     SELECT (SELECT id FROM regions WHERE code = ${a.regionCode ?? null}) AS "regionPk",
@@ -46,9 +57,11 @@ export async function createAccount(database: Database, a: NewAccount): Promise<
   if (a.gridCode && !place?.gridPk) throw badInput('gridCode', 'UNKNOWN', `no grid ${a.gridCode}`);
   const passwordHash = await hashPassword(a.password);
   const [row] = await database.rows<{ id: number }>(sql`
-    INSERT INTO accounts (username, display_name, role, region_id, grid_id, password_hash)
+    INSERT INTO accounts (username, display_name, role, region_id, grid_id, resource_id,
+      password_hash, created_at)
     VALUES (${a.username}, ${a.displayName}, ${a.role}, ${place?.regionPk ?? null},
-      ${place?.gridPk ?? null}, ${passwordHash})
+      ${place?.gridPk ?? null}, ${a.resourcePk ?? null}, ${passwordHash},
+      coalesce(${a.at?.toISOString() ?? null}::timestamptz, now()))
     RETURNING id`);
   return row!.id;
 }

@@ -4,6 +4,8 @@ import { hash, verify } from '@node-rs/argon2';
 // Rust implementation with prebuilt binaries from npm.
 
 export const MIN_PASSWORD_LENGTH = 8;
+/** Longer passwords are refused: hashing one costs the server time in its length. */
+export const MAX_PASSWORD_LENGTH = 200;
 
 export const hashPassword = (password: string): Promise<string> => hash(password);
 

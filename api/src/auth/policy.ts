@@ -35,7 +35,7 @@ import type { Permission } from './roles';
 type Args = Record<string, unknown>;
 type Need = Permission | 'signedIn' | 'public';
 
-interface RootRule {
+export interface RootRule {
   need: Need;
   /** Global ids of the tickets the call acts on or reads: judged before the resolver runs. */
   tickets?: (args: Args) => unknown[];
@@ -51,6 +51,8 @@ interface RootRule {
   action?: (args: Args) => unknown;
   /** A decision that needs more than the ids above, taken before the resolver runs. */
   check?: (context: Context, args: Args) => Promise<void>;
+  /** The arguments describe a person (a `name` is theirs): the audit line keeps it out. */
+  aboutAPerson?: true;
 }
 
 const input = (args: Args) => (args.input ?? {}) as Args;
@@ -160,13 +162,14 @@ export const ROOT_RULES: Record<string, RootRule> = {
   'Mutation.inviteResourceAccount': {
     need: 'people:manage',
     resources: (a) => [input(a).resourceId],
+    aboutAPerson: true,
   },
   'Mutation.approvePartyMember': { need: 'people:manage', resources: (a) => [a.resourceId] },
   'Mutation.rejectPartyMember': { need: 'people:manage', resources: (a) => [a.resourceId] },
   // the invitation link sets its own password; a party member registers through the community
   'Query.invitation': PUBLIC,
   'Mutation.acceptInvitation': PUBLIC,
-  'Mutation.registerPartyMember': PUBLIC,
+  'Mutation.registerPartyMember': { need: 'public', aboutAPerson: true },
   'Query.registrationCommunity': PUBLIC,
 };
 
@@ -427,12 +430,18 @@ export const authorize: MiddlewareFn<Context> = async ({ root, args, info, conte
   const guard = context.auth;
   if (type === 'Mutation')
     // the change, its checks and its audit line in one transaction (auth/audit.ts)
-    return auditedChange(context, info.fieldName, args, async () => {
-      await checkRoot(context, field, args);
-      // the checks read tickets through the request's loaders; a mutation must return them fresh
-      context.loaders.clear();
-      return next();
-    });
+    return auditedChange(
+      context,
+      info.fieldName,
+      args,
+      ROOT_RULES[field]?.aboutAPerson,
+      async () => {
+        await checkRoot(context, field, args);
+        // the checks read tickets through the request's loaders; a mutation must return them fresh
+        context.loaders.clear();
+        return next();
+      },
+    );
   if (ROOTS.has(type)) {
     await checkRoot(context, field, args);
     return next();
@@ -524,18 +533,27 @@ async function ticketAllowed(
   return guard.isGranted(ticketPk) && (RESIDENT_FIELDS[type]?.has(fieldName) ?? false);
 }
 
-async function checkRoot(context: Context, field: string, args: Args): Promise<void> {
-  const guard = context.auth;
+/**
+ * What a root field needs before anything runs (a query's, or a subscription's before it holds a
+ * socket): its rule — a field without one is refused — and the rule's permission.
+ */
+export function requireRootPermission(guard: Guard, field: string): RootRule {
   const rule = ROOT_RULES[field];
   if (!rule) throw forbidden('NO_RULE', `${field} has no access rule`);
   if (rule.need !== 'public') guard.require(rule.need, field);
+  return rule;
+}
+
+async function checkRoot(context: Context, field: string, args: Args): Promise<void> {
+  const guard = context.auth;
+  const rule = requireRootPermission(guard, field);
   const action = rule.action?.(args);
   if (typeof action === 'string' && !guard.viewer.actions.has(action as never)) {
     throw await refuse(guard, field, 'ACTION_NOT_ALLOWED', `your role may not ${action} tickets`);
   }
   await rule.check?.(context, args);
   // everything the call names, loaded together (one batched statement per kind), then judged
-  const [tickets, dispatched, grids] = await Promise.all([
+  const [tickets, dispatched, grids, offers, resources] = await Promise.all([
     Promise.all(ids(rule.tickets?.(args), 'Ticket').map((pk) => ticketById(context, pk))),
     Promise.all(
       ids(rule.assignments?.(args), 'TicketAssignment').map(async (pk) => {
@@ -544,10 +562,23 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
       }),
     ),
     Promise.all(ids(rule.grids?.(args), 'Grid').map((pk) => gridById(context, pk))),
+    Promise.all(
+      ids(rule.ownOffers?.(args), 'TicketAssignment').map((pk) => assignmentById(context, pk)),
+    ),
+    Promise.all(ids(rule.resources?.(args), 'Resource').map((pk) => resourceById(context, pk))),
   ]);
-  await checkOwnOffers(context, field, ids(rule.ownOffers?.(args), 'TicketAssignment'));
-  await checkResources(context, field, ids(rule.resources?.(args), 'Resource'));
   // a missing one is the resolver's NOT_FOUND
+  // a resource's own account acts only on the offers sent to its resource
+  const own = guard.viewer.account?.resourcePk ?? null;
+  const others = offers.find((a) => a && a.resourcePk !== own);
+  if (others)
+    throw await refuse(
+      guard,
+      field,
+      'NOT_YOUR_OFFER',
+      'this offer was sent to another resource',
+      toGlobalId('TicketAssignment', others.pk),
+    );
   const at = context.now();
   const outside = [
     ...tickets.map((t) => ['ticket', t && !mayReadTicket(guard.viewer, t, at) && t.id] as const),
@@ -555,6 +586,13 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
       (t) => ['dispatch', t && !mayReadTicket(guard.viewer, t, at) && t.id] as const,
     ),
     ...grids.map((g) => ['grid', g && !holdsGrid(guard.viewer.jurisdiction, g) && g.id] as const),
+    ...resources.map(
+      (r) =>
+        [
+          'resource',
+          r && !holdsResource(guard.viewer.jurisdiction, r) && toGlobalId('Resource', r.pk),
+        ] as const,
+    ),
   ].find(([, id]) => id);
   if (outside) {
     const [what, id] = outside;
@@ -564,40 +602,6 @@ async function checkRoot(context: Context, field: string, args: Args): Promise<v
       result: 'FORBIDDEN OUTSIDE_JURISDICTION',
     });
     throw forbidden('OUTSIDE_JURISDICTION', `this ${what} is outside your jurisdiction`);
-  }
-}
-
-/** A resource's account acts on the offers sent to its own resource only (refusals audited). */
-async function checkOwnOffers(context: Context, field: string, pks: number[]): Promise<void> {
-  const own = context.auth.viewer.account?.resourcePk ?? null;
-  for (const pk of pks) {
-    const assignment = await assignmentById(context, pk);
-    // a missing one is the resolver's NOT_FOUND
-    if (assignment && assignment.resourcePk !== own)
-      throw await refuse(
-        context.auth,
-        field,
-        'NOT_YOUR_OFFER',
-        'this offer was sent to another resource',
-        toGlobalId('TicketAssignment', pk),
-      );
-  }
-}
-
-/** Resources named by staff: their community inside the jurisdiction (a district-wide one: all). */
-async function checkResources(context: Context, field: string, pks: number[]): Promise<void> {
-  const j = context.auth.viewer.jurisdiction;
-  for (const pk of pks) {
-    const resource = await resourceById(context, pk);
-    if (!resource || j.all) continue;
-    if (resource.communityPk === null || !j.communityPks.includes(resource.communityPk))
-      throw await refuse(
-        context.auth,
-        field,
-        'OUTSIDE_JURISDICTION',
-        'this resource is outside your jurisdiction',
-        toGlobalId('Resource', pk),
-      );
   }
 }
 
@@ -710,6 +714,15 @@ function readableBy(viewer: Viewer, at: Date): Jurisdiction | null {
 }
 
 /**
+ * Whether a live notice for a resource is the viewer's: that resource's own account, with
+ * offers:own, while its credential lasts.
+ */
+export const mayHearNotice = (viewer: Viewer, resourcePk: number, at: Date): boolean =>
+  viewer.permissions.has('offers:own') &&
+  (viewer.expiresAt === null || viewer.expiresAt > at) &&
+  viewer.account?.resourcePk === resourcePk;
+
+/**
  * Whether the viewer may read a ticket: staff whose jurisdiction holds it by its place (a
  * department only what was sent on to departments), while their credential lasts; or anyone
  * who opened it through its private follow link (GraphQL then shows a few fields only).
@@ -773,4 +786,9 @@ export function mayPrintPosters(viewer: Viewer, communityPks: number[], at: Date
 /** Whether a grid (and so its tickets, plan and patrols) is inside the jurisdiction. */
 function holdsGrid(j: Jurisdiction, g: { pk: number; communityPk: number }): boolean {
   return j.all || j.communityPks.includes(g.communityPk) || j.gridPks.includes(g.pk);
+}
+
+/** Staff hold a resource of a community in their jurisdiction (a district-wide one: all). */
+function holdsResource(j: Jurisdiction, r: { communityPk: number | null }): boolean {
+  return j.all || (r.communityPk !== null && j.communityPks.includes(r.communityPk));
 }

@@ -6,8 +6,8 @@ import type { GeoJsonGeometry } from '../db/postgis';
 import { badInput } from '../errors';
 import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { alignOne, defineLoader, intArray } from './loaders';
-import type { RowsAlsoRead } from './with-rows';
-import { fieldNodesOnRows, ROW_PATHS } from './selection';
+import { askedColumn, type RowsAlsoRead } from './with-rows';
+import { fieldNodesOnRows } from './selection';
 import type { Context } from './context';
 
 export enum Crs {
@@ -113,8 +113,6 @@ export async function loadBoundary(
   return row?.g ? inCrs(row.g, args.crs, args.precision) : null;
 }
 
-const ASKED = 'askedBoundary';
-
 /**
  * The boundary the rows a resolver reads will be asked for (`boundary` on its own object, or on
  * a connection's rows), read in the rows' own statement: `column` is it as a column of each row
@@ -128,7 +126,7 @@ export function boundaryWithRows(
   rowType: string,
   outline: Outline,
 ): RowsAlsoRead | null {
-  const nodes = fieldNodesOnRows(info, ROW_PATHS, 'boundary');
+  const nodes = fieldNodesOnRows(info, 'boundary');
   const field = (info.schema.getType(rowType) as GraphQLObjectType | undefined)?.getFields()
     .boundary;
   if (nodes.length === 0 || !field) return null;
@@ -146,19 +144,17 @@ export function boundaryWithRows(
     asked = { precision: args.precision, degrees };
   }
   const { precision, degrees } = asked!;
-  return {
-    column: (row) =>
+  return askedColumn<GeoJsonGeometry>(
+    'askedBoundary',
+    (row) =>
       sql`(SELECT ${shapeJson(outline.shape, precision, degrees)} FROM ${outline.table}
-        WHERE ${outline.id} = ${row('pk')}) AS ${sql.identifier(ASKED)}`,
-    take: (rows) => {
+        WHERE ${outline.id} = ${row('pk')})`,
+    () => {
       const loader = boundaries(ctx, { outline, precision, degrees });
-      for (const row of rows) {
-        const g = (row as Record<string, unknown>)[ASKED] as GeoJsonGeometry | null | undefined;
-        delete (row as Record<string, unknown>)[ASKED];
+      return (row, g) =>
         loader.prime(row.pk, { key: row.pk, g: g ?? (null as unknown as GeoJsonGeometry) });
-      }
     },
-  };
+  );
 }
 
 /** A stored point [lon, lat] as GeoJSON in the requested system. */

@@ -18,11 +18,16 @@ export function fieldsSelectedUnder(
   info: GraphQLResolveInfo,
   nodes: readonly FieldNode[],
 ): Set<string> {
-  const names = new Set<string>();
+  return new Set(fieldsIn(info, nodes).map((field) => field.name.value));
+}
+
+/** The fields directly under `nodes`' selections, fragments followed. */
+function fieldsIn(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): FieldNode[] {
+  const fields: FieldNode[] = [];
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode | undefined) => {
     for (const selection of set?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      if (selection.kind === Kind.FIELD) fields.push(selection);
       else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
@@ -31,45 +36,22 @@ export function fieldsSelectedUnder(
     }
   };
   for (const node of nodes) walk(node.selectionSet);
-  return names;
+  return fields;
 }
 
 /** Where a resolver's rows are: its own object, or a connection's nodes and edges. */
-export const ROW_PATHS = [[], ['nodes'], ['edges', 'node']] as const;
+const ROW_PATHS = [[], ['nodes'], ['edges', 'node']];
 
 /**
- * The nodes of the field `name` asked of the rows the field being resolved returns: its own
- * object's (path []) or a connection's rows (paths ['nodes'] and ['edges', 'node']), fragments
- * followed. A resolver that reads its rows can then read what they will be asked in the same
- * statement.
+ * The nodes of the field `name` asked of the rows the field being resolved returns (its own
+ * object, or a connection's nodes and edges' nodes), fragments followed: a resolver that reads
+ * its rows can read what they will be asked in the same statement. Type conditions, @skip and
+ * @include are not judged: a field that might be asked counts as asked (more read, never less).
  */
-export function fieldNodesOnRows(
-  info: GraphQLResolveInfo,
-  paths: readonly (readonly string[])[],
-  name: string,
-): FieldNode[] {
-  const found: FieldNode[] = [];
-  const fieldsIn = (sets: (SelectionSetNode | undefined)[], wanted: string): FieldNode[] => {
-    const fields: FieldNode[] = [];
-    const seen = new Set<string>();
-    const walk = (set: SelectionSetNode | undefined) => {
-      for (const selection of set?.selections ?? []) {
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value === wanted) fields.push(selection);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
-        else if (!seen.has(selection.name.value)) {
-          seen.add(selection.name.value);
-          walk(info.fragments[selection.name.value]?.selectionSet);
-        }
-      }
-    };
-    sets.forEach(walk);
-    return fields;
-  };
-  for (const path of paths) {
-    let sets = info.fieldNodes.map((node) => node.selectionSet);
-    for (const step of path) sets = fieldsIn(sets, step).map((node) => node.selectionSet);
-    found.push(...fieldsIn(sets, name));
-  }
-  return found;
+export function fieldNodesOnRows(info: GraphQLResolveInfo, name: string): FieldNode[] {
+  return ROW_PATHS.flatMap((path) => {
+    let nodes = info.fieldNodes as readonly FieldNode[];
+    for (const step of path) nodes = fieldsIn(info, nodes).filter((f) => f.name.value === step);
+    return fieldsIn(info, nodes).filter((f) => f.name.value === name);
+  });
 }

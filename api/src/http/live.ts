@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { countTokenRequest } from '../auth/credentials';
 import { writeAudit, redact, resultOf, rootFields, targetOf } from '../auth/audit';
 import { Guard } from '../auth/guard';
-import { ROOT_RULES } from '../auth/policy';
+import { requireRootPermission } from '../auth/policy';
 import { authenticateSocket, tokenRateRefusal } from '../auth/http';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
@@ -154,15 +154,11 @@ export function serveLiveEvents(
       if (used.requests > state.ratePerMinute)
         return [asGraphQLError(tokenRateRefusal(state.ratePerMinute, used.retryAfterSeconds))];
     }
-    // each subscription needs what the policy says for it (ticketEvents: tickets:read; a
-    // resource's own notices: offers:own), before it holds a socket slot
+    // each subscription needs what the policy says for it, before it holds a socket slot
     try {
       const guard = new Guard(state.viewer, database, now);
-      for (const field of rootFields(document, operation)) {
-        const need = ROOT_RULES[`Subscription.${field}`]?.need ?? 'tickets:read';
-        if (need !== 'public')
-          guard.require(need, field === 'ticketEvents' ? 'live ticket events' : `live ${field}`);
-      }
+      for (const field of rootFields(document, operation))
+        requireRootPermission(guard, `Subscription.${field}`);
     } catch (error) {
       if (!(error instanceof YituError)) throw error;
       return [asGraphQLError(error)];

@@ -1,6 +1,5 @@
 import express from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { forbidden, Guard } from '../auth/guard';
 import { mayReportOn, ticketScope } from '../auth/policy';
@@ -11,7 +10,7 @@ import { parsePeriod } from '../modules/report/period';
 import { reportPlaceKey } from '../modules/report/report.ids';
 import { assessmentCsv, assessmentPdf, assessmentXlsx } from '../modules/report/report.files';
 import { figuresCsv, figuresXlsx } from '../modules/report/figures.files';
-import { categoryOf, periodReport, placeOf } from '../modules/report/report.service';
+import { countedTickets, periodReport, placeOf } from '../modules/report/report.service';
 import { ticketList } from '../modules/report/ticket-list';
 import { refuse, refuseFile } from './refuse';
 
@@ -111,12 +110,7 @@ export function reportRoutes(
           throw badInput('format', 'UNKNOWN_FORMAT', 'the period figures are xlsx or csv');
         const period = periodOf(q);
         const categoryCode = one(q.category, 'category');
-        const category = categoryCode ? await categoryOf(database, categoryCode) : null;
-        const where = sql.join(
-          [scope, place?.where, category?.where].filter((c) => c !== undefined),
-          sql` AND `,
-        );
-        const subject = [place?.name ?? '全部', category?.name].filter(Boolean).join(' · ');
+        const { where, subject } = await countedTickets(database, scope, place, categoryCode);
         const report = await periodReport(database, subject, where, period);
         body = format === 'xlsx' ? await figuresXlsx(report) : figuresCsv(report);
         name = `统计报表-${subject.replaceAll(' · ', '-')}-${period.label}.${format}`;
@@ -126,11 +120,7 @@ export function reportRoutes(
           throw badInput('format', 'UNKNOWN_FORMAT', 'a ticket list is xlsx or csv');
         const period = periodOf(q);
         const categoryCode = one(q.category, 'category');
-        const category = categoryCode ? await categoryOf(database, categoryCode) : null;
-        const where = sql.join(
-          [scope, place?.where, category?.where].filter((c) => c !== undefined),
-          sql` AND `,
-        );
+        const { where } = await countedTickets(database, scope, place, categoryCode);
         const list = await ticketList(database, viewer, where, period, {
           status: one(q.status, 'status'),
           format,

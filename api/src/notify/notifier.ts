@@ -1,3 +1,4 @@
+import { STATUS_ZH, type TicketStatus } from '../modules/ticket/ticket-status';
 // Notifications (issue 18): who hears of a ticket event, and how. The event relay
 // (modules/ticket/ticket-events.ts) turns each ticket event into notices for the resources on
 // the ticket (noticesOf, pure) and hands them to every notifier configured. In the product, one
@@ -27,8 +28,10 @@ export interface Notifier {
  * The seam for SMS, WeChat template messages or any other channel. A deployer implements
  * `send` for one notice (look the resource's contact up, call the provider, keep its own retry
  * and rate), and adds the notifier to `notifiers` in http/app.ts. Contacts are personal data:
- * read them in the notifier, never put them in a Notice. Nothing in this repository implements
- * it, so no outside service is ever called.
+ * read them in the notifier, never put them in a Notice. Every API process relays every ticket
+ * event, so with several processes an outside channel must send from one of them only (or
+ * remember what it sent). Nothing in this repository implements it, so no outside service is
+ * ever called.
  */
 export abstract class ExternalNotifier implements Notifier {
   abstract readonly name: string;
@@ -69,20 +72,6 @@ export async function deliverAll(
   );
 }
 
-const STATUS_TEXT: Record<string, string> = {
-  REPORTED: '已上报',
-  ACCEPTED: '已受理',
-  DISPATCHED: '已派单',
-  IN_PROGRESS: '处理中',
-  RESOLVED: '已办结',
-  VERIFIED: '已核查',
-  FEEDBACK: '已评价',
-  CLOSED: '已归档',
-  SUSPENDED: '缓办',
-  TRANSFERRED: '已转办',
-  REJECTED: '重复件',
-};
-
 export interface EventForNotice {
   type: string;
   at: Date;
@@ -104,7 +93,7 @@ export function noticesOf(e: EventForNotice): Notice[] {
     .map((a) => {
       const offered = e.type === 'DISPATCH' && new Date(a.assignedAt).getTime() === at;
       if (e.type === 'DISPATCH' && !offered) return null;
-      const status = STATUS_TEXT[e.ticketStatus] ?? e.ticketStatus;
+      const status = STATUS_ZH[e.ticketStatus as TicketStatus] ?? e.ticketStatus;
       return {
         kind: offered ? 'OFFER' : 'TICKET_MOVED',
         resourcePk: a.resourcePk,

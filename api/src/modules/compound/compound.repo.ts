@@ -22,7 +22,7 @@ import { manyByKey, oneByKey } from '../../graphql/loaders';
 import { compoundStats } from '../stats/stats.repo';
 import { regionById } from '../region/region.repo';
 import { fetchPage, pageByKey } from '../../graphql/page';
-import { alsoColumns } from '../../graphql/with-rows';
+import { rowsWith } from '../../graphql/with-rows';
 import { propertyCompanyById } from '../property/property.repo';
 import type { Compound } from './compound.type';
 import type { VulnerableHousehold } from './household.type';
@@ -103,12 +103,12 @@ export async function compoundAt(
   checkLonLat(lon, lat);
   const also = info && boundaryWithRows(ctx, info, 'Compound', outline);
   // a map's click: one text whatever the point, planned once per connection
-  const rows = await ctx.database.preparedRows<Compound>(sql`
-    SELECT found.*${alsoColumns([also], sql`found`)} FROM (
-      SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
-        AND ${c.retiredAt} IS NULL
-      ORDER BY ${c.id} LIMIT 1) found`);
-  also?.take(rows);
+  const rows = await rowsWith<Compound>(
+    ctx.database,
+    sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
+      AND ${c.retiredAt} IS NULL ORDER BY ${c.id} LIMIT 1`,
+    also,
+  );
   return rows[0] ? withId(rows[0]) : null;
 }
 

@@ -14,7 +14,7 @@ import {
 import { toGlobalId } from '../../graphql/ids';
 import { manyByKey, oneByKey } from '../../graphql/loaders';
 import { fetchPage } from '../../graphql/page';
-import { alsoColumns } from '../../graphql/with-rows';
+import { rowsWith } from '../../graphql/with-rows';
 import type { Grid, GridWorker } from './grid.type';
 
 const g = alias(grids, 'g');
@@ -79,12 +79,13 @@ export async function gridAt(
   checkLonLat(lon, lat);
   const also = info && boundaryWithRows(ctx, info, 'Grid', outline);
   // a map's click: one text whatever the point, planned once per connection
-  const rows = await ctx.database.preparedRows<Grid>(sql`
-    SELECT found.*${alsoColumns([also], sql`found`)} FROM (
-      SELECT ${columns} FROM ${grids} ${g} WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)})
-        AND ${g.retiredAt} IS NULL
-      ORDER BY (${g.parentId} IS NOT NULL) = ${micro} DESC, ${g.id} LIMIT 1) found`);
-  also?.take(rows);
+  const rows = await rowsWith<Grid>(
+    ctx.database,
+    sql`SELECT ${columns} FROM ${grids} ${g} WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)})
+      AND ${g.retiredAt} IS NULL
+      ORDER BY (${g.parentId} IS NOT NULL) = ${micro} DESC, ${g.id} LIMIT 1`,
+    also,
+  );
   const grid = rows[0];
   // Asked for a top-level grid: never answer with a micro-grid.
   if (!grid || (!micro && grid.micro)) return null;

@@ -6,7 +6,7 @@ import { badInput, ErrorCode, YituError } from '../../errors';
 import { ticketScope } from '../../auth/policy';
 import type { Viewer } from '../../auth/viewer';
 import { openTicket, t } from '../ticket/ticket-sql';
-import type { TicketStatus } from '../ticket/ticket-status';
+import { LEVEL_ZH, STATUS_ZH, TICKET_STATUSES, type TicketStatus } from '../ticket/ticket-status';
 import { reportTicket } from '../ticket/ticket.service';
 import type { WorkingCalendar } from '../ticket/working-calendar';
 import type { Open311Record } from './open311.format';
@@ -17,11 +17,11 @@ import { chinaTime, MAX_IDS, personName, type RequestQuery } from './open311.par
 // live notice) and read within the viewer's ticketScope; no personal field is ever selected.
 // Who may call which method is the policy's (OPEN311_RULES); the HTTP side is http/open311.ts.
 
-const LEVEL: Record<string, [string, string]> = {
-  COMPOUND: ['小区', 'Compound'],
-  COMMUNITY: ['社区', 'Community'],
-  STREET: ['街道', 'Street'],
-  DEPARTMENT: ['职能部门', 'Department'],
+const LEVEL_EN: Record<string, string> = {
+  COMPOUND: 'Compound',
+  COMMUNITY: 'Community',
+  STREET: 'Street',
+  DEPARTMENT: 'Department',
 };
 
 const RESOURCE_KIND: Record<string, [string, string]> = {
@@ -35,21 +35,25 @@ const RESOURCE_KIND: Record<string, [string, string]> = {
 };
 
 /** Our status, Chinese then English, for status_notes (GeoReport knows only open and closed). */
-export const STATUS_NOTES: Record<TicketStatus, string> = {
-  REPORTED: '待受理 Awaiting acceptance',
-  ACCEPTED: '已受理 Accepted',
-  DISPATCHED: '已派单 Dispatched',
-  IN_PROGRESS: '处理中 In progress',
-  SUSPENDED: '已缓办 Suspended',
-  RESOLVED: '已办结 Resolved, awaiting verification',
-  VERIFIED: '已核查 Verified',
-  FEEDBACK: '已评价 Rated by the resident',
-  CLOSED: '已归档 Closed',
-  REJECTED: '重复件 Closed as a duplicate',
-  TRANSFERRED: '已转办 Transferred outside the community’s remit',
+const STATUS_EN: Record<TicketStatus, string> = {
+  REPORTED: 'Awaiting acceptance',
+  ACCEPTED: 'Accepted',
+  DISPATCHED: 'Dispatched',
+  IN_PROGRESS: 'In progress',
+  SUSPENDED: 'Suspended',
+  RESOLVED: 'Resolved, awaiting verification',
+  VERIFIED: 'Verified',
+  FEEDBACK: 'Rated by the resident',
+  CLOSED: 'Closed',
+  REJECTED: 'Closed as a duplicate',
+  TRANSFERRED: 'Transferred outside the community’s remit',
 };
+export const STATUS_NOTES = Object.fromEntries(
+  TICKET_STATUSES.map((s) => [s, `${STATUS_ZH[s]} ${STATUS_EN[s]}`]),
+) as Record<TicketStatus, string>;
 
 const both = ([zh, en]: [string, string]) => `${zh} ${en}`;
+const levelBoth = (level: string) => both([LEVEL_ZH[level] ?? level, LEVEL_EN[level] ?? level]);
 
 const notice = (resolveHours: number | null) =>
   resolveHours === null
@@ -85,7 +89,7 @@ export async function listServices(database: Database): Promise<Open311Record[]>
     metadata: false,
     type: 'realtime',
     keywords: c.examples.join(', '),
-    group: both(LEVEL[c.level] ?? [c.level, c.level]),
+    group: levelBoth(c.level),
   }));
 }
 
@@ -253,7 +257,7 @@ function toRecord(row: RequestRow): Open311Record {
   const agency =
     row.kinds.length > 0
       ? row.kinds.map((k) => both(RESOURCE_KIND[k] ?? [k, k])).join('; ')
-      : both(LEVEL[row.level] ?? [row.level, row.level]);
+      : levelBoth(row.level);
   return {
     service_request_id: row.code,
     status: closed ? 'closed' : 'open',

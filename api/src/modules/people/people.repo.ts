@@ -1,15 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db';
+import { maskPhonesInText } from '../../auth/mask';
 import { toGlobalId } from '../../graphql/ids';
 import type { MyResource, Offer, RegistrationCommunity, ResourceRecord } from './people.type';
 
 // Reads for a resource's own account: its offers, its record, its resource. Every statement is
 // bound to the one resource the account works for (the policy checks offers named by id).
-
-// a mainland mobile or a landline typed into the description: the resource never sees it whole
-const PHONE_IN_TEXT = /(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)|(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g;
-export const maskPhonesIn = (text: string) =>
-  text.replace(PHONE_IN_TEXT, (_m, a, b, c, d) => (a ? `${a}****${b}` : `${c}****${d}`));
 
 const offerColumns = sql`a.id AS pk, a.resource_id AS "resourcePk", a.ticket_id AS "ticketPk",
   a.status, a.assigned_at AS "assignedAt", a.responded_at AS "respondedAt",
@@ -23,7 +19,8 @@ const offerFrom = sql`ticket_assignments a JOIN tickets t ON t.id = a.ticket_id
 const asOffer = (row: Offer): Offer => ({
   ...row,
   id: toGlobalId('TicketAssignment', row.pk),
-  description: maskPhonesIn(row.description),
+  // a phone the resident typed into the text: the resource never sees it whole
+  description: maskPhonesInText(row.description),
 });
 
 /** The offers sent to a resource: open ones first (waiting, then taken), newest first. */

@@ -1,3 +1,4 @@
+import { mayHearNotice } from '../../auth/policy';
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { forbidden } from '../../auth/guard';
 import { personOf } from '../../auth/viewer';
@@ -217,11 +218,8 @@ export class PeopleResolver {
     description:
       'Live notices for your resource: offers sent to it, tickets it holds moving on. The same ' +
       'notices can go to SMS or WeChat through a notifier the deployer adds (api/src/notify).',
-    filter: ({ payload, context }: { payload: NoticeMessage; context: Context }) => {
-      const viewer = context.auth.viewer;
-      const live = viewer.expiresAt === null || viewer.expiresAt > context.now();
-      return live && viewer.account?.resourcePk === payload.resourcePk;
-    },
+    filter: ({ payload, context }: { payload: NoticeMessage; context: Context }) =>
+      mayHearNotice(context.auth.viewer, payload.resourcePk, context.now()),
   })
   myNotices(@Root() notice: NoticeMessage): NoticeMessage {
     return notice;

@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../../auth/password';
+import { createAccount, newSecret, secretHash } from '../../auth/credentials';
 import type { Database } from '../../db';
 import { badInput, ErrorCode, YituError } from '../../errors';
 import { checkedPolygon } from '../../graphql/filter';
@@ -23,7 +22,6 @@ export const INVITABLE_KINDS = [
 ];
 const MAX_INVITE_HOURS = 168;
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 export interface InviteRequest {
   resourcePk: number;
@@ -82,11 +80,11 @@ export async function invite(
       OR EXISTS (SELECT 1 FROM account_invites WHERE username = ${username} AND used_at IS NULL
         AND expires_at > ${r.now.toISOString()}::timestamptz) AS taken`);
   if (taken!.taken) throw badInput('input.username', 'TAKEN', `the username ${username} is taken`);
-  const token = `yi_${randomBytes(32).toString('base64url')}`;
+  const token = newSecret('yi');
   const expiresAt = new Date(r.now.getTime() + r.expiresInHours * 3_600_000);
   await database.rows(sql`
     INSERT INTO account_invites (secret_hash, resource_id, username, display_name, invited_by, created_at, expires_at)
-    VALUES (${hashOf(token)}, ${r.resourcePk}, ${username}, ${displayName}, ${r.invitedBy},
+    VALUES (${secretHash(token)}, ${r.resourcePk}, ${username}, ${displayName}, ${r.invitedBy},
       ${r.now.toISOString()}::timestamptz, ${expiresAt.toISOString()}::timestamptz)`);
   // in the fragment: a browser never sends it to a server, nor in a Referer
   return { token, path: `/v/invite#${token}`, username, expiresAt };
@@ -110,7 +108,7 @@ async function liveInvite(database: Database, token: string, now: Date, lock: bo
     SELECT i.id AS pk, i.resource_id AS "resourcePk", i.username, i.display_name AS "displayName",
       r.name AS "resourceName", i.expires_at AS "expiresAt", i.used_at AS "usedAt"
     FROM account_invites i JOIN resources r ON r.id = i.resource_id
-    WHERE i.secret_hash = ${hashOf(token)} ${lock ? sql`FOR UPDATE OF i` : sql``}`);
+    WHERE i.secret_hash = ${secretHash(token)} ${lock ? sql`FOR UPDATE OF i` : sql``}`);
   if (!row) throw badInput('token', 'INVALID_INVITE', 'this link is not valid');
   if (row.usedAt)
     throw badInput('token', 'INVITE_USED', 'this link has been used; sign in instead');
@@ -134,26 +132,23 @@ export async function acceptInvitation(
   now: Date,
 ): Promise<{ username: string; accountPk: number }> {
   const row = await liveInvite(database, token, now, true);
-  if (password.length < MIN_PASSWORD_LENGTH || password.length > 200)
-    throw badInput(
-      'password',
-      'TOO_SHORT',
-      `the password is ${MIN_PASSWORD_LENGTH}–200 characters`,
-    );
   const [exists] = await database.rows<{ id: number }>(
     sql`SELECT id FROM accounts WHERE username = ${row.username}`,
   );
   if (exists)
     throw badInput('token', 'TAKEN', `the username ${row.username} has been taken meanwhile`);
-  const [account] = await database.rows<{ id: number }>(sql`
-    INSERT INTO accounts (username, display_name, role, resource_id, password_hash, created_at)
-    VALUES (${row.username}, ${row.displayName}, 'RESOURCE', ${row.resourcePk},
-      ${await hashPassword(password)}, ${now.toISOString()}::timestamptz)
-    RETURNING id`);
+  const accountPk = await createAccount(database, {
+    username: row.username,
+    displayName: row.displayName,
+    role: 'RESOURCE',
+    password,
+    resourcePk: row.resourcePk,
+    at: now,
+  });
   await database.rows(sql`
-    UPDATE account_invites SET used_at = ${now.toISOString()}::timestamptz, account_id = ${account!.id}
+    UPDATE account_invites SET used_at = ${now.toISOString()}::timestamptz, account_id = ${accountPk}
     WHERE id = ${row.pk}`);
-  return { username: row.username, accountPk: account!.id };
+  return { username: row.username, accountPk };
 }
 
 /** The resource takes or declines an offer itself: the loop moves as when staff record it. */
@@ -337,7 +332,7 @@ export async function registerPartyMember(
     if (!SKILL.test(skill))
       throw badInput(`input.skills.${i}`, 'FORMAT', 'a skill is a snake_case word such as repair');
   });
-  const from = createHash('sha256').update(`registration:${r.from}`).digest('hex').slice(0, 24);
+  const from = secretHash(`registration:${r.from}`).slice(0, 24);
   // registrations at one community are counted one at a time (not a lock on the region's row,
   // which imports and edits take)
   await database.rows(

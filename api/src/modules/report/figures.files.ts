@@ -1,3 +1,4 @@
+import { LEVEL_ZH } from '../ticket/ticket-status';
 import ExcelJS from 'exceljs';
 import { csvFile } from './report.files';
 import type { Figures, PeriodReportData } from './report.service';
@@ -13,12 +14,6 @@ interface FigureLine {
   of: (f: Figures) => number | null;
 }
 
-const LEVEL_NAMES: Record<string, string> = {
-  COMPOUND: '小区',
-  COMMUNITY: '社区',
-  STREET: '街道',
-  DEPARTMENT: '职能部门',
-};
 const CHANNEL_NAMES: Record<string, string> = {
   QR: '扫码',
   PATROL: '巡查',
@@ -62,10 +57,10 @@ function linesOf(sample: Figures): FigureLine[] {
       ),
     ),
     ...sample.escalations.map((e, i) =>
-      count(`上报至${LEVEL_NAMES[e.level] ?? e.level}`, (f) => f.escalations[i]!.count),
+      count(`上报至${LEVEL_ZH[e.level] ?? e.level}`, (f) => f.escalations[i]!.count),
     ),
     ...sample.closedByLevel.map((l, i) =>
-      rate(`${LEVEL_NAMES[l.level] ?? l.level}层级办结占比`, (f) => f.closedByLevel[i]!.share),
+      rate(`${LEVEL_ZH[l.level] ?? l.level}层级办结占比`, (f) => f.closedByLevel[i]!.share),
     ),
     count('重开', (f) => f.reopened),
     count('重复件', (f) => f.duplicates),

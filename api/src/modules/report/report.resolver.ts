@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { sql } from 'drizzle-orm';
 import { ticketScope } from '../../auth/policy';
 import { actorOf } from '../../auth/viewer';
 import { badInput } from '../../errors';
@@ -12,7 +11,7 @@ import { reportPlaceKey } from './report.ids';
 import { Crs, inCrs } from '../../graphql/geometry';
 import {
   categoryBreakdown,
-  categoryOf,
+  countedTickets,
   HEAT_CELL_METERS,
   periodReport,
   placeOf,
@@ -151,15 +150,7 @@ const minClosedOf = (value: number | null | undefined) => {
 /** The tickets a report counts: the viewer's, of the place, of the category; and their name. */
 async function counted(ctx: Context, placeId?: string | null, categoryCode?: string | null) {
   const place = placeId ? await placeOf(ctx.database, ...keyOf(placeId)) : null;
-  const category = categoryCode ? await categoryOf(ctx.database, categoryCode) : null;
-  const where = sql.join(
-    [ticketScope(ctx.auth.viewer, ctx.now()), place?.where, category?.where].filter(
-      (c) => c !== undefined,
-    ),
-    sql` AND `,
-  );
-  const subject = [place?.name ?? '全部', category?.name].filter(Boolean).join(' · ');
-  return { where, subject };
+  return countedTickets(ctx.database, ticketScope(ctx.auth.viewer, ctx.now()), place, categoryCode);
 }
 
 const keyOf = (placeId: string): [PlaceKind, number] => {

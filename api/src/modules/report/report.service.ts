@@ -129,6 +129,26 @@ export async function categoryOf(database: Database, code: string) {
   return { name: row.name, where: sql`${t.categoryCode} = ${code}` };
 }
 
+/**
+ * The tickets a report counts: those in the viewer's `scope`, of the place and the category
+ * asked (either may be absent), and the words that name them ("东园社区 · 设施维修").
+ */
+export async function countedTickets(
+  database: Database,
+  scope: SQL,
+  place: Place | null,
+  categoryCode: string | null | undefined,
+): Promise<{ where: SQL; subject: string }> {
+  const category = categoryCode ? await categoryOf(database, categoryCode) : null;
+  return {
+    where: sql.join(
+      [scope, place?.where, category?.where].filter((c) => c !== undefined),
+      sql` AND `,
+    ),
+    subject: [place?.name ?? '全部', category?.name].filter(Boolean).join(' · '),
+  };
+}
+
 const camel = (s: string) => s[0] + s.slice(1).toLowerCase();
 
 const ZERO: Omit<FigureRow, 'k' | 'unit'> = {

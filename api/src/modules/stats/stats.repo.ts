@@ -12,8 +12,8 @@ import {
 } from '../../db/schema';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
-import type { RowsAlsoRead } from '../../graphql/with-rows';
-import { fieldNodesOnRows, fieldsSelectedUnder, ROW_PATHS } from '../../graphql/selection';
+import { askedColumn, type RowsAlsoRead } from '../../graphql/with-rows';
+import { fieldNodesOnRows, fieldsSelectedUnder } from '../../graphql/selection';
 import { alignOne, defineLoader, intArray, manyByKey } from '../../graphql/loaders';
 import { regionAndBelow } from '../../graphql/filter';
 import { openTicket, overdueTicket, t } from '../ticket/ticket-sql';
@@ -113,27 +113,24 @@ function statsLoader(query: (keys: string, columns: SQL) => SQL, ticketsOfOne?: 
    * own statement (graphql/page.ts) and handed to the loader: no statement of their own.
    */
   const withRows = (ctx: Context, info: GraphQLResolveInfo): RowsAlsoRead | null => {
-    const nodes = fieldNodesOnRows(info, ROW_PATHS, 'stats');
+    const nodes = fieldNodesOnRows(info, 'stats');
     const name = (node: FieldNode) => node.alias?.value ?? node.name.value;
     if (!ticketsOfOne || nodes.length === 0 || nodes.some((n) => name(n) !== name(nodes[0]!)))
       return null;
     const wanted = figuresAsked(fieldsSelectedUnder(info, nodes));
     const now = ctx.now();
-    return {
-      column: (row) =>
+    return askedColumn<Partial<PlaceStats>>(
+      'askedStats',
+      (row) =>
         sql`(SELECT json_build_object(${sql.join(
           wanted.map((figure) => sql`${figure}::text, ${FIGURES[figure](now)}`),
           sql`, `,
-        )}) FROM ${tickets} ${t} WHERE ${ticketsOfOne(row('pk'))}) AS "askedStats"`,
-      take: (rows) => {
+        )}) FROM ${tickets} ${t} WHERE ${ticketsOfOne(row('pk'))})`,
+      () => {
         const figuresOf = loader(ctx, wanted);
-        for (const row of rows as (Record<string, unknown> & { pk: number })[]) {
-          const found = row.askedStats as Partial<PlaceStats> | null;
-          delete row.askedStats;
-          figuresOf.prime(row.pk, { ...empty(), ...found });
-        }
+        return (row, found) => figuresOf.prime(row.pk, { ...empty(), ...found });
       },
-    };
+    );
   };
   return Object.assign(load, { withRows });
 }

@@ -54,7 +54,9 @@ export async function relayTicketEvents(
         >(sql`
           SELECT e.id::int AS pk, e.ticket_id AS "ticketPk", e.type, e.from_status AS "fromStatus",
             e.to_status AS "toStatus", e.actor, e.reason, e.data, e.at, t.grid_id AS "gridPk",
-            t.community_id AS "communityPk", t.level, t.code AS "ticketCode", t.status AS "ticketStatus",
+            t.community_id AS "communityPk", t.level, t.code AS "ticketCode",
+            -- the status this event left it in (a later one may have moved it on since)
+            coalesce(e.to_status, t.status) AS "ticketStatus",
             COALESCE((SELECT json_agg(json_build_object('resourcePk', a.resource_id, 'status', a.status,
               'assignedAt', a.assigned_at)) FROM ticket_assignments a WHERE a.ticket_id = t.id), '[]') AS assignments,
             array_remove(ARRAY[c.id, s.id, s.parent_id], NULL) AS "regionPks"
