@@ -5,7 +5,7 @@ import type { Context } from '../../graphql/context';
 import { regionAndBelow } from '../../graphql/filter';
 import { intArray } from '../../graphql/loaders';
 import { t } from '../ticket/ticket-sql';
-import { loadOf } from './match.sql';
+import { dispatchable, loadOf } from './match.sql';
 
 // 三清单 per community: demand (需求清单), resources (资源清单), services (服务清单) and the gap.
 // A resource serves the community it is registered in, or, with no community, every community
@@ -47,13 +47,12 @@ const serving = sql`
       1.0 / count(*) OVER (PARTITION BY id) AS share
     FROM (
       SELECT ${c.id} AS community, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)} AS load
-      FROM ${regions} ${c} JOIN ${resources} ${s} ON ${s.communityId} = ${c.id} AND ${s.retiredAt} IS NULL
-        AND ${s.pendingSince} IS NULL
+      FROM ${regions} ${c} JOIN ${resources} ${s} ON ${s.communityId} = ${c.id} AND ${dispatchable(s)}
       WHERE ${c.level} = 'COMMUNITY'
       UNION ALL
       SELECT ${c.id}, ${s.id}, ${s.capabilities}, ${s.capacity}, ${loadOf(sql`${s.id}`)}
       FROM ${regions} ${c} JOIN ${resources} ${s}
-        ON ${s.communityId} IS NULL AND ${s.retiredAt} IS NULL AND ST_Covers(${s.serviceArea}, ST_PointOnSurface(${c.boundary}))
+        ON ${s.communityId} IS NULL AND ${dispatchable(s)} AND ST_Covers(${s.serviceArea}, ST_PointOnSurface(${c.boundary}))
       WHERE ${c.level} = 'COMMUNITY'
     ) x
   )`;

@@ -44,6 +44,13 @@ export const MIN_RECORD_SAMPLE = 5;
 /** Ticket statuses in which a dispatched resource still holds the ticket (its load). */
 export const HOLDING_STATUSES = sql`('DISPATCHED', 'IN_PROGRESS', 'SUSPENDED')`;
 
+/**
+ * A resource that may be sent work: not retired, and approved (a party member's 双报到
+ * registration waits for staff with pending_since set). `r` is an alias of resources.
+ */
+export const dispatchable = (r: typeof s) =>
+  sql`${r.retiredAt} IS NULL AND ${r.pendingSince} IS NULL`;
+
 /** Open tickets a resource holds now: offered or taken, on tickets still being handled. */
 export const loadOf = (resource: SQL) => sql`(
   SELECT count(*)::int FROM ${ticketAssignments} ${a} JOIN ${tickets} ${u} ON ${u.id} = ${a.ticketId}
@@ -127,7 +134,7 @@ export function matchSql(ticketPks: number[], o: MatchOptions): SQL {
   const now = sql`${o.now.toISOString()}::timestamptz`;
   const pool = Math.max(2 * o.first, 20);
   const eligible = sql`
-    ${s.retiredAt} IS NULL AND ${s.pendingSince} IS NULL
+    ${dispatchable(s)}
     AND (cardinality(t.needs) = 0 OR ${s.capabilities} && t.needs)
     ${o.kind ? sql`AND ${s.kind} = ${o.kind}` : sql``}
     ${

@@ -46,14 +46,6 @@ export async function offerById(database: Database, pk: number): Promise<Offer |
   return row ? asOffer(row) : null;
 }
 
-/** Which resource a dispatch was sent to (the policy's question), or null. */
-export async function resourceOfOffer(database: Database, pk: number): Promise<number | null> {
-  const [row] = await database.rows<{ resourcePk: number }>(
-    sql`SELECT resource_id AS "resourcePk" FROM ticket_assignments WHERE id = ${pk}`,
-  );
-  return row?.resourcePk ?? null;
-}
-
 /** Services done, hours and the residents' ratings of them. */
 export async function recordOf(database: Database, resourcePk: number): Promise<ResourceRecord> {
   const [row] = await database.rows<ResourceRecord>(sql`

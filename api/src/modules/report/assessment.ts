@@ -3,9 +3,9 @@ import type { Database } from '../../db';
 import { badInput, notFound } from '../../errors';
 import { regionAndBelow } from '../../graphql/filter';
 import { t } from '../ticket/ticket-sql';
-import { parsePeriod, periodEnded, previousPeriod, type Period } from './period';
+import { lastYearPeriod, parsePeriod, periodEnded, previousPeriod, type Period } from './period';
 import { figuresSql, type FigureRow } from './report.sql';
-import { figuresOf, periodReport, type Figures } from './report.service';
+import { figuresOf, type Figures } from './report.service';
 
 // The monthly assessment (月度考评) of a street or community, in the shape sent upward: a cover,
 // the indicator table with each formula, the rankings of the units below, the categories that
@@ -158,21 +158,22 @@ interface Unit {
 }
 
 /** The units a region's assessment ranks: a district its streets, a street its communities,
- * a community its top-level grids; and how a ticket `t` maps to one. */
-async function unitsBelow(database: Database, region: Unit): Promise<{ units: Unit[]; key: SQL }> {
-  if (region.level === 'COMMUNITY') {
-    const units = await database.rows<Unit>(sql`
+ * a community its top-level grids. */
+function unitsBelow(database: Database, region: Unit): Promise<Unit[]> {
+  return region.level === 'COMMUNITY'
+    ? database.rows<Unit>(sql`
       SELECT id AS pk, code, name, 'GRID' AS level FROM grids
-      WHERE community_id = ${region.pk} AND parent_id IS NULL AND retired_at IS NULL ORDER BY code`);
-    return { units, key: sql`${t.gridId}` };
-  }
-  const units = await database.rows<Unit>(sql`
-    SELECT id AS pk, code, name, level FROM regions WHERE parent_id = ${region.pk} ORDER BY code`);
-  const key =
-    region.level === 'STREET'
-      ? sql`${t.communityId}`
-      : sql`(SELECT parent_id FROM regions WHERE id = ${t.communityId})`;
-  return { units, key };
+      WHERE community_id = ${region.pk} AND parent_id IS NULL AND retired_at IS NULL ORDER BY code`)
+    : database.rows<Unit>(sql`
+      SELECT id AS pk, code, name, level FROM regions WHERE parent_id = ${region.pk} ORDER BY code`);
+}
+
+/** How a ticket `t` maps to the unit it is ranked in (unitsBelow). */
+function unitOf(region: Unit): SQL {
+  if (region.level === 'COMMUNITY') return sql`${t.gridId}`;
+  return region.level === 'STREET'
+    ? sql`${t.communityId}`
+    : sql`(SELECT parent_id FROM regions WHERE id = ${t.communityId})`;
 }
 
 /** Rank units: enough closed tickets first, in the stated order (TIE_BREAK). Pure. */
@@ -214,20 +215,25 @@ export async function buildAssessment(
   );
   if (!region) throw notFound(`Region ${regionPk}`);
   const where = sql`${scope} AND ${t.communityId} IN ${regionAndBelow(regionPk)}`;
-  // the parts are independent: on a server they run at once, each on a connection of its own
-  const [report, { units, rows }, grown, overdue] = await Promise.all([
-    periodReport(database, region.name, where, period),
-    unitsBelow(database, region).then(async ({ units, key }) => ({
-      units,
-      rows: await database.rows<FigureRow>(figuresSql(where, [period], key)),
-    })),
+  const periods = [period, previousPeriod(period), lastYearPeriod(period)];
+  // the indicator table and the rankings in one statement (the units' figures grouped in the
+  // same scan); the rest is independent: on a server each part runs on a connection of its own
+  const [units, rows, grown, overdue] = await Promise.all([
+    unitsBelow(database, region),
+    database.rows<FigureRow>(figuresSql(where, periods, unitOf(region))),
     categoriesGrown(database, where, period),
     overdueAt(database, where, period),
   ]);
+  const [current, previous, lastYear] = periods.map((p, k) =>
+    figuresOf(
+      p,
+      rows.find((row) => row.whole && row.k === k),
+    ),
+  ) as [Figures, Figures, Figures];
   const perUnit = units.map((u) => {
     const f = figuresOf(
       period,
-      rows.find((row) => Number(row.unit) === u.pk),
+      rows.find((row) => !row.whole && row.k === 0 && row.unit === String(u.pk)),
     );
     return {
       code: u.code,
@@ -250,9 +256,9 @@ export async function buildAssessment(
       name,
       formula,
       unit,
-      current: pick(report.current),
-      previous: pick(report.previous),
-      lastYear: pick(report.lastYear),
+      current: pick(current),
+      previous: pick(previous),
+      lastYear: pick(lastYear),
     })),
     rankings: rankUnits(perUnit, minClosed),
     categoriesGrown: grown,

@@ -151,7 +151,7 @@ export async function countedTickets(
 
 const camel = (s: string) => s[0] + s.slice(1).toLowerCase();
 
-const ZERO: Omit<FigureRow, 'k' | 'unit'> = {
+const ZERO: Omit<FigureRow, 'k' | 'whole' | 'unit'> = {
   received: 0,
   accepted: 0,
   dispatched: 0,
@@ -298,7 +298,7 @@ export async function periodReport(
   const [current, previous, lastYear] = periods.map((p, k) =>
     figuresOf(
       p,
-      rows.find((row) => row.k === k),
+      rows.find((row) => row.whole && row.k === k),
     ),
   ) as [Figures, Figures, Figures];
   return { subject, current, previous, lastYear, counted: { where, periods } };

@@ -51,10 +51,14 @@ export const RESOLUTION_BUCKETS: readonly [number, number | null][] = [
   [240, null],
 ];
 
-/** One row per period (k: its index in `periods`) and unit. */
+/**
+ * One row per period (k: its index in `periods`) for the whole set (`whole`), and with a unit
+ * expression one more per period and unit (`unit` as text; null for tickets without one).
+ */
 export interface FigureRow {
   k: number;
-  unit: number | null;
+  whole: boolean;
+  unit: string | null;
   received: number;
   accepted: number;
   dispatched: number;
@@ -102,9 +106,11 @@ const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /**
  * The statement: tickets `t` where `where` holds (the place, the category, the viewer's scope),
- * grouped by `unit` (an expression over `t`; a constant for one place), over each period.
+ * over each period; with `unit` (an expression over `t`: the street, community or grid a ticket
+ * counts for) also per unit, in the same scan (GROUPING SETS), so an assessment's indicator
+ * table and its rankings read the tickets and their events once.
  */
-export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = sql`0`): SQL {
+export function figuresSql(where: SQL, periods: readonly Period[], unit?: SQL): SQL {
   const end = new Date(Math.max(...periods.map((p) => p.to.getTime())));
   const values = sql.join(
     periods.map((p, i) => sql`(${i}::int, ${ts(p.from)}, ${ts(p.to)})`),
@@ -116,10 +122,16 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
   const received = sql`t.reported_at >= p.f`;
   const accepted = sql`t.accepted_at >= p.f AND t.accepted_at < p.u`;
   const rate = (num: string, den: SQL) => sql`(${sql.identifier(num)}::float8 / NULLIF(${den}, 0))`;
+  // the whole set's rows and, with a unit, each unit's; joined on (k, whole, ukey), where ukey
+  // is never null (a ticket without a unit is in the '' unit) so the full joins below match
+  const groups = unit ? sql`GROUPING SETS ((p.k), (p.k, t.unit))` : sql`p.k`;
+  const keys = unit
+    ? sql`p.k, GROUPING(t.unit) = 1 AS whole, COALESCE(t.unit::text, '') AS ukey`
+    : sql`p.k, true AS whole, '' AS ukey`;
   return sql`
     WITH periods (k, f, u) AS (VALUES ${values}),
     tk AS (
-      SELECT ${t.id} AS id, ${unit} AS unit, ${t.reportedAt} AS reported_at, ${t.acceptedAt} AS accepted_at,
+      SELECT ${t.id} AS id, ${unit ?? sql`NULL`} AS unit, ${t.reportedAt} AS reported_at, ${t.acceptedAt} AS accepted_at,
         ${t.resolvedAt} AS resolved_at, ${t.resolveBy} AS resolve_by, ${t.level} AS level,
         ${t.channel} AS channel, ${t.duplicateOfId} AS duplicate_of_id, ${t.status} AS status
       FROM tickets ${t} WHERE ${where} AND ${t.reportedAt} < ${ts(end)}),
@@ -136,7 +148,7 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
           min(at) FILTER (WHERE type = 'CLOSE') AS first_closed_at
         FROM ev GROUP BY ticket_id) x ON x.ticket_id = tk.id),
     by_ticket AS (
-      SELECT p.k, t.unit,
+      SELECT ${keys},
         count(*) FILTER (WHERE ${received})::int AS received,
         count(*) FILTER (WHERE ${accepted})::int AS accepted,
         count(*) FILTER (WHERE ${due})::int AS due,
@@ -155,13 +167,13 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
           sql`, `,
         )}
       FROM periods p JOIN facts t ON t.reported_at < p.u
-      GROUP BY p.k, t.unit),
+      GROUP BY ${groups}),
     closes AS (
       SELECT DISTINCT p.k, p.u, e.ticket_id FROM ev e JOIN periods p ON e.at >= p.f AND e.at < p.u
       WHERE e.type = 'CLOSE'),
     by_close AS (
-      SELECT c.k, t.unit, count(*)::int AS closed,
-        count(*) FILTER (WHERE t.reworked_at < c.u)::int AS reworked,
+      SELECT ${keys}, count(*)::int AS closed,
+        count(*) FILTER (WHERE t.reworked_at < p.u)::int AS reworked,
         ${sql.join(
           LEVELS.map(
             (l) =>
@@ -180,10 +192,10 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
         avg(${hours(sql`t.resolved_at`, sql`t.reported_at`)})::float8 AS "meanResolutionHours",
         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(sql`t.resolved_at`, sql`t.reported_at`)})::float8
           AS "medianResolutionHours"
-      FROM closes c JOIN facts t ON t.id = c.ticket_id
-      GROUP BY c.k, t.unit),
+      FROM closes p JOIN facts t ON t.id = p.ticket_id
+      GROUP BY ${groups}),
     by_event AS (
-      SELECT p.k, t.unit,
+      SELECT ${keys},
         count(*) FILTER (WHERE e.type = 'FEEDBACK')::int AS "residentRatings",
         count(*) FILTER (WHERE e.type = 'FEEDBACK' AND (e.data->>'rating')::int >= 4)::int AS "residentSatisfied",
         count(*) FILTER (WHERE e.type = 'RETURN_VISIT')::int AS "returnVisits",
@@ -200,9 +212,9 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
         count(DISTINCT e.ticket_id) FILTER (WHERE e.type = 'RESOLVE')::int AS resolved,
         count(DISTINCT e.ticket_id) FILTER (WHERE e.type = 'VERIFY_PASS')::int AS verified
       FROM periods p JOIN ev e ON e.at >= p.f AND e.at < p.u JOIN tk t ON t.id = e.ticket_id
-      GROUP BY p.k, t.unit),
+      GROUP BY ${groups}),
     joined AS (
-      SELECT k, unit, ${sql.join(
+      SELECT k, whole, CASE WHEN whole OR ukey = '' THEN NULL ELSE ukey END AS unit, ${sql.join(
         [
           'received',
           'accepted',
@@ -228,14 +240,14 @@ export function figuresSql(where: SQL, periods: readonly Period[], unit: SQL = s
         ].map((n) => sql`COALESCE(${sql.identifier(n)}, 0) AS ${sql.identifier(n)}`),
         sql`, `,
       )}, "meanResponseHours", "medianResponseHours", "meanResolutionHours", "medianResolutionHours"
-      FROM by_ticket FULL JOIN by_close USING (k, unit) FULL JOIN by_event USING (k, unit))
+      FROM by_ticket FULL JOIN by_close USING (k, whole, ukey) FULL JOIN by_event USING (k, whole, ukey))
     SELECT *,
       ${rate('closedDue', sql`due - "suspendedDue"`)} AS "resolutionRate",
       ${rate('closedOnTime', sql`due - "suspendedDue"`)} AS "onTimeRate",
       ${rate('reworked', sql`closed`)} AS "reworkRate",
       ${rate('residentSatisfied', sql`"residentRatings"`)} AS "satisfactionRate",
       ${rate('returnVisitsSatisfied', sql`"returnVisits"`)} AS "returnVisitSatisfactionRate"
-    FROM joined ORDER BY k, unit`;
+    FROM joined ORDER BY k, whole DESC, unit`;
 }
 
 /** One category's tickets reported in each period (k: its index in `periods`); code null: 未分类. */
