@@ -289,15 +289,24 @@ async function categoriesGrown(database: Database, where: SQL, period: Period) {
  */
 async function overdueAt(database: Database, where: SQL, period: Period) {
   const end = sql`${period.to.toISOString()}::timestamptz`;
+  // The deadline filters first, on every ticket (a seq scan), and the place and the viewer's
+  // scope on the few that pass: given both at once the planner drove from the place's
+  // communities into a bitmap of the whole scope, per community (171 ms against 21 on PGlite).
   return database.rows<OverdueTicket>(sql`
+    WITH due AS MATERIALIZED (
+      SELECT * FROM tickets ${t}
+      WHERE ${t.resolveBy} < ${end} AND ${t.reportedAt} < ${end}
+        AND ${t.status} NOT IN ('REJECTED', 'TRANSFERRED', 'SUSPENDED')
+        -- closed now by a close before the end (closed_at: the last close, cleared by a
+        -- reopen): closed then too, without reading its events (most of a year's tickets)
+        AND NOT (${t.status} = 'CLOSED' AND ${t.closedAt} IS NOT NULL AND ${t.closedAt} < ${end}))
     SELECT ${t.code} AS code, k.name_zh AS category, c.name AS compound, ${t.level} AS level,
       ${t.owner} AS owner, to_char((${t.resolveBy} AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI') AS "resolveBy",
       round((extract(epoch FROM ${end} - ${t.resolveBy}) / 3600)::numeric, 1)::float8 AS "hoursOverdue"
-    FROM tickets ${t}
+    FROM due ${t}
     LEFT JOIN categories k ON k.code = ${t.categoryCode}
     LEFT JOIN compounds c ON c.id = ${t.compoundId}
-    WHERE ${where} AND ${t.resolveBy} < ${end} AND ${t.reportedAt} < ${end}
-      AND ${t.status} NOT IN ('REJECTED', 'TRANSFERRED', 'SUSPENDED')
+    WHERE ${where}
       AND COALESCE((SELECT e.type FROM ticket_events e WHERE e.ticket_id = ${t.id}
         AND e.type IN ('CLOSE', 'REOPEN') AND e.at < ${end} ORDER BY e.at DESC, e.id DESC LIMIT 1), '') <> 'CLOSE'
     ORDER BY ${t.resolveBy}, ${t.code} LIMIT ${MAX_OVERDUE}`);
