@@ -153,6 +153,36 @@ describe('formatError and asGraphQLError', () => {
     });
   });
 
+  it('names the constraint a write was refused by, under drizzle’s wrapping, never its values', () => {
+    const log = vi.fn();
+    const driver = Object.assign(new Error('duplicate key value violates unique constraint'), {
+      code: '23505',
+      table: 'grids',
+      constraint: 'grids_code_key',
+      detail: 'Key (code)=(G-13800138000) already exists.',
+    });
+    const wrapped = Object.assign(new Error('Failed query: INSERT INTO grids …'), {
+      cause: driver,
+    });
+    const error = new GraphQLError(wrapped.message, {
+      path: ['createGrid'],
+      originalError: wrapped,
+    });
+    const answer = formatError(error.toJSON(), error, log);
+    expect(answer).toEqual({
+      message: 'grids: a row with the same key already exists (grids_code_key)',
+      path: ['createGrid'],
+      extensions: { code: 'CONFLICT', reason: 'UNIQUE_VIOLATION', constraint: 'grids_code_key' },
+    });
+    expect(JSON.stringify(answer)).not.toContain('13800138000');
+    const check = Object.assign(new Error('check'), { code: '23514', table: 'resources' });
+    expect(formatError({ message: 'x' }, check, log).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'CHECK_VIOLATION',
+    });
+    expect(log).not.toHaveBeenCalled();
+  });
+
   it('logs anything else and answers a bare INTERNAL_SERVER_ERROR', () => {
     const log = vi.fn();
     const internal = new Error('relation "tickets" does not exist: SELECT * FROM tickets');

@@ -122,7 +122,6 @@ export function asGraphQLError(error: YituError, nodes?: readonly ASTNode[]): Gr
   });
 }
 
-/** The YituError an error is or stands for (a spent time budget is a TIMEOUT), or null. */
 /**
  * What was thrown, under the errors that carry it: graphql-js's and graphql-jit's (the executor,
  * graphql/executor.ts) located errors, and Apollo's wrapping of either.
@@ -133,6 +132,11 @@ export function thrownOf(error: unknown): unknown {
   return at;
 }
 
+/**
+ * The YituError an error is or stands for, or null: a spent time budget is a TIMEOUT, and a
+ * write the database refused by a constraint (a unique key two writers raced for, a check) says
+ * which one rather than being an internal error.
+ */
 export function yituErrorOf(error: unknown): YituError | null {
   const original = thrownOf(error);
   const budget = timeBudgetOf(original);
@@ -140,7 +144,33 @@ export function yituErrorOf(error: unknown): YituError | null {
     return new YituError(ErrorCode.TIMEOUT, budget.message, undefined, 'TIME_BUDGET', {
       limit: budget.budgetMs,
     });
-  return original instanceof YituError ? original : null;
+  return original instanceof YituError ? original : refusedByConstraint(original);
+}
+
+/** SQLSTATEs of a write refused by a constraint: what the caller hears (the row's values never). */
+const CONSTRAINT_REFUSALS: Record<string, [ErrorCode, string, string]> = {
+  '23505': [ErrorCode.CONFLICT, 'UNIQUE_VIOLATION', 'a row with the same key already exists'],
+  '23514': [ErrorCode.BAD_USER_INPUT, 'CHECK_VIOLATION', 'a value breaks a rule of the table'],
+};
+
+/** A constraint's refusal under drizzle's wrapping (the driver's error is its cause), or null. */
+function refusedByConstraint(error: unknown): YituError | null {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, table, constraint } = e as {
+      code?: unknown;
+      table?: unknown;
+      constraint?: unknown;
+    };
+    const refusal = typeof code === 'string' ? CONSTRAINT_REFUSALS[code] : undefined;
+    if (!refusal) continue;
+    const [errorCode, reason, what] = refusal;
+    const where = typeof table === 'string' ? `${table}: ` : '';
+    const name = typeof constraint === 'string' ? ` (${constraint})` : '';
+    return new YituError(errorCode, `${where}${what}${name}`, undefined, reason, {
+      ...(typeof constraint === 'string' ? { constraint } : {}),
+    });
+  }
+  return null;
 }
 
 export const logInternalError = (error: unknown) => console.error('internal error:', error);
