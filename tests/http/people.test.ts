@@ -6,6 +6,7 @@ import { testClockOffsetMs } from '../support/clock';
 import { engineName } from '../support/db';
 import { errorOf } from '../support/graphql';
 import { liveSubscription, waitFor } from '../support/live';
+import { editPlace } from '../support/places';
 import { startServer, type RunningServer } from '../support/server';
 import { GraphQLClient as Client } from 'graphql-request';
 
@@ -195,6 +196,24 @@ describe(`the people who do the work, over HTTP on ${engineName()}`, () => {
     });
     // the username is now the account's: a second invitation for it is refused
     expect((await errorOf(invite(command, resource.id, 'vol-once'))).reason).toBe('TAKEN');
+  });
+
+  it('closes a retired resource’s account: its session ends and sign-in is refused, until it is brought back', async () => {
+    const t = await acceptedTicket();
+    const resource = (await matches(t.id, 'VOLUNTEER_TEAM')).find((r) => r.mayDecline)!;
+    const { inviteResourceAccount: issued } = await invite(command, resource.id, 'vol-retired');
+    await accept(issued.token);
+    const volunteer = await volunteerSession('vol-retired');
+    const viewer = async (as: GraphQLClient) =>
+      (await as.request<{ viewer: { role: string } | null }>(`{ viewer { role } }`)).viewer;
+    expect(await viewer(volunteer)).toEqual({ role: 'RESOURCE' });
+    const retire = (retired: boolean) =>
+      editPlace(command, { kind: 'RESOURCE', code: resource.code, retired });
+    expect((await retire(true)).saved).toBe(true);
+    expect(await viewer(volunteer)).toBeNull();
+    await expect(volunteerSession('vol-retired')).rejects.toThrow(/BAD_CREDENTIALS/);
+    expect((await retire(false)).saved).toBe(true);
+    expect(await viewer(await volunteerSession('vol-retired'))).toEqual({ role: 'RESOURCE' });
   });
 
   it('takes an offer and reports it done with a photo: the ticket moves on, the record grows', async () => {

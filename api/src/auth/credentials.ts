@@ -69,6 +69,13 @@ export async function createAccount(database: Database, a: NewAccount): Promise<
 const unauthenticated = (reason: string, message: string) =>
   new YituError(ErrorCode.UNAUTHENTICATED, message, undefined, reason);
 
+/**
+ * An account `a` that may not sign in or be used: disabled, or the account of a resource that
+ * was retired (撤销) — its person no longer works for the district; brought back, it opens again.
+ */
+const closed = sql`(a.disabled OR a.resource_id IS NOT NULL AND EXISTS (
+  SELECT 1 FROM resources s WHERE s.id = a.resource_id AND s.retired_at IS NOT NULL))`;
+
 /** Checks a password and opens a session; the same error whether the name or password was wrong. */
 export async function openSession(
   database: Database,
@@ -78,8 +85,8 @@ export async function openSession(
   hours: number,
 ): Promise<{ secret: string; expiresAt: Date; accountPk: number }> {
   const [account] = await database.rows<{ id: number; passwordHash: string; disabled: boolean }>(
-    sql`SELECT id, password_hash AS "passwordHash", disabled FROM accounts
-        WHERE username = ${username.trim().toLowerCase().slice(0, 100)}`,
+    sql`SELECT a.id, a.password_hash AS "passwordHash", ${closed} AS disabled FROM accounts a
+        WHERE a.username = ${username.trim().toLowerCase().slice(0, 100)}`,
   );
   const ok = await verifyPassword(account?.passwordHash ?? null, password.slice(0, 200));
   if (!account || !ok || account.disabled)
@@ -146,6 +153,20 @@ export const revokeSessionSecret = (database: Database, secret: string, now: Dat
       RETURNING id)
     ${notifyEnded}`);
 
+/**
+ * Ends every session and token of the accounts of these resources: a retired resource's person
+ * no longer works for the district (sign-in stays refused while it is retired: `closed`).
+ */
+export const endResourceCredentials = (database: Database, resourcePks: number[], now: Date) =>
+  database.rows(sql`
+    WITH ended AS (
+      UPDATE credentials c SET revoked_at = ${now.toISOString()}
+      FROM accounts a
+      WHERE a.id = c.account_id AND a.resource_id = ANY(${`{${resourcePks.join(',')}}`}::int[])
+        AND c.revoked_at IS NULL
+      RETURNING c.id)
+    ${notifyEnded}`);
+
 interface CredentialRow extends Account {
   credentialPk: number;
   kind: 'SESSION' | 'API_TOKEN';
@@ -174,7 +195,7 @@ export async function authenticateSecret(
     SELECT c.id AS "credentialPk", c.kind, c.name, c.scopes, c.rate_per_minute AS "ratePerMinute",
       c.expires_at AS "expiresAt", c.revoked_at AS "revokedAt",
       a.id AS pk, a.username, a.display_name AS "displayName", a.role,
-      a.region_id AS "regionPk", a.grid_id AS "gridPk", a.resource_id AS "resourcePk", a.disabled,
+      a.region_id AS "regionPk", a.grid_id AS "gridPk", a.resource_id AS "resourcePk", ${closed} AS disabled,
       CASE WHEN a.region_id IS NULL THEN '{}'::int[] ELSE ARRAY(
         SELECT id FROM regions WHERE level = 'COMMUNITY' AND id IN ${regionAndBelow(sql`a.region_id`)}
       ) END AS "communityPks",

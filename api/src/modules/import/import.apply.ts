@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db';
 import type { ImportKind } from './fields';
+import { endResourceCredentials } from '../../auth/credentials';
 
 // The apply: every checked row written to its table in one statement per kind (upsert by code),
 // inside the caller's transaction. Rows whose action is UNCHANGED are not touched, so importing
@@ -55,6 +56,12 @@ export async function applyRows(database: Database, importId: number, kind: Impo
     await database.rows(sql`
       UPDATE grids SET retired_at = ${at}::timestamptz, version = version + 1
       WHERE parent_id = ANY(${ids}) AND retired_at IS NULL`);
+  if (kind === 'RESOURCE')
+    await endResourceCredentials(
+      database,
+      retired.map((r) => r.id),
+      now,
+    );
 }
 
 const RETIRABLE: Partial<Record<ImportKind, string>> = {
