@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
-import PDFDocument from 'pdfkit';
 import { registerCjkFont } from '../../pdf-font';
-import QRCode from 'qrcode';
-import sharp from 'sharp';
 import type { Database } from '../../db';
 import { badInput } from '../../errors';
+import { pdfKit, qrCode, sharpImages } from '../../libraries';
 
 // QR posters (二维码海报): the resident's way in, one A4 page per compound, in Chinese: the
 // compound's name, what to report, the QR code to <public base URL>/r/<code>, emergencies'
@@ -71,6 +69,7 @@ const RED = '#b71c1c';
 
 /** One PDF, an A4 page per poster. */
 export async function posterPdf(posters: Poster[], baseUrl: string, font: string): Promise<Buffer> {
+  const [PDFDocument, QRCode] = await Promise.all([pdfKit(), qrCode()]);
   const doc = new PDFDocument({ size: 'A4', autoFirstPage: false, margin: 0 });
   doc.info.Title = posters.length === 1 ? `${posters[0]!.name} 二维码海报` : '二维码海报';
   registerCjkFont(doc, font);
@@ -163,7 +162,7 @@ const escapeXml = (s: string) =>
 /** One poster as a PNG (A4 at 150 dpi): the same layout, drawn as SVG and rasterised by sharp. */
 export async function posterPng(p: Poster, baseUrl: string): Promise<Buffer> {
   const url = reportUrl(baseUrl, p.code);
-  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const qr = (await qrCode()).create(url, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;
   let path = '';
   for (let r = 0; r < size; r++)
@@ -190,5 +189,5 @@ export async function posterPng(p: Poster, baseUrl: string): Promise<Buffer> {
   ${text(1620, 36, '#222', p.phone ? `社区电话：${p.phone}` : `社区：${p.communityName}`)}
   ${text(1690, 20, '#999', `小区编码 ${p.code}`)}
 </svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+  return (await sharpImages())(Buffer.from(svg)).png().toBuffer();
 }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db';
 import type { Availability } from '../../db/schema';
@@ -6,6 +5,7 @@ import { badInput, ErrorCode, YituError } from '../../errors';
 import { maskName, maskPhone } from '../../auth/mask';
 import type { Viewer } from '../../auth/viewer';
 import type { ImportKind } from './fields';
+import { excelJs } from '../../libraries';
 
 // Export (a street hands its map on): the places and people of a region as GeoJSON or xlsx,
 // written with the headers the importer reads (fields.ts), so an exported file imports again
@@ -418,7 +418,7 @@ export async function exportPlaces(
     };
   }
 
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excelJs()).Workbook();
   workbook.creator = 'Yitu';
   workbook.created = request.now;
   // the data first: the importer reads the first sheet with anything on it

@@ -1,8 +1,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
-import { parseShp, parseDbf } from 'shpjs';
 import { badInput, ErrorCode, YituError } from '../../errors';
+import { excelJs, shapefiles } from '../../libraries';
 
 // Files as offices hold them → one list of records, each with a geometry (or none: a table
 // placed later by code or name) and its attributes as written. Formats are read by maintained
@@ -61,7 +61,7 @@ export async function readImportFile(
   let file: SourceFile;
   if (lower.endsWith('.xlsx')) file = await readXlsx(fileName, bytes, limits);
   else if (lower.endsWith('.zip') || (isZip && !lower.endsWith('.csv')))
-    file = readZippedShapefile(fileName, bytes, limits);
+    file = await readZippedShapefile(fileName, bytes, limits);
   else if (lower.endsWith('.shp'))
     throw refuse(
       fileName,
@@ -263,7 +263,12 @@ function unzipBounded(
   }
 }
 
-function readZippedShapefile(fileName: string, bytes: Uint8Array, limits: ReadLimits): SourceFile {
+async function readZippedShapefile(
+  fileName: string,
+  bytes: Uint8Array,
+  limits: ReadLimits,
+): Promise<SourceFile> {
+  const { parseShp, parseDbf } = await shapefiles();
   const names = zipEntries(fileName, bytes)
     .map((e) => e.name)
     .filter((n) => !n.startsWith('__MACOSX') && !n.endsWith('/'));
@@ -494,7 +499,8 @@ async function readXlsx(
     if (!(error instanceof YituError) || error.reason !== 'CORRUPT_ZIP') throw error;
     throw refuse(fileName, 'CORRUPT_XLSX', 'not a readable xlsx workbook (not a zip)');
   }
-  const workbook = new ExcelJS.Workbook();
+  const Excel = await excelJs();
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(stored) as unknown as ArrayBuffer);
   } catch (error) {
@@ -528,7 +534,7 @@ async function readXlsx(
           'MERGED_HEADER',
           `${fileName}: header cell ${where} is merged: give each column its own header cell`,
         );
-      if (cell.type === ExcelJS.ValueType.Formula)
+      if (cell.type === Excel.ValueType.Formula)
         throw badInput(
           where,
           'FORMULA',

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import sharp from 'sharp';
+import type { OutputInfo } from 'sharp';
 import type { Database } from '../../db';
 import { ErrorCode, YituError } from '../../errors';
 import type { PhotoStorage } from './photo.storage';
+import { sharpImages } from '../../libraries';
 
 // Photos are checked by their content, not their name or declared type: the first bytes must
 // be a JPEG, PNG or WebP signature, its header within the pixel limit, and the image must decode.
@@ -88,6 +89,7 @@ export async function storePhoto(
   const contentType = sniffImageType(bytes);
   if (!contentType) throw notAPhoto('NOT_AN_IMAGE', 'only JPEG, PNG or WebP photos');
   const undecodable = () => notAPhoto('UNDECODABLE', 'the photo could not be decoded');
+  const sharp = await sharpImages();
   // the header alone: a 16000×16000 PNG of a few hundred kB is refused here, never decoded
   const header = await sharp(bytes, { limitInputPixels: false })
     .metadata()
@@ -101,7 +103,7 @@ export async function storePhoto(
       `photo is ${header.width}×${header.height}; at most ${(limits.maxPixels / 1e6).toFixed(0)} megapixels`,
     );
   }
-  let stored: { data: Buffer; info: sharp.OutputInfo };
+  let stored: { data: Buffer; info: OutputInfo };
   let thumbnail: Buffer;
   try {
     ({ stored, thumbnail } = await decodeInTurn(async () => {

@@ -1,7 +1,7 @@
 import { LEVEL_ZH } from '../ticket/ticket-status';
-import ExcelJS from 'exceljs';
 import { csvFile } from './report.files';
 import type { Figures, PeriodReportData } from './report.service';
+import { excelJs } from '../../libraries';
 
 // A place's period figures (periodReport) as files: one row per figure with its unit, the
 // period, the one before (环比) and the same one a year earlier (同比). In the xlsx every value
@@ -79,7 +79,7 @@ const HEADER = (r: PeriodReportData) => [
 ];
 
 export async function figuresXlsx(r: PeriodReportData): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await excelJs()).Workbook();
   book.creator = 'Yitu 一图';
   const sheet = book.addWorksheet('统计报表');
   sheet.addRows([['统计对象', r.subject], ['统计期', `${r.current.period.label}（北京时间）`], []]);

@@ -1,8 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import { registerCjkFont } from '../../pdf-font';
 import type { Assessment } from './assessment';
+import { excelJs, pdfKit } from '../../libraries';
 
 // The monthly assessment as files to send upward: xlsx (numbers as numbers, rates formatted as
 // percentages, units in the headers), CSV with a UTF-8 BOM (Excel otherwise reads Chinese as
@@ -29,7 +28,7 @@ const localTime = (iso: string) =>
   new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 export async function assessmentXlsx(a: Assessment, version: number | null): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await excelJs()).Workbook();
   book.creator = 'Yitu 一图';
   const cover = book.addWorksheet('封面');
   cover.addRows([
@@ -150,11 +149,12 @@ export function assessmentCsv(a: Assessment): Buffer {
 
 const A4 = { width: 595.28, height: 841.89, margin: 48 };
 
-export function assessmentPdf(
+export async function assessmentPdf(
   a: Assessment,
   version: number | null,
   fontPath: string,
 ): Promise<Buffer> {
+  const PDFDocument = await pdfKit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: A4.margin,

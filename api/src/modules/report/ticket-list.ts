@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import type { Database } from '../../db';
 import { badInput } from '../../errors';
 import { maskName, maskPhone } from '../../auth/mask';
@@ -8,6 +7,7 @@ import { t } from '../ticket/ticket-sql';
 import { TICKET_STATUSES } from '../ticket/ticket-status';
 import type { Period } from './period';
 import { csvFile } from './report.files';
+import { excelJs } from '../../libraries';
 
 // A ticket list to hand on (工单明细): the tickets reported in a period, of a place, status and
 // category, among those the viewer may read. Residents' names and phones are masked unless a
@@ -103,7 +103,7 @@ export async function ticketList(
     const table = [COLUMNS.map(([, h]) => h), ...shown.map((r) => COLUMNS.map(([k]) => r[k]))];
     return { body: csvFile(table), rows: rows.length, masked, revealed };
   }
-  const book = new ExcelJS.Workbook();
+  const book = new (await excelJs()).Workbook();
   const sheet = book.addWorksheet('工单明细');
   sheet.addRow(COLUMNS.map(([, h]) => h));
   for (const r of shown) sheet.addRow(COLUMNS.map(([k]) => r[k]));
