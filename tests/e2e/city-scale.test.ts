@@ -4,8 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCity } from '@yitu/api/testing';
-import { DEMO_PASSWORD, signIn } from '../support/auth';
-import { launchChromium, mapIdle, openPage, type InPage } from '../support/chromium';
+import { signIn } from '../support/auth';
+import {
+  type InPage,
+  launchChromium,
+  mapIdle,
+  openPage,
+  signInThroughForm,
+} from '../support/chromium';
 import { engineName } from '../support/db';
 import { TEST_AS_OF } from '../support/engine';
 import { startEmptyServer, type RunningServer } from '../support/server';
@@ -17,13 +23,6 @@ import { startEmptyServer, type RunningServer } from '../support/server';
 const SCALE = 10;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
-
-async function signInThroughForm(page: Page, username: string) {
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('viewer').waitFor({ timeout: 15_000 });
-}
 
 /** What the second browser's tiles hold for a ticket and its compound. */
 const drawnState = (page: Page, ticketCode: string, compoundCode: string) =>

@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '@yitu/api/testing';
-import { CHROMIUM, launchChromium, mapIdle, openPage, type InPage } from '../support/chromium';
+import {
+  CHROMIUM,
+  launchChromium,
+  mapIdle,
+  openPage,
+  type InPage,
+  submitSignIn,
+} from '../support/chromium';
 import { engineName } from '../support/db';
 import { startEmptyServer, type RunningServer } from '../support/server';
 
@@ -79,9 +86,7 @@ describe(`an empty start brings its district in through 数据管理 (${engineNa
 
   it('opens on the import panel, and the sample district comes in file by file', async () => {
     await page.goto(server.url);
-    await page.getByTestId('signin-username').fill('chief');
-    await page.getByTestId('signin-password').fill(PASSWORD);
-    await page.getByTestId('signin-submit').click();
+    await submitSignIn(page, 'chief', PASSWORD);
     await page.getByTestId('import-empty').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(shots, '0-empty-start.png') });
 

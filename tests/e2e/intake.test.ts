@@ -5,10 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@yitu/api/testing';
-import { DEMO_PASSWORD, signIn } from '../support/auth';
+import { signIn } from '../support/auth';
 import { testNow } from '../support/clock';
 import { insertFixture } from '../support/fixture';
-import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
+import { launchChromium, openPage, submitSignIn, requireChromium } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -58,7 +58,7 @@ describe(`the resident's intake in headless Chromium on ${engineName()}`, () => 
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
+    requireChromium();
     server = await startServer({}, fixture);
     cookie = await signIn(server.url, 'fx-command');
     browser = await launchChromium();
@@ -179,9 +179,7 @@ describe(`the resident's intake in headless Chromium on ${engineName()}`, () => 
     );
     const staff = await openPage(browser, { viewport: { width: 1400, height: 900 } });
     await staff.goto(`${server.url}/?ticket=${encodeURIComponent(tickets.nodes[0]!.id)}`);
-    await staff.getByTestId('signin-username').fill('fx-command');
-    await staff.getByTestId('signin-password').fill(DEMO_PASSWORD);
-    await staff.getByTestId('signin-submit').click();
+    await submitSignIn(staff, 'fx-command');
     const listed = staff.getByTestId('likely-duplicate');
     await listed.first().waitFor({ timeout: 20_000 });
     expect(await listed.first().textContent()).toMatch(/DUP-E2E 相距 \d+ 米 · .* · 1 人附议/);

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createAccount, type Database } from '@yitu/api/testing';
 import { DEMO_PASSWORD, signIn } from '../support/auth';
-import { CHROMIUM, launchChromium, mapIdle, openPage, type InPage } from '../support/chromium';
+import {
+  CHROMIUM,
+  type InPage,
+  launchChromium,
+  mapIdle,
+  openPage,
+  signInThroughForm,
+} from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 import { testNow } from '../support/clock';
@@ -48,13 +55,6 @@ async function addBusyGridWorker(database: Database) {
 }
 
 /** Signs in through the sign-in screen as a person would, and waits for the signed-in app. */
-async function signInThroughForm(page: Page, username: string, password = DEMO_PASSWORD) {
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(password);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('viewer').waitFor({ timeout: 15_000 });
-}
-
 describe(`the map in headless Chromium on ${engineName()}`, () => {
   let server: RunningServer;
   let browser: Browser;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, signIn } from '../support/auth';
-import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
+import { signIn } from '../support/auth';
+import { launchChromium, openPage, signInThroughForm, requireChromium } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -15,13 +15,6 @@ import { startServer, type RunningServer } from '../support/server';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
-
-async function signInThroughForm(page: Page, username: string) {
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('viewer').waitFor({ timeout: 15_000 });
-}
 
 describe(`staff and party members on the people pages in headless Chromium on ${engineName()}`, () => {
   let server: RunningServer;
@@ -40,7 +33,7 @@ describe(`staff and party members on the people pages in headless Chromium on ${
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
+    requireChromium();
     server = await startServer();
     cookie = await signIn(server.url, 'community');
     browser = await launchChromium();

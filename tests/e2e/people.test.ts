@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../support/auth';
-import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
+import { launchChromium, openPage, requireChromium } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -35,7 +35,7 @@ describe(`the people who do the work, on a phone in headless Chromium on ${engin
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
+    requireChromium();
     server = await startServer();
     cookie = await signIn(server.url, 'command');
     browser = await launchChromium();

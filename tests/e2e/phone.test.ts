@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { actOnTicket, type Database } from '@yitu/api/testing';
 import { DEMO_PASSWORD, signIn } from '../support/auth';
 import { testNow } from '../support/clock';
-import { CHROMIUM, launchChromium } from '../support/chromium';
+import { launchChromium, requireChromium } from '../support/chromium';
 import { engineName } from '../support/db';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -203,7 +203,7 @@ describe(`the grid worker's phone, offline and back, on ${engineName()}`, () => 
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
+    requireChromium();
     server = await startServer({}, gridWork);
     command = await signIn(server.url, 'command');
     grid = await signIn(server.url, 'grid');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_PASSWORD, signIn } from '../support/auth';
-import { CHROMIUM, launchChromium, openPage } from '../support/chromium';
+import { signIn } from '../support/auth';
+import { launchChromium, openPage, signInThroughForm, requireChromium } from '../support/chromium';
 import { engineName } from '../support/db';
 import { insertReportFixture } from '../support/report-fixture';
 import { startServer, type RunningServer } from '../support/server';
@@ -18,13 +18,6 @@ import { startServer, type RunningServer } from '../support/server';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = path.join(repoRoot, 'tests/artifacts/e2e', engineName());
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-async function signInThroughForm(page: Page, username: string) {
-  await page.getByTestId('signin-username').fill(username);
-  await page.getByTestId('signin-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('viewer').waitFor({ timeout: 15_000 });
-}
 
 /**
  * Opens the reports panel from the top bar. Right after sign-in the bar is still filling in
@@ -93,7 +86,7 @@ describe(`the reports panel in headless Chromium on ${engineName()}`, () => {
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
+    requireChromium();
     server = await startServer({}, insertReportFixture);
     const cookie = await signIn(server.url, 'fx-street');
     const res = await fetch(`${server.url}/graphql`, {

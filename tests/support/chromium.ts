@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from './auth';
 
 // Debian's Chromium, headless, as this machine can run it (README, "The map"): software
 // WebGL for MapLibre, and none of the background traffic the closed network would refuse.
@@ -16,6 +18,11 @@ const FLAGS = [
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
 ];
+
+/** Fails a suite at once, before its server starts, on a machine without Chromium. */
+export function requireChromium(): void {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
+}
 
 /** Playwright gives each launch a fresh, temporary profile. */
 export const launchChromium = (): Promise<Browser> =>
@@ -46,3 +53,16 @@ export const mapIdle = (page: Page) =>
     undefined,
     { timeout: 30_000 },
   );
+
+/** Fills the map's sign-in form and submits it, as a person would. */
+export async function submitSignIn(page: Page, username: string, password = DEMO_PASSWORD) {
+  await page.getByTestId('signin-username').fill(username);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+}
+
+/** Signs in through the map's form and waits until the top bar shows who it is. */
+export async function signInThroughForm(page: Page, username: string, password = DEMO_PASSWORD) {
+  await submitSignIn(page, username, password);
+  await page.getByTestId('viewer').waitFor({ timeout: 15_000 });
+}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import {
   APPROVE_PARTY_MEMBER_MUTATION,
   INVITE_RESOURCE_ACCOUNT_MUTATION,
@@ -93,41 +93,22 @@ function Pending({ list }: { list: Query<ResultOf<typeof STAFF_RESOURCES_QUERY>>
       )}
       {!rows && !failed && <p className="status">{tr('正在加载…')}</p>}
       {rows && (
-        <table className="admin-table">
-          <thead>
-            <tr>
-              <th>{tr('姓名')}</th>
-              <th>{tr('编码')}</th>
-              <th>{tr('技能')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={4} className="hint" data-testid="people-pending-empty">
-                  {tr('没有待审核的报到')}
-                </td>
-              </tr>
-            )}
-            {rows.map((r) => (
-              <tr key={r.id} data-testid="pending-row" data-code={r.code}>
-                <td>{r.name}</td>
-                <td>{r.code}</td>
-                <td>{r.capabilities.join('、')}</td>
-                <td>
-                  <button
-                    type="button"
-                    data-testid="pending-approve"
-                    onClick={() => void approve(r)}
-                  >
-                    {tr('通过')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResourceTable
+          rows={rows}
+          columns={[
+            [tr('姓名'), (r) => r.name],
+            [tr('编码'), (r) => r.code],
+            [tr('技能'), (r) => r.capabilities.join('、')],
+          ]}
+          empty={tr('没有待审核的报到')}
+          emptyTestId="people-pending-empty"
+          rowTestId="pending-row"
+          action={(r) => (
+            <button type="button" data-testid="pending-approve" onClick={() => void approve(r)}>
+              {tr('通过')}
+            </button>
+          )}
+        />
       )}
     </div>
   );
@@ -172,41 +153,21 @@ function Resources({ regionId }: { regionId: string | null }) {
       )}
       {!rows && list.error === null && <p className="status">{tr('正在加载…')}</p>}
       {rows && (
-        <table className="admin-table">
-          <thead>
-            <tr>
-              <th>{tr('名称')}</th>
-              <th>{tr('类型')}</th>
-              <th>{tr('编码')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={4} className="hint">
-                  {tr('没有找到资源')}
-                </td>
-              </tr>
-            )}
-            {rows.map((r) => (
-              <tr key={r.id} data-testid="resource-row" data-code={r.code}>
-                <td>{r.name}</td>
-                <td>{KIND_LABEL[r.kind] ?? r.kind}</td>
-                <td>{r.code}</td>
-                <td>
-                  <button
-                    type="button"
-                    data-testid="resource-invite"
-                    onClick={() => setInviting(r)}
-                  >
-                    {tr('邀请开通账号')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResourceTable
+          rows={rows}
+          columns={[
+            [tr('名称'), (r) => r.name],
+            [tr('类型'), (r) => KIND_LABEL[r.kind] ?? r.kind],
+            [tr('编码'), (r) => r.code],
+          ]}
+          empty={tr('没有找到资源')}
+          rowTestId="resource-row"
+          action={(r) => (
+            <button type="button" data-testid="resource-invite" onClick={() => setInviting(r)}>
+              {tr('邀请开通账号')}
+            </button>
+          )}
+        />
       )}
       {list.data && list.data.resources.totalCount > PAGE && (
         <p className="hint">
@@ -307,5 +268,45 @@ function InviteForm({ resource, onClose }: { resource: Resource; onClose: () => 
         </form>
       )}
     </div>
+  );
+}
+
+/** A table of resources: the given columns, one action a row, and a line when there are none. */
+function ResourceTable(p: {
+  rows: Resource[];
+  columns: [string, (r: Resource) => string][];
+  empty: string;
+  emptyTestId?: string;
+  rowTestId: string;
+  action: (r: Resource) => ReactNode;
+}) {
+  return (
+    <table className="admin-table">
+      <thead>
+        <tr>
+          {p.columns.map(([title]) => (
+            <th key={title}>{title}</th>
+          ))}
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.length === 0 && (
+          <tr>
+            <td colSpan={p.columns.length + 1} className="hint" data-testid={p.emptyTestId}>
+              {p.empty}
+            </td>
+          </tr>
+        )}
+        {p.rows.map((r) => (
+          <tr key={r.id} data-testid={p.rowTestId} data-code={r.code}>
+            {p.columns.map(([title, cell]) => (
+              <td key={title}>{cell(r)}</td>
+            ))}
+            <td>{p.action(r)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
