@@ -11,6 +11,11 @@ export interface Config {
   dataDir: string;
   /** Seed the demo city on start when the database is empty. */
   seedDemo: boolean;
+  /**
+   * Answer a signed-in map's reads of places with one statement written by PostgreSQL
+   * (http/sql-answers.ts); false sends every request through Apollo (YITU_SQL_ANSWERS).
+   */
+  sqlAnswers: boolean;
   /** Mark the session cookie Secure (behind a TLS proxy); on by itself for HTTPS requests. */
   secureCookies: boolean;
   /** Proxy hops in front of the API whose X-Forwarded-For names the client (0: none). */
@@ -134,7 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `YITU_PUBLIC_BASE_URL must be an http(s) URL without query or fragment, got "${publicBaseUrl}"`,
     );
   }
+  const sqlAnswers = (env.YITU_SQL_ANSWERS ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(sqlAnswers)) {
+    throw new ConfigError(`YITU_SQL_ANSWERS must be true or false, got "${env.YITU_SQL_ANSWERS}"`);
+  }
   return {
+    sqlAnswers: sqlAnswers === 'true' || sqlAnswers === '1',
     publicBaseUrl,
     escalationIntervalMs,
     timeBudgetMs,

@@ -1,5 +1,5 @@
 import gcoord from 'gcoord';
-import { getTableName, sql } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { ArgsType, Field, Float, Int, registerEnumType } from 'type-graphql';
 import type { GeoJsonGeometry } from '../db/postgis';
@@ -155,6 +155,25 @@ export function boundaryWithRows(
         loader.prime(row.pk, { key: row.pk, g: g ?? (null as unknown as GeoJsonGeometry) });
     },
   );
+}
+
+/**
+ * A shape as GeoJSON text, for answers written whole in SQL (graphql/sql-answer.ts): what the
+ * boundary field answers for these arguments, or null where PostGIS alone cannot give it
+ * (arguments the field refuses; GCJ-02, converted here in JavaScript).
+ */
+export function boundaryText(shape: SQL, args: GeometryArgs): SQL | null {
+  try {
+    validate(args);
+  } catch {
+    return null;
+  }
+  if (args.crs !== Crs.WGS84) return null;
+  const degrees = args.simplifyMeters / METRES_PER_DEGREE;
+  // the tolerance written into the text, not passed as a value: the text is kept for reuse
+  const simplified =
+    degrees > 0 ? sql`ST_SimplifyPreserveTopology(${shape}, ${sql.raw(String(degrees))})` : shape;
+  return sql`ST_AsGeoJSON(${simplified}, ${sql.raw(String(args.precision))})`;
 }
 
 /** A stored point [lon, lat] as GeoJSON in the requested system. */

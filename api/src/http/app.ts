@@ -21,7 +21,8 @@ import { asGraphQLError, ErrorCode, formatError, logInternalError, YituError } f
 import { photoStorageIn } from '../modules/photo/photo.storage';
 import { graphiqlHandler } from './graphiql';
 import { securityHeaders, securityHeaderValues } from './headers';
-import { refuse } from './refuse';
+import { bodyNotJson, refuse } from './refuse';
+import { sqlAnswers, type SqlAnswers } from './sql-answers';
 import { photoRoutes } from './uploads';
 import { importRoutes } from './imports';
 import { exportRoutes } from './exports';
@@ -43,6 +44,7 @@ import { outsideTimeBudget } from '../db/budget';
 
 /** Largest GraphQL request body: far above any real query, far below a memory problem. */
 const BODY_LIMIT = '256kb';
+const BODY_LIMIT_BYTES = 256 * 1024;
 
 export interface RunningApp {
   server: http.Server;
@@ -64,9 +66,9 @@ export async function startApp(
   app.use(securityHeaders(config.basemap));
   // tiles first, by a plain handler: a map asks for dozens a second, and Express's chain would
   // cost more than a cached tile does (http/tiles.ts)
-  const first: { tiles?: TileHandler } = {};
+  const first: { tiles?: TileHandler; answers?: SqlAnswers } = {};
   const server = http.createServer((req, res) => {
-    if (!first.tiles?.handle(req, res)) app(req, res);
+    if (!first.tiles?.handle(req, res) && !first.answers?.handle(req, res)) app(req, res);
   });
   const pubSub = createTicketPubSub();
   const schema = await buildYituSchema(pubSub);
@@ -97,6 +99,19 @@ export async function startApp(
     sessions,
   );
   first.tiles = tileRouter;
+  // a signed-in map's reads of places, answered by one statement before Express and Apollo
+  // (http/sql-answers.ts); only while this process hears revocations, as the memory of sessions
+  if (config.sqlAnswers && listening)
+    first.answers = sqlAnswers({
+      database,
+      schema,
+      sessions,
+      now,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+      budgetMs: config.timeBudgetMs,
+      headers: { ...securityHeaderValues(config.basemap)('/graphql'), 'cache-control': 'no-store' },
+      general: (req, res) => app(req, res),
+    });
   // a credential signed out or revoked through any process closes its sockets here (and is
   // forgotten by the memory of sessions)
   const stopRevocations =
@@ -282,7 +297,7 @@ export async function startApp(
           ),
         );
       else if (error.type === 'entity.parse.failed')
-        refuse(res, new YituError(ErrorCode.BAD_REQUEST, 'the request body is not valid JSON'));
+        refuse(res, bodyNotJson());
       else next(error);
     },
   );

@@ -2,6 +2,10 @@ import type express from 'express';
 import { resultOf } from '../auth/audit';
 import { ErrorCode, httpAnswer, YituError } from '../errors';
 
+/** A /graphql body that is not JSON (an object or a list), read by express or by http/sql-answers.ts. */
+export const bodyNotJson = () =>
+  new YituError(ErrorCode.BAD_REQUEST, 'the request body is not valid JSON');
+
 /**
  * Answers a request refused outside Apollo (uploads, photos, a body express could not read) as
  * /graphql answers one: the status of its code, Retry-After when it says to wait, the same body.

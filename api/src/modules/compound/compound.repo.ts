@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { prerendered } from '../../db/prerender';
 import { compounds, grids, regions, vulnerableHouseholds } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -32,16 +33,32 @@ const r = alias(regions, 'r');
 const g = alias(grids, 'g');
 const h = alias(vulnerableHouseholds, 'h');
 
-const columns = sql`${c.id} AS pk, ${c.code}, ${c.name}, ${c.communityId} AS "communityPk",
+// rendered once: every list and look-up of these rows holds it (db/prerender.ts)
+const columns =
+  prerendered(sql`${c.id} AS pk, ${c.code}, ${c.name}, ${c.communityId} AS "communityPk",
   ${c.propertyCompanyId} AS "propertyCompanyPk", ${c.households}, ${c.yearBuilt} AS "yearBuilt", ${c.tags},
   COALESCE((${c.metadata}->>'synthetic')::boolean, false) AS synthetic, ${c.version},
-  ${c.retiredAt} AS "retiredAt"`;
+  ${c.retiredAt} AS "retiredAt"`);
 const withId = <T extends Compound>(row: T): T => ({
   ...row,
   id: toGlobalId('Compound', row.pk),
 });
 
 const outline: Outline = { table: compounds, id: compounds.id, shape: compounds.boundary };
+
+/** The compounds `filter` selects, as a statement's rows (the columns above, `pk` their key). */
+export async function compoundsWhere(
+  database: Context['database'],
+  filter: PlaceFilter | undefined,
+): Promise<SQL> {
+  const where = await filterSql(database, filter, {
+    geometry: sql`${c.boundary}`,
+    community: sql`${c.communityId}`,
+    searchable: [sql`${c.name}`, sql`${c.code}`],
+    retiredAt: sql`${c.retiredAt}`,
+  });
+  return sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ${where}`;
+}
 
 /** The compounds `filter` selects, a page of them (with their boundaries when `info` asks them). */
 export async function listCompounds(
@@ -50,15 +67,9 @@ export async function listCompounds(
   page: KeysetPage,
   info?: GraphQLResolveInfo,
 ): Promise<Page<Compound>> {
-  const where = await filterSql(ctx.database, filter, {
-    geometry: sql`${c.boundary}`,
-    community: sql`${c.communityId}`,
-    searchable: [sql`${c.name}`, sql`${c.code}`],
-    retiredAt: sql`${c.retiredAt}`,
-  });
   return fetchPage<Compound>(
     ctx.database,
-    sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ${where}`,
+    await compoundsWhere(ctx.database, filter),
     page,
     withId,
     'pk',
@@ -93,6 +104,13 @@ export async function compoundByCode(ctx: Context, code: string): Promise<Compou
   return row ? withId(row) : null;
 }
 
+/** The live compound whose boundary covers the point, as a statement's row (none if none). */
+export function compoundAtSql(lon: number, lat: number): SQL {
+  checkLonLat(lon, lat);
+  return sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
+      AND ${c.retiredAt} IS NULL ORDER BY ${c.id} LIMIT 1`;
+}
+
 /** The live compound whose boundary covers the point, if any. */
 export async function compoundAt(
   ctx: Context,
@@ -100,17 +118,18 @@ export async function compoundAt(
   lat: number,
   info?: GraphQLResolveInfo,
 ): Promise<Compound | null> {
-  checkLonLat(lon, lat);
+  const query = compoundAtSql(lon, lat);
   const also = info && boundaryWithRows(ctx, info, 'Compound', outline);
   // a map's click: one text whatever the point, planned once per connection
-  const rows = await rowsWith<Compound>(
-    ctx.database,
-    sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ST_Covers(${c.boundary}, ${pointSql(lon, lat)})
-      AND ${c.retiredAt} IS NULL ORDER BY ${c.id} LIMIT 1`,
-    also,
-  );
+  const rows = await rowsWith<Compound>(ctx.database, query, also);
   return rows[0] ? withId(rows[0]) : null;
 }
+
+/** A compound by key, as a statement's row (for answers written whole in SQL). */
+export const compoundRow = (key: SQL) =>
+  sql`SELECT ${columns} FROM ${compounds} ${c} WHERE ${c.id} = ${key}`;
+
+export { outline as compoundOutline };
 
 /** Compounds of a region and everything below it (a community's, a street's, the district's). */
 export const compoundsOfRegion = pageByKey<Compound>(

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { prerendered } from '../../db/prerender';
 import { compounds, grids, gridWorkers } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -21,22 +22,22 @@ const g = alias(grids, 'g');
 const c = alias(compounds, 'c');
 const w = alias(gridWorkers, 'w');
 
-const columns = sql`${g.id} AS pk, ${g.code}, ${g.name}, ${g.communityId} AS "communityPk", ${g.parentId} AS "parentPk",
+// rendered once: every list and look-up of these rows holds it (db/prerender.ts)
+const columns =
+  prerendered(sql`${g.id} AS pk, ${g.code}, ${g.name}, ${g.communityId} AS "communityPk", ${g.parentId} AS "parentPk",
   ${g.workerId} AS "workerPk", ${g.kinds}, ${g.parentId} IS NOT NULL AS micro, ${g.version},
-  ${g.retiredAt} AS "retiredAt"`;
+  ${g.retiredAt} AS "retiredAt"`);
 const withId = <T extends Grid>(row: T): T => ({ ...row, id: toGlobalId('Grid', row.pk) });
 
 const outline: Outline = { table: grids, id: grids.id, shape: grids.boundary };
 
-/** The grids `filter` selects, a page of them (with their boundaries when `info` asks them). */
-export async function listGrids(
-  ctx: Context,
+/** The grids `filter` selects (micro: micro-grids only, or top-level only), as a statement's rows. */
+export async function gridsWhere(
+  database: Context['database'],
   filter: PlaceFilter | undefined,
   micro: boolean | undefined,
-  page: KeysetPage,
-  info?: GraphQLResolveInfo,
-): Promise<Page<Grid>> {
-  const where = await filterSql(ctx.database, filter, {
+): Promise<SQL> {
+  const where = await filterSql(database, filter, {
     geometry: sql`${g.boundary}`,
     community: sql`${g.communityId}`,
     searchable: [sql`${g.name}`, sql`${g.code}`],
@@ -48,9 +49,20 @@ export async function listGrids(
       : micro
         ? sql`AND ${g.parentId} IS NOT NULL`
         : sql`AND ${g.parentId} IS NULL`;
+  return sql`SELECT ${columns} FROM ${grids} ${g} WHERE ${where} ${tier}`;
+}
+
+/** The grids `filter` selects, a page of them (with their boundaries when `info` asks them). */
+export async function listGrids(
+  ctx: Context,
+  filter: PlaceFilter | undefined,
+  micro: boolean | undefined,
+  page: KeysetPage,
+  info?: GraphQLResolveInfo,
+): Promise<Page<Grid>> {
   return fetchPage<Grid>(
     ctx.database,
-    sql`SELECT ${columns} FROM ${grids} ${g} WHERE ${where} ${tier}`,
+    await gridsWhere(ctx.database, filter, micro),
     page,
     withId,
     'pk',
@@ -68,6 +80,18 @@ export const gridById = oneByKey<Grid>(
   withId,
 );
 
+/**
+ * The grid covering a point, as a statement's row (none if none): a top-level grid, or with
+ * micro the micro-grid if there is one. Asked for a top-level grid, never a micro-grid.
+ */
+export function gridAtSql(lon: number, lat: number, micro: boolean): SQL {
+  checkLonLat(lon, lat);
+  return sql`SELECT * FROM (SELECT ${columns} FROM ${grids} ${g}
+      WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)}) AND ${g.retiredAt} IS NULL
+      ORDER BY (${g.parentId} IS NOT NULL) = ${micro}::boolean DESC, ${g.id} LIMIT 1) covering
+    WHERE ${micro}::boolean OR NOT covering.micro`;
+}
+
 /** The grid covering a point: a top-level grid, or with micro the micro-grid if there is one. */
 export async function gridAt(
   ctx: Context,
@@ -76,21 +100,18 @@ export async function gridAt(
   micro: boolean,
   info?: GraphQLResolveInfo,
 ): Promise<Grid | null> {
-  checkLonLat(lon, lat);
+  const query = gridAtSql(lon, lat, micro);
   const also = info && boundaryWithRows(ctx, info, 'Grid', outline);
   // a map's click: one text whatever the point, planned once per connection
-  const rows = await rowsWith<Grid>(
-    ctx.database,
-    sql`SELECT ${columns} FROM ${grids} ${g} WHERE ST_Covers(${g.boundary}, ${pointSql(lon, lat)})
-      AND ${g.retiredAt} IS NULL
-      ORDER BY (${g.parentId} IS NOT NULL) = ${micro} DESC, ${g.id} LIMIT 1`,
-    also,
-  );
-  const grid = rows[0];
-  // Asked for a top-level grid: never answer with a micro-grid.
-  if (!grid || (!micro && grid.micro)) return null;
-  return withId(grid);
+  const rows = await rowsWith<Grid>(ctx.database, query, also);
+  return rows[0] ? withId(rows[0]) : null;
 }
+
+/** A grid by key, as a statement's row (for answers written whole in SQL). */
+export const gridRow = (key: SQL) =>
+  sql`SELECT ${columns} FROM ${grids} ${g} WHERE ${g.id} = ${key}`;
+
+export { outline as gridOutline };
 
 export const microGridsOf = manyByKey<Grid>(
   (keys) => sql`

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { prerendered } from '../../db/prerender';
 import { propertyCompanies } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -10,7 +11,10 @@ import type { PropertyCompany } from './property.type';
 
 const p = alias(propertyCompanies, 'p');
 
-const columns = sql`${p.id} AS pk, ${p.code}, ${p.name}, ${p.hasPartyBranch} AS "hasPartyBranch", ${p.phone}`;
+// rendered once: every list and look-up of these rows holds it (db/prerender.ts)
+const columns = prerendered(
+  sql`${p.id} AS pk, ${p.code}, ${p.name}, ${p.hasPartyBranch} AS "hasPartyBranch", ${p.phone}`,
+);
 const withId = (row: PropertyCompany): PropertyCompany => ({
   ...row,
   id: toGlobalId('PropertyCompany', row.pk),
@@ -35,3 +39,7 @@ export const propertyCompanyById = oneByKey<PropertyCompany>(
   (row) => row.pk,
   withId,
 );
+
+/** A property company by key, as a statement's row (for answers written whole in SQL). */
+export const propertyCompanyRow = (key: SQL) =>
+  sql`SELECT ${columns} FROM ${propertyCompanies} ${p} WHERE ${p.id} = ${key}`;

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { relatedWithRows } from '../../graphql/with-rows';
 import { alias } from 'drizzle-orm/pg-core';
+import { prerendered } from '../../db/prerender';
 import { regions } from '../../db/schema';
 import type { KeysetPage, Page } from '../../graphql/connection';
 import type { Context } from '../../graphql/context';
@@ -20,11 +21,28 @@ import type { Region, RegionLevel } from './region.type';
 
 const r = alias(regions, 'r');
 
-const columns = sql`${r.id} AS pk, ${r.code}, ${r.name}, ${r.level}, ${r.parentId} AS "parentPk",
-  COALESCE((${r.metadata}->>'synthetic')::boolean, false) AS synthetic`;
+// rendered once: every list and look-up of these rows holds it (db/prerender.ts)
+const columns =
+  prerendered(sql`${r.id} AS pk, ${r.code}, ${r.name}, ${r.level}, ${r.parentId} AS "parentPk",
+  COALESCE((${r.metadata}->>'synthetic')::boolean, false) AS synthetic`);
 const withId = (row: Region): Region => ({ ...row, id: toGlobalId('Region', row.pk) });
 
 const outline: Outline = { table: regions, id: regions.id, shape: regions.boundary };
+
+/** The regions `filter` selects (of one level, if given), as a statement's rows. */
+export async function regionsWhere(
+  database: Context['database'],
+  filter: PlaceFilter | undefined,
+  level: RegionLevel | undefined,
+): Promise<SQL> {
+  const where = await filterSql(database, filter, {
+    geometry: sql`${r.boundary}`,
+    regionSelf: sql`${r.id}`,
+    searchable: [sql`${r.name}`, sql`${r.code}`],
+  });
+  const byLevel = level ? sql`AND ${r.level} = ${level}` : sql``;
+  return sql`SELECT ${columns} FROM ${regions} ${r} WHERE ${where} ${byLevel}`;
+}
 
 /** The regions `filter` selects, a page of them (with their boundaries when `info` asks them). */
 export async function listRegions(
@@ -34,21 +52,21 @@ export async function listRegions(
   page: KeysetPage,
   info?: GraphQLResolveInfo,
 ): Promise<Page<Region>> {
-  const where = await filterSql(ctx.database, filter, {
-    geometry: sql`${r.boundary}`,
-    regionSelf: sql`${r.id}`,
-    searchable: [sql`${r.name}`, sql`${r.code}`],
-  });
-  const byLevel = level ? sql`AND ${r.level} = ${level}` : sql``;
   return fetchPage<Region>(
     ctx.database,
-    sql`SELECT ${columns} FROM ${regions} ${r} WHERE ${where} ${byLevel}`,
+    await regionsWhere(ctx.database, filter, level),
     page,
     withId,
     'pk',
     info ? [boundaryWithRows(ctx, info, 'Region', outline), regionStats.withRows(ctx, info)] : [],
   );
 }
+
+/** A region by key, as a statement's row (for answers written whole in SQL). */
+export const regionRow = (key: SQL) =>
+  sql`SELECT ${columns} FROM ${regions} ${r} WHERE ${r.id} = ${key}`;
+
+export { outline as regionOutline };
 
 /** A region's boundary, for the GeoJSON field. */
 export const regionBoundary = (ctx: Context, pk: number, args: GeometryArgs) =>

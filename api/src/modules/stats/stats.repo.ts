@@ -16,7 +16,7 @@ import { askedColumn, type RowsAlsoRead } from '../../graphql/with-rows';
 import { fieldNodesOnRows, fieldsSelectedUnder } from '../../graphql/selection';
 import { alignOne, defineLoader, intArray, manyByKey } from '../../graphql/loaders';
 import { regionAndBelow } from '../../graphql/filter';
-import { openTicket, overdueTicket, t } from '../ticket/ticket-sql';
+import { clockSql, openTicket, overdueTicket, t } from '../ticket/ticket-sql';
 import type { CategoryFigures, PlaceStats } from './stats.type';
 
 const v = alias(ticketEvents, 'v');
@@ -38,7 +38,7 @@ const returnVisits = (which: SQL) => sql`
 // judged at the product's clock (what is overdue, what was due). A query computes only the
 // figures it asks for (rework reads every closed ticket's events: never for a map's count).
 const closed = sql`${t.status} = 'CLOSED'`;
-const FIGURES: Record<keyof PlaceStats, (now: Date) => SQL> = {
+const FIGURES: Record<keyof PlaceStats, (now: Date | SQL) => SQL> = {
   totalTickets: () => sql`count(${t.id})::int`,
   openTickets: () => sql`count(${t.id}) FILTER (WHERE ${openTicket})::int`,
   overdueTickets: (now) => sql`count(${t.id}) FILTER (WHERE ${overdueTicket(now)})::int`,
@@ -46,7 +46,7 @@ const FIGURES: Record<keyof PlaceStats, (now: Date) => SQL> = {
   suspendedTickets: () => sql`count(${t.id}) FILTER (WHERE ${t.status} = 'SUSPENDED')::int`,
   resolutionRate: (now) => sql`(count(${t.id}) FILTER (WHERE ${closed}))::float8
     / NULLIF(count(${t.id}) FILTER (WHERE ${t.status} <> 'SUSPENDED' AND ${t.status} NOT IN ('REJECTED', 'TRANSFERRED')
-                                  AND (${closed} OR ${t.resolveBy} < ${now.toISOString()}::timestamptz)), 0)`,
+                                  AND (${closed} OR ${t.resolveBy} < ${clockSql(now)})), 0)`,
   onTimeRate:
     () => sql`(count(${t.id}) FILTER (WHERE ${closed} AND ${t.resolvedAt} <= ${t.resolveBy}))::float8
     / NULLIF(count(${t.id}) FILTER (WHERE ${closed}), 0)`,
@@ -132,8 +132,19 @@ function statsLoader(query: (keys: string, columns: SQL) => SQL, ticketsOfOne?: 
       },
     );
   };
-  return Object.assign(load, { withRows });
+  return Object.assign(load, { withRows, ticketsOfOne });
 }
+
+/**
+ * One place's figures for answers written whole in SQL (graphql/sql-answer.ts): `value` is the
+ * SQL of a figure (a field name of PlaceStats, null if not one) over the tickets `t` that
+ * `tickets` reads, judged at `now`.
+ */
+export const placeFigures = {
+  tickets: sql`${tickets} ${t}`,
+  value: (figure: string, now: Date | SQL): SQL | null =>
+    Object.hasOwn(FIGURES, figure) ? FIGURES[figure as Figure](now) : null,
+};
 
 export const compoundStats = statsLoader(
   (keys, columns) => sql`

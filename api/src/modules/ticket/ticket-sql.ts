@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { tickets } from '../../db/schema';
 
@@ -12,9 +12,13 @@ export const t = alias(tickets, 't');
 /** 未办结: every status but closed, rejected as a duplicate and transferred out. */
 export const openTicket = sql`${t.status} NOT IN ('CLOSED', 'REJECTED', 'TRANSFERRED')`;
 
+/** The product's clock in SQL: a time as a value, or an expression that gives it. */
+export const clockSql = (now: Date | SQL) =>
+  now instanceof Date ? sql`${now.toISOString()}::timestamptz` : now;
+
 /** 超期: open, not suspended, and past its resolve-by deadline at `now`. */
-export const overdueTicket = (now: Date) =>
-  sql`(${openTicket} AND ${t.status} <> 'SUSPENDED' AND COALESCE(${t.resolveBy} < ${now.toISOString()}::timestamptz, false))`;
+export const overdueTicket = (now: Date | SQL) =>
+  sql`(${openTicket} AND ${t.status} <> 'SUSPENDED' AND COALESCE(${t.resolveBy} < ${clockSql(now)}, false))`;
 
 /** 紧急: urgent and still open. */
 export const urgentTicket = sql`(${t.emergencyKind} IS NOT NULL AND ${openTicket})`;

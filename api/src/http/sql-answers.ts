@@ -1,0 +1,173 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import Negotiator from 'negotiator';
+import { parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { mayReadWithoutObjects } from '../auth/policy';
+import type { Viewer } from '../auth/viewer';
+import type { SessionMemory } from '../auth/session-memory';
+import { settleTimeBudget, withTimeBudget } from '../db/budget';
+import type { Database } from '../db';
+import { httpAnswer } from '../errors';
+import { costRefusal, QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
+import { answerStatement, planAnswer, type AnswerPlan } from '../graphql/sql-answer';
+import { invalidTextRefusal } from '../graphql/text';
+import { bodyNotJson } from './refuse';
+
+// POST /graphql, answered by one statement when it can be (graphql/sql-answer.ts), in front of
+// Express and Apollo as the tiles are: a signed-in map's reads of places. It takes a request only
+// when everything the general path would check is known to pass: a session this process
+// remembers (auth/session-memory.ts, as the tiles' fast path), a JSON body within the limit, a
+// document that parses and validates under the query limits, text and cost within bounds, and
+// every field it touches allowed by the policy without looking at objects. Anything else, or any
+// failure on the way, goes to Express unchanged (the body it has read handed over as parsed), so
+// errors, audit lines and every other behaviour stay the general path's.
+
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+const deflate = promisify(zlib.deflate);
+
+/** Documents kept planned (or known not to be answered here); the map sends a few dozen. */
+const PLANS_KEPT = 500;
+/** Compressed from this size, as the general path's compression middleware (app.ts). */
+const COMPRESS_FROM = 1024;
+/**
+ * A number PostgreSQL writes with an exponent (1e-05) where JavaScript would not (0.00001): such
+ * an answer (or any with this pattern inside a text) is left to the general path.
+ */
+const EXPONENT = /\d[eE][+-]?\d/;
+
+export interface SqlAnswers {
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+export function sqlAnswers(options: {
+  database: Database;
+  schema: GraphQLSchema;
+  sessions: SessionMemory;
+  now: () => Date;
+  bodyLimitBytes: number;
+  budgetMs: number;
+  /** The headers of every /graphql answer (security headers, no-store). */
+  headers: Record<string, string>;
+  /** Express: what is declined goes there, its body already parsed. */
+  general: (req: IncomingMessage, res: ServerResponse) => void;
+}): SqlAnswers {
+  const { database, schema, sessions, now, general } = options;
+  const plans = new Map<string, AnswerPlan | null>();
+  const rules = [...specifiedRules, ...queryLimitRules];
+
+  function planOf(query: string, operationName: string | undefined): AnswerPlan | null {
+    const key = `${operationName ?? ''}\n${query}`;
+    let plan = plans.get(key);
+    if (plan !== undefined) return plan;
+    plan = null;
+    try {
+      const document = parse(query, { maxTokens: QUERY_LIMITS.tokens });
+      if (validate(schema, document, rules).length === 0)
+        plan = planAnswer(schema, document, operationName);
+    } catch {
+      // not parsed: the general path answers it with its error
+    }
+    if (plans.size >= PLANS_KEPT) plans.delete(plans.keys().next().value!);
+    plans.set(key, plan);
+    return plan;
+  }
+
+  async function answer(body: unknown, at: Date, viewer: Viewer) {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+    const { query, variables, operationName, extensions } = body as Record<string, unknown>;
+    if (typeof query !== 'string' || extensions !== undefined) return null;
+    if (operationName != null && typeof operationName !== 'string') return null;
+    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables)))
+      return null;
+    const sent = (variables ?? {}) as Record<string, unknown>;
+    const plan = planOf(query, operationName ?? undefined);
+    if (!plan || !mayReadWithoutObjects(viewer, plan.fields)) return null;
+    if (invalidTextRefusal(plan.document, sent)) return null;
+    if (costRefusal(schema, plan.document, plan.operation, sent)) return null;
+    return withTimeBudget(options.budgetMs, async () => {
+      const statement = await answerStatement(database, schema, plan, sent, at);
+      if (!statement) return null;
+      const [row] = await database.preparedRows<{ answer: string }>(statement);
+      settleTimeBudget();
+      return row && !EXPONENT.test(row.answer) ? row.answer : null;
+    });
+  }
+
+  async function send(req: IncomingMessage, res: ServerResponse, text: string) {
+    const headers: Record<string, string> = {
+      ...options.headers,
+      'Content-Type': 'application/json; charset=utf-8',
+      Vary: 'Accept-Encoding',
+    };
+    let payload = Buffer.from(text, 'utf8');
+    if (payload.length >= COMPRESS_FROM) {
+      // as the general path's compression middleware (1.8) chooses, and with its settings
+      const negotiator = new Negotiator(req) as unknown as {
+        encoding(available: string[], preferred: string[]): string | undefined;
+      };
+      const encoding = negotiator.encoding(['br', 'gzip', 'deflate', 'identity'], ['br', 'gzip']);
+      if (encoding === 'br')
+        payload = await brotli(payload, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
+      else if (encoding === 'gzip') payload = await gzip(payload);
+      else if (encoding === 'deflate') payload = await deflate(payload);
+      if (encoding && encoding !== 'identity') headers['Content-Encoding'] = encoding;
+    }
+    headers['Content-Length'] = String(payload.length);
+    res.writeHead(200, headers);
+    res.end(payload);
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, viewer: Viewer, at: Date) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: unknown = null;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      // refused below, as the general path's JSON parser refuses it
+    }
+    // as express.json (strict): an object or an array, or the same refusal
+    if (typeof body !== 'object' || body === null) {
+      const { status, headers, body: refusal } = httpAnswer(bodyNotJson());
+      res.writeHead(status, {
+        ...options.headers,
+        ...headers,
+        'Content-Type': 'application/json; charset=utf-8',
+      });
+      res.end(JSON.stringify(refusal));
+      return;
+    }
+    let text: string | null = null;
+    try {
+      text = await answer(body, at, viewer);
+    } catch {
+      text = null; // the general path answers, with its error if there is one
+    }
+    if (text !== null) return send(req, res, text);
+    (req as IncomingMessage & { body?: unknown }).body = body;
+    general(req, res);
+  }
+
+  return {
+    handle(req, res) {
+      if (req.method !== 'POST' || req.url !== '/graphql') return false;
+      const type = req.headers['content-type'] ?? '';
+      const length = Number(req.headers['content-length']);
+      if (
+        !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type) ||
+        !(length > 0 && length <= options.bodyLimitBytes)
+      )
+        return false;
+      const at = now();
+      const viewer = sessions.remembered(req.headers, at);
+      if (!viewer) return false;
+      serve(req, res, viewer, at).catch((error: unknown) => {
+        console.error('answer failed', error);
+        if (!res.headersSent) res.destroy();
+      });
+      return true;
+    },
+  };
+}
