@@ -129,6 +129,7 @@ const fakeDatabase: Database = {
     return (grid ? [grid] : []) as T[];
   },
   preparedRows: (query) => fakeDatabase.rows(query),
+  preparedText: () => Promise.reject(new Error('not in this test')),
   transaction: (fn) => fn(fakeDatabase),
   copyFrom: async () => {},
   listen: async () => async () => {},

@@ -25,6 +25,11 @@ export interface Database {
    * transaction and on PGlite, the same as rows().
    */
   preparedRows<T>(query: SQL): Promise<T[]>;
+  /**
+   * preparedRows() for a statement already rendered: its text with $1… and their values (the
+   * answers written in SQL keep their texts, graphql/sql-answer.ts).
+   */
+  preparedText<T>(text: string, params: readonly unknown[]): Promise<T[]>;
   /** Run fn in one transaction; fn's Database speaks to that transaction only. */
   transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
   /**
@@ -44,11 +49,17 @@ type Listen = Database['listen'];
 function wrap(db: Db, engine: Engine, listen: Listen, close: () => Promise<void>): Database {
   const rows = async <T>(query: SQL) =>
     ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  // the connection drizzle holds (a transaction's own, or the pool / the PGlite client)
+  const client = (db as unknown as { session: { client: unknown } }).session.client as {
+    query(text: string, params: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  };
   return {
     db,
     engine,
     rows,
     preparedRows: rows,
+    preparedText: async <T>(text: string, params: readonly unknown[]) =>
+      (await client.query(text, params)).rows as T[],
     transaction: <T>(fn: (tx: Database) => Promise<T>) =>
       db.transaction((tx) => fn(wrap(tx as unknown as Db, engine, listen, close))),
     copyFrom: (table, columns, chunks) => copyFrom(db, engine, table, columns, chunks),
@@ -201,11 +212,21 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         ? asText
         : pg.types.getTypeParser(typeId, format)) as typeof pg.types.getTypeParser,
   };
-  // named by the text's hash: one text, one name, on every connection that meets it
+  // named by the text's hash: one text, one name, on every connection that meets it (the names
+  // of the texts met most recently kept, not hashed again)
+  const names = new Map<string, string>();
+  database.preparedText = async <T>(text: string, params: readonly unknown[]) => {
+    let name = names.get(text);
+    if (!name) {
+      name = `yitu_${hash('sha1', text, 'base64url')}`;
+      if (names.size >= 1000) names.clear();
+      names.set(text, name);
+    }
+    return (await pool.query({ name, text, values: params as unknown[], types })).rows as T[];
+  };
   database.preparedRows = async <T>(query: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(query);
-    const name = `yitu_${hash('sha1', text, 'base64url')}`;
-    return (await pool.query({ name, text, values: params, types })).rows as T[];
+    return database.preparedText<T>(text, params);
   };
   return database;
 }

@@ -1,4 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type BuildQueryConfig, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import {
   getArgumentValues,
   getNamedType,
@@ -26,8 +27,7 @@ import { gridAtSql, gridOutline, gridRow, gridsWhere } from '../modules/grid/gri
 import { propertyCompanyRow } from '../modules/property/property.repo';
 import { regionOutline, regionRow, regionsWhere } from '../modules/region/region.repo';
 import { compoundStats, placeFigures, regionStats } from '../modules/stats/stats.repo';
-import { prerendered } from '../db/prerender';
-import { keyset, type PageArgs } from './connection';
+import { keyset, type KeysetPage, type PageArgs } from './connection';
 import type { PlaceFilter } from './filter';
 import { boundaryText, type GeometryArgs, type Outline } from './geometry';
 import type { NodeType } from './ids';
@@ -172,16 +172,11 @@ type Selected =
 
 /**
  * The fields asked of a place row, read from the alias `row` (given when planned: a plan's
- * aliases are its own, so the same plan writes the same text). The text of a row and its joins
- * is rendered once for each set of boundary arguments (it holds no value: the clock of its
- * figures is the statement's, CLOCK).
+ * aliases are its own, so the same plan writes the same text).
  */
 interface RowSelection {
   selected: Selected[];
   row: SQL;
-  /** Every boundary asked under it, at any depth. */
-  boundaries: Boundary[];
-  rendered: Map<string, { text: SQL; joins: SQL }>;
 }
 
 type PageSelected =
@@ -228,6 +223,21 @@ export interface AnswerPlan {
   roots: RootSelected[];
   /** `Type.field` of every field the answer touches (for auth/policy.ts). */
   fields: ReadonlySet<string>;
+  /** Every boundary asked, at any depth: their arguments shape the statement's text. */
+  boundaries: Boundary[];
+  /** The statement's text for each shape of request met (null: not answered here). */
+  texts: Map<string, StatementText | null>;
+}
+
+/**
+ * A statement's text for one shape of request, rendered once: its pieces around the rows of each
+ * root (`rows`: which root's, rendered for each request with their values), and the names of its
+ * own values ($1… in order).
+ */
+interface StatementText {
+  pieces: string[];
+  rows: number[];
+  values: string[];
 }
 
 /** Not answered here: the general path answers it. */
@@ -277,6 +287,7 @@ interface Planning {
   fragments: Record<string, FragmentDefinitionNode>;
   fields: Set<string>;
   aliases: number;
+  boundaries: Boundary[];
 }
 
 const aliasOf = (planning: Planning): SQL => sql`${sql.identifier(`answer_${++planning.aliases}`)}`;
@@ -335,10 +346,8 @@ function planRow(
       return decline(`field ${type.name}.${name}`);
     },
   );
-  const boundaries = selected.flatMap((s) =>
-    s.kind === 'boundary' ? [s] : s.kind === 'related' ? s.selection.boundaries : [],
-  );
-  return { selected, row, boundaries, rendered: new Map() };
+  planning.boundaries.push(...selected.filter((s): s is Boundary => s.kind === 'boundary'));
+  return { selected, row };
 }
 
 /** The selections of a root list's connection under `nodes`. */
@@ -410,7 +419,13 @@ export function planAnswer(
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  const planning: Planning = { schema, fragments, fields: new Set(), aliases: 0 };
+  const planning: Planning = {
+    schema,
+    fragments,
+    fields: new Set(),
+    aliases: 0,
+    boundaries: [],
+  };
   try {
     const roots = [...fieldsOf(query, [operation.selectionSet], fragments)].map(
       ([key, nodes]): RootSelected => {
@@ -444,7 +459,14 @@ export function planAnswer(
         return decline(`root ${name}`);
       },
     );
-    return { document, operation, roots, fields: planning.fields };
+    return {
+      document,
+      operation,
+      roots,
+      fields: planning.fields,
+      boundaries: planning.boundaries,
+      texts: new Map(),
+    };
   } catch (error) {
     if (error instanceof Declined) return null;
     throw error;
@@ -468,8 +490,8 @@ const ISO_8601 = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 interface Writing {
   variables: Args;
-  /** Each boundary's arguments in this request (null: not answered here). */
-  boundaryArgs: Map<Boundary, GeometryArgs | null>;
+  /** Each boundary's arguments in this request. */
+  boundaryArgs: Map<Boundary, GeometryArgs>;
 }
 
 const argsOf = (field: GraphQLField<unknown, unknown>, node: FieldNode, writing: Writing) =>
@@ -477,21 +499,20 @@ const argsOf = (field: GraphQLField<unknown, unknown>, node: FieldNode, writing:
 
 function boundaryArgs(boundary: Boundary, writing: Writing): GeometryArgs {
   let args = writing.boundaryArgs.get(boundary);
-  if (args === undefined) {
+  if (!args) {
     args = argsOf(boundary.field, boundary.node, writing) as unknown as GeometryArgs;
     writing.boundaryArgs.set(boundary, args);
   }
-  return args ?? decline('boundary arguments');
+  return args;
 }
 
-/**
- * The product's clock, which figures are judged at: a column of the statement's one FROM item
- * (answerStatement), so that a row's text holds no value and is rendered once.
- */
+// The values a statement's text names instead of holding: the text is kept for every request of
+// its shape. The product's clock (figures are judged at it) is a column of the statement's one
+// FROM item; each root's rows are marked where they go, rendered with their values each time.
 const CLOCK = sql`answer_clock.at`;
-
-/** Texts kept per row selection, for as many sets of boundary arguments. */
-const RENDERED_KEPT = 16;
+const rowsMark = (root: number) => sql.raw(`/*answer rows ${root}*/`);
+const ROWS_MARK = /\/\*answer rows (\d+)\*\//;
+const value = (name: string) => sql`${sql.placeholder(name)}`;
 
 /**
  * The JSON text of a row as `selection` asks it, and the joins its FROM needs for what it reads
@@ -499,23 +520,6 @@ const RENDERED_KEPT = 16;
  * merge joins over the whole page rather than a look-up a row.
  */
 function rowParts(selection: RowSelection, writing: Writing): { text: SQL; joins: SQL } {
-  const key = selection.boundaries
-    .map((b) => {
-      const args = boundaryArgs(b, writing);
-      return `${args.precision}/${args.simplifyMeters}/${args.crs}`;
-    })
-    .join(';');
-  let rendered = selection.rendered.get(key);
-  if (!rendered) {
-    const { text, joins } = writeRow(selection, writing);
-    rendered = { text: prerendered(text), joins: prerendered(joins) };
-    if (selection.rendered.size >= RENDERED_KEPT) selection.rendered.clear();
-    selection.rendered.set(key, rendered);
-  }
-  return rendered;
-}
-
-function writeRow(selection: RowSelection, writing: Writing): { text: SQL; joins: SQL } {
   const joins: SQL[] = [];
   const { row } = selection;
   const column = (name: string) => sql`${row}.${sql.identifier(name)}`;
@@ -578,26 +582,23 @@ function writeRow(selection: RowSelection, writing: Writing): { text: SQL; joins
  * keys, or the one row (null if none).
  */
 function rowsText(from: SQL, row: SQL, parts: { text: SQL; joins: SQL }, list: boolean): SQL {
-  const value = list
+  const text = list
     ? sql`'[' || coalesce(string_agg(${parts.text}, ',' ORDER BY ${row}.pk), '') || ']'`
     : parts.text;
-  return sql`coalesce((SELECT ${value} FROM ${from} ${row} ${parts.joins}), 'null')`;
+  return sql`coalesce((SELECT ${text} FROM ${from} ${row} ${parts.joins}), 'null')`;
 }
 
-const NO_JOINS = { joins: sql`` };
-
-/** The JSON text of a root list's connection. */
-async function pageText(
-  database: Database,
+/** The JSON text of a root list's connection (the `index`th root), after a cursor or not. */
+function pageText(
   root: Extract<RootSelected, { kind: 'list' }>,
+  index: number,
+  afterCursor: boolean,
   writing: Writing,
-): Promise<SQL> {
-  const args = argsOf(root.field, root.node, writing);
-  const page = keyset(args as PageArgs);
-  const rows = await root.list.rows(database, args);
+): SQL {
   const { base, page: pageRows } = root;
-  const shown = sql`(SELECT * FROM ${pageRows} ORDER BY pk LIMIT ${page.limit})`;
-  const after = page.afterKey === null ? sql`true` : sql`${base}.pk > ${page.afterKey}`;
+  const limit = value(`limit ${index}`);
+  const shown = sql`(SELECT * FROM ${pageRows} ORDER BY pk LIMIT ${limit})`;
+  const after = afterCursor ? sql`${base}.pk > ${value(`after ${index}`)}` : sql`true`;
   const cursor = (row: SQL) => sql`'"' || ${base64url('cursor:', sql`${row}.pk`)} || '"'`;
   const parts = root.parts.map((part): [string, SQL] => {
     switch (part.kind) {
@@ -631,16 +632,13 @@ async function pageText(
               info.kind === 'typename'
                 ? [info.key, literal('"PageInfo"')]
                 : info.kind === 'hasNextPage'
-                  ? [
-                      info.key,
-                      sql`to_json((SELECT count(*) FROM ${pageRows}) > ${page.limit})::text`,
-                    ]
+                  ? [info.key, sql`to_json((SELECT count(*) FROM ${pageRows}) > ${limit})::text`]
                   : [
                       info.key,
                       rowsText(
                         sql`(SELECT max(pk) AS pk FROM ${shown} shown HAVING count(*) > 0)`,
                         part.row,
-                        { text: cursor(part.row), ...NO_JOINS },
+                        { text: cursor(part.row), joins: sql`` },
                         false,
                       ),
                     ],
@@ -649,15 +647,65 @@ async function pageText(
         ];
     }
   });
-  return sql`(WITH ${base} AS (${rows}),
-    ${pageRows} AS (SELECT * FROM ${base} WHERE ${after} ORDER BY ${base}.pk LIMIT ${page.limit + 1})
+  return sql`(WITH ${base} AS (${rowsMark(index)}),
+    ${pageRows} AS (SELECT * FROM ${base} WHERE ${after} ORDER BY ${base}.pk
+      LIMIT ${value(`more ${index}`)})
     SELECT ${objectText(parts)})`;
 }
 
+/** The statement's text for a shape of request (`pages`: each root's page, if a list). */
+function statementText(
+  plan: AnswerPlan,
+  pages: (KeysetPage | null)[],
+  writing: Writing,
+): StatementText | null {
+  try {
+    const roots = plan.roots.map((root, i): [string, SQL] => {
+      if (root.kind === 'typename') return [root.key, literal('"Query"')];
+      if (root.kind === 'list')
+        return [root.key, pageText(root, i, pages[i]!.afterKey !== null, writing)];
+      const { selection } = root;
+      return [
+        root.key,
+        rowsText(sql`(${rowsMark(i)})`, selection.row, rowParts(selection, writing), false),
+      ];
+    });
+    // Apollo ends its JSON with a line break
+    const statement = sql`SELECT '{"data":' || ${objectText(roots)} || E'}\n' AS answer
+      FROM (SELECT ${value('clock')}::timestamptz AS at) answer_clock`;
+    const { sql: text, params } = dialect.sqlToQuery(statement);
+    const parts = text.split(ROWS_MARK);
+    return {
+      pieces: parts.filter((_, i) => i % 2 === 0),
+      rows: parts.filter((_, i) => i % 2 === 1).map(Number),
+      values: params.map((p) => (p as { name: string }).name),
+    };
+  } catch (error) {
+    if (error instanceof Declined) return null;
+    throw error;
+  }
+}
+
+const dialect = new PgDialect();
+
+/** A fragment's text and values, its values numbered after `before` others. */
+const renderedAfter = (fragment: SQL, before: number) =>
+  fragment.toQuery({
+    casing: (dialect as unknown as { casing: BuildQueryConfig['casing'] }).casing,
+    escapeName: dialect.escapeName,
+    escapeParam: dialect.escapeParam,
+    escapeString: dialect.escapeString,
+    paramStartIndex: { value: before },
+  });
+
+/** Statement texts kept per plan, for as many shapes of request. */
+const TEXTS_KEPT = 32;
+
 /**
- * The statement answering `plan` for these variables (as sent), or null when the request is not
- * answered here: variables or arguments the general path would refuse (it answers them with its
- * errors) or convert in JavaScript. Its one row's `answer` is the response's JSON text.
+ * The statement answering `plan` for these variables (as sent): its text and values, or null
+ * when the request is not answered here (variables or arguments the general path would refuse,
+ * which it answers with its errors, or convert in JavaScript). Its one row's `answer` is the
+ * response's JSON text.
  */
 export async function answerStatement(
   database: Database,
@@ -665,28 +713,55 @@ export async function answerStatement(
   plan: AnswerPlan,
   sent: Args,
   now: Date,
-): Promise<SQL | null> {
+): Promise<{ text: string; params: unknown[] } | null> {
   const coerced = getVariableValues(schema, plan.operation.variableDefinitions ?? [], sent);
   if (coerced.errors) return null;
   const writing: Writing = { variables: coerced.coerced, boundaryArgs: new Map() };
+  let rows: (SQL | null)[];
+  let pages: (KeysetPage | null)[];
   try {
+    // each root's rows and page, from the repositories, checked as the resolvers check them
     const roots = await Promise.all(
-      plan.roots.map(async (root): Promise<[string, SQL]> => {
-        if (root.kind === 'typename') return [root.key, literal('"Query"')];
-        if (root.kind === 'list') return [root.key, await pageText(database, root, writing)];
-        const rows = root.point.rows(argsOf(root.field, root.node, writing));
-        const { selection } = root;
-        return [
-          root.key,
-          rowsText(sql`(${rows})`, selection.row, rowParts(selection, writing), false),
-        ];
+      plan.roots.map(async (root) => {
+        if (root.kind === 'typename') return { rows: null, page: null };
+        const args = argsOf(root.field, root.node, writing);
+        if (root.kind === 'point') return { rows: root.point.rows(args), page: null };
+        const page = keyset(args as PageArgs);
+        return { rows: await root.list.rows(database, args), page };
       }),
     );
-    // Apollo ends its JSON with a line break
-    return sql`SELECT '{"data":' || ${objectText(roots)} || E'}\n' AS answer
-      FROM (SELECT ${now.toISOString()}::timestamptz AS at) answer_clock`;
+    rows = roots.map((r) => r.rows);
+    pages = roots.map((r) => r.page);
   } catch {
-    // a refusal (bad input, a bad cursor) is the general path's to answer, with its error
-    return null;
+    return null; // a refusal (bad input, a bad cursor): the general path answers it
   }
+  const shape = [
+    pages.map((p) => (p ? (p.afterKey === null ? 'first' : 'after') : '-')).join(','),
+    ...plan.boundaries.map((b) => {
+      const args = boundaryArgs(b, writing);
+      return `${args.precision}/${args.simplifyMeters}/${args.crs}`;
+    }),
+  ].join(';');
+  let text = plan.texts.get(shape);
+  if (text === undefined) {
+    text = statementText(plan, pages, writing);
+    if (plan.texts.size >= TEXTS_KEPT) plan.texts.clear();
+    plan.texts.set(shape, text);
+  }
+  if (!text) return null;
+  const values: Record<string, unknown> = { clock: now.toISOString() };
+  pages.forEach((page, i) => {
+    if (!page) return;
+    values[`limit ${i}`] = page.limit;
+    values[`more ${i}`] = page.limit + 1;
+    values[`after ${i}`] = page.afterKey;
+  });
+  const params = text.values.map((name) => values[name]);
+  let statement = text.pieces[0]!;
+  text.rows.forEach((root, i) => {
+    const rendered = renderedAfter(rows[root]!, params.length);
+    statement += rendered.sql + text.pieces[i + 1]!;
+    params.push(...rendered.params);
+  });
+  return { text: statement, params };
 }

@@ -69,3 +69,12 @@ export function invalidTextRefusal(
     ),
   );
 }
+
+/**
+ * Invalid text in a request, looked for in two parts: the document's literals (once per
+ * document, http/sql-answers.ts keeps the answer) and the variables (each request).
+ */
+export const hasInvalidText = {
+  literals: (document: DocumentNode): boolean => invalidLiteral(document) !== null,
+  variables: (variables: Record<string, unknown>): boolean => invalidPath(variables) !== null,
+};

@@ -11,7 +11,7 @@ import type { Database } from '../db';
 import { httpAnswer } from '../errors';
 import { costRefusal, QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
 import { answerStatement, planAnswer, type AnswerPlan } from '../graphql/sql-answer';
-import { invalidTextRefusal } from '../graphql/text';
+import { hasInvalidText } from '../graphql/text';
 import { bodyNotJson } from './refuse';
 
 // POST /graphql, answered by one statement when it can be (graphql/sql-answer.ts), in front of
@@ -54,18 +54,29 @@ export function sqlAnswers(options: {
   general: (req: IncomingMessage, res: ServerResponse) => void;
 }): SqlAnswers {
   const { database, schema, sessions, now, general } = options;
-  const plans = new Map<string, AnswerPlan | null>();
+  /** A document's plan, and whether its cost is known to be within the limit whatever is sent. */
+  const plans = new Map<string, { plan: AnswerPlan; costChecked: boolean } | null>();
   const rules = [...specifiedRules, ...queryLimitRules];
 
-  function planOf(query: string, operationName: string | undefined): AnswerPlan | null {
+  function planOf(query: string, operationName: string | undefined) {
     const key = `${operationName ?? ''}\n${query}`;
     let plan = plans.get(key);
     if (plan !== undefined) return plan;
     plan = null;
     try {
       const document = parse(query, { maxTokens: QUERY_LIMITS.tokens });
-      if (validate(schema, document, rules).length === 0)
-        plan = planAnswer(schema, document, operationName);
+      const planned =
+        validate(schema, document, rules).length === 0 && !hasInvalidText.literals(document)
+          ? planAnswer(schema, document, operationName)
+          : null;
+      // without variables, a document costs the same every time
+      if (planned)
+        plan = {
+          plan: planned,
+          costChecked:
+            !planned.operation.variableDefinitions?.length &&
+            !costRefusal(schema, document, planned.operation, {}),
+        };
     } catch {
       // not parsed: the general path answers it with its error
     }
@@ -82,25 +93,32 @@ export function sqlAnswers(options: {
     if (variables != null && (typeof variables !== 'object' || Array.isArray(variables)))
       return null;
     const sent = (variables ?? {}) as Record<string, unknown>;
-    const plan = planOf(query, operationName ?? undefined);
-    if (!plan || !mayReadWithoutObjects(viewer, plan.fields)) return null;
-    if (invalidTextRefusal(plan.document, sent)) return null;
-    if (costRefusal(schema, plan.document, plan.operation, sent)) return null;
+    const planned = planOf(query, operationName ?? undefined);
+    if (!planned || !mayReadWithoutObjects(viewer, planned.plan.fields)) return null;
+    const { plan } = planned;
+    if (hasInvalidText.variables(sent)) return null;
+    if (!planned.costChecked && costRefusal(schema, plan.document, plan.operation, sent))
+      return null;
     return withTimeBudget(options.budgetMs, async () => {
       const statement = await answerStatement(database, schema, plan, sent, at);
       if (!statement) return null;
-      const [row] = await database.preparedRows<{ answer: string }>(statement);
+      const [row] = await database.preparedText<{ answer: string }>(
+        statement.text,
+        statement.params,
+      );
       settleTimeBudget();
       return row && !EXPONENT.test(row.answer) ? row.answer : null;
     });
   }
 
+  const answerHeaders = {
+    ...options.headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    Vary: 'Accept-Encoding',
+  };
+
   async function send(req: IncomingMessage, res: ServerResponse, text: string) {
-    const headers: Record<string, string> = {
-      ...options.headers,
-      'Content-Type': 'application/json; charset=utf-8',
-      Vary: 'Accept-Encoding',
-    };
+    const headers: Record<string, string> = { ...answerHeaders };
     let payload = Buffer.from(text, 'utf8');
     if (payload.length >= COMPRESS_FROM) {
       // as the general path's compression middleware (1.8) chooses, and with its settings
@@ -120,11 +138,15 @@ export function sqlAnswers(options: {
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, viewer: Viewer, at: Date) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const read = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
     let body: unknown = null;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(read.toString('utf8'));
     } catch {
       // refused below, as the general path's JSON parser refuses it
     }
