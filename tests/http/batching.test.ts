@@ -21,6 +21,10 @@ async function countingApp(database: Database) {
       statements++;
       return database.preparedRows(query);
     },
+    preparedText: (text, params) => {
+      statements++;
+      return database.preparedText(text, params);
+    },
   };
   const app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), counting, {
     liveEvents: false,

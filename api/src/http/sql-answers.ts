@@ -5,8 +5,10 @@ import Negotiator from 'negotiator';
 import { parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { mayReadWithoutObjects } from '../auth/policy';
 import type { Viewer } from '../auth/viewer';
+import { SESSION_COOKIE } from '../auth/credentials';
+import { readCookie } from '../auth/http';
 import type { SessionMemory } from '../auth/session-memory';
-import { settleTimeBudget, withTimeBudget } from '../db/budget';
+import { outsideTimeBudget, settleTimeBudget, withTimeBudget } from '../db/budget';
 import type { Database } from '../db';
 import { httpAnswer } from '../errors';
 import { costRefusal, QUERY_LIMITS, queryLimitRules } from '../graphql/limits';
@@ -16,8 +18,8 @@ import { bodyNotJson } from './refuse';
 
 // POST /graphql, answered by one statement when it can be (graphql/sql-answer.ts), in front of
 // Express and Apollo as the tiles are: a signed-in map's reads of places. It takes a request only
-// when everything the general path would check is known to pass: a session this process
-// remembers (auth/session-memory.ts, as the tiles' fast path), a JSON body within the limit, a
+// when everything the general path would check is known to pass: a session cookie (found as the
+// general path finds it, through the memory of sessions: auth/session-memory.ts), a JSON body within the limit, a
 // document that parses and validates under the query limits, text and cost within bounds, and
 // every field it touches allowed by the policy without looking at objects. Anything else, or any
 // failure on the way, goes to Express unchanged (the body it has read handed over as parsed), so
@@ -137,7 +139,7 @@ export function sqlAnswers(options: {
     res.end(payload);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, viewer: Viewer, at: Date) {
+  async function serve(req: IncomingMessage, res: ServerResponse, at: Date) {
     const read = await new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -163,6 +165,11 @@ export function sqlAnswers(options: {
     }
     let text: string | null = null;
     try {
+      // who asks, as the general path finds out (outside the request's budget): a remembered
+      // session at once, else looked up and remembered
+      const { viewer } = await outsideTimeBudget(() =>
+        sessions.authenticate(database, req.headers, at, 'POST /graphql'),
+      );
       text = await answer(body, at, viewer);
     } catch {
       text = null; // the general path answers, with its error if there is one
@@ -182,10 +189,9 @@ export function sqlAnswers(options: {
         !(length > 0 && length <= options.bodyLimitBytes)
       )
         return false;
-      const at = now();
-      const viewer = sessions.remembered(req.headers, at);
-      if (!viewer) return false;
-      serve(req, res, viewer, at).catch((error: unknown) => {
+      if (req.headers.authorization || !readCookie(req.headers.cookie, SESSION_COOKIE))
+        return false;
+      serve(req, res, now()).catch((error: unknown) => {
         console.error('answer failed', error);
         if (!res.headersSent) res.destroy();
       });
