@@ -64,9 +64,10 @@ async function ask(query: string, variables?: object, headers?: Record<string, s
   const body = JSON.stringify(variables ? { query, variables } : { query });
   const before = statements.length;
   const answer = await post(fast, body, headers);
-  const inSql = statements.slice(before).some((s) => s.startsWith(`SELECT '{"data":'`));
+  const sent = statements.slice(before);
+  const inSql = sent.some((s) => s.startsWith(`SELECT '{"data":'`));
   const expected = await post(general, body, headers);
-  return { answer, expected, inSql };
+  return { answer, expected, inSql, prepared: sent.length };
 }
 
 describe(`answers written in SQL on ${engineName()}`, () => {
@@ -149,10 +150,11 @@ describe(`answers written in SQL on ${engineName()}`, () => {
 
   for (const [name, query, variables] of sameAnswers)
     it(`answers ${name} in SQL, as the general path does`, async () => {
-      const { answer, expected, inSql } = await ask(query, variables);
+      const { answer, expected, inSql, prepared } = await ask(query, variables);
       expect(expected.status).toBe(200);
       expect(JSON.parse(expected.body).errors).toBeUndefined();
       expect(inSql).toBe(true);
+      expect(prepared).toBe(1); // however many rows, roots and levels: one statement
       expect(answer).toEqual(expected);
     });
 

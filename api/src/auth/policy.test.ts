@@ -8,7 +8,14 @@ import { toGlobalId } from '../graphql/ids';
 import { buildYituSchema } from '../graphql/schema';
 import { createCalendar } from '../modules/ticket/working-calendar';
 import type { AuditEntry } from './audit';
-import { authorize, mayReadTicket, ROOT_RULES, TYPE_RULES, type TicketPlace } from './policy';
+import {
+  authorize,
+  mayReadTicket,
+  mayReadWithoutObjects,
+  ROOT_RULES,
+  TYPE_RULES,
+  type TicketPlace,
+} from './policy';
 import { ROLE_ACTIONS, ROLE_PERMISSIONS, tokenRights, type Role } from './roles';
 import { anonymousViewer, type Jurisdiction, type Viewer } from './viewer';
 
@@ -346,5 +353,37 @@ describe('jurisdiction', () => {
     expect(coversTicket(department, { communityPk: 7, gridPk: 70, level: 'DEPARTMENT' })).toBe(
       true,
     );
+  });
+});
+
+// Answers written in SQL (graphql/sql-answer.ts) run no resolver: the policy says beforehand
+// whether a viewer may read every field an answer touches, whatever objects they are read on.
+describe('what may be read without looking at objects', () => {
+  const map = ['Query.compounds', 'CompoundConnection.nodes', 'Compound.code', 'Compound.boundary'];
+  const figures = [...map, 'Compound.stats', 'PlaceStats.openTickets'];
+
+  it('allows a session with places:read the fields of places, their connections and figures', () => {
+    expect(mayReadWithoutObjects(street, figures)).toBe(true);
+    expect(mayReadWithoutObjects(gridWorker, [...map, 'Query.gridAt', 'Grid.parent'])).toBe(true);
+  });
+
+  it('refuses a viewer without the permission, a token and an anonymous caller', () => {
+    const resource = staff('RESOURCE', {});
+    expect(resource.permissions.has('places:read')).toBe(false);
+    expect(mayReadWithoutObjects(resource, map)).toBe(false);
+    expect(mayReadWithoutObjects({ ...street, via: 'token' }, map)).toBe(false);
+    expect(mayReadWithoutObjects(resident, ['Query.compounds', 'Compound.code'])).toBe(false);
+  });
+
+  it('refuses a field judged by its object, personal data, and a root field with checks', () => {
+    expect(mayReadWithoutObjects(community7, [...map, 'Compound.vulnerableHouseholds'])).toBe(
+      false,
+    );
+    expect(
+      mayReadWithoutObjects(street, ['Query.tickets', 'TicketConnection.nodes', 'Ticket.code']),
+    ).toBe(false);
+    expect(mayReadWithoutObjects(street, ['Query.matchResources'])).toBe(false);
+    expect(mayReadWithoutObjects(street, ['Mutation.signOut'])).toBe(false);
+    expect(mayReadWithoutObjects(street, ['Query.nope'])).toBe(false);
   });
 });
