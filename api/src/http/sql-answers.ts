@@ -35,9 +35,10 @@ const PLANS_KEPT = 500;
 const COMPRESS_FROM = 1024;
 /**
  * A number PostgreSQL writes with an exponent (1e-05) where JavaScript would not (0.00001): such
- * an answer (or any with this pattern inside a text) is left to the general path.
+ * an answer (or one with a text that looks like it, after a colon, comma or bracket) is left to
+ * the general path.
  */
-const EXPONENT = /\d[eE][+-]?\d/;
+const EXPONENT = /[:,[]-?\d+(\.\d+)?[eE][+-]?\d/;
 
 export interface SqlAnswers {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
