@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startApp, type Database } from '@yitu/api/testing';
 import { issueToken, signIn } from '../support/auth';
@@ -42,7 +43,7 @@ async function running(database: Database, sqlAnswers: boolean): Promise<Running
 
 async function post(
   to: Running,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): Promise<Answer> {
   const response = await fetch(`${to.url}/graphql`, {
@@ -61,7 +62,10 @@ async function post(
 
 /** The same request to both; `inSql`: whether the first answered it with its own statement. */
 async function ask(query: string, variables?: object, headers?: Record<string, string>) {
-  const body = JSON.stringify(variables ? { query, variables } : { query });
+  return askRaw(JSON.stringify(variables ? { query, variables } : { query }), headers);
+}
+
+async function askRaw(body: string | Buffer, headers?: Record<string, string>) {
   const before = statements.length;
   const answer = await post(fast, body, headers);
   const sent = statements.slice(before);
@@ -236,5 +240,74 @@ describe(`answers written in SQL on ${engineName()}`, () => {
     expect(broken).toEqual(await post(general, '{"query": "{ compounds'));
     expect(broken.status).toBe(400);
     expect(JSON.parse(broken.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  // What a red team found different (2026-12-01), each now the same on both
+  describe('requests the general path reads in its own way', () => {
+    const query = '{ compounds(first: 1) { totalCount } }';
+    const cases: [string, Record<string, string>, (string | Buffer)?][] = [
+      ['an answer in another media type', { accept: 'application/graphql-response+json' }],
+      ['no media type Apollo answers in (406)', { accept: 'text/html' }],
+      [
+        'a gzip-compressed body',
+        { 'content-encoding': 'gzip' },
+        gzipSync(JSON.stringify({ query })),
+      ],
+      ['a body in an encoding no one reads', { 'content-encoding': 'compress' }],
+      [
+        'a body after a byte order mark',
+        {},
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ query }))]),
+      ],
+      ['an empty operation name', {}, JSON.stringify({ query, operationName: '' })],
+    ];
+    for (const [name, headers, body] of cases)
+      it(`answers ${name} as the general path does`, async () => {
+        const { answer, expected } = await askRaw(body ?? JSON.stringify({ query }), headers);
+        expect(answer).toEqual(expected);
+      });
+
+    it('survives a session cookie that is not decodable (GraphQL and tiles)', async () => {
+      const bad = { cookie: 'yitu_session=%E0%A4%A' };
+      const answer = await post(fast, JSON.stringify({ query }), bad);
+      expect(answer).toEqual(await post(general, JSON.stringify({ query }), bad));
+      expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      const tile = await fetch(`${fast.url}/tiles/compounds/14/13604/6620.mvt`, { headers: bad });
+      expect(tile.status).toBe(401);
+    });
+
+    it('leaves a time JavaScript cannot hold to the general path', async () => {
+      const database = await testDb();
+      const [row] = await database.preparedText<{ pk: number }>(
+        'SELECT max(id) AS pk FROM compounds WHERE retired_at IS NULL',
+        [],
+      );
+      const asked =
+        '{ compounds(filter: { retired: true }, first: 500) { nodes { code retiredAt } } }';
+      try {
+        for (const at of ['12345-01-01 00:00:00+00', '0050-01-01 00:00:00+00 BC', 'infinity']) {
+          await database.preparedText('UPDATE compounds SET retired_at = $1 WHERE id = $2', [
+            at,
+            row!.pk,
+          ]);
+          // its statement fails (a cast that says why), and the general path answers
+          const { answer, expected } = await ask(asked);
+          expect(answer).toEqual(expected);
+          expect(JSON.parse(answer.body).errors[0].path.at(-1)).toBe('retiredAt');
+        }
+      } finally {
+        await database.preparedText('UPDATE compounds SET retired_at = NULL WHERE id = $1', [
+          row!.pk,
+        ]);
+      }
+    });
+
+    it('answers a node asked under two names in edges, and figures asked for their type alone', async () => {
+      const { answer, expected, inSql } = await ask(`{ compounds(first: 3) { edges {
+        a: node { code community { name } } b: node { name propertyCompany { name } boundary }
+        cursor } } regions(first: 2) { nodes { code stats { __typename } } } }`);
+      expect(inSql).toBe(true);
+      expect(answer).toEqual(expected);
+    });
   });
 });

@@ -487,6 +487,15 @@ function objectText(entries: [string, SQL][]): SQL {
 const base64url = (prefix: string, key: SQL) =>
   sql`rtrim(translate(encode(convert_to(${literal(prefix)} || ${key}, 'UTF8'), 'base64'), '+/', '-_'), '=')`;
 const ISO_8601 = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+/**
+ * A time as JavaScript writes it (toISOString). One JavaScript cannot hold (outside years 1–9999,
+ * infinite) fails the statement, by a cast that names why: the general path answers it.
+ */
+const timeText = (time: SQL) => sql`CASE
+  WHEN ${time} IS NULL THEN 'null'
+  WHEN ${time} >= '0001-01-01T00:00:00Z' AND ${time} < '10000-01-01T00:00:00Z'
+    THEN to_json(to_char(${time} AT TIME ZONE 'UTC', ${sql.raw(ISO_8601)}))::text
+  ELSE 'a time outside years 1–9999 is not answered in SQL'::json::text END`;
 
 interface Writing {
   variables: Args;
@@ -531,14 +540,7 @@ function rowParts(selection: RowSelection, writing: Writing): { text: SQL; joins
         case 'id':
           return [s.key, sql`'"' || ${base64url(`${s.type}:`, column('pk'))} || '"'`];
         case 'column':
-          return [
-            s.key,
-            valueText(
-              s.time
-                ? sql`to_char(${column(s.column)} AT TIME ZONE 'UTC', ${sql.raw(ISO_8601)})`
-                : column(s.column),
-            ),
-          ];
+          return [s.key, s.time ? timeText(column(s.column)) : valueText(column(s.column))];
         case 'boundary': {
           const { table, id, shape } = s.outline;
           const text = boundaryText(
@@ -552,6 +554,9 @@ function rowParts(selection: RowSelection, writing: Writing): { text: SQL; joins
           return [s.key, sql`coalesce(${text}, 'null')`];
         }
         case 'stats':
+          // only __typename asked: nothing to count
+          if (s.figures.every(([, figure]) => figure === '__typename'))
+            return [s.key, objectText(s.figures.map(([key]) => [key, literal('"PlaceStats"')]))];
           return [
             s.key,
             sql`(SELECT ${objectText(
@@ -612,17 +617,21 @@ function pageText(
           rowsText(shown, part.selection.row, rowParts(part.selection, writing), true),
         ];
       case 'edges': {
-        let joins = sql``;
+        const joins: SQL[] = [];
         const text = objectText(
           part.parts.map((edge): [string, SQL] => {
             if (edge.kind === 'typename') return [edge.key, literal(JSON.stringify(edge.name))];
             if (edge.kind === 'cursor') return [edge.key, cursor(part.row)];
+            // `node` asked under several names: each reads the edge's row, with joins of its own
             const node = rowParts(edge.selection, writing);
-            joins = node.joins;
+            joins.push(node.joins);
             return [edge.key, node.text];
           }),
         );
-        return [part.key, rowsText(shown, part.row, { text, joins }, true)];
+        return [
+          part.key,
+          rowsText(shown, part.row, { text, joins: sql.join(joins, sql` `) }, true),
+        ];
       }
       case 'pageInfo':
         return [

@@ -92,7 +92,8 @@ export function sqlAnswers(options: {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
     const { query, variables, operationName, extensions } = body as Record<string, unknown>;
     if (typeof query !== 'string' || extensions !== undefined) return null;
-    if (operationName != null && typeof operationName !== 'string') return null;
+    if (operationName != null && (typeof operationName !== 'string' || operationName === ''))
+      return null;
     if (variables != null && (typeof variables !== 'object' || Array.isArray(variables)))
       return null;
     const sent = (variables ?? {}) as Record<string, unknown>;
@@ -149,7 +150,8 @@ export function sqlAnswers(options: {
     });
     let body: unknown = null;
     try {
-      body = JSON.parse(read.toString('utf8'));
+      // as express.json reads it: UTF-8, a byte order mark dropped
+      body = JSON.parse(read.toString('utf8').replace(/^\uFEFF/, ''));
     } catch {
       // refused below, as the general path's JSON parser refuses it
     }
@@ -183,14 +185,19 @@ export function sqlAnswers(options: {
   return {
     handle(req, res) {
       if (req.method !== 'POST' || req.url !== '/graphql') return false;
-      const type = req.headers['content-type'] ?? '';
-      const length = Number(req.headers['content-length']);
+      const { headers } = req;
+      const type = headers['content-type'] ?? '';
+      const length = Number(headers['content-length']);
       if (
         !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type) ||
-        !(length > 0 && length <= options.bodyLimitBytes)
+        !(length > 0 && length <= options.bodyLimitBytes) ||
+        // a compressed body is express's to inflate (or refuse)
+        headers['content-encoding'] !== undefined ||
+        // an answer in another media type (or a refusal) is Apollo's to give
+        (headers.accept !== undefined && acceptedType(headers.accept) !== 'application/json') ||
+        headers.authorization !== undefined ||
+        !readCookie(headers.cookie, SESSION_COOKIE)
       )
-        return false;
-      if (req.headers.authorization || !readCookie(req.headers.cookie, SESSION_COOKIE))
         return false;
       serve(req, res, now()).catch((error: unknown) => {
         console.error('answer failed', error);
@@ -200,3 +207,11 @@ export function sqlAnswers(options: {
     },
   };
 }
+
+/** The media type Apollo would answer in for this Accept header (ApolloServer.ts). */
+const acceptedType = (accept: string) =>
+  new Negotiator({ headers: { accept } }).mediaType([
+    'application/json',
+    'application/graphql-response+json',
+    'application/json; callback',
+  ]);

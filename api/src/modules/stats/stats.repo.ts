@@ -122,10 +122,13 @@ function statsLoader(query: (keys: string, columns: SQL) => SQL, ticketsOfOne?: 
     return askedColumn<Partial<PlaceStats>>(
       'askedStats',
       (row) =>
-        sql`(SELECT json_build_object(${sql.join(
-          wanted.map((figure) => sql`${figure}::text, ${FIGURES[figure](now)}`),
-          sql`, `,
-        )}) FROM ${tickets} ${t} WHERE ${ticketsOfOne(row('pk'))})`,
+        // only __typename asked: no figure, and json_build_object() takes at least one
+        wanted.length === 0
+          ? sql`'{}'::json`
+          : sql`(SELECT json_build_object(${sql.join(
+              wanted.map((figure) => sql`${figure}::text, ${FIGURES[figure](now)}`),
+              sql`, `,
+            )}) FROM ${tickets} ${t} WHERE ${ticketsOfOne(row('pk'))})`,
       () => {
         const figuresOf = loader(ctx, wanted);
         return (row, found) => figuresOf.prime(row.pk, { ...empty(), ...found });
