@@ -393,7 +393,13 @@ try {
     return c.sql ? { url: `${url.SQL}/${c.key}`, method: 'GET', headers: {} } : null;
   };
   const send = async (r: Request) => {
-    const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body ?? null });
+    // no compression asked, as autocannon asks none: fetch would ask for it, and Yitu alone
+    // compresses (its answers of 1 kB or more), so the single client would time Yitu's brotli
+    const res = await fetch(r.url, {
+      method: r.method,
+      headers: { 'accept-encoding': 'identity', ...r.headers },
+      body: r.body ?? null,
+    });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`${r.url}: ${res.status} ${text.slice(0, 500)}`);
     return text;
