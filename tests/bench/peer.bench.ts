@@ -125,6 +125,14 @@ try {
   console.log(
     `${engine}, scale ${scale}: seeded and analyzed in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
   );
+  // Yitu's clock after every open ticket's deadline: whether a ticket is overdue (MapLayers) then
+  // holds for the whole run, so its answers under load can be held to the checked one
+  const [deadlines] = await database.rows<{ last: string | null }>(
+    sql`SELECT max(resolve_by)::text AS last FROM tickets`,
+  );
+  const clockOffsetMs = deadlines?.last
+    ? Math.max(0, new Date(deadlines.last).getTime() + 3_600_000 - Date.now())
+    : 0;
   // the viewport of bench:graph (the centre of the first city); a point inside a top-level grid
   // from the middle of the list
   const b = { west: 118.99, south: 32.67, east: 119.02, north: 32.7 };
@@ -334,7 +342,10 @@ try {
 
   // the servers, each in its own process
   const probe = path.join(here, 'probe.mjs');
-  const yitu = await startApi(place, { nodeArgs: values.profile ? ['--import', probe] : [] });
+  const yitu = await startApi(place, {
+    nodeArgs: values.profile ? ['--import', probe] : [],
+    env: { YITU_CLOCK_OFFSET_MS: String(clockOffsetMs) },
+  });
   servers.push(yitu);
   const cookie = await signIn(yitu.url, 'command');
   const targets: Target[] = engine === 'postgres' ? ['Yitu', 'PostGraphile', 'SQL'] : ['Yitu'];
@@ -475,8 +486,14 @@ try {
     }
     figuresOf(c, t).single.push(median(times));
   };
+  // autocannon joins an answer's chunks as text, each decoded by itself (`body += chunk`): a
+  // character split between two socket reads comes out garbled. An answer longer than one read
+  // (64 kB on loopback) is checked by fetch, which decodes the whole, after its load instead.
+  const ONE_READ = 60_000;
   const loaded = async (c: Case, t: Target, duration: number) => {
     const r = requestOf(c, t)!;
+    const checked = expected.get(`${c.key}:${t}`)!;
+    const whole = Buffer.byteLength(checked) <= ONE_READ;
     const cpuBefore = cpuSecondsOf(pids[t]!);
     const result = await autocannon({
       url: r.url,
@@ -487,8 +504,12 @@ try {
       duration,
       timeout: 60, // slow is a figure here (MapLayers at ×10 takes seconds), not a failure
       // every answer under load is the one checked
-      expectBody: expected.get(`${c.key}:${t}`)!,
+      ...(whole ? { expectBody: checked } : {}),
     });
+    if (!whole)
+      for (let i = 0; i < 3; i++)
+        if ((await send(r)) !== checked)
+          throw new Error(`${c.name}, ${t}: an answer after the load is not the checked one`);
     if (result.non2xx || result.errors || result.mismatches || result.timeouts)
       throw new Error(
         `${c.name}, ${t}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.mismatches} answers not the checked one, ${result.timeouts} timeouts`,

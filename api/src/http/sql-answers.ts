@@ -57,8 +57,14 @@ export function sqlAnswers(options: {
   general: (req: IncomingMessage, res: ServerResponse) => void;
 }): SqlAnswers {
   const { database, schema, sessions, now, general } = options;
-  /** A document's plan, and whether its cost is known to be within the limit whatever is sent. */
-  const plans = new Map<string, { plan: AnswerPlan; costChecked: boolean } | null>();
+  /**
+   * A document's plan, whether its cost is known to be within the limit whatever is sent, and
+   * whether the policy allows it to the viewers met.
+   */
+  const plans = new Map<
+    string,
+    { plan: AnswerPlan; costChecked: boolean; allowed: WeakMap<Viewer, boolean> } | null
+  >();
   const rules = [...specifiedRules, ...queryLimitRules];
 
   function planOf(query: string, operationName: string | undefined) {
@@ -75,6 +81,7 @@ export function sqlAnswers(options: {
       // without variables, a document costs the same every time
       if (planned)
         plan = {
+          allowed: new WeakMap(),
           plan: planned,
           costChecked:
             !planned.operation.variableDefinitions?.length &&
@@ -98,7 +105,14 @@ export function sqlAnswers(options: {
       return null;
     const sent = (variables ?? {}) as Record<string, unknown>;
     const planned = planOf(query, operationName ?? undefined);
-    if (!planned || !mayReadWithoutObjects(viewer, planned.plan.fields)) return null;
+    if (!planned) return null;
+    // the policy's answer for this viewer (one object while its session is remembered)
+    let allowed = planned.allowed.get(viewer);
+    if (allowed === undefined) {
+      allowed = mayReadWithoutObjects(viewer, planned.plan.fields);
+      planned.allowed.set(viewer, allowed);
+    }
+    if (!allowed) return null;
     const { plan } = planned;
     if (hasInvalidText.variables(sent)) return null;
     if (!planned.costChecked && costRefusal(schema, plan.document, plan.operation, sent))
