@@ -296,8 +296,7 @@ export async function startApp(
             { limit: BODY_LIMIT },
           ),
         );
-      else if (error.type === 'entity.parse.failed')
-        refuse(res, bodyNotJson());
+      else if (error.type === 'entity.parse.failed') refuse(res, bodyNotJson());
       else next(error);
     },
   );
