@@ -6,7 +6,6 @@ import {
   getOperationAST,
   getVariableValues,
   GraphQLObjectType,
-  isInterfaceType,
   Kind,
   type DocumentNode,
   type FieldNode,
@@ -43,7 +42,7 @@ import type { NodeType } from './ids';
 // its own, arguments the resolvers would refuse or convert in JavaScript. The general path
 // (Apollo, graphql-jit, the resolvers under the policy) answers what is declined, and every
 // error. Who may read what stays the policy's (auth/policy.ts mayReadWithoutObjects); this
-// module only says which fields an answer touches. tests/http/sql-answer.test.ts holds the two
+// module only says which fields an answer touches. tests/http/sql-answers.test.ts holds the two
 // paths to the same bytes.
 
 /** A place table as the answers read it: its rows by key, columns named as their fields. */
@@ -437,8 +436,7 @@ export function planAnswer(
         const point = POINTS[name];
         if (list) {
           const connection = getNamedType(field.type);
-          if (!(connection instanceof GraphQLObjectType) || isInterfaceType(connection))
-            return decline('not a connection');
+          if (!(connection instanceof GraphQLObjectType)) return decline('not a connection');
           const type = ROW_TYPES[list.type]!;
           return {
             key,
