@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type BuildQueryConfig, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
 const dialect = new PgDialect();
@@ -14,3 +14,16 @@ export function prerendered(fragment: SQL): SQL {
   if (params.length > 0) throw new Error(`prerendered: the fragment holds values: ${text}`);
   return sql.raw(text);
 }
+
+/**
+ * A fragment's text and values with its values numbered after `before` others ($before+1 …): a
+ * statement put together from pieces rendered apart (graphql/sql-answer.ts).
+ */
+export const renderedAfter = (fragment: SQL, before = 0) =>
+  fragment.toQuery({
+    casing: (dialect as unknown as { casing: BuildQueryConfig['casing'] }).casing,
+    escapeName: dialect.escapeName,
+    escapeParam: dialect.escapeParam,
+    escapeString: dialect.escapeString,
+    paramStartIndex: { value: before },
+  });

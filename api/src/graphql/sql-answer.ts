@@ -1,5 +1,5 @@
-import { sql, type BuildQueryConfig, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { renderedAfter } from '../db/prerender';
 import {
   getArgumentValues,
   getNamedType,
@@ -680,7 +680,7 @@ function statementText(
     // Apollo ends its JSON with a line break
     const statement = sql`SELECT '{"data":' || ${objectText(roots)} || E'}\n' AS answer
       FROM (SELECT ${value('clock')}::timestamptz AS at) answer_clock`;
-    const { sql: text, params } = dialect.sqlToQuery(statement);
+    const { sql: text, params } = renderedAfter(statement);
     const parts = text.split(ROWS_MARK);
     return {
       pieces: parts.filter((_, i) => i % 2 === 0),
@@ -692,18 +692,6 @@ function statementText(
     throw error;
   }
 }
-
-const dialect = new PgDialect();
-
-/** A fragment's text and values, its values numbered after `before` others. */
-const renderedAfter = (fragment: SQL, before: number) =>
-  fragment.toQuery({
-    casing: (dialect as unknown as { casing: BuildQueryConfig['casing'] }).casing,
-    escapeName: dialect.escapeName,
-    escapeParam: dialect.escapeParam,
-    escapeString: dialect.escapeString,
-    paramStartIndex: { value: before },
-  });
 
 /** Statement texts kept per plan, for as many shapes of request. */
 const TEXTS_KEPT = 32;

@@ -66,6 +66,9 @@ export async function startApp(
   app.use(securityHeaders(config.basemap));
   // tiles first, by a plain handler: a map asks for dozens a second, and Express's chain would
   // cost more than a cached tile does (http/tiles.ts)
+  // a map's answers run to hundreds of kB of coordinates: gzip when the client takes it (both
+  // ways of answering /graphql)
+  const compressGraphql = compression({ threshold: '1kb' });
   const first: { tiles?: TileHandler; answers?: SqlAnswers } = {};
   const server = http.createServer((req, res) => {
     if (!first.tiles?.handle(req, res) && !first.answers?.handle(req, res)) app(req, res);
@@ -110,6 +113,7 @@ export async function startApp(
       bodyLimitBytes: BODY_LIMIT_BYTES,
       budgetMs: config.timeBudgetMs,
       headers: { ...securityHeaderValues(config.basemap)('/graphql'), 'cache-control': 'no-store' },
+      compress: compressGraphql,
       general: (req, res) => app(req, res),
     });
   // a credential signed out or revoked through any process closes its sockets here (and is
@@ -234,8 +238,7 @@ export async function startApp(
   app.get('/graphql', graphiqlHandler(webDist));
   app.use(
     '/graphql',
-    // a map's answers run to hundreds of kB of coordinates: gzip when the client takes it
-    compression({ threshold: '1kb' }),
+    compressGraphql,
     (_req: express.Request, res: express.Response, next: express.NextFunction) => {
       // answers name people and places: never kept by a cache on the way
       res.setHeader('cache-control', 'no-store');

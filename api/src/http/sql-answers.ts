@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
+import type { RequestHandler } from 'express';
 import Negotiator from 'negotiator';
 import { parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { mayReadWithoutObjects } from '../auth/policy';
@@ -25,14 +24,8 @@ import { bodyNotJson } from './refuse';
 // failure on the way, goes to Express unchanged (the body it has read handed over as parsed), so
 // errors, audit lines and every other behaviour stay the general path's.
 
-const gzip = promisify(zlib.gzip);
-const brotli = promisify(zlib.brotliCompress);
-const deflate = promisify(zlib.deflate);
-
 /** Documents kept planned (or known not to be answered here); the map sends a few dozen. */
 const PLANS_KEPT = 500;
-/** Compressed from this size, as the general path's compression middleware (app.ts). */
-const COMPRESS_FROM = 1024;
 /**
  * A number PostgreSQL writes with an exponent (1e-05) where JavaScript would not (0.00001): such
  * an answer (or one with a text that looks like it, after a colon, comma or bracket) is left to
@@ -53,6 +46,8 @@ export function sqlAnswers(options: {
   budgetMs: number;
   /** The headers of every /graphql answer (security headers, no-store). */
   headers: Record<string, string>;
+  /** The compression middleware of /graphql's general path (app.ts). */
+  compress: RequestHandler;
   /** Express: what is declined goes there, its body already parsed. */
   general: (req: IncomingMessage, res: ServerResponse) => void;
 }): SqlAnswers {
@@ -132,27 +127,15 @@ export function sqlAnswers(options: {
   const answerHeaders = {
     ...options.headers,
     'Content-Type': 'application/json; charset=utf-8',
-    Vary: 'Accept-Encoding',
   };
 
-  async function send(req: IncomingMessage, res: ServerResponse, text: string) {
-    const headers: Record<string, string> = { ...answerHeaders };
-    let payload = Buffer.from(text, 'utf8');
-    if (payload.length >= COMPRESS_FROM) {
-      // as the general path's compression middleware (1.8) chooses, and with its settings
-      const negotiator = new Negotiator(req) as unknown as {
-        encoding(available: string[], preferred: string[]): string | undefined;
-      };
-      const encoding = negotiator.encoding(['br', 'gzip', 'deflate', 'identity'], ['br', 'gzip']);
-      if (encoding === 'br')
-        payload = await brotli(payload, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
-      else if (encoding === 'gzip') payload = await gzip(payload);
-      else if (encoding === 'deflate') payload = await deflate(payload);
-      if (encoding && encoding !== 'identity') headers['Content-Encoding'] = encoding;
-    }
-    headers['Content-Length'] = String(payload.length);
-    res.writeHead(200, headers);
-    res.end(payload);
+  /** The answer, through the general path's own compression (the same choice and settings). */
+  function send(req: IncomingMessage, res: ServerResponse, text: string) {
+    options.compress(req as never, res as never, () => {
+      const payload = Buffer.from(text, 'utf8');
+      res.writeHead(200, { ...answerHeaders, 'Content-Length': String(payload.length) });
+      res.end(payload);
+    });
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, at: Date) {
