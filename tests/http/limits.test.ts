@@ -123,6 +123,30 @@ describe(`query limits over HTTP on ${engineName()}`, () => {
     expect(r.errors?.[0]?.message).toMatch(/5000 tokens/);
   });
 
+  it('says which operation it could not find (400, OPERATION_RESOLUTION_FAILURE), not a 500', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ query: 'query A { __typename }', operationName: 'B' }, /Unknown operation named "B"/],
+      [{ query: 'query A { __typename }', operationName: '' }, /Unknown operation named ""/],
+      [{ query: 'query A { __typename } query B { __typename }' }, /Must provide operation name/],
+      [
+        { query: '{ compounds(first: 1) { nodes { code } } }', operationName: 'Other' },
+        /Unknown operation named "Other"/,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const r = await post(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+      expect(r.errors?.[0]?.message).toMatch(message);
+    }
+    // the same document named rightly answers
+    const named = await post({
+      query: 'query A { __typename } query B { __typename }',
+      operationName: 'B',
+    });
+    expect(named).toMatchObject({ status: 200, data: { __typename: 'Query' } });
+  });
+
   it('refuses batched requests, mutations over GET and CSRF-style simple posts, changing nothing', async () => {
     const before = await ticketCount();
     const report = {

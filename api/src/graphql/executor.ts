@@ -87,6 +87,17 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
   const executor: Executor = async (request) => {
     const { document, operation, operationName, context } = request;
     const variableValues = request.request.variables ?? {};
+    // No operation resolved (an unknown or empty operationName, several operations and none
+    // named): graphql-js says which, and Apollo answers it as a 400 OPERATION_RESOLUTION_FAILURE
+    // (the name as sent: the gateway's request carries the resolved one, here null)
+    if (!operation)
+      return execute({
+        schema,
+        document,
+        operationName: request.request.operationName,
+        contextValue: context,
+        variableValues,
+      });
     // Mutations (writes, one transaction each: the interpreter's cost is nothing beside them), and
     // operations whose variables hold input fields with defaults (graphql-jit leaves such a field
     // out), run on graphql-js as before.
