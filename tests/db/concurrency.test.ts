@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { actOnTicket, createDb, migrate } from '@yitu/api/testing';
+import {
+  actOnTicket,
+  applyImport,
+  createDb,
+  ensureCategories,
+  migrate,
+  previewImport,
+  type Viewer,
+} from '@yitu/api/testing';
 import { emptyDb, engineName } from '../support/db';
 import { acceptedTicket, insertMatchFixture, MX_NOW } from '../support/match-fixture';
 
@@ -91,6 +99,123 @@ describe(`concurrency on ${engineName()}`, () => {
           await a.db.execute(sql`
             UPDATE ticket_assignments SET status = 'RELEASED' WHERE ticket_id = ${winner.id}`);
         }
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    },
+  );
+
+  it.runIf(engineName() === 'postgres')(
+    'a compound created by someone else while an import applies is a conflict, not overwritten',
+    async () => {
+      const a = await emptyDb();
+      await migrate(a);
+      await ensureCategories(a);
+      const name = (await a.rows<{ db: string }>(sql`SELECT current_database() AS db`))[0]!.db;
+      const b = await createDb({
+        databaseUrl: process.env.DATABASE_URL!.replace(/\/[^/]*$/, `/${name}`),
+      });
+      const viewer: Viewer = {
+        via: 'token',
+        account: null,
+        credentialPk: null,
+        tokenName: 'race',
+        expiresAt: null,
+        permissions: new Set(['places:read', 'places:write']),
+        actions: new Set(),
+        introspection: false,
+        jurisdiction: { all: true, communityPks: [], gridPks: [], departmentOnly: false },
+        sessionExpired: false,
+      };
+      const square = (w: number, s: number, side: number) => ({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [w, s],
+            [w + side, s],
+            [w + side, s + side],
+            [w, s + side],
+            [w, s],
+          ],
+        ],
+      });
+      const file = (fileName: string, features: [Record<string, unknown>, unknown][]) => ({
+        fileName,
+        bytes: Buffer.from(
+          JSON.stringify({
+            type: 'FeatureCollection',
+            features: features.map(([properties, geometry]) => ({
+              type: 'Feature',
+              properties,
+              geometry,
+            })),
+          }),
+        ),
+      });
+      const apply = (db: typeof a, id: number) =>
+        db.transaction((tx) =>
+          applyImport(tx, viewer, id, { rederiveTickets: false, now: new Date() }),
+        );
+      try {
+        const regions = await previewImport(
+          a,
+          viewer,
+          file('regions.geojson', [
+            [{ 编码: '349902', 名称: '试验区', 级别: '区' }, square(117.1, 31.8, 0.02)],
+            [
+              { 编码: '349902001', 名称: '试验街道', 级别: '街道', 上级编码: '349902' },
+              square(117.1, 31.8, 0.02),
+            ],
+            [
+              { 编码: '349902001001', 名称: '第一社区', 级别: '社区', 上级编码: '349902001' },
+              square(117.1, 31.8, 0.02),
+            ],
+          ]),
+          { kind: 'REGION' },
+        );
+        await apply(a, regions);
+        const compounds = await previewImport(
+          a,
+          viewer,
+          file('compounds.geojson', [
+            [
+              { 编码: 'RACE-1', 名称: '文件里的小区', 所属社区: '349902001001' },
+              square(117.105, 31.805, 0.002),
+            ],
+          ]),
+          { kind: 'COMPOUND' },
+        );
+        // someone else creates the same code and has not committed yet when the apply writes
+        let commit!: () => void;
+        const held = new Promise<void>((resolve) => (commit = resolve));
+        let inserted!: () => void;
+        const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+        const other = b.transaction(async (tx) => {
+          await tx.rows(sql`
+            INSERT INTO compounds (code, name, community_id, boundary)
+            SELECT 'RACE-1', '别人画的小区', id, ST_GeomFromText('POLYGON((117.11 31.81, 117.112 31.81, 117.112 31.812, 117.11 31.81))', 4326)
+            FROM regions WHERE code = '349902001001'`);
+          inserted();
+          await held;
+        });
+        await insertedYet;
+        const applying = apply(a, compounds);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the apply waits on the code
+        commit();
+        await other;
+        // the driver's unique violation (errors.ts answers it as CONFLICT UNIQUE_VIOLATION)
+        await expect(applying).rejects.toMatchObject({
+          cause: { code: '23505', constraint: 'compounds_code_unique' },
+        });
+        const kept = await a.rows<{ name: string; version: number }>(
+          sql`SELECT name, version FROM compounds WHERE code = 'RACE-1'`,
+        );
+        expect(kept).toEqual([{ name: '别人画的小区', version: 1 }]);
+        const [state] = await a.rows<{ status: string }>(
+          sql`SELECT status FROM imports WHERE id = ${compounds}`,
+        );
+        expect(state!.status).toBe('PREVIEWED'); // nothing written: it can be checked again
       } finally {
         await b.close();
         await a.close();
