@@ -10,10 +10,11 @@ import {
   ensureCategories,
   migrate,
   previewImport,
-  type Viewer,
 } from '@yitu/api/testing';
 import { emptyDb, engineName } from '../support/db';
+import { collection, feature, polygon, square } from '../support/geojson';
 import { acceptedTicket, insertMatchFixture, MX_NOW } from '../support/match-fixture';
+import { testViewer } from '../support/viewer';
 
 describe(`concurrency on ${engineName()}`, () => {
   it.runIf(engineName() === 'postgres')(
@@ -116,43 +117,12 @@ describe(`concurrency on ${engineName()}`, () => {
       const b = await createDb({
         databaseUrl: process.env.DATABASE_URL!.replace(/\/[^/]*$/, `/${name}`),
       });
-      const viewer: Viewer = {
-        via: 'token',
-        account: null,
-        credentialPk: null,
-        tokenName: 'race',
-        expiresAt: null,
-        permissions: new Set(['places:read', 'places:write']),
-        actions: new Set(),
-        introspection: false,
-        jurisdiction: { all: true, communityPks: [], gridPks: [], departmentOnly: false },
-        sessionExpired: false,
-      };
-      const square = (w: number, s: number, side: number) => ({
-        type: 'Polygon',
-        coordinates: [
-          [
-            [w, s],
-            [w + side, s],
-            [w + side, s + side],
-            [w, s + side],
-            [w, s],
-          ],
-        ],
-      });
-      const file = (fileName: string, features: [Record<string, unknown>, unknown][]) => ({
-        fileName,
-        bytes: Buffer.from(
-          JSON.stringify({
-            type: 'FeatureCollection',
-            features: features.map(([properties, geometry]) => ({
-              type: 'Feature',
-              properties,
-              geometry,
-            })),
-          }),
-        ),
-      });
+      const viewer = testViewer(
+        ['places:read', 'places:write'],
+        { all: true },
+        { via: 'token', tokenName: 'race' },
+      );
+      const box = polygon(square(117.1, 31.8, 117.12, 31.82));
       const apply = (db: typeof a, id: number) =>
         db.transaction((tx) =>
           applyImport(tx, viewer, id, { rederiveTickets: false, now: new Date() }),
@@ -161,29 +131,35 @@ describe(`concurrency on ${engineName()}`, () => {
         const regions = await previewImport(
           a,
           viewer,
-          file('regions.geojson', [
-            [{ 编码: '349902', 名称: '试验区', 级别: '区' }, square(117.1, 31.8, 0.02)],
-            [
-              { 编码: '349902001', 名称: '试验街道', 级别: '街道', 上级编码: '349902' },
-              square(117.1, 31.8, 0.02),
-            ],
-            [
-              { 编码: '349902001001', 名称: '第一社区', 级别: '社区', 上级编码: '349902001' },
-              square(117.1, 31.8, 0.02),
-            ],
-          ]),
+          {
+            fileName: 'regions.geojson',
+            bytes: collection(
+              feature({ 编码: '349902', 名称: '试验区', 级别: '区' }, box),
+              feature(
+                { 编码: '349902001', 名称: '试验街道', 级别: '街道', 上级编码: '349902' },
+                box,
+              ),
+              feature(
+                { 编码: '349902001001', 名称: '第一社区', 级别: '社区', 上级编码: '349902001' },
+                box,
+              ),
+            ),
+          },
           { kind: 'REGION' },
         );
         await apply(a, regions);
         const compounds = await previewImport(
           a,
           viewer,
-          file('compounds.geojson', [
-            [
-              { 编码: 'RACE-1', 名称: '文件里的小区', 所属社区: '349902001001' },
-              square(117.105, 31.805, 0.002),
-            ],
-          ]),
+          {
+            fileName: 'compounds.geojson',
+            bytes: collection(
+              feature(
+                { 编码: 'RACE-1', 名称: '文件里的小区', 所属社区: '349902001001' },
+                polygon(square(117.105, 31.805, 117.107, 31.807)),
+              ),
+            ),
+          },
           { kind: 'COMPOUND' },
         );
         // someone else creates the same code and has not committed yet when the apply writes

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mayReadTicket, ticketScope, type Database } from '@yitu/api/testing';
 import { engineName, testDb } from '../support/db';
+import { testViewer } from '../support/viewer';
 
 // The policy writes which tickets a viewer may read once, in JavaScript (mayReadTicket: one
 // ticket, for the live events and the photo route) and as SQL (ticketScope: the lists). Both
@@ -16,25 +17,11 @@ const viewer = (
   permissions: string[],
   jurisdiction: Partial<Viewer['jurisdiction']>,
   over: Partial<Viewer> = {},
-): Viewer => ({
-  via: 'session',
-  account: null,
-  credentialPk: null,
-  tokenName: null,
-  expiresAt: new Date(NOW.getTime() + 3600_000),
-  permissions: new Set(permissions) as Viewer['permissions'],
-  actions: new Set(),
-  introspection: false,
-  jurisdiction: {
-    all: false,
-    communityPks: [],
-    gridPks: [],
-    departmentOnly: false,
-    ...jurisdiction,
-  },
-  sessionExpired: false,
-  ...over,
-});
+): Viewer =>
+  testViewer(permissions, jurisdiction, {
+    expiresAt: new Date(NOW.getTime() + 3600_000),
+    ...over,
+  });
 
 const VIEWERS: Record<string, Viewer> = {
   'grid worker': viewer(['tickets:read'], { gridPks: [70, 71] }),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAs, signIn } from '../support/auth';
 import { engineName, testDb } from '../support/db';
 import { errorOf } from '../support/graphql';
+import { collection, feature, polygon, square, type Ring } from '../support/geojson';
 import { startServer, type RunningServer } from '../support/server';
 
 // 建档 over HTTP, as a street's staff would: upload a file (POST /imports), read the dry run
@@ -15,22 +16,6 @@ import { startServer, type RunningServer } from '../support/server';
 // city's, inside 天长市 (341181) at 118.84–118.86 E, 32.84–32.86 N (WGS84).
 
 const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/district');
-type Ring = [number, number][];
-const square = (w: number, s: number, e: number, n: number): Ring => [
-  [w, s],
-  [e, s],
-  [e, n],
-  [w, n],
-  [w, s],
-];
-const polygon = (ring: Ring) => ({ type: 'Polygon', coordinates: [ring] });
-const feature = (properties: Record<string, unknown>, geometry: unknown) => ({
-  type: 'Feature',
-  properties,
-  geometry,
-});
-const collection = (...features: unknown[]) =>
-  Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }));
 const wkt = (ring: Ring) => `"POLYGON((${ring.map((p) => p.join(' ')).join(', ')}))"`;
 /** Metres between two WGS84 points (a spherical earth is plenty at these distances). */
 const metres = ([lon1, lat1]: number[], [lon2, lat2]: number[]) => {

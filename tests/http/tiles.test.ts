@@ -20,6 +20,7 @@ import { anonymousClient, clientAs, issueToken, signIn } from '../support/auth';
 import { engineName, testDb } from '../support/db';
 import { testNow } from '../support/clock';
 import { startServer, type RunningServer } from '../support/server';
+import { testViewer } from '../support/viewer';
 
 // Vector tiles over HTTP (GET /tiles/…), decoded as MapLibre decodes them (@mapbox/vector-tile),
 // against SQL on the same seeded city: each layer's features and properties, the viewer's
@@ -108,18 +109,8 @@ const env = (a: Address, margin = BUFFER / EXTENT) =>
   sql`ST_TileEnvelope(${a.z}::int, ${a.x}::int, ${a.y}::int, margin => ${margin}::float8)`;
 
 /** A staff viewer of the whole district, for the encoders called directly. */
-const districtViewer = (via: 'session' | 'token' = 'session'): Viewer => ({
-  via,
-  account: null,
-  credentialPk: null,
-  tokenName: null,
-  expiresAt: null,
-  permissions: new Set(['places:read', 'tickets:read']),
-  actions: new Set(),
-  introspection: false,
-  jurisdiction: { all: true, communityPks: [], gridPks: [], departmentOnly: false },
-  sessionExpired: false,
-});
+const districtViewer = (via: 'session' | 'token' = 'session'): Viewer =>
+  testViewer(['places:read', 'tickets:read'], { all: true }, { via });
 
 describe(`vector tiles over HTTP (${engineName()})`, () => {
   let server: RunningServer;

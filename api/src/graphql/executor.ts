@@ -87,28 +87,21 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
   const executor: Executor = async (request) => {
     const { document, operation, operationName, context } = request;
     const variableValues = request.request.variables ?? {};
-    // No operation resolved (an unknown or empty operationName, several operations and none
-    // named): graphql-js says which, and Apollo answers it as a 400 OPERATION_RESOLUTION_FAILURE
-    // (the name as sent: the gateway's request carries the resolved one, here null)
-    if (!operation)
-      return execute({
-        schema,
-        document,
-        operationName: request.request.operationName,
-        contextValue: context,
-        variableValues,
-      });
-    // Mutations (writes, one transaction each: the interpreter's cost is nothing beside them), and
-    // operations whose variables hold input fields with defaults (graphql-jit leaves such a field
-    // out), run on graphql-js as before.
+    // On graphql-js: an operation that did not resolve (an unknown or empty operationName,
+    // several operations and none named: graphql-js says which, and Apollo answers it as a 400
+    // OPERATION_RESOLUTION_FAILURE); mutations (writes, one transaction each: the interpreter's
+    // cost is nothing beside them); operations whose variables hold input fields with defaults
+    // (graphql-jit leaves such a field out). The name is the one sent: the gateway's request
+    // carries the resolved one, null when none resolved.
     if (
+      !operation ||
       operation.operation !== 'query' ||
       (operation.variableDefinitions ?? []).some((v) => defaulted.has(namedTypeOf(v.type)))
     )
       return execute({
         schema,
         document,
-        operationName,
+        operationName: request.request.operationName,
         contextValue: context,
         variableValues,
       }) as Promise<ExecutionResult>;
@@ -119,7 +112,7 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
       if (compiled.size >= COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
       compiled.set(key, query);
     }
-    // a document that cannot run (e.g. an unknown operation name) answers as graphql-js would
+    // a document graphql-jit cannot compile answers with the errors it gives
     if (!isCompiledQuery(query)) return query;
     // variables coerced by graphql-js first: its refusals carry the variable's node, which is how
     // Apollo answers them as BAD_USER_INPUT (graphql-jit's own would read as internal errors)
